@@ -1,0 +1,1 @@
+"""The command line (typer): the only package that parses options and prints."""

@@ -1,0 +1,74 @@
+"""Options and helpers every command shares: root, language, as-of date, consoles, error exits."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+
+from lfk.errors import UsageError
+from lfk.i18n import resolve_lang
+from lfk.register import Register, find_root
+
+RootOpt = Annotated[
+    Path | None,
+    typer.Option("--root", help="Register root (folder with lfk.yaml); else $LFK_ROOT, the nearest lfk.yaml up, ./registers.",
+                 show_default=False),
+]
+LangOpt = Annotated[str | None, typer.Option("--lang", help="Message language: zh | en (else $LFK_LANG, lfk.yaml, locale).")]
+AsOfOpt = Annotated[str | None, typer.Option("--as-of", help="Date the run is for (YYYY-MM-DD); default: today.")]
+DebugOpt = Annotated[bool, typer.Option("--debug", help="Show a Python traceback on internal errors.", hidden=True)]
+
+
+def parse_as_of(value: str | None) -> dt.date:
+    """``--as-of`` as a date (today when not given); a bad value is a usage error."""
+    if not value:
+        return dt.date.today()
+    try:
+        return dt.date.fromisoformat(value.strip()[:10])
+    except ValueError:
+        raise UsageError(f"--as-of {value!r} is not a date / 不是日期", hint="write YYYY-MM-DD, e.g. 2026-12-01") from None
+
+
+def open_register(root: Path | None) -> Register:
+    """Find and read the register (lfk.yaml, standard flows, unit headers)."""
+    return Register(find_root(root))
+
+
+def lang_for(option: str | None, register: Register | None = None) -> str:
+    """The message language for this run."""
+    if option and option.lower() not in ("zh", "en") and not option.lower().startswith(("zh", "en")):
+        raise UsageError(f"--lang {option!r}: use zh or en / 请用 zh 或 en")
+    cfg_lang = register.config.lang if register is not None else None
+    return resolve_lang(option, cfg_lang)
+
+
+def out_console() -> Console:
+    """Console for normal output (stdout): colour only on a terminal, NO_COLOR honoured."""
+    return Console(highlight=False, soft_wrap=True, no_color="NO_COLOR" in os.environ)
+
+
+def err_console() -> Console:
+    """Console for messages and progress (stderr)."""
+    return Console(stderr=True, highlight=False, soft_wrap=True, no_color="NO_COLOR" in os.environ)
+
+
+def is_terminal() -> bool:
+    """Whether stdout is an interactive terminal."""
+    return sys.stdout.isatty()
+
+
+def write_stdout(text: str) -> None:
+    """Write machine output to stdout exactly (UTF-8, no colour)."""
+    data = text if text.endswith("\n") or not text else text + "\n"
+    try:
+        sys.stdout.write(data)
+        sys.stdout.flush()
+    except UnicodeEncodeError:
+        sys.stdout.buffer.write(data.encode("utf-8"))
+        sys.stdout.flush()

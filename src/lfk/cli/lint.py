@@ -1,0 +1,102 @@
+"""``lfk lint``: all rules over the register (or the files/units named)."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from lfk.cli.common import AsOfOpt, LangOpt, RootOpt, err_console, is_terminal, lang_for, open_register, out_console, parse_as_of, write_stdout
+from lfk.errors import UsageError
+from lfk.lint import REGISTRY, LintOptions, lint_register
+from lfk.output import FORMATTERS, RuleMeta, format_findings
+
+FORMATS = ("text", "json", "github", "sarif", "junit")
+
+
+def rule_metas() -> list[RuleMeta]:
+    """Metadata of every lint rule, for SARIF."""
+    return [RuleMeta(r.code, r.title, r.severity, r.clause, r.doc) for r in REGISTRY]
+
+
+def split_codes(values: list[str] | None) -> list[str]:
+    """``--select A,B --select C`` as [A, B, C]."""
+    out: list[str] = []
+    for v in values or []:
+        out.extend(c.strip().upper() for c in v.split(",") if c.strip())
+    return out
+
+
+def resolve_paths(root: Path, paths: list[str] | None) -> list[str] | None:
+    """PATH arguments (files, folders, unit ids) as register-relative prefixes."""
+    if not paths:
+        return None
+    out = []
+    for p in paths:
+        cand = Path(p)
+        full = cand if cand.is_absolute() else (Path.cwd() / cand)
+        if full.exists():
+            try:
+                rel = full.resolve().relative_to(root.resolve()).as_posix()
+            except ValueError:
+                raise UsageError(f"{p}: not inside the register {root} / 不在登记册内") from None
+            out.append("" if rel == "." else rel)
+        elif (root / "units" / p).is_dir():
+            out.append(f"units/{p}")
+        elif (root / p).exists():
+            out.append(p.strip("/"))
+        else:
+            raise UsageError(f"{p}: no such file, folder or unit / 找不到该文件、文件夹或单位")
+    return out
+
+
+def register(app: typer.Typer) -> None:
+    """Add ``lint`` to ``app``."""
+
+    @app.command("lint")
+    def lint_cmd(
+        paths: Annotated[list[str] | None, typer.Argument(help="Files, folders or unit ids to report on (default: all).")] = None,
+        fmt: Annotated[str | None, typer.Option("--format", "-f", help="text | json | github | sarif | junit (github under GitHub Actions).")] = None,
+        strict: Annotated[bool, typer.Option("--strict", help="Warnings fail too (exit 1).")] = False,
+        select: Annotated[list[str] | None, typer.Option("--select", help="Only these codes or prefixes (LFK3, LFK402).")] = None,
+        ignore: Annotated[list[str] | None, typer.Option("--ignore", help="Skip these codes or prefixes.")] = None,
+        show_suppressed: Annotated[bool, typer.Option("--show-suppressed", help="List suppressed findings too.")] = False,
+        output: Annotated[Path | None, typer.Option("--output", "-o", help="Write the report to this file instead of stdout.")] = None,
+        root: RootOpt = None,
+        lang: LangOpt = None,
+        as_of: AsOfOpt = None,
+    ) -> None:
+        """Check the register against every rule of RULES.md.
+
+        Example: lfk lint --format json --as-of 2026-12-01
+        """
+        if fmt is None:
+            fmt = "github" if os.environ.get("GITHUB_ACTIONS") == "true" else "text"
+        if fmt not in FORMATS:
+            raise UsageError(f"--format {fmt!r}: use one of {', '.join(FORMATS)}")
+        unknown = [c for c in split_codes(select) + split_codes(ignore) if not any(k.startswith(c) for k in REGISTRY.codes())]
+        if unknown:
+            raise UsageError(f"unknown rule code(s): {', '.join(unknown)} / 未知的规则代码", hint="see `lfk rules`")
+        day = parse_as_of(as_of)
+        reg = open_register(root)
+        language = lang_for(lang, reg)
+        opts = LintOptions(as_of=day, select=split_codes(select) or None, ignore=split_codes(ignore) or None,
+                           strict=strict, paths=resolve_paths(reg.root, paths))
+        result = lint_register(reg, opts)
+        shown = result.findings if (show_suppressed or fmt == "sarif") else result.active
+        summary = result.summary()
+        color = fmt == "text" and output is None and is_terminal() and "NO_COLOR" not in os.environ
+        text = format_findings(fmt, shown, summary, lang=language, color=color, rules=rule_metas(),
+                               root_uri=reg.root.as_uri() + "/")
+        if output is not None:
+            output.write_text(text, encoding="utf-8")
+            err_console().print(text.splitlines()[-1] if fmt == "text" else f"wrote {output}")
+        elif color:
+            out_console().print(text, end="")
+        else:
+            write_stdout(text)
+        raise typer.Exit(result.exit_code)
+
+    assert FORMATTERS  # formatters registered on import

@@ -1,0 +1,329 @@
+"""Fast, safe reading of YAML files into plain data, with each node's line and column kept beside it.
+
+PyYAML's C composer (libyaml) builds nodes that carry marks; a small walker turns them into dicts,
+lists and scalars and records positions by *path* (a tuple of keys and indexes from the document
+root). Tags are never constructed: any tag outside YAML's core schema is refused (LFK004). Alias
+expansion is bounded by the file's size, so a "billion laughs" file is refused at once. Duplicate
+keys are reported at the duplicate (LFK002).
+"""
+
+from __future__ import annotations
+
+import gc
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+from yaml.constructor import SafeConstructor
+from yaml.nodes import MappingNode, ScalarNode, SequenceNode
+
+from lfk.finding import Finding, Severity
+from lfk.i18n import T, Text
+
+try:  # the C composer; pure Python only where libyaml is missing
+    from yaml import CSafeLoader as _Loader
+
+    HAVE_LIBYAML = True
+except ImportError:  # pragma: no cover - every supported platform ships the wheel with libyaml
+    from yaml import SafeLoader as _Loader  # type: ignore[assignment]
+
+    HAVE_LIBYAML = False
+
+Path_ = tuple[Any, ...]
+Pos = tuple[int, int]
+
+MAX_DEPTH = 200
+_CORE = "tag:yaml.org,2002:"
+_STR, _INT, _FLOAT, _BOOL, _NULL = (_CORE + t for t in ("str", "int", "float", "bool", "null"))
+_TIMESTAMP, _MAP, _SEQ, _MERGE = (_CORE + t for t in ("timestamp", "map", "seq", "merge"))
+_SCALAR_TAGS = {_STR, _INT, _FLOAT, _BOOL, _NULL, _TIMESTAMP}
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\x80-\x84\x86-\x9f]")
+_IGNORE = re.compile(r"#\s*lfk:\s*ignore\[([^\]]*)\]\s*(.*?)\s*$")
+_constructor = SafeConstructor()
+_SCALAR_BUILDERS = {
+    _INT: _constructor.construct_yaml_int,
+    _FLOAT: _constructor.construct_yaml_float,
+    _BOOL: _constructor.construct_yaml_bool,
+    _NULL: _constructor.construct_yaml_null,
+    _TIMESTAMP: _constructor.construct_yaml_timestamp,
+}
+
+
+@dataclass(slots=True)
+class Suppression:
+    """An ``# lfk: ignore[CODE,...] reason`` comment applying to ``line``."""
+
+    line: int
+    column: int
+    codes: tuple[str, ...]
+    reason: str
+    used: bool = False
+
+
+@dataclass(slots=True)
+class LoadedFile:
+    """One parsed file: its data, the position of every node, and what went wrong reading it.
+
+    ``data`` is ``None`` when the file could not be parsed. ``pos[path]`` is the (line, column) of the
+    value at ``path``; ``keypos[path]`` that of its key in the parent mapping (1-based).
+    """
+
+    rel: str
+    data: Any = None
+    pos: dict[Path_, Pos] = field(default_factory=dict)
+    keypos: dict[Path_, Pos] = field(default_factory=dict)
+    findings: list[Finding] = field(default_factory=list)
+    suppressions: dict[int, list[Suppression]] = field(default_factory=dict)
+    size: int = 0
+
+    @property
+    def ok(self) -> bool:
+        """True when the file parsed into data."""
+        return self.data is not None and not any(f.severity is Severity.ERROR for f in self.findings)
+
+    def loc(self, path: Path_ = (), *, key: bool = True) -> Pos:
+        """Where ``path`` is in the file: its key when ``key`` and it has one, else its value.
+
+        A path that does not exist (a missing field) falls back to its nearest existing parent.
+        """
+        p = tuple(path)
+        while True:
+            if key and p in self.keypos:
+                return self.keypos[p]
+            if p in self.pos:
+                return self.pos[p]
+            if not p:
+                return (1, 1)
+            p = p[:-1]
+
+    def get(self, path: Path_, default: Any = None) -> Any:
+        """The raw value at ``path`` or ``default``."""
+        cur = self.data
+        for part in path:
+            try:
+                cur = cur[part]
+            except (KeyError, IndexError, TypeError):
+                return default
+        return cur
+
+    def error(self, code: str, line: int, column: int, message: Text, hint: Text | None = None) -> None:
+        """Record a reading error."""
+        self.findings.append(Finding(code, Severity.ERROR, self.rel, line, column, message, hint))
+
+
+class _Abort(Exception):
+    """Stops the walk after a fatal finding (LFK004) has been recorded."""
+
+
+def load_file(path: Path, rel: str, *, max_bytes: int | None = None) -> LoadedFile:
+    """Read and parse ``path``; ``rel`` is how findings name it. Never raises for bad content."""
+    try:
+        raw = path.read_bytes()
+    except OSError as e:
+        lf = LoadedFile(rel)
+        lf.error("LFK001", 1, 1, T(f"无法读取文件：{e.strerror}", f"cannot read the file: {e.strerror}"))
+        return lf
+    return load_bytes(raw, rel, max_bytes=max_bytes)
+
+
+def load_bytes(raw: bytes, rel: str, *, max_bytes: int | None = None) -> LoadedFile:
+    """Parse YAML ``raw`` bytes (see module doc). ``max_bytes`` bounds the size (LFK006)."""
+    lf = LoadedFile(rel, size=len(raw))
+    if max_bytes is not None and len(raw) > max_bytes:
+        lf.error(
+            "LFK006", 1, 1,
+            T(f"文件过大：{len(raw) / 1048576:.1f} MiB，超过上限 {max_bytes / 1048576:g} MiB",
+              f"the file is {len(raw) / 1048576:.1f} MiB, over the bound of {max_bytes / 1048576:g} MiB"),
+            T("请拆分文件，或在 lfk.yaml 的 lint.max_file_mb 中调整上限",
+              "split the file, or raise lint.max_file_mb in lfk.yaml"),
+        )
+        return lf
+    if raw.startswith(b"\xef\xbb\xbf"):
+        raw = raw[3:]
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as e:
+        _report_encoding(lf, raw, e)
+        return lf
+    m = _CONTROL.search(text)
+    if m:
+        line = text.count("\n", 0, m.start()) + 1
+        col = m.start() - (text.rfind("\n", 0, m.start()) + 1) + 1
+        lf.error(
+            "LFK003", line, col,
+            T(f"文件含有控制字符 U+{ord(m.group()):04X}", f"the file holds the control character U+{ord(m.group()):04X}"),
+            T("请删除该字符（常见于从其他系统复制粘贴的文本）", "delete it (it often comes with text pasted from other systems)"),
+        )
+        return lf
+    if "lfk:" in text:
+        _scan_suppressions(lf, text)
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        node = yaml.compose(raw, Loader=_Loader)
+    except yaml.MarkedYAMLError as e:
+        mark = e.problem_mark or e.context_mark
+        line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
+        problem = " ".join(str(x) for x in (e.context, e.problem) if x)
+        lf.error("LFK001", line, col, T(f"YAML 语法错误：{problem}", f"invalid YAML: {problem}"),
+                 T("请检查该处的缩进、冒号、引号和括号是否成对", "check indentation, colons, quotes and brackets there"))
+        return lf
+    except yaml.YAMLError as e:
+        lf.error("LFK001", 1, 1, T(f"YAML 语法错误：{e}", f"invalid YAML: {e}"))
+        return lf
+    except RecursionError:
+        lf.error("LFK004", 1, 1, T("YAML 嵌套过深", "YAML nested too deeply"))
+        return lf
+    finally:
+        if enabled:
+            gc.enable()
+    if node is None:
+        lf.data = None
+        return lf
+    if enabled:
+        gc.disable()
+    try:
+        lf.data = _Walker(lf, budget=len(raw) + 1000).walk(node)
+    except _Abort:
+        lf.data = None
+    finally:
+        if enabled:
+            gc.enable()
+    return lf
+
+
+def _report_encoding(lf: LoadedFile, raw: bytes, e: UnicodeDecodeError) -> None:
+    line = raw.count(b"\n", 0, e.start) + 1
+    col = e.start - (raw.rfind(b"\n", 0, e.start) + 1) + 1
+    try:
+        raw.decode("gb18030")
+        looks_gbk = True
+    except UnicodeDecodeError:
+        looks_gbk = False
+    if looks_gbk:
+        hint = T("文件看起来是 GBK/GB18030 编码（Excel 导出常见），请用“另存为 UTF-8”重新保存，"
+                 "或运行 iconv -f GBK -t UTF-8",
+                 "the file looks GBK/GB18030-encoded (common in Excel exports): save it again as UTF-8, "
+                 "e.g. iconv -f GBK -t UTF-8")
+    else:
+        hint = T("请将文件另存为 UTF-8 编码", "save the file as UTF-8")
+    lf.error("LFK003", line, col, T("文件不是 UTF-8 编码", "the file is not UTF-8"), hint)
+
+
+def _scan_suppressions(lf: LoadedFile, text: str) -> None:
+    pending: list[Suppression] = []
+    for i, line in enumerate(text.splitlines(), start=1):
+        m = _IGNORE.search(line)
+        stripped = line.strip()
+        if m:
+            codes = tuple(c.strip().upper() for c in m.group(1).split(",") if c.strip())
+            sup = Suppression(i, m.start() + 1, codes, m.group(2).strip())
+            lf.suppressions.setdefault(i, []).append(sup)
+            if stripped.startswith("#"):
+                pending.append(sup)  # a comment on its own line applies to the next line too
+                continue
+        if pending and stripped and not stripped.startswith("#"):
+            lf.suppressions.setdefault(i, []).extend(pending)
+            pending = []
+
+
+class _Walker:
+    """Turns composed nodes into plain data, recording positions; bounded in nodes and depth."""
+
+    __slots__ = ("lf", "budget", "pos", "keypos")
+
+    def __init__(self, lf: LoadedFile, budget: int) -> None:
+        self.lf = lf
+        self.budget = budget
+        self.pos = lf.pos
+        self.keypos = lf.keypos
+
+    def fatal(self, node: Any, message: Text, hint: Text | None = None) -> None:
+        mark = node.start_mark
+        self.lf.error("LFK004", mark.line + 1, mark.column + 1, message, hint)
+        raise _Abort
+
+    def walk(self, node: Any) -> Any:
+        return self._node(node, (), 0)
+
+    def _node(self, node: Any, path: Path_, depth: int) -> Any:
+        self.budget -= 1
+        if self.budget < 0:
+            self.fatal(node, T("别名（alias）展开超过上限，疑似“billion laughs”攻击，已拒绝读取",
+                               "alias expansion exceeds the bound (a \"billion laughs\" file); refused"),
+                       T("请不要用锚点和别名（& 和 *）重复大量内容", "do not repeat content through anchors and aliases (& and *)"))
+        mark = node.start_mark
+        self.pos[path] = (mark.line + 1, mark.column + 1)
+        cls = node.__class__
+        tag = node.tag
+        if cls is ScalarNode:
+            if tag == _STR:
+                return node.value
+            builder = _SCALAR_BUILDERS.get(tag)
+            if builder is None:
+                self._bad_tag(node)
+            try:
+                return builder(node)
+            except (ValueError, OverflowError, yaml.YAMLError):
+                return node.value
+        if depth > MAX_DEPTH:
+            self.fatal(node, T(f"YAML 嵌套超过 {MAX_DEPTH} 层", f"YAML nested deeper than {MAX_DEPTH} levels"))
+        if cls is SequenceNode:
+            if tag != _SEQ:
+                self._bad_tag(node)
+            out = []
+            append = out.append
+            for i, child in enumerate(node.value):
+                append(self._node(child, path + (i,), depth + 1))
+            return out
+        if cls is MappingNode:
+            if tag != _MAP:
+                self._bad_tag(node)
+            return self._mapping(node, path, depth)
+        self._bad_tag(node)  # pragma: no cover
+
+    def _mapping(self, node: Any, path: Path_, depth: int) -> dict[str, Any]:
+        out: dict[str, Any] = {}
+        merges = []
+        for knode, vnode in node.value:
+            if knode.__class__ is not ScalarNode:
+                mark = knode.start_mark
+                self.lf.error("LFK001", mark.line + 1, mark.column + 1,
+                              T("键必须是简单的文字，不能是列表或映射", "a key must be plain text, not a list or mapping"))
+                continue
+            if knode.tag == _MERGE:
+                merges.append(vnode)
+                continue
+            if knode.tag not in _SCALAR_TAGS:
+                self._bad_tag(knode)
+            key = knode.value
+            kmark = knode.start_mark
+            if key in out:
+                first = self.keypos.get(path + (key,), (0, 0))[0]
+                self.lf.error(
+                    "LFK002", kmark.line + 1, kmark.column + 1,
+                    T(f"键 `{key}` 重复（第 {first} 行已有）", f"the key `{key}` repeats (first on line {first})"),
+                    T("请删除或合并重复的键；YAML 只保留其中一个值", "delete or merge one of them: YAML keeps only one value"),
+                )
+                continue
+            sub = path + (key,)
+            self.keypos[sub] = (kmark.line + 1, kmark.column + 1)
+            out[key] = self._node(vnode, sub, depth + 1)
+        for m in merges:  # YAML merge keys (<<): explicit keys win
+            sources = m.value if m.__class__ is SequenceNode else [m]
+            for src in sources:
+                if src.__class__ is not MappingNode:
+                    self.fatal(src, T("合并键 << 只能合并映射", "a merge key << takes mappings only"))
+                for k, v in self._mapping(src, path, depth + 1).items():
+                    out.setdefault(k, v)
+        return out
+
+    def _bad_tag(self, node: Any) -> None:
+        tag = str(node.tag)
+        shown = "!!" + tag[len(_CORE):] if tag.startswith(_CORE) else tag
+        self.fatal(node, T(f"不安全或未知的 YAML 标签 `{shown}`，已拒绝（不会执行）",
+                           f"unsafe or unknown YAML tag `{shown}` refused (never executed)"),
+                   T("请删除该标签，只写普通的文字、数字、列表和映射",
+                     "remove the tag: registers hold plain text, numbers, lists and mappings"))

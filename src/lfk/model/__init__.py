@@ -1,0 +1,30 @@
+"""Pydantic models of every file kind of the register (REGISTER.md); they never see YAML nodes."""
+
+from lfk.model.config import Config
+from lfk.model.register import (
+    AuthoritiesFile,
+    Authority,
+    Benchmark,
+    Flow,
+    Measure,
+    MeasuresFile,
+    Risk,
+    RisksFile,
+    Step,
+    Unit,
+)
+
+FILE_KINDS: dict[str, type] = {
+    "lfk": Config,
+    "unit": Unit,
+    "authorities": AuthoritiesFile,
+    "flow": Flow,
+    "risks": RisksFile,
+    "measures": MeasuresFile,
+    "benchmark": Benchmark,
+}
+
+__all__ = [
+    "FILE_KINDS", "AuthoritiesFile", "Authority", "Benchmark", "Config", "Flow", "Measure", "MeasuresFile",
+    "Risk", "RisksFile", "Step", "Unit",
+]

@@ -1,0 +1,127 @@
+"""``lfk.yaml``: the register's settings (grading, taxonomy, review, calendar, lint, disclosure, monitor)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any, Literal
+
+from lfk.model.base import DEFAULT_TAXONOMY, F, Grade, Model
+
+
+class Factor(Model):
+    """A grading factor scored 1..5 on each risk (weighted method)."""
+
+    weight: float | None = F("权重", "weight in the weighted score", None)
+    label: str | None = F("名称", "label shown for the factor", None)
+
+
+class Floor(Model):
+    """A condition under which a risk's grade is never lower than ``grade``."""
+
+    key_area: str | None = F("重点领域", "when the risk's power has this key area", None)
+    factor: str | None = F("因素", "when this factor ...", None)
+    at_least: float | None = F("不低于", "... is at least this value", None)
+    category: str | None = F("风险类别", "when the risk is of this category", None)
+    kind: str | None = F("风险类型", "when the risk is of this kind", None)
+    grade: Grade = F("最低等级", "the lowest grade allowed then")
+
+
+class Grading(Model):
+    """Clause 6: how risks are graded 高/中/低."""
+
+    method: Literal["weighted", "matrix", "lec", "criteria"] = F("评定方法", "grading method", "weighted")
+    factors: dict[str, Factor] | None = F("评定因素", "factors (weighted)", None)
+    thresholds: dict[str, float] | None = F("等级阈值", "score thresholds of 高 and 中", None)
+    floors: list[Floor] = F("保底等级", "floors: conditions that raise a grade", [])
+    matrix: list[list[Grade]] | None = F("风险矩阵", "5x5 matrix: rows probability 1..5, columns harm 1..5", None)
+    levels: dict[str, dict[str, float]] | None = F("LEC 等级取值", "L and C levels with their values (lec)", None)
+    criteria: list[str] | None = F("判定标准", "yes/no criteria (criteria method)", None)
+    labels: dict[Grade, str] | None = F("等级显示名", "display names of 高/中/低", None)
+
+
+class TaxonomyCategory(Model):
+    """A risk category: its kinds and the measure kinds that answer it (clause 7)."""
+
+    kinds: list[str] = F("风险类型", "kinds of risk in this category")
+    measures: list[str] = F("对应措施类别", "measure kinds that answer this category", [])
+
+
+class Taxonomy(Model):
+    """The risk taxonomy (default: the guideline's three categories)."""
+
+    categories: dict[str, TaxonomyCategory] = F("风险类别", "risk categories")
+
+
+class Review(Model):
+    """Clause 13 (dynamic review) and clause 7 (measures of 高 risks)."""
+
+    cycle_days: int = F("复核周期（天）", "a risk not reviewed for longer is stale", 365, ge=1)
+    min_measures_high: int = F("高风险最少措施数", "measures a 高 risk needs at least", 2, ge=0)
+
+
+class Calendar(Model):
+    """Working-day calendar: public holidays and weekend days worked (调休)."""
+
+    holidays: list[dt.date] = F("法定节假日", "public holidays", [])
+    workdays: list[dt.date] = F("调休工作日", "weekend days that are workdays", [])
+
+
+class LintSettings(Model):
+    """Lint settings for the whole register."""
+
+    ignore: list[str] = F("忽略的规则", "rule codes switched off", [])
+    severity: dict[str, Literal["error", "warning", "info", "off"]] = F("规则级别", "severity per rule code", {})
+    max_file_mb: float = F("单文件大小上限（MiB）", "largest file accepted (LFK006)", 10, gt=0)
+
+
+class DisclosureSettings(Model):
+    """Clause 10: the public site."""
+
+    site_title: str | None = F("网站标题", "title of the disclosure site", None)
+    contact: str | None = F("监督举报方式", "supervision contact (a hotline, not a person)", None)
+    footer: str | None = F("页脚", "footer text", None)
+
+
+class Escalation(Model):
+    """Repeated warnings on the same post within a window call for a stronger disposal."""
+
+    count: int = F("次数", "number of warnings", ge=1)
+    within_days: int = F("时间窗口（天）", "window in days", 365, ge=1)
+    disposal: str = F("处置方式", "disposal, e.g. 诫勉谈话")
+
+
+class MonitorSettings(Model):
+    """Clauses 11-12: e-supervision warnings and disposal."""
+
+    yellow_at: float = F("黄牌阈值", "share of a limit that raises 黄牌", 0.8, gt=0)
+    red_at: float = F("红牌阈值", "share of a limit that raises 红牌", 1.0, gt=0)
+    disposal: dict[str, str] = F("处置方式", "disposal per warning", {"黄牌": "风险提示", "红牌": "责令纠错"})
+    escalate: list[Escalation] = F("升级处置", "escalation on repetition", [])
+
+
+class Config(Model):
+    """``lfk.yaml``: the register settings; its presence marks the register root."""
+
+    name: str = F("登记册名称", "name of the register")
+    year: int | None = F("年度", "review year this revision describes", None)
+    lang: Literal["zh", "en"] | None = F("语言", "language of messages and the site", None)
+    grading: Grading = F("风险等级评定", "grading (clause 6)", default_factory=Grading)
+    taxonomy: Taxonomy | None = F("风险分类", "risk taxonomy", None)
+    review: Review = F("动态管理", "review settings (clause 13)", default_factory=Review)
+    calendar: Calendar = F("工作日历", "working-day calendar", default_factory=Calendar)
+    lint: LintSettings = F("检查设置", "lint settings", default_factory=LintSettings)
+    disclosure: DisclosureSettings = F("公开设置", "disclosure settings", default_factory=DisclosureSettings)
+    benchmark_levels: list[str] | None = F("裁量阶次", "ordered discretion levels, lightest first", None)
+    monitor: MonitorSettings = F("电子监察", "monitoring policy", default_factory=MonitorSettings)
+    assessment: dict[str, Any] | None = F("考核", "assessment card settings (clause 16)", None)
+
+    def categories(self) -> dict[str, TaxonomyCategory]:
+        """The taxonomy in force: the register's own or the guideline's default."""
+        if self.taxonomy is not None:
+            return self.taxonomy.categories
+        return {k: TaxonomyCategory(**v) for k, v in DEFAULT_TAXONOMY.items()}
+
+    def grade_label(self, grade: str) -> str:
+        """The display name of a grade (``grading.labels``), else the grade itself."""
+        labels = self.grading.labels or {}
+        return labels.get(grade, grade)  # type: ignore[call-overload]
