@@ -1,0 +1,45 @@
+"""Shared fixtures: a copy of the base register, a CLI runner, the demo register's path."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+HERE = Path(__file__).parent
+REPO = HERE.parent
+BASE = HERE / "fixtures" / "base"
+DEMO = REPO / "registers"
+SHARED = REPO.parent / "shared"
+AS_OF = "2026-12-01"
+
+
+@pytest.fixture
+def base_register(tmp_path: Path) -> Path:
+    """A fresh, writable copy of the small clean register (a market-regulation bureau)."""
+    dst = tmp_path / "register"
+    shutil.copytree(BASE, dst)
+    return dst
+
+
+@pytest.fixture
+def demo_register(tmp_path: Path) -> Path:
+    """A fresh, writable copy of the demo register in registers/."""
+    dst = tmp_path / "demo"
+    shutil.copytree(DEMO, dst)
+    return dst
+
+
+@pytest.fixture
+def runner() -> CliRunner:
+    """Typer's CLI runner (stdout and stderr kept apart)."""
+    return CliRunner()
+
+
+def invoke(runner: CliRunner, *args: str):  # type: ignore[no-untyped-def]
+    """Run ``lfk ARGS`` through the typer app."""
+    from lfk.cli.main import app
+
+    return runner.invoke(app, list(args), catch_exceptions=False)
