@@ -8,7 +8,18 @@ from typing import Annotated
 
 import typer
 
-from lfk.cli.common import AsOfOpt, LangOpt, RootOpt, err_console, is_terminal, lang_for, open_register, out_console, parse_as_of, write_stdout
+from lfk.cli.common import (
+    AsOfOpt,
+    LangOpt,
+    RootOpt,
+    err_console,
+    is_terminal,
+    lang_for,
+    open_register,
+    out_console,
+    parse_as_of,
+    write_stdout,
+)
 from lfk.errors import UsageError
 from lfk.lint import REGISTRY, LintOptions, lint_register
 from lfk.output import FORMATTERS, RuleMeta, format_findings

@@ -37,8 +37,7 @@ def field_value(ctx: FileContext | UnitContext) -> Iterator[Report]:
                      T("请运行 lfk new unit 或手工创建 unit.yaml（id、name、type、posts）",
                        "create it with `lfk new unit` or by hand (id, name, type, posts)"),
                      rel=f"{ctx.unit.rel_dir}/unit.yaml")
-    for tax_field in _taxonomy_values(ctx):
-        yield tax_field
+    yield from _taxonomy_values(ctx)
 
 
 def _taxonomy_values(ctx: UnitContext) -> Iterator[Report]:
@@ -101,7 +100,6 @@ def _dupes(lf: LoadedFile | None, key: str, what: tuple[str, str]) -> Iterator[R
     for path, ident in _ids(lf, key):
         if ident in first:
             assert lf is not None
-            line = lf.loc(path)[0]
             yield Report(lf, path, T(f"{what[0]}编号 `{ident}` 重复（第 {first[ident]} 行已有）",
                                      f"the {what[1]} id `{ident}` repeats (first on line {first[ident]})"),
                          T("每个编号在单位内只能用一次，请改用新编号", "ids are unique within the unit: give it a new id"))
@@ -209,7 +207,7 @@ def dangling_reference(ctx: RegisterContext | UnitContext) -> Iterator[Report]:
     for a in ud.authorities:
         for i, p in enumerate(a.model.posts):
             yield from post_ref(a.file, a.path + ("posts", i), p)
-    for fid, item in ud.flows.items():
+    for item in ud.flows.values():
         for j, step in enumerate(item.model.steps):
             yield from post_ref(item.file, ("steps", j, "actor"), step.actor)
         yield from _next_refs(item.file, item.model)

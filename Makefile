@@ -1,0 +1,49 @@
+# lfk — two commands set everything up on a fresh Debian machine: `make demo` and `make test`.
+SHELL  := /bin/bash
+PYTHON ?= python3
+VENV   := .venv
+PY     := $(VENV)/bin/python
+LFK    := $(VENV)/bin/lfk
+STAMP  := $(VENV)/.installed-stamp
+DEMO   := build/demo
+
+.PHONY: demo test bench fuzz lint schemas clean install sysdeps-demo sysdeps-test
+
+$(STAMP): pyproject.toml
+	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --disable-pip-version-check -e '.[dev]'
+	@touch $(STAMP)
+
+install: $(STAMP)
+
+sysdeps-demo:
+	@bash scripts/sysdeps.sh demo
+
+sysdeps-test:
+	@bash scripts/sysdeps.sh test
+
+## demo: install, then run lfk on registers/ and leave a report, flowcharts and two websites in build/demo/
+demo: install sysdeps-demo
+	@bash scripts/demo.sh "$(LFK)" "$(DEMO)"
+
+## test: install, then the whole test suite (conformance corpus included)
+test: install sysdeps-test
+	$(PY) -m pytest
+
+## bench: generate large synthetic registers and print figures (bench/results.json)
+bench: install sysdeps-demo
+	$(PY) bench/run.py
+
+## fuzz: 1,000 seeded random edits of the demo register; no traceback allowed
+fuzz: install
+	$(PY) bench/fuzz.py --iterations 1000 --seed 20261129
+
+lint: install
+	$(VENV)/bin/ruff check src tests bench
+
+schemas: install
+	$(LFK) schema
+
+clean:
+	rm -rf build dist .pytest_cache .ruff_cache .hypothesis .lfk-cache bench/out
+	find . -name __pycache__ -type d -prune -exec rm -rf {} +

@@ -1,0 +1,23 @@
+#!/usr/bin/env bash
+# Debian packages lfk needs outside Python: graphviz (`dot`, for flowcharts), a CJK font (Chinese
+# text in pictures) and, for the test suite's browser test, chromium. Installs what is missing when
+# run as root; otherwise prints one line saying what to install. Usage: sysdeps.sh [demo|test]
+set -u
+want="${1:-demo}"
+missing=()
+command -v dot >/dev/null 2>&1 || missing+=(graphviz)
+if ! fc-list :lang=zh 2>/dev/null | grep -q .; then missing+=(fonts-noto-cjk fontconfig); fi
+if [ "$want" = test ]; then
+  command -v chromium >/dev/null 2>&1 || missing+=(chromium)
+  command -v git >/dev/null 2>&1 || missing+=(git)
+fi
+[ ${#missing[@]} -eq 0 ] && exit 0
+if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
+  echo "installing Debian packages: ${missing[*]}"
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -qq >/dev/null && apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null \
+    || { echo "apt-get could not install: ${missing[*]}" >&2; exit 1; }
+else
+  echo "lfk needs Debian packages that are missing here; please run: sudo apt-get install ${missing[*]}" >&2
+  exit 1
+fi

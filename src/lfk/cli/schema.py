@@ -1,0 +1,44 @@
+"""``lfk schema [--check]``: write or check the JSON Schemas of every file kind."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from lfk.cli.common import err_console, write_stdout
+from lfk.fsutil import atomic_write
+from lfk.schemas import default_folder, generate, stale
+
+
+def register(app: typer.Typer) -> None:
+    """Add ``schema`` to ``app``."""
+
+    @app.command("schema")
+    def schema_cmd(
+        out: Annotated[Path | None, typer.Option("--out", help="Folder for the schema files (default: schemas/).")] = None,
+        check: Annotated[bool, typer.Option("--check", help="Exit 1 when the files are missing or out of date; write nothing.")] = False,
+    ) -> None:
+        """Write JSON Schemas of every file kind (lfk.yaml, unit, authorities, flow, risks, measures, benchmark).
+
+        Editors use them for completion and Chinese hover text: put
+        `# yaml-language-server: $schema=../../schemas/risks.schema.json` on the first line of a file.
+
+        Example: lfk schema --check
+        """
+        folder = out or default_folder()
+        if check:
+            bad = stale(folder)
+            if bad:
+                write_stdout("\n".join(f"{folder / n}: out of date / 需要更新" for n in bad))
+                err_console().print("run `lfk schema` (or `make schemas`) to regenerate", markup=False)
+                raise typer.Exit(1)
+            write_stdout(f"schemas up to date in {folder}")
+            return
+        folder.mkdir(parents=True, exist_ok=True)
+        for name, text in generate().items():
+            target = folder / name
+            if not target.exists() or target.read_text(encoding="utf-8") != text:
+                atomic_write(target, text)
+        write_stdout(f"wrote {len(generate())} schemas to {folder}")

@@ -1,0 +1,125 @@
+"""Meta-tests: every rule and command is documented and tested; schemas are current; ruff is clean."""
+
+from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+import lfk.lint.rules  # noqa: F401
+from lfk.lint import REGISTRY
+from lfk.lint.registry import Rule, RuleRegistry
+from lfk.schemas import stale
+from tests.conftest import REPO, SHARED, invoke
+
+RULES_MD = SHARED / "spec" / "RULES.md"
+
+
+def spec_codes() -> list[str]:
+    return sorted(set(re.findall(r"^\| (LFK\d{3}) \|", RULES_MD.read_text(encoding="utf-8"), re.M)))
+
+
+@pytest.mark.skipif(not RULES_MD.exists(), reason="../shared/spec is absent (only in the project's workspace)")
+def test_every_rule_of_the_spec_exists() -> None:
+    missing = [c for c in spec_codes() if c not in REGISTRY]
+    assert not missing, f"rules of RULES.md without an implementation: {missing}"
+
+
+@pytest.mark.parametrize("rule", list(REGISTRY), ids=lambda r: r.code)
+def test_rule_is_documented(rule: Rule) -> None:
+    doc = rule.doc
+    assert rule.summary, rule.code
+    assert "Failing:" in doc and "Passing:" in doc, f"{rule.code}: docstring needs Failing: and Passing: examples"
+    assert doc.count("```yaml") >= 2, f"{rule.code}: examples must be YAML blocks"
+    assert re.search(r"[\u4e00-\u9fff]", doc) and re.search(r"[a-z]{4}", doc), f"{rule.code}: zh and en text"
+    assert rule.title.zh and rule.title.en
+
+
+@pytest.mark.parametrize("rule", list(REGISTRY), ids=lambda r: r.code)
+def test_rule_has_a_case_file(rule: Rule) -> None:
+    case = REPO / "tests" / "rule_cases" / f"{rule.code}.yaml"
+    loader_rules = {"LFK001", "LFK002", "LFK003", "LFK004", "LFK006"}  # tested byte-exactly in test_loader.py
+    if rule.code in loader_rules:
+        assert (REPO / "tests" / "test_loader.py").read_text(encoding="utf-8").count(rule.code) >= 1
+        return
+    assert case.exists(), f"tests/rule_cases/{rule.code}.yaml is missing"
+    text = case.read_text(encoding="utf-8")
+    assert "expect:" in text and ("absent:" in text or "clean:" in text), f"{rule.code}: a failing and a passing case"
+
+
+def test_registry_rejects_duplicates() -> None:
+    reg = RuleRegistry()
+    rule = next(iter(REGISTRY))
+    reg.add(rule)
+    with pytest.raises(ValueError):
+        reg.add(rule)
+
+
+def commands() -> list[str]:
+    from lfk.cli.main import app
+
+    out = []
+    for info in app.registered_commands:
+        out.append(info.name or info.callback.__name__)
+    for group in app.registered_groups:
+        out.append(group.name or "")
+    return sorted(out)
+
+
+@pytest.mark.parametrize("name", commands())
+def test_command_help_has_an_example(runner, name: str) -> None:  # type: ignore[no-untyped-def]
+    r = invoke(runner, name, "--help")
+    assert r.exit_code == 0
+    assert "Example" in r.stdout or "example" in r.stdout, f"lfk {name} --help shows no example"
+
+
+@pytest.mark.parametrize("name", commands())
+def test_command_in_readme(name: str) -> None:
+    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    assert f"lfk {name}" in readme, f"README does not document `lfk {name}`"
+
+
+def test_formats_in_readme() -> None:
+    from lfk.output import FORMATTERS
+
+    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    for fmt in FORMATTERS:
+        assert f"`{fmt}`" in readme, f"README does not document the {fmt} format"
+
+
+def test_schemas_are_current() -> None:
+    assert stale(REPO / "schemas") == [], "schemas/ is stale: run `make schemas`"
+
+
+def test_ruff_clean() -> None:
+    ruff = Path(sys.executable).parent / "ruff"
+    exe = str(ruff) if ruff.exists() else shutil.which("ruff")
+    if exe is None:
+        pytest.fail("ruff is not installed (it is in the dev extras)")
+    p = subprocess.run([exe, "check", "src", "tests", "bench"], cwd=REPO, capture_output=True, text=True)
+    assert p.returncode == 0, p.stdout[-3000:]
+
+
+def test_only_loader_imports_yaml_libraries() -> None:
+    offenders = []
+    for py in (REPO / "src" / "lfk").rglob("*.py"):
+        if "loader" in py.parts:
+            continue
+        text = py.read_text(encoding="utf-8")
+        if re.search(r"^\s*(import|from)\s+(yaml|ruamel)\b", text, re.M):
+            offenders.append(str(py.relative_to(REPO)))
+    assert not offenders, f"only lfk.loader may import a YAML library: {offenders}"
+
+
+def test_only_cli_imports_typer() -> None:
+    offenders = []
+    for py in (REPO / "src" / "lfk").rglob("*.py"):
+        if "cli" in py.parts:
+            continue
+        if re.search(r"^\s*(import|from)\s+typer\b", py.read_text(encoding="utf-8"), re.M):
+            offenders.append(str(py.relative_to(REPO)))
+    assert not offenders, f"only lfk.cli may import typer: {offenders}"
