@@ -43,3 +43,9 @@ def invoke(runner: CliRunner, *args: str):  # type: ignore[no-untyped-def]
     from lfk.cli.main import app
 
     return runner.invoke(app, list(args), catch_exceptions=False)
+
+
+@pytest.fixture(autouse=True)
+def _private_cache(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every test gets its own lint cache folder, so nothing is written next to fixtures."""
+    monkeypatch.setenv("LFK_CACHE_DIR", str(tmp_path_factory.mktemp("lfk-cache")))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 import subprocess
 import sys
@@ -20,7 +21,8 @@ def _lfk() -> str:
 
 
 @pytest.mark.skipif(not CHECK.exists(), reason="../shared/conformance is absent (only in the project's workspace)")
-def test_conformance_corpus() -> None:
-    p = subprocess.run([sys.executable, str(CHECK), "--lfk", _lfk()], capture_output=True, text=True, timeout=900)
+def test_conformance_corpus(tmp_path: Path) -> None:
+    env = {**os.environ, "LFK_CACHE_DIR": str(tmp_path / "cache")}
+    p = subprocess.run([sys.executable, str(CHECK), "--lfk", _lfk()], capture_output=True, text=True, timeout=900, env=env)
     assert p.returncode == 0, p.stdout[-4000:] + p.stderr[-2000:]
     assert p.stdout.strip().splitlines()[-1].endswith("0 failed")

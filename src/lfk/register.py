@@ -14,10 +14,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Generic, Protocol, TypeVar
 
+from lfk.cache import Cache, digest
 from lfk.errors import RootNotFound
 from lfk.finding import Finding, Severity
 from lfk.i18n import T
 from lfk.loader import LoadedFile, load_bytes
+from lfk.loader.read import from_cache, to_cache
 from lfk.model import AuthoritiesFile, Benchmark, Config, Flow, MeasuresFile, RisksFile, Unit
 from lfk.model.register import Authority, Measure, Post, Risk
 from lfk.model.validate import validate
@@ -150,9 +152,11 @@ def _raw_ids(data: Any, key: str) -> set[str]:
 class Register:
     """A register read from a ``Source``. ``load_findings`` holds findings about the layout itself."""
 
-    def __init__(self, root: Path, source: Source | None = None) -> None:
+    def __init__(self, root: Path, source: Source | None = None, cache: Cache | None = None) -> None:
         self.root = Path(root)
         self.source: Source = source or DirSource(self.root)
+        self.cache = cache
+        self.digests: dict[str, str] = {}
         self.all_files = self.source.files()
         self.load_findings: list[Finding] = []
         self.config_file = self._load("lfk.yaml", DEFAULT_MAX_BYTES)
@@ -194,7 +198,36 @@ class Register:
             lf = LoadedFile(rel)
             lf.error("LFK001", 1, 1, T(f"无法读取文件：{e}", f"cannot read the file: {e}"))
             return lf
-        return load_bytes(raw, rel, max_bytes=max_bytes if max_bytes is not None else self.max_bytes)
+        bound = max_bytes if max_bytes is not None else self.max_bytes
+        if self.cache is None:
+            return load_bytes(raw, rel, max_bytes=bound)
+        key = digest(raw, str(bound))
+        self.digests[rel] = digest(raw)
+        payload = self.cache.get("parse", key)
+        if payload is not None:
+            lf = from_cache(payload, rel)
+            if lf is not None:
+                return lf
+        lf = load_bytes(raw, rel, max_bytes=bound)
+        blob = to_cache(lf)
+        if blob is not None:
+            self.cache.put("parse", key, blob)
+        return lf
+
+    def file_digest(self, rel: str) -> str:
+        """SHA-256 of a file's bytes ("missing" when it cannot be read)."""
+        d = self.digests.get(rel)
+        if d is None:
+            try:
+                d = digest(self.source.read(rel))
+            except OSError:
+                d = "missing"
+            self.digests[rel] = d
+        return d
+
+    def unit_files(self, uid: str) -> list[str]:
+        """Every file of a unit (register-relative paths)."""
+        return list(self.unit_dirs.get(uid, []))
 
     # -- units -----------------------------------------------------------------------------------
     def unit_model(self, uid: str) -> Unit | None:

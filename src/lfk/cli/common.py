@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import os
 import sys
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Annotated
 
@@ -12,7 +14,7 @@ import typer
 from rich.console import Console
 
 from lfk.errors import UsageError
-from lfk.i18n import resolve_lang
+from lfk.i18n import Text, resolve_lang
 from lfk.register import Register, find_root
 
 RootOpt = Annotated[
@@ -72,3 +74,33 @@ def write_stdout(text: str) -> None:
     except UnicodeEncodeError:
         sys.stdout.buffer.write(data.encode("utf-8"))
         sys.stdout.flush()
+
+
+@contextlib.contextmanager
+def progress_bar(quiet: bool, label: Text, *, min_total: int = 50) -> Iterator[Callable[[int, int], None] | None]:
+    """A ``progress(done, total)`` callback drawing a rich bar on stderr — only on a terminal, not with ``--quiet``,
+    and only once the work is large enough (``min_total`` items) to take a while. Yields None otherwise.
+    """
+    if quiet or not sys.stderr.isatty() or os.environ.get("CI"):
+        yield None
+        return
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+    lang = resolve_lang(None)
+    progress = Progress(TextColumn(label.get(lang)), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+                        console=err_console(), transient=True)
+    state: dict[str, int] = {}
+
+    def update(done: int, total: int) -> None:
+        if total < min_total:
+            return
+        if "task" not in state:
+            progress.start()
+            state["task"] = progress.add_task("", total=total)
+        progress.update(state["task"], completed=done)  # type: ignore[arg-type]
+
+    try:
+        yield update
+    finally:
+        if "task" in state:
+            progress.stop()

@@ -8,6 +8,7 @@ from typing import Annotated
 
 import typer
 
+from lfk.cache import Cache, default_dir
 from lfk.cli.common import (
     AsOfOpt,
     LangOpt,
@@ -15,14 +16,18 @@ from lfk.cli.common import (
     err_console,
     is_terminal,
     lang_for,
-    open_register,
     out_console,
     parse_as_of,
+    progress_bar,
     write_stdout,
 )
 from lfk.errors import UsageError
+from lfk.i18n import T
 from lfk.lint import REGISTRY, LintOptions, lint_register
+from lfk.lint.changed import affected_units, changed_files
+from lfk.lint.engine import default_jobs
 from lfk.output import FORMATTERS, RuleMeta, format_findings
+from lfk.register import Register, find_root
 
 FORMATS = ("text", "json", "github", "sarif", "junit")
 
@@ -74,6 +79,10 @@ def register(app: typer.Typer) -> None:
         select: Annotated[list[str] | None, typer.Option("--select", help="Only these codes or prefixes (LFK3, LFK402).")] = None,
         ignore: Annotated[list[str] | None, typer.Option("--ignore", help="Skip these codes or prefixes.")] = None,
         show_suppressed: Annotated[bool, typer.Option("--show-suppressed", help="List suppressed findings too.")] = False,
+        changed_since: Annotated[str | None, typer.Option("--changed-since", help="Lint only what changed since this git revision, plus what refers to it.")] = None,
+        jobs: Annotated[int | None, typer.Option("--jobs", "-j", help="Processes for cold parsing (default: the machine's cores).", min=1)] = None,
+        no_cache: Annotated[bool, typer.Option("--no-cache", help="Neither read nor write the cache (.lfk-cache/ or $LFK_CACHE_DIR).")] = False,
+        quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar.")] = False,
         output: Annotated[Path | None, typer.Option("--output", "-o", help="Write the report to this file instead of stdout.")] = None,
         root: RootOpt = None,
         lang: LangOpt = None,
@@ -91,11 +100,18 @@ def register(app: typer.Typer) -> None:
         if unknown:
             raise UsageError(f"unknown rule code(s): {', '.join(unknown)} / 未知的规则代码", hint="see `lfk rules`")
         day = parse_as_of(as_of)
-        reg = open_register(root)
+        root_dir = find_root(root)
+        reg = Register(root_dir, cache=None if no_cache else Cache(default_dir(root_dir)))
         language = lang_for(lang, reg)
+        units = None
+        if changed_since is not None:
+            units = affected_units(reg, changed_files(reg.root, changed_since))
         opts = LintOptions(as_of=day, select=split_codes(select) or None, ignore=split_codes(ignore) or None,
-                           strict=strict, paths=resolve_paths(reg.root, paths))
-        result = lint_register(reg, opts)
+                           strict=strict, paths=resolve_paths(reg.root, paths), units=units,
+                           jobs=jobs or default_jobs())
+        with progress_bar(quiet, T("检查", "linting")) as bar:
+            opts.progress = bar
+            result = lint_register(reg, opts)
         shown = result.findings if (show_suppressed or fmt == "sarif") else result.active
         summary = result.summary()
         color = fmt == "text" and output is None and is_terminal() and "NO_COLOR" not in os.environ

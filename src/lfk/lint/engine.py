@@ -1,18 +1,32 @@
-"""Runs the rules over a register and returns findings (no printing here)."""
+"""Runs the rules over a register and returns findings (no printing here).
+
+Units are linted one at a time (a unit's files are dropped once its rules ran), so memory follows
+the largest unit, not the register. With a cache, a unit whose inputs (its files, lfk.yaml, the
+standard flows, the rule settings and the as-of date) are unchanged reuses its stored findings;
+with ``jobs > 1`` the units left to lint are shared among forked worker processes, which send back
+only their findings.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+import marshal
+import multiprocessing
+import os
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from lfk.cache import Cache, digest
 from lfk.finding import Finding, Severity
+from lfk.i18n import Text
 from lfk.lint.context import FileContext, RegisterContext, UnitContext
 from lfk.lint.registry import REGISTRY, Report, Rule, select_codes
 from lfk.loader import LoadedFile
 from lfk.register import Register
+
+PARALLEL_MIN_UNITS = 40  # below this, worker start-up costs more than it saves
 
 
 @dataclass
@@ -23,8 +37,10 @@ class LintOptions:
     select: list[str] | None = None
     ignore: list[str] | None = None
     strict: bool = False
-    paths: list[str] | None = None  # register-relative files or folders (or unit ids) to report on
+    paths: list[str] | None = None  # register-relative files or folders to report on
     units: list[str] | None = None  # unit ids to lint (None: all)
+    jobs: int = 1
+    progress: Callable[[int, int], None] | None = None
 
 
 @dataclass
@@ -35,6 +51,7 @@ class LintResult:
     files: int
     units: int
     strict: bool = False
+    cached_units: int = 0
 
     @property
     def active(self) -> list[Finding]:
@@ -65,6 +82,32 @@ class LintResult:
         }
 
 
+def _pack(findings: list[Finding]) -> list[tuple[Any, ...]]:
+    return [(f.code, f.severity.value, f.path, f.line, f.column, f.message.zh, f.message.en,
+             f.hint.zh if f.hint else None, f.hint.en if f.hint else None, f.suppressed, f.suppress_reason,
+             f.extra or None) for f in findings]
+
+
+def _unpack(rows: Iterable[tuple[Any, ...]]) -> list[Finding]:
+    out = []
+    for code, sev, path, line, col, zh, en, hzh, hen, sup, reason, extra in rows:
+        out.append(Finding(code, Severity(sev), path, line, col, Text(zh, en), Text(hzh, hen) if hzh is not None else None,
+                           sup, reason, dict(extra or {})))
+    return out
+
+
+_ACTIVE: _Runner | None = None  # the runner a forked worker uses
+
+
+def _work(uids: list[str]) -> list[tuple[str, int, list[tuple[Any, ...]]]]:
+    assert _ACTIVE is not None
+    out = []
+    for uid in uids:
+        findings, nfiles = _ACTIVE.lint_unit(uid)
+        out.append((uid, nfiles, _pack(findings)))
+    return out
+
+
 class _Runner:
     def __init__(self, register: Register, opts: LintOptions) -> None:
         self.register = register
@@ -79,16 +122,19 @@ class _Runner:
             self.severity[rule.code] = Severity(level) if level and level != "off" else rule.severity
         self.enabled = enabled
         self.rules = [r for r in REGISTRY if r.code in enabled]
+        self.file_rules = [r for r in self.rules if "file" in r.scope.split("+")]
+        self.unit_rules = [r for r in self.rules if "unit" in r.scope.split("+")]
         self.known = frozenset(REGISTRY.codes())
-        self.findings: list[Finding] = []
-        self.nfiles = 0
+        self.header_files: dict[str, LoadedFile] = {"lfk.yaml": register.config_file}
+        self.header_files.update({lf.rel: lf for lf in register.std_flow_files.values()})
 
+    # -- findings ------------------------------------------------------------------------------
     def wanted(self, rel: str) -> bool:
         if not self.opts.paths:
             return True
-        return any(rel == p or rel.startswith(p.rstrip("/") + "/") for p in self.opts.paths)
+        return any(p in ("", ".") or rel == p or rel.startswith(p.rstrip("/") + "/") for p in self.opts.paths)
 
-    def emit(self, rule: Rule, reports: Iterable[Report], files: dict[str, LoadedFile]) -> None:
+    def emit(self, rule: Rule, reports: Iterable[Report], files: dict[str, LoadedFile], out: list[Finding]) -> None:
         for rep in reports:
             if rep.file is not None:
                 rel = rep.file.rel
@@ -98,58 +144,132 @@ class _Runner:
                 line, col = rep.line or 1, rep.column or 1
             f = Finding(rule.code, self.severity[rule.code], rel, line, col, rep.message, rep.hint,
                         extra=dict(rep.extra or {}))
-            self.add(f, files)
+            lf = files.get(rel)
+            if lf is not None and f.code != "LFK007":
+                for sup in lf.suppressions.get(f.line, ()):
+                    if f.code in sup.codes and sup.reason:
+                        f.suppressed = True
+                        f.suppress_reason = sup.reason
+                        break
+            out.append(f)
 
-    def add(self, f: Finding, files: dict[str, LoadedFile]) -> None:
-        if not self.wanted(f.path):
-            return
-        lf = files.get(f.path)
-        if lf is not None and f.code != "LFK007":
-            for sup in lf.suppressions.get(f.line, ()):
-                if f.code in sup.codes and sup.reason:
-                    f.suppressed = True
-                    f.suppress_reason = sup.reason
-                    sup.used = True
-                    break
-        self.findings.append(f)
-
-    def run_file_rules(self, files: list[LoadedFile], all_files: dict[str, LoadedFile]) -> None:
+    def file_findings(self, files: Iterable[LoadedFile], all_files: dict[str, LoadedFile], out: list[Finding]) -> int:
+        n = 0
         for lf in files:
-            self.nfiles += 1
+            n += 1
             ctx = FileContext(self.register, lf, self.opts.as_of, self.known)
-            for rule in self.rules:
-                if "file" in rule.scope.split("+"):
-                    self.emit(rule, rule.func(ctx), all_files)
+            for rule in self.file_rules:
+                self.emit(rule, rule.func(ctx), all_files, out)
+        return n
 
+    def lint_unit(self, uid: str) -> tuple[list[Finding], int]:
+        """Every finding of one unit (unfiltered, suppressions applied) and its number of files."""
+        ud = self.register.unit(uid)
+        files = {lf.rel: lf for lf in ud.files}
+        files.update(self.header_files)
+        out: list[Finding] = []
+        n = self.file_findings(ud.files, files, out)
+        uctx = UnitContext(self.register, ud, self.opts.as_of)
+        for rule in self.unit_rules:
+            self.emit(rule, rule.func(uctx), files, out)
+        return out, n
+
+    # -- cache ---------------------------------------------------------------------------------
+    def settings_key(self) -> str:
+        reg = self.register
+        parts = [",".join(sorted(f"{c}={self.severity[c].value}" for c in self.enabled)), self.opts.as_of.isoformat(),
+                 reg.file_digest("lfk.yaml")]
+        parts += [f"{lf.rel}={reg.file_digest(lf.rel)}" for lf in reg.std_flow_files.values()]
+        return digest(*parts)
+
+    def unit_key(self, settings: str, uid: str) -> str:
+        reg = self.register
+        return digest(settings, uid, *(f"{rel}={reg.file_digest(rel)}" for rel in sorted(reg.unit_files(uid))))
+
+    # -- the run -------------------------------------------------------------------------------
     def run(self) -> LintResult:
         reg = self.register
-        header_files: dict[str, LoadedFile] = {"lfk.yaml": reg.config_file}
-        header_files.update({lf.rel: lf for lf in reg.std_flow_files.values()})
-        self.run_file_rules(list(header_files.values()), header_files)
+        findings: list[Finding] = []
+        nfiles = self.file_findings(self.header_files.values(), self.header_files, findings)
         rctx = RegisterContext(reg, self.opts.as_of)
         for rule in self.rules:
             if "register" in rule.scope.split("+"):
-                self.emit(rule, rule.func(rctx), header_files)
-        unit_ids = self.opts.units if self.opts.units is not None else reg.unit_ids
+                self.emit(rule, rule.func(rctx), self.header_files, findings)
+        unit_ids = list(self.opts.units) if self.opts.units is not None else list(reg.unit_ids)
+        unit_ids = [u for u in unit_ids if u in reg.unit_dirs]
         if self.opts.paths:
-            unit_ids = [u for u in unit_ids if any(self._touches(u, p) for p in self.opts.paths)]
-        for uid in unit_ids:
-            ud = reg.unit(uid)
-            files = {lf.rel: lf for lf in ud.files}
-            files.update(header_files)
-            self.run_file_rules(ud.files, files)
-            uctx = UnitContext(reg, ud, self.opts.as_of)
-            for rule in self.rules:
-                if "unit" in rule.scope.split("+"):
-                    self.emit(rule, rule.func(uctx), files)
-        self.findings.sort(key=Finding.sort_key)
-        return LintResult(self.findings, self.nfiles, len(unit_ids), self.opts.strict)
+            unit_ids = [u for u in unit_ids if any(_touches(u, p) for p in self.opts.paths)]
+        total = len(unit_ids)
+        done = 0
+        cache = reg.cache
+        keys: dict[str, str] = {}
+        todo: list[str] = []
+        cached_units = 0
+        if cache is not None:
+            settings = self.settings_key()
+            for uid in unit_ids:
+                keys[uid] = self.unit_key(settings, uid)
+                rows = cache.get_obj("lint", keys[uid])
+                if rows is None:
+                    todo.append(uid)
+                    continue
+                cached_units += 1
+                n, packed = rows
+                nfiles += n
+                findings.extend(_unpack(packed))
+                done += 1
+                if self.opts.progress:
+                    self.opts.progress(done, total)
+        else:
+            todo = unit_ids
 
-    @staticmethod
-    def _touches(uid: str, path: str) -> bool:
-        base = f"units/{uid}"
-        p = path.rstrip("/")
-        return p == uid or p == base or p.startswith(base + "/") or base.startswith(p + "/") or p in ("", ".", "units")
+        def store(uid: str, n: int, packed: list[tuple[Any, ...]]) -> None:
+            nonlocal nfiles, done
+            nfiles += n
+            findings.extend(_unpack(packed))
+            if cache is not None:
+                try:
+                    cache.put("lint", keys[uid], marshal.dumps((n, packed)))
+                except ValueError:
+                    pass
+            done += 1
+            if self.opts.progress:
+                self.opts.progress(done, total)
+
+        jobs = max(1, self.opts.jobs)
+        if jobs > 1 and len(todo) >= PARALLEL_MIN_UNITS and "fork" in multiprocessing.get_all_start_methods():
+            global _ACTIVE
+            _ACTIVE = self
+            size = max(1, min(25, len(todo) // (jobs * 4)))
+            chunks = [todo[i:i + size] for i in range(0, len(todo), size)]
+            try:
+                with multiprocessing.get_context("fork").Pool(jobs) as pool:
+                    for batch in pool.imap(_work, chunks):
+                        for uid, n, packed in batch:
+                            store(uid, n, packed)
+            finally:
+                _ACTIVE = None
+        else:
+            for uid in todo:
+                unit_findings, n = self.lint_unit(uid)
+                store(uid, n, _pack(unit_findings))
+        findings = [f for f in findings if self.wanted(f.path)]
+        findings.sort(key=Finding.sort_key)
+        return LintResult(findings, nfiles, total, self.opts.strict, cached_units)
+
+
+def _touches(uid: str, path: str) -> bool:
+    base = f"units/{uid}"
+    p = path.rstrip("/")
+    return p == base or p.startswith(base + "/") or base.startswith(p + "/") or p in ("", ".", "units")
+
+
+def default_jobs() -> int:
+    """The machine's cores (what ``--jobs`` defaults to)."""
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # pragma: no cover - not Linux
+        return os.cpu_count() or 1
 
 
 def lint_register(register: Register, opts: LintOptions | None = None) -> LintResult:
@@ -159,6 +279,7 @@ def lint_register(register: Register, opts: LintOptions | None = None) -> LintRe
     return _Runner(register, opts or LintOptions()).run()
 
 
-def run(root: Path | str, opts: LintOptions | None = None) -> LintResult:
-    """Lint the register at ``root`` (library entry point of ``lfk lint``)."""
-    return lint_register(Register(Path(root)), opts)
+def run(root: Path | str, opts: LintOptions | None = None, *, cache_dir: Path | None = None) -> LintResult:
+    """Lint the register at ``root`` (library entry point of ``lfk lint``); ``cache_dir`` enables the caches."""
+    cache = Cache(cache_dir) if cache_dir is not None else None
+    return lint_register(Register(Path(root), cache=cache), opts)

@@ -10,6 +10,7 @@ keys are reported at the duplicate (LFK002).
 from __future__ import annotations
 
 import gc
+import marshal
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -77,6 +78,7 @@ class LoadedFile:
     findings: list[Finding] = field(default_factory=list)
     suppressions: dict[int, list[Suppression]] = field(default_factory=dict)
     size: int = 0
+    dates: list[Path_] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
@@ -265,9 +267,12 @@ class _Walker:
             if builder is None:
                 self._bad_tag(node)
             try:
-                return builder(node)
+                value = builder(node)
             except (ValueError, OverflowError, yaml.YAMLError):
                 return node.value
+            if tag == _TIMESTAMP:
+                self.lf.dates.append(path)
+            return value
         if depth > MAX_DEPTH:
             self.fatal(node, T(f"YAML 嵌套超过 {MAX_DEPTH} 层", f"YAML nested deeper than {MAX_DEPTH} levels"))
         if cls is SequenceNode:
@@ -327,3 +332,56 @@ class _Walker:
                            f"unsafe or unknown YAML tag `{shown}` refused (never executed)"),
                    T("请删除该标签，只写普通的文字、数字、列表和映射",
                      "remove the tag: registers hold plain text, numbers, lists and mappings"))
+
+
+# -- cache form ------------------------------------------------------------------------------------
+def to_cache(lf: LoadedFile) -> bytes | None:
+    """``lf`` as marshal bytes (dates as ISO text, findings and suppressions as tuples); None if it cannot be."""
+    data = lf.data
+    saved = []
+    for p in lf.dates:
+        parent = data
+        for part in p[:-1]:
+            parent = parent[part]
+        value = parent[p[-1]]
+        saved.append((p, value))
+        parent[p[-1]] = value.isoformat()
+    try:
+        findings = [(f.code, f.severity.value, f.line, f.column, f.message.zh, f.message.en,
+                     f.hint.zh if f.hint else None, f.hint.en if f.hint else None) for f in lf.findings]
+        sups = [(line, s.line, s.column, s.codes, s.reason) for line, items in lf.suppressions.items() for s in items]
+        return marshal.dumps((data, lf.pos, lf.keypos, findings, sups, lf.size,
+                              [(p, type(v).__name__) for p, v in saved]))
+    except ValueError:
+        return None
+    finally:
+        for p, value in saved:
+            parent = data
+            for part in p[:-1]:
+                parent = parent[part]
+            parent[p[-1]] = value
+
+
+def from_cache(payload: bytes, rel: str) -> LoadedFile | None:
+    """Rebuild a ``LoadedFile`` from ``to_cache`` bytes (None when they do not fit)."""
+    import datetime as dt
+
+    try:
+        data, pos, keypos, findings, sups, size, dates = marshal.loads(payload)
+    except (EOFError, ValueError, TypeError):
+        return None
+    lf = LoadedFile(rel, data, pos, keypos, size=size)
+    for p, kind in dates:
+        parent = data
+        for part in p[:-1]:
+            parent = parent[part]
+        text = parent[p[-1]]
+        parent[p[-1]] = dt.datetime.fromisoformat(text) if kind == "datetime" else dt.date.fromisoformat(text)
+        lf.dates.append(p)
+    for code, sev, line, col, zh, en, hzh, hen in findings:
+        lf.findings.append(Finding(code, Severity(sev), rel, line, col, Text(zh, en), Text(hzh, hen) if hzh is not None else None))
+    by_id: dict[tuple[int, int], Suppression] = {}
+    for applies, line, col, codes, reason in sups:
+        sup = by_id.setdefault((line, col), Suppression(line, col, tuple(codes), reason))
+        lf.suppressions.setdefault(applies, []).append(sup)
+    return lf

@@ -1,0 +1,129 @@
+"""On-disk caches in ``.lfk-cache/`` (or ``$LFK_CACHE_DIR``): parsed files and per-unit lint results.
+
+- Entries are keyed by content digests (SHA-256 of a file's bytes, or of everything a unit's lint
+  result depends on), so an entry is never used for bytes that changed.
+- Every entry starts with an HMAC-SHA256 of its payload under a secret kept outside the register
+  (``$LFK_CACHE_SECRET``, else ``~/.cache/lfk/secret``, created on first use): a cache folder committed
+  into a register repository, or tampered with, is ignored, never trusted.
+- Writes go to a temporary file and are renamed into place, so concurrent runs never see half an
+  entry; the folder name holds a format version, so a newer lfk ignores an older cache.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import marshal
+import os
+import secrets
+import sys
+import tempfile
+from pathlib import Path
+from typing import Any
+
+from lfk import __version__
+
+FORMAT = "1"
+
+
+def _secret() -> bytes:
+    env = os.environ.get("LFK_CACHE_SECRET")
+    if env:
+        return env.encode("utf-8")
+    base = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "lfk"
+    path = base / "secret"
+    try:
+        return path.read_bytes()
+    except OSError:
+        pass
+    try:
+        base.mkdir(parents=True, exist_ok=True)
+        key = secrets.token_hex(32).encode()
+        fd, tmp = tempfile.mkstemp(dir=base)
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(key)
+        os.chmod(tmp, 0o600)
+        os.replace(tmp, path)
+        return path.read_bytes()
+    except OSError:
+        return b"lfk-process-" + secrets.token_hex(16).encode()  # no home: a per-process cache
+
+
+def default_dir(root: Path) -> Path:
+    """``$LFK_CACHE_DIR`` or ``<root>/.lfk-cache``."""
+    env = os.environ.get("LFK_CACHE_DIR")
+    return Path(env) if env else Path(root) / ".lfk-cache"
+
+
+class Cache:
+    """A content-addressed, authenticated cache folder."""
+
+    def __init__(self, folder: Path) -> None:
+        tag = f"v{FORMAT}-lfk{__version__}-py{sys.version_info[0]}{sys.version_info[1]}"
+        self.folder = Path(folder) / tag
+        self.key = _secret()
+        self.hits = 0
+        self.misses = 0
+        self.writable = True
+
+    def _path(self, kind: str, key: str) -> Path:
+        return self.folder / kind / key[:2] / key
+
+    def get(self, kind: str, key: str) -> bytes | None:
+        """The payload stored under (kind, key), if present and authentic."""
+        try:
+            raw = self._path(kind, key).read_bytes()
+        except OSError:
+            self.misses += 1
+            return None
+        mac, payload = raw[:32], raw[32:]
+        if len(mac) != 32 or not hmac.compare_digest(mac, hmac.new(self.key, payload, hashlib.sha256).digest()):
+            self.misses += 1
+            return None
+        self.hits += 1
+        return payload
+
+    def put(self, kind: str, key: str, payload: bytes) -> None:
+        """Store ``payload`` atomically (best effort: a read-only cache is silently skipped)."""
+        if not self.writable:
+            return
+        path = self._path(kind, key)
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            gitignore = self.folder.parent / ".gitignore"
+            if not gitignore.exists():
+                gitignore.write_text("*\n", encoding="utf-8")
+            fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-")
+            with os.fdopen(fd, "wb") as fh:
+                fh.write(hmac.new(self.key, payload, hashlib.sha256).digest() + payload)
+            os.replace(tmp, path)
+        except OSError:
+            self.writable = False
+
+    def get_obj(self, kind: str, key: str) -> Any:
+        """A marshalled object, or None."""
+        payload = self.get(kind, key)
+        if payload is None:
+            return None
+        try:
+            return marshal.loads(payload)
+        except (EOFError, ValueError, TypeError):
+            return None
+
+    def put_obj(self, kind: str, key: str, obj: Any) -> None:
+        """Store a marshallable object."""
+        try:
+            payload = marshal.dumps(obj)
+        except ValueError:
+            return
+        self.put(kind, key, payload)
+
+
+def digest(*parts: bytes | str) -> str:
+    """SHA-256 hex of the parts (length-prefixed, so parts cannot run into each other)."""
+    h = hashlib.sha256()
+    for p in parts:
+        b = p.encode("utf-8") if isinstance(p, str) else p
+        h.update(len(b).to_bytes(8, "little"))
+        h.update(b)
+    return h.hexdigest()

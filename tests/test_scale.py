@@ -1,0 +1,149 @@
+"""Caches, --changed-since and --jobs give the same findings as a plain full lint."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from lfk.cache import Cache
+from lfk.lint import LintOptions, lint_register
+from lfk.lint.changed import affected_units, changed_files
+from lfk.register import Register
+from tests.conftest import AS_OF, REPO, invoke
+
+sys.path.insert(0, str(REPO / "bench"))
+import gen  # noqa: E402
+
+DAY = dt.date.fromisoformat(AS_OF)
+
+
+def sig(result) -> list[tuple]:  # type: ignore[no-untyped-def]
+    return [(f.code, f.path, f.line, f.column, f.message, f.suppressed) for f in result.findings]
+
+
+def spoil(root: Path) -> None:
+    """Put a few errors into a register made by bench/gen.py."""
+    for uid, old, new in (("unit-00003", "grade: 中", "grade: 低"), ("unit-00007", "posts: [P-case", "posts: [P-nobody"),
+                          ("unit-00011", "legal_basis:", "legal_bases:")):
+        p = root / "units" / uid / ("risks.yaml" if "grade" in old else "authorities.yaml")
+        p.write_text(p.read_text(encoding="utf-8").replace(old, new, 1), encoding="utf-8")
+
+
+@pytest.fixture(scope="module")
+def big(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    root = gen.generate(tmp_path_factory.mktemp("gen") / "reg", 48, copies=1)
+    spoil(root)
+    return root
+
+
+def test_warm_lint_equals_cold(big: Path, tmp_path: Path) -> None:
+    cold = lint_register(Register(big), LintOptions(as_of=DAY))
+    assert cold.findings, "the spoiled register must have findings"
+    first = lint_register(Register(big, cache=Cache(tmp_path)), LintOptions(as_of=DAY))
+    warm = lint_register(Register(big, cache=Cache(tmp_path)), LintOptions(as_of=DAY))
+    assert warm.cached_units == 48 and first.cached_units == 0
+    assert sig(cold) == sig(first) == sig(warm)
+
+
+def test_cache_never_trusted_for_changed_bytes(base_register: Path, tmp_path: Path) -> None:
+    tmp_path = tmp_path / "c"
+    lint_register(Register(base_register, cache=Cache(tmp_path)), LintOptions(as_of=DAY))
+    p = base_register / "units/county-amr/authorities.yaml"
+    p.write_text(p.read_text(encoding="utf-8").replace("legal_basis:", "legal_bases:", 1), encoding="utf-8")
+    again = lint_register(Register(base_register, cache=Cache(tmp_path)), LintOptions(as_of=DAY))
+    assert "LFK102" in [f.code for f in again.findings]
+
+
+def test_tampered_cache_is_ignored(base_register: Path, tmp_path: Path) -> None:
+    tmp_path = tmp_path / "c"
+    lint_register(Register(base_register, cache=Cache(tmp_path)), LintOptions(as_of=DAY))
+    entries = [p for p in tmp_path.rglob("*") if p.is_file() and p.name != ".gitignore"]
+    assert entries
+    for p in entries:
+        raw = bytearray(p.read_bytes())
+        raw[-1] ^= 0xFF
+        p.write_bytes(bytes(raw))
+    c = Cache(tmp_path)
+    result = lint_register(Register(base_register, cache=c), LintOptions(as_of=DAY))
+    assert result.cached_units == 0 and c.hits == 0 and result.findings == []
+
+
+def test_cache_folder_is_versioned_and_ignored_by_git(base_register: Path, tmp_path: Path) -> None:
+    tmp_path = tmp_path / "c"
+    lint_register(Register(base_register, cache=Cache(tmp_path)), LintOptions(as_of=DAY))
+    assert (tmp_path / ".gitignore").read_text() == "*\n"
+    assert [p.name for p in tmp_path.iterdir() if p.is_dir()][0].startswith("v1-lfk")
+
+
+def test_no_cache_writes_nothing(runner, base_register: Path, tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    monkeypatch.setenv("LFK_CACHE_DIR", str(tmp_path / "c"))
+    assert invoke(runner, "lint", "--root", str(base_register), "--as-of", AS_OF, "--no-cache").exit_code == 0
+    assert not (tmp_path / "c").exists()
+    assert invoke(runner, "lint", "--root", str(base_register), "--as-of", AS_OF).exit_code == 0
+    assert (tmp_path / "c").exists()
+
+
+def test_jobs_give_the_same_findings(big: Path) -> None:
+    one = lint_register(Register(big), LintOptions(as_of=DAY, jobs=1))
+    two = lint_register(Register(big), LintOptions(as_of=DAY, jobs=2))
+    assert sig(one) == sig(two)
+
+
+def git(root: Path, *args: str) -> str:
+    env = {**os.environ, "GIT_AUTHOR_NAME": "t", "GIT_AUTHOR_EMAIL": "t@example.invalid",
+           "GIT_COMMITTER_NAME": "t", "GIT_COMMITTER_EMAIL": "t@example.invalid"}
+    return subprocess.run(["git", "-C", str(root), *args], check=True, capture_output=True, text=True, env=env).stdout
+
+
+@pytest.fixture
+def repo(big: Path, tmp_path: Path) -> Path:
+    import shutil
+
+    top = tmp_path / "repo"
+    shutil.copytree(big, top / "registers")
+    git(top, "init", "-q")
+    git(top, "add", "-A")
+    git(top, "commit", "-qm", "base")
+    return top / "registers"
+
+
+def test_changed_since_matches_full_lint(repo: Path) -> None:
+    p = repo / "units/unit-00020/risks.yaml"
+    p.write_text(p.read_text(encoding="utf-8").replace("grade: 中", "grade: 高", 1), encoding="utf-8")
+    (repo / "units/unit-00021/notes.txt").write_text("untracked", encoding="utf-8")
+    reg = Register(repo)
+    units = affected_units(reg, changed_files(repo, "HEAD"))
+    assert units == ["unit-00020", "unit-00021"]
+    part = lint_register(reg, LintOptions(as_of=DAY, units=units))
+    full = lint_register(Register(repo), LintOptions(as_of=DAY))
+    in_units = [f for f in full.findings if f.path.startswith(("units/unit-00020/", "units/unit-00021/"))]
+    part_units = [f for f in part.findings if f.path.startswith("units/")]
+    assert [(f.code, f.path, f.line) for f in part_units] == [(f.code, f.path, f.line) for f in in_units]
+    assert any(f.code == "LFK005" for f in part_units)
+
+
+def test_changed_since_follows_references(repo: Path) -> None:
+    reg = Register(repo)
+    assert affected_units(reg, ["lfk.yaml"]) is None
+    child = repo / "units/unit-00005/unit.yaml"
+    child.write_text(child.read_text(encoding="utf-8").replace("type: 行政机关\n", "type: 行政机关\nparent: unit-00004\n"),
+                     encoding="utf-8")
+    reg = Register(repo)
+    assert affected_units(reg, ["units/unit-00004/unit.yaml"]) == ["unit-00004", "unit-00005"]
+    (repo / "flows").mkdir()
+    assert "unit-00001" in (affected_units(reg, ["flows/F-penalty-1.yaml"]) or [])
+
+
+def test_changed_since_cli_and_bad_revisions(runner, repo: Path) -> None:  # type: ignore[no-untyped-def]
+    r = invoke(runner, "lint", "--root", str(repo), "--as-of", AS_OF, "--changed-since", "HEAD", "--format", "json")
+    assert r.exit_code == 0 and json.loads(r.stdout)["summary"]["units"] == 0
+    for bad in ("no-such-rev", "--help", "-x"):
+        r = invoke(runner, "lint", "--root", str(repo), f"--changed-since={bad}")
+        assert r.exit_code == 2, (bad, r.output)
+        assert "Traceback" not in r.output
