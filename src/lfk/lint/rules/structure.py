@@ -91,8 +91,8 @@ def _ids(lf: LoadedFile | None, key: str) -> Iterator[tuple[tuple[Any, ...], Any
     if lf is None or not isinstance(lf.data, dict) or not isinstance(lf.data.get(key), list):
         return
     for i, item in enumerate(lf.data[key]):
-        if isinstance(item, dict) and "id" in item:
-            yield (key, i, "id"), item["id"]
+        if isinstance(item, dict) and isinstance(item.get("id"), (str, int, float)) and not isinstance(item["id"], bool):
+            yield (key, i, "id"), str(item["id"])
 
 
 def _dupes(lf: LoadedFile | None, key: str, what: tuple[str, str]) -> Iterator[Report]:
