@@ -22,7 +22,7 @@ def atomic_write(path: Path, data: bytes | str, *, encoding: str = "utf-8") -> N
         raise WriteError(f"{folder}: no such folder / 文件夹不存在", hint="create it first, or check the path")
     try:
         mode = path.stat().st_mode & 0o7777 if path.exists() else None
-        if path.exists() and not os.access(path, os.W_OK):
+        if mode is not None and (not mode & 0o222 or not os.access(path, os.W_OK)):
             raise WriteError(f"{path}: the file is read-only / 文件只读", hint="make it writable (chmod u+w) and run again")
         fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
     except PermissionError as e:
