@@ -74,6 +74,15 @@ def test_tampered_cache_is_ignored(base_register: Path, tmp_path: Path) -> None:
     assert result.cached_units == 0 and c.hits == 0 and result.findings == []
 
 
+def test_parse_failures_are_cached_too(base_register: Path, tmp_path: Path) -> None:
+    p = base_register / "units/county-amr/risks.yaml"
+    p.write_text(p.read_text(encoding="utf-8").replace("description: 执法人员", "description: !!python/name:os.system 执法人员", 1),
+                 encoding="utf-8")
+    for _ in range(2):  # regression: a file that failed to parse (data None) broke the parse cache
+        result = lint_register(Register(base_register, cache=Cache(tmp_path / "c")), LintOptions(as_of=DAY))
+        assert "LFK004" in [f.code for f in result.findings]
+
+
 def test_cache_folder_is_versioned_and_ignored_by_git(base_register: Path, tmp_path: Path) -> None:
     tmp_path = tmp_path / "c"
     lint_register(Register(base_register, cache=Cache(tmp_path)), LintOptions(as_of=DAY))

@@ -11,6 +11,7 @@
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import hmac
 import marshal
@@ -49,6 +50,17 @@ def _secret() -> bytes:
         return b"lfk-process-" + secrets.token_hex(16).encode()  # no home: a per-process cache
 
 
+@functools.cache
+def code_fingerprint() -> str:
+    """A digest of lfk's own source, so a changed rule (even in an editable install) never reuses old results."""
+    h = hashlib.sha256()
+    pkg = Path(__file__).parent
+    for p in sorted(pkg.rglob("*.py")):
+        h.update(p.relative_to(pkg).as_posix().encode())
+        h.update(p.read_bytes())
+    return h.hexdigest()[:12]
+
+
 def default_dir(root: Path) -> Path:
     """``$LFK_CACHE_DIR`` or ``<root>/.lfk-cache``."""
     env = os.environ.get("LFK_CACHE_DIR")
@@ -59,7 +71,7 @@ class Cache:
     """A content-addressed, authenticated cache folder."""
 
     def __init__(self, folder: Path) -> None:
-        tag = f"v{FORMAT}-lfk{__version__}-py{sys.version_info[0]}{sys.version_info[1]}"
+        tag = f"v{FORMAT}-lfk{__version__}-py{sys.version_info[0]}{sys.version_info[1]}-{code_fingerprint()}"
         self.folder = Path(folder) / tag
         self.key = _secret()
         self.hits = 0

@@ -339,6 +339,8 @@ def to_cache(lf: LoadedFile) -> bytes | None:
     """``lf`` as marshal bytes (dates as ISO text, findings and suppressions as tuples); None if it cannot be."""
     data = lf.data
     saved = []
+    if data is None:
+        lf.dates.clear()
     for p in lf.dates:
         parent = data
         for part in p[:-1]:
