@@ -92,6 +92,8 @@ def register(app: typer.Typer) -> None:
 
         Example: lfk lint --format json --as-of 2026-12-01
         """
+        import lfk.lint.rules  # noqa: F401  - the rule list, for checking --select/--ignore
+
         if fmt is None:
             fmt = "github" if os.environ.get("GITHUB_ACTIONS") == "true" else "text"
         if fmt not in FORMATS:

@@ -1,8 +1,12 @@
 """Every lint rule, one module per topic; importing this package registers them all."""
 
-from lfk.lint.rules import files, structure  # noqa: F401
-
-try:  # topic modules added by later work register themselves when present
-    from lfk.lint.rules import authorities, benchmarks, disclosure, flows, measures, risks  # noqa: F401
-except ImportError:  # pragma: no cover
-    pass
+from lfk.lint.rules import (
+    authorities,  # noqa: F401  - LFK2xx
+    benchmarks,  # noqa: F401  - LFK6xx
+    disclosure,  # noqa: F401  - LFK7xx
+    files,  # noqa: F401  - LFK0xx
+    flows,  # noqa: F401  - LFK3xx
+    measures,  # noqa: F401  - LFK5xx
+    risks,  # noqa: F401  - LFK4xx
+    structure,  # noqa: F401  - LFK1xx
+)

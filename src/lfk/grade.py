@@ -1,0 +1,494 @@
+"""``lfk grade`` and ``lfk approve`` as library functions: data in, data out (the CLI only prints).
+
+- ``grade_register``: every risk of the units asked for, graded by ``lfk.grading``, with per-unit and
+  total 高/中/低 counts;
+- ``format_grades``: that report as text, json, csv or markdown;
+- ``explain``: the arithmetic of one risk (every unit that has it);
+- ``write_grades``: the computed grade written into risks.yaml in place (a risk with
+  ``grade_reason`` keeps its declared grade);
+- ``approve``: ``approval`` and ``approved_digest`` written on risks (REGISTER.md: Approval bound to
+  content).
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import unicodedata
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+from lfk.errors import UsageError, WriteError
+from lfk.fsutil import atomic_write
+from lfk.grading import CONSISTENT, DRIFT, MISSING, GradeResult, fmt_number, grade_risk, risk_digest
+from lfk.i18n import T, Text
+from lfk.loader.roundtrip import set_values_text
+from lfk.model import Config
+from lfk.model.register import Risk
+from lfk.register import DirSource, Item, Register, UnitData
+
+__all__ = [
+    "ApproveResult", "Change", "GradeReport", "RiskRow", "UnitGrades", "approve", "explain", "format_explain",
+    "format_grades", "grade_register", "write_grades",
+]
+
+GRADES = ("高", "中", "低")
+FORMATS = ("text", "json", "csv", "markdown")
+
+
+@dataclass
+class RiskRow:
+    """One risk's line of the grade table."""
+
+    unit: str
+    item: Item[Risk]
+    result: GradeResult
+
+    @property
+    def risk(self) -> Risk:
+        """The risk model."""
+        return self.item.model
+
+    @property
+    def rel(self) -> str:
+        """risks.yaml relative to the root."""
+        return self.item.rel
+
+    @property
+    def line(self) -> int:
+        """Line of the risk's grade (or of the risk)."""
+        return self.item.loc("grade")[0]
+
+
+@dataclass
+class UnitGrades:
+    """The grade table of one unit."""
+
+    unit: str
+    name: str
+    rows: list[RiskRow] = field(default_factory=list)
+
+    @property
+    def counts(self) -> dict[str, int]:
+        """高/中/低 counts of the grades in force (declared, else computed)."""
+        out = dict.fromkeys(GRADES, 0)
+        for r in self.rows:
+            g = r.result.shown_grade
+            if g in out:
+                out[g] += 1
+        return out
+
+
+@dataclass
+class GradeReport:
+    """Grades of the units asked for."""
+
+    config: Config
+    units: list[UnitGrades]
+
+    @property
+    def rows(self) -> list[RiskRow]:
+        """Every row of every unit."""
+        return [r for u in self.units for r in u.rows]
+
+    @property
+    def counts(self) -> dict[str, int]:
+        """高/中/低 counts over every unit."""
+        out = dict.fromkeys(GRADES, 0)
+        for u in self.units:
+            for g, n in u.counts.items():
+                out[g] += n
+        return out
+
+    def status_counts(self) -> dict[str, int]:
+        """How many risks are 一致, 偏差 (unexcused), 偏差 with a reason, 缺失."""
+        out = {"consistent": 0, "drift": 0, "excused": 0, "missing": 0}
+        for r in self.rows:
+            s = r.result
+            if s.status == CONSISTENT:
+                out["consistent"] += 1
+            elif s.status == MISSING:
+                out["missing"] += 1
+            elif s.excused:
+                out["excused"] += 1
+            else:
+                out["drift"] += 1
+        return out
+
+    @property
+    def failing(self) -> list[RiskRow]:
+        """Rows with unexcused drift or a missing grade."""
+        return [r for r in self.rows if r.result.failing]
+
+    @property
+    def exit_code(self) -> int:
+        """1 on drift or missing grades, else 0."""
+        return 1 if self.failing else 0
+
+
+def _unit_ids(register: Register, units: list[str] | None) -> list[str]:
+    if not units:
+        return list(register.unit_ids)
+    unknown = [u for u in units if u not in register.unit_ids]
+    if unknown:
+        raise UsageError(f"no such unit: {', '.join(unknown)} / 没有这个单位",
+                         hint=f"units: {', '.join(register.unit_ids) or '(none)'}")
+    return list(dict.fromkeys(units))
+
+
+def grade_unit(register: Register, ud: UnitData) -> UnitGrades:
+    """The grade table of one unit."""
+    auths = {}
+    for a in ud.authorities:
+        auths.setdefault(a.model.id, a.model)
+    ug = UnitGrades(ud.id, ud.name)
+    for item in ud.risks:
+        res = grade_risk(register.config, item.model, auths.get(item.model.authority or ""))
+        ug.rows.append(RiskRow(ud.id, item, res))
+    return ug
+
+
+def grade_register(register: Register, units: list[str] | None = None,
+                   progress: Callable[[int, int], None] | None = None) -> GradeReport:
+    """Grade every risk of ``units`` (default: all units); ``progress(done, total)`` is called per unit."""
+    ids = _unit_ids(register, units)
+    out = []
+    for n, uid in enumerate(ids, start=1):
+        out.append(grade_unit(register, register.unit(uid)))
+        if progress is not None:
+            progress(n, len(ids))
+    return GradeReport(register.config, out)
+
+
+# -- explain -----------------------------------------------------------------------------------------
+
+def explain(register: Register, risk_id: str, units: list[str] | None = None) -> list[RiskRow]:
+    """The rows of ``risk_id`` (in every unit asked for that has it); a UsageError when none has it."""
+    rows = [r for r in grade_register(register, units).rows if r.risk.id == risk_id]
+    if not rows:
+        raise UsageError(f"no risk {risk_id!r} in the register / 找不到该风险", hint="see `lfk grade` for the risk ids")
+    return rows
+
+
+def _factor_lines(config: Config, risk: Risk) -> list[Text]:
+    g = config.grading
+    out = []
+    if g.method == "criteria":
+        return [T(f"判定标准：{'、'.join(risk.criteria) or '无'}", f"criteria: {', '.join(risk.criteria) or 'none'}")]
+    labels = {k: (f.label or k) for k, f in (g.factors or {}).items()} if g.method == "weighted" else {}
+    for k, v in (risk.factors or {}).items():
+        lbl = labels.get(k)
+        out.append(T(f"  {k}{f'（{lbl}）' if lbl else ''} = {v}", f"  {k}{f' ({lbl})' if lbl else ''} = {v}"))
+    return out
+
+
+def format_explain(rows: list[RiskRow], config: Config, lang: str, fmt: str = "text") -> str:
+    """The arithmetic of each row, as text (or json)."""
+    if fmt == "json":
+        return json.dumps([_row_json(r, config, lang, explain=True) for r in rows], ensure_ascii=False, indent=2) + "\n"
+    lines: list[str] = []
+    for r in rows:
+        res = r.result
+        lines.append(f"{r.unit} {r.risk.id} {r.risk.title}")
+        lines.append(T(f"评定方法：{res.method}", f"method: {res.method}").get(lang))
+        lines.append(T("评定因素：", "factors:").get(lang))
+        lines.extend(t.get(lang) for t in _factor_lines(config, r.risk))
+        for p in res.problems:
+            lines.append("  ! " + p.get(lang))
+        lines.extend(t.get(lang) for t in res.explanation)
+        if res.floor is None and res.computed is not None:
+            lines.append(T("未触发保底等级", "no floor applied").get(lang))
+        lines.append("")
+    return "\n".join(lines).rstrip("\n") + "\n"
+
+
+# -- formats -----------------------------------------------------------------------------------------
+
+def _num(d: Decimal | None) -> Any:
+    if d is None:
+        return None
+    return int(d) if d == d.to_integral_value() else float(fmt_number(d))
+
+
+def _factors_text(config: Config, risk: Risk) -> str:
+    if config.grading.method == "criteria":
+        return f"{len(risk.criteria)}: " + "、".join(risk.criteria) if risk.criteria else "0"
+    return " ".join(f"{k}={v}" for k, v in (risk.factors or {}).items())
+
+
+def _status_text(res: GradeResult, lang: str) -> str:
+    if res.status == DRIFT and res.excused:
+        return "偏差（有理由）" if lang == "zh" else "偏差 (explained)"
+    return res.status
+
+
+def _row_json(r: RiskRow, config: Config, lang: str, *, explain: bool = False) -> dict[str, Any]:
+    res = r.result
+    d: dict[str, Any] = {
+        "unit": r.unit,
+        "risk": r.risk.id,
+        "title": r.risk.title,
+        "path": r.rel,
+        "line": r.line,
+        "method": res.method,
+        "factors": dict(r.risk.factors or {}),
+        "score": _num(res.score),
+        "base": res.base,
+        "computed": res.computed,
+        "floor": res.floor.get(lang) if res.floor else None,
+        "declared": res.declared,
+        "status": res.status,
+        "excused": res.excused,
+        "problems": [p.get(lang) for p in res.problems],
+    }
+    if config.grading.method == "criteria":
+        d["criteria"] = list(r.risk.criteria)
+    if explain:
+        d["explanation"] = [t.get(lang) for t in res.explanation]
+    return d
+
+
+def _width(s: str) -> int:
+    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in s)
+
+
+def _pad(s: str, w: int) -> str:
+    return s + " " * (w - _width(s))
+
+
+def headers(lang: str) -> list[str]:
+    """Column headers of the grade table."""
+    if lang == "zh":
+        return ["风险编号", "风险点", "评定因素", "得分", "计算等级", "声明等级", "状态"]
+    return ["risk", "title", "factors", "score", "computed", "declared", "status"]
+
+
+def table_rows(u: UnitGrades, config: Config, lang: str) -> list[list[str]]:
+    """The cells of one unit's table (grades shown with their labels)."""
+    lbl = config.grade_label
+    out = []
+    for r in u.rows:
+        res = r.result
+        out.append([r.risk.id, r.risk.title, _factors_text(config, r.risk), fmt_number(res.score) if res.score is not None else "—",
+                    lbl(res.computed) if res.computed else "—", lbl(res.declared) if res.declared else "—",
+                    _status_text(res, lang)])
+    return out
+
+
+def counts_text(counts: dict[str, int], config: Config, lang: str) -> str:
+    """``高 3 · 中 2 · 低 1`` with the register's grade labels."""
+    return " · ".join(f"{config.grade_label(g)} {counts[g]}" for g in GRADES)
+
+
+def summary_text(report: GradeReport, lang: str) -> str:
+    """The closing line: risks, consistent, drift, missing."""
+    s = report.status_counts()
+    n = len(report.rows)
+    if lang == "zh":
+        text = f"共 {n} 个风险：一致 {s['consistent']}，偏差 {s['drift']}，缺失 {s['missing']}"
+        if s["excused"]:
+            text += f"，有理由的偏差 {s['excused']}"
+        return text
+    text = f"{n} risks: {s['consistent']} consistent (一致), {s['drift']} drift (偏差), {s['missing']} missing (缺失)"
+    if s["excused"]:
+        text += f", {s['excused']} explained"
+    return text
+
+
+def format_grades(report: GradeReport, fmt: str, lang: str, *, only_failing: bool = False) -> str:
+    """The report as text, json, csv or markdown."""
+    cfg = report.config
+    if fmt == "json":
+        doc = {
+            "method": cfg.grading.method,
+            "units": [{"unit": u.unit, "name": u.name, "counts": u.counts,
+                       "risks": [_row_json(r, cfg, lang) for r in u.rows if r.result.failing or not only_failing]}
+                      for u in report.units],
+            "counts": report.counts,
+            "summary": {"risks": len(report.rows), **report.status_counts(), "exit_code": report.exit_code},
+        }
+        return json.dumps(doc, ensure_ascii=False, indent=2) + "\n"
+    if fmt == "csv":
+        buf = io.StringIO()
+        w = csv.writer(buf, lineterminator="\n")
+        w.writerow(["unit", "risk", "title", "factors", "score", "base", "computed", "floor", "declared", "status", "excused"])
+        for r in report.rows:
+            if only_failing and not r.result.failing:
+                continue
+            res = r.result
+            w.writerow([r.unit, r.risk.id, r.risk.title, _factors_text(cfg, r.risk),
+                        fmt_number(res.score) if res.score is not None else "", res.base or "", res.computed or "",
+                        res.floor.get(lang) if res.floor else "", res.declared or "", res.status,
+                        "true" if res.excused else "false"])
+        return buf.getvalue()
+    if fmt == "markdown":
+        lines: list[str] = []
+        for u in report.units:
+            lines.append(f"## {u.unit} {u.name}")
+            lines.append("")
+            lines.append("| " + " | ".join(headers(lang)) + " |")
+            lines.append("|" + "---|" * len(headers(lang)))
+            for r, cells in zip(u.rows, table_rows(u, cfg, lang), strict=True):
+                if only_failing and not r.result.failing:
+                    continue
+                lines.append("| " + " | ".join(c.replace("|", "\\|") for c in cells) + " |")
+            lines.append("")
+            lines.append(("等级分布：" if lang == "zh" else "grades: ") + counts_text(u.counts, cfg, lang))
+            lines.append("")
+        lines.append(("合计：" if lang == "zh" else "total: ") + counts_text(report.counts, cfg, lang))
+        lines.append("")
+        lines.append(summary_text(report, lang))
+        return "\n".join(lines) + "\n"
+    if fmt != "text":
+        raise UsageError(f"--format {fmt!r}: use one of {', '.join(FORMATS)}")
+    lines = []
+    for u in report.units:
+        lines.append(f"{u.unit}  {u.name}")
+        rows = [c for r, c in zip(u.rows, table_rows(u, cfg, lang), strict=True) if r.result.failing or not only_failing]
+        if rows:
+            grid = [headers(lang)] + rows
+            widths = [max(_width(row[i]) for row in grid) for i in range(len(grid[0]))]
+            for row in grid:
+                lines.append("  " + "  ".join(_pad(c, widths[i]) for i, c in enumerate(row)).rstrip())
+        lines.append("  " + ("等级分布：" if lang == "zh" else "grades: ") + counts_text(u.counts, cfg, lang))
+        lines.append("")
+    lines.append(("合计：" if lang == "zh" else "total: ") + counts_text(report.counts, cfg, lang))
+    lines.append(summary_text(report, lang))
+    return "\n".join(lines) + "\n"
+
+
+# -- writing -----------------------------------------------------------------------------------------
+
+@dataclass
+class Change:
+    """A value written into a file."""
+
+    rel: str
+    line: int
+    unit: str
+    risk: str
+    field: str
+    old: Any
+    new: Any
+
+    def text(self, lang: str) -> str:
+        """``units/u/risks.yaml:37: R-003 grade 低 → 中``."""
+        old = "—" if self.old in (None, "") else self.old
+        return f"{self.rel}:{self.line}: {self.risk} {self.field} {old} → {self.new}"
+
+
+def _writable(register: Register) -> None:
+    if not isinstance(register.source, DirSource):
+        raise UsageError("cannot write into a git revision / 不能写入 git 历史版本")
+
+
+def _apply(register: Register, changes: list[Change], edits: dict[str, list[tuple[tuple[Any, ...], object]]]) -> list[Change]:
+    """Edit every file in memory first (any WriteError leaves all files untouched), then write each atomically."""
+    planned: list[tuple[Path, str, str]] = []
+    for rel, e in edits.items():
+        path = register.root / rel
+        try:
+            text = path.read_bytes().decode("utf-8")
+        except (OSError, UnicodeDecodeError) as err:
+            raise WriteError(f"{rel}: cannot read ({err}) / 无法读取，未改动") from None
+        new = set_values_text(text, e, name=rel)
+        if new is not None:
+            planned.append((path, rel, new))
+    for path, _, new in planned:
+        atomic_write(path, new.encode("utf-8"))
+    written = {rel for _, rel, _ in planned}
+    return [c for c in changes if c.rel in written]
+
+
+def write_grades(register: Register, report: GradeReport) -> list[Change]:
+    """Write each drifted or missing grade's computed value (risks with grade_reason keep theirs)."""
+    _writable(register)
+    changes: list[Change] = []
+    edits: dict[str, list[tuple[tuple[Any, ...], object]]] = {}
+    for r in report.rows:
+        res = r.result
+        if res.computed is None or res.declared == res.computed or (r.risk.grade_reason or "").strip():
+            continue
+        changes.append(Change(r.rel, r.line, r.unit, r.risk.id, "grade", res.declared, res.computed))
+        edits.setdefault(r.rel, []).append((r.item.path + ("grade",), res.computed))
+    return _apply(register, changes, edits)
+
+
+@dataclass
+class ApproveResult:
+    """What ``approve`` did: values written, and risks that already carried this approval."""
+
+    unit: str
+    approval: str
+    changes: list[Change]
+    unchanged: list[str]
+
+
+def approve(register: Register, approval_id: str, risk_ids: list[str] | None = None,
+            unit: str | None = None) -> ApproveResult:
+    """Record the collective approval ``approval_id`` on risks: writes ``approval`` and ``approved_digest``.
+
+    ``risk_ids`` default to every risk of ``unit`` whose digest is missing or stale. ``unit`` may be
+    left out when the register has one unit, or when the named risks are found in exactly one unit.
+    """
+    _writable(register)
+    uid = _approve_unit(register, approval_id, risk_ids, unit)
+    ud = register.unit(uid)
+    records = {a.id for a in ud.unit.approvals} if ud.unit else set()
+    if approval_id not in records:
+        known = ", ".join(sorted(records)) or "none"
+        raise UsageError(f"the approval record {approval_id} is not in units/{uid}/unit.yaml / 审定记录不存在",
+                         hint=f"add it under approvals (id, date, meeting, minutes) first; recorded: {known}")
+    items = {}
+    for it in ud.risks:
+        items.setdefault(it.model.id, it)
+    if risk_ids:
+        missing = [r for r in risk_ids if r not in items]
+        if missing:
+            raise UsageError(f"no risk {', '.join(missing)} in unit {uid} / 该单位没有这些风险")
+        chosen = [items[r] for r in dict.fromkeys(risk_ids)]
+    else:
+        chosen = [it for it in items.values() if it.model.approved_digest != risk_digest(it.model)]
+    changes: list[Change] = []
+    edits: dict[str, list[tuple[tuple[Any, ...], object]]] = {}
+    unchanged = []
+    for it in chosen:
+        m = it.model
+        digest = risk_digest(m)
+        if m.approval == approval_id and m.approved_digest == digest:
+            unchanged.append(m.id)
+            continue
+        line = it.loc()[0]
+        if m.approval != approval_id:
+            changes.append(Change(it.rel, it.loc("approval")[0] if m.approval else line, uid, m.id, "approval",
+                                  m.approval, approval_id))
+        if m.approved_digest != digest:
+            changes.append(Change(it.rel, it.loc("approved_digest")[0] if m.approved_digest else line, uid, m.id,
+                                  "approved_digest", m.approved_digest, digest))
+        edits.setdefault(it.rel, []).extend([(it.path + ("approval",), approval_id), (it.path + ("approved_digest",), digest)])
+    return ApproveResult(uid, approval_id, _apply(register, changes, edits), unchanged)
+
+
+def _approve_unit(register: Register, approval_id: str, risk_ids: list[str] | None, unit: str | None) -> str:
+    if unit:
+        if unit not in register.unit_ids:
+            raise UsageError(f"no such unit: {unit} / 没有这个单位", hint=f"units: {', '.join(register.unit_ids)}")
+        return unit
+    if len(register.unit_ids) == 1:
+        return register.unit_ids[0]
+    if risk_ids:
+        found = [uid for uid in register.unit_ids
+                 if any(r.model.id in risk_ids for r in register.unit(uid).risks)]
+        if len(found) == 1:
+            return found[0]
+        if len(found) > 1:
+            raise UsageError(f"the risks are in several units ({', '.join(found)}) / 多个单位都有这些风险", hint="name one with --unit")
+    with_record = [uid for uid in register.unit_ids
+                   if (m := register.unit_model(uid)) is not None and any(a.id == approval_id for a in m.approvals)]
+    if len(with_record) == 1 and not risk_ids:
+        return with_record[0]
+    raise UsageError("which unit? / 请指定单位", hint="name it with --unit U")
