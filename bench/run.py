@@ -82,10 +82,12 @@ def row(name: str, res: dict, size: int | None = None) -> dict:
 
 def fmt_row(r: dict) -> str:
     """One line of the printed table."""
+    if "ratio" in r:
+        return f"{r['name']:<60} {r['ratio']:8.2f} ×"
     if "error" in r:
-        return f"{r['name']:<44} ERROR {r['error'].splitlines()[-1] if r['error'] else ''}"
+        return f"{r['name']:<60} ERROR {r['error'].splitlines()[-1] if r['error'] else ''}"
     mbps = f"{r['mb_per_s']:8.1f} MB/s" if "mb_per_s" in r else " " * 13
-    return f"{r['name']:<44} {r['seconds']:8.2f} s {mbps} {r['peak_bytes'] / 1e6:9.0f} MB peak"
+    return f"{r['name']:<60} {r['seconds']:8.2f} s {mbps} {r['peak_bytes'] / 1e6:9.0f} MB peak"
 
 
 def main() -> int:
@@ -116,7 +118,7 @@ def main() -> int:
         print(fmt_row(r))
     for k, v in figures.items():
         if k != "machine":
-            print(f"{k:<44} {v}")
+            print(f"{k:<60} {v}")
     (HERE / "results.json").write_text(json.dumps({"figures": figures, "results": results}, ensure_ascii=False, indent=2) + "\n",
                                        encoding="utf-8")
     print(f"wrote {HERE / 'results.json'}")

@@ -152,13 +152,16 @@ def grade_unit(register: Register, ud: UnitData) -> UnitGrades:
     return ug
 
 
+GRADE_KINDS = frozenset({"authorities", "risks"})  # what grading reads of a unit
+
+
 def grade_register(register: Register, units: list[str] | None = None,
                    progress: Callable[[int, int], None] | None = None) -> GradeReport:
     """Grade every risk of ``units`` (default: all units); ``progress(done, total)`` is called per unit."""
     ids = _unit_ids(register, units)
     out = []
     for n, uid in enumerate(ids, start=1):
-        out.append(grade_unit(register, register.unit(uid)))
+        out.append(grade_unit(register, register.unit(uid, kinds=GRADE_KINDS)))
         if progress is not None:
             progress(n, len(ids))
     return GradeReport(register.config, out)

@@ -234,12 +234,16 @@ class Register:
         """The model of ``units/<uid>/unit.yaml`` (None when missing or invalid)."""
         return self.unit_headers.get(uid, (None, None))[1]
 
-    def unit(self, uid: str, *, keep: bool = False) -> UnitData:
-        """Read one unit's files (kept in memory only with ``keep``)."""
+    def unit(self, uid: str, *, keep: bool = False, kinds: frozenset[str] | None = None) -> UnitData:
+        """Read one unit's files (kept in memory only with ``keep``).
+
+        ``kinds`` limits what is read to some of ``authorities``, ``risks``, ``measures``, ``flows``,
+        ``benchmarks`` (unit.yaml is always there); a partial unit is never kept.
+        """
         if uid in self._cache:
             return self._cache[uid]
-        ud = self._read_unit(uid)
-        if keep:
+        ud = self._read_unit(uid, kinds)
+        if keep and kinds is None:
             self._cache[uid] = ud
         return ud
 
@@ -248,7 +252,7 @@ class Register:
         for uid in self.unit_ids:
             yield self.unit(uid, keep=keep)
 
-    def _read_unit(self, uid: str) -> UnitData:
+    def _read_unit(self, uid: str, kinds: frozenset[str] | None = None) -> UnitData:
         base = f"units/{uid}/"
         ud = UnitData(uid, base.rstrip("/"))
         ud.unit_file, ud.unit = self.unit_headers.get(uid, (None, None))
@@ -264,6 +268,9 @@ class Register:
             if name in IGNORED_NAMES:
                 continue
             if sub == "unit.yaml":
+                continue
+            kind = sub[:-5] if sub in ("authorities.yaml", "risks.yaml", "measures.yaml") else parts[0]
+            if kinds is not None and kind not in kinds:
                 continue
             if sub in ("authorities.yaml", "risks.yaml", "measures.yaml"):
                 lf = self._load(rel)
