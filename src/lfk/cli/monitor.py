@@ -1,0 +1,174 @@
+"""``lfk monitor EVENTS...``: e-supervision of case event logs against the register (clauses 11-12)."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import os
+import sys
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+
+from lfk.cli.common import LangOpt, RootOpt, err_console, is_terminal, lang_for, open_register, out_console, write_stdout
+from lfk.errors import UsageError
+
+FORMATS = ("text", "json", "csv")
+FAIL_ON = {"黄牌": "黄牌", "yellow": "黄牌", "红牌": "红牌", "red": "红牌"}
+CSV_COLUMNS = ("code", "severity", "warning", "disposal", "path", "line", "case_id", "unit", "authority", "step",
+               "post", "person", "message", "columns")
+DIM_TITLES = {
+    "unit": ("按单位", "by unit"), "authority": ("按职权", "by power"), "step": ("按环节", "by step"),
+    "post": ("按岗位", "by post"), "risk": ("按风险点", "by risk point"),
+}
+
+
+def format_csv(result: Any, lang: str) -> str:
+    """One row per finding (``CSV_COLUMNS``); extra event columns as a JSON object in ``columns``."""
+    buf = io.StringIO()
+    w = csv.writer(buf, lineterminator="\n")
+    w.writerow(CSV_COLUMNS)
+    for f in result.findings:
+        x = f.extra
+        w.writerow([f.code, f.severity.value, x.get("warning") or "", x.get("disposal") or "", f.path, f.line,
+                    x.get("case_id", ""), x.get("unit", ""), x.get("authority", ""), x.get("step", ""),
+                    x.get("post") or "", x.get("person") or "", f.text(lang),
+                    json.dumps(x["columns"], ensure_ascii=False) if x.get("columns") else ""])
+    return buf.getvalue()
+
+
+def format_text(result: Any, lang: str, color: bool) -> str:
+    """Findings, the warned cases, escalations, counts per dimension and a summary (rich tables)."""
+    from rich.console import Console
+    from rich.markup import escape
+    from rich.table import Table
+
+    zh = lang == "zh"
+    buf = io.StringIO()
+    con = Console(file=buf, width=140, force_terminal=color, color_system="standard" if color else None,
+                  highlight=False, soft_wrap=True)
+    style = {"红牌": "bold red", "黄牌": "yellow", None: "cyan"}
+    for f in result.findings:
+        level = f.extra.get("warning")
+        tag = level or f.severity.value
+        disp = f.extra.get("disposal")
+        tail = (f"（处置：{disp}）" if zh else f" (disposal: {disp})") if disp else ""
+        cols = f.extra.get("columns")
+        if cols:
+            tail += " [" + ", ".join(f"{k}={v}" for k, v in cols.items()) + "]"
+        con.print(f"[dim]{escape(f.path)}:{f.line}:[/] [{style.get(level, 'cyan')}]{f.code} {tag}[/] "
+                  f"{escape(f.text(lang) + tail)}")
+    if result.cases:
+        t = Table(title="预警案件" if zh else "Warned cases", title_justify="left")
+        for h in (("案件", "case"), ("单位", "unit"), ("职权", "power"), ("预警", "warning"), ("处置", "disposal"),
+                  ("问题", "codes"), ("岗位", "posts")):
+            t.add_column(h[0] if zh else h[1])
+        for c in result.cases:
+            t.add_row(c["case_id"], c["unit"], c["authority"], f"[{style[c['warning']]}]{c['warning']}[/]",
+                      c["disposal"] or "", " ".join(c["codes"]), " ".join(c["posts"]))
+        con.print(t)
+    if result.escalations:
+        t = Table(title="升级处置" if zh else "Escalations", title_justify="left")
+        for h in (("单位", "unit"), ("岗位", "post"), ("次数", "count"), ("窗口（天）", "within days"),
+                  ("处置", "disposal"), ("案件", "cases")):
+            t.add_column(h[0] if zh else h[1])
+        for e in result.escalations:
+            t.add_row(e["unit"], e["post"], str(e["count"]), str(e["within_days"]), e["disposal"], " ".join(e["cases"]))
+        con.print(t)
+    for dim, (tz, te) in DIM_TITLES.items():
+        rows = result.count_rows(dim)
+        if not rows:
+            continue
+        t = Table(title=("预警统计 · " + tz) if zh else ("Warnings " + te), title_justify="left")
+        t.add_column("编号" if zh else "id")
+        t.add_column("名称" if zh else "name")
+        t.add_column("黄牌", justify="right")
+        t.add_column("红牌", justify="right")
+        t.add_column("案件" if zh else "cases", justify="right")
+        for r in rows:
+            t.add_row(r["key"], r["name"], str(r["黄牌"]), str(r["红牌"]), str(r["cases"]))
+        con.print(t)
+    s = result.summary
+    when = result.as_of.strftime("%Y-%m-%d %H:%M") if result.as_of else "—"
+    if zh:
+        line = (f"{s['files']} 个文件，{s['events']} 个事件，{s['cases']} 个案件（已办结 {s['closed_cases']}，"
+                f"未办结 {s['open_cases']}，截至 {when}）；预警案件 {s['warned_cases']} 件：黄牌 {s['黄牌']}，"
+                f"红牌 {s['红牌']}；升级处置 {s['escalations']} 次；问题行 {s['bad_rows']}")
+    else:
+        line = (f"{s['files']} file(s), {s['events']} events, {s['cases']} cases ({s['closed_cases']} closed, "
+                f"{s['open_cases']} open as of {when}); {s['warned_cases']} warned: 黄牌 {s['黄牌']}, "
+                f"红牌 {s['红牌']}; {s['escalations']} escalation(s); {s['bad_rows']} bad row(s)")
+    con.print(f"[bold]{escape(line)}[/]")
+    return buf.getvalue()
+
+
+def register(app: typer.Typer) -> None:
+    """Add ``monitor`` to ``app``."""
+
+    @app.command("monitor")
+    def monitor_cmd(
+        events: Annotated[list[Path], typer.Argument(help="Event logs: CSV (UTF-8 or GBK) or JSON Lines.")],
+        fmt: Annotated[str, typer.Option("--format", "-f", help="text | json | csv")] = "text",
+        fail_on: Annotated[str | None, typer.Option("--fail-on", help="Exit 1 when a case has a warning at or above "
+                                                     "this: 黄牌 | 红牌 (default: always exit 0).")] = None,
+        closed: Annotated[bool, typer.Option("--closed", help="Every case in the logs is finished: one that stopped "
+                                             "at a step that is not an end is reported (MON104).")] = False,
+        output: Annotated[Path | None, typer.Option("--output", "-o", help="Write the report to this file.")] = None,
+        root: RootOpt = None,
+        lang: LangOpt = None,
+        as_of: Annotated[str | None, typer.Option("--as-of", help="When open cases are judged: a date (its end) or a "
+                                                  "date and time; default: the newest time in the logs.")] = None,
+    ) -> None:
+        """Check case event logs against the flows, time limits and discretion benchmarks; warn (黄牌/红牌).
+
+        Example: lfk monitor cases-2026.csv --as-of 2026-12-01 --fail-on 红牌 --format json
+        """
+        from lfk.monitor import parse_as_of, run_monitor
+
+        if fmt not in FORMATS:
+            raise UsageError(f"--format {fmt!r}: use one of {', '.join(FORMATS)}")
+        level = None
+        if fail_on is not None:
+            level = FAIL_ON.get(fail_on.strip().lower())
+            if level is None:
+                raise UsageError(f"--fail-on {fail_on!r}: use 黄牌 or 红牌 / 请用 黄牌 或 红牌")
+        when = None
+        if as_of is not None:
+            try:
+                when = parse_as_of(as_of)
+            except ValueError:
+                raise UsageError(f"--as-of {as_of!r} is not a date or time / 不是日期或时间",
+                                 hint="write YYYY-MM-DD or YYYY-MM-DDTHH:MM") from None
+        reg = open_register(root)
+        language = lang_for(lang, reg)
+        paths = [str(p) for p in events]
+        if sys.stderr.isatty() and sum(p.stat().st_size for p in events if p.is_file()) > 8 << 20:
+            from rich.progress import BarColumn, DownloadColumn, Progress, TimeRemainingColumn
+
+            with Progress("[progress.description]{task.description}", BarColumn(), DownloadColumn(),
+                          TimeRemainingColumn(), console=err_console(), transient=True) as bar:
+                task = bar.add_task("monitor", total=None)
+
+                def tick(done: int, total: int) -> None:
+                    bar.update(task, completed=done, total=total)
+
+                result = run_monitor(reg, paths, when, closed=closed, progress=tick)
+        else:
+            result = run_monitor(reg, paths, when, closed=closed)
+        if fmt == "json":
+            text = json.dumps(result.to_dict(language), ensure_ascii=False, indent=2) + "\n"
+        elif fmt == "csv":
+            text = format_csv(result, language)
+        else:
+            color = output is None and is_terminal() and "NO_COLOR" not in os.environ
+            text = format_text(result, language, color)
+        if output is not None:
+            output.write_text(text, encoding="utf-8")
+            err_console().print(f"wrote {output}")
+        elif fmt == "text" and is_terminal():
+            out_console().file.write(text)
+        else:
+            write_stdout(text)
+        raise typer.Exit(result.exit_code(level))

@@ -1,0 +1,171 @@
+"""Per-power look-up tables built once from the register: steps by index, allowed transitions,
+limits, duties, benchmark tiers and the risk points sitting on each step."""
+
+from __future__ import annotations
+
+from collections import deque
+from dataclasses import dataclass, field
+
+from lfk.i18n import T, Text
+from lfk.model.register import Authority, Benchmark, Fine, Flow
+from lfk.register import Register, UnitData
+
+Limit = tuple[float, bool]  # (days, natural)
+
+
+def _limit(tl: object) -> Limit | None:
+    if tl is None:
+        return None
+    return (float(tl.days), tl.kind == "自然日")  # type: ignore[attr-defined]
+
+
+def limit_text(limit: Limit) -> Text:
+    """"5 个工作日" / "5 working days"."""
+    days, natural = limit
+    n = f"{days:g}"
+    return T(f"{n} 个{'自然日' if natural else '工作日'}", f"{n} {'natural' if natural else 'working'} days")
+
+
+@dataclass
+class TierInfo:
+    """One tier of one benchmark item."""
+
+    item: int
+    violation: str
+    level: str
+    fine: Fine | None
+    statutory: Fine | None
+
+
+@dataclass
+class PowerTable:
+    """Everything the checks need about one (unit, power)."""
+
+    unit: str
+    unit_name: str
+    authority: Authority
+    flow: Flow
+    ids: list[str]
+    names: list[str]
+    index: dict[str, int]
+    actors: list[str | None]
+    duties: list[str | None]
+    ends: list[bool]
+    succ: list[frozenset[int]]
+    limits: list[Limit | None]
+    promised: list[Limit | None]
+    case_limit: Limit | None
+    case_promised: Limit | None
+    posts: dict[str, str]                      # post id -> name
+    tiers: dict[str, list[TierInfo]] | None     # level -> tiers (None: no benchmark)
+    risks: list[list[str]]                      # risk ids per step index
+    post_risks: dict[str, list[str]] = field(default_factory=dict)  # post -> risk ids (岗位风险)
+    thr: list[float] | None = None   # per step: days used below which no time finding is possible (set by the engine)
+    _paths: dict[tuple[int, int], list[int] | None] = field(default_factory=dict)
+
+    @property
+    def key(self) -> str:
+        """``unit/authority``."""
+        return f"{self.unit}/{self.authority.id}"
+
+    def post_name(self, post: str) -> str:
+        """The post's name, else its id."""
+        return self.posts.get(post, post)
+
+    def path(self, a: int, b: int) -> list[int] | None:
+        """Steps strictly between ``a`` and ``b`` on a shortest path a → b (None: b not reachable)."""
+        key = (a, b)
+        if key in self._paths:
+            return self._paths[key]
+        prev: dict[int, int] = {a: -1}
+        q = deque([a])
+        found = False
+        while q:
+            x = q.popleft()
+            for y in sorted(self.succ[x]):
+                if y in prev:
+                    continue
+                prev[y] = x
+                if y == b:
+                    found = True
+                    q.clear()
+                    break
+                q.append(y)
+        out: list[int] | None = None
+        if found:
+            out = []
+            x = prev[b]
+            while x != a and x != -1:
+                out.append(x)
+                x = prev[x]
+            out.reverse()
+        self._paths[key] = out
+        return out
+
+
+class Tables:
+    """Lazily built ``PowerTable`` per (unit, authority); failures remembered as (code, message)."""
+
+    def __init__(self, register: Register) -> None:
+        self.register = register
+        self._units: dict[str, UnitData | None] = {}
+        self._cache: dict[tuple[str, str], PowerTable | tuple[str, Text]] = {}
+
+    def unit(self, uid: str) -> UnitData | None:
+        """The unit's data, or None when the register does not have it."""
+        if uid not in self._units:
+            self._units[uid] = self.register.unit(uid, keep=True) if uid in self.register.unit_ids else None
+        return self._units[uid]
+
+    def get(self, unit: str, authority: str) -> PowerTable | tuple[str, Text]:
+        """The table, or (code, message) saying why there is none."""
+        key = (unit, authority)
+        hit = self._cache.get(key)
+        if hit is None:
+            hit = self._build(unit, authority)
+            self._cache[key] = hit
+        return hit
+
+    def _build(self, unit: str, authority: str) -> PowerTable | tuple[str, Text]:
+        ud = self.unit(unit)
+        if ud is None:
+            return ("MON004", T(f"登记册中没有单位 {unit}", f"the register has no unit {unit}"))
+        auth = next((a.model for a in ud.authorities if a.model.id == authority), None)
+        if auth is None:
+            return ("MON005", T(f"单位 {unit} 的职权目录中没有职权 {authority}",
+                                f"unit {unit} has no power {authority} in its 职权目录"))
+        item, _ = self.register.flow_for(ud, auth.flow_id)
+        if item is None or not item.model.steps:
+            return ("MON005", T(f"职权 {authority} 的流程图 {auth.flow_id} 不存在或无效",
+                                f"the flow {auth.flow_id} of power {authority} is missing or invalid"))
+        flow = item.model
+        ids = [s.id for s in flow.steps]
+        index = {sid: i for i, sid in enumerate(ids)}
+        succ = [frozenset(index[e.to] for e in s.edges() if e.to in index) for s in flow.steps]
+        risks: list[list[str]] = [[] for _ in ids]
+        post_risks: dict[str, list[str]] = {}
+        for r in ud.risks:
+            m = r.model
+            if m.authority == authority:
+                targets = [index[s] for s in m.steps if s in index] if m.steps else list(range(len(ids)))
+                for i in targets:
+                    risks[i].append(m.id)
+            elif m.authority is None and m.post:
+                post_risks.setdefault(m.post, []).append(m.id)
+        bench: Benchmark | None = next((b.model for b in ud.benchmarks if b.model.authority == authority), None)
+        tiers: dict[str, list[TierInfo]] | None = None
+        if bench is not None:
+            tiers = {}
+            for n, it in enumerate(bench.items):
+                for t in it.tiers:
+                    tiers.setdefault(t.level, []).append(TierInfo(n, it.violation, t.level, t.fine, it.statutory))
+        return PowerTable(
+            unit=unit, unit_name=ud.name, authority=auth, flow=flow, ids=ids,
+            names=[s.name for s in flow.steps], index=index,
+            actors=[s.actor for s in flow.steps], duties=[s.duty for s in flow.steps],
+            ends=[s.end for s in flow.steps], succ=succ,
+            limits=[_limit(s.time_limit) for s in flow.steps], promised=[_limit(s.promised) for s in flow.steps],
+            case_limit=_limit(auth.time_limit), case_promised=_limit(auth.promised),
+            posts=ud.posts and {p: v.name for p, v in ud.posts.items()}, tiers=tiers, risks=risks,
+            post_risks=post_risks,
+        )
