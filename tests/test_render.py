@@ -419,3 +419,15 @@ def test_cli_reports_invalid_flow_files(runner, tmp_path: Path) -> None:  # type
     assert r.exit_code == 0
     assert "units/county-amr/flows/F-procure.yaml" in r.stderr and "lfk lint" in r.stderr
     assert sorted(p.name for p in (tmp_path / "o/county-amr").iterdir()) == ["F-license.dot", "F-penalty.dot"]
+
+
+def test_svg_does_not_depend_on_its_place_in_the_batch() -> None:
+    """Regression: graphviz prefixed ids with the graph's number in the batch ("page0,1_graph0")."""
+    from lfk.render import render_dots
+
+    a = 'digraph A { a -> b }'
+    b = 'digraph B { x -> y }'
+    first = render_dots([a, b], "svg")
+    second = render_dots([b, a], "svg")
+    assert first[0] == second[1] and first[1] == second[0]
+    assert b"page0" not in first[0] + first[1]

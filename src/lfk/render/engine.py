@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import re
 import shutil
 import subprocess
 import tempfile
@@ -55,10 +56,15 @@ def _first_error(stderr: bytes) -> str:
     return errs[0] if errs else "unknown error"
 
 
+_PAGE_ID = re.compile(rb'id="page\d+,\d+_graph0"')
+
+
 def _batch_svg(dot: str, dots: list[str]) -> list[bytes]:
     proc = _run([dot, "-Tsvg"], "".join(d if d.endswith("\n") else d + "\n" for d in dots).encode("utf-8"))
     parts = proc.stdout.split(b"<?xml")
-    docs = [b"<?xml" + p for p in parts[1:]]
+    # graphviz numbers the graphs of one run ("page0,7_graph0"): drop that, so a flow's SVG does not
+    # depend on its place in the batch (reproducible output, and a cache that means something)
+    docs = [_PAGE_ID.sub(b'id="graph0"', b"<?xml" + p, count=1) for p in parts[1:]]
     if proc.returncode != 0 or len(docs) != len(dots):
         if len(dots) == 1:
             raise RenderError(f"graphviz failed: {_first_error(proc.stderr)} / 绘图失败")

@@ -1,0 +1,11 @@
+"""``lfk site``: the static disclosure website (clause 10), public and internal.
+
+``build_site(register, out_dir, audience, base_url=None, ...) -> SiteReport`` is the library entry
+point; see ``lfk.site.build`` for the pipeline and ``lfk.site.pages`` for what each audience sees.
+"""
+
+from lfk.site.build import MANIFEST, PublicationBlocked, SiteReport, build_site, commit_date
+from lfk.site.pages import INTERNAL, PUBLIC, is_public_power
+
+__all__ = ["INTERNAL", "MANIFEST", "PUBLIC", "PublicationBlocked", "SiteReport", "build_site", "commit_date",
+           "is_public_power"]
