@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any, Literal
+from typing import Literal
+
+from pydantic import field_validator
 
 from lfk.model.base import DEFAULT_TAXONOMY, F, Grade, Model
 
@@ -99,6 +101,65 @@ class MonitorSettings(Model):
     escalate: list[Escalation] = F("升级处置", "escalation on repetition", [])
 
 
+DEFAULT_ASSESSMENT_WEIGHTS: dict[str, float] = {
+    "flows": 10, "legal_basis": 10, "risks_identified": 10, "graded": 10, "approved": 15,
+    "high_measures": 10, "measures_on_time": 10, "measures_effective": 10, "lint": 15, "monitor": 10,
+}
+
+
+class Band(Model):
+    """A band of the total score: ``name`` from ``min`` points up."""
+
+    name: str = F("等次", "name of the band, e.g. 优秀")
+    min: float = F("最低分", "lowest total of the band", ge=0)
+
+
+class Penalties(Model):
+    """Points lost per lint finding and per monitor warning (within their criterion's weight)."""
+
+    error: float = F("每个错误扣分", "points per lint error", 2, ge=0)
+    warning: float = F("每个警告扣分", "points per lint warning", 0.5, ge=0)
+    red: float = F("每张红牌扣分", "points per 红牌", 2, ge=0)
+    yellow: float = F("每张黄牌扣分", "points per 黄牌", 0.5, ge=0)
+
+
+class Assessment(Model):
+    """Clause 16: the assessment card of ``lfk score`` — weights per criterion (points), bands, penalties.
+
+    Criteria: flows, legal_basis, risks_identified, graded, approved, high_measures, measures_on_time,
+    measures_effective, lint, monitor. A criterion left out of ``weights`` keeps its default; weight 0
+    switches it off. Criteria that do not apply (no 高 risks, no event log) are left out and the
+    total is scaled to 100.
+    """
+
+    weights: dict[str, float] = F("权重（分值）", "points per criterion", default_factory=dict)
+    bands: list[Band] = F("等次", "bands, highest first",
+                          default_factory=lambda: [Band(name="优秀", min=90), Band(name="达标", min=80),
+                                                   Band(name="不达标", min=0)])
+    penalties: Penalties = F("扣分标准", "points lost per finding", default_factory=Penalties)
+
+    @field_validator("weights")
+    @classmethod
+    def _known_criteria(cls, v: dict[str, float]) -> dict[str, float]:
+        unknown = [k for k in v if k not in DEFAULT_ASSESSMENT_WEIGHTS]
+        if unknown:
+            raise ValueError(f"unknown criteria {', '.join(unknown)}; known: {', '.join(DEFAULT_ASSESSMENT_WEIGHTS)}")
+        if any(x < 0 for x in v.values()):
+            raise ValueError("weights are points, 0 or more")
+        return v
+
+    def weight(self, key: str) -> float:
+        """The points of criterion ``key``."""
+        return float(self.weights.get(key, DEFAULT_ASSESSMENT_WEIGHTS.get(key, 0)))
+
+    def band(self, total: float) -> str:
+        """The band of a total (bands are checked highest ``min`` first)."""
+        for b in sorted(self.bands, key=lambda b: -b.min):
+            if total >= b.min:
+                return b.name
+        return self.bands[-1].name if self.bands else ""
+
+
 class Config(Model):
     """``lfk.yaml``: the register settings; its presence marks the register root."""
 
@@ -113,7 +174,7 @@ class Config(Model):
     disclosure: DisclosureSettings = F("公开设置", "disclosure settings", default_factory=DisclosureSettings)
     benchmark_levels: list[str] | None = F("裁量阶次", "ordered discretion levels, lightest first", None)
     monitor: MonitorSettings = F("电子监察", "monitoring policy", default_factory=MonitorSettings)
-    assessment: dict[str, Any] | None = F("考核", "assessment card settings (clause 16)", None)
+    assessment: Assessment = F("检查考核", "assessment card settings (clause 16)", default_factory=Assessment)
 
     def categories(self) -> dict[str, TaxonomyCategory]:
         """The taxonomy in force: the register's own or the guideline's default."""

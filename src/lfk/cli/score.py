@@ -1,0 +1,67 @@
+"""``lfk score``: the assessment card of clause 16 for each unit."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from lfk.cli.common import AsOfOpt, LangOpt, RootOpt, lang_for, open_register, parse_as_of, write_stdout
+from lfk.errors import UsageError
+from lfk.score import explain, format_markdown, format_text, score_register
+
+FORMATS = ("text", "json", "markdown")
+
+
+def register(app: typer.Typer) -> None:
+    """Add ``score`` to ``app``."""
+
+    @app.command("score")
+    def score_cmd(
+        units: Annotated[list[str] | None, typer.Argument(help="Units to score (default: all).")] = None,
+        fmt: Annotated[str, typer.Option("--format", "-f", help="text | json | markdown.")] = "text",
+        explain_unit: Annotated[str | None, typer.Option("--explain", help="Show how each point of UNIT was earned or lost.")] = None,
+        events: Annotated[list[Path] | None, typer.Option("--events", help="Event logs for the monitor criterion (CSV or JSON Lines).")] = None,
+        root: RootOpt = None,
+        lang: LangOpt = None,
+        as_of: AsOfOpt = None,
+    ) -> None:
+        """Score each unit's 廉政风险防控 work out of 100 (clause 16): coverage, grading, approval, measures, lint.
+
+        Weights and bands come from `assessment:` in lfk.yaml (default bands: ≥90 优秀, ≥80 达标, <80 不达标).
+
+        Example: lfk score --as-of 2026-12-01 --explain county-amr
+        """
+        if fmt not in FORMATS:
+            raise UsageError(f"--format {fmt!r}: use one of {', '.join(FORMATS)}")
+        day = parse_as_of(as_of)
+        reg = open_register(root)
+        language = lang_for(lang, reg)
+        wanted = []
+        for u in units or []:
+            if u not in reg.unit_ids:
+                raise UsageError(f"no unit {u!r} / 没有该单位", hint="units: " + ", ".join(reg.unit_ids))
+            wanted.append(u)
+        if explain_unit is not None and explain_unit not in reg.unit_ids:
+            raise UsageError(f"--explain {explain_unit!r}: no such unit / 没有该单位", hint="units: " + ", ".join(reg.unit_ids))
+        for e in events or []:
+            if not e.is_file():
+                raise UsageError(f"--events {e}: no such file / 文件不存在")
+        res = score_register(reg, as_of=day, units=wanted or None, events=list(events or []) or None)
+        if explain_unit is not None:
+            card = res.card(explain_unit)
+            if card is None:
+                raise UsageError(f"--explain {explain_unit!r}: not among the units scored / 不在本次考核的单位中")
+            if fmt == "json":
+                write_stdout(json.dumps(card.to_dict(language), ensure_ascii=False, indent=2))
+            else:
+                write_stdout(explain(card, language, markdown=fmt == "markdown"))
+            return
+        if fmt == "json":
+            write_stdout(json.dumps(res.to_dict(language), ensure_ascii=False, indent=2))
+        elif fmt == "markdown":
+            write_stdout(format_markdown(res, language))
+        else:
+            write_stdout(format_text(res, language))

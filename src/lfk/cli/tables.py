@@ -1,0 +1,175 @@
+"""``lfk export`` and ``lfk import``: the register as the tables officers file, and back."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from lfk.cli.common import AsOfOpt, LangOpt, RootOpt, err_console, lang_for, open_register, parse_as_of, write_stdout
+from lfk.errors import UsageError
+from lfk.finding import Severity
+from lfk.fsutil import atomic_write
+from lfk.register import Register
+from lfk.tables import TABLE_ORDER, build_tables, register_json, run_import, workbook_bytes, write_csv
+
+EXPORT_FORMATS = ("xlsx", "csv", "json")
+TABLE_NAMES = {"authorities": "职权目录", "risks": "廉政风险防控登记表", "measures": "防控措施", "benchmarks": "裁量基准",
+               "posts": "岗位", "approvals": "审定记录"}
+
+
+def _units(reg: Register, units: list[str] | None) -> list[str]:
+    out = []
+    for u in units or []:
+        for part in u.split(","):
+            part = part.strip()
+            if not part:
+                continue
+            if part not in reg.unit_ids:
+                raise UsageError(f"no unit {part!r} / 没有该单位", hint="units: " + ", ".join(reg.unit_ids))
+            out.append(part)
+    return out or list(reg.unit_ids)
+
+
+def register(app: typer.Typer) -> None:
+    """Add ``export`` and ``import`` to ``app``."""
+
+    @app.command("export")
+    def export_cmd(
+        fmt: Annotated[str, typer.Option("--format", "-f", help="xlsx | csv | json.")] = "xlsx",
+        unit: Annotated[list[str] | None, typer.Option("--unit", "-u", help="Only these units (repeat or comma-separate).")] = None,
+        out: Annotated[Path | None, typer.Option("--out", "-o", help="Output file (xlsx default: lfk-export.xlsx; csv/json default: stdout). "
+                                                 "With --table all, a folder for one CSV per table.")] = None,
+        table: Annotated[str, typer.Option("--table", "-t", help="CSV: authorities | risks | measures | benchmarks | posts | approvals | all.")] = "risks",
+        encoding: Annotated[str, typer.Option("--encoding", help="CSV encoding: utf-8-sig (opens right in Excel) | utf-8 | gbk.")] = "utf-8-sig",
+        root: RootOpt = None,
+        lang: LangOpt = None,
+        as_of: AsOfOpt = None,
+    ) -> None:
+        """Export the register as the tables officers file (职权目录, 廉政风险防控登记表, 防控措施, 裁量基准, 岗位, 审定记录).
+
+        Example: lfk export --format xlsx --unit county-amr --out amr.xlsx
+        """
+        if fmt not in EXPORT_FORMATS:
+            raise UsageError(f"--format {fmt!r}: use one of {', '.join(EXPORT_FORMATS)}")
+        day = parse_as_of(as_of)
+        reg = open_register(root)
+        lang_for(lang, reg)
+        uids = _units(reg, unit)
+        if fmt == "json":
+            text = json.dumps(register_json(reg, uids), ensure_ascii=False, indent=2) + "\n"
+            if out is None:
+                write_stdout(text)
+            else:
+                atomic_write(out, text)
+                err_console().print(f"wrote {out}")
+            return
+        tables = build_tables(reg, uids)
+        if fmt == "xlsx":
+            target = out or Path("lfk-export.xlsx")
+            scope = reg.unit(uids[0]).name if len(uids) == 1 else f"全部 {len(uids)} 个单位"
+            data = workbook_bytes(tables, register_name=reg.config.name, scope=scope,
+                                  grade_labels=dict(reg.config.grading.labels or {}), today=day)
+            atomic_write(target, data)
+            err_console().print(f"wrote {target} ({', '.join(f'{t.table.title} {len(t.rows)}' for t in tables.values())})")
+            return
+        enc = encoding.lower()
+        if enc not in ("utf-8-sig", "utf-8", "gbk", "gb18030"):
+            raise UsageError(f"--encoding {encoding!r}: use utf-8-sig, utf-8 or gbk")
+        names = list(TABLE_ORDER) if table == "all" else [table]
+        for n in names:
+            if n not in tables:
+                raise UsageError(f"--table {n!r}: use one of {', '.join(TABLE_ORDER)} or all")
+        try:
+            blobs = {n: write_csv(tables[n], enc) for n in names}
+        except UnicodeEncodeError as e:
+            raise UsageError(f"a value cannot be written in {encoding}: {e.object[e.start:e.end]!r} / 无法用该编码写出",
+                             hint="use --encoding utf-8-sig") from None
+        if table == "all":
+            if out is None:
+                raise UsageError("--table all writes one CSV per table: give a folder with --out DIR / 请用 --out 指定文件夹")
+            out.mkdir(parents=True, exist_ok=True)
+            for n, blob in blobs.items():
+                atomic_write(out / f"{n}.csv", blob)
+            err_console().print(f"wrote {len(blobs)} CSV files to {out}")
+            return
+        blob = blobs[names[0]]
+        if out is None:
+            sys.stdout.buffer.write(blob)
+            sys.stdout.flush()
+        else:
+            atomic_write(out, blob)
+            err_console().print(f"wrote {out}")
+
+    @app.command("import")
+    def import_cmd(
+        files: Annotated[list[Path], typer.Argument(help="xlsx, csv (UTF-8 or GBK) or json files (lfk export's, or the unit's own tables).")],
+        unit: Annotated[str, typer.Option("--unit", "-u", help="The unit to import into (it must exist: lfk new unit).")],
+        dry_run: Annotated[bool, typer.Option("--dry-run", "-n", help="Show what would be written (a diff); write nothing.")] = False,
+        replace: Annotated[bool, typer.Option("--replace", help="Items whose id the unit has already are replaced (default: refused).")] = False,
+        force: Annotated[bool, typer.Option("--force", help="Write the readable rows even when some rows have errors.")] = False,
+        from_unit: Annotated[str | None, typer.Option("--from-unit", help="When the input holds several units: which one to take.")] = None,
+        fmt: Annotated[str, typer.Option("--format", "-f", help="Findings as text | json.")] = "text",
+        root: RootOpt = None,
+        lang: LangOpt = None,
+        as_of: AsOfOpt = None,
+    ) -> None:
+        """Import Excel/CSV tables (风险点登记表, 职权目录, 防控措施, 裁量基准) into a unit's YAML.
+
+        Items are merged by id: new ids are added; an id the unit already has is left alone when its
+        content is the same and refused (IMP104) when it differs, unless --replace. Unmapped columns
+        (IMP101), unreadable rows (IMP102, with sheet and row) and values outside the register's
+        vocabulary (IMP103) are reported; error findings stop the import (exit 1, nothing written).
+
+        Example: lfk import 风险点登记表.xlsx --unit county-amr --dry-run
+        """
+        if fmt not in ("text", "json"):
+            raise UsageError(f"--format {fmt!r}: use text or json")
+        day = parse_as_of(as_of)
+        reg = open_register(root)
+        language = lang_for(lang, reg)
+        res = run_import(reg, unit, list(files), replace=replace, dry_run=dry_run, force=force, from_unit=from_unit,
+                         today=day)
+        findings, planned, counts, code = res.findings, res.files, res.counts, res.exit_code
+        wrote = not dry_run and (code == 0 or force)
+        if fmt == "json":
+            summary = {"errors": sum(1 for x in findings if x.severity is Severity.ERROR),
+                       "warnings": sum(1 for x in findings if x.severity is Severity.WARNING),
+                       "written": wrote, "dry_run": dry_run, "counts": counts,
+                       "files": [p.rel for p in planned], "exit_code": code}
+            doc = {"findings": [x.to_dict(language) for x in findings], "summary": summary}
+            if dry_run:
+                doc["diff"] = "".join(p.diff() for p in planned)
+            write_stdout(json.dumps(doc, ensure_ascii=False, indent=2))
+            raise typer.Exit(code)
+        out_lines = []
+        for x in findings:
+            out_lines.append(f"{x.path}:{x.line}:{x.column}: {x.code} {x.severity.value} {x.text(language)}")
+        if dry_run:
+            for p in planned:
+                out_lines.append(p.diff().rstrip("\n"))
+        zh = language == "zh"
+        parts = []
+        for k, c in counts.items():
+            if any(c.values()):
+                label = TABLE_NAMES.get(k, k) if zh else k
+                parts.append(f"{label}: +{c['added']} ~{c['replaced']} ={c['unchanged']}")
+        summary = "; ".join(parts) or ("无可导入的内容" if zh else "nothing to import")
+        if dry_run:
+            head = "试运行，未写入" if zh else "dry run, nothing written"
+        elif wrote:
+            head = f"已写入 {len(planned)} 个文件" if zh else f"wrote {len(planned)} file(s)"
+        else:
+            head = "有错误，未写入任何文件（可用 --force 只写入可读的行）" if zh else \
+                "errors found: nothing written (--force writes the readable rows)"
+        out_lines.append(f"{head} — {summary} (+{'新增' if zh else 'added'} ~{'替换' if zh else 'replaced'} "
+                         f"={'未变' if zh else 'unchanged'})")
+        if not dry_run and wrote:
+            out_lines.extend(f"  {p.rel}" for p in planned)
+        write_stdout("\n".join(out_lines))
+        raise typer.Exit(code)
+
+

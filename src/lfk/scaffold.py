@@ -1,0 +1,107 @@
+"""``lfk init`` and ``lfk new unit``: a new register or unit from ``templates/scaffold``.
+
+``init_register`` writes ``lfk.yaml`` (the guideline's defaults, with Chinese comments) and one example
+unit whose every file lints without error; ``new_unit`` adds an empty unit (no posts yet, empty
+职权目录/风险点/措施, each with a commented example). Both refuse to overwrite anything.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from pathlib import Path
+from typing import Any
+
+from lfk.errors import UsageError, WriteError
+from lfk.fsutil import atomic_write
+from lfk.loader import load_bytes
+from lfk.loader.emit import model_for_path, quote_scalar
+from lfk.model.base import UnitType
+from lfk.model.validate import validate
+from lfk.templating import environment, templates_dir
+
+UNIT_ID = re.compile(r"^[a-z0-9][a-z0-9-]{0,62}$")
+UNIT_TYPES: tuple[str, ...] = UnitType.__args__  # type: ignore[attr-defined]
+
+
+def _env() -> Any:
+    env = environment("scaffold", autoescape=False)
+    env.filters["yq"] = quote_scalar
+    return env
+
+
+def _render_tree(sub: str, target: Path, context: dict[str, Any], rel_base: str = "") -> list[tuple[Path, str]]:
+    """Render every ``*.j2`` under ``templates/scaffold/<sub>`` into (target path, text) pairs (nothing written)."""
+    env = _env()
+    src = templates_dir() / "scaffold" / sub
+    out = []
+    for tpl in sorted(src.rglob("*.j2")):
+        rel = tpl.relative_to(src).as_posix()[:-3]
+        rel = rel.replace("units/example/", f"units/{context.get('unit_id', 'example')}/")
+        text = env.get_template(f"{sub}/{tpl.relative_to(src).as_posix()}").render(**context)
+        out.append((target / rel, text))
+        _check(f"{rel_base}{rel}", text)
+    return out
+
+
+def _check(rel: str, text: str) -> None:
+    """A rendered file must parse and validate (a template bug must never reach the user's disk)."""
+    lf = load_bytes(text.encode("utf-8"), rel)
+    model = model_for_path(rel)
+    if lf.ok and model is not None:
+        validate(lf, model)
+    bad = [f for f in lf.findings if f.severity.value == "error"]
+    if bad:
+        raise WriteError(f"template {rel} renders invalid YAML: {bad[0].message.en} / 模板生成的文件无效")
+
+
+def _write_all(files: list[tuple[Path, str]]) -> list[Path]:
+    for path, _ in files:
+        if path.exists():
+            raise UsageError(f"{path}: already exists; nothing written / 文件已存在，未写入任何文件")
+    for path, text in files:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        atomic_write(path, text)
+    return [p for p, _ in files]
+
+
+def check_unit_id(unit_id: str) -> None:
+    """Unit ids: lower-case letters, digits and -, starting with a letter or digit (REGISTER.md)."""
+    if not UNIT_ID.match(unit_id):
+        raise UsageError(f"unit id {unit_id!r} is not valid / 单位编号不合规",
+                         hint="lower-case letters, digits and -, e.g. county-amr / 小写字母、数字和 -")
+
+
+def init_register(target: Path, *, name: str | None = None, year: int | None = None, today: dt.date | None = None,
+                  unit_id: str = "example", unit_name: str = "示例单位") -> list[Path]:
+    """Create a register in ``target``: lfk.yaml and one example unit. Refuses when lfk.yaml exists."""
+    day = today or dt.date.today()
+    check_unit_id(unit_id)
+    target = Path(target)
+    if (target / "lfk.yaml").exists():
+        raise UsageError(f"{target}: a register is already here (lfk.yaml exists) / 此处已有登记册")
+    if target.exists() and not target.is_dir():
+        raise UsageError(f"{target}: not a folder / 不是文件夹")
+    ctx = {"name": name or "廉政风险防控登记册", "year": year or day.year, "today": day, "unit_id": unit_id,
+           "unit_name": unit_name}
+    files = _render_tree("register", target, ctx)
+    return _write_all(files)
+
+
+def new_unit(root: Path, unit_id: str, *, name: str, unit_type: str, parent: str | None = None,
+             today: dt.date | None = None) -> list[Path]:
+    """Add ``units/<unit_id>/`` to the register at ``root``. Refuses when the unit exists."""
+    check_unit_id(unit_id)
+    if unit_type not in UNIT_TYPES:
+        raise UsageError(f"--type {unit_type!r} is not a unit type / 不是单位类型", hint="one of " + " | ".join(UNIT_TYPES))
+    if not name.strip():
+        raise UsageError("--name is empty / 单位名称为空")
+    if parent is not None:
+        check_unit_id(parent)
+    folder = Path(root) / "units" / unit_id
+    if folder.exists():
+        raise UsageError(f"{folder}: the unit already exists; nothing written / 单位已存在，未写入任何文件")
+    ctx = {"unit_id": unit_id, "unit_name": name.strip(), "unit_type": unit_type, "parent": parent,
+           "today": today or dt.date.today()}
+    files = _render_tree("unit", folder, ctx, rel_base=f"units/{unit_id}/")
+    return _write_all(files)

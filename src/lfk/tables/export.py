@@ -1,0 +1,247 @@
+"""The register as the tables officers file: rows of 职权目录, 廉政风险防控登记表, 防控措施, 裁量基准, 岗位, 审定记录.
+
+``build_tables`` gives the rows (plain cell values); ``lfk.tables.xlsx`` lays them out in a
+workbook, ``write_csv`` writes one table as CSV, ``register_json`` gives the lossless JSON form.
+Every field of the register items is in some column, so ``lfk import`` gives the same items back.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+from dataclasses import dataclass, field
+from typing import Any
+
+from lfk.model.register import Risk
+from lfk.register import Register, UnitData
+from lfk.tables import values as V
+from lfk.tables.columns import (
+    APPROVALS,
+    AUTHORITIES,
+    BENCHMARKS,
+    MEASURES,
+    POSTS,
+    RISKS,
+    TABLE_ORDER,
+    Column,
+    Table,
+    factor_header,
+)
+
+GRADE_COLUMN = "grade"
+
+
+@dataclass
+class TableData:
+    """One table's columns and rows (cell values: text, numbers, dates, or None)."""
+
+    table: Table
+    columns: list[Column]
+    rows: list[list[Any]] = field(default_factory=list)
+    # each row's unit id, and its group (rows of one group may share merged cells in xlsx)
+    unit_of_row: list[str] = field(default_factory=list)
+    group_of_row: list[Any] = field(default_factory=list)
+    # columns merged over consecutive rows of the same group (xlsx only)
+    merge_keys: tuple[str, ...] = ("unit", "unit_id")
+
+    def index(self, key: str) -> int | None:
+        """The position of the column carrying ``key``."""
+        for i, c in enumerate(self.columns):
+            if c.key == key:
+                return i
+        return None
+
+
+def factor_columns(register: Register) -> list[Column]:
+    """One column per grading factor: the rubric's factors, then any other a risk carries."""
+    from lfk.grading import DEFAULT_FACTORS, factor_names
+
+    cfg = register.config
+    names = list(factor_names(cfg))
+    for ud in register.units():
+        for r in ud.risks:
+            for k in r.model.factors:
+                if k not in names:
+                    names.append(k)
+    labels = {k: (f.label or None) for k, f in (cfg.grading.factors or {}).items()}
+    out = []
+    for k in names:
+        label = labels.get(k) or (DEFAULT_FACTORS[k][1] if k in DEFAULT_FACTORS and cfg.grading.method == "weighted"
+                                  else None)
+        out.append(Column(f"factor:{k}", factor_header(k, label), (k,), 8, data=True, center=True))
+    return out
+
+
+def risk_columns(register: Register) -> list[Column]:
+    """The columns of the risk table with the factor columns in place."""
+    cols: list[Column] = []
+    for c in RISKS.columns:
+        if c.key == "criteria":
+            cols.extend(factor_columns(register))
+        cols.append(c)
+    return cols
+
+
+def _post_name(ud: UnitData, pid: str | None) -> str:
+    if not pid:
+        return ""
+    p = ud.posts.get(pid)
+    return p.name if p else pid
+
+
+def _where(ud: UnitData, r: Risk, auth_names: dict[str, str], flow_steps: dict[str, dict[str, str]]) -> str:
+    parts = []
+    if r.authority:
+        name = auth_names.get(r.authority, r.authority)
+        steps = flow_steps.get(r.authority, {})
+        if r.steps:
+            parts.append(f"{name}（{'、'.join(steps.get(s, s) for s in r.steps)}环节）")
+        else:
+            parts.append(name)
+    if r.post:
+        parts.append(_post_name(ud, r.post))
+    return "\n".join(parts)
+
+
+def _approval_text(ud: UnitData, aid: str | None) -> str:
+    if not aid:
+        return ""
+    for a in ud.unit.approvals if ud.unit else []:
+        if a.id == aid:
+            return f"{a.meeting}\n{a.date.isoformat()}（{aid}）"
+    return aid
+
+
+def _leader(ud: UnitData, r: Risk, measure_owners: list[str]) -> str:
+    posts = ud.posts
+    for pid in [r.owner, *measure_owners]:
+        if pid and pid in posts and posts[pid].leader:
+            return posts[pid].name
+    return ""
+
+
+def build_tables(register: Register, units: list[str] | None = None) -> dict[str, TableData]:
+    """Every table for ``units`` (default: all units), rows in register order."""
+    uids = units or register.unit_ids
+    out = {
+        "authorities": TableData(AUTHORITIES, list(AUTHORITIES.columns)),
+        "risks": TableData(RISKS, risk_columns(register)),
+        "measures": TableData(MEASURES, list(MEASURES.columns)),
+        "benchmarks": TableData(BENCHMARKS, list(BENCHMARKS.columns)),
+        "posts": TableData(POSTS, list(POSTS.columns)),
+        "approvals": TableData(APPROVALS, list(APPROVALS.columns)),
+    }
+    seq = {k: 0 for k in out}
+
+    out["benchmarks"].merge_keys = ("unit", "unit_id", "seq", "authority", "violation", "basis", "statutory")
+
+    def add(key: str, ud: UnitData, cells: dict[str, Any], group: Any = None) -> None:
+        td = out[key]
+        if group is None or not td.group_of_row or td.group_of_row[-1] != group:
+            seq[key] += 1
+        cells = {"seq": seq[key], "unit": ud.name, "unit_id": ud.id, **cells}
+        td.rows.append([cells.get(c.key) for c in td.columns])
+        td.unit_of_row.append(ud.id)
+        td.group_of_row.append(group if group is not None else (ud.id, len(td.rows)))
+
+    for uid in uids:
+        ud = register.unit(uid)
+        auth_names = {a.model.id: a.model.name for a in ud.authorities}
+        flow_steps: dict[str, dict[str, str]] = {}
+        for a in ud.authorities:
+            fl, _ = register.flow_for(ud, a.model.flow_id)
+            if fl is not None:
+                flow_steps[a.model.id] = {s.id: s.name for s in fl.model.steps}
+        for it in ud.authorities:
+            a = it.model
+            add("authorities", ud, {
+                "id": a.id, "name": a.name, "category": a.category, "content": a.content, "subject": a.subject,
+                "legal_basis": V.basis_text(a.legal_basis), "posts": V.join_names([_post_name(ud, p) for p in a.posts]),
+                "time_limit": V.time_text(a.time_limit), "disclosure": V.disclosure_text(a.disclosure, a.is_public),
+                "flow": a.flow,
+                "promised": V.time_text(a.promised), "key_areas": V.join_list(a.key_areas),
+                "internal": "是" if a.internal else "否",
+            })
+        by_risk: dict[str, list[Any]] = {}
+        for m in ud.measures:
+            for rid in m.model.risks:
+                by_risk.setdefault(rid, []).append(m.model)
+        for it in ud.risks:
+            r = it.model
+            ms = by_risk.get(r.id, [])
+            cells: dict[str, Any] = {
+                "where": _where(ud, r, auth_names, flow_steps), "category": r.category, "title": r.title,
+                "description": r.description, "grade": register.config.grade_label(r.grade) if r.grade else None,
+                "measures_text": "\n".join(f"{i}. {m.description or m.kind}" for i, m in enumerate(ms, 1)),
+                "owner": _post_name(ud, r.owner), "leader": _leader(ud, r, [m.owner for m in ms if m.owner]),
+                "approval": _approval_text(ud, r.approval), "reviewed": r.reviewed,
+                "id": r.id, "authority": r.authority, "steps": V.join_list(r.steps), "post": r.post, "kind": r.kind,
+                "sources": V.join_list(r.sources), "criteria": V.join_list(r.criteria),
+                "grade_reason": r.grade_reason, "approved_digest": r.approved_digest,
+                "disclosure": V.disclosure_text(r.disclosure, False),
+            }
+            for k, v in r.factors.items():
+                cells[f"factor:{k}"] = v
+            add("risks", ud, cells)
+        for it in ud.measures:
+            m = it.model
+            add("measures", ud, {
+                "id": m.id, "risks": V.join_list(m.risks), "kind": m.kind, "education": m.education,
+                "description": m.description, "owner": _post_name(ud, m.owner), "due": m.due, "status": m.status,
+                "effect": m.effect, "disclosure": V.disclosure_text(m.disclosure, False),
+            })
+        for it in sorted(ud.benchmarks, key=lambda b: b.model.authority):
+            b = it.model
+            for n, item in enumerate(b.items):
+                tiers = item.tiers or [None]
+                for t in tiers:
+                    add("benchmarks", ud, group=(ud.id, b.authority, n), cells={
+                        "authority": b.authority, "violation": item.violation, "basis": item.basis,
+                        "statutory": V.fine_text(item.statutory),
+                        "level": t.level if t else None, "circumstances": t.circumstances if t else None,
+                        "penalty": V.join_list(t.penalty) if t else None, "fine": V.fine_text(t.fine) if t else None,
+                    })
+        for p in ud.unit.posts if ud.unit else []:
+            add("posts", ud, {"id": p.id, "name": p.name, "leader": "是" if p.leader else "否",
+                              "internal": "是" if p.internal else "否"})
+        for ap in ud.unit.approvals if ud.unit else []:
+            add("approvals", ud, {"id": ap.id, "date": ap.date, "meeting": ap.meeting, "minutes": ap.minutes})
+    return {k: out[k] for k in TABLE_ORDER}
+
+
+def _cell_text(v: Any) -> str:
+    if v is None:
+        return ""
+    if isinstance(v, (dt.date, dt.datetime)):
+        return v.isoformat()
+    if isinstance(v, float) and v.is_integer():
+        return str(int(v))
+    return str(v)
+
+
+def write_csv(td: TableData, encoding: str = "utf-8-sig") -> bytes:
+    """One table as CSV bytes: a header row, then one row per item (``utf-8-sig`` opens right in Excel)."""
+    buf = io.StringIO()
+    w = csv.writer(buf, lineterminator="\r\n")
+    w.writerow([c.header for c in td.columns])
+    for row in td.rows:
+        w.writerow([_cell_text(v) for v in row])
+    return buf.getvalue().encode(encoding, errors="strict")
+
+
+def register_json(register: Register, units: list[str] | None = None) -> dict[str, Any]:
+    """The lossless JSON form: each unit with its items as the models dump them."""
+    out: dict[str, Any] = {"format": "lfk-register-tables/1", "register": register.config.name,
+                           "year": register.config.year, "units": []}
+    for uid in units or register.unit_ids:
+        ud = register.unit(uid)
+        out["units"].append({
+            "id": ud.id,
+            "unit": ud.unit.model_dump(mode="json", exclude_none=True) if ud.unit else None,
+            "authorities": [a.model.model_dump(mode="json", exclude_none=True) for a in ud.authorities],
+            "risks": [r.model.model_dump(mode="json", exclude_none=True) for r in ud.risks],
+            "measures": [m.model.model_dump(mode="json", exclude_none=True) for m in ud.measures],
+            "benchmarks": [b.model.model_dump(mode="json", exclude_none=True) for b in ud.benchmarks],
+        })
+    return out

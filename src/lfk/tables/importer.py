@@ -1,0 +1,923 @@
+"""``lfk import``: tables (xlsx, csv, json) into a unit's YAML.
+
+Reading: each sheet is recognised as one of the tables (by its name, else by its headers); the
+header row is found among the first rows; each header is matched with the column it names (common
+variants accepted). A column that matches nothing is reported (IMP101), never silently dropped.
+
+Converting: every row becomes an item; a row that cannot be read is reported with its sheet and
+row number (IMP102) and left out; grades, categories and the other enumerated values must be the
+register's own vocabulary (grade labels of ``grading.labels`` included) — anything else is a
+finding (IMP103), never a guess.
+
+Merging (decided): items are matched by id. A new id is appended; an id the unit already has with
+the same content is left alone; an id the unit already has with *different* content is a conflict
+(IMP104, error) unless ``replace=True``, which replaces the item where it stands. Error findings
+stop the import: nothing is written (``force`` writes the readable rows anyway).
+
+Codes: IMP100 sheet not recognised · IMP101 unmapped column · IMP102 unreadable row or value ·
+IMP103 value outside the vocabulary · IMP104 id conflict with the unit · IMP105 unresolved name ·
+IMP106 a value assumed (reported so it can be checked) · IMP107 an id repeated in the input.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import difflib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel, ValidationError
+
+from lfk.errors import InputError, UsageError
+from lfk.finding import Finding, Severity
+from lfk.i18n import T, Text
+from lfk.loader.emit import canonicalize, dump_new, dump_rt, load_rt, to_node
+from lfk.model import AuthoritiesFile, Benchmark, MeasuresFile, RisksFile, Unit
+from lfk.model.base import EXTERNAL_CATEGORIES, GRADES, INTERNAL_CATEGORIES
+from lfk.model.register import Approval, Authority, Measure, Post, Risk
+from lfk.register import Register
+from lfk.tables import values as V
+from lfk.tables.columns import TABLES, Column, Table, norm_header
+from lfk.tables.reader import Sheet, read_any
+
+LIST_FIELDS = {"authorities": AuthoritiesFile, "risks": RisksFile, "measures": MeasuresFile}
+KEEP_EXPLICIT = {"measures": ("status", "effect")}
+MEASURE_KINDS = ("程序规范", "分权控权", "制度建设", "廉政教育", "公开透明", "科技防控", "监督检查")
+MEASURE_STATUS = ("计划", "实施中", "已落实")
+MEASURE_EFFECT = ("有效", "部分有效", "无效", "未评估")
+EDUCATION = ("专题党课", "示范教育", "警示教育", "岗位廉政教育")
+
+
+@dataclass
+class PlannedFile:
+    """A file the import writes: its register-relative path, old text (None: new file) and new text."""
+
+    rel: str
+    old: str | None
+    new: str
+
+    def diff(self) -> str:
+        """A unified diff from the old to the new text."""
+        old = (self.old or "").splitlines(keepends=True)
+        return "".join(difflib.unified_diff(old, self.new.splitlines(keepends=True),
+                                            f"a/{self.rel}" if self.old is not None else "/dev/null", f"b/{self.rel}"))
+
+
+@dataclass
+class ImportResult:
+    """What an import found and would write."""
+
+    findings: list[Finding] = field(default_factory=list)
+    files: list[PlannedFile] = field(default_factory=list)
+    counts: dict[str, dict[str, int]] = field(default_factory=dict)
+    written: bool = False
+
+    @property
+    def errors(self) -> int:
+        """Error findings."""
+        return sum(1 for f in self.findings if f.severity is Severity.ERROR)
+
+    @property
+    def exit_code(self) -> int:
+        """1 when an error finding stopped (or would stop) the import."""
+        return 1 if self.errors else 0
+
+
+@dataclass
+class Items:
+    """Items read from the input, by kind, each with where it came from (sheet, row)."""
+
+    authorities: list[tuple[Authority, tuple[str, int]]] = field(default_factory=list)
+    risks: list[tuple[Risk, tuple[str, int]]] = field(default_factory=list)
+    measures: list[tuple[Measure, tuple[str, int]]] = field(default_factory=list)
+    benchmarks: list[tuple[Benchmark, tuple[str, int]]] = field(default_factory=list)
+    posts: list[tuple[Post, tuple[str, int]]] = field(default_factory=list)
+    approvals: list[tuple[Approval, tuple[str, int]]] = field(default_factory=list)
+    sheet_source: dict[str, str] = field(default_factory=dict)
+
+
+class _Ctx:
+    """Shared state of one import: findings, the register's vocabulary, name→id lookups."""
+
+    def __init__(self, register: Register, unit_id: str, source: str) -> None:
+        self.register = register
+        self.unit_id = unit_id
+        self.source = source
+        self.findings: list[Finding] = []
+        cfg = register.config
+        self.categories = cfg.categories()
+        self.grade_words: dict[str, str] = {g: g for g in GRADES}
+        for g, label in (cfg.grading.labels or {}).items():
+            self.grade_words[str(label)] = g
+        self.posts_by_name: dict[str, set[str]] = {}
+        self.post_ids: set[str] = set()
+        self.approval_ids: set[str] = set()
+        self.approval_by_text: dict[str, str] = {}
+        self.auth_by_name: dict[str, str] = {}
+        self.auth_ids: set[str] = set()
+        self.sheet_source: dict[str, str] = {}
+
+    def add(self, code: str, sev: Severity, where: tuple[str, int], col: int, msg: Text, hint: Text | None = None) -> None:
+        sheet, row = where
+        prefix = T(f"工作表「{sheet}」第 {row} 行：", f"sheet {sheet!r} row {row}: ") if row else T(
+            f"工作表「{sheet}」：", f"sheet {sheet!r}: ")
+        self.findings.append(Finding(code, sev, self.sheet_source.get(sheet, self.source), row or 1, col or 1,
+                                     prefix + msg, hint, extra={"sheet": sheet}))
+
+    def learn_post(self, pid: str, name: str | None) -> None:
+        self.post_ids.add(pid)
+        if name:
+            self.posts_by_name.setdefault(name, set()).add(pid)
+
+    def split_posts(self, value: Any) -> list[str]:
+        """A cell naming several posts: one per line, or separated by 、 , ; (a known name may hold 、)."""
+        s = V.text(value)
+        if not s:
+            return []
+        out: list[str] = []
+        for line in s.split("\n"):
+            line = line.strip()
+            if not line:
+                continue
+            if line in self.post_ids or line in self.posts_by_name:
+                out.append(line)
+            else:
+                out.extend(V.split_list(line))
+        return out
+
+    def post(self, value: str | None, where: tuple[str, int], col: int, field_zh: str) -> str | None:
+        """A post cell (an id or a name) as the post id."""
+        if not value:
+            return None
+        if value in self.post_ids:
+            return value
+        ids = self.posts_by_name.get(value)
+        if ids and len(ids) == 1:
+            return next(iter(ids))
+        if ids:
+            self.add("IMP105", Severity.ERROR, where, col,
+                     T(f"{field_zh}「{value}」对应多个岗位：{'、'.join(sorted(ids))}",
+                       f"{field_zh} {value!r} names several posts: {', '.join(sorted(ids))}"),
+                     T("请改填岗位编号", "write the post id instead"))
+            return None
+        self.add("IMP105", Severity.WARNING, where, col,
+                 T(f"{field_zh}「{value}」不是本单位的岗位（编号或名称），原样写入", f"{field_zh} {value!r} is no post of "
+                   "the unit (id or name); written as is"),
+                 T("请在 unit.yaml 的 posts 中添加该岗位，或在“岗位”表中列出", "add the post to unit.yaml (posts) "
+                   "or list it in the 岗位 sheet"))
+        return value
+
+
+# -- recognising sheets and headers ----------------------------------------------------------------
+def _keys(text: Any) -> set[str]:
+    s = str(text or "")
+    full = norm_header(s.replace("（", "").replace("）", "").replace("(", "").replace(")", ""))
+    return {norm_header(s), full}
+
+
+def _columns_for(table: Table, factor_cols: list[Column]) -> list[Column]:
+    if table.key != "risks":
+        return list(table.columns)
+    return list(table.columns) + factor_cols
+
+
+def _match(header: Any, cols: list[Column]) -> Column | None:
+    keys = _keys(header)
+    for c in cols:  # the exported header first, then the variants
+        if keys & _keys(c.header):
+            return c
+    for c in cols:
+        for v in c.variants:
+            if keys & _keys(v):
+                return c
+    return None
+
+
+def _header_row(sheet: Sheet, tables: list[tuple[Table, list[Column]]]) -> tuple[int, Table, list[Column]] | None:
+    best: tuple[int, int, Table, list[Column]] | None = None
+    name_keys = _keys(sheet.name)
+    for idx, (_, cells) in enumerate(sheet.rows[:12]):
+        for table, cols in tables:
+            hits = len({c.key for c in (_match(h, cols) for h in cells if h not in (None, "")) if c is not None})
+            if any(name_keys & _keys(v) for v in (table.title, *table.sheet_variants)):
+                hits += 2
+            if hits >= 3 and (best is None or hits > best[0]):
+                best = (hits, idx, table, cols)
+    if best is None:
+        return None
+    return best[1], best[2], best[3]
+
+
+def _factor_columns(register: Register) -> list[Column]:
+    from lfk.grading import DEFAULT_FACTORS, factor_names
+
+    cfg = register.config
+    out = []
+    names = list(factor_names(cfg))
+    for k in list((cfg.grading.factors or {}).keys()) + list(DEFAULT_FACTORS):
+        if k not in names:
+            names.append(k)
+    for k in names:
+        variants = [k]
+        f = (cfg.grading.factors or {}).get(k)
+        if f is not None and f.label:
+            variants.append(f.label)
+        if k in DEFAULT_FACTORS:
+            variants.append(DEFAULT_FACTORS[k][1])
+        out.append(Column(f"factor:{k}", variants[-1] if len(variants) > 1 else k, tuple(variants), data=True))
+    return out
+
+
+@dataclass
+class _Table:
+    table: Table
+    sheet: Sheet
+    mapping: dict[int, Column]
+    header_row: int
+    rows: list[tuple[int, dict[str, Any], dict[str, int]]]
+
+
+def _recognise(ctx: _Ctx, sheets: list[Sheet]) -> list[_Table]:
+    factor_cols = _factor_columns(ctx.register)
+    candidates = [(t, _columns_for(t, factor_cols)) for t in TABLES.values()]
+    out = []
+    for sheet in sheets:
+        if not any(any(v not in (None, "") for v in cells) for _, cells in sheet.rows):
+            continue
+        found = _header_row(sheet, candidates)
+        if found is None:
+            ctx.add("IMP100", Severity.WARNING, (sheet.name, 0), 1,
+                    T("不认识这张表（找不到职权目录、风险点登记表、防控措施、裁量基准、岗位或审定记录的表头），未导入",
+                      "not recognised as any table (no header of 职权目录, 风险点登记表, 防控措施, 裁量基准, 岗位 or "
+                      "审定记录 found); not imported"),
+                    T("请检查表头名称", "check the header names"))
+            continue
+        idx, table, cols = found
+        hrow, header = sheet.rows[idx]
+        mapping: dict[int, Column] = {}
+        seen: set[str] = set()
+        for j, h in enumerate(header):
+            if h in (None, ""):
+                if any(j < len(cells) and cells[j] not in (None, "") for _, cells in sheet.rows[idx + 1:]):
+                    ctx.add("IMP101", Severity.WARNING, (sheet.name, hrow), j + 1,
+                            T(f"第 {j + 1} 列没有表头，其内容未导入", f"column {j + 1} has no header; its values are not "
+                              "imported"))
+                continue
+            c = _match(h, cols)
+            if c is None or c.key in seen:
+                why = T("与其他列重复", "repeats another column") if c is not None else T("无法对应任何字段",
+                                                                                    "matches no field")
+                ctx.add("IMP101", Severity.WARNING, (sheet.name, hrow), j + 1,
+                        T(f"列「{h}」", f"column {str(h)!r} ") + why + T("，其内容未导入", "; its values are not imported"),
+                        T("可用的表头：" + "、".join(c.header for c in cols if not c.derived),
+                          "known headers: " + ", ".join(c.header for c in cols if not c.derived)))
+                continue
+            seen.add(c.key)
+            mapping[j] = c
+        rows = []
+        for rnum, cells in sheet.rows[idx + 1:]:
+            if all(v in (None, "") or (isinstance(v, str) and not v.strip()) for v in cells):
+                continue
+            rec: dict[str, Any] = {}
+            cols_at: dict[str, int] = {}
+            for j, c in mapping.items():
+                if j < len(cells):
+                    rec[c.key] = cells[j]
+                    cols_at[c.key] = j + 1
+            rows.append((rnum, rec, cols_at))
+        out.append(_Table(table, sheet, mapping, hrow, rows))
+    return out
+
+
+def _filter_unit(ctx: _Ctx, tables: list[_Table], from_unit: str | None) -> None:
+    """Keep the rows of the wanted unit when the input holds several of the register's units.
+
+    A row's unit is its 单位编号, else its 单位 when that names a unit of the register (by id or name).
+    """
+    known: dict[str, str] = {}
+    for uid in ctx.register.unit_ids:
+        known[uid] = uid
+        model = ctx.register.unit_model(uid)
+        if model is not None:
+            known.setdefault(model.name, uid)
+
+    def unit_of(rec: dict[str, Any]) -> str | None:
+        uid = V.text(rec.get("unit_id"))
+        if uid:
+            return uid
+        name = V.text(rec.get("unit"))
+        return known.get(name) if name else None
+
+    ids = {u for t in tables for _, rec, _ in t.rows if (u := unit_of(rec))}
+    if len(ids) <= 1 and not from_unit:
+        return
+    wanted = from_unit or ctx.unit_id
+    if wanted not in ids:
+        raise UsageError(f"the input holds several units ({', '.join(sorted(ids))}); none is {wanted} "
+                         "/ 输入含多个单位，没有指定的单位", hint="choose one with --from-unit ID")
+    for t in tables:
+        t.rows = [(n, rec, at) for n, rec, at in t.rows if unit_of(rec) in (wanted, None)]
+
+
+# -- converting rows ---------------------------------------------------------------------------------
+def _validate(ctx: _Ctx, model: type[BaseModel], data: dict[str, Any], where: tuple[str, int],
+              cols_at: dict[str, int], table: Table) -> Any | None:
+    try:
+        return model.model_validate(data)
+    except ValidationError as e:
+        for err in e.errors(include_url=False):
+            loc = [p for p in err["loc"] if isinstance(p, str)]
+            key = loc[0] if loc else ""
+            col = table.column(key)
+            name = col.header if col else key
+            if err["type"] == "missing":
+                msg = T(f"缺少「{name}」", f"{name} is missing")
+            else:
+                shown = err.get("input")
+                msg = T(f"「{name}」的值 `{shown}` 无效：{err['msg']}", f"{name}: `{shown}` is invalid: {err['msg']}")
+            ctx.add("IMP102", Severity.ERROR, where, cols_at.get(key, 1), msg + T("，该行未导入", "; row not imported"))
+        return None
+
+
+def _vocab(ctx: _Ctx, value: str | None, allowed: tuple[str, ...] | list[str], where: tuple[str, int], col: int,
+           name_zh: str, name_en: str) -> tuple[str | None, bool]:
+    """``value`` if in ``allowed`` (ok=True), else an IMP103 finding (ok=False)."""
+    if value is None or value in allowed:
+        return value, True
+    ctx.add("IMP103", Severity.ERROR, where, col,
+            T(f"{name_zh}「{value}」不在登记册的取值范围内", f"{name_en} {value!r} is outside the register's vocabulary"),
+            T("允许的值：" + "、".join(allowed), "allowed: " + ", ".join(allowed)))
+    return None, False
+
+
+def _cell(ctx: _Ctx, rec: dict[str, Any], key: str, conv: Any, where: tuple[str, int], at: dict[str, int],
+          table: Table) -> tuple[Any, bool]:
+    try:
+        return conv(rec.get(key)), True
+    except V.BadValue as e:
+        col = table.column(key)
+        zh, _, en = str(e).partition(" / ")
+        name = col.header if col else key
+        ctx.add("IMP102", Severity.ERROR, where, at.get(key, 1), T(f"「{name}」：{zh}", f"{name}: {en or zh}"))
+        return None, False
+
+
+def _clean(d: dict[str, Any]) -> dict[str, Any]:
+    return {k: v for k, v in d.items() if v is not None and v != [] and v != {}}
+
+
+def _authority(ctx: _Ctx, rec: dict[str, Any], where: tuple[str, int], at: dict[str, int], t: Table) -> Authority | None:
+    ok = True
+    cat, good = _vocab(ctx, V.text(rec.get("category")), EXTERNAL_CATEGORIES + INTERNAL_CATEGORIES, where,
+                       at.get("category", 1), "职权类别", "power category")
+    ok &= good
+    tl, good = _cell(ctx, rec, "time_limit", V.time_limit, where, at, t)
+    ok &= good
+    pr, good = _cell(ctx, rec, "promised", V.time_limit, where, at, t)
+    ok &= good
+    internal, good = _cell(ctx, rec, "internal", V.boolean, where, at, t)
+    ok &= good
+    disc, good = _cell(ctx, rec, "disclosure", V.disclosure, where, at, t)
+    ok &= good
+    for val, key in ((tl, "time_limit"), (pr, "promised")):
+        if val and val[1]:
+            ctx.add("IMP106", Severity.WARNING, where, at.get(key, 1),
+                    T(f"「{V.text(rec.get(key))}」未写明工作日或自然日，按工作日导入",
+                      f"{V.text(rec.get(key))!r} does not say 工作日 or 自然日; imported as 工作日"),
+                    T("请核对", "check it"))
+    if not ok:
+        return None
+    posts = [ctx.post(p, where, at.get("posts", 1), "承办岗位") for p in ctx.split_posts(rec.get("posts"))]
+    data = _clean({
+        "id": V.text(rec.get("id")), "name": V.text(rec.get("name")), "category": cat,
+        "content": V.text(rec.get("content")), "subject": V.text(rec.get("subject")),
+        "legal_basis": V.legal_basis(rec.get("legal_basis")), "posts": [p for p in posts if p],
+        "flow": V.text(rec.get("flow")), "time_limit": tl[0] if tl else None, "promised": pr[0] if pr else None,
+        "key_areas": V.split_list(rec.get("key_areas")), "internal": internal, "disclosure": disc,
+    })
+    return _validate(ctx, Authority, data, where, at, t)
+
+
+def _grade(ctx: _Ctx, value: str | None, where: tuple[str, int], col: int) -> tuple[str | None, bool]:
+    if value is None:
+        return None, True
+    v = value.strip()
+    for cand in (v, v.removesuffix("风险"), v.removesuffix("等级"), v.removesuffix("级")):
+        if cand in ctx.grade_words:
+            return ctx.grade_words[cand], True
+    return _vocab(ctx, v, list(ctx.grade_words), where, col, "风险等级", "grade")
+
+
+def _where_cell(ctx: _Ctx, value: str | None) -> tuple[str | None, str | None]:
+    """Parse a 岗位/职权 cell: (authority id, post id) when a line names one, else (None, None)."""
+    auth = post = None
+    for line in (value or "").split("\n"):
+        line = line.strip()
+        base = line.split("（")[0].split("(")[0].strip()
+        for cand in (line, base):
+            if not auth and (cand in ctx.auth_ids or cand in ctx.auth_by_name):
+                auth = cand if cand in ctx.auth_ids else ctx.auth_by_name[cand]
+                break
+            if not post and (cand in ctx.post_ids or len(ctx.posts_by_name.get(cand, ())) == 1):
+                post = cand if cand in ctx.post_ids else next(iter(ctx.posts_by_name[cand]))
+                break
+    return auth, post
+
+
+def _approval(ctx: _Ctx, value: str | None) -> str | None:
+    """An 审定 cell as the approval id: a known id written in it, else a known meeting, else the first word."""
+    if not value:
+        return None
+    for aid in sorted(ctx.approval_ids, key=len, reverse=True):
+        if aid in value:
+            return aid
+    first = value.split("\n")[0].strip()
+    for cand in (value.strip(), first):
+        if cand in ctx.approval_by_text:
+            return ctx.approval_by_text[cand]
+    token = first.split()[0] if first.split() else first
+    return token.split("（")[0].split("(")[0]
+
+
+def _risk(ctx: _Ctx, rec: dict[str, Any], where: tuple[str, int], at: dict[str, int], t: Table) -> Risk | None:
+    ok = True
+    cat = V.text(rec.get("category"))
+    cat, good = _vocab(ctx, cat, list(ctx.categories), where, at.get("category", 1), "风险类别", "risk category")
+    ok &= good
+    kind = V.text(rec.get("kind"))
+    if cat is not None and kind is not None:
+        kind, good = _vocab(ctx, kind, ctx.categories[cat].kinds, where, at.get("kind", 1), f"风险类型（{cat}）",
+                            f"kind of risk ({cat})")
+        ok &= good
+    grade, good = _grade(ctx, V.text(rec.get("grade")), where, at.get("grade", 1))
+    ok &= good
+    reviewed, good = _cell(ctx, rec, "reviewed", V.date, where, at, t)
+    ok &= good
+    disc, good = _cell(ctx, rec, "disclosure", V.disclosure, where, at, t)
+    ok &= good
+    if not ok:
+        return None
+    authority = V.text(rec.get("authority"))
+    post = ctx.post(V.text(rec.get("post")), where, at.get("post", 1), "所在岗位")
+    if authority is None and post is None and V.text(rec.get("where")):
+        authority, post = _where_cell(ctx, V.text(rec.get("where")))
+        if authority is None and post is None:
+            ctx.add("IMP105", Severity.WARNING, where, at.get("where", 1),
+                    T(f"「岗位/职权」「{V.text(rec.get('where'))}」既不是本单位的职权也不是岗位，风险点未关联职权或岗位",
+                      f"岗位/职权 {V.text(rec.get('where'))!r} names no power or post of the unit; the risk is written "
+                      "without one"),
+                    T("请补充职权编码或所在岗位", "add the power id (职权编码) or the post (所在岗位)"))
+    factors = {}
+    for key, val in rec.items():
+        if key.startswith("factor:"):
+            sv = V.scalar(val)
+            if sv is not None:
+                factors[key[7:]] = sv
+    data = _clean({
+        "id": V.text(rec.get("id")), "title": V.text(rec.get("title")), "category": cat, "kind": kind,
+        "authority": authority, "steps": V.split_list(rec.get("steps")), "post": post,
+        "description": V.text(rec.get("description")), "sources": V.split_list(rec.get("sources")),
+        "factors": factors, "criteria": V.split_list(rec.get("criteria")), "grade": grade,
+        "grade_reason": V.text(rec.get("grade_reason")),
+        "owner": ctx.post(V.text(rec.get("owner")), where, at.get("owner", 1), "责任人"),
+        "approval": _approval(ctx, V.text(rec.get("approval"))), "approved_digest": V.text(rec.get("approved_digest")),
+        "reviewed": reviewed, "disclosure": disc,
+    })
+    return _validate(ctx, Risk, data, where, at, t)
+
+
+def _measure(ctx: _Ctx, rec: dict[str, Any], where: tuple[str, int], at: dict[str, int], t: Table) -> Measure | None:
+    ok = True
+    kind, good = _vocab(ctx, V.text(rec.get("kind")), MEASURE_KINDS, where, at.get("kind", 1), "措施类别", "measure kind")
+    ok &= good
+    edu, good = _vocab(ctx, V.text(rec.get("education")), EDUCATION, where, at.get("education", 1), "教育形式",
+                       "education form")
+    ok &= good
+    status, good = _vocab(ctx, V.text(rec.get("status")), MEASURE_STATUS, where, at.get("status", 1), "落实情况", "status")
+    ok &= good
+    effect, good = _vocab(ctx, V.text(rec.get("effect")), MEASURE_EFFECT, where, at.get("effect", 1), "实施效果", "effect")
+    ok &= good
+    due, good = _cell(ctx, rec, "due", V.date, where, at, t)
+    ok &= good
+    disc, good = _cell(ctx, rec, "disclosure", V.disclosure, where, at, t)
+    ok &= good
+    if not ok:
+        return None
+    data = _clean({
+        "id": V.text(rec.get("id")), "risks": V.split_list(rec.get("risks")), "kind": kind, "education": edu,
+        "description": V.text(rec.get("description")),
+        "owner": ctx.post(V.text(rec.get("owner")), where, at.get("owner", 1), "责任岗位"),
+        "due": due, "status": status, "effect": effect, "disclosure": disc,
+    })
+    return _validate(ctx, Measure, data, where, at, t)
+
+
+def _benchmarks(ctx: _Ctx, tb: _Table) -> list[tuple[Benchmark, tuple[str, int]]]:
+    out: dict[str, tuple[dict[str, Any], tuple[str, int]]] = {}
+    last_key: dict[str, tuple[Any, ...]] = {}
+    for rnum, rec, at in tb.rows:
+        where = (tb.sheet.name, rnum)
+        auth = V.text(rec.get("authority"))
+        if not auth:
+            ctx.add("IMP102", Severity.ERROR, where, at.get("authority", 1),
+                    T("缺少「职权编码」，该行未导入", "职权编码 (power id) is missing; row not imported"))
+            continue
+        stat, ok1 = _cell(ctx, rec, "statutory", V.fine, where, at, tb.table)
+        fine, ok2 = _cell(ctx, rec, "fine", V.fine, where, at, tb.table)
+        if not (ok1 and ok2):
+            continue
+        bm, _ = out.setdefault(auth, ({"authority": auth, "items": []}, where))
+        key = (V.text(rec.get("violation")), V.text(rec.get("basis")), V.text(rec.get("statutory")))
+        if last_key.get(auth) != key or not bm["items"]:
+            bm["items"].append(_clean({"violation": key[0], "basis": key[1], "statutory": stat, "tiers": []}))
+            bm["items"][-1].setdefault("tiers", [])
+            last_key[auth] = key
+        level = V.text(rec.get("level"))
+        if level:
+            bm["items"][-1]["tiers"].append(_clean({
+                "level": level, "circumstances": V.text(rec.get("circumstances")),
+                "penalty": V.split_list(rec.get("penalty")), "fine": fine,
+            }))
+    result = []
+    for data, where in out.values():
+        model = _validate(ctx, Benchmark, data, where, {}, tb.table)
+        if model is not None:
+            result.append((model, where))
+    return result
+
+
+def _measures_from_cells(ctx: _Ctx, tb: _Table, risks: list[tuple[Risk, tuple[str, int]]],
+                         taken: set[str]) -> list[tuple[Measure, tuple[str, int]]]:
+    """Measures numbered in the risk table's 防控措施 cell (when no 防控措施 sheet is given)."""
+    out = []
+    by_row = {where: r for r, where in risks}
+    n = 0
+    assumed = 0
+    for rnum, rec, _at in tb.rows:
+        risk = by_row.get((tb.sheet.name, rnum))
+        if risk is None:
+            continue
+        for line in V.split_numbered(rec.get("measures_text")):
+            n += 1
+            mid = f"M-{n:03d}"
+            while mid in taken:
+                n += 1
+                mid = f"M-{n:03d}"
+            taken.add(mid)
+            pair = ctx.categories.get(risk.category)
+            kind = pair.measures[0] if pair and pair.measures else "程序规范"
+            assumed += 1
+            data = {"id": mid, "risks": [risk.id], "kind": kind, "description": line}
+            if risk.owner:
+                data["owner"] = risk.owner
+            out.append((Measure.model_validate(data), (tb.sheet.name, rnum)))
+    if assumed:
+        ctx.add("IMP106", Severity.WARNING, (tb.sheet.name, 0), 1,
+                T(f"没有“防控措施”表：从「防控措施」列拆出 {assumed} 项措施，措施类别按风险类别暂定、落实情况为“计划”",
+                  f"no 防控措施 sheet: {assumed} measures split from the 防控措施 column; their kind follows the risk's "
+                  "category and their status is 计划"),
+                T("请在 measures.yaml 中核对措施类别、责任岗位、完成时限", "check kind, owner and due in measures.yaml"))
+    return out
+
+
+def _assign_ids(ctx: _Ctx, items: list[tuple[Any, tuple[str, int]]], prefix: str, existing: set[str]) -> list[Any]:
+    """Give rows without an id one (R-001 ...), report repeated ids (IMP107)."""
+    out = []
+    seen: dict[str, tuple[str, int]] = {}
+    n = 0
+    for data, where in items:
+        if not data.get("id"):
+            n += 1
+            while f"{prefix}-{n:03d}" in existing or f"{prefix}-{n:03d}" in seen:
+                n += 1
+            data["id"] = f"{prefix}-{n:03d}"
+            ctx.add("IMP106", Severity.INFO, where, 1, T(f"没有编号，编为 {data['id']}", f"no id; numbered {data['id']}"))
+        if data["id"] in seen:
+            ctx.add("IMP107", Severity.ERROR, where, 1,
+                    T(f"编号 {data['id']} 重复（第 {seen[data['id']][1]} 行已有）",
+                      f"the id {data['id']} repeats (first on row {seen[data['id']][1]})"))
+            continue
+        seen[data["id"]] = where
+        out.append((data, where))
+    return out
+
+
+# -- reading a whole input -----------------------------------------------------------------------------
+def read_items(register: Register, unit_id: str, paths: list[Path], *, from_unit: str | None = None,
+               ) -> tuple[Items, list[Finding]]:
+    """The items of ``paths`` for ``unit_id`` (names resolved against the files and the unit), and findings.
+
+    Several files are read as one input (e.g. the CSVs of ``lfk export --format csv --table all``).
+    """
+    ctx = _Ctx(register, unit_id, str(paths[0]) if paths else "")
+    ud = register.unit(unit_id) if unit_id in register.unit_ids else None
+    if ud is not None:
+        for p in ud.posts.values():
+            ctx.learn_post(p.id, p.name)
+        for ap in ud.unit.approvals if ud.unit else []:
+            ctx.approval_ids.add(ap.id)
+            ctx.approval_by_text.setdefault(ap.meeting, ap.id)
+        for a in ud.authorities:
+            ctx.auth_ids.add(a.model.id)
+            ctx.auth_by_name.setdefault(a.model.name, a.model.id)
+    items = Items()
+    sheets: list[Sheet] = []
+    for path in paths:
+        raw = read_any(path)
+        if not isinstance(raw, list):
+            ctx.source = str(path)
+            for kind in ("authorities", "risks", "measures", "benchmarks", "posts", "approvals"):
+                ctx.sheet_source[f"json:{kind}"] = str(path)
+            _json_items(ctx, raw, items, from_unit)
+            continue
+        for sh in raw:
+            ctx.sheet_source[sh.name] = str(path)
+        sheets.extend(raw)
+    items.sheet_source = ctx.sheet_source
+    if not sheets:
+        return items, ctx.findings
+    tables = _recognise(ctx, sheets)
+    if not tables:
+        ctx.add("IMP100", Severity.ERROR, (sheets[0].name, 0), 1,
+                T("没有可导入的表：没有一张表的表头能对应登记册的字段", "nothing to import: no sheet has headers lfk knows"),
+                T("表头示例：风险点、风险等级、防控措施、职权名称、职权类别", "e.g. headers 风险点, 风险等级, 防控措施, 职权名称"))
+    _filter_unit(ctx, tables, from_unit)
+    by_key: dict[str, list[_Table]] = {}
+    for tb in tables:
+        by_key.setdefault(tb.table.key, []).append(tb)
+    # posts and approvals first: other tables name them
+    for tb in by_key.get("posts", []):
+        for rnum, rec, at in tb.rows:
+            where = (tb.sheet.name, rnum)
+            leader, ok1 = _cell(ctx, rec, "leader", V.boolean, where, at, tb.table)
+            internal, ok2 = _cell(ctx, rec, "internal", V.boolean, where, at, tb.table)
+            if not (ok1 and ok2):
+                continue
+            post = _validate(ctx, Post, _clean({"id": V.text(rec.get("id")), "name": V.text(rec.get("name")),
+                                                "leader": leader, "internal": internal}), where, at, tb.table)
+            if post is not None:
+                items.posts.append((post, where))
+                ctx.learn_post(post.id, post.name)
+    for tb in by_key.get("approvals", []):
+        for rnum, rec, at in tb.rows:
+            where = (tb.sheet.name, rnum)
+            day, ok = _cell(ctx, rec, "date", V.date, where, at, tb.table)
+            if not ok:
+                continue
+            ap = _validate(ctx, Approval, _clean({"id": V.text(rec.get("id")), "date": day,
+                                                  "meeting": V.text(rec.get("meeting")),
+                                                  "minutes": V.text(rec.get("minutes"))}), where, at, tb.table)
+            if ap is not None:
+                items.approvals.append((ap, where))
+                ctx.approval_ids.add(ap.id)
+                ctx.approval_by_text.setdefault(ap.meeting, ap.id)
+    existing = {k: (ud.raw_ids.get(k, set()) if ud else set()) for k in ("authorities", "risks", "measures")}
+    for tb in by_key.get("authorities", []):
+        rows = _assign_ids(ctx, [({**rec, "id": V.text(rec.get("id"))}, (tb.sheet.name, n)) for n, rec, _ in tb.rows],
+                           "QL", existing["authorities"])
+        ats = {n: at for n, _, at in tb.rows}
+        for rec, _where in rows:  # names first, so risks can name a power of this file
+            name = V.text(rec.get("name"))
+            ctx.auth_ids.add(rec["id"])
+            if name:
+                ctx.auth_by_name.setdefault(name, rec["id"])
+        for rec, where in rows:
+            a = _authority(ctx, rec, where, ats[where[1]], tb.table)
+            if a is not None:
+                items.authorities.append((a, where))
+    risk_tables = by_key.get("risks", [])
+    for tb in risk_tables:
+        rows = _assign_ids(ctx, [({**rec, "id": V.text(rec.get("id"))}, (tb.sheet.name, n)) for n, rec, _ in tb.rows],
+                           "R", existing["risks"])
+        ats = {n: at for n, _, at in tb.rows}
+        for rec, where in rows:
+            r = _risk(ctx, rec, where, ats[where[1]], tb.table)
+            if r is not None:
+                items.risks.append((r, where))
+    if by_key.get("measures"):
+        for tb in by_key["measures"]:
+            rows = _assign_ids(ctx, [({**rec, "id": V.text(rec.get("id"))}, (tb.sheet.name, n))
+                                     for n, rec, _ in tb.rows], "M", existing["measures"])
+            ats = {n: at for n, _, at in tb.rows}
+            for rec, where in rows:
+                m = _measure(ctx, rec, where, ats[where[1]], tb.table)
+                if m is not None:
+                    items.measures.append((m, where))
+    else:
+        taken = set(existing["measures"])
+        for tb in risk_tables:
+            if any(c.key == "measures_text" for c in tb.mapping.values()):
+                items.measures.extend(_measures_from_cells(ctx, tb, items.risks, taken))
+    for tb in by_key.get("benchmarks", []):
+        items.benchmarks.extend(_benchmarks(ctx, tb))
+    return items, ctx.findings
+
+
+def _json_items(ctx: _Ctx, data: Any, items: Items, from_unit: str | None) -> None:
+    units = data.get("units") if isinstance(data, dict) else None
+    if not isinstance(units, list) or not units:
+        raise InputError(f"{ctx.source}: not an lfk export (no \"units\") / 不是 lfk 导出的 JSON")
+    wanted = from_unit or ctx.unit_id
+    pick = [u for u in units if isinstance(u, dict) and u.get("id") == wanted]
+    if not pick:
+        if len(units) == 1 and not from_unit:
+            pick = units
+        else:
+            ids = ", ".join(str(u.get("id")) for u in units if isinstance(u, dict))
+            raise UsageError(f"the JSON holds units {ids}; none is {wanted} / JSON 中没有该单位",
+                             hint="choose one with --from-unit ID")
+    u = pick[0]
+    sheet = "json"
+    kinds: list[tuple[str, type[BaseModel]]] = [("authorities", Authority), ("risks", Risk), ("measures", Measure),
+                                                 ("benchmarks", Benchmark)]
+    for key, model in kinds:
+        for i, raw in enumerate(u.get(key) or [], 1):
+            m = _validate(ctx, model, raw if isinstance(raw, dict) else {}, (f"{sheet}:{key}", i), {}, TABLES[key])
+            if m is not None:
+                getattr(items, key).append((m, (f"{sheet}:{key}", i)))
+    unit = u.get("unit") or {}
+    for i, raw in enumerate(unit.get("posts") or [], 1):
+        m = _validate(ctx, Post, raw, (f"{sheet}:posts", i), {}, TABLES["posts"])
+        if m is not None:
+            items.posts.append((m, (f"{sheet}:posts", i)))
+    for i, raw in enumerate(unit.get("approvals") or [], 1):
+        m = _validate(ctx, Approval, raw, (f"{sheet}:approvals", i), {}, TABLES["approvals"])
+        if m is not None:
+            items.approvals.append((m, (f"{sheet}:approvals", i)))
+
+
+# -- vocabulary checks on models that came from JSON too -------------------------------------------------
+def _check_vocab(ctx: _Ctx, items: Items) -> None:
+    for r, where in items.risks:
+        if r.category not in ctx.categories:
+            _vocab(ctx, r.category, list(ctx.categories), where, 1, "风险类别", "risk category")
+        elif r.kind and r.kind not in ctx.categories[r.category].kinds:
+            _vocab(ctx, r.kind, ctx.categories[r.category].kinds, where, 1, f"风险类型（{r.category}）",
+                   f"kind of risk ({r.category})")
+
+
+# -- planning the writes -------------------------------------------------------------------------------------
+def _dump_item(model: BaseModel, kind: str) -> dict[str, Any]:
+    data = model.model_dump(mode="python", exclude_none=True, exclude_defaults=True)
+    full = model.model_dump(mode="python")
+    out = {k: full[k] for k in type(model).model_fields if k in data or k in KEEP_EXPLICIT.get(kind, ())}
+    return out
+
+
+def _same(a: BaseModel, b: BaseModel) -> bool:
+    return a.model_dump(mode="json") == b.model_dump(mode="json")
+
+
+def plan_import(register: Register, unit_id: str, items: Items, *, replace: bool = False, source: str = "",
+                findings: list[Finding] | None = None, today: dt.date | None = None) -> ImportResult:
+    """The files an import of ``items`` into ``unit_id`` writes (merge by id; see the module doc)."""
+    res = ImportResult(findings=list(findings or []))
+    ctx = _Ctx(register, unit_id, source)
+    _check_vocab(ctx, items)
+    res.findings.extend(ctx.findings)
+    ud = register.unit(unit_id)
+    root = register.root
+    base = f"units/{unit_id}"
+    header = f"由 lfk import 自 {Path(source).name} 导入（{(today or dt.date.today()).isoformat()}）"
+
+    def conflict(kind: str, ident: str, where: tuple[str, int]) -> None:
+        sheet, row = where
+        res.findings.append(Finding(
+            "IMP104", Severity.ERROR, items.sheet_source.get(sheet, source), row or 1, 1,
+            T(f"工作表「{sheet}」第 {row} 行：{ident} 在本单位已存在且内容不同，未覆盖",
+              f"sheet {sheet!r} row {row}: {ident} already exists in the unit with other content; not overwritten"),
+            T("确认要以导入内容为准时加 --replace", "add --replace to take the imported content"), extra={"sheet": sheet}))
+
+    def merge_list(kind: str, new_items: list[tuple[BaseModel, tuple[str, int]]],
+                   current: dict[str, BaseModel]) -> None:
+        counts = res.counts.setdefault(kind, {"added": 0, "replaced": 0, "unchanged": 0})
+        rel = f"{base}/{kind}.yaml"
+        path = root / rel
+        if not new_items:
+            return
+        old = path.read_text(encoding="utf-8") if path.is_file() else None
+        doc = load_rt(old, rel) if old else None
+        if doc is None or not isinstance(doc, dict):
+            doc = to_node({kind: []})
+        seq = doc.get(kind)
+        if seq is None or not isinstance(seq, list):
+            doc[kind] = to_node([])
+            seq = doc[kind]
+        index = {str(n.get("id")): i for i, n in enumerate(seq) if isinstance(n, dict)}
+        changed = False
+        for model, where in new_items:
+            ident = model.id
+            if ident in current or ident in index:
+                cur = current.get(ident)
+                if cur is not None and _same(cur, model):
+                    counts["unchanged"] += 1
+                    continue
+                if not replace:
+                    conflict(kind, ident, where)
+                    continue
+                seq[index[ident]] = to_node(_dump_item(model, kind))
+                counts["replaced"] += 1
+            else:
+                seq.append(to_node(_dump_item(model, kind)))
+                index[ident] = len(seq) - 1
+                counts["added"] += 1
+            changed = True
+        if changed:
+            canonicalize(doc, LIST_FIELDS[kind])
+            text = dump_rt(doc)
+            if old is None:
+                text = "".join(f"# {line}\n" for line in header.splitlines()) + text
+            res.files.append(PlannedFile(rel, old, text))
+
+    merge_list("authorities", items.authorities, {a.model.id: a.model for a in ud.authorities})
+    merge_list("risks", items.risks, {r.model.id: r.model for r in ud.risks})
+    merge_list("measures", items.measures, {m.model.id: m.model for m in ud.measures})
+    # unit.yaml: posts and approvals the unit does not have yet
+    if items.posts or items.approvals:
+        rel = f"{base}/unit.yaml"
+        old = (root / rel).read_text(encoding="utf-8")
+        doc = load_rt(old, rel)
+        changed = False
+        for key, new, current in (("posts", items.posts, ud.posts),
+                                  ("approvals", items.approvals,
+                                   {a.id: a for a in (ud.unit.approvals if ud.unit else [])})):
+            counts = res.counts.setdefault(key, {"added": 0, "replaced": 0, "unchanged": 0})
+            if not new:
+                continue
+            if doc.get(key) is None:
+                doc[key] = to_node([])
+            seq = doc[key]
+            index = {str(n.get("id")): i for i, n in enumerate(seq) if isinstance(n, dict)}
+            for model, where in new:
+                cur = current.get(model.id)
+                if cur is not None and _same(cur, model):
+                    counts["unchanged"] += 1
+                    continue
+                if model.id in index:
+                    if not replace:
+                        conflict(key, model.id, where)
+                        continue
+                    seq[index[model.id]] = to_node(_dump_item(model, key))
+                    counts["replaced"] += 1
+                else:
+                    seq.append(to_node(_dump_item(model, key)))
+                    index[model.id] = len(seq) - 1
+                    counts["added"] += 1
+                changed = True
+        if changed:
+            canonicalize(doc, Unit)
+            res.files.append(PlannedFile(rel, old, dump_rt(doc)))
+    counts = res.counts.setdefault("benchmarks", {"added": 0, "replaced": 0, "unchanged": 0})
+    current_bm = {b.model.authority: b.model for b in ud.benchmarks}
+    for bm, where in items.benchmarks:
+        rel = f"{base}/benchmarks/{bm.authority}.yaml"
+        path = root / rel
+        old = path.read_text(encoding="utf-8") if path.is_file() else None
+        cur = current_bm.get(bm.authority)
+        if cur is not None and _same(cur, bm):
+            counts["unchanged"] += 1
+            continue
+        if old is not None and not replace:
+            conflict("benchmarks", bm.authority, where)
+            continue
+        counts["replaced" if old is not None else "added"] += 1
+        res.files.append(PlannedFile(rel, old, dump_new(_dump_item(bm, "benchmarks"), Benchmark, header=header)))
+    res.files = [f for f in res.files if f.old != f.new]
+    return res
+
+
+def apply(register: Register, result: ImportResult) -> None:
+    """Write the planned files (atomically, each; folders created as needed)."""
+    from lfk.fmt import check_writable
+    from lfk.loader.emit import write_text
+
+    check_writable([register.root / pf.rel for pf in result.files])
+    for pf in result.files:
+        path = register.root / pf.rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        write_text(path, pf.new)
+    result.written = True
+
+
+def run_import(register: Register, unit_id: str, paths: list[Path] | Path, *, replace: bool = False,
+               dry_run: bool = False, force: bool = False, from_unit: str | None = None,
+               today: dt.date | None = None) -> ImportResult:
+    """Read ``paths`` and merge them into ``unit_id`` (library entry point of ``lfk import``).
+
+    Nothing is written with ``dry_run``, nor when an error finding remains (unless ``force``).
+    """
+    if unit_id not in register.unit_ids or register.unit_model(unit_id) is None:
+        raise UsageError(f"unit {unit_id!r} does not exist (or its unit.yaml is invalid) / 单位不存在",
+                         hint=f"create it first: lfk new unit {unit_id} --name 单位名称 --type 行政机关")
+    paths = [paths] if isinstance(paths, Path) else list(paths)
+    if not paths:
+        raise UsageError("no input file / 没有输入文件")
+    shown = ", ".join(p.name for p in paths)
+    items, findings = read_items(register, unit_id, paths, from_unit=from_unit)
+    res = plan_import(register, unit_id, items, replace=replace, source=shown, findings=findings, today=today)
+    res.findings.sort(key=lambda f: (f.line, f.column, f.code))
+    if dry_run or (res.errors and not force):
+        return res
+    apply(register, res)
+    return res

@@ -1,0 +1,259 @@
+"""Cell values both ways: register fields as cell text, and cell text back into fields."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from typing import Any
+
+from lfk.model.base import TimeLimit
+from lfk.model.register import Fine, LegalBasis
+
+LIST_SPLIT = re.compile(r"[、,，;；\n]+")
+_NUMBERING = re.compile(r"^\s*(?:\d+\s*[.．、)）]|[（(]\s*\d+\s*[)）]|[①-⑳])\s*")
+_TIME = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(?:个)?\s*(工作日|自然日|日|天)?\s*$")
+_DATE = re.compile(r"^\s*(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?\s*$")
+_RANGE = re.compile(r"^\s*(-?[\d,.]*)\s*(?:[-~～—–至到])\s*(-?[\d,.]*)\s*(.*?)\s*$")
+_TIMES = re.compile(r"^\s*([\d.]*)\s*(?:[-~～—–至到])\s*([\d.]*)\s*倍\s*(.*?)\s*$")
+TRUE_WORDS = {"是", "true", "yes", "y", "√", "✓", "1", "内部", "领导"}
+FALSE_WORDS = {"否", "false", "no", "n", "×", "0", ""}
+DISCLOSURE_WORDS = {"public": "public", "公开": "public", "对外公开": "public", "主动公开": "public", "社会公开": "public",
+                    "internal": "internal", "内部": "internal", "内部公开": "internal", "不公开": "internal"}
+
+
+class BadValue(ValueError):
+    """A cell that cannot be read as the field it is in (the message is bilingual "zh / en")."""
+
+
+# -- to cells --------------------------------------------------------------------------------------
+def join_list(items: list[Any] | None) -> str:
+    """A list as one cell: items joined with 、."""
+    return "、".join(str(x) for x in items or [])
+
+
+def join_names(names: list[str]) -> str:
+    """Names in one cell: joined with 、, or one per line when a name holds a separator itself."""
+    if any(LIST_SPLIT.search(n) for n in names):
+        return "\n".join(names)
+    return "、".join(names)
+
+
+def number_text(x: float | int | None, *, grouped: bool = False) -> str:
+    """A number without a trailing .0 (``grouped``: thousands separated, 150,000)."""
+    if x is None:
+        return ""
+    if isinstance(x, float) and x.is_integer():
+        x = int(x)
+    if grouped and isinstance(x, int) and abs(x) >= 10000:
+        return f"{x:,}"
+    return str(x)
+
+
+def disclosure_text(value: str | None, public_by_default: bool) -> str:
+    """公开 / 内部; an unset value shows what applies, marked （默认）."""
+    if value is None:
+        return "公开（默认）" if public_by_default else "内部（默认）"
+    return "公开" if value == "public" else "内部"
+
+
+def time_text(t: TimeLimit | None) -> str:
+    """``{days: 20, kind: 工作日}`` as ``20个工作日``."""
+    if t is None:
+        return ""
+    return f"{number_text(t.days)}个{t.kind}"
+
+
+def fine_text(f: Fine | None) -> str:
+    """A range as ``50000–150000元`` or ``5–10倍货值金额``."""
+    if f is None:
+        return ""
+    if f.min_times is not None or f.max_times is not None:
+        return f"{number_text(f.min_times)}–{number_text(f.max_times)}倍{f.of or ''}"
+    return f"{number_text(f.min, grouped=True)}–{number_text(f.max, grouped=True)}{f.unit or ''}"
+
+
+def basis_text(items: list[LegalBasis]) -> str:
+    """Legal bases one per line: ``《法》第三条`` (``law｜article`` when the law has no 《》)."""
+    lines = []
+    for b in items:
+        if not b.article:
+            lines.append(b.law)
+        elif b.law.endswith("》"):
+            lines.append(b.law + b.article)
+        else:
+            lines.append(f"{b.law}｜{b.article}")
+    return "\n".join(lines)
+
+
+# -- from cells ------------------------------------------------------------------------------------
+def text(v: Any) -> str | None:
+    """A cell as stripped text (None when empty)."""
+    if v is None:
+        return None
+    if isinstance(v, float) and v.is_integer():
+        v = int(v)
+    if isinstance(v, dt.datetime):
+        v = v.date() if v.time() == dt.time() else v
+    if isinstance(v, dt.date):
+        return v.isoformat()
+    s = str(v).replace("\r\n", "\n").replace("\r", "\n").strip()
+    return s or None
+
+
+def split_list(v: Any) -> list[str]:
+    """A cell holding several values (、 , ; or one per line)."""
+    s = text(v)
+    if not s:
+        return []
+    return [x.strip() for x in LIST_SPLIT.split(s) if x.strip()]
+
+
+def split_numbered(v: Any) -> list[str]:
+    """A cell of numbered lines (``1. ...``, ``（2）...``, ``③...``) as the lines without numbers."""
+    s = text(v)
+    if not s:
+        return []
+    out = []
+    for line in s.split("\n"):
+        line = _NUMBERING.sub("", line).strip()
+        if line:
+            out.append(line)
+    return out
+
+
+def boolean(v: Any) -> bool | None:
+    """是/否, true/false, √/× ... (None when empty)."""
+    if isinstance(v, bool):
+        return v
+    s = (text(v) or "").lower()
+    if s in ("",):
+        return None
+    if s in TRUE_WORDS:
+        return True
+    if s in FALSE_WORDS:
+        return False
+    raise BadValue(f"`{s}` 不是 是/否 / `{s}` is not yes/no (是/否)")
+
+
+def date(v: Any) -> dt.date | None:
+    """A date cell or text (2026-03-15, 2026/3/15, 2026年3月15日)."""
+    if v is None or v == "":
+        return None
+    if isinstance(v, dt.datetime):
+        return v.date()
+    if isinstance(v, dt.date):
+        return v
+    s = text(v) or ""
+    m = _DATE.match(s)
+    if m:
+        try:
+            return dt.date(int(m.group(1)), int(m.group(2)), int(m.group(3)))
+        except ValueError:
+            pass
+    raise BadValue(f"`{s}` 不是日期 / `{s}` is not a date (YYYY-MM-DD)")
+
+
+def number(s: str) -> int | float:
+    """``50,000`` → 50000; ``2.5`` → 2.5."""
+    s = s.replace(",", "").strip()
+    x = float(s)
+    return int(x) if x.is_integer() else x
+
+
+def _opt_number(s: str) -> int | float | None:
+    return number(s) if s.strip() else None
+
+
+def time_limit(v: Any) -> tuple[dict[str, Any] | None, bool]:
+    """``20个工作日`` → ({days, kind}, assumed) — ``assumed`` when the kind of day was not written."""
+    s = text(v)
+    if not s:
+        return None, False
+    m = _TIME.match(s)
+    if not m:
+        raise BadValue(f"`{s}` 不是时限（如 20个工作日）/ `{s}` is not a time limit (e.g. 20个工作日)")
+    kind = m.group(2)
+    days = number(m.group(1))
+    if kind in ("工作日", "自然日"):
+        return {"days": days, "kind": kind}, False
+    return {"days": days, "kind": "工作日"}, True
+
+
+def fine(v: Any) -> dict[str, Any] | None:
+    """``50000–150000元`` → {min, max, unit}; ``5–10倍货值金额`` → {min_times, max_times, of}."""
+    s = text(v)
+    if not s:
+        return None
+    m = _TIMES.match(s)
+    if m and (m.group(1) or m.group(2)):
+        try:
+            out: dict[str, Any] = {"min_times": _opt_number(m.group(1)), "max_times": _opt_number(m.group(2))}
+        except ValueError:
+            raise BadValue(f"`{s}` 不是倍数幅度 / `{s}` is not a range of multiples") from None
+        if m.group(3):
+            out["of"] = m.group(3)
+        return {k: v for k, v in out.items() if v is not None}
+    m = _RANGE.match(s)
+    if m and (m.group(1) or m.group(2)):
+        try:
+            out = {"min": _opt_number(m.group(1)), "max": _opt_number(m.group(2))}
+            out = {k: v for k, v in out.items() if v is not None}
+        except ValueError:
+            raise BadValue(f"`{s}` 不是金额幅度 / `{s}` is not a range of amounts") from None
+        if m.group(3):
+            out["unit"] = m.group(3)
+        return out
+    raise BadValue(f"`{s}` 不是幅度（如 50000–150000元 或 5–10倍货值金额）/ `{s}` is not a range "
+                   "(e.g. 50000–150000元 or 5–10倍货值金额)")
+
+
+def legal_basis(v: Any) -> list[dict[str, Any]]:
+    """One basis per line: ``《法》第三条`` → {law: 《法》, article: 第三条}."""
+    s = text(v)
+    if not s:
+        return []
+    out = []
+    for line in s.split("\n"):
+        line = _NUMBERING.sub("", line).strip()
+        if not line:
+            continue
+        if "｜" in line:
+            law, art = line.split("｜", 1)
+        elif "》" in line:
+            i = line.rindex("》") + 1
+            law, art = line[:i], line[i:]
+        else:
+            law, art = line, ""
+        item: dict[str, Any] = {"law": law.strip()}
+        if art.strip():
+            item["article"] = art.strip()
+        out.append(item)
+    return out
+
+
+def disclosure(v: Any) -> str | None:
+    """public / internal (公开 / 内部 accepted)."""
+    s = text(v)
+    if not s or "默认" in s or "default" in s.lower():
+        return None
+    got = DISCLOSURE_WORDS.get(s.lower())
+    if got is None:
+        raise BadValue(f"`{s}` 不是 public/internal（公开/内部）/ `{s}` is not public or internal")
+    return got
+
+
+def scalar(v: Any) -> Any:
+    """A factor cell: a whole number as int, a number as float, else text."""
+    if isinstance(v, bool):
+        return v
+    if isinstance(v, int):
+        return v
+    if isinstance(v, float):
+        return int(v) if v.is_integer() else v
+    s = text(v)
+    if s is None:
+        return None
+    try:
+        return number(s)
+    except ValueError:
+        return s

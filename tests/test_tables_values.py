@@ -1,0 +1,65 @@
+"""Cell values both ways (lfk.tables.values) and header matching (lfk.tables.columns)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from lfk.model.base import TimeLimit
+from lfk.model.register import Fine, LegalBasis
+from lfk.tables import values as V
+from lfk.tables.columns import RISKS, norm_header
+from lfk.tables.importer import _match
+
+
+def test_time_limits() -> None:
+    assert V.time_text(TimeLimit(days=20, kind="工作日")) == "20个工作日"
+    assert V.time_limit("20个工作日") == ({"days": 20, "kind": "工作日"}, False)
+    assert V.time_limit("90 自然日") == ({"days": 90, "kind": "自然日"}, False)
+    assert V.time_limit("15日") == ({"days": 15, "kind": "工作日"}, True)  # assumed, reported by the importer
+    assert V.time_limit(None) == (None, False)
+    with pytest.raises(V.BadValue):
+        V.time_limit("尽快")
+
+
+def test_fines_round_trip() -> None:
+    for f in (Fine(min=50000, max=150000, unit="元"), Fine(min_times=5, max_times=10, of="货值金额"),
+              Fine(min=0, max=5000, unit="元"), Fine(max=2000, unit="元")):
+        back = V.fine(V.fine_text(f))
+        assert Fine.model_validate(back) == f
+    assert V.fine_text(Fine(min=50000, max=150000, unit="元")) == "50,000–150,000元"
+    with pytest.raises(V.BadValue):
+        V.fine("视情节而定")
+
+
+def test_legal_basis_round_trip() -> None:
+    items = [LegalBasis(law="《中华人民共和国食品安全法》", article="第一百二十二条"), LegalBasis(law="《条例》"),
+             LegalBasis(law="Food Safety Law", article="Art. 122")]
+    assert [LegalBasis.model_validate(x) for x in V.legal_basis(V.basis_text(items))] == items
+
+
+def test_dates_booleans_lists() -> None:
+    assert V.date("2026/3/5") == dt.date(2026, 3, 5)
+    assert V.date("2026年3月5日") == dt.date(2026, 3, 5)
+    assert V.date(dt.datetime(2026, 3, 5, 0, 0)) == dt.date(2026, 3, 5)
+    with pytest.raises(V.BadValue):
+        V.date("2026-02-30")
+    assert V.boolean("是") is True and V.boolean("否") is False and V.boolean(None) is None
+    with pytest.raises(V.BadValue):
+        V.boolean("也许")
+    assert V.split_list("P-a、P-b，P-c;P-d\nP-e") == ["P-a", "P-b", "P-c", "P-d", "P-e"]
+    assert V.split_numbered("1. 甲\n2、乙\n（3）丙\n④丁") == ["甲", "乙", "丙", "丁"]
+    assert V.join_names(["县委常委、组织部部长", "局长"]) == "县委常委、组织部部长\n局长"
+    assert V.disclosure("公开（默认）") is None and V.disclosure("内部") == "internal"
+
+
+def test_header_variants() -> None:
+    cols = list(RISKS.columns)
+    for header, key in (("风险等级", "grade"), ("等级", "grade"), ("风险级别", "grade"), ("风险点", "title"),
+                        ("风险名称", "title"), ("防控措施", "measures_text"), ("预防和控制措施", "measures_text"),
+                        (" 风险等级\n（高/中/低）", "grade"), ("*风险点", "title"), ("岗位（职权）", "where")):
+        c = _match(header, cols)
+        assert c is not None and c.key == key, header
+    assert _match("备注", cols) is None
+    assert norm_header("风险 等级（高/中/低）") == "风险等级"
