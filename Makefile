@@ -34,6 +34,16 @@ test: install sysdeps-test
 bench: install sysdeps-demo
 	$(PY) bench/run.py
 
+## bench-peers: PM4Py's token replay beside lfk monitor on the same 1,000,000 events (bench/peers-results.json).
+## PM4Py (AGPL) goes into its own venv bench/out/peers-venv, never into .venv nor lfk's dependencies.
+PEERS_VENV := bench/out/peers-venv
+.PHONY: bench-peers
+bench-peers: install
+	@test -x $(PEERS_VENV)/bin/python || $(PYTHON) -m venv $(PEERS_VENV)
+	@$(PEERS_VENV)/bin/python -c 'import pm4py, pandas' 2>/dev/null || \
+		$(PEERS_VENV)/bin/python -m pip install --quiet --disable-pip-version-check pm4py pandas
+	$(PEERS_VENV)/bin/python bench/peers.py
+
 ## fuzz: 1,000 seeded random edits of the demo register; no traceback allowed
 fuzz: install
 	$(PY) bench/fuzz.py --iterations 1000 --seed 20261129

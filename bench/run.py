@@ -31,6 +31,10 @@ CHILD = textwrap.dedent(
     {body}
     secs = time.perf_counter() - t0
     rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
+    try:  # VmHWM: this process's own peak (ru_maxrss may include the parent's size at fork)
+        rss = int(next(l for l in open("/proc/self/status") if l.startswith("VmHWM")).split()[1]) * 1024
+    except (OSError, StopIteration, ValueError):
+        pass
     print(json.dumps({{"seconds": secs, "peak_bytes": rss, "extra": globals().get("extra")}}))
     """
 )
@@ -87,7 +91,10 @@ def fmt_row(r: dict) -> str:
     if "error" in r:
         return f"{r['name']:<60} ERROR {r['error'].splitlines()[-1] if r['error'] else ''}"
     mbps = f"{r['mb_per_s']:8.1f} MB/s" if "mb_per_s" in r else " " * 13
-    return f"{r['name']:<60} {r['seconds']:8.2f} s {mbps} {r['peak_bytes'] / 1e6:9.0f} MB peak"
+    line = f"{r['name']:<60} {r['seconds']:8.2f} s {mbps} {r['peak_bytes'] / 1e6:9.0f} MB peak"
+    extras = [f"{k}={r[k]:,.0f}" if isinstance(r[k], float) and r[k] > 100 else f"{k}={r[k]}"
+              for k in ("events_per_s", "precision", "recall") if k in r]
+    return line + ("  " + " ".join(extras) if extras else "")
 
 
 def main() -> int:

@@ -7,8 +7,9 @@ from typing import Annotated
 
 import typer
 
-from lfk.cli.common import err_console, write_stdout
+from lfk.cli.common import AsOfOpt, LangOpt, RootOpt, err_console, lang_for, parse_as_of, write_stdout
 from lfk.fsutil import atomic_write
+from lfk.register import find_root
 from lfk.schemas import default_folder, generate, stale
 
 
@@ -19,15 +20,22 @@ def register(app: typer.Typer) -> None:
     def schema_cmd(
         out: Annotated[Path | None, typer.Option("--out", help="Folder for the schema files (default: schemas/).")] = None,
         check: Annotated[bool, typer.Option("--check", help="Exit 1 when the files are missing or out of date; write nothing.")] = False,
+        root: RootOpt = None,
+        lang: LangOpt = None,
+        as_of: AsOfOpt = None,
     ) -> None:
         """Write JSON Schemas of every file kind (lfk.yaml, unit, authorities, flow, risks, measures, benchmark).
 
         Editors use them for completion and Chinese hover text: put
         `# yaml-language-server: $schema=../../schemas/risks.schema.json` on the first line of a file.
 
+        Default folder: `--out`, else `<root>/schemas` with `--root`, else lfk's own `schemas/`.
+
         Example: lfk schema --check
         """
-        folder = out or default_folder()
+        lang_for(lang)
+        parse_as_of(as_of)
+        folder = out or (find_root(root) / "schemas" if root is not None else default_folder())
         if check:
             bad = stale(folder)
             if bad:
