@@ -181,3 +181,20 @@ def test_broken_lfk_yaml_is_a_finding(runner, base_register: Path) -> None:  # t
     r = invoke(runner, "lint", "--root", str(base_register), "--as-of", AS_OF, "--format", "json")
     doc = json.loads(r.stdout)
     assert any(f["code"] == "LFK101" and f["path"] == "lfk.yaml" and f["line"] == 2 for f in doc["findings"])
+
+
+def test_fix_formats_and_fix_grades_writes_grades(runner, base_register: Path) -> None:  # type: ignore[no-untyped-def]
+    risks = base_register / "units/county-amr/risks.yaml"
+    text = risks.read_text(encoding="utf-8")
+    risks.write_text(text.replace("    grade: 中\n", "    grade: 低\n", 1).replace("steps: [S2]", "steps:\n      - S2", 1),
+                     encoding="utf-8")
+    r = invoke(runner, "lint", "--root", str(base_register), "--as-of", AS_OF, "--select", "LFK402")
+    assert r.exit_code == 1
+    assert invoke(runner, "lint", "--root", str(base_register), "--fix-grades").exit_code == 2
+    r = invoke(runner, "lint", "--root", str(base_register), "--as-of", AS_OF, "--fix")
+    assert "formatting" in r.stderr and r.exit_code == 1  # formatting fixed, the grade is not a certain fix
+    assert "steps: [S2]" in risks.read_text(encoding="utf-8")
+    r = invoke(runner, "lint", "--root", str(base_register), "--as-of", AS_OF, "--fix", "--fix-grades")
+    assert r.exit_code == 0, r.output
+    assert "R-003 grade 低 → 中" in r.stderr
+    assert risks.read_text(encoding="utf-8") == text

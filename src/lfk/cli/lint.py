@@ -68,6 +68,23 @@ def resolve_paths(root: Path, paths: list[str] | None) -> list[str] | None:
     return out
 
 
+def apply_fixes(root: Path, paths: list[str] | None, grades: bool) -> None:
+    """``--fix``: canonical formatting of the files linted; ``--fix-grades``: computed grades written. Says what changed on stderr."""
+    from lfk.fmt import format_paths
+    from lfk.grade import grade_register, write_grades
+
+    console = err_console()
+    files = None if not paths else [str(root / p) for p in paths if p]
+    res = format_paths(root, files)
+    for ch in res.changed:
+        console.print(f"fixed: {ch.rel}: formatting / 已规范格式", markup=False)
+    if grades:
+        reg = Register(root)
+        for ch in write_grades(reg, grade_register(reg)):
+            console.print(f"fixed: {ch.rel}:{ch.line}: {ch.risk} grade {ch.old} → {ch.new} / 已按评定标准改写等级",
+                          markup=False)
+
+
 def register(app: typer.Typer) -> None:
     """Add ``lint`` to ``app``."""
 
@@ -83,6 +100,8 @@ def register(app: typer.Typer) -> None:
         jobs: Annotated[int | None, typer.Option("--jobs", "-j", help="Processes for cold parsing (default: the machine's cores).", min=1)] = None,
         no_cache: Annotated[bool, typer.Option("--no-cache", help="Neither read nor write the cache (.lfk-cache/ or $LFK_CACHE_DIR).")] = False,
         quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar.")] = False,
+        fix: Annotated[bool, typer.Option("--fix", help="First apply the fixes that are certain: canonical formatting (as lfk fmt).")] = False,
+        fix_grades: Annotated[bool, typer.Option("--fix-grades", help="With --fix: also write computed grades where they drift (LFK402; risks with grade_reason keep theirs).")] = False,
         output: Annotated[Path | None, typer.Option("--output", "-o", help="Write the report to this file instead of stdout.")] = None,
         root: RootOpt = None,
         lang: LangOpt = None,
@@ -103,6 +122,10 @@ def register(app: typer.Typer) -> None:
             raise UsageError(f"unknown rule code(s): {', '.join(unknown)} / 未知的规则代码", hint="see `lfk rules`")
         day = parse_as_of(as_of)
         root_dir = find_root(root)
+        if fix_grades and not fix:
+            raise UsageError("--fix-grades goes with --fix / --fix-grades 需与 --fix 一起使用")
+        if fix:
+            apply_fixes(root_dir, resolve_paths(root_dir, paths), fix_grades)
         reg = Register(root_dir, cache=None if no_cache else Cache(default_dir(root_dir)))
         language = lang_for(lang, reg)
         units = None
