@@ -156,3 +156,18 @@ def test_changed_since_cli_and_bad_revisions(runner, repo: Path) -> None:  # typ
         r = invoke(runner, "lint", "--root", str(repo), f"--changed-since={bad}")
         assert r.exit_code == 2, (bad, r.output)
         assert "Traceback" not in r.output
+
+
+def test_a_partial_run_keeps_the_other_units_results(big: Path, tmp_path: Path) -> None:
+    cache = tmp_path / "c"
+    lint_register(Register(big, cache=Cache(cache)), LintOptions(as_of=DAY))
+    part = lint_register(Register(big, cache=Cache(cache)), LintOptions(as_of=DAY, units=["unit-00003"]))
+    assert part.cached_units == 1
+    p = big / "units/unit-00004/measures.yaml"
+    original = p.read_text(encoding="utf-8")
+    try:
+        p.write_text(original + "\n", encoding="utf-8")
+        again = lint_register(Register(big, cache=Cache(cache)), LintOptions(as_of=DAY))
+        assert again.cached_units == 47  # only the changed unit was linted again
+    finally:
+        p.write_text(original, encoding="utf-8")

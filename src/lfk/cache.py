@@ -77,6 +77,7 @@ class Cache:
         self.hits = 0
         self.misses = 0
         self.writable = True
+        self._dirs: set[Path] = set()
 
     def _path(self, kind: str, key: str) -> Path:
         return self.folder / kind / key[:2] / key
@@ -101,10 +102,12 @@ class Cache:
             return
         path = self._path(kind, key)
         try:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            gitignore = self.folder.parent / ".gitignore"
-            if not gitignore.exists():
-                gitignore.write_text("*\n", encoding="utf-8")
+            if path.parent not in self._dirs:
+                path.parent.mkdir(parents=True, exist_ok=True)
+                gitignore = self.folder.parent / ".gitignore"
+                if not gitignore.exists():
+                    gitignore.write_text("*\n", encoding="utf-8")
+                self._dirs.add(path.parent)
             fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-")
             with os.fdopen(fd, "wb") as fh:
                 fh.write(hmac.new(self.key, payload, hashlib.sha256).digest() + payload)

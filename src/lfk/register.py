@@ -181,10 +181,11 @@ class Register:
                 self.load_findings.append(_stray(rel))
         self.unit_ids: list[str] = sorted(self.unit_dirs)
         self.unit_headers: dict[str, tuple[LoadedFile | None, Unit | None]] = {}
+        header_rels = [f"units/{uid}/unit.yaml" for uid in self.unit_ids if f"units/{uid}/unit.yaml" in self.unit_dirs[uid]]
+        headers = dict(zip(header_rels, self._load_many(header_rels, "parse-headers"), strict=True))
         for uid in self.unit_ids:
-            rel = f"units/{uid}/unit.yaml"
-            if rel in self.unit_dirs[uid]:
-                lf = self._load(rel)
+            lf = headers.get(f"units/{uid}/unit.yaml")
+            if lf is not None:
                 unit, _ = validate(lf, Unit)
                 self.unit_headers[uid] = (lf, unit)
             else:
@@ -213,6 +214,33 @@ class Register:
         if blob is not None:
             self.cache.put("parse", key, blob)
         return lf
+
+    def _load_many(self, rels: list[str], kind: str = "parse-unit") -> list[LoadedFile]:
+        """Read several files; with a cache, they are stored and found as one entry (fewer small files)."""
+        if self.cache is None or not rels:
+            return [self._load(rel) for rel in rels]
+        raws: list[bytes | None] = []
+        for rel in rels:
+            try:
+                raw = self.source.read(rel)
+            except OSError:
+                raws.append(None)
+                continue
+            raws.append(raw)
+            self.digests[rel] = digest(raw)
+        if any(r is None for r in raws):
+            return [self._load(rel) for rel in rels]
+        key = digest(str(self.max_bytes), *(f"{rel}={self.digests[rel]}" for rel in rels))
+        packed = self.cache.get_obj(kind, key)
+        if isinstance(packed, list) and len(packed) == len(rels):
+            out = [from_cache(blob, rel) for rel, blob in zip(rels, packed, strict=True)]
+            if all(lf is not None for lf in out):
+                return out  # type: ignore[return-value]
+        out = [load_bytes(raw, rel, max_bytes=self.max_bytes) for rel, raw in zip(rels, raws, strict=True)]  # type: ignore[arg-type]
+        blobs = [to_cache(lf) for lf in out]
+        if all(b is not None for b in blobs):
+            self.cache.put_obj(kind, key, blobs)
+        return out
 
     def file_digest(self, rel: str) -> str:
         """SHA-256 of a file's bytes ("missing" when it cannot be read)."""
@@ -261,38 +289,38 @@ class Register:
             if isinstance(ud.unit_file.data, dict):
                 ud.raw_ids["posts"] = _raw_ids(ud.unit_file.data, "posts")
                 ud.raw_ids["approvals"] = _raw_ids(ud.unit_file.data, "approvals")
+        wanted: list[tuple[str, str, str]] = []  # (rel, sub, kind) of the YAML files to read
         for rel in self.unit_dirs.get(uid, []):
             sub = rel[len(base):]
             parts = sub.split("/")
             name = parts[-1]
-            if name in IGNORED_NAMES:
-                continue
-            if sub == "unit.yaml":
+            if name in IGNORED_NAMES or sub == "unit.yaml":
                 continue
             kind = sub[:-5] if sub in ("authorities.yaml", "risks.yaml", "measures.yaml") else parts[0]
-            if kinds is not None and kind not in kinds:
-                continue
-            if sub in ("authorities.yaml", "risks.yaml", "measures.yaml"):
-                lf = self._load(rel)
-                ud.files.append(lf)
-                self._read_list_file(ud, lf, sub[:-5])
-            elif len(parts) == 2 and parts[0] in ("flows", "benchmarks") and name.endswith(".yaml"):
-                lf = self._load(rel)
-                ud.files.append(lf)
-                stem = name[:-5]
-                if parts[0] == "flows":
-                    ud.flow_files[stem] = lf
-                    ud.raw_ids.setdefault("flows", set()).add(stem)
-                    flow, _ = validate(lf, Flow)
-                    if flow is not None:
-                        ud.flows[stem] = Item(flow, lf)
-                else:
-                    ud.benchmark_files[stem] = lf
-                    bm, _ = validate(lf, Benchmark)
-                    if bm is not None:
-                        ud.benchmarks.append(Item(bm, lf))
-            else:
+            if not (sub in ("authorities.yaml", "risks.yaml", "measures.yaml")
+                    or (len(parts) == 2 and parts[0] in ("flows", "benchmarks") and name.endswith(".yaml"))):
                 ud.stray.append(rel)
+                continue
+            if kinds is None or kind in kinds:
+                wanted.append((rel, sub, kind))
+        loaded = self._load_many([rel for rel, _, _ in wanted])
+        for (_rel, sub, kind), lf in zip(wanted, loaded, strict=True):
+            ud.files.append(lf)
+            if kind in ("authorities", "risks", "measures"):
+                self._read_list_file(ud, lf, kind)
+                continue
+            stem = sub.split("/")[-1][:-5]
+            if kind == "flows":
+                ud.flow_files[stem] = lf
+                ud.raw_ids.setdefault("flows", set()).add(stem)
+                flow, _ = validate(lf, Flow)
+                if flow is not None:
+                    ud.flows[stem] = Item(flow, lf)
+            else:
+                ud.benchmark_files[stem] = lf
+                bm, _ = validate(lf, Benchmark)
+                if bm is not None:
+                    ud.benchmarks.append(Item(bm, lf))
         return ud
 
     def _read_list_file(self, ud: UnitData, lf: LoadedFile, kind: str) -> None:

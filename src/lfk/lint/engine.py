@@ -205,15 +205,20 @@ class _Runner:
         keys: dict[str, str] = {}
         todo: list[str] = []
         cached_units = 0
+        index: dict[str, Any] = {}
+        fresh: dict[str, Any] = {}
         if cache is not None:
             settings = self.settings_key()
+            stored = cache.get_obj("lint-results", settings)
+            index = stored if isinstance(stored, dict) else {}
             for uid in unit_ids:
                 keys[uid] = self.unit_key(settings, uid)
-                rows = cache.get_obj("lint", keys[uid])
+                rows = index.get(keys[uid])
                 if rows is None:
                     todo.append(uid)
                     continue
                 cached_units += 1
+                fresh[keys[uid]] = rows
                 n, packed = rows
                 nfiles += n
                 findings.extend(_unpack(packed))
@@ -228,10 +233,7 @@ class _Runner:
             nfiles += n
             findings.extend(_unpack(packed))
             if cache is not None:
-                try:
-                    cache.put("lint", keys[uid], marshal.dumps((n, packed)))
-                except ValueError:
-                    pass
+                fresh[keys[uid]] = (n, packed)
             done += 1
             if self.opts.progress:
                 self.opts.progress(done, total)
@@ -253,9 +255,26 @@ class _Runner:
             for uid in todo:
                 unit_findings, n = self.lint_unit(uid)
                 store(uid, n, _pack(unit_findings))
+        if cache is not None and todo:
+            # one index file per settings: the results of every unit linted (or reused) now, plus the
+            # others already stored (a partial run keeps them); written atomically, last writer wins
+            merged = {**index, **fresh} if len(index) < 4 * max(1, len(reg.unit_ids)) else fresh
+            try:
+                marshal.dumps(merged)
+            except ValueError:
+                merged = {k: v for k, v in merged.items() if _marshallable(v)}
+            cache.put_obj("lint-results", settings, merged)
         findings = [f for f in findings if self.wanted(f.path)]
         findings.sort(key=Finding.sort_key)
         return LintResult(findings, nfiles, total, self.opts.strict, cached_units)
+
+
+def _marshallable(value: Any) -> bool:
+    try:
+        marshal.dumps(value)
+    except ValueError:
+        return False
+    return True
 
 
 def _touches(uid: str, path: str) -> bool:
