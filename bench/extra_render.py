@@ -14,9 +14,11 @@ def measure(registers: dict[str, Path], child, row) -> list[dict]:  # type: igno
         for label in ("cold", "cached"):
             body = f"""
                 from pathlib import Path
+                from lfk.cache import Cache
                 from lfk.register import Register
                 from lfk.render import render_register
-                flows = render_register(Register(Path({str(root)!r})), fmt="svg", cache_dir=Path({tmp!r}))
+                reg = Register(Path({str(root)!r}), cache=Cache(Path({tmp!r})))  # as `lfk render` does
+                flows = render_register(reg, fmt="svg", cache_dir=Path({tmp!r}))
                 extra = {{"flows": len(flows), "from_cache": sum(1 for f in flows if f.cached)}}
             """
             out.append(row(f"gen1000: render every flow to SVG, {label}", child(body)))

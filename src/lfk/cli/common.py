@@ -37,9 +37,12 @@ def parse_as_of(value: str | None) -> dt.date:
         raise UsageError(f"--as-of {value!r} is not a date / 不是日期", hint="write YYYY-MM-DD, e.g. 2026-12-01") from None
 
 
-def open_register(root: Path | None) -> Register:
-    """Find and read the register (lfk.yaml, standard flows, unit headers)."""
-    return Register(find_root(root))
+def open_register(root: Path | None, *, no_cache: bool = False) -> Register:
+    """Find and read the register (lfk.yaml, standard flows, unit headers), with the parse cache unless ``no_cache``."""
+    from lfk.cache import Cache, default_dir
+
+    root_dir = find_root(root)
+    return Register(root_dir, cache=None if no_cache else Cache(default_dir(root_dir)))
 
 
 def lang_for(option: str | None, register: Register | None = None) -> str:

@@ -74,7 +74,7 @@ def register(app: typer.Typer) -> None:
         if layout not in LAYOUTS:
             raise UsageError(f"--layout {layout!r}: use flow or columns / 请用 flow 或 columns")
         parse_as_of(as_of)
-        reg = open_register(root)
+        reg = open_register(root, no_cache=no_cache)
         language = lang_for(lang, reg)
         cache = None if (no_cache or fmt == "dot") else (cache_dir or default_dir(reg.root))
         console = err_console()
