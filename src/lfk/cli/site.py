@@ -8,9 +8,10 @@ from typing import Annotated
 import typer
 
 from lfk.cache import Cache, default_dir
-from lfk.cli.common import AsOfOpt, LangOpt, RootOpt, err_console, lang_for, out_console, write_stdout
+from lfk.cli.common import AsOfOpt, LangOpt, RootOpt, err_console, lang_for, out_console, progress_bar, write_stdout
 from lfk.cli.common import parse_as_of as _parse_as_of
 from lfk.errors import UsageError
+from lfk.i18n import T
 from lfk.output import format_findings
 from lfk.register import Register, find_root
 from lfk.site import INTERNAL, PUBLIC, PublicationBlocked, build_site
@@ -53,8 +54,9 @@ def register(app: typer.Typer) -> None:
         reg = Register(root_dir, cache=None if no_cache else Cache(default_dir(root_dir)))
         language = lang_for(lang, reg)
         try:
-            report = build_site(reg, out, audience, base_url, as_of=day, lint=not no_lint, force=force,
-                                events=list(events) if events else None)
+            with progress_bar(quiet, T("生成网站", "building the site"), min_total=200) as bar:
+                report = build_site(reg, out, audience, base_url, as_of=day, lint=not no_lint, force=force,
+                                    events=list(events) if events else None, progress=bar)
         except PublicationBlocked as e:
             text = format_findings("text", e.findings, {"errors": len(e.findings), "warnings": 0, "infos": 0,
                                                         "suppressed": 0, "files": 0, "units": 0, "exit_code": 1},

@@ -20,6 +20,7 @@ import json
 import os
 import subprocess
 import tempfile
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import Any
@@ -166,6 +167,7 @@ def build_site(
     lint: bool = True,
     force: bool = False,
     events: list[Path | str] | None = None,
+    progress: Callable[[int, int], None] | None = None,
 ) -> SiteReport:
     """Build the static site of ``register`` into ``out_dir`` for ``audience`` (public | internal).
 
@@ -293,7 +295,9 @@ def build_site(
         extra.setdefault(id(page), {})[key] = Markup(flowchart.inline_svg(svg, label)) if svg else None
 
     rendered: list[tuple[str, bytes]] = []
-    for page, ident in todo:
+    for done, (page, ident) in enumerate(todo, start=1):
+        if progress is not None:
+            progress(done, len(todo))
         rel = page.path
         if page.raw is not None:
             data = page.raw
