@@ -60,3 +60,17 @@ def test_unwritable_file_is_a_write_error(tmp_path: Path, monkeypatch: pytest.Mo
         fsutil.atomic_write(p, "b\n")
     assert "read-only" in str(e.value)
     assert p.read_text(encoding="utf-8") == "a\n"
+
+
+def test_new_files_get_the_umask_mode_and_parents_on_request(tmp_path: Path) -> None:
+    """Regression: new files came out 0600 (mkstemp's mode), unreadable for a web server."""
+    old = os.umask(0o022)
+    try:
+        p = tmp_path / "a" / "b" / "page.html"
+        with pytest.raises(WriteError):
+            fsutil.atomic_write(p, "x")
+        fsutil.atomic_write(p, "x", make_parents=True)
+    finally:
+        os.umask(old)
+    assert p.read_text(encoding="utf-8") == "x"
+    assert p.stat().st_mode & 0o777 == 0o644

@@ -9,15 +9,27 @@ from pathlib import Path
 from lfk.errors import WriteError
 
 
-def atomic_write(path: Path, data: bytes | str, *, encoding: str = "utf-8") -> None:
+def _umask_mode() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return 0o666 & ~mask
+
+
+def atomic_write(path: Path, data: bytes | str, *, encoding: str = "utf-8", make_parents: bool = False) -> None:
     """Write ``data`` to ``path`` atomically: the old content stays whole until the rename.
 
-    Keeps the file's permission bits. Raises ``WriteError`` (exit 2, nothing changed) when the folder
-    is missing or not writable.
+    Keeps an existing file's permission bits (a new file gets the usual umask mode). Raises
+    ``WriteError`` (exit 2, nothing changed) when the folder is missing (unless ``make_parents``) or not
+    writable, or the file is read-only.
     """
     path = Path(path)
     raw = data.encode(encoding) if isinstance(data, str) else data
     folder = path.parent
+    if make_parents and not folder.is_dir():
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+        except OSError as e:
+            raise WriteError(f"{folder}: cannot create the folder ({e.strerror}) / 无法创建文件夹") from None
     if not folder.is_dir():
         raise WriteError(f"{folder}: no such folder / 文件夹不存在", hint="create it first, or check the path")
     try:
@@ -32,8 +44,7 @@ def atomic_write(path: Path, data: bytes | str, *, encoding: str = "utf-8") -> N
             fh.write(raw)
             fh.flush()
             os.fsync(fh.fileno())
-        if mode is not None:
-            os.chmod(tmp, mode)
+        os.chmod(tmp, mode if mode is not None else _umask_mode())
         _before_replace(Path(tmp), path)
         os.replace(tmp, path)
     except BaseException as e:

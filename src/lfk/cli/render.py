@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import os
-import tempfile
 from pathlib import Path
 from typing import Annotated
 
@@ -11,7 +9,8 @@ import typer
 
 from lfk.cache import default_dir
 from lfk.cli.common import AsOfOpt, LangOpt, RootOpt, err_console, lang_for, open_register, parse_as_of
-from lfk.errors import UsageError, WriteError
+from lfk.errors import UsageError
+from lfk.fsutil import atomic_write
 from lfk.render import RenderedFlow, render_register
 
 FORMATS = ("svg", "png", "pdf", "dot")
@@ -19,24 +18,13 @@ LAYOUTS = ("flow", "columns")
 
 
 def write_if_changed(path: Path, data: bytes) -> bool:
-    """Write ``data`` to ``path`` (temporary file, then rename) unless it already holds it; True when written."""
+    """Write ``data`` to ``path`` atomically unless it already holds it; True when written."""
     try:
         if path.is_file() and path.stat().st_size == len(data) and path.read_bytes() == data:
             return False
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-        try:
-            with os.fdopen(fd, "wb") as fh:
-                fh.write(data)
-            os.replace(tmp, path)
-        except BaseException:
-            try:
-                os.unlink(tmp)
-            except OSError:
-                pass
-            raise
-    except OSError as e:
-        raise WriteError(f"{path}: cannot write ({e.strerror}) / 无法写入", hint="check --out and its permissions") from None
+    except OSError:
+        pass
+    atomic_write(path, data, make_parents=True)
     return True
 
 

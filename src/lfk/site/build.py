@@ -19,7 +19,6 @@ import hashlib
 import json
 import os
 import subprocess
-import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
@@ -128,19 +127,7 @@ def _read(register: Register, rel: str) -> bytes:
 
 def _write(path: Path, data: bytes) -> None:
     """Write via a temporary file and a rename (readers never see half a page)."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-        os.chmod(tmp, 0o644)
-        os.replace(tmp, path)
-    except BaseException:
-        try:
-            os.unlink(tmp)
-        except OSError:
-            pass
-        raise
+    atomic_write(path, data, make_parents=True)
 
 
 def lint_disclosure(register: Register, as_of: dt.date | None, units: list[str] | None = None) -> list[Finding]:
