@@ -181,14 +181,15 @@ def plant_markers(root: Path) -> None:
         dump(measures_file, measures)
 
 
+@pytest.mark.parametrize("lang", ["zh", "en"])
 @pytest.mark.parametrize("src", REGISTERS)
-def test_nothing_internal_leaks_into_a_public_build(src: Path, tmp_path: Path) -> None:
+def test_nothing_internal_leaks_into_a_public_build(src: Path, lang: str, tmp_path: Path) -> None:
     root = copy_register(src, tmp_path)
     plant_markers(root)
     reg = Register(root)
     assert not [f for f in reg.all_findings_of_loading() if f.severity.value == "error"]
     # the markers are really in the register: the internal build shows them
-    build_site(reg, tmp_path / "int", "internal")
+    build_site(reg, tmp_path / "int", "internal", lang=lang)
     internal_blob = b"\n".join(all_files(tmp_path / "int").values())
     for what, marker in MARKERS.items():
         if what in ("internal post id",):
@@ -196,9 +197,11 @@ def test_nothing_internal_leaks_into_a_public_build(src: Path, tmp_path: Path) -
         assert marker.encode() in internal_blob, f"planting failed: {what}"
     # ... and never in any file (content or name) of the public build
     out = tmp_path / "pub"
-    build_site(Register(root), out, "public", lint=False)
+    build_site(Register(root), out, "public", lint=False, lang=lang)
     files = all_files(out)
     assert len(files) > 5
+    html_lang = "zh-CN" if lang == "zh" else "en"
+    assert f'<html lang="{html_lang}">' in files["index.html"].decode("utf-8")
     for rel, data in files.items():
         low = data.lower()
         for what, marker in MARKERS.items():
@@ -206,15 +209,16 @@ def test_nothing_internal_leaks_into_a_public_build(src: Path, tmp_path: Path) -
             assert marker.lower() not in rel.lower(), f"{what} leaked into the file name {rel}"
         assert b"XK-QXDISC" not in data and "XK-QXDISC" not in rel
     # the internal build into the same folder, then public again: no internal file is left behind
-    build_site(Register(root), out, "internal")
-    build_site(Register(root), out, "public", lint=False)
+    build_site(Register(root), out, "internal", lang=lang)
+    build_site(Register(root), out, "public", lint=False, lang=lang)
     for rel, data in all_files(out).items():
         for marker in MARKERS.values():
             assert marker.lower().encode() not in data.lower(), rel
     assert not list(out.rglob("risks.html"))
 
 
-def test_script_in_names_is_escaped(base_register: Path, tmp_path: Path) -> None:
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_script_in_names_is_escaped(base_register: Path, lang: str, tmp_path: Path) -> None:
     evil = '<script>alert("x")</script>'
     path = base_register / "units" / "county-amr" / "authorities.yaml"
     data = load(path)
@@ -231,7 +235,7 @@ def test_script_in_names_is_escaped(base_register: Path, tmp_path: Path) -> None
     dump(base_register / "units" / "county-amr" / "unit.yaml", unit)
     for audience in ("public", "internal"):
         out = tmp_path / audience
-        build_site(Register(base_register), out, audience, lint=False)
+        build_site(Register(base_register), out, audience, lint=False, lang=lang)
         files = all_files(out)
         for rel, blob in files.items():
             assert b"<script>alert" not in blob, rel

@@ -139,3 +139,43 @@ def test_screenshots(sites: dict[str, Path]) -> None:
         if keep:
             Path(keep).mkdir(parents=True, exist_ok=True)
             shutil.copyfile(target, Path(keep) / fname)
+
+
+# -- the English site: the search and filter messages come from the page, in English --------------------
+@pytest.fixture(scope="module")
+def en_site(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    tmp = tmp_path_factory.mktemp("browser-en")
+    build_site(Register(SOURCE), tmp / "public", "public", lint=False, lang="en")
+    return {"public": tmp / "public", "tmp": tmp}
+
+
+def test_english_search_and_filter(en_site: dict[str, Path]) -> None:
+    pub, tmp = en_site["public"], en_site["tmp"]
+    page, name = a_power_page(pub)
+    res = chromium(tmp, url(pub / "search.html", name[:6]), "--dump-dom")
+    assert console_lines(res) == [], console_lines(res)
+    dom = res.stdout
+    assert '<html lang="en">' in dom
+    assert re.search(r'id="search-status"[^>]*>\d+ found<', dom), dom[:3000]
+    assert name in dom.split('id="search-results"', 1)[1].split("</ol>", 1)[0]
+    none = chromium(tmp, url(pub / "search.html", "zzzqqqxxx"), "--dump-dom").stdout
+    assert re.search(r'id="search-status"[^>]*>No power matches\.<', none)
+    start = chromium(tmp, url(pub / "search.html"), "--dump-dom").stdout
+    assert re.search(r'id="search-status"[^>]*>Type keywords to search \d+ powers\.<', start)
+    unit = chromium(tmp, url(page.parent.parent / "index.html", name), "--dump-dom").stdout
+    assert re.search(r"Showing \d+ of \d+", unit)
+    assert not re.search(r"显示|找到|没有找到", dom + none + start + unit)
+
+
+def test_english_power_screenshot(en_site: dict[str, Path]) -> None:
+    pub, tmp = en_site["public"], en_site["tmp"]
+    page, _ = a_power_page(pub)
+    target = tmp / "site-power-en.png"
+    res = chromium(tmp, url(page), f"--screenshot={target}", "--window-size=1280,1600")
+    assert target.is_file(), res.stderr[-2000:]
+    data = target.read_bytes()
+    assert data[:8] == b"\x89PNG\r\n\x1a\n" and len(data) > 10_000
+    keep = os.environ.get("LFK_SCREENSHOTS")
+    if keep:
+        Path(keep).mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(target, Path(keep) / "site-power-en.png")

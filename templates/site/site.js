@@ -1,15 +1,20 @@
 /* lfk site: table filtering (unit pages) and search over the prebuilt index (search page).
-   Local only: no network requests; results are built with textContent (never innerHTML). */
+   Local only: no network requests; results are built with textContent (never innerHTML).
+   No wording here: every message comes from a data-msg-* attribute of the page, in the page's language. */
 (function () {
   "use strict";
 
   function norm(s) { return String(s || "").toLowerCase(); }
   function terms(q) { return norm(q).split(/\s+/).filter(Boolean); }
+  function msg(el, name, vals) {
+    var text = (el && el.getAttribute("data-msg-" + name)) || "";
+    return text.replace(/\{(\w+)\}/g, function (m, k) { return vals && vals[k] !== undefined ? String(vals[k]) : m; });
+  }
   function param(name) {
     try { return new URLSearchParams(window.location.search).get(name) || ""; } catch (e) { return ""; }
   }
 
-  /* -- unit page: filter the 职权目录 table ------------------------------------------------ */
+  /* -- unit page: filter the table of powers ---------------------------------------------- */
   function setupFilter(form) {
     var table = document.getElementById(form.getAttribute("data-filter-table"));
     if (!table) { return; }
@@ -34,7 +39,7 @@
         tr.hidden = !ok;
         if (ok) { shown += 1; }
       });
-      if (count) { count.textContent = "显示 " + shown + " / " + rows.length + " 项"; }
+      if (count) { count.textContent = msg(count, "count", { n: shown, total: rows.length }); }
       if (empty) { empty.hidden = shown !== 0; }
     }
 
@@ -70,19 +75,21 @@
     function run() {
       var t = terms(input.value);
       while (list.firstChild) { list.removeChild(list.firstChild); }
-      if (!t.length) { status.textContent = "输入关键词检索，共 " + data.length + " 项职权。"; return; }
+      if (!t.length) { status.textContent = msg(status, "start", { total: data.length }); return; }
       var hits = [];
       for (var i = 0; i < data.length; i += 1) {
         var h = hay[i];
         if (t.every(function (w) { return h.indexOf(w) >= 0; })) { hits.push(data[i]); }
       }
-      status.textContent = hits.length ? ("找到 " + hits.length + " 项" + (hits.length > LIMIT ? "，显示前 " + LIMIT + " 项" : "")) : "没有找到符合条件的职权。";
+      status.textContent = hits.length
+        ? msg(status, "found", { n: hits.length }) + (hits.length > LIMIT ? msg(status, "more", { limit: LIMIT }) : "")
+        : msg(status, "none");
       hits.slice(0, LIMIT).forEach(function (p) {
         var li = el("li");
         var a = el("a", "r-title", p.n);
         a.href = root + p.h;
         li.appendChild(a);
-        li.appendChild(el("div", "r-meta", [p.u, p.c, p.id].concat(p.a || []).join(" · ") + (p.i ? " · 内部" : "")));
+        li.appendChild(el("div", "r-meta", [p.u, p.c, p.id].concat(p.a || []).join(" · ") + (p.i ? " · " + msg(status, "internal") : "")));
         if (p.t) { li.appendChild(el("div", "r-text", p.t)); }
         list.appendChild(li);
       });

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 from typing import Annotated
 
@@ -15,6 +16,15 @@ from lfk.i18n import T
 from lfk.output import format_findings
 from lfk.register import Register, find_root
 from lfk.site import INTERNAL, PUBLIC, PublicationBlocked, build_site
+
+
+def _site_lang(option: str | None, reg: Register) -> str:
+    """The site's language: --lang, else $LFK_LANG, else ``lang:`` in lfk.yaml, else zh (never the locale)."""
+    for candidate in (option, os.environ.get("LFK_LANG"), reg.config.lang):
+        c = (candidate or "").strip().lower()
+        if c.startswith(("zh", "en")):
+            return c[:2]
+    return "zh"
 
 
 def register(app: typer.Typer) -> None:
@@ -41,6 +51,9 @@ def register(app: typer.Typer) -> None:
         --as-of (internal) dates the stale-review and overdue-measure checks; default: the
         register's last git commit date.
 
+        The site's own wording (headings, labels, flowchart legends) follows --lang, else $LFK_LANG,
+        else lang: in lfk.yaml, else zh; register text is shown as written.
+
         Example: lfk site build/site --audience public --root registers
         """
         if audience not in (PUBLIC, INTERNAL):
@@ -53,10 +66,11 @@ def register(app: typer.Typer) -> None:
         root_dir = find_root(root)
         reg = Register(root_dir, cache=None if no_cache else Cache(default_dir(root_dir)))
         language = lang_for(lang, reg)
+        site_lang = _site_lang(lang, reg)
         try:
             with progress_bar(quiet, T("生成网站", "building the site"), min_total=200) as bar:
                 report = build_site(reg, out, audience, base_url, as_of=day, lint=not no_lint, force=force,
-                                    events=list(events) if events else None, progress=bar)
+                                    events=list(events) if events else None, progress=bar, lang=site_lang)
         except PublicationBlocked as e:
             text = format_findings("text", e.findings, {"errors": len(e.findings), "warnings": 0, "infos": 0,
                                                         "suppressed": 0, "files": 0, "units": 0, "exit_code": 1},

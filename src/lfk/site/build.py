@@ -2,8 +2,8 @@
 to strings, then write them at the end.
 
 Incremental: ``OUT/.lfk-site.json`` (the manifest) keeps, for every page, the SHA-256 of its inputs
-(template set, audience, site settings and the page's context, which holds the flowchart's DOT) and
-of its output. A page whose input digest is unchanged and whose file still has the recorded output
+(template set, audience, site settings including the language, and the page's context, which holds
+the flowchart's DOT) and of its output. A page whose input digest is unchanged and whose file still has the recorded output
 digest is neither rendered nor written. Files of an earlier build that are no longer produced (a
 removed power, a switch from internal to public) are deleted; nothing else in ``OUT`` is touched.
 
@@ -33,6 +33,7 @@ from lfk.fsutil import atomic_write
 from lfk.register import Register
 from lfk.site import flowchart
 from lfk.site.pages import INTERNAL, PUBLIC, Page, Planner
+from lfk.site.words import HTML_LANG, check_lang, pick, t
 from lfk.templating import environment, templates_dir
 
 MANIFEST = ".lfk-site.json"
@@ -155,8 +156,12 @@ def build_site(
     force: bool = False,
     events: list[Path | str] | None = None,
     progress: Callable[[int, int], None] | None = None,
+    lang: str = "zh",
 ) -> SiteReport:
     """Build the static site of ``register`` into ``out_dir`` for ``audience`` (public | internal).
+
+    ``lang`` (zh | en) is the language of the site's own wording (headings, labels, flowchart legends);
+    register text is shown as written.
 
     Raises ``PublicationBlocked`` when a public build meets LFK7xx errors (with ``lint``), ``UsageError``
     when ``out_dir`` holds files that are not an lfk site (unless ``force``), ``WriteError`` when it
@@ -169,6 +174,7 @@ def build_site(
         raise UsageError(f"--audience {audience!r}: use public or internal / 请用 public 或 internal")
     if events and audience != INTERNAL:
         raise UsageError("--events only goes with --audience internal (event logs name people) / 电子监察结果只能放在内部版本")
+    lang = check_lang(lang)
     out = Path(out_dir)
     if out.exists() and not out.is_dir():
         raise UsageError(f"{out}: not a folder / 不是文件夹")
@@ -196,8 +202,10 @@ def build_site(
         "internal": audience == INTERNAL,
         "audience": audience,
         "base_url": base_url.rstrip("/") + "/" if base_url else None,
+        "lang": lang,
+        "html_lang": HTML_LANG[lang],
     }
-    monitor = _monitor_page(register, events) if events else None
+    monitor = _monitor_page(register, events, lang) if events else None
     site["monitor"] = monitor is not None
     if audience == INTERNAL:
         site["as_of"] = as_of.isoformat() if as_of else None
@@ -220,7 +228,7 @@ def build_site(
             return False
 
     prior = old if old is not None and old.get("audience") == audience else None
-    planner = Planner(register, audience, site=site, as_of=as_of, salt=salt, prior=prior, check=unchanged)
+    planner = Planner(register, audience, site=site, as_of=as_of, salt=salt, prior=prior, check=unchanged, lang=lang)
     linted = False
     if audience == PUBLIC and lint:
         # units unchanged since a build that passed this same lint need no second look
@@ -233,6 +241,7 @@ def build_site(
     if monitor is not None:
         pages.append(monitor)
     env = environment("site")
+    env.globals["t"] = t
     for name in STATIC:
         src, _, _ = env.loader.get_source(env, name)  # type: ignore[union-attr]
         pages.append(Page(f"assets/{name}", None, raw=src.encode("utf-8")))
@@ -290,7 +299,7 @@ def build_site(
             data = page.raw
         else:
             ctx = dict(page.context)
-            ctx.update({"site": site, "root": _root_prefix(rel), "path": rel})
+            ctx.update({"site": site, "root": _root_prefix(rel), "path": rel, "lang": lang})
             for key, _, _ in page.dots:
                 ctx.setdefault(key, None)
             ctx.update(extra.get(id(page), {}))
@@ -335,13 +344,13 @@ def build_site(
     return report
 
 
-def _monitor_page(register: Register, events: list[Path | str]) -> Page:
+def _monitor_page(register: Register, events: list[Path | str], lang: str = "zh") -> Page:
     """The internal page of e-supervision results (clauses 11-12) from ``lfk.monitor``."""
     try:
         from lfk.monitor import run_monitor
     except ImportError:
         raise UsageError("--events needs lfk.monitor, which this installation lacks") from None
-    data = run_monitor(register, [str(p) for p in events]).to_dict("zh")
+    data = run_monitor(register, [str(p) for p in events]).to_dict(lang)
     counts = data.get("counts", {})
     names = {row["key"]: row.get("name") or row["key"] for rows in counts.values() for row in rows}
     units = {uid: (register.unit_model(uid).name if register.unit_model(uid) else uid) for uid in register.unit_ids}
@@ -351,9 +360,10 @@ def _monitor_page(register: Register, events: list[Path | str]) -> Page:
     findings = [{k: f.get(k) for k in ("code", "severity", "message", "case_id", "warning", "disposal")}
                 for f in data.get("findings", [])[:1000]]
     return Page("monitor.html", "monitor.html", {
-        "title": "电子监察预警", "as_of": data.get("as_of"), "summary": data.get("summary", {}),
+        "title": pick(lang, "电子监察预警", "E-supervision warnings"), "as_of": data.get("as_of"), "summary": data.get("summary", {}),
         "counts": counts, "cases": cases, "escalations": data.get("escalations", []), "findings": findings,
-        "more_findings": max(0, len(data.get("findings", [])) - len(findings)), "crumbs": [["首页", "index.html"]],
+        "more_findings": max(0, len(data.get("findings", [])) - len(findings)),
+        "crumbs": [[pick(lang, "首页", "Home"), "index.html"]],
     })
 
 

@@ -18,6 +18,7 @@ from typing import Any
 from markupsafe import escape
 
 from lfk.errors import InputError
+from lfk.site.words import GRADE_EN, pick
 
 GRADE_COLOURS = {"高": "#c62828", "中": "#e65100", "低": "#1565c0"}
 FONT = "Noto Sans CJK SC"
@@ -48,10 +49,39 @@ class StepView:
     risks: list[tuple[str, str | None]] = field(default_factory=list)  # (risk id, grade) - internal only
 
 
-def html_text(text: object, width: int = 18) -> str:
-    """Text for a graphviz HTML-like label: entities escaped, long lines wrapped with ``<BR/>``."""
+def _wrap_words(line: str, width: int) -> list[str]:
+    """Break ``line`` at spaces (English wording): a CJK character counts as one unit of ``width``,
+    any other character as half of one; a word longer than a line is cut."""
+    units = width * 2
+    out: list[str] = []
+    cur, cur_w = "", 0
+    for tok in re.findall(r"[\u2e80-\u9fff\uf900-\ufaff\uff00-\uffef]|[^\s\u2e80-\u9fff\uf900-\ufaff\uff00-\uffef]+|\s+",
+                          line):
+        if tok.isspace():
+            if cur:
+                cur, cur_w = cur + " ", cur_w + 1
+            continue
+        w = sum(2 if ord(ch) >= 0x2E80 else 1 for ch in tok)
+        if cur and cur_w + w > units:
+            out.append(cur.rstrip())
+            cur, cur_w = "", 0
+        while w > units:  # a single over-long word
+            out.append(tok[:units])
+            tok = tok[units:]
+            w = sum(2 if ord(ch) >= 0x2E80 else 1 for ch in tok)
+        cur, cur_w = cur + tok, cur_w + w
+    out.append(cur.rstrip())
+    return out
+
+
+def html_text(text: object, width: int = 18, *, words: bool = False) -> str:
+    """Text for a graphviz HTML-like label: entities escaped, long lines wrapped with ``<BR/>`` (every
+    ``width`` characters; with ``words``, at spaces)."""
     out = []
     for line in str(text).replace("\r\n", "\n").replace("\r", "\n").split("\n"):
+        if words:
+            out.extend(_wrap_words(line, width))
+            continue
         chunks = [line[i:i + width] for i in range(0, len(line), width)] or [""]
         out.extend(chunks)
     esc = [c.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace('"', "&quot;")
@@ -63,7 +93,9 @@ DUTY_COLOURS = {"受理": "#546e7a", "审查": "#5d4037", "决定": "#c62828", "
                 "其他": "#455a64"}
 
 
-def _node_label(s: StepView, show_risks: bool) -> str:
+def _node_label(s: StepView, show_risks: bool, lang: str = "zh") -> str:
+    words = lang == "en"  # English wording wraps at spaces
+    limit_sep = "\n" if words else " · "
     duty = ""
     if s.duty:
         duty = (f'<TD BGCOLOR="{DUTY_COLOURS.get(s.duty, "#455a64")}" ALIGN="RIGHT">'
@@ -72,28 +104,30 @@ def _node_label(s: StepView, show_risks: bool) -> str:
     rows = [f'<TR><TD ALIGN="LEFT"><B>{html_text(s.name)}</B></TD>{duty}</TR>']
     if s.collective:
         rows.append(f'<TR><TD ALIGN="LEFT" BGCOLOR="#ede7f6"{span}><FONT COLOR="#4527a0" POINT-SIZE="9">'
-                    "★ 集体决策</FONT></TD></TR>")
+                    f"★ {pick(lang, '集体决策', 'Collective decision')}</FONT></TD></TR>")
     if s.actor:
-        rows.append(f'<TR><TD ALIGN="LEFT"{span}>承办：{html_text(s.actor)}</TD></TR>')
+        rows.append(f'<TR><TD ALIGN="LEFT"{span}>{pick(lang, "承办：", "Actor: ")}{html_text(s.actor)}</TD></TR>')
     limits = []
     if s.time_limit:
-        limits.append(f"法定时限 {s.time_limit}")
+        limits.append(f"{pick(lang, '法定时限', 'Statutory limit')} {s.time_limit}")
     if s.promised:
-        limits.append(f"承诺 {s.promised}")
+        limits.append(f"{pick(lang, '承诺', 'Promised')} {s.promised}")
     if limits:
         rows.append(f'<TR><TD ALIGN="LEFT"{span}><FONT POINT-SIZE="9" COLOR="#37474f">'
-                    f'{html_text(" · ".join(limits), 24)}</FONT></TD></TR>')
+                    f'{html_text(limit_sep.join(limits), 24, words=words)}</FONT></TD></TR>')
     if s.supervision:
         rows.append(f'<TR><TD ALIGN="LEFT" BGCOLOR="#e8f5e9"{span}><FONT COLOR="#1b5e20" POINT-SIZE="9">'
-                    f'◉ 监督：{html_text("、".join(s.supervision), 16)}</FONT></TD></TR>')
+                    f'◉ {pick(lang, "监督：", "Supervision: ")}{html_text(pick(lang, "、", ", ").join(s.supervision), 16, words=words)}'
+                    "</FONT></TD></TR>")
     if show_risks and s.risks:
-        text = "、".join(f"{rid}（{g}）" if g else rid for rid, g in s.risks)
+        text = pick(lang, "、", ", ").join((f"{rid}（{g}）" if lang != "en" else f"{rid} ({GRADE_EN.get(g, g)})") if g else rid
+                                          for rid, g in s.risks)
         rows.append(f'<TR><TD ALIGN="LEFT" BGCOLOR="#ffebee"{span}><FONT COLOR="#b71c1c" POINT-SIZE="9">'
-                    f"风险：{html_text(text, 16)}</FONT></TD></TR>")
+                    f"{pick(lang, '风险：', 'Risks: ')}{html_text(text, 16, words=words)}</FONT></TD></TR>")
     return ('<<TABLE BORDER="0" CELLBORDER="0" CELLSPACING="0" CELLPADDING="3">' + "".join(rows) + "</TABLE>>")
 
 
-def build_dot(title: str, steps: Sequence[StepView], *, show_risks: bool = False) -> str:
+def build_dot(title: str, steps: Sequence[StepView], *, show_risks: bool = False, lang: str = "zh") -> str:
     """A top-to-bottom 权力运行流程图 in DOT: start, steps (actor, duty, limits, supervision), end.
 
     Only what ``steps`` carries is drawn (risks only with ``show_risks``); every text is escaped.
@@ -106,12 +140,12 @@ def build_dot(title: str, steps: Sequence[StepView], *, show_risks: bool = False
         f"  node [shape=box, style=\"rounded,filled\", fillcolor=\"#ffffff\", color=\"#546e7a\", "
         f"fontname={dot_str(FONT)}, fontsize=11, margin=\"0.05,0.03\"];",
         f"  edge [color=\"#546e7a\", fontname={dot_str(FONT)}, fontsize=10, fontcolor=\"#37474f\", arrowsize=0.7];",
-        "  start [label=\"开始\", shape=oval, style=filled, fillcolor=\"#e8f5e9\", color=\"#2e7d32\", "
-        "penwidth=1.5, margin=\"0.2,0.05\"];",
+        f"  start [label={dot_str(pick(lang, '开始', 'Start'))}, shape=oval, style=filled, fillcolor=\"#e8f5e9\", "
+        "color=\"#2e7d32\", penwidth=1.5, margin=\"0.2,0.05\"];",
     ]
     has_end = False
     for s in steps:
-        attrs = [f"label={_node_label(s, show_risks)}"]
+        attrs = [f"label={_node_label(s, show_risks, lang)}"]
         if s.collective:
             attrs.append('color="#4527a0"')
             attrs.append("penwidth=2")
@@ -141,8 +175,8 @@ def build_dot(title: str, steps: Sequence[StepView], *, show_risks: bool = False
             has_end = True
             lines.append(f"  {ids[s.id]} -> end;")
     if has_end:
-        lines.append("  end [label=\"结束\", shape=oval, style=filled, fillcolor=\"#e8f5e9\", color=\"#2e7d32\", "
-                     "penwidth=1.5, margin=\"0.2,0.05\"];")
+        lines.append(f"  end [label={dot_str(pick(lang, '结束', 'End'))}, shape=oval, style=filled, "
+                     "fillcolor=\"#e8f5e9\", color=\"#2e7d32\", penwidth=1.5, margin=\"0.2,0.05\"];")
     lines.append("}")
     return "\n".join(lines) + "\n"
 

@@ -13,6 +13,7 @@ from typing import Any
 
 from lfk.model.config import Config
 from lfk.model.register import Risk
+from lfk.site.words import pick
 
 CELL = 54
 
@@ -35,8 +36,9 @@ def _zone(thresholds: dict[str, float] | None, value: float) -> str | None:
     return "低"
 
 
-def heatmap(config: Config, risks: Iterable[Risk], title: str) -> dict[str, Any]:
-    """Rows, columns and cells (count, zone) of the heat map for ``risks``; JSON-able."""
+def heatmap(config: Config, risks: Iterable[Risk], title: str, lang: str = "zh") -> dict[str, Any]:
+    """Rows, columns and cells (count, zone) of the heat map for ``risks``; JSON-able. The axis titles
+    are in ``lang`` unless lfk.yaml names the factors."""
     g = config.grading
     risks = list(risks)
     unplaced = 0
@@ -44,8 +46,8 @@ def heatmap(config: Config, risks: Iterable[Risk], title: str) -> dict[str, Any]
         rows = [str(i) for i in range(5, 0, -1)]
         cols = [str(i) for i in range(1, 6)]
         labels = g.factors or {}
-        row_title = (labels.get("probability").label if labels.get("probability") else None) or "发生概率"
-        col_title = (labels.get("harm").label if labels.get("harm") else None) or "危害程度"
+        row_title = (labels.get("probability").label if labels.get("probability") else None) or pick(lang, "发生概率", "Probability")
+        col_title = (labels.get("harm").label if labels.get("harm") else None) or pick(lang, "危害程度", "Harm")
         counts: dict[tuple[str, str], int] = {}
         for r in risks:
             p, h = _as_int(r.factors.get("probability")), _as_int(r.factors.get("harm"))
@@ -68,7 +70,8 @@ def heatmap(config: Config, risks: Iterable[Risk], title: str) -> dict[str, Any]
         rows = [k for k, _ in lv]
         cols = [k for k, _ in cv]
         lval, cval = dict(lv), dict(cv)
-        row_title, col_title = "L 事件发生的可能性", "C 发生后果的严重程度"
+        row_title = pick(lang, "L 事件发生的可能性", "L likelihood of the event")
+        col_title = pick(lang, "C 发生后果的严重程度", "C severity of the consequences")
         counts = {}
         for r in risks:
             lk, ck = r.factors.get("L"), r.factors.get("C")
@@ -81,14 +84,15 @@ def heatmap(config: Config, risks: Iterable[Risk], title: str) -> dict[str, Any]
             return _zone(g.thresholds, lval[row] * cval[col])
     else:  # criteria
         n = len(g.criteria or [])
-        rows = ["风险点"]
+        only = pick(lang, "风险点", "Risks")
+        rows = [only]
         cols = [str(i) for i in range(0, n + 1)]
-        row_title, col_title = "", "符合的判定标准数"
+        row_title, col_title = "", pick(lang, "符合的判定标准数", "Criteria met")
         counts = {}
         known = set(g.criteria or [])
         for r in risks:
             k = str(len([c for c in set(r.criteria) if c in known]))
-            counts[("风险点", k)] = counts.get(("风险点", k), 0) + 1
+            counts[(only, k)] = counts.get((only, k), 0) + 1
 
         def zone(row: str, col: str) -> str | None:
             return _zone(g.thresholds, int(col))

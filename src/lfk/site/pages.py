@@ -22,6 +22,7 @@ from lfk.site import flowchart
 from lfk.site.fmt import fine, limit, snippet
 from lfk.site.heatmap import heatmap
 from lfk.site.names import assign_slugs, unit_slug
+from lfk.site.words import grade_text, pick, status_text
 
 PUBLIC, INTERNAL = "public", "internal"
 
@@ -57,8 +58,9 @@ class Planner:
     """Builds the pages of one site build."""
 
     def __init__(self, register: Register, audience: str, *, site: dict[str, Any], as_of: dt.date | None,
-                 salt: str = "", prior: dict[str, Any] | None = None, check: Any = None) -> None:
+                 salt: str = "", prior: dict[str, Any] | None = None, check: Any = None, lang: str = "zh") -> None:
         self.reg = register
+        self.lang = lang
         self.salt = salt
         self.prior = prior or {}
         self.check = check  # check(rel, entry) -> bool: the file in OUT is still that entry's output
@@ -83,9 +85,17 @@ class Planner:
         self.overdue: list[dict[str, Any]] = []
 
     # -- helpers -----------------------------------------------------------------------------
+    def t(self, zh: str, en: str) -> str:
+        """The site's own wording in the build's language."""
+        return pick(self.lang, zh, en)
+
+    def home_crumb(self) -> list[str]:
+        """The breadcrumb of the home page."""
+        return [self.t("首页", "Home"), "index.html"]
+
     def grade_label(self, g: str | None) -> str:
-        """The display name of a grade (``grading.labels``)."""
-        return self.cfg.grade_label(g) if g else "未定级"
+        """The display name of a grade (``grading.labels``; High/Medium/Low in English without them)."""
+        return grade_text(self.cfg, g, self.lang)
 
     def post_name(self, ud: UnitData, pid: str | None) -> str | None:
         """A post's name, or None when it must not be shown to this audience."""
@@ -125,7 +135,8 @@ class Planner:
                        "benchmarks": sum(u["benchmarks"] for u in self.units_summary)},
             "crumbs": [],
         }))
-        self.pages.append(Page("search.html", "search.html", {"title": "职权检索", "crumbs": [["首页", "index.html"]]}))
+        self.pages.append(Page("search.html", "search.html", {"title": self.t("职权检索", "Search powers"),
+                                                             "crumbs": [self.home_crumb()]}))
         data = json.dumps({"powers": self.index}, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
         safe = data.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
         safe = safe.replace("\u2028", "\\u2028").replace("\u2029", "\\u2029")
@@ -220,7 +231,7 @@ class Planner:
             href = power_href[m.id]
             rows.append({
                 "id": m.id, "name": m.name, "category": m.category, "areas": list(m.key_areas),
-                "time_limit": limit(m.time_limit), "href": href, "internal": not is_public_power(m),
+                "time_limit": limit(m.time_limit, self.lang), "href": href, "internal": not is_public_power(m),
                 "benchmark": m.id in bms, "text": " ".join([m.id, m.name, m.content or "", m.subject or ""]),
             })
             self.index.append({"id": m.id, "n": m.name, "u": ud.name, "c": m.category, "a": list(m.key_areas),
@@ -232,7 +243,7 @@ class Planner:
         grade_counts = self.grade_counts(risk_views)
         unit_ctx: dict[str, Any] = {
             "title": ud.name, "unit": unit_info, "powers": rows, "categories": cats, "areas": areas,
-            "crumbs": [["首页", "index.html"]],
+            "crumbs": [self.home_crumb()],
         }
         if self.internal:
             unit_ctx["grades"] = grade_counts
@@ -256,10 +267,11 @@ class Planner:
             approvals = [{"id": ap.id, "date": ap.date.isoformat(), "meeting": ap.meeting, "minutes": ap.minutes}
                          for ap in (unit.approvals if unit else [])]
             self.pages.append(Page(f"{base}risks.html", "risks.html", {
-                "title": f"{ud.name} 廉政风险防控登记表", "unit": unit_info, "risks": risk_views,
-                "grades": grade_counts, "heat": heatmap(self.cfg, risks, f"{ud.name} 风险热力图"),
+                "title": self.t(f"{ud.name} 廉政风险防控登记表", f"{ud.name}: integrity risk register"),
+                "unit": unit_info, "risks": risk_views, "grades": grade_counts,
+                "heat": heatmap(self.cfg, risks, self.t(f"{ud.name} 风险热力图", f"Risk heat map of {ud.name}"), self.lang),
                 "stale": stale, "overdue": overdue, "approvals": approvals,
-                "crumbs": [["首页", "index.html"], [ud.name, unit_info["href"]]],
+                "crumbs": [self.home_crumb(), [ud.name, unit_info["href"]]],
             }, unit=ud.id))
         self.units_summary.append(summary)
 
@@ -268,7 +280,7 @@ class Planner:
         c = Counter(rv["grade"] for rv in risk_views)
         out = [{"grade": g, "label": self.grade_label(g), "count": c.get(g, 0)} for g in GRADES]
         if c.get(None):
-            out.append({"grade": None, "label": "未定级", "count": c[None]})
+            out.append({"grade": None, "label": self.grade_label(None), "count": c[None]})
         return out
 
     # -- power page --------------------------------------------------------------------------
@@ -284,10 +296,11 @@ class Planner:
                 "id": m.id, "name": m.name, "category": m.category, "content": m.content, "subject": m.subject,
                 "legal_basis": [{"law": lb.law, "article": lb.article} for lb in m.legal_basis],
                 "posts": [n for n in (self.post_name(ud, p) for p in m.posts) if n],
-                "time_limit": limit(m.time_limit), "promised": limit(m.promised), "areas": list(m.key_areas),
+                "time_limit": limit(m.time_limit, self.lang), "promised": limit(m.promised, self.lang),
+                "areas": list(m.key_areas),
                 "internal": not is_public_power(m),
             },
-            "crumbs": [["首页", "index.html"], [ud.name, unit_info["href"]]],
+            "crumbs": [self.home_crumb(), [ud.name, unit_info["href"]]],
             "flow": None,
             "benchmark": self.benchmark_view(bm),
             "risks": risk_views if self.internal else [],
@@ -300,7 +313,7 @@ class Planner:
                 "id": flow.id, "name": flow.name, "description": flow.description, "standard": is_std,
                 "steps": self.step_rows(flow, steps),
             }
-            label = f"{m.name}：{flow.name} 权力运行流程图"
+            label = self.t(f"{m.name}：{flow.name} 权力运行流程图", f"{m.name}: {flow.name} flowchart")
             dot, own = self.flow_dot(ud, flow_item, a, steps, label)
             ctx["flow"]["legend"] = not own
             if dot:
@@ -313,13 +326,13 @@ class Planner:
         """(DOT, drawn by the site's own builder)."""
         fn = self.int_dot if self.internal else self.pub_dot
         if fn is not None:
-            kw: dict[str, Any] = {"layout": "flow", "lang": "zh"}
+            kw: dict[str, Any] = {"layout": "flow", "lang": self.lang}
             if not self.internal:
                 kw["public"] = True
             dot = flowchart.call_flow_dot(fn, self.reg, ud, flow_item, a, **kw)
             if dot:
                 return dot, False
-        return flowchart.build_dot(label, steps, show_risks=self.internal), True
+        return flowchart.build_dot(label, steps, show_risks=self.internal, lang=self.lang), True
 
     def step_views(self, ud: UnitData, flow: Flow, risk_views: list[dict[str, Any]]) -> list[flowchart.StepView]:
         """What each step shows on the flowchart, filtered for the audience."""
@@ -328,13 +341,13 @@ class Planner:
             on_step = [(rv["id"], rv["grade"]) for rv in risk_views if s.id in rv["steps"]] if self.internal else []
             out.append(flowchart.StepView(
                 id=s.id, name=s.name, actor=self.post_name(ud, s.actor), duty=s.duty,
-                time_limit=limit(s.time_limit), promised=limit(s.promised), supervision=list(s.supervision),
+                time_limit=limit(s.time_limit, self.lang), promised=limit(s.promised, self.lang),
+                supervision=list(s.supervision),
                 collective=s.collective, end=s.end, edges=[(e.to, e.when) for e in s.edges()], risks=on_step,
             ))
         return out
 
-    @staticmethod
-    def step_rows(flow: Flow, steps: list[flowchart.StepView]) -> list[dict[str, Any]]:
+    def step_rows(self, flow: Flow, steps: list[flowchart.StepView]) -> list[dict[str, Any]]:
         """The rows of the step table under the flowchart."""
         names = {s.id: s.name for s in flow.steps}
         conds = {s.id: s.conditions for s in flow.steps}
@@ -344,7 +357,7 @@ class Planner:
                 "no": i, "id": s.id, "name": s.name, "actor": s.actor, "duty": s.duty, "conditions": conds[s.id],
                 "time_limit": s.time_limit, "promised": s.promised, "supervision": s.supervision,
                 "collective": s.collective, "end": s.end,
-                "next": [(names.get(to, to) + (f"（{when}）" if when else "")) for to, when in s.edges],
+                "next": [(names.get(to, to) + (self.t(f"（{when}）", f" ({when})") if when else "")) for to, when in s.edges],
                 "risks": [{"id": rid, "grade": g} for rid, g in s.risks],
             })
         return rows
@@ -354,9 +367,9 @@ class Planner:
         if bm is None:
             return None
         return [{
-            "violation": it.violation, "basis": it.basis, "statutory": fine(it.statutory),
+            "violation": it.violation, "basis": it.basis, "statutory": fine(it.statutory, self.lang),
             "tiers": [{"level": t.level, "circumstances": t.circumstances, "penalty": list(t.penalty),
-                       "fine": fine(t.fine)} for t in it.tiers],
+                       "fine": fine(t.fine, self.lang)} for t in it.tiers],
         } for it in bm.items]
 
     # -- internal: risks ---------------------------------------------------------------------
@@ -391,6 +404,7 @@ class Planner:
             "grade": r.grade, "grade_label": self.grade_label(r.grade),
             "computed": computed, "computed_label": self.grade_label(computed) if computed else None,
             "status": str(status) if status is not None else None,
+            "status_label": status_text(str(status), self.lang) if status is not None else None,
             "score": f"{float(score):.2f}".rstrip("0").rstrip(".") if score is not None else None,
             "excused": excused,
             "grade_reason": r.grade_reason, "owner": self.post_name(ud, r.owner), "approval": r.approval,
@@ -406,7 +420,7 @@ class Planner:
                 totals[g["grade"]] += g["count"]
         grades = [{"grade": g, "label": self.grade_label(g), "count": totals.get(g, 0)} for g in GRADES]
         return Page("risks.html", "overview.html", {
-            "title": "廉政风险总览", "units": self.units_summary, "grades": grades,
-            "heat": heatmap(self.cfg, self.all_risks, "全部单位风险热力图"),
-            "stale": self.stale, "overdue": self.overdue, "crumbs": [["首页", "index.html"]],
+            "title": self.t("廉政风险总览", "Integrity risk overview"), "units": self.units_summary, "grades": grades,
+            "heat": heatmap(self.cfg, self.all_risks, self.t("全部单位风险热力图", "Risk heat map of all units"), self.lang),
+            "stale": self.stale, "overdue": self.overdue, "crumbs": [self.home_crumb()],
         })
