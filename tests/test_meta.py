@@ -123,3 +123,17 @@ def test_only_cli_imports_typer() -> None:
         if re.search(r"^\s*(import|from)\s+typer\b", py.read_text(encoding="utf-8"), re.M):
             offenders.append(str(py.relative_to(REPO)))
     assert not offenders, f"only lfk.cli may import typer: {offenders}"
+
+
+def test_templates_ship_inside_the_wheel(tmp_path: Path) -> None:
+    import zipfile
+
+    p = subprocess.run([sys.executable, "-m", "pip", "wheel", "-q", "--no-deps", "-w", str(tmp_path), str(REPO)],
+                       capture_output=True, text=True, timeout=600)
+    assert p.returncode == 0, p.stderr[-2000:]
+    wheel = next(tmp_path.glob("lfk-*.whl"))
+    names = zipfile.ZipFile(wheel).namelist()
+    for tpl in (REPO / "templates").rglob("*"):
+        if tpl.is_file():
+            assert f"lfk/templates/{tpl.relative_to(REPO / 'templates').as_posix()}" in names
+    assert "lfk/cli/main.py" in names
