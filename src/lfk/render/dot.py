@@ -182,7 +182,8 @@ def _header(dot: Dot, title: str, rankdir: str = "TB") -> None:
 def _title(ctx: FlowContext, register: Register, lang: str, standard: bool) -> str:
     w = _w(lang)
     power = ctx.authority
-    head = f"{ctx.unit.name}　{power.name if power else ctx.flow.name}"
+    gap = " — " if lang == "en" else "\u3000"
+    head = f"{ctx.unit.name}{gap}{power.name if power else ctx.flow.name}"
     ident = f"{ctx.flow.id}{w['list_sep']}{w['standard']}" if standard else ctx.flow.id
     sub: list[str] = [f"{w['chart']}{w['sep']}{ctx.flow.name}（{ident}）" if lang != "en"
                       else f"{w['chart']}{w['sep']}{ctx.flow.name} ({ident})"]
