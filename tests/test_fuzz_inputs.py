@@ -4,7 +4,6 @@ Excel/CSV tables (import). Any bytes give findings or a one-line error (LfkError
 from __future__ import annotations
 
 import random
-from pathlib import Path
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
