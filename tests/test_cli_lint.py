@@ -198,3 +198,16 @@ def test_fix_formats_and_fix_grades_writes_grades(runner, base_register: Path) -
     assert r.exit_code == 0, r.output
     assert "R-003 grade 低 → 中" in r.stderr
     assert risks.read_text(encoding="utf-8") == text
+
+
+@pytest.mark.parametrize("cmd", [["grade"], ["score"], ["render", "--format", "dot"], ["site", "OUT"], ["export", "--format", "json"],
+                                 ["approve", "AP-2026-03", "--unit", "county-amr"], ["monitor", "EVENTS"]])
+def test_bad_lfk_yaml_is_exit_2_with_file_and_line(runner, base_register: Path, tmp_path: Path, cmd: list[str]) -> None:  # type: ignore[no-untyped-def]
+    """Regression: other commands than lint ran on silently with default settings when lfk.yaml was broken."""
+    (base_register / "lfk.yaml").write_text("name: x\ngrading: {method: magic}\n", encoding="utf-8")
+    events = tmp_path / "e.csv"
+    events.write_text("case_id,unit,authority,step,started_at,finished_at\n", encoding="utf-8")
+    args = [c.replace("OUT", str(tmp_path / "site")).replace("EVENTS", str(events)) for c in cmd]
+    r = invoke(runner, *args, "--root", str(base_register))
+    assert r.exit_code == 2, r.output
+    assert f"{base_register / 'lfk.yaml'}:2:" in r.stderr and "Traceback" not in r.output

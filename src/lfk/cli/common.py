@@ -13,7 +13,7 @@ from typing import Annotated
 import typer
 from rich.console import Console
 
-from lfk.errors import UsageError
+from lfk.errors import ConfigError, UsageError
 from lfk.i18n import Text, resolve_lang
 from lfk.register import Register, find_root
 
@@ -38,11 +38,26 @@ def parse_as_of(value: str | None) -> dt.date:
 
 
 def open_register(root: Path | None, *, no_cache: bool = False) -> Register:
-    """Find and read the register (lfk.yaml, standard flows, unit headers), with the parse cache unless ``no_cache``."""
+    """Find and read the register (lfk.yaml, standard flows, unit headers), with the parse cache unless ``no_cache``.
+
+    An unusable lfk.yaml is a ``ConfigError`` (exit 2, its file:line and a fix); only ``lfk lint`` reports
+    it as findings instead.
+    """
     from lfk.cache import Cache, default_dir
 
     root_dir = find_root(root)
-    return Register(root_dir, cache=None if no_cache else Cache(default_dir(root_dir)))
+    return require_config(Register(root_dir, cache=None if no_cache else Cache(default_dir(root_dir))))
+
+
+def require_config(register: Register) -> Register:
+    """``register`` when its lfk.yaml is valid; else a ``ConfigError`` naming the first problem."""
+    if register.config_ok:
+        return register
+    problems = [f for f in register.config_file.findings if f.severity.value == "error"]
+    first = problems[0] if problems else None
+    where = f"{register.root / 'lfk.yaml'}:{first.line}:{first.column}" if first else str(register.root / "lfk.yaml")
+    what = f"{first.code} {first.text('en')} / {first.message.zh}" if first else "lfk.yaml is not usable / lfk.yaml 无法使用"
+    raise ConfigError(what, location=where, hint="fix lfk.yaml (`lfk lint` lists every problem) / 请先修正 lfk.yaml")
 
 
 def lang_for(option: str | None, register: Register | None = None) -> str:

@@ -18,6 +18,7 @@ from lfk.cli.common import (
     out_console,
     parse_as_of,
     progress_bar,
+    require_config,
     write_stdout,
 )
 from lfk.errors import UsageError
@@ -88,7 +89,7 @@ def register(app: typer.Typer) -> None:
         root_dir = find_root(root)
 
         def open_reg() -> Register:
-            return Register(root_dir, cache=None if no_cache else Cache(default_dir(root_dir)))
+            return require_config(Register(root_dir, cache=None if no_cache else Cache(default_dir(root_dir))))
 
         def graded(reg: Register):  # type: ignore[no-untyped-def]
             with progress_bar(quiet, T("评定", "grading")) as bar:

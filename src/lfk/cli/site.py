@@ -9,7 +9,17 @@ from typing import Annotated
 import typer
 
 from lfk.cache import Cache, default_dir
-from lfk.cli.common import AsOfOpt, LangOpt, RootOpt, err_console, lang_for, out_console, progress_bar, write_stdout
+from lfk.cli.common import (
+    AsOfOpt,
+    LangOpt,
+    RootOpt,
+    err_console,
+    lang_for,
+    out_console,
+    progress_bar,
+    require_config,
+    write_stdout,
+)
 from lfk.cli.common import parse_as_of as _parse_as_of
 from lfk.errors import UsageError
 from lfk.i18n import T
@@ -64,7 +74,7 @@ def register(app: typer.Typer) -> None:
             raise UsageError(f"--base-url {base_url!r}: give an http(s) address / 请给出 http(s) 地址")
         day = _parse_as_of(as_of) if as_of else None
         root_dir = find_root(root)
-        reg = Register(root_dir, cache=None if no_cache else Cache(default_dir(root_dir)))
+        reg = require_config(Register(root_dir, cache=None if no_cache else Cache(default_dir(root_dir))))
         language = lang_for(lang, reg)
         site_lang = _site_lang(lang, reg)
         try:

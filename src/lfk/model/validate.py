@@ -104,7 +104,7 @@ def _fmt_path(path: tuple[Any, ...]) -> str:
     s = ""
     for p in path:
         s += f"[{p}]" if isinstance(p, int) else (f".{p}" if s else str(p))
-    return s or "(文件)"
+    return s or "/"
 
 
 def error_findings(lf: LoadedFile, model: type[BaseModel], err: ValidationError, prefix: tuple[Any, ...] = ()) -> list[Finding]:
@@ -203,6 +203,8 @@ def validate(lf: LoadedFile, model: type[M], list_key: str | None = None) -> tup
     [(index, item model)...] of the valid items of ``list_key`` when no whole model could be made).
     """
     data = lf.data
+    if data is None and any(f.code in ("LFK001", "LFK003", "LFK004", "LFK006") for f in lf.findings):
+        return None, []  # the file could not be read: its reading error says it all
     if data is None:
         data = {}
     if not isinstance(data, dict):
