@@ -60,7 +60,7 @@ def prepare(source: Path) -> Path:
 def _parse_changed(root: Path, a: str, b: str) -> str:
     return f"""
         from pathlib import Path
-        from lfk.gitsource import GitRepo
+        from lfk.core.git import GitRepo
         from lfk.loader import load_bytes
         repo = GitRepo(Path({str(root)!r}))
         ca, cb = repo.commit({a!r}), repo.commit({b!r})

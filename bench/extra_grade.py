@@ -10,7 +10,7 @@ def measure(registers: dict[str, Path], child, row) -> list[dict]:  # type: igno
     root = registers["gen1000"]
     body = f"""
         from pathlib import Path
-        from lfk.grade import grade_register
+        from lfk.grading.report import grade_register
         from lfk.register import Register
         report = grade_register(Register(Path({str(root)!r})))
         extra = {{"exit_code": report.exit_code}}

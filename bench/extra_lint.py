@@ -21,7 +21,7 @@ def _lint(root: Path, opts: str, cache: Path | None, changed: str | None = None)
     return f"""
         import datetime
         from pathlib import Path
-        from lfk.cache import Cache
+        from lfk.core.cache import Cache
         from lfk.register import Register
         from lfk.lint import LintOptions, lint_register
         from lfk.lint.engine import run

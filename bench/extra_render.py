@@ -14,7 +14,7 @@ def measure(registers: dict[str, Path], child, row) -> list[dict]:  # type: igno
         for label in ("cold", "cached"):
             body = f"""
                 from pathlib import Path
-                from lfk.cache import Cache
+                from lfk.core.cache import Cache
                 from lfk.register import Register
                 from lfk.render import render_register
                 reg = Register(Path({str(root)!r}), cache=Cache(Path({tmp!r})))  # as `lfk render` does

@@ -19,10 +19,10 @@ from pathlib import Path
 
 from typer.testing import CliRunner
 
-from lfk.fuzzing import MemorySource, mutate, read_tree
 from lfk.lint import LintOptions, lint_register
-from lfk.output import format_findings
 from lfk.register import Register
+from lfk.report import format_findings
+from lfk.testing.fuzz import MemorySource, mutate, read_tree
 
 REPO = Path(__file__).resolve().parents[1]
 OTHER_COMMANDS = [

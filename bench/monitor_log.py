@@ -1,6 +1,6 @@
 """The 1,000,000-event log the monitor benchmarks share (``extra_monitor`` and ``make bench-peers``).
 
-Generated with ``lfk.monitor.synth.Synth`` from the demo register (``registers/``): 28 powers in 7 units
+Generated with ``lfk.testing.synth.Synth`` from the demo register (``registers/``): 28 powers in 7 units
 with branches, 补正/退回 loops, statutory and promised limits in working and natural days, four discretion
 benchmarks and the 2026 holiday calendar with 调休 workdays. The fixture ``tests/fixtures/base`` has 3 powers
 of one unit and no calendar: about a third of the variety. Cases are generated until the log holds at least
@@ -59,8 +59,8 @@ def ensure(root: Path = REGISTER, n_events: int = N_EVENTS, seed: int = SEED, ra
     if meta_path.exists():
         return json.loads(meta_path.read_text(encoding="utf-8"))
     from lfk.monitor.events import COLUMNS
-    from lfk.monitor.synth import Synth, write_csv
     from lfk.register import Register
+    from lfk.testing.synth import Synth, write_csv
 
     folder.mkdir(parents=True, exist_ok=True)
     reg = Register(root)

@@ -17,8 +17,8 @@ if "$lfk" render --help >/dev/null 2>&1; then
   "$lfk" render --root "$root" --out "$out/flows-png" --format png >/dev/null 2>&1 || true
 fi
 py="$(dirname "$lfk")/python"
-echo; echo "\$ python -m lfk.monitor.synth registers 400 7 $out/events.csv   # a generated case log (电子监察 demo data)"
-"$py" -m lfk.monitor.synth "$root" 400 7 "$out/events.csv" >/dev/null && {
+echo; echo "\$ python -m lfk.testing.synth registers 400 7 $out/events.csv   # a generated case log (电子监察 demo data)"
+"$py" -m lfk.testing.synth "$root" 400 7 "$out/events.csv" >/dev/null && {
   step monitor "$out/events.csv" --root "$root"
   "$lfk" monitor "$out/events.csv" --root "$root" --format json --output "$out/monitor.json" >/dev/null 2>&1 || true
 }

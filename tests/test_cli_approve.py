@@ -11,7 +11,7 @@ import pytest
 import yaml
 from typer.testing import CliRunner
 
-from lfk.grading import risk_digest
+from lfk.grading.engine import risk_digest
 from lfk.register import Register
 from tests.conftest import AS_OF, invoke
 

@@ -9,9 +9,9 @@ from pathlib import Path
 
 import pytest
 
+from lfk.core.git import GitRepo, GitSource
 from lfk.diff import KINDS, diff_revisions, diff_values, match_renames
 from lfk.diff.render import format_html, format_json, format_markdown, format_text
-from lfk.gitsource import GitRepo, GitSource
 from lfk.register import Register
 
 BASE = Path(__file__).parent / "fixtures" / "base"
@@ -485,7 +485,7 @@ def test_register_level_changes(repo: Repo) -> None:
 
 
 def test_revision_without_the_register_is_an_input_error(tmp_path: Path) -> None:
-    from lfk.errors import InputError
+    from lfk.core.errors import InputError
 
     repo = Repo(tmp_path / "late")
     shutil.move(str(repo.root), str(tmp_path / "aside"))

@@ -1,4 +1,4 @@
-"""The flow-graph algorithms behind LFK302, LFK303 and LFK305 (lfk.flowgraph)."""
+"""The flow-graph algorithms behind LFK302, LFK303 and LFK305 (lfk.model.flowgraph)."""
 
 from __future__ import annotations
 
@@ -7,8 +7,8 @@ import time
 from fractions import Fraction
 from pathlib import Path
 
-from lfk.flowgraph import FlowGraph, days_as, fmt_days
 from lfk.lint import LintOptions, run
+from lfk.model.flowgraph import FlowGraph, days_as, fmt_days
 from tests.conftest import AS_OF, BASE
 
 

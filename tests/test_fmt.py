@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-import lfk.fsutil
+import lfk.core.fsutil
 from lfk.loader import load_bytes
 from lfk.loader.emit import format_text
 from tests.conftest import BASE, DEMO, invoke
@@ -131,7 +131,7 @@ def test_write_is_atomic(runner, base_register: Path, monkeypatch: pytest.Monkey
     def boom(tmp: Path, target: Path) -> None:
         raise OSError(28, "No space left on device")
 
-    monkeypatch.setattr(lfk.fsutil, "_before_replace", boom)
+    monkeypatch.setattr(lfk.core.fsutil, "_before_replace", boom)
     r = invoke(runner, "fmt", "--root", str(root))
     assert r.exit_code == 2
     assert risks.read_text(encoding="utf-8") == MESSY

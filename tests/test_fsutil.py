@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-import lfk.fsutil as fsutil
-from lfk.errors import WriteError
+import lfk.core.fsutil as fsutil
+from lfk.core.errors import WriteError
 
 
 def test_atomic_write_replaces_and_keeps_mode(tmp_path: Path) -> None:

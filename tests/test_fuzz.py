@@ -12,11 +12,11 @@ import time
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from lfk.fuzzing import MemorySource, mutate, read_tree
 from lfk.lint import LintOptions, lint_register
 from lfk.loader import load_bytes
-from lfk.output import FORMATTERS, format_findings
 from lfk.register import Register
+from lfk.report import FORMATTERS, format_findings
+from lfk.testing.fuzz import MemorySource, mutate, read_tree
 from tests.conftest import DEMO
 
 BASE_FILES = read_tree(DEMO)

@@ -8,7 +8,7 @@ import random
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from lfk.errors import LfkError
+from lfk.core.errors import LfkError
 from lfk.monitor import run_monitor
 from lfk.register import Register
 from lfk.tables.importer import run_import

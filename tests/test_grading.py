@@ -9,9 +9,9 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from lfk.grading import CONSISTENT, DRIFT, GRADE_ORDER, MISSING, fmt_number, grade_risk, risk_digest
+from lfk.grading.engine import CONSISTENT, DRIFT, GRADE_ORDER, MISSING, fmt_number, grade_risk, risk_digest
 from lfk.model import Config
-from lfk.model.register import Authority, Risk
+from lfk.model.items import Authority, Risk
 
 WEIGHTED = {
     "method": "weighted",

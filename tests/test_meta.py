@@ -13,7 +13,7 @@ import pytest
 import lfk.lint.rules  # noqa: F401
 from lfk.lint import REGISTRY
 from lfk.lint.registry import Rule, RuleRegistry
-from lfk.schemas import stale
+from lfk.model.schemas import stale
 from tests.conftest import REPO, SHARED, invoke
 
 RULES_MD = SHARED / "spec" / "RULES.md"
@@ -84,7 +84,7 @@ def test_command_in_readme(name: str) -> None:
 
 
 def test_formats_in_readme() -> None:
-    from lfk.output import FORMATTERS
+    from lfk.report import FORMATTERS
 
     readme = (REPO / "README.md").read_text(encoding="utf-8")
     for fmt in FORMATTERS:

@@ -12,8 +12,8 @@ import pytest
 
 from lfk.monitor import run_monitor
 from lfk.monitor.calendar import WorkCalendar
-from lfk.monitor.synth import Synth, generate_events, write_csv, write_jsonl
 from lfk.register import Register
+from lfk.testing.synth import Synth, generate_events, write_csv, write_jsonl
 from tests.conftest import invoke
 
 EVENTS = Path(__file__).parent / "fixtures" / "events"
@@ -208,7 +208,7 @@ def test_row_findings_are_capped_per_file_and_code(reg_root: Path, tmp_path: Pat
 
 
 def test_synth_command_writes_log_and_truth(reg_root: Path, tmp_path: Path) -> None:
-    from lfk.monitor.synth import main
+    from lfk.testing.synth import main
 
     out = tmp_path / "log.jsonl"
     assert main([str(reg_root), "200", "5", str(out), "--rate", "0.5"]) == 0

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from lfk.model.register import Flow
+from lfk.model.items import Flow
 from lfk.register import Register
 from lfk.render import (
     GRADE_COLORS,

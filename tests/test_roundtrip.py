@@ -11,7 +11,7 @@ import yaml
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from lfk.errors import WriteError
+from lfk.core.errors import WriteError
 from lfk.loader.roundtrip import emit_scalar, set_values, set_values_text
 from tests.conftest import BASE
 

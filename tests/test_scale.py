@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from lfk.cache import Cache
+from lfk.core.cache import Cache
 from lfk.lint import LintOptions, lint_register
 from lfk.lint.changed import affected_units, changed_files
 from lfk.register import Register

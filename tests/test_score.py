@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from lfk.register import Register
-from lfk.score import score_register
+from lfk.score.card import score_register
 from tests.conftest import AS_OF, BASE, DEMO, HERE, invoke
 from tests.test_tables import writable
 

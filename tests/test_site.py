@@ -342,7 +342,7 @@ def test_incremental(tmp_path: Path) -> None:
 
 
 def test_refuses_a_folder_that_is_not_a_site(tmp_path: Path) -> None:
-    from lfk.errors import UsageError
+    from lfk.core.errors import UsageError
 
     out = tmp_path / "s"
     out.mkdir()
@@ -441,8 +441,8 @@ def test_cli(runner, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
 
 
 def test_cli_public_build_stops_on_lfk7_errors(runner, tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
-    from lfk.finding import Finding, Severity
-    from lfk.i18n import T
+    from lfk.core.finding import Finding, Severity
+    from lfk.core.i18n import T
     from lfk.site import build as site_build
 
     calls = []
@@ -506,7 +506,7 @@ def test_monitor_page_internal_only(runner, tmp_path: Path) -> None:  # type: ig
     html = (out / "monitor.html").read_text(encoding="utf-8")
     assert "电子监察预警" in html and "红牌" in html and "L-HOLIDAY" in html
     assert 'href="monitor.html"' in (out / "index.html").read_text(encoding="utf-8")
-    from lfk.errors import UsageError
+    from lfk.core.errors import UsageError
 
     with pytest.raises(UsageError):
         build_site(Register(BASE), tmp_path / "p", "public", events=logs)

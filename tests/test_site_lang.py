@@ -159,7 +159,7 @@ def test_switching_language_rewrites_pages(demo_copy: Path, tmp_path: Path) -> N
 
 
 def test_unknown_language_is_refused(tmp_path: Path) -> None:
-    from lfk.errors import UsageError
+    from lfk.core.errors import UsageError
 
     with pytest.raises(UsageError):
         build_site(Register(BASE), tmp_path / "s", "public", lint=False, lang="fr")

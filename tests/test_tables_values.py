@@ -7,7 +7,7 @@ import datetime as dt
 import pytest
 
 from lfk.model.base import TimeLimit
-from lfk.model.register import Fine, LegalBasis
+from lfk.model.items import Fine, LegalBasis
 from lfk.tables import values as V
 from lfk.tables.columns import RISKS, norm_header
 from lfk.tables.importer import _match

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-import lfk.fsutil as fsutil
+import lfk.core.fsutil as fsutil
 from tests.conftest import AS_OF, invoke
 
 RISKS = "units/county-amr/risks.yaml"

@@ -14,14 +14,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Generic, Protocol, TypeVar
 
-from lfk.cache import Cache, digest
-from lfk.errors import RootNotFound
-from lfk.finding import Finding, Severity
-from lfk.i18n import T
+from lfk.core.cache import Cache, digest
+from lfk.core.errors import RootNotFound
+from lfk.core.finding import Finding, Severity
+from lfk.core.i18n import T
 from lfk.loader import LoadedFile, load_bytes
 from lfk.loader.read import from_cache, to_cache
 from lfk.model import AuthoritiesFile, Benchmark, Config, Flow, MeasuresFile, RisksFile, Unit
-from lfk.model.register import Authority, Measure, Post, Risk
+from lfk.model.items import Authority, Measure, Post, Risk
 from lfk.model.validate import validate
 
 M = TypeVar("M")

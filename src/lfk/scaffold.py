@@ -12,13 +12,13 @@ import re
 from pathlib import Path
 from typing import Any
 
-from lfk.errors import UsageError, WriteError
-from lfk.fsutil import atomic_write
+from lfk.core.errors import UsageError, WriteError
+from lfk.core.fsutil import atomic_write
+from lfk.core.templating import environment, templates_dir
 from lfk.loader import load_bytes
 from lfk.loader.emit import model_for_path, quote_scalar
 from lfk.model.base import UnitType
 from lfk.model.validate import validate
-from lfk.templating import environment, templates_dir
 
 UNIT_ID = re.compile(r"^[a-z0-9][a-z0-9-]{0,62}$")
 UNIT_TYPES: tuple[str, ...] = UnitType.__args__  # type: ignore[attr-defined]

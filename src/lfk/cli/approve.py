@@ -8,7 +8,7 @@ from typing import Annotated
 import typer
 
 from lfk.cli.common import AsOfOpt, LangOpt, RootOpt, lang_for, open_register, parse_as_of, write_stdout
-from lfk.grade import approve
+from lfk.grading.report import approve
 
 
 def register(app: typer.Typer) -> None:

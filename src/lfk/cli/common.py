@@ -13,8 +13,8 @@ from typing import Annotated
 import typer
 from rich.console import Console
 
-from lfk.errors import ConfigError, UsageError
-from lfk.i18n import Text, resolve_lang
+from lfk.core.errors import ConfigError, UsageError
+from lfk.core.i18n import Text, resolve_lang
 from lfk.register import Register, find_root
 
 RootOpt = Annotated[
@@ -43,7 +43,7 @@ def open_register(root: Path | None, *, no_cache: bool = False) -> Register:
     An unusable lfk.yaml is a ``ConfigError`` (exit 2, its file:line and a fix); only ``lfk lint`` reports
     it as findings instead.
     """
-    from lfk.cache import Cache, default_dir
+    from lfk.core.cache import Cache, default_dir
 
     root_dir = find_root(root)
     return require_config(Register(root_dir, cache=None if no_cache else Cache(default_dir(root_dir))))

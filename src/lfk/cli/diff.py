@@ -9,7 +9,7 @@ from typing import Annotated
 import typer
 
 from lfk.cli.common import AsOfOpt, LangOpt, RootOpt, err_console, is_terminal, lang_for, out_console, parse_as_of, write_stdout
-from lfk.errors import UsageError, WriteError
+from lfk.core.errors import UsageError, WriteError
 from lfk.register import find_root
 
 
@@ -99,7 +99,7 @@ def register(app: typer.Typer) -> None:
 
 def _register_lang(root: Path, option: str | None) -> str:
     """The language: ``lang`` of the working tree's lfk.yaml when readable, else the locale."""
-    from lfk.i18n import resolve_lang
+    from lfk.core.i18n import resolve_lang
     from lfk.loader import load_file
 
     lf = load_file(root / "lfk.yaml", "lfk.yaml")

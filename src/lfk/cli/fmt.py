@@ -7,8 +7,8 @@ from typing import Annotated
 
 import typer
 
+from lfk.canonical import format_paths
 from lfk.cli.common import AsOfOpt, LangOpt, RootOpt, lang_for, parse_as_of, write_stdout
-from lfk.fmt import format_paths
 from lfk.register import find_root
 
 

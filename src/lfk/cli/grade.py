@@ -7,7 +7,6 @@ from typing import Annotated
 
 import typer
 
-from lfk.cache import Cache, default_dir
 from lfk.cli.common import (
     AsOfOpt,
     LangOpt,
@@ -21,8 +20,10 @@ from lfk.cli.common import (
     require_config,
     write_stdout,
 )
-from lfk.errors import UsageError
-from lfk.grade import (
+from lfk.core.cache import Cache, default_dir
+from lfk.core.errors import UsageError
+from lfk.core.i18n import T
+from lfk.grading.report import (
     FORMATS,
     counts_text,
     explain,
@@ -34,7 +35,6 @@ from lfk.grade import (
     table_rows,
     write_grades,
 )
-from lfk.i18n import T
 from lfk.register import Register, find_root
 
 

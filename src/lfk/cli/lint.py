@@ -8,7 +8,6 @@ from typing import Annotated
 
 import typer
 
-from lfk.cache import Cache, default_dir
 from lfk.cli.common import (
     AsOfOpt,
     LangOpt,
@@ -21,13 +20,14 @@ from lfk.cli.common import (
     progress_bar,
     write_stdout,
 )
-from lfk.errors import UsageError
-from lfk.i18n import T
+from lfk.core.cache import Cache, default_dir
+from lfk.core.errors import UsageError
+from lfk.core.i18n import T
 from lfk.lint import REGISTRY, LintOptions, lint_register
 from lfk.lint.changed import affected_units, changed_files
 from lfk.lint.engine import default_jobs
-from lfk.output import FORMATTERS, RuleMeta, format_findings
 from lfk.register import Register, find_root
+from lfk.report import FORMATTERS, RuleMeta, format_findings
 
 FORMATS = ("text", "json", "github", "sarif", "junit")
 
@@ -70,8 +70,8 @@ def resolve_paths(root: Path, paths: list[str] | None) -> list[str] | None:
 
 def apply_fixes(root: Path, paths: list[str] | None, grades: bool) -> None:
     """``--fix``: canonical formatting of the files linted; ``--fix-grades``: computed grades written. Says what changed on stderr."""
-    from lfk.fmt import format_paths
-    from lfk.grade import grade_register, write_grades
+    from lfk.canonical import format_paths
+    from lfk.grading.report import grade_register, write_grades
 
     console = err_console()
     files = None if not paths else [str(root / p) for p in paths if p]

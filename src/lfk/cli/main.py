@@ -13,7 +13,7 @@ from typer.core import TyperGroup
 from typer.exceptions import TyperException
 
 from lfk import __version__
-from lfk.errors import LfkError
+from lfk.core.errors import LfkError
 
 # Each module defines ``register(app)`` adding its command(s).
 COMMAND_MODULES = (

@@ -13,7 +13,7 @@ from typing import Annotated, Any
 import typer
 
 from lfk.cli.common import LangOpt, RootOpt, err_console, is_terminal, lang_for, open_register, out_console, write_stdout
-from lfk.errors import UsageError
+from lfk.core.errors import UsageError
 
 FORMATS = ("text", "json", "csv")
 FAIL_ON = {"黄牌": "黄牌", "yellow": "黄牌", "红牌": "红牌", "red": "红牌"}

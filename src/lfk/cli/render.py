@@ -7,10 +7,10 @@ from typing import Annotated
 
 import typer
 
-from lfk.cache import default_dir
 from lfk.cli.common import AsOfOpt, LangOpt, RootOpt, err_console, lang_for, open_register, parse_as_of
-from lfk.errors import UsageError
-from lfk.fsutil import atomic_write
+from lfk.core.cache import default_dir
+from lfk.core.errors import UsageError
+from lfk.core.fsutil import atomic_write
 from lfk.render import RenderedFlow, render_register
 
 FORMATS = ("svg", "png", "pdf", "dot")

@@ -7,7 +7,7 @@ from typing import Annotated
 import typer
 
 from lfk.cli.common import LangOpt, lang_for, out_console, write_stdout
-from lfk.errors import UsageError
+from lfk.core.errors import UsageError
 from lfk.lint import REGISTRY
 
 

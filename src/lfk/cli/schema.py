@@ -8,9 +8,9 @@ from typing import Annotated
 import typer
 
 from lfk.cli.common import AsOfOpt, LangOpt, RootOpt, err_console, lang_for, parse_as_of, write_stdout
-from lfk.fsutil import atomic_write
+from lfk.core.fsutil import atomic_write
+from lfk.model.schemas import default_folder, generate, stale
 from lfk.register import find_root
-from lfk.schemas import default_folder, generate, stale
 
 
 def register(app: typer.Typer) -> None:

@@ -9,8 +9,8 @@ from typing import Annotated
 import typer
 
 from lfk.cli.common import AsOfOpt, LangOpt, RootOpt, lang_for, open_register, parse_as_of, write_stdout
-from lfk.errors import UsageError
-from lfk.score import explain, format_markdown, format_text, score_register
+from lfk.core.errors import UsageError
+from lfk.score.card import explain, format_markdown, format_text, score_register
 
 FORMATS = ("text", "json", "markdown")
 

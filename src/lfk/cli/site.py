@@ -8,7 +8,6 @@ from typing import Annotated
 
 import typer
 
-from lfk.cache import Cache, default_dir
 from lfk.cli.common import (
     AsOfOpt,
     LangOpt,
@@ -21,10 +20,11 @@ from lfk.cli.common import (
     write_stdout,
 )
 from lfk.cli.common import parse_as_of as _parse_as_of
-from lfk.errors import UsageError
-from lfk.i18n import T
-from lfk.output import format_findings
+from lfk.core.cache import Cache, default_dir
+from lfk.core.errors import UsageError
+from lfk.core.i18n import T
 from lfk.register import Register, find_root
+from lfk.report import format_findings
 from lfk.site import INTERNAL, PUBLIC, PublicationBlocked, build_site
 
 

@@ -10,9 +10,9 @@ from typing import Annotated
 import typer
 
 from lfk.cli.common import AsOfOpt, LangOpt, RootOpt, err_console, lang_for, open_register, parse_as_of, write_stdout
-from lfk.errors import UsageError
-from lfk.finding import Severity
-from lfk.fsutil import atomic_write
+from lfk.core.errors import UsageError
+from lfk.core.finding import Severity
+from lfk.core.fsutil import atomic_write
 from lfk.register import Register
 from lfk.tables import TABLE_ORDER, build_tables, register_json, run_import, workbook_bytes, write_csv
 

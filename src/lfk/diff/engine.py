@@ -21,14 +21,14 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from lfk.core.errors import InputError, RootNotFound, UsageError
+from lfk.core.finding import Severity
+from lfk.core.git import GitRepo, GitSource
 from lfk.diff.compare import canon, diff_values, match_renames
 from lfk.diff.result import KINDS, Change, DiffResult, GradeMove, Problem, SideInfo
-from lfk.errors import InputError, RootNotFound, UsageError
-from lfk.finding import Severity
-from lfk.gitsource import GitRepo, GitSource
 from lfk.loader import LoadedFile, load_bytes
 from lfk.model import AuthoritiesFile, Benchmark, Config, Flow, MeasuresFile, RisksFile, Unit
-from lfk.model.register import Authority, Measure, Risk
+from lfk.model.items import Authority, Measure, Risk
 from lfk.model.validate import validate
 from lfk.register import IGNORED_NAMES, DirSource, Source
 
@@ -321,11 +321,11 @@ class Engine:
 
     # -- grades ------------------------------------------------------------------------------------
     def grader(self) -> Any:
-        """``lfk.grading.grade_risk`` (None when the grading engine is not available)."""
+        """``lfk.grading.engine.grade_risk`` (None when the grading engine is not available)."""
         if not self._grader_loaded:
             self._grader_loaded = True
             try:
-                from lfk.grading import grade_risk
+                from lfk.grading.engine import grade_risk
             except ImportError:  # pragma: no cover - the engine ships with lfk
                 grade_risk = None
             self._grader = grade_risk
@@ -553,7 +553,7 @@ def _strip(data: dict[str, Any], id_key: str) -> dict[str, Any]:
 
 
 def _t(zh: str, en: str) -> Any:
-    from lfk.i18n import T
+    from lfk.core.i18n import T
 
     return T(zh, en)
 

@@ -10,9 +10,9 @@ import datetime as dt
 import json
 from typing import Any
 
+from lfk.core.i18n import T, Text
 from lfk.diff.compare import FieldChange
 from lfk.diff.result import CHANGES, KINDS, MATRIX_KEYS, Change, DiffResult, GradeMove
-from lfk.i18n import T, Text
 
 FORMATS = ("text", "markdown", "json", "html")
 
@@ -52,7 +52,7 @@ MOVE_LABEL: dict[str, Text] = {
 
 def _field_titles() -> dict[str, dict[str, str]]:
     from lfk.model import Authority, Benchmark, Config, Flow, Measure, Risk, Unit
-    from lfk.model.register import Approval, Post
+    from lfk.model.items import Approval, Post
 
     out: dict[str, dict[str, str]] = {}
     for kind, cls in (("config", Config), ("units", Unit), ("posts", Post), ("approvals", Approval),
@@ -377,7 +377,7 @@ def format_json(result: DiffResult, lang: str = "en") -> str:
 # -- html ------------------------------------------------------------------------------------------
 def format_html(result: DiffResult, lang: str = "en", *, generated: dt.datetime | None = None) -> str:
     """A standalone printable HTML report (``templates/diff/report.html``; no external resources)."""
-    from lfk.templating import environment
+    from lfk.core.templating import environment
 
     env = environment("diff")
     labels = result.grade_labels

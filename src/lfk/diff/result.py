@@ -42,7 +42,7 @@ A change record:
 - ``similarity``: 0..1 for renames, else ``null``.
 - ``grade``: risks only, else ``null``: ``{"declared_old", "declared_new", "computed_old",
   "computed_new", "old_under_new_rubric", "movement", "computed_movement", "cause"}``. Grades are
-  高 中 低 or ``null``; ``computed_*`` come from the grading engine (``lfk.grading.grade_risk``),
+  高 中 低 or ``null``; ``computed_*`` come from the grading engine (``lfk.grading.engine.grade_risk``),
   ``old_under_new_rubric`` grades the old risk under the new rubric. ``movement`` (declared) and
   ``computed_movement``: ``raised`` | ``lowered`` | ``unchanged`` | ``null``. ``cause`` of a
   computed grade that moved: ``factors`` (the risk's own grading inputs), ``rubric`` (``lfk.yaml``

@@ -11,7 +11,7 @@ from __future__ import annotations
 import subprocess
 from pathlib import Path
 
-from lfk.errors import InputError, UsageError
+from lfk.core.errors import InputError, UsageError
 from lfk.register import Register
 
 

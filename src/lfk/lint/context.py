@@ -10,7 +10,7 @@ from typing import Any
 
 from lfk.loader import LoadedFile
 from lfk.model import Config
-from lfk.model.register import Authority, Flow, Measure, Risk
+from lfk.model.items import Authority, Flow, Measure, Risk
 from lfk.register import Item, Register, UnitData
 
 

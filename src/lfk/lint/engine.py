@@ -18,9 +18,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from lfk.cache import Cache, digest
-from lfk.finding import Finding, Severity
-from lfk.i18n import Text
+from lfk.core.cache import Cache, digest
+from lfk.core.finding import Finding, Severity
+from lfk.core.i18n import Text
 from lfk.lint.context import FileContext, RegisterContext, UnitContext
 from lfk.lint.registry import REGISTRY, Report, Rule, select_codes
 from lfk.loader import LoadedFile

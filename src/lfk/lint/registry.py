@@ -14,8 +14,8 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from lfk.finding import Severity
-from lfk.i18n import Text
+from lfk.core.finding import Severity
+from lfk.core.i18n import Text
 from lfk.loader import LoadedFile
 
 CODE_RE = re.compile(r"^LFK\d{3}$")

@@ -35,12 +35,12 @@ from ruamel.yaml.error import CommentMark, YAMLError
 from ruamel.yaml.scalarstring import DoubleQuotedScalarString, LiteralScalarString
 from ruamel.yaml.tokens import CommentToken
 
-from lfk.errors import InputError
-from lfk.fsutil import atomic_write
+from lfk.core.errors import InputError
+from lfk.core.fsutil import atomic_write
 from lfk.model import AuthoritiesFile, Benchmark, Config, Flow, MeasuresFile, RisksFile, Unit
 from lfk.model.base import TimeLimit
 from lfk.model.config import Band, Escalation, Factor, Floor, Grading, LintSettings, Penalties, TaxonomyCategory
-from lfk.model.register import Edge, Fine, LegalBasis, Post, Risk, Step
+from lfk.model.items import Edge, Fine, LegalBasis, Post, Risk, Step
 
 __all__ = [
     "MAX_FLOW_WIDTH", "canonicalize", "dump_new", "dump_rt", "format_text", "load_rt", "model_for_path",

@@ -20,8 +20,8 @@ import yaml
 from yaml.constructor import SafeConstructor
 from yaml.nodes import MappingNode, ScalarNode, SequenceNode
 
-from lfk.finding import Finding, Severity
-from lfk.i18n import T, Text
+from lfk.core.finding import Finding, Severity
+from lfk.core.i18n import T, Text
 
 try:  # the C composer; pure Python only where libyaml is missing
     from yaml import CSafeLoader as _Loader

@@ -22,8 +22,8 @@ from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.error import YAMLError as _RuamelError
 
-from lfk.errors import WriteError
-from lfk.fsutil import atomic_write
+from lfk.core.errors import WriteError
+from lfk.core.fsutil import atomic_write
 from lfk.loader.read import load_bytes
 
 __all__ = ["Edit", "emit_scalar", "set_values", "set_values_text"]

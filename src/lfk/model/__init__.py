@@ -1,7 +1,7 @@
 """Pydantic models of every file kind of the register (REGISTER.md); they never see YAML nodes."""
 
 from lfk.model.config import Config
-from lfk.model.register import (
+from lfk.model.items import (
     AuthoritiesFile,
     Authority,
     Benchmark,

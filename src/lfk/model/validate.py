@@ -14,8 +14,8 @@ from typing import Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
-from lfk.finding import Finding, Severity
-from lfk.i18n import T
+from lfk.core.finding import Finding, Severity
+from lfk.core.i18n import T
 from lfk.loader import LoadedFile
 
 M = TypeVar("M", bound=BaseModel)

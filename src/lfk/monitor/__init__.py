@@ -5,7 +5,7 @@ event logs (REGISTER.md "Event log"), checks every case against its power's flow
 discretion benchmark, and turns deviations into warnings (黄牌/红牌) with the disposal of the
 register's ``monitor:`` policy, escalated on repetition. Every deviation is a ``Finding`` with a MON
 code (table in ``lfk.monitor.codes``) whose ``extra`` holds case_id, unit, authority, step, post,
-person, warning, disposal and risks. ``lfk.monitor.synth`` writes deterministic logs with known
+person, warning, disposal and risks. ``lfk.testing.synth`` writes deterministic logs with known
 deviations for tests and benchmarks.
 
 Decisions:

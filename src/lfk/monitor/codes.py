@@ -36,8 +36,8 @@ MON501 → error. The disposal of each warning comes from ``monitor.disposal`` i
 
 from __future__ import annotations
 
-from lfk.finding import Severity
-from lfk.i18n import T, Text
+from lfk.core.finding import Severity
+from lfk.core.i18n import T, Text
 
 YELLOW = "黄牌"
 RED = "红牌"

@@ -36,8 +36,8 @@ from collections.abc import Callable, Iterable
 from sys import intern
 from typing import Any
 
-from lfk.finding import Finding
-from lfk.i18n import T, Text
+from lfk.core.finding import Finding
+from lfk.core.i18n import T, Text
 from lfk.monitor.calendar import WorkCalendar
 from lfk.monitor.codes import CODES, LEVEL_RANK, RED, YELLOW, severity_of
 from lfk.monitor.events import EventReader

@@ -17,8 +17,8 @@ import os
 from collections.abc import Callable, Iterator
 from typing import Any
 
-from lfk.errors import InputError
-from lfk.i18n import T, Text
+from lfk.core.errors import InputError
+from lfk.core.i18n import T, Text
 
 COLUMNS = ("case_id", "unit", "authority", "step", "actor_post", "actor_person",
            "started_at", "finished_at", "amount", "tier")

@@ -11,7 +11,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from lfk.finding import Finding, Severity
+from lfk.core.finding import Finding, Severity
 from lfk.monitor.codes import LEVEL_RANK, RED, YELLOW
 
 if TYPE_CHECKING:

@@ -6,8 +6,8 @@ from __future__ import annotations
 from collections import deque
 from dataclasses import dataclass, field
 
-from lfk.i18n import T, Text
-from lfk.model.register import Authority, Benchmark, Fine, Flow
+from lfk.core.i18n import T, Text
+from lfk.model.items import Authority, Benchmark, Fine, Flow
 from lfk.register import Register, UnitData
 
 Limit = tuple[float, bool]  # (days, natural)

@@ -8,7 +8,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from lfk.errors import UsageError
+from lfk.core.errors import UsageError
 from lfk.register import Register
 from lfk.render.dot import flow_dot, iter_flows
 from lfk.render.engine import FORMATS, RenderCache, render_dots

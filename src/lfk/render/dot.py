@@ -10,7 +10,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import lru_cache
 
-from lfk.model.register import Authority, Flow, Measure, Risk, Step
+from lfk.model.items import Authority, Flow, Measure, Risk, Step
 from lfk.register import Item, Register, UnitData
 from lfk.render.escape import html_text, html_wrapped, safe_id
 from lfk.render.paths import LongestPath, back_edges, convert_days, longest_path

@@ -17,7 +17,7 @@ import tempfile
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
-from lfk.errors import LfkError
+from lfk.core.errors import LfkError
 
 FORMATS = ("svg", "png", "pdf")
 ENGINE_TAG = "lfk-render-1"
@@ -121,15 +121,15 @@ def cache_key(dot: str, fmt: str) -> str:
 
 
 class RenderCache:
-    """Rendered output kept in an ``lfk.cache.Cache`` folder, keyed by ``cache_key(dot, fmt)``.
+    """Rendered output kept in an ``lfk.core.cache.Cache`` folder, keyed by ``cache_key(dot, fmt)``.
 
     Entries are authenticated (HMAC under a secret kept outside the register) and written
     atomically; a tampered, foreign or unwritable cache never fails a render: reads miss and
-    writes are skipped. ``cache_dir`` is e.g. ``<root>/.lfk-cache`` (``lfk.cache.default_dir``).
+    writes are skipped. ``cache_dir`` is e.g. ``<root>/.lfk-cache`` (``lfk.core.cache.default_dir``).
     """
 
     def __init__(self, cache_dir: str | os.PathLike[str]) -> None:
-        from lfk.cache import Cache
+        from lfk.core.cache import Cache
 
         self.dir = Path(cache_dir)
         self._store = Cache(self.dir)

@@ -1,4 +1,4 @@
-"""The longest path of a flow in days (for the footer; computed by lfk.flowgraph like LFK305), loops cut.
+"""The longest path of a flow in days (for the footer; computed by lfk.model.flowgraph like LFK305), loops cut.
 
 Back edges are the edges found by a depth-first search from the start that lead to a step still on
 the search stack (退回, 补正 ...). Days of a step are its 法定时限, converted to ``kind`` at 5 working
@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from lfk.model.register import Flow, Step
+from lfk.model.items import Flow, Step
 
 WORK_PER_NATURAL = 5 / 7
 
@@ -75,11 +75,11 @@ def step_days(step: Step, kind: str) -> float | None:
 def longest_path(flow: Flow, kind: str | None = None) -> LongestPath:
     """The path from the first step to an end step with the most days (loops cut), in ``kind``.
 
-    The same computation as lint's LFK305 (``lfk.flowgraph``), so the footer and the finding agree.
+    The same computation as lint's LFK305 (``lfk.model.flowgraph``), so the footer and the finding agree.
     ``kind`` defaults to the kind most steps use. When no end step is reachable, the longest path to
     any step is given. Steps without a 法定时限 count 0 days and are listed in ``missing``.
     """
-    from lfk.flowgraph import FlowGraph, days_as
+    from lfk.model.flowgraph import FlowGraph, days_as
 
     if kind is None:
         kinds = [s.time_limit.kind for s in flow.steps if s.time_limit is not None]

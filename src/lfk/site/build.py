@@ -27,14 +27,14 @@ from typing import Any
 from markupsafe import Markup
 
 from lfk import __version__
-from lfk.errors import LfkError, UsageError, WriteError
-from lfk.finding import Finding, Severity
-from lfk.fsutil import atomic_write
+from lfk.core.errors import LfkError, UsageError, WriteError
+from lfk.core.finding import Finding, Severity
+from lfk.core.fsutil import atomic_write
+from lfk.core.templating import environment, templates_dir
 from lfk.register import Register
 from lfk.site import flowchart
 from lfk.site.pages import INTERNAL, PUBLIC, Page, Planner
 from lfk.site.words import HTML_LANG, check_lang, pick, t
-from lfk.templating import environment, templates_dir
 
 MANIFEST = ".lfk-site.json"
 MANIFEST_VERSION = 1

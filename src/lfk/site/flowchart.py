@@ -17,7 +17,7 @@ from typing import Any
 
 from markupsafe import escape
 
-from lfk.errors import InputError
+from lfk.core.errors import InputError
 from lfk.site.words import GRADE_EN, pick
 
 GRADE_COLOURS = {"高": "#c62828", "中": "#e65100", "低": "#1565c0"}

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from lfk.model.base import TimeLimit
-from lfk.model.register import Fine
+from lfk.model.items import Fine
 from lfk.site.words import DAYS_EN, pick
 
 

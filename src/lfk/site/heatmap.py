@@ -12,7 +12,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from lfk.model.config import Config
-from lfk.model.register import Risk
+from lfk.model.items import Risk
 from lfk.site.words import pick
 
 CELL = 54

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from lfk.model.base import GRADES
-from lfk.model.register import Authority, Flow, Measure, Risk
+from lfk.model.items import Authority, Flow, Measure, Risk
 from lfk.register import Item, Register, UnitData
 from lfk.site import flowchart
 from lfk.site.fmt import fine, limit, snippet
@@ -46,9 +46,9 @@ def is_public_power(a: Authority) -> bool:
 
 
 def grader() -> Any:
-    """``lfk.grading.grade_risk`` when it exists."""
+    """``lfk.grading.engine.grade_risk`` when it exists."""
     try:
-        from lfk.grading import grade_risk  # type: ignore[import-not-found]
+        from lfk.grading.engine import grade_risk  # type: ignore[import-not-found]
     except ImportError:
         return None
     return grade_risk

@@ -10,7 +10,7 @@ from typing import Any
 
 import jinja2
 
-from lfk.errors import UsageError
+from lfk.core.errors import UsageError
 from lfk.model.config import Config
 
 LANGS = ("zh", "en")

@@ -13,7 +13,7 @@ import io
 from dataclasses import dataclass, field
 from typing import Any
 
-from lfk.model.register import Risk
+from lfk.model.items import Risk
 from lfk.register import Register, UnitData
 from lfk.tables import values as V
 from lfk.tables.columns import (
@@ -55,7 +55,7 @@ class TableData:
 
 def factor_columns(register: Register) -> list[Column]:
     """One column per grading factor: the rubric's factors, then any other a risk carries."""
-    from lfk.grading import DEFAULT_FACTORS, factor_names
+    from lfk.grading.engine import DEFAULT_FACTORS, factor_names
 
     cfg = register.config
     names = list(factor_names(cfg))

@@ -29,13 +29,13 @@ from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
-from lfk.errors import InputError, UsageError
-from lfk.finding import Finding, Severity
-from lfk.i18n import T, Text
+from lfk.core.errors import InputError, UsageError
+from lfk.core.finding import Finding, Severity
+from lfk.core.i18n import T, Text
 from lfk.loader.emit import canonicalize, dump_new, dump_rt, load_rt, to_node
 from lfk.model import AuthoritiesFile, Benchmark, MeasuresFile, RisksFile, Unit
 from lfk.model.base import EXTERNAL_CATEGORIES, GRADES, INTERNAL_CATEGORIES
-from lfk.model.register import Approval, Authority, Measure, Post, Risk
+from lfk.model.items import Approval, Authority, Measure, Post, Risk
 from lfk.register import Register
 from lfk.tables import values as V
 from lfk.tables.columns import TABLES, Column, Table, norm_header
@@ -210,7 +210,7 @@ def _header_row(sheet: Sheet, tables: list[tuple[Table, list[Column]]]) -> tuple
 
 
 def _factor_columns(register: Register) -> list[Column]:
-    from lfk.grading import DEFAULT_FACTORS, factor_names
+    from lfk.grading.engine import DEFAULT_FACTORS, factor_names
 
     cfg = register.config
     out = []
@@ -889,7 +889,7 @@ def plan_import(register: Register, unit_id: str, items: Items, *, replace: bool
 
 def apply(register: Register, result: ImportResult) -> None:
     """Write the planned files (atomically, each; folders created as needed)."""
-    from lfk.fmt import check_writable
+    from lfk.canonical import check_writable
     from lfk.loader.emit import write_text
 
     check_writable([register.root / pf.rel for pf in result.files])

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from lfk.errors import InputError
+from lfk.core.errors import InputError
 
 ENCODINGS = ("utf-8-sig", "gb18030")
 

@@ -7,7 +7,7 @@ import re
 from typing import Any
 
 from lfk.model.base import TimeLimit
-from lfk.model.register import Fine, LegalBasis
+from lfk.model.items import Fine, LegalBasis
 
 LIST_SPLIT = re.compile(r"[、,，;；\n]+")
 _NUMBERING = re.compile(r"^\s*(?:\d+\s*[.．、)）]|[（(]\s*\d+\s*[)）]|[①-⑳])\s*")

@@ -6,7 +6,7 @@ import re
 from collections.abc import Iterator
 from typing import Any
 
-from lfk.i18n import Text
+from lfk.core.i18n import Text
 from lfk.lint.registry import Report
 from lfk.loader import LoadedFile
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from lfk.i18n import T
+from lfk.core.i18n import T
 from lfk.lint.context import UnitContext
 from lfk.lint.registry import Report, rule
 from lfk.lint.rules._util import valid_id

@@ -10,11 +10,11 @@ import math
 from collections.abc import Iterator
 from typing import Any
 
-from lfk.i18n import T
+from lfk.core.i18n import T
 from lfk.lint.context import UnitContext
 from lfk.lint.registry import Report, rule
 from lfk.model.base import DEFAULT_BENCHMARK_LEVELS
-from lfk.model.register import Benchmark, BenchmarkItem, Fine
+from lfk.model.items import Benchmark, BenchmarkItem, Fine
 from lfk.register import Item
 
 # levels that by law go below the statutory minimum (减轻处罚) or impose nothing (不予处罚)

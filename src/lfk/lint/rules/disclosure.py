@@ -13,11 +13,11 @@ import re
 from collections.abc import Iterable, Iterator
 from typing import Any
 
-from lfk.i18n import T, Text
+from lfk.core.i18n import T, Text
 from lfk.lint.context import RegisterContext, UnitContext
 from lfk.lint.registry import Report, rule
 from lfk.loader import LoadedFile
-from lfk.model.register import Flow
+from lfk.model.items import Flow
 
 # a mainland mobile number: 1[3-9] and 9 more digits (3-4-4 with optional - or space), no longer digit run
 MOBILE_RE = re.compile(r"(?<!\d)(1[3-9]\d)[- ]?(\d{4})[- ]?(\d{4})(?!\d)")

@@ -13,11 +13,11 @@ from dataclasses import dataclass
 from fractions import Fraction
 from typing import Any
 
-from lfk.flowgraph import FlowGraph, days_as, exact, fmt_days
-from lfk.i18n import T, Text
+from lfk.core.i18n import T, Text
 from lfk.lint.context import UnitContext
 from lfk.lint.registry import Report, rule
-from lfk.model.register import Authority, Flow, Step
+from lfk.model.flowgraph import FlowGraph, days_as, exact, fmt_days
+from lfk.model.items import Authority, Flow, Step
 from lfk.register import Item
 
 

@@ -5,11 +5,11 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterator
 
-from lfk.grading import DRIFT, MISSING, GradeResult, factor_problems, fmt_number, grade_risk, risk_digest
-from lfk.i18n import T
+from lfk.core.i18n import T
+from lfk.grading.engine import DRIFT, MISSING, GradeResult, factor_problems, fmt_number, grade_risk, risk_digest
 from lfk.lint.context import UnitContext
 from lfk.lint.registry import Report, rule
-from lfk.model.register import Risk
+from lfk.model.items import Risk
 from lfk.register import Item
 
 

@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from enum import Enum
 from typing import Any
 
-from lfk.i18n import Text
+from lfk.core.i18n import Text
 
 
 class Severity(str, Enum):

@@ -9,10 +9,10 @@ import jinja2
 
 def templates_dir() -> Path:
     """The templates folder: packaged inside the wheel, else the repository's ``templates/``."""
-    packaged = Path(__file__).parent / "templates"
+    packaged = Path(__file__).resolve().parents[1] / "templates"
     if packaged.is_dir():
         return packaged
-    repo = Path(__file__).resolve().parents[2] / "templates"
+    repo = Path(__file__).resolve().parents[3] / "templates"
     return repo
 
 

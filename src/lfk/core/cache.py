@@ -54,7 +54,7 @@ def _secret() -> bytes:
 def code_fingerprint() -> str:
     """A digest of lfk's own source, so a changed rule (even in an editable install) never reuses old results."""
     h = hashlib.sha256()
-    pkg = Path(__file__).parent
+    pkg = Path(__file__).resolve().parents[1]
     for p in sorted(pkg.rglob("*.py")):
         h.update(p.relative_to(pkg).as_posix().encode())
         h.update(p.read_bytes())

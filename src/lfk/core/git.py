@@ -20,7 +20,7 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import IO
 
-from lfk.errors import InputError, UsageError
+from lfk.core.errors import InputError, UsageError
 
 _GIT_ENV = {
     "GIT_OPTIONAL_LOCKS": "0",  # never refresh or write the index as a side effect

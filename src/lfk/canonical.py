@@ -14,7 +14,7 @@ import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from lfk.errors import InputError, UsageError, WriteError
+from lfk.core.errors import InputError, UsageError, WriteError
 from lfk.loader import load_bytes
 from lfk.loader.emit import format_text, write_text
 

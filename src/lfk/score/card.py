@@ -28,8 +28,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from lfk.finding import Severity
-from lfk.i18n import T, Text
+from lfk.core.finding import Severity
+from lfk.core.i18n import T, Text
 from lfk.register import Register, UnitData
 
 CRITERIA: dict[str, Text] = {
@@ -137,8 +137,8 @@ def _nothing(c: Criterion, why: Text) -> None:
 
 def _unit_card(register: Register, ud: UnitData, as_of: dt.date, lint_counts: tuple[int, int],
                monitor: dict[str, int] | None) -> Card:
-    from lfk.grading import CONSISTENT, MISSING, risk_digest
-    from lfk.grading import grade_risk as _grade
+    from lfk.grading.engine import CONSISTENT, MISSING, risk_digest
+    from lfk.grading.engine import grade_risk as _grade
 
     cfg = register.config
     a_cfg = cfg.assessment

@@ -6,7 +6,7 @@ import os
 import tempfile
 from pathlib import Path
 
-from lfk.errors import WriteError
+from lfk.core.errors import WriteError
 
 
 def _umask_mode() -> int:

@@ -328,11 +328,11 @@ def write_jsonl(path: str | Path, events: Iterator[dict[str, Any]]) -> int:
 
 
 def main(argv: list[str] | None = None) -> int:
-    """``python -m lfk.monitor.synth ROOT N_CASES SEED OUT [--rate R]``: write a log (CSV, or JSON Lines for
+    """``python -m lfk.testing.synth ROOT N_CASES SEED OUT [--rate R]``: write a log (CSV, or JSON Lines for
     ``.jsonl``) and the truth beside it (``OUT.truth.json``: case id → injected codes)."""
     import argparse
 
-    ap = argparse.ArgumentParser(prog="python -m lfk.monitor.synth", description=main.__doc__)
+    ap = argparse.ArgumentParser(prog="python -m lfk.testing.synth", description=main.__doc__)
     ap.add_argument("root")
     ap.add_argument("n_cases", type=int)
     ap.add_argument("seed", type=int)

@@ -28,7 +28,7 @@ def stale(folder: Path) -> list[str]:
 
 def default_folder() -> Path:
     """``schemas/`` of the checkout (next to ``src/``), else ``./schemas``."""
-    repo = Path(__file__).resolve().parents[2]
+    repo = Path(__file__).resolve().parents[3]
     if (repo / "pyproject.toml").is_file():
         return repo / "schemas"
     return Path.cwd() / "schemas"

@@ -18,8 +18,8 @@ from typing import Any
 from xml.sax.saxutils import escape, quoteattr
 
 from lfk import __version__
-from lfk.finding import Finding, Severity
-from lfk.i18n import Text
+from lfk.core.finding import Finding, Severity
+from lfk.core.i18n import Text
 
 INFO_URI = "https://github.com/lfk-project/lfk"
 

@@ -1,6 +1,6 @@
 """``lfk grade`` and ``lfk approve`` as library functions: data in, data out (the CLI only prints).
 
-- ``grade_register``: every risk of the units asked for, graded by ``lfk.grading``, with per-unit and
+- ``grade_register``: every risk of the units asked for, graded by ``lfk.grading.engine``, with per-unit and
   total 高/中/低 counts;
 - ``format_grades``: that report as text, json, csv or markdown;
 - ``explain``: the arithmetic of one risk (every unit that has it);
@@ -22,13 +22,13 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from lfk.errors import UsageError, WriteError
-from lfk.fsutil import atomic_write
-from lfk.grading import CONSISTENT, DRIFT, MISSING, GradeResult, fmt_number, grade_risk, risk_digest
-from lfk.i18n import T, Text
+from lfk.core.errors import UsageError, WriteError
+from lfk.core.fsutil import atomic_write
+from lfk.core.i18n import T, Text
+from lfk.grading.engine import CONSISTENT, DRIFT, MISSING, GradeResult, fmt_number, grade_risk, risk_digest
 from lfk.loader.roundtrip import set_values_text
 from lfk.model import Config
-from lfk.model.register import Risk
+from lfk.model.items import Risk
 from lfk.register import DirSource, Item, Register, UnitData
 
 __all__ = [

@@ -21,10 +21,10 @@ from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from lfk.i18n import T, Text
+from lfk.core.i18n import T, Text
 from lfk.model import Config
 from lfk.model.config import Floor, Grading
-from lfk.model.register import Authority, Risk
+from lfk.model.items import Authority, Risk
 
 __all__ = [
     "CONSISTENT", "DEFAULT_FACTORS", "DEFAULT_THRESHOLDS", "DRIFT", "GRADE_ORDER", "MISSING",

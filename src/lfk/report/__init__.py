@@ -1,5 +1,5 @@
 """Formatters for findings (text, json, github, sarif, junit): one registry shared by every command."""
 
-from lfk.output.formatters import FORMATTERS, RuleMeta, format_findings
+from lfk.report.formatters import FORMATTERS, RuleMeta, format_findings
 
 __all__ = ["FORMATTERS", "RuleMeta", "format_findings"]

@@ -1,0 +1,1 @@
+"""Infrastructure every package uses: errors, languages, findings, atomic writes, git, caches, templates."""

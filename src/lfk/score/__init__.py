@@ -1,0 +1,1 @@
+"""The clause-16 assessment card (``card``)."""
