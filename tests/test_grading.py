@@ -9,9 +9,10 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from lfk.grading.engine import CONSISTENT, DRIFT, GRADE_ORDER, MISSING, fmt_number, grade_risk, risk_digest
+from lfk.grading.engine import CONSISTENT, DRIFT, MISSING, fmt_number, grade_risk, risk_digest
 from lfk.model import Config
 from lfk.model.items import Authority, Risk
+from lfk.model.vocab import grade_rank
 
 WEIGHTED = {
     "method": "weighted",
@@ -207,7 +208,7 @@ def test_weighted_monotonic_in_every_factor(fs: tuple[int, int, int, int], which
     a = grade_risk(cfg, risk(factors=factors(*fs)))
     b = grade_risk(cfg, risk(factors=factors(*raised)))
     assert a.score is not None and b.score is not None and b.score >= a.score
-    assert GRADE_ORDER[b.computed or ""] >= GRADE_ORDER[a.computed or ""]
+    assert grade_rank(b.computed) >= grade_rank(a.computed)
 
 
 @given(FACTORS4)
@@ -225,7 +226,7 @@ def test_matrix_monotonic(p: int, h: int, p2: int, h2: int) -> None:
     cfg = config({"method": "matrix", "matrix": MATRIX})
     lo = grade_risk(cfg, risk(factors={"probability": min(p, p2), "harm": min(h, h2)})).computed
     hi = grade_risk(cfg, risk(factors={"probability": max(p, p2), "harm": max(h, h2)})).computed
-    assert GRADE_ORDER[hi or ""] >= GRADE_ORDER[lo or ""]
+    assert grade_rank(hi) >= grade_rank(lo)
 
 
 LEVEL_L = st.sampled_from(list(LEC["levels"]["L"]))
@@ -242,7 +243,7 @@ def test_lec_monotonic_and_exact(l1: str, c1: str, l2: str, c2: str) -> None:
     assert a.computed == expected
     if vals_l[l2] >= vals_l[l1] and vals_c[c2] >= vals_c[c1]:
         b = grade_risk(cfg, risk(factors={"L": l2, "C": c2}))
-        assert GRADE_ORDER[b.computed or ""] >= GRADE_ORDER[a.computed or ""]
+        assert grade_rank(b.computed) >= grade_rank(a.computed)
 
 
 @given(st.sets(st.sampled_from(CRITERIA["criteria"])), st.sets(st.sampled_from(CRITERIA["criteria"])))
@@ -251,7 +252,7 @@ def test_criteria_monotonic(a: set[str], b: set[str]) -> None:
     small = grade_risk(cfg, risk(criteria=sorted(a)))
     big = grade_risk(cfg, risk(criteria=sorted(a | b)))
     assert small.score == len(a)
-    assert GRADE_ORDER[big.computed or ""] >= GRADE_ORDER[small.computed or ""]
+    assert grade_rank(big.computed) >= grade_rank(small.computed)
 
 
 @given(st.decimals(min_value=1, max_value=5, places=1))

@@ -8,7 +8,6 @@ unit whose every file lints without error; ``new_unit`` adds an empty unit (no p
 from __future__ import annotations
 
 import datetime as dt
-import re
 from pathlib import Path
 from typing import Any
 
@@ -17,11 +16,8 @@ from lfk.core.fsutil import atomic_write
 from lfk.core.templating import environment, templates_dir
 from lfk.loader import load_bytes
 from lfk.loader.emit import model_for_path, quote_scalar
-from lfk.model.base import UnitType
 from lfk.model.validate import validate
-
-UNIT_ID = re.compile(r"^[a-z0-9][a-z0-9-]{0,62}$")
-UNIT_TYPES: tuple[str, ...] = UnitType.__args__  # type: ignore[attr-defined]
+from lfk.model.vocab import UNIT_TYPES, valid_unit_id
 
 
 def _env() -> Any:
@@ -67,7 +63,7 @@ def _write_all(files: list[tuple[Path, str]]) -> list[Path]:
 
 def check_unit_id(unit_id: str) -> None:
     """Unit ids: lower-case letters, digits and -, starting with a letter or digit (REGISTER.md)."""
-    if not UNIT_ID.match(unit_id):
+    if not valid_unit_id(unit_id):
         raise UsageError(f"unit id {unit_id!r} is not valid / 单位编号不合规",
                          hint="lower-case letters, digits and -, e.g. county-amr / 小写字母、数字和 -")
 

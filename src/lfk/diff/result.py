@@ -56,12 +56,12 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from lfk.diff.compare import FieldChange
+from lfk.model.vocab import GRADE_RANK, GRADES
 
 SCHEMA = "lfk.diff/1"
 KINDS = ("config", "units", "posts", "approvals", "authorities", "flows", "risks", "measures", "benchmarks")
 CHANGES = ("added", "removed", "changed", "renamed", "regraded")
-GRADE_RANK = {"高": 3, "中": 2, "低": 1}
-MATRIX_KEYS = ("高", "中", "低", "—")
+MATRIX_KEYS = (*GRADES, "—")
 
 
 def movement(old: str | None, new: str | None) -> str | None:

@@ -25,14 +25,14 @@ from lfk.core.i18n import T, Text
 from lfk.model import Config
 from lfk.model.config import Floor, Grading
 from lfk.model.items import Authority, Risk
+from lfk.model.vocab import grade_rank
 
 __all__ = [
-    "CONSISTENT", "DEFAULT_FACTORS", "DEFAULT_THRESHOLDS", "DRIFT", "GRADE_ORDER", "MISSING",
+    "CONSISTENT", "DEFAULT_FACTORS", "DEFAULT_THRESHOLDS", "DRIFT", "MISSING",
     "GradeResult", "Problem", "factor_problems", "fmt_number", "grade_risk", "max_grade", "risk_digest",
 ]
 
 CONSISTENT, DRIFT, MISSING = "一致", "偏差", "缺失"
-GRADE_ORDER: dict[str, int] = {"低": 0, "中": 1, "高": 2}
 DEFAULT_FACTORS: dict[str, tuple[str, str]] = {
     "importance": ("0.3", "权力重要程度"),
     "discretion": ("0.3", "自由裁量权大小"),
@@ -116,7 +116,7 @@ def max_grade(a: str | None, b: str | None) -> str | None:
         return b
     if b is None:
         return a
-    return a if GRADE_ORDER.get(a, -1) >= GRADE_ORDER.get(b, -1) else b
+    return a if grade_rank(a) >= grade_rank(b) else b
 
 
 def _dec(x: Any) -> Decimal | None:
@@ -327,7 +327,7 @@ def grade_risk(config: Config, risk: Risk, authority: Authority | None = None) -
             why = _floor_holds(fl, risk, authority, config)
             if why is None:
                 continue
-            if GRADE_ORDER.get(fl.grade, -1) > GRADE_ORDER.get(computed or "", -1):
+            if grade_rank(fl.grade) > grade_rank(computed):
                 computed, floor = fl.grade, why
         if floor is not None:
             expl.append(floor + T(f"：{base} → {computed}", f": {base} → {computed}"))

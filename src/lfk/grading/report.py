@@ -29,6 +29,7 @@ from lfk.grading.engine import CONSISTENT, DRIFT, MISSING, GradeResult, fmt_numb
 from lfk.loader.roundtrip import set_values_text
 from lfk.model import Config
 from lfk.model.items import Risk
+from lfk.model.vocab import GRADES
 from lfk.register import DirSource, Item, Register, UnitData
 
 __all__ = [
@@ -36,7 +37,6 @@ __all__ = [
     "format_grades", "grade_register", "write_grades",
 ]
 
-GRADES = ("高", "中", "低")
 FORMATS = ("text", "json", "csv", "markdown")
 
 

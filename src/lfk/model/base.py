@@ -6,43 +6,21 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-Grade = Literal["高", "中", "低"]
-GRADES: tuple[str, ...] = ("高", "中", "低")
-DayKind = Literal["工作日", "自然日"]
-Disclosure = Literal["public", "internal"]
-UnitType = Literal["党的机关", "行政机关", "国有企业", "事业单位", "其他"]
-Duty = Literal["受理", "审查", "决定", "执行", "监督", "其他"]
-EXTERNAL_CATEGORIES: tuple[str, ...] = (
-    "行政许可", "行政处罚", "行政强制", "行政征收", "行政给付", "行政检查", "行政确认",
-    "行政奖励", "行政裁决", "非行政许可审批", "其他行政权力",
-)
-INTERNAL_CATEGORIES: tuple[str, ...] = ("人事管理", "财务管理", "资产管理", "采购管理", "工程建设管理", "其他内部职权")
-AuthorityCategory = Literal[
-    "行政许可", "行政处罚", "行政强制", "行政征收", "行政给付", "行政检查", "行政确认",
-    "行政奖励", "行政裁决", "非行政许可审批", "其他行政权力",
-    "人事管理", "财务管理", "资产管理", "采购管理", "工程建设管理", "其他内部职权",
-]
-KeyArea = Literal[
-    "工程建设", "土地出让", "产权交易", "政府采购", "资源开发和交易", "食品药品安全", "环境保护", "安全生产",
-    "金融运行", "选人用人", "行政审批", "行政处罚", "行政给付", "政府投资项目", "公共资源交易", "财政专项资金",
-    "三重一大",
-]
-RiskSource = Literal["自己查找", "群众评议", "专家建议", "案例分析", "组织审定"]
-MeasureKind = Literal["程序规范", "分权控权", "制度建设", "廉政教育", "公开透明", "科技防控", "监督检查"]
-EducationForm = Literal["专题党课", "示范教育", "警示教育", "岗位廉政教育"]
-MeasureStatus = Literal["计划", "实施中", "已落实"]
-MeasureEffect = Literal["有效", "部分有效", "无效", "未评估"]
-DEFAULT_BENCHMARK_LEVELS: tuple[str, ...] = ("不予处罚", "减轻处罚", "从轻处罚", "一般", "从重处罚")
-STATUTORY_LIMIT_CATEGORIES: tuple[str, ...] = ("行政许可", "非行政许可审批", "行政处罚", "行政给付")
+from lfk.model import vocab as V
 
-DEFAULT_TAXONOMY: dict[str, dict[str, list[str]]] = {
-    "权力行使": {"kinds": ["权力过于集中", "运行程序不规范", "自由裁量幅度过大"], "measures": ["程序规范", "分权控权"]},
-    "制度机制": {"kinds": ["规章制度不健全", "监督制约机制不完善"], "measures": ["制度建设", "监督检查"]},
-    "思想道德": {
-        "kinds": ["理想信念不坚定", "工作作风不扎实", "职业道德不牢固", "外部环境影响"],
-        "measures": ["廉政教育"],
-    },
-}
+# The models' enumerations, built from the one vocabulary (lfk.model.vocab).
+Grade = Literal[V.GRADES]  # type: ignore[valid-type]
+DayKind = Literal[V.DAY_KINDS]  # type: ignore[valid-type]
+Disclosure = Literal[V.DISCLOSURES]  # type: ignore[valid-type]
+UnitType = Literal[V.UNIT_TYPES]  # type: ignore[valid-type]
+Duty = Literal[V.DUTIES]  # type: ignore[valid-type]
+AuthorityCategory = Literal[V.AUTHORITY_CATEGORIES]  # type: ignore[valid-type]
+KeyArea = Literal[V.KEY_AREAS]  # type: ignore[valid-type]
+RiskSource = Literal[V.RISK_SOURCES]  # type: ignore[valid-type]
+MeasureKind = Literal[V.MEASURE_KINDS]  # type: ignore[valid-type]
+EducationForm = Literal[V.EDUCATION_FORMS]  # type: ignore[valid-type]
+MeasureStatus = Literal[V.MEASURE_STATUSES]  # type: ignore[valid-type]
+MeasureEffect = Literal[V.MEASURE_EFFECTS]  # type: ignore[valid-type]
 
 
 class Model(BaseModel):

@@ -7,7 +7,8 @@ from typing import Literal
 
 from pydantic import field_validator
 
-from lfk.model.base import DEFAULT_TAXONOMY, F, Grade, Model
+from lfk.model.base import F, Grade, Model
+from lfk.model.vocab import DEFAULT_TAXONOMY
 
 
 class Factor(Model):

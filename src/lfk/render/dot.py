@@ -11,15 +11,12 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 
 from lfk.model.items import Authority, Flow, Measure, Risk, Step
+from lfk.model.vocab import DUTY_COLORS, GRADE_COLORS, GRADE_TINTS, GRADES, NO_GRADE_COLOR, NO_GRADE_TINT, grade_rank
 from lfk.register import Item, Register, UnitData
 from lfk.render.escape import html_text, html_wrapped, safe_id
 from lfk.render.paths import LongestPath, back_edges, convert_days, longest_path
 
 FONT = "Noto Sans CJK SC"
-GRADE_COLORS = {"高": "#d32f2f", "中": "#f57c00", "低": "#1976d2"}
-GRADE_TINTS = {"高": "#ffebee", "中": "#fff3e0", "低": "#e3f2fd"}
-NO_GRADE_COLOR = "#757575"
-NO_GRADE_TINT = "#f5f5f5"
 SUPERVISION_COLOR = "#6a1b9a"
 SUPERVISION_TINT = "#f3e5f5"
 COLLECTIVE_COLOR = "#00695c"
@@ -27,8 +24,6 @@ COLLECTIVE_TINT = "#e0f2f1"
 LINE = "#455a64"
 MUTED = "#607d8b"
 BACK_COLOR = "#8d6e63"
-DUTY_COLORS = {"受理": "#546e7a", "审查": "#5d4037", "决定": "#c62828", "执行": "#2e7d32", "监督": "#6a1b9a",
-               "其他": "#757575"}
 STEP_WIDTH = 13  # CJK characters per line in a step box
 RISK_WIDTH = 16
 MEASURE_WIDTH = 20
@@ -282,7 +277,7 @@ def measures_label(measures: list[Measure], lang: str, width: int = MEASURE_WIDT
 
 
 def _legend_cells(register: Register, lang: str, columns: bool, grades: bool = True) -> str:
-    labels = tuple(register.config.grade_label(g) for g in ("高", "中", "低")) if grades else ()
+    labels = tuple(register.config.grade_label(g) for g in GRADES) if grades else ()
     return _legend_cells_for(labels, lang, columns)
 
 
@@ -300,7 +295,7 @@ def _legend_cells_for(labels: tuple[str, ...], lang: str, columns: bool) -> str:
     cells.append(f'<TD><FONT COLOR="{BACK_COLOR}">{html_text(w["loop"])}</FONT></TD>')
     if labels:
         grades = "".join(f'<TD BGCOLOR="{GRADE_COLORS[g]}"><FONT COLOR="white"><B>{html_text(label)}'
-                         f'</B></FONT></TD>' for g, label in zip(("高", "中", "低"), labels, strict=True))
+                         f'</B></FONT></TD>' for g, label in zip(GRADES, labels, strict=True))
         cells.append(f'<TD>{html_text(w["risk"])}{html_text(w["sep"])}</TD>{grades}')
     return "".join(cells)
 
@@ -410,7 +405,7 @@ def _flow_body(dot: Dot, ctx: FlowContext, register: Register, lang: str) -> Non
         dot.node(n, id=f"step_{safe_id(step.id)}", group="main", label=step_label(step, ctx, lang))
         risks = ctx.risks_by_step.get(step.id)
         if risks:
-            color = _grade(min(risks, key=lambda r: "高中低".find(r.grade or "无") % 4))[0]
+            color = _grade(max(risks, key=lambda r: grade_rank(r.grade)))[0]
             dot.node(f"r{i}", id=f"risks_{safe_id(step.id)}", label=risks_label(risks, register, lang))
             dot.edge(n, f"r{i}", style="dashed", arrowhead="none", color=color, penwidth=1.2, weight=10)
             dot.add(f"{{rank=same; {n}; r{i}}}")
@@ -482,7 +477,7 @@ def _columns_body(dot: Dot, ctx: FlowContext, register: Register, lang: str) -> 
             dot.node(f"r{i}", id=f"risks_{safe_id(step.id)}",
                      label=risks_label(risks, register, lang, fixed=col_w["r"]))
             dot.node(f"m{i}", id=f"measures_{safe_id(step.id)}", label=measures_label(measures, lang, fixed=col_w["m"]))
-            color = _grade(min(risks, key=lambda r: "高中低".find(r.grade or "无") % 4))[0]
+            color = _grade(max(risks, key=lambda r: grade_rank(r.grade)))[0]
             dot.edge(n, f"r{i}", style="dashed", arrowhead="none", color=color)
             dot.edge(f"r{i}", f"m{i}", style="dashed", arrowhead="none", color="#2e7d32")
         else:

@@ -5,14 +5,14 @@ from __future__ import annotations
 import hashlib
 import re
 
-UNIT_ID_RE = re.compile(r"^[a-z0-9][a-z0-9-]{0,62}$")
-ITEM_ID_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$")
+from lfk.model.vocab import ID_RE, UNIT_ID_RE
+
 WINDOWS_RESERVED = {"con", "prn", "aux", "nul", *(f"com{i}" for i in range(1, 10)), *(f"lpt{i}" for i in range(1, 10))}
 
 
 def _ok(ident: str, pattern: re.Pattern[str]) -> bool:
     return (
-        bool(pattern.match(ident))
+        pattern.fullmatch(ident) is not None
         and ".." not in ident
         and not ident.endswith(".")
         and ident.split(".")[0].lower() not in WINDOWS_RESERVED
@@ -34,7 +34,7 @@ def item_slug(ident: str) -> str:
     Ids that differ only by case would collide on case-insensitive file systems; ``assign_slugs``
     resolves that.
     """
-    return ident if _ok(ident, ITEM_ID_RE) else _fallback("x", ident)
+    return ident if _ok(ident, ID_RE) else _fallback("x", ident)
 
 
 def assign_slugs(idents: list[str]) -> dict[str, str]:

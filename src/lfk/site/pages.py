@@ -15,8 +15,8 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
 
-from lfk.model.base import GRADES
 from lfk.model.items import Authority, Flow, Measure, Risk
+from lfk.model.vocab import GRADES
 from lfk.register import Item, Register, UnitData
 from lfk.site import flowchart
 from lfk.site.fmt import fine, limit, snippet

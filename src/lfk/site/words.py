@@ -12,10 +12,10 @@ import jinja2
 
 from lfk.core.errors import UsageError
 from lfk.model.config import Config
+from lfk.model.vocab import GRADE_EN
 
 LANGS = ("zh", "en")
 HTML_LANG = {"zh": "zh-CN", "en": "en"}
-GRADE_EN = {"高": "High", "中": "Medium", "低": "Low"}
 STATUS_EN = {"一致": "consistent", "偏差": "differs", "缺失": "missing"}
 DAYS_EN = {"工作日": "working days", "自然日": "calendar days"}
 

@@ -34,8 +34,8 @@ from lfk.core.finding import Finding, Severity
 from lfk.core.i18n import T, Text
 from lfk.loader.emit import canonicalize, dump_new, dump_rt, load_rt, to_node
 from lfk.model import AuthoritiesFile, Benchmark, MeasuresFile, RisksFile, Unit
-from lfk.model.base import EXTERNAL_CATEGORIES, GRADES, INTERNAL_CATEGORIES
 from lfk.model.items import Approval, Authority, Measure, Post, Risk
+from lfk.model.vocab import EXTERNAL_CATEGORIES, GRADES, INTERNAL_CATEGORIES
 from lfk.register import Register
 from lfk.tables import values as V
 from lfk.tables.columns import TABLES, Column, Table, norm_header

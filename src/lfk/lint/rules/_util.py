@@ -2,21 +2,13 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
 from typing import Any
 
 from lfk.core.i18n import Text
 from lfk.lint.registry import Report
 from lfk.loader import LoadedFile
-
-ID_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$")
-UNIT_ID_RE = re.compile(r"^[a-z0-9][a-z0-9-]{0,62}$")
-
-
-def valid_id(value: Any) -> bool:
-    """Whether ``value`` is a well-formed id (never a path)."""
-    return isinstance(value, str) and bool(ID_RE.match(value)) and ".." not in value
+from lfk.model.vocab import valid_id, valid_unit_id  # noqa: F401  (the rules' id syntax)
 
 
 def from_loader(lf: LoadedFile, code: str) -> Iterator[Report]:

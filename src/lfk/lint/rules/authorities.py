@@ -8,7 +8,7 @@ from lfk.core.i18n import T
 from lfk.lint.context import UnitContext
 from lfk.lint.registry import Report, rule
 from lfk.lint.rules._util import valid_id
-from lfk.model.base import STATUTORY_LIMIT_CATEGORIES
+from lfk.model.vocab import STATUTORY_LIMIT_CATEGORIES
 
 
 def _name(a) -> str:  # type: ignore[no-untyped-def]

@@ -13,8 +13,8 @@ from typing import Any
 from lfk.core.i18n import T
 from lfk.lint.context import UnitContext
 from lfk.lint.registry import Report, rule
-from lfk.model.base import DEFAULT_BENCHMARK_LEVELS
 from lfk.model.items import Benchmark, BenchmarkItem, Fine
+from lfk.model.vocab import DEFAULT_BENCHMARK_LEVELS
 from lfk.register import Item
 
 # levels that by law go below the statutory minimum (减轻处罚) or impose nothing (不予处罚)

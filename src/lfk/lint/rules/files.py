@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from lfk.core.i18n import T
 from lfk.lint.context import FileContext, RegisterContext, UnitContext
 from lfk.lint.registry import Report, rule
-from lfk.lint.rules._util import UNIT_ID_RE, from_loader
+from lfk.lint.rules._util import from_loader, valid_unit_id
 from lfk.register import stray_finding
 
 
@@ -135,7 +135,7 @@ def layout(ctx: RegisterContext | UnitContext) -> Iterator[Report]:
             yield Report(ud.unit_file, ("id",), T(f"unit.yaml 的 id `{uid}` 与文件夹名 `{ud.id}` 不同",
                                                    f"unit.yaml's id `{uid}` differs from its folder name `{ud.id}`"),
                          T("请让两者一致（改 id 或重命名文件夹）", "make them equal (change the id or rename the folder)"))
-    if not UNIT_ID_RE.match(ud.id):
+    if not valid_unit_id(ud.id):
         rel = ud.unit_file.rel if ud.unit_file else f"{ud.rel_dir}/unit.yaml"
         yield Report(None, (), T(f"单位文件夹名 `{ud.id}` 不符合单位编号格式（小写字母、数字、连字符）",
                                  f"the unit folder `{ud.id}` is not a valid unit id (lower-case letters, digits, -)"),

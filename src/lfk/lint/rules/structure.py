@@ -8,8 +8,9 @@ from typing import Any
 from lfk.core.i18n import T
 from lfk.lint.context import FileContext, RegisterContext, UnitContext
 from lfk.lint.registry import Report, rule
-from lfk.lint.rules._util import UNIT_ID_RE, from_loader, valid_id
+from lfk.lint.rules._util import from_loader, valid_id, valid_unit_id
 from lfk.loader import LoadedFile
+from lfk.model.vocab import DEFAULT_BENCHMARK_LEVELS
 
 
 @rule("LFK101", severity="error", scope="file+unit", clause="—",
@@ -60,8 +61,6 @@ def _taxonomy_values(ctx: UnitContext) -> Iterator[Report]:
 
 
 def _default_levels() -> tuple[str, ...]:
-    from lfk.model.base import DEFAULT_BENCHMARK_LEVELS
-
     return DEFAULT_BENCHMARK_LEVELS
 
 
@@ -346,7 +345,7 @@ def id_pattern(ctx: RegisterContext | UnitContext) -> Iterator[Report]:
             if lf is not None and isinstance(lf.data, dict):
                 for key in ("id", "parent"):
                     v = lf.data.get(key)
-                    if v is not None and not isinstance(v, (dict, list)) and not UNIT_ID_RE.match(str(v)):
+                    if v is not None and not isinstance(v, (dict, list)) and not valid_unit_id(str(v)):
                         yield Report(lf, (key,), T(f"单位编号 `{v}` 格式不对", f"the unit id `{v}` is malformed"),
                                      T("单位编号只用小写字母、数字和连字符", "unit ids use lower-case letters, digits and - only"),
                                      key=False)

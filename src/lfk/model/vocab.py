@@ -1,0 +1,89 @@
+"""The one vocabulary of lfk: enumerated terms, grade order and colours, id syntax.
+
+Every enumerated word of REGISTER.md is defined here once; models (``lfk.model.base``), rules, the
+importer, the renderer and the site read it from here.
+"""
+
+from __future__ import annotations
+
+import re
+
+# -- grades ---------------------------------------------------------------------------------------
+GRADES: tuple[str, ...] = ("高", "中", "低")
+"""The three grades, highest first (display order everywhere)."""
+GRADE_RANK: dict[str, int] = {"高": 3, "中": 2, "低": 1}
+"""Order of grades for comparisons: higher is more serious; anything else ranks 0."""
+GRADE_EN: dict[str, str] = {"高": "High", "中": "Medium", "低": "Low"}
+GRADE_COLORS: dict[str, str] = {"高": "#d32f2f", "中": "#f57c00", "低": "#1976d2"}
+"""Badge colour of each grade (flowcharts, site, Excel): 高 red, 中 orange, 低 blue."""
+GRADE_TINTS: dict[str, str] = {"高": "#ffebee", "中": "#fff3e0", "低": "#e3f2fd"}
+"""A light background of each grade's colour."""
+NO_GRADE_COLOR = "#757575"
+NO_GRADE_TINT = "#f5f5f5"
+
+
+def grade_rank(grade: str | None) -> int:
+    """``GRADE_RANK`` of ``grade`` (0 for none or an unknown word)."""
+    return GRADE_RANK.get(grade or "", 0)
+
+
+def worst_grade(grades: list[str | None]) -> str | None:
+    """The most serious of ``grades`` (None when none is a grade)."""
+    best = max(grades, key=grade_rank, default=None)
+    return best if grade_rank(best) else None
+
+
+# -- days -----------------------------------------------------------------------------------------
+DAY_KINDS: tuple[str, ...] = ("工作日", "自然日")
+
+# -- units, powers, flows ---------------------------------------------------------------------------
+UNIT_TYPES: tuple[str, ...] = ("党的机关", "行政机关", "国有企业", "事业单位", "其他")
+DUTIES: tuple[str, ...] = ("受理", "审查", "决定", "执行", "监督", "其他")
+DUTY_COLORS: dict[str, str] = {"受理": "#546e7a", "审查": "#5d4037", "决定": "#c62828", "执行": "#2e7d32",
+                               "监督": "#6a1b9a", "其他": "#757575"}
+EXTERNAL_CATEGORIES: tuple[str, ...] = (
+    "行政许可", "行政处罚", "行政强制", "行政征收", "行政给付", "行政检查", "行政确认",
+    "行政奖励", "行政裁决", "非行政许可审批", "其他行政权力",
+)
+INTERNAL_CATEGORIES: tuple[str, ...] = ("人事管理", "财务管理", "资产管理", "采购管理", "工程建设管理", "其他内部职权")
+AUTHORITY_CATEGORIES: tuple[str, ...] = EXTERNAL_CATEGORIES + INTERNAL_CATEGORIES
+STATUTORY_LIMIT_CATEGORIES: tuple[str, ...] = ("行政许可", "非行政许可审批", "行政处罚", "行政给付")
+KEY_AREAS: tuple[str, ...] = (
+    "工程建设", "土地出让", "产权交易", "政府采购", "资源开发和交易", "食品药品安全", "环境保护", "安全生产",
+    "金融运行", "选人用人", "行政审批", "行政处罚", "行政给付", "政府投资项目", "公共资源交易", "财政专项资金",
+    "三重一大",
+)
+DISCLOSURES: tuple[str, ...] = ("public", "internal")
+
+# -- risks and measures -----------------------------------------------------------------------------
+RISK_SOURCES: tuple[str, ...] = ("自己查找", "群众评议", "专家建议", "案例分析", "组织审定")
+MEASURE_KINDS: tuple[str, ...] = ("程序规范", "分权控权", "制度建设", "廉政教育", "公开透明", "科技防控", "监督检查")
+EDUCATION_FORMS: tuple[str, ...] = ("专题党课", "示范教育", "警示教育", "岗位廉政教育")
+MEASURE_STATUSES: tuple[str, ...] = ("计划", "实施中", "已落实")
+MEASURE_EFFECTS: tuple[str, ...] = ("有效", "部分有效", "无效", "未评估")
+DEFAULT_BENCHMARK_LEVELS: tuple[str, ...] = ("不予处罚", "减轻处罚", "从轻处罚", "一般", "从重处罚")
+
+DEFAULT_TAXONOMY: dict[str, dict[str, list[str]]] = {
+    "权力行使": {"kinds": ["权力过于集中", "运行程序不规范", "自由裁量幅度过大"], "measures": ["程序规范", "分权控权"]},
+    "制度机制": {"kinds": ["规章制度不健全", "监督制约机制不完善"], "measures": ["制度建设", "监督检查"]},
+    "思想道德": {
+        "kinds": ["理想信念不坚定", "工作作风不扎实", "职业道德不牢固", "外部环境影响"],
+        "measures": ["廉政教育"],
+    },
+}
+
+# -- ids --------------------------------------------------------------------------------------------
+ID_RE = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,63}")
+"""An item id (power, flow, step, risk, measure, benchmark): matched whole with ``fullmatch``."""
+UNIT_ID_RE = re.compile(r"[a-z0-9][a-z0-9-]{0,62}")
+"""A unit id (its folder name): matched whole with ``fullmatch``."""
+
+
+def valid_id(value: object) -> bool:
+    """Whether ``value`` is an item id that may also name a file (no ``..``, no line break)."""
+    return isinstance(value, str) and ID_RE.fullmatch(value) is not None and ".." not in value
+
+
+def valid_unit_id(value: object) -> bool:
+    """Whether ``value`` is a unit id."""
+    return isinstance(value, str) and UNIT_ID_RE.fullmatch(value) is not None
