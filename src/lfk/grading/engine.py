@@ -28,7 +28,7 @@ from lfk.model.items import Authority, Risk
 from lfk.model.vocab import grade_rank
 
 __all__ = [
-    "CONSISTENT", "DEFAULT_FACTORS", "DEFAULT_THRESHOLDS", "DRIFT", "MISSING",
+    "CONSISTENT", "DEFAULT_FACTORS", "DEFAULT_THRESHOLDS", "DRIFT", "MISSING", "zone_grade",
     "GradeResult", "Problem", "factor_problems", "fmt_number", "grade_risk", "max_grade", "risk_digest",
 ]
 
@@ -155,6 +155,15 @@ def _thresholds(grading: Grading) -> list[tuple[str, Decimal]]:
             if d is not None:
                 out.append((g, d))
     return out
+
+
+def zone_grade(grading: Grading, score: float | int | Decimal) -> str | None:
+    """The grade the method's thresholds (lfk.yaml's, else the method's defaults) give ``score``; None
+    when the method has no thresholds."""
+    thresholds = _thresholds(grading)
+    if not thresholds:
+        return None
+    return _by_threshold(Decimal(str(score)), thresholds, [])
 
 
 def factor_names(config: Config) -> list[str]:

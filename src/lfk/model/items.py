@@ -22,6 +22,7 @@ from lfk.model.base import (
     TimeLimit,
     UnitType,
 )
+from lfk.model.vocab import money_scale
 
 __all__ = [
     "Approval", "Authority", "AuthoritiesFile", "Benchmark", "BenchmarkItem", "DayKind", "Edge", "Fine", "Flow",
@@ -198,11 +199,28 @@ class Fine(Model):
     max_times: float | None = F("最高倍数", "highest multiple", None)
     of: str | None = F("倍数基数", "base of the multiple, e.g. 货值金额", None)
 
+    def is_times(self) -> bool:
+        """Whether this is a range of multiples of a base (``min_times``/``max_times``/``of``)."""
+        return self.min_times is not None or self.max_times is not None
+
     def bounds(self) -> tuple[float | None, float | None]:
-        """(low, high) in whichever form this range uses."""
-        if self.min_times is not None or self.max_times is not None:
+        """(low, high) as written, in whichever form this range uses."""
+        if self.is_times():
             return (self.min_times, self.max_times)
         return (self.min, self.max)
+
+    def form(self) -> tuple[str, str | None]:
+        """What the bounds measure: ``("times", of)``, ``("amount", "元")`` for any money unit, else
+        ``("amount", unit)``. Only fines of the same form compare."""
+        if self.is_times():
+            return ("times", self.of)
+        return ("amount", "元" if money_scale(self.unit) else self.unit)
+
+    def comparable_bounds(self) -> tuple[float | None, float | None]:
+        """(low, high) in the unit of ``form()``: money in 元 (20 万元 is 200000), else as written."""
+        lo, hi = self.bounds()
+        k = 1 if self.is_times() else (money_scale(self.unit) or 1)
+        return (None if lo is None else lo * k, None if hi is None else hi * k)
 
 
 class Tier(Model):

@@ -72,6 +72,16 @@ DEFAULT_TAXONOMY: dict[str, dict[str, list[str]]] = {
     },
 }
 
+# -- money ----------------------------------------------------------------------------------------
+MONEY_UNITS: dict[str, int] = {"元": 1, "千元": 1000, "万元": 10000, "百万元": 1000000, "亿元": 100000000}
+"""Units of an amount and their size in 元 (a fine in 万元 compares with one in 元 by this)."""
+
+
+def money_scale(unit: str | None) -> int | None:
+    """How many 元 one ``unit`` is (``None`` for a unit that is not money, e.g. 倍 or a custom base)."""
+    return MONEY_UNITS.get((unit or "元").strip())
+
+
 # -- ids --------------------------------------------------------------------------------------------
 ID_RE = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,63}")
 """An item id (power, flow, step, risk, measure, benchmark): matched whole with ``fullmatch``."""

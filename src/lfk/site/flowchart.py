@@ -18,9 +18,9 @@ from typing import Any
 from markupsafe import escape
 
 from lfk.core.errors import InputError
+from lfk.model.vocab import GRADE_COLORS, GRADE_TINTS, worst_grade
 from lfk.site.words import GRADE_EN, pick
 
-GRADE_COLOURS = {"高": "#c62828", "中": "#e65100", "低": "#1565c0"}
 FONT = "Noto Sans CJK SC"
 
 
@@ -153,9 +153,9 @@ def build_dot(title: str, steps: Sequence[StepView], *, show_risks: bool = False
             attrs.append('color="#2e7d32"')
             attrs.append("penwidth=1.6")
         if show_risks and s.risks:
-            worst = min((r[1] for r in s.risks if r[1] in GRADE_COLOURS), key="高中低".index, default=None)
+            worst = worst_grade([r[1] for r in s.risks])
             if worst:
-                attrs.append(f'color="{GRADE_COLOURS[worst]}"')
+                attrs.append(f'color="{GRADE_COLORS[worst]}"')
         lines.append(f"  {ids[s.id]} [{', '.join(attrs)}];")
     if steps:
         lines.append(f"  start -> {ids[steps[0].id]};")
@@ -182,7 +182,7 @@ def build_dot(title: str, steps: Sequence[StepView], *, show_risks: bool = False
 
 
 def _tint(grade: str | None) -> str:
-    return {"高": "#ffebee", "中": "#fff3e0", "低": "#e3f2fd"}.get(grade or "", "#ffffff")
+    return GRADE_TINTS.get(grade or "", "#ffffff")
 
 
 # -- lfk.render (another module; used when present) ----------------------------------------------

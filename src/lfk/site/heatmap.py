@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
+from lfk.grading.engine import zone_grade
 from lfk.model.config import Config
 from lfk.model.items import Risk
 from lfk.site.words import pick
@@ -24,16 +25,6 @@ def _as_int(v: Any) -> int | None:
     except (TypeError, ValueError):
         return None
     return i if 1 <= i <= 5 and float(v) == i else None
-
-
-def _zone(thresholds: dict[str, float] | None, value: float) -> str | None:
-    if not thresholds:
-        return None
-    if "高" in thresholds and value >= thresholds["高"]:
-        return "高"
-    if "中" in thresholds and value >= thresholds["中"]:
-        return "中"
-    return "低"
 
 
 def heatmap(config: Config, risks: Iterable[Risk], title: str, lang: str = "zh") -> dict[str, Any]:
@@ -81,7 +72,7 @@ def heatmap(config: Config, risks: Iterable[Risk], title: str, lang: str = "zh")
             counts[(lk, ck)] = counts.get((lk, ck), 0) + 1
 
         def zone(row: str, col: str) -> str | None:
-            return _zone(g.thresholds, lval[row] * cval[col])
+            return zone_grade(g, lval[row] * cval[col])
     else:  # criteria
         n = len(g.criteria or [])
         only = pick(lang, "风险点", "Risks")
@@ -95,7 +86,7 @@ def heatmap(config: Config, risks: Iterable[Risk], title: str, lang: str = "zh")
             counts[(only, k)] = counts.get((only, k), 0) + 1
 
         def zone(row: str, col: str) -> str | None:
-            return _zone(g.thresholds, int(col))
+            return zone_grade(g, int(col))
     cells = []
     top = max(counts.values(), default=0)
     for ri, row in enumerate(rows):

@@ -27,33 +27,27 @@ def _num(x: float | None) -> str:
     return str(int(x)) if float(x).is_integer() else f"{x:g}"
 
 
-def _form(f: Fine) -> tuple[str, str | None]:
-    if f.min_times is not None or f.max_times is not None:
-        return ("times", f.of)
-    return ("amount", f.unit)
-
-
 def _comparable(a: Fine, b: Fine) -> bool:
-    fa, fb = _form(a), _form(b)
+    fa, fb = a.form(), b.form()
     return fa[0] == fb[0] and (fa[1] is None or fb[1] is None or fa[1] == fb[1])
 
 
 def _show(f: Fine) -> str:
     lo, hi = f.bounds()
-    if _form(f)[0] == "times":
+    if f.is_times():
         return f"{_num(lo)}–{_num(hi)} 倍{('（' + f.of + '）') if f.of else ''}"
     return f"{_num(lo)}–{_num(hi)}{f.unit or ''}"
 
 
 def _show_en(f: Fine) -> str:
     lo, hi = f.bounds()
-    if _form(f)[0] == "times":
+    if f.is_times():
         return f"{_num(lo)}–{_num(hi)} times{(' ' + f.of) if f.of else ''}"
     return f"{_num(lo)}–{_num(hi)} {f.unit or ''}".rstrip()
 
 
 def _valid(f: Fine) -> bool:
-    lo, hi = f.bounds()
+    lo, hi = f.comparable_bounds()
     return lo is not None and hi is not None and math.isfinite(lo) and math.isfinite(hi) and 0 <= lo <= hi
 
 
@@ -93,7 +87,7 @@ def bad_range(ctx: UnitContext) -> Iterator[Report]:
             if tier.fine is not None:
                 fines.append((("items", i, "tiers", j, "fine"), tier.fine))
         for path, f in fines:
-            lo, hi = f.bounds()
+            lo, hi = f.comparable_bounds()
             vals = [v for v in (f.min, f.max, f.min_times, f.max_times) if v is not None]
             if not all(math.isfinite(v) for v in vals):
                 yield Report(b.file, path, T(f"幅度 {_show(f)} 含无效数字（第9条）", f"the range {_show_en(f)} is not a number (clause 9)"),
@@ -147,8 +141,8 @@ def tier_order(ctx: UnitContext) -> Iterator[Report]:
                 continue
             if prev_fine is not None and _comparable(prev_fine[0], f):
                 pf, plevel = prev_fine
-                lo, hi = f.bounds()
-                plo, phi = pf.bounds()
+                lo, hi = f.comparable_bounds()
+                plo, phi = pf.comparable_bounds()
                 assert lo is not None and plo is not None and phi is not None
                 if lo < plo:
                     yield Report(b.file, base + ("fine",),
@@ -194,14 +188,14 @@ def outside_statutory(ctx: UnitContext) -> Iterator[Report]:
         st = item.statutory
         if st is None:
             continue
-        slo, shi = st.bounds()
+        slo, shi = st.comparable_bounds()
         if (slo is not None and slo < 0) or (slo is not None and shi is not None and slo > shi):
             continue
         for j, tier in enumerate(item.tiers):
             f = tier.fine
             if f is None or not _valid(f) or not _comparable(st, f):
                 continue
-            lo, hi = f.bounds()
+            lo, hi = f.comparable_bounds()
             assert lo is not None and hi is not None
             above = shi is not None and hi > shi
             below = slo is not None and lo < slo and not _below_ok(tier.level)
@@ -238,13 +232,13 @@ def tier_gap(ctx: UnitContext) -> Iterator[Report]:
         st = item.statutory
         if st is None or not _valid(st):
             continue
-        slo, shi = st.bounds()
+        slo, shi = st.comparable_bounds()
         assert slo is not None and shi is not None
         spans = []
         for j, tier in enumerate(item.tiers):
             f = tier.fine
             if f is not None and _valid(f) and _comparable(st, f):
-                lo, hi = f.bounds()
+                lo, hi = f.comparable_bounds()
                 assert lo is not None and hi is not None
                 if hi >= slo and lo <= shi:
                     spans.append((max(lo, slo), min(hi, shi), j))
@@ -327,7 +321,7 @@ def few_tiers(ctx: UnitContext) -> Iterator[Report]:
     for b, i, item in _items(ctx):
         st = item.statutory
         if st is not None:
-            lo, hi = st.bounds()
+            lo, hi = st.comparable_bounds()
             ranged = lo is not None and hi is not None and lo < hi
         else:
             ranged = any(t.fine is not None for t in item.tiers)
