@@ -15,7 +15,6 @@ from __future__ import annotations
 import csv
 import io
 import json
-import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -25,6 +24,7 @@ from typing import Any
 from lfk.core.errors import UsageError, WriteError
 from lfk.core.fsutil import atomic_write
 from lfk.core.i18n import T, Text
+from lfk.core.text import columns
 from lfk.grading.engine import CONSISTENT, DRIFT, MISSING, GradeResult, fmt_number, grade_risk, risk_digest
 from lfk.loader.roundtrip import set_values_text
 from lfk.model import Config
@@ -255,14 +255,6 @@ def _row_json(r: RiskRow, config: Config, lang: str, *, explain: bool = False) -
     return d
 
 
-def _width(s: str) -> int:
-    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in s)
-
-
-def _pad(s: str, w: int) -> str:
-    return s + " " * (w - _width(s))
-
-
 def headers(lang: str) -> list[str]:
     """Column headers of the grade table."""
     if lang == "zh":
@@ -353,10 +345,7 @@ def format_grades(report: GradeReport, fmt: str, lang: str, *, only_failing: boo
         lines.append(f"{u.unit}  {u.name}")
         rows = [c for r, c in zip(u.rows, table_rows(u, cfg, lang), strict=True) if r.result.failing or not only_failing]
         if rows:
-            grid = [headers(lang)] + rows
-            widths = [max(_width(row[i]) for row in grid) for i in range(len(grid[0]))]
-            for row in grid:
-                lines.append("  " + "  ".join(_pad(c, widths[i]) for i, c in enumerate(row)).rstrip())
+            lines.extend(columns([headers(lang), *rows], indent="  "))
         lines.append("  " + ("等级分布：" if lang == "zh" else "grades: ") + counts_text(u.counts, cfg, lang))
         lines.append("")
     lines.append(("合计：" if lang == "zh" else "total: ") + counts_text(report.counts, cfg, lang))

@@ -23,7 +23,6 @@ import datetime as dt
 import io
 import types
 import typing
-import unicodedata
 from pathlib import Path
 from typing import Any
 
@@ -37,6 +36,7 @@ from ruamel.yaml.tokens import CommentToken
 
 from lfk.core.errors import InputError
 from lfk.core.fsutil import atomic_write
+from lfk.core.text import width as text_width
 from lfk.model import AuthoritiesFile, Benchmark, Config, Flow, MeasuresFile, RisksFile, Unit
 from lfk.model.base import TimeLimit
 from lfk.model.config import Band, Escalation, Factor, Floor, Grading, LintSettings, Penalties, TaxonomyCategory
@@ -160,10 +160,6 @@ def _has_comments(node: Any) -> bool:
     return False
 
 
-def _width(s: str) -> int:
-    return sum(2 if unicodedata.east_asian_width(c) in ("W", "F") else 1 for c in s)
-
-
 def _scalar_text(v: Any) -> str:
     if v is None:
         return "null"
@@ -285,7 +281,7 @@ def _set_style(node: CommentedMap | CommentedSeq, flow: bool, indent: int, key_w
         return  # comments pin the author's layout
     if flow:
         text = _flow_text(node)
-        if text is not None and indent + key_width + _width(text) <= MAX_FLOW_WIDTH:
+        if text is not None and indent + key_width + text_width(text) <= MAX_FLOW_WIDTH:
             node.fa.set_flow_style()
             return
     if len(node) == 0:
@@ -311,7 +307,7 @@ def _walk(node: Any, model: type[BaseModel] | None, hint: Any, indent: int, flow
                 elif isinstance(v, CommentedSeq) and (model, k) in FLOW_LIST_FIELDS:
                     inner_flow = True
                 _walk(v, sub_model if isinstance(v, CommentedMap) else None, f.annotation, indent + 2, inner_flow,
-                      _width(str(k)) + 2)
+                      text_width(str(k)) + 2)
             flow = model in FLOW_MODELS if flow_pref is None else flow_pref
             if indent > 0 or flow:
                 _set_style(node, flow and all(_is_scalar(v) or isinstance(v, list) for v in node.values()),
@@ -325,7 +321,7 @@ def _walk(node: Any, model: type[BaseModel] | None, hint: Any, indent: int, flow
                     if isinstance(v, (CommentedMap, CommentedSeq)):
                         _walk(v, sub_model if isinstance(v, CommentedMap) else None, vt, indent + 2,
                               True if (sub_model is None and isinstance(v, CommentedMap)) else None,
-                              _width(str(k)) + 2)
+                              text_width(str(k)) + 2)
                 if flow_pref:
                     _set_style(node, all(_is_scalar(v) for v in node.values()), indent, key_width)
                 elif indent > 0:

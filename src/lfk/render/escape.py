@@ -7,8 +7,9 @@ Every piece of register text reaches the DOT only through ``html_text`` (inside 
 from __future__ import annotations
 
 import re
-import unicodedata
 from functools import lru_cache
+
+from lfk.core.text import is_wide
 
 # Characters XML 1.0 refuses (graphviz parses HTML-like labels with expat) and other controls.
 _BAD_CHARS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
@@ -42,7 +43,7 @@ def safe_id(text: object) -> str:
 
 def char_width(ch: str) -> float:
     """Display width of one character: CJK and full-width characters 1, others 0.55."""
-    if unicodedata.east_asian_width(ch) in ("W", "F"):
+    if is_wide(ch):
         return 1.0
     return 0.55
 

@@ -30,6 +30,7 @@ from typing import Any
 
 from lfk.core.finding import Severity
 from lfk.core.i18n import T, Text
+from lfk.core.text import columns
 from lfk.register import Register, UnitData
 
 CRITERIA: dict[str, Text] = {
@@ -379,23 +380,11 @@ def format_text(res: ScoreResult, lang: str) -> str:
             c = card.criterion(k)
             row.append("—" if c is None else f"{_pts(c)}/{c.weight:g}")
         rows.append(row)
-    widths = [max(_w(x) for x in col) for col in zip(head, *rows, strict=False)]
-    lines = ["  ".join(_pad(x, w) for x, w in zip(r, widths, strict=False)).rstrip() for r in [head, *rows]]
-    lines.insert(1, "  ".join("-" * w for w in widths))
+    lines = columns([head, *rows], rule_after=0)
     foot = (f"考核日 {res.as_of}；满分 100，不适用的项不计、按比例折算；用 --explain 单位 查看得失分明细"
             if zh else f"as of {res.as_of}; out of 100, criteria that do not apply are left out and the total "
             "scaled; --explain UNIT shows each point")
     return "\n".join([*lines, "", foot]) + "\n"
-
-
-def _w(s: str) -> int:
-    import unicodedata
-
-    return sum(2 if unicodedata.east_asian_width(ch) in ("W", "F") else 1 for ch in s)
-
-
-def _pad(s: str, width: int) -> str:
-    return s + " " * (width - _w(s))
 
 
 def format_markdown(res: ScoreResult, lang: str) -> str:

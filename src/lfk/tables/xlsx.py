@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime as dt
 import io
 import math
-import unicodedata
 from typing import Any
 
 from openpyxl import Workbook
@@ -14,6 +13,7 @@ from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
+from lfk.core.text import width as text_width
 from lfk.tables.export import TableData
 
 FONT = "宋体"
@@ -35,16 +35,12 @@ GRADE_STYLE = {
 LINE_PT = 13.5
 
 
-def _width(s: str) -> int:
-    return sum(2 if unicodedata.east_asian_width(c) in ("W", "F") else 1 for c in s)
-
-
 def _cell_lines(value: Any, width: float) -> int:
     if value is None:
         return 1
     text = value.isoformat() if isinstance(value, (dt.date, dt.datetime)) else str(value)
     usable = max(1.0, width - 4)
-    return sum(max(1, math.ceil(_width(line) / usable)) for line in text.split("\n"))
+    return sum(max(1, math.ceil(text_width(line) / usable)) for line in text.split("\n"))
 
 
 def _sheet(ws: Worksheet, td: TableData, title: str, subtitle: str, grade_of: dict[str, str]) -> None:
