@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 from typing import Annotated
 
@@ -22,7 +21,7 @@ from lfk.cli.common import (
 from lfk.cli.common import parse_as_of as _parse_as_of
 from lfk.core.cache import Cache, default_dir
 from lfk.core.errors import UsageError
-from lfk.core.i18n import T
+from lfk.core.i18n import T, resolve_lang
 from lfk.register import Register, find_root
 from lfk.report import format_findings
 from lfk.site import INTERNAL, PUBLIC, PublicationBlocked, build_site
@@ -30,11 +29,7 @@ from lfk.site import INTERNAL, PUBLIC, PublicationBlocked, build_site
 
 def _site_lang(option: str | None, reg: Register) -> str:
     """The site's language: --lang, else $LFK_LANG, else ``lang:`` in lfk.yaml, else zh (never the locale)."""
-    for candidate in (option, os.environ.get("LFK_LANG"), reg.config.lang):
-        c = (candidate or "").strip().lower()
-        if c.startswith(("zh", "en")):
-            return c[:2]
-    return "zh"
+    return resolve_lang(option, reg.config.lang, fallback="zh")
 
 
 def register(app: typer.Typer) -> None:

@@ -34,8 +34,9 @@ def T(zh: str, en: str) -> Text:  # noqa: N802 - short constructor used everywhe
     return Text(zh, en)
 
 
-def resolve_lang(option: str | None, config_lang: str | None = None) -> str:
-    """Pick the message language: option, ``$LFK_LANG``, ``lang:`` in lfk.yaml, the locale, else en."""
+def resolve_lang(option: str | None, config_lang: str | None = None, *, fallback: str | None = None) -> str:
+    """The one language resolver: option, ``$LFK_LANG``, ``lang:`` in lfk.yaml, then ``fallback`` when
+    given (the site's own wording defaults to ``zh``), else the locale, else en."""
     for candidate in (option, os.environ.get("LFK_LANG"), config_lang):
         if candidate:
             c = candidate.strip().lower()
@@ -43,6 +44,8 @@ def resolve_lang(option: str | None, config_lang: str | None = None) -> str:
                 return "zh"
             if c.startswith("en"):
                 return "en"
+    if fallback:
+        return fallback
     for var in ("LC_ALL", "LC_MESSAGES", "LANG"):
         value = os.environ.get(var)
         if value:
