@@ -66,3 +66,16 @@ def test_one_grade_palette_and_order() -> None:
 def test_ids_match_whole() -> None:
     assert valid_id("R-01") and not valid_id("R-01\n") and not valid_id("../x") and not valid_id("a/b")
     assert valid_unit_id("county-amr") and not valid_unit_id("xy\n") and not valid_unit_id("XY")
+
+
+def test_one_text_of_days_limits_and_fines() -> None:
+    from lfk.model.base import TimeLimit
+    from lfk.model.text import days_text, fine_text, limit_text
+
+    assert limit_text(TimeLimit(days=20, kind="工作日")) == "20个工作日"
+    assert limit_text(TimeLimit(days=1, kind="自然日"), "en") == "1 calendar day"
+    assert days_text(29.6, "自然日", whole=True) == "约30个自然日"
+    assert days_text(29.6, "自然日", "en", whole=True) == "~30 calendar days"
+    assert fine_text(Fine(min=50000, max=150000, unit="元")) == "50,000–150,000元"
+    assert fine_text(Fine(min_times=0.005, max_times=0.01, of="采购金额")) == "0.005–0.01倍采购金额"
+    assert fine_text(Fine(max=2000, unit="元"), "en") == "up to 2000 元"

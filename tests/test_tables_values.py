@@ -8,13 +8,14 @@ import pytest
 
 from lfk.model.base import TimeLimit
 from lfk.model.items import Fine, LegalBasis
+from lfk.model.text import fine_text, limit_text
 from lfk.tables import values as V
 from lfk.tables.columns import RISKS, norm_header
 from lfk.tables.importer import _match
 
 
 def test_time_limits() -> None:
-    assert V.time_text(TimeLimit(days=20, kind="工作日")) == "20个工作日"
+    assert limit_text(TimeLimit(days=20, kind="工作日")) == "20个工作日"
     assert V.time_limit("20个工作日") == ({"days": 20, "kind": "工作日"}, False)
     assert V.time_limit("90 自然日") == ({"days": 90, "kind": "自然日"}, False)
     assert V.time_limit("15日") == ({"days": 15, "kind": "工作日"}, True)  # assumed, reported by the importer
@@ -26,9 +27,9 @@ def test_time_limits() -> None:
 def test_fines_round_trip() -> None:
     for f in (Fine(min=50000, max=150000, unit="元"), Fine(min_times=5, max_times=10, of="货值金额"),
               Fine(min=0, max=5000, unit="元"), Fine(max=2000, unit="元")):
-        back = V.fine(V.fine_text(f))
+        back = V.fine(fine_text(f))
         assert Fine.model_validate(back) == f
-    assert V.fine_text(Fine(min=50000, max=150000, unit="元")) == "50,000–150,000元"
+    assert fine_text(Fine(min=50000, max=150000, unit="元")) == "50,000–150,000元"
     with pytest.raises(V.BadValue):
         V.fine("视情节而定")
 

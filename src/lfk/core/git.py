@@ -285,10 +285,3 @@ class GitSource:
 
     def __exit__(self, *exc: object) -> None:
         self.close()
-
-
-def changed_between(old: dict[str, str], new: dict[str, str]) -> set[str]:
-    """Paths whose blob ids differ between two ``blob_ids`` maps (added and removed included)."""
-    out = {p for p, oid in new.items() if old.get(p) != oid}
-    out.update(p for p in old if p not in new)
-    return out

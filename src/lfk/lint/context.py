@@ -60,14 +60,6 @@ class UnitContext:
         return out
 
     @cached_property
-    def risks_by_id(self) -> dict[str, Item[Risk]]:
-        """The unit's risks by id."""
-        out: dict[str, Item[Risk]] = {}
-        for r in self.unit.risks:
-            out.setdefault(r.model.id, r)
-        return out
-
-    @cached_property
     def measures_by_risk(self) -> dict[str, list[Item[Measure]]]:
         """Measures answering each risk id."""
         out: dict[str, list[Item[Measure]]] = defaultdict(list)

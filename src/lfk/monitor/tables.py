@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 
 from lfk.core.i18n import T, Text
 from lfk.model.items import Authority, Benchmark, Fine, Flow
+from lfk.model.text import days_text
 from lfk.register import Register, UnitData
 
 Limit = tuple[float, bool]  # (days, natural)
@@ -22,8 +23,8 @@ def _limit(tl: object) -> Limit | None:
 def limit_text(limit: Limit) -> Text:
     """"5 个工作日" / "5 working days"."""
     days, natural = limit
-    n = f"{days:g}"
-    return T(f"{n} 个{'自然日' if natural else '工作日'}", f"{n} {'natural' if natural else 'working'} days")
+    kind = "自然日" if natural else "工作日"
+    return T(days_text(days, kind, "zh"), days_text(days, kind, "en"))
 
 
 @dataclass

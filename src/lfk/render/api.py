@@ -3,10 +3,8 @@
 from __future__ import annotations
 
 import os
-import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from pathlib import Path
 
 from lfk.core.errors import UsageError
 from lfk.register import Register
@@ -125,30 +123,3 @@ def render_register(register: Register, targets: Iterable[str] | None = None, fm
             if progress is not None:
                 progress(len(flows) - len(todo) + i + len(chunk), len(flows))
     return flows
-
-
-def bench(root: str | os.PathLike[str], cache_dir: str | os.PathLike[str], fmt: str = "svg",
-          layout: str = "flow") -> dict[str, float]:
-    """Time rendering every flow of the register at ``root``: cold (empty ``cache_dir``) and cached.
-
-    Returns ``{"flows", "read_and_dot_text_s", "graphviz_s", "cold_s", "cached_s"}`` (seconds): reading
-    the register and writing DOT, graphviz alone, a whole cold run (empty cache, writes the cache), a
-    whole cached run. Nothing is written outside ``cache_dir``. For ``make bench``.
-    """
-    import shutil
-
-    shutil.rmtree(cache_dir, ignore_errors=True)
-    t0 = time.perf_counter()
-    reg = Register(Path(root))
-    flows = collect_dots(reg, None, layout)
-    t1 = time.perf_counter()
-    dots = render_dots([f.dot for f in flows], fmt)
-    t2 = time.perf_counter()
-    cold = render_register(Register(Path(root)), fmt=fmt, layout=layout, cache_dir=cache_dir)
-    t3 = time.perf_counter()
-    warm = render_register(Register(Path(root)), fmt=fmt, layout=layout, cache_dir=cache_dir)
-    t4 = time.perf_counter()
-    if not all(f.cached for f in warm) or len(dots) != len(cold):
-        raise RuntimeError("bench: the second run did not come from the cache")
-    return {"flows": float(len(cold)), "read_and_dot_text_s": t1 - t0, "graphviz_s": t2 - t1,
-            "cold_s": t3 - t2, "cached_s": t4 - t3}

@@ -10,7 +10,9 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import lru_cache
 
+from lfk.model.base import TimeLimit
 from lfk.model.items import Authority, Flow, Measure, Risk, Step
+from lfk.model.text import days_text
 from lfk.model.vocab import DUTY_COLORS, GRADE_COLORS, GRADE_TINTS, GRADES, NO_GRADE_COLOR, NO_GRADE_TINT, grade_rank
 from lfk.register import Item, Register, UnitData
 from lfk.render.escape import html_text, html_wrapped, safe_id
@@ -38,7 +40,7 @@ WORDS = {
         "total": "合计", "statutory": "法定时限", "within": "未超出", "over": "超出",
         "no_limit": "未设法定时限", "missing": "个环节未设时限，按 0 日计", "chart": "权力运行流程图", "none": "—",
         "ungraded": "未定级", "power_risks": "职权层面风险", "standard": "标准流程",
-        "sep": "：", "list_sep": "、", "days": {"工作日": "个工作日", "自然日": "个自然日"},
+        "sep": "：", "list_sep": "、",
     },
     "en": {
         "start": "Start", "end": "End", "actor": "By", "limit": "Limit", "promised": "Promised",
@@ -49,7 +51,6 @@ WORDS = {
         "over": "over by", "no_limit": "no statutory limit", "missing": "step(s) without a limit, counted as 0",
         "chart": "Power flowchart", "none": "—", "ungraded": "ungraded", "power_risks": "Power-level risks",
         "standard": "standard flow", "sep": ": ", "list_sep": ", ",
-        "days": {"工作日": " working days", "自然日": " calendar days"},
     },
 }
 
@@ -59,17 +60,13 @@ def _w(lang: str) -> dict:
 
 
 def fmt_days(days: float, kind: str, lang: str) -> str:
-    """``12 个工作日`` / ``约 30 个自然日`` (zh) or ``12 working days`` (en): whole days, ``约`` when rounded."""
-    n = f"{round(days):.0f}"
-    unit = _w(lang)["days"].get(kind, kind)
-    if abs(days - round(days)) >= 0.05:
-        return f"~{n}{unit}" if lang == "en" else f"约 {n} {unit}"
-    return f"{n}{unit}" if lang == "en" else f"{n} {unit}"
+    """Whole days (``约``/``~`` when rounded): ``lfk.model.text.days_text``."""
+    return days_text(days, kind, lang, whole=True)
 
 
-def fmt_limit(limit: object, lang: str) -> str:
-    """A TimeLimit as text."""
-    return fmt_days(limit.days, limit.kind, lang)  # type: ignore[attr-defined]
+def fmt_limit(limit: TimeLimit, lang: str) -> str:
+    """A time limit in whole days."""
+    return fmt_days(limit.days, limit.kind, lang)
 
 
 @dataclass

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from lfk.model.items import Flow, Step
+from lfk.model.items import Flow
 
 WORK_PER_NATURAL = 5 / 7
 
@@ -63,13 +63,6 @@ class LongestPath:
     days: float = 0.0
     kind: str = "工作日"
     missing: list[str] = field(default_factory=list)
-
-
-def step_days(step: Step, kind: str) -> float | None:
-    """The step's 法定时限 in ``kind`` (None when it has none)."""
-    if step.time_limit is None:
-        return None
-    return convert_days(step.time_limit.days, step.time_limit.kind, kind)
 
 
 def longest_path(flow: Flow, kind: str | None = None) -> LongestPath:

@@ -17,7 +17,6 @@ from lfk.model.vocab import GRADE_EN
 LANGS = ("zh", "en")
 HTML_LANG = {"zh": "zh-CN", "en": "en"}
 STATUS_EN = {"一致": "consistent", "偏差": "differs", "缺失": "missing"}
-DAYS_EN = {"工作日": "working days", "自然日": "calendar days"}
 
 
 def check_lang(lang: str) -> str:

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from lfk.model.items import Risk
+from lfk.model.text import fine_text, limit_text
 from lfk.register import Register, UnitData
 from lfk.tables import values as V
 from lfk.tables.columns import (
@@ -158,9 +159,9 @@ def build_tables(register: Register, units: list[str] | None = None) -> dict[str
             add("authorities", ud, {
                 "id": a.id, "name": a.name, "category": a.category, "content": a.content, "subject": a.subject,
                 "legal_basis": V.basis_text(a.legal_basis), "posts": V.join_names([_post_name(ud, p) for p in a.posts]),
-                "time_limit": V.time_text(a.time_limit), "disclosure": V.disclosure_text(a.disclosure, a.is_public),
+                "time_limit": limit_text(a.time_limit), "disclosure": V.disclosure_text(a.disclosure, a.is_public),
                 "flow": a.flow,
-                "promised": V.time_text(a.promised), "key_areas": V.join_list(a.key_areas),
+                "promised": limit_text(a.promised), "key_areas": V.join_list(a.key_areas),
                 "internal": "是" if a.internal else "否",
             })
         by_risk: dict[str, list[Any]] = {}
@@ -198,9 +199,9 @@ def build_tables(register: Register, units: list[str] | None = None) -> dict[str
                 for t in tiers:
                     add("benchmarks", ud, group=(ud.id, b.authority, n), cells={
                         "authority": b.authority, "violation": item.violation, "basis": item.basis,
-                        "statutory": V.fine_text(item.statutory),
+                        "statutory": fine_text(item.statutory),
                         "level": t.level if t else None, "circumstances": t.circumstances if t else None,
-                        "penalty": V.join_list(t.penalty) if t else None, "fine": V.fine_text(t.fine) if t else None,
+                        "penalty": V.join_list(t.penalty) if t else None, "fine": fine_text(t.fine) if t else None,
                     })
         for p in ud.unit.posts if ud.unit else []:
             add("posts", ud, {"id": p.id, "name": p.name, "leader": "是" if p.leader else "否",

@@ -6,8 +6,7 @@ import datetime as dt
 import re
 from typing import Any
 
-from lfk.model.base import TimeLimit
-from lfk.model.items import Fine, LegalBasis
+from lfk.model.items import LegalBasis
 
 LIST_SPLIT = re.compile(r"[、,，;；\n]+")
 _NUMBERING = re.compile(r"^\s*(?:\d+\s*[.．、)）]|[（(]\s*\d+\s*[)）]|[①-⑳])\s*")
@@ -54,22 +53,6 @@ def disclosure_text(value: str | None, public_by_default: bool) -> str:
     if value is None:
         return "公开（默认）" if public_by_default else "内部（默认）"
     return "公开" if value == "public" else "内部"
-
-
-def time_text(t: TimeLimit | None) -> str:
-    """``{days: 20, kind: 工作日}`` as ``20个工作日``."""
-    if t is None:
-        return ""
-    return f"{number_text(t.days)}个{t.kind}"
-
-
-def fine_text(f: Fine | None) -> str:
-    """A range as ``50000–150000元`` or ``5–10倍货值金额``."""
-    if f is None:
-        return ""
-    if f.min_times is not None or f.max_times is not None:
-        return f"{number_text(f.min_times)}–{number_text(f.max_times)}倍{f.of or ''}"
-    return f"{number_text(f.min, grouped=True)}–{number_text(f.max, grouped=True)}{f.unit or ''}"
 
 
 def basis_text(items: list[LegalBasis]) -> str:
@@ -184,6 +167,9 @@ def fine(v: Any) -> dict[str, Any] | None:
     s = text(v)
     if not s:
         return None
+    for word, form in (("不超过", "–{}"), ("不低于", "{}–")):  # how lfk.model.text writes an open range
+        if s.startswith(word):
+            s = form.format(s[len(word):].strip())
     m = _TIMES.match(s)
     if m and (m.group(1) or m.group(2)):
         try:
