@@ -20,7 +20,7 @@ from lfk.core.finding import Finding, Severity
 from lfk.core.i18n import T
 from lfk.loader import LoadedFile, load_bytes
 from lfk.loader.read import from_cache, to_cache
-from lfk.model import AuthoritiesFile, Benchmark, Config, Flow, MeasuresFile, RisksFile, Unit
+from lfk.model import UNIT_LIST_FILES, AuthoritiesFile, Benchmark, Config, Flow, MeasuresFile, RisksFile, Unit, file_kind
 from lfk.model.items import Authority, Measure, Post, Risk
 from lfk.model.validate import validate
 
@@ -296,11 +296,10 @@ class Register:
             name = parts[-1]
             if name in IGNORED_NAMES or sub == "unit.yaml":
                 continue
-            kind = sub[:-5] if sub in ("authorities.yaml", "risks.yaml", "measures.yaml") else parts[0]
-            if not (sub in ("authorities.yaml", "risks.yaml", "measures.yaml")
-                    or (len(parts) == 2 and parts[0] in ("flows", "benchmarks") and name.endswith(".yaml"))):
+            if file_kind(rel) is None:
                 ud.stray.append(rel)
                 continue
+            kind = sub[:-5] if sub in UNIT_LIST_FILES else parts[0]
             if kinds is None or kind in kinds:
                 wanted.append((rel, sub, kind))
         loaded = self._load_many([rel for rel, _, _ in wanted])

@@ -27,13 +27,15 @@ from lfk.core.git import GitRepo, GitSource
 from lfk.diff.compare import canon, diff_values, match_renames
 from lfk.diff.result import KINDS, Change, DiffResult, GradeMove, Problem, SideInfo
 from lfk.loader import LoadedFile, load_bytes
-from lfk.model import AuthoritiesFile, Benchmark, Config, Flow, MeasuresFile, RisksFile, Unit
+from lfk.model import UNIT_LIST_FILES, AuthoritiesFile, Benchmark, Config, Flow, MeasuresFile, RisksFile, Unit, file_kind
 from lfk.model.items import Authority, Measure, Risk
 from lfk.model.validate import validate
 from lfk.register import IGNORED_NAMES, DirSource, Source
 
 WORKTREE_LABEL = "working tree"
-LIST_FILES = {"authorities.yaml": "authorities", "risks.yaml": "risks", "measures.yaml": "measures"}
+LIST_FILES = UNIT_LIST_FILES
+_DIFF_KINDS = {"unit": "units", "authorities": "authorities", "risks": "risks", "measures": "measures",
+               "flow": "flows", "benchmark": "benchmarks"}
 LIST_MODELS: dict[str, type] = {"authorities": AuthoritiesFile, "risks": RisksFile, "measures": MeasuresFile}
 LIST_ITEM_MODELS: dict[str, type] = {"authorities": Authority, "risks": Risk, "measures": Measure}
 UNIT_KINDS = ("units", "posts", "approvals")
@@ -496,15 +498,9 @@ class Engine:
 
     @staticmethod
     def _kind_of(rel: str) -> str | None:
-        parts = rel.split("/")
-        sub = parts[2:]
-        if sub == ["unit.yaml"]:
-            return "units"
-        if len(sub) == 1 and sub[0] in LIST_FILES:
-            return LIST_FILES[sub[0]]
-        if len(sub) == 2 and sub[0] in ("flows", "benchmarks") and sub[1].endswith(".yaml"):
-            return sub[0]
-        return None
+        """The diff's kind of a unit file (its folder or list name: units, risks, flows, benchmarks...)."""
+        kind = file_kind(rel) if rel.startswith("units/") else None
+        return _DIFF_KINDS.get(kind) if kind else None
 
     def _diff_unit(self, uid: str, rels: list[str]) -> None:
         a, b = self.a, self.b

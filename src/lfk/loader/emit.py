@@ -37,7 +37,7 @@ from ruamel.yaml.tokens import CommentToken
 from lfk.core.errors import InputError
 from lfk.core.fsutil import atomic_write
 from lfk.core.text import width as text_width
-from lfk.model import AuthoritiesFile, Benchmark, Config, Flow, MeasuresFile, RisksFile, Unit
+from lfk.model import FILE_KINDS, file_kind
 from lfk.model.base import TimeLimit
 from lfk.model.config import Band, Escalation, Factor, Floor, Grading, LintSettings, Penalties, TaxonomyCategory
 from lfk.model.items import Edge, Fine, LegalBasis, Post, Risk, Step
@@ -60,25 +60,10 @@ KEY_ORDER: dict[type[BaseModel], tuple[str, ...]] = {
            "next", "end"),
 }
 
-_PATH_MODELS: dict[str, type[BaseModel]] = {
-    "unit.yaml": Unit, "authorities.yaml": AuthoritiesFile, "risks.yaml": RisksFile, "measures.yaml": MeasuresFile,
-}
-
-
 def model_for_path(rel: str) -> type[BaseModel] | None:
     """The model of a register file from its path relative to the root (None: not a register file)."""
-    parts = rel.replace("\\", "/").split("/")
-    if parts == ["lfk.yaml"]:
-        return Config
-    if len(parts) == 2 and parts[0] == "flows" and parts[1].endswith(".yaml"):
-        return Flow
-    if len(parts) >= 3 and parts[0] == "units":
-        sub = parts[2:]
-        if len(sub) == 1:
-            return _PATH_MODELS.get(sub[0])
-        if len(sub) == 2 and sub[1].endswith(".yaml"):
-            return {"flows": Flow, "benchmarks": Benchmark}.get(sub[0])
-    return None
+    kind = file_kind(rel)
+    return FILE_KINDS[kind] if kind else None
 
 
 # -- ruamel set-up ----------------------------------------------------------------------------------
