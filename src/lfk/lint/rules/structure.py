@@ -10,6 +10,7 @@ from lfk.lint.context import FileContext, RegisterContext, UnitContext
 from lfk.lint.registry import Report, rule
 from lfk.lint.rules._util import UNIT_ID_RE, from_loader, valid_id
 from lfk.loader import LoadedFile
+from lfk.model.base import DEFAULT_BENCHMARK_LEVELS
 
 
 @rule("LFK101", severity="error", scope="file+unit", clause="—",
@@ -60,8 +61,6 @@ def _taxonomy_values(ctx: UnitContext) -> Iterator[Report]:
 
 
 def _default_levels() -> tuple[str, ...]:
-    from lfk.model.base import DEFAULT_BENCHMARK_LEVELS
-
     return DEFAULT_BENCHMARK_LEVELS
 
 
