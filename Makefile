@@ -12,6 +12,8 @@ DEMO   := build/demo
 $(STAMP): pyproject.toml
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --disable-pip-version-check -e '.[dev]'
+	@# an editable install leaves src/ uncompiled; with PYTHONDONTWRITEBYTECODE every run would recompile
+	$(PY) -m compileall -q -j 0 src >/dev/null
 	@touch $(STAMP)
 
 install: $(STAMP)

@@ -1,1 +1,22 @@
-"""The command line (typer): the only package that parses options and prints."""
+"""The command line (typer): the only package that parses options and prints.
+
+``main`` is the console script: ``lfk --version`` answers without importing typer or any command;
+everything else goes to :func:`lfk.cli.main.main`, which imports only the command being run.
+"""
+
+from __future__ import annotations
+
+import sys
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Console-script entry point; returns the exit code."""
+    args = sys.argv[1:] if argv is None else argv
+    if args == ["--version"]:
+        from lfk import __version__
+
+        sys.stdout.write(f"lfk {__version__}\n")
+        return 0
+    from lfk.cli.main import main as run
+
+    return run(argv)

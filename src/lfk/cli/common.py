@@ -8,14 +8,16 @@ import os
 import sys
 from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
-from rich.console import Console
 
 from lfk.core.errors import ConfigError, UsageError
 from lfk.core.i18n import Text, resolve_lang
 from lfk.register import Register, find_root
+
+if TYPE_CHECKING:  # rich is imported only when something is drawn (lfk lint in a hook never needs it)
+    from rich.console import Console
 
 RootOpt = Annotated[
     Path | None,
@@ -70,11 +72,15 @@ def lang_for(option: str | None, register: Register | None = None) -> str:
 
 def out_console() -> Console:
     """Console for normal output (stdout): colour only on a terminal, NO_COLOR honoured."""
+    from rich.console import Console
+
     return Console(highlight=False, soft_wrap=True, no_color="NO_COLOR" in os.environ)
 
 
 def err_console() -> Console:
     """Console for messages and progress (stderr)."""
+    from rich.console import Console
+
     return Console(stderr=True, highlight=False, soft_wrap=True, no_color="NO_COLOR" in os.environ)
 
 

@@ -6,6 +6,7 @@ import importlib
 import os
 import sys
 import traceback
+from functools import cache
 from typing import Annotated, Any
 
 import typer
@@ -15,11 +16,27 @@ from typer.exceptions import TyperException
 from lfk import __version__
 from lfk.core.errors import LfkError
 
-# Each module defines ``register(app)`` adding its command(s).
-COMMAND_MODULES = (
-    "lint", "rules", "grade", "approve", "render", "diff", "site", "monitor",
-    "score", "tables", "scaffold", "fmt", "schema",
-)
+# Command name → the lfk.cli module whose ``register(app)`` adds it. A module is imported only when
+# its command runs (or help lists it), so ``lfk lint`` never imports openpyxl, jinja2 or the site.
+COMMANDS = {
+    "lint": "lint", "rules": "rules", "grade": "grade", "approve": "approve", "render": "render",
+    "diff": "diff", "site": "site", "monitor": "monitor", "score": "score", "export": "tables",
+    "import": "tables", "init": "scaffold", "new": "scaffold", "fmt": "fmt", "schema": "schema",
+}
+
+
+@cache
+def _module_commands(module: str) -> dict[str, Any]:
+    """The click commands that ``lfk.cli.<module>`` registers, built on a throw-away typer app."""
+    sub = typer.Typer(rich_markup_mode=None, add_completion=False)
+
+    @sub.callback()
+    def _group() -> None:  # a callback makes typer build a group even for one command
+        """Commands of one module."""
+
+    importlib.import_module(f"lfk.cli.{module}").register(sub)
+    group = typer.main.get_group(sub)
+    return dict(group.commands)
 
 
 def _debug() -> bool:
@@ -27,7 +44,16 @@ def _debug() -> bool:
 
 
 class LfkGroup(TyperGroup):
-    """Turns every error into one line on stderr and an exit code (``--debug`` shows the trace)."""
+    """Loads each command's module on demand; turns every error into one line and an exit code."""
+
+    def list_commands(self, ctx: typer.Context) -> list[str]:
+        """Every command name, without importing any command module."""
+        return list(COMMANDS)
+
+    def get_command(self, ctx: typer.Context, cmd_name: str) -> Any:
+        """Import the module of ``cmd_name`` only now."""
+        module = COMMANDS.get(cmd_name)
+        return None if module is None else _module_commands(module).get(cmd_name)
 
     def invoke(self, ctx: typer.Context) -> Any:
         """Run the command, mapping errors to CLI.md's exit codes."""
@@ -88,16 +114,6 @@ def _root(
     """
     if debug:
         os.environ["LFK_DEBUG"] = "1"
-
-
-for _name in COMMAND_MODULES:
-    try:
-        _mod = importlib.import_module(f"lfk.cli.{_name}")
-    except ModuleNotFoundError as _e:  # a command module not written yet
-        if _e.name != f"lfk.cli.{_name}":
-            raise
-        continue
-    _mod.register(app)
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -24,8 +24,10 @@ from typing import Any
 from lfk.core.errors import InputError, RootNotFound, UsageError
 from lfk.core.finding import Severity
 from lfk.core.git import GitRepo, GitSource
+from lfk.core.i18n import T
 from lfk.diff.compare import canon, diff_values, match_renames
 from lfk.diff.result import KINDS, Change, DiffResult, GradeMove, Problem, SideInfo
+from lfk.grading.engine import grade_risk
 from lfk.loader import LoadedFile, load_bytes
 from lfk.model import UNIT_LIST_FILES, AuthoritiesFile, Benchmark, Config, Flow, MeasuresFile, RisksFile, Unit, file_kind
 from lfk.model.items import Authority, Measure, Risk
@@ -326,10 +328,6 @@ class Engine:
         """``lfk.grading.engine.grade_risk`` (None when the grading engine is not available)."""
         if not self._grader_loaded:
             self._grader_loaded = True
-            try:
-                from lfk.grading.engine import grade_risk
-            except ImportError:  # pragma: no cover - the engine ships with lfk
-                grade_risk = None
             self._grader = grade_risk
         return self._grader
 
@@ -549,8 +547,6 @@ def _strip(data: dict[str, Any], id_key: str) -> dict[str, Any]:
 
 
 def _t(zh: str, en: str) -> Any:
-    from lfk.core.i18n import T
-
     return T(zh, en)
 
 

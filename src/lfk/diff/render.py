@@ -11,8 +11,11 @@ import json
 from typing import Any
 
 from lfk.core.i18n import T, Text
+from lfk.core.templating import environment
 from lfk.diff.compare import FieldChange
 from lfk.diff.result import CHANGES, KINDS, MATRIX_KEYS, Change, DiffResult, GradeMove
+from lfk.model import Authority, Benchmark, Config, Flow, Measure, Risk, Unit
+from lfk.model.items import Approval, Post
 
 FORMATS = ("text", "markdown", "json", "html")
 
@@ -51,9 +54,6 @@ MOVE_LABEL: dict[str, Text] = {
 
 
 def _field_titles() -> dict[str, dict[str, str]]:
-    from lfk.model import Authority, Benchmark, Config, Flow, Measure, Risk, Unit
-    from lfk.model.items import Approval, Post
-
     out: dict[str, dict[str, str]] = {}
     for kind, cls in (("config", Config), ("units", Unit), ("posts", Post), ("approvals", Approval),
                       ("authorities", Authority), ("flows", Flow), ("risks", Risk), ("measures", Measure),
@@ -377,7 +377,6 @@ def format_json(result: DiffResult, lang: str = "en") -> str:
 # -- html ------------------------------------------------------------------------------------------
 def format_html(result: DiffResult, lang: str = "en", *, generated: dt.datetime | None = None) -> str:
     """A standalone printable HTML report (``templates/diff/report.html``; no external resources)."""
-    from lfk.core.templating import environment
 
     env = environment("diff")
     labels = result.grade_labels

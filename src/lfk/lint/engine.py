@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import lfk.lint.rules  # noqa: F401  - importing the rules registers every one of them
 from lfk.core.cache import Cache, digest
 from lfk.core.finding import Finding, Severity
 from lfk.core.i18n import Text
@@ -293,8 +294,6 @@ def default_jobs() -> int:
 
 def lint_register(register: Register, opts: LintOptions | None = None) -> LintResult:
     """Lint ``register`` with ``opts``; returns every finding, suppressed ones flagged."""
-    import lfk.lint.rules  # noqa: F401  - registers every rule
-
     return _Runner(register, opts or LintOptions()).run()
 
 

@@ -17,6 +17,7 @@ import tempfile
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
+from lfk.core.cache import Cache
 from lfk.core.errors import LfkError
 
 FORMATS = ("svg", "png", "pdf")
@@ -129,8 +130,6 @@ class RenderCache:
     """
 
     def __init__(self, cache_dir: str | os.PathLike[str]) -> None:
-        from lfk.core.cache import Cache
-
         self.dir = Path(cache_dir)
         self._store = Cache(self.dir)
 

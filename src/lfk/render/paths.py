@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from lfk.model.flowgraph import FlowGraph, days_as
 from lfk.model.items import Flow
 
 WORK_PER_NATURAL = 5 / 7
@@ -72,8 +73,6 @@ def longest_path(flow: Flow, kind: str | None = None) -> LongestPath:
     ``kind`` defaults to the kind most steps use. When no end step is reachable, the longest path to
     any step is given. Steps without a 法定时限 count 0 days and are listed in ``missing``.
     """
-    from lfk.model.flowgraph import FlowGraph, days_as
-
     if kind is None:
         kinds = [s.time_limit.kind for s in flow.steps if s.time_limit is not None]
         kind = max(("工作日", "自然日"), key=kinds.count) if kinds else "工作日"

@@ -72,7 +72,8 @@ def _summary_line(summary: dict[str, Any], lang: str) -> str:
 def format_text(findings: list[Finding], summary: dict[str, Any], *, lang: str = "en", color: bool = False,
                 rules: Iterable[RuleMeta] = (), **_: Any) -> str:
     """Human output grouped by file; rich markup when ``color``."""
-    from rich.markup import escape as rescape
+    if color:  # rich only for a terminal: plain output (hooks, CI) does not import it
+        from rich.markup import escape as rescape
 
     lines: list[str] = []
     style = {"error": "bold red", "warning": "yellow", "info": "cyan"}

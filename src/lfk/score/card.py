@@ -31,6 +31,10 @@ from typing import Any
 from lfk.core.finding import Severity
 from lfk.core.i18n import T, Text
 from lfk.core.text import columns
+from lfk.grading.engine import CONSISTENT, MISSING, risk_digest
+from lfk.grading.engine import grade_risk as _grade
+from lfk.lint import LintOptions, lint_register
+from lfk.monitor import run_monitor
 from lfk.register import Register, UnitData
 
 CRITERIA: dict[str, Text] = {
@@ -138,9 +142,6 @@ def _nothing(c: Criterion, why: Text) -> None:
 
 def _unit_card(register: Register, ud: UnitData, as_of: dt.date, lint_counts: tuple[int, int],
                monitor: dict[str, int] | None) -> Card:
-    from lfk.grading.engine import CONSISTENT, MISSING, risk_digest
-    from lfk.grading.engine import grade_risk as _grade
-
     cfg = register.config
     a_cfg = cfg.assessment
     crit = {k: Criterion(k, a_cfg.weight(k)) for k in CRITERIA}
@@ -318,8 +319,6 @@ def _unit_card(register: Register, ud: UnitData, as_of: dt.date, lint_counts: tu
 
 
 def _monitor_counts(register: Register, events: list[Path], as_of: dt.date) -> dict[str, dict[str, int]]:
-    from lfk.monitor import run_monitor
-
     res = run_monitor(register, events, dt.datetime.combine(as_of, dt.time(23, 59, 59)))
     out: dict[str, dict[str, int]] = {}
     for case in res.cases:
@@ -333,8 +332,6 @@ def _monitor_counts(register: Register, events: list[Path], as_of: dt.date) -> d
 def score_register(register: Register, *, as_of: dt.date | None = None, units: list[str] | None = None,
                    events: list[Path] | None = None) -> ScoreResult:
     """The cards of ``units`` (default: all), ranked by total (library entry point of ``lfk score``)."""
-    from lfk.lint import LintOptions, lint_register
-
     day = as_of or dt.date.today()
     uids = units or register.unit_ids
     lint = lint_register(register, LintOptions(as_of=day, units=list(uids)))

@@ -31,6 +31,9 @@ from lfk.core.errors import LfkError, UsageError, WriteError
 from lfk.core.finding import Finding, Severity
 from lfk.core.fsutil import atomic_write
 from lfk.core.templating import environment, templates_dir
+from lfk.lint import LintOptions, lint_register
+from lfk.lint.engine import default_jobs
+from lfk.monitor import run_monitor
 from lfk.register import Register
 from lfk.site import flowchart
 from lfk.site.pages import INTERNAL, PUBLIC, Page, Planner
@@ -133,14 +136,9 @@ def _write(path: Path, data: bytes) -> None:
 
 def lint_disclosure(register: Register, as_of: dt.date | None, units: list[str] | None = None) -> list[Finding]:
     """Unsuppressed LFK7xx errors (they stop a public build); ``units``: only these units (and lfk.yaml)."""
-    from lfk.lint import LintOptions, lint_register
-
     opts = LintOptions(select=["LFK7"]) if as_of is None else LintOptions(as_of=as_of, select=["LFK7"])
     opts.units = units
-    if hasattr(opts, "jobs"):
-        from lfk.lint import engine
-
-        opts.jobs = engine.default_jobs() if hasattr(engine, "default_jobs") else 1
+    opts.jobs = default_jobs()
     result = lint_register(register, opts)
     return [f for f in result.active if f.severity is Severity.ERROR and f.code.startswith("LFK7")]
 
@@ -346,10 +344,6 @@ def build_site(
 
 def _monitor_page(register: Register, events: list[Path | str], lang: str = "zh") -> Page:
     """The internal page of e-supervision results (clauses 11-12) from ``lfk.monitor``."""
-    try:
-        from lfk.monitor import run_monitor
-    except ImportError:
-        raise UsageError("--events needs lfk.monitor, which this installation lacks") from None
     data = run_monitor(register, [str(p) for p in events]).to_dict(lang)
     counts = data.get("counts", {})
     names = {row["key"]: row.get("name") or row["key"] for rows in counts.values() for row in rows}

@@ -19,6 +19,7 @@ from markupsafe import escape
 
 from lfk.core.errors import InputError
 from lfk.model.vocab import GRADE_COLORS, GRADE_TINTS, worst_grade
+from lfk.render import flow_dot, render_dots
 from lfk.site.words import GRADE_EN, pick
 
 FONT = "Noto Sans CJK SC"
@@ -185,14 +186,10 @@ def _tint(grade: str | None) -> str:
     return GRADE_TINTS.get(grade or "", "#ffffff")
 
 
-# -- lfk.render (another module; used when present) ----------------------------------------------
+# -- lfk.render ------------------------------------------------------------------------------------
 def render_flow_dot() -> Callable[..., str] | None:
-    """``lfk.render.flow_dot`` when it exists."""
-    try:
-        from lfk import render  # type: ignore[attr-defined]
-    except ImportError:
-        return None
-    return getattr(render, "flow_dot", None)
+    """``lfk.render.flow_dot``."""
+    return flow_dot
 
 
 def render_svgs(dots: list[str]) -> list[str | None]:
@@ -200,14 +197,9 @@ def render_svgs(dots: list[str]) -> list[str | None]:
     if not dots:
         return []
     try:
-        from lfk.render import render_dots  # type: ignore[attr-defined]
-    except ImportError:
-        render_dots = None
-    if render_dots is not None:
-        try:
-            return [b.decode("utf-8") if isinstance(b, bytes) else str(b) for b in render_dots(dots, fmt="svg")]
-        except Exception:  # noqa: BLE001 - fall back to our own graphviz call below
-            pass
+        return [b.decode("utf-8") if isinstance(b, bytes) else str(b) for b in render_dots(dots, fmt="svg")]
+    except Exception:  # noqa: BLE001 - fall back to our own graphviz call below
+        pass
     return _dot_batch(dots)
 
 

@@ -15,6 +15,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
 
+from lfk.grading.engine import grade_risk
 from lfk.model.items import Authority, Flow, Measure, Risk
 from lfk.model.vocab import GRADES
 from lfk.register import Item, Register, UnitData
@@ -46,11 +47,7 @@ def is_public_power(a: Authority) -> bool:
 
 
 def grader() -> Any:
-    """``lfk.grading.engine.grade_risk`` when it exists."""
-    try:
-        from lfk.grading.engine import grade_risk  # type: ignore[import-not-found]
-    except ImportError:
-        return None
+    """``lfk.grading.engine.grade_risk``."""
     return grade_risk
 
 

@@ -13,6 +13,7 @@ import io
 from dataclasses import dataclass, field
 from typing import Any
 
+from lfk.grading.engine import DEFAULT_FACTORS, factor_names
 from lfk.model.items import Risk
 from lfk.model.text import fine_text, limit_text
 from lfk.register import Register, UnitData
@@ -56,8 +57,6 @@ class TableData:
 
 def factor_columns(register: Register) -> list[Column]:
     """One column per grading factor: the rubric's factors, then any other a risk carries."""
-    from lfk.grading.engine import DEFAULT_FACTORS, factor_names
-
     cfg = register.config
     names = list(factor_names(cfg))
     for ud in register.units():

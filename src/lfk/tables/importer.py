@@ -29,10 +29,12 @@ from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
+from lfk.canonical import check_writable
 from lfk.core.errors import InputError, UsageError
 from lfk.core.finding import Finding, Severity
 from lfk.core.i18n import T, Text
-from lfk.loader.emit import canonicalize, dump_new, dump_rt, load_rt, to_node
+from lfk.grading.engine import DEFAULT_FACTORS, factor_names
+from lfk.loader.emit import canonicalize, dump_new, dump_rt, load_rt, to_node, write_text
 from lfk.model import AuthoritiesFile, Benchmark, MeasuresFile, RisksFile, Unit
 from lfk.model.items import Approval, Authority, Measure, Post, Risk
 from lfk.model.vocab import EXTERNAL_CATEGORIES, GRADES, INTERNAL_CATEGORIES
@@ -210,8 +212,6 @@ def _header_row(sheet: Sheet, tables: list[tuple[Table, list[Column]]]) -> tuple
 
 
 def _factor_columns(register: Register) -> list[Column]:
-    from lfk.grading.engine import DEFAULT_FACTORS, factor_names
-
     cfg = register.config
     out = []
     names = list(factor_names(cfg))
@@ -889,9 +889,6 @@ def plan_import(register: Register, unit_id: str, items: Items, *, replace: bool
 
 def apply(register: Register, result: ImportResult) -> None:
     """Write the planned files (atomically, each; folders created as needed)."""
-    from lfk.canonical import check_writable
-    from lfk.loader.emit import write_text
-
     check_writable([register.root / pf.rel for pf in result.files])
     for pf in result.files:
         path = register.root / pf.rel
