@@ -8,7 +8,7 @@ from typing import Annotated
 
 import typer
 
-from lfk.cli.common import AsOfOpt, LangOpt, RootOpt, lang_for, open_register, parse_as_of, write_stdout
+from lfk.cli.common import AsOfOpt, AtOpt, LangOpt, RevOpt, RootOpt, lang_for, open_register, parse_as_of, write_stdout
 from lfk.core.errors import UsageError
 from lfk.score.card import explain, format_markdown, format_text, score_register
 
@@ -27,6 +27,8 @@ def register(app: typer.Typer) -> None:
         root: RootOpt = None,
         lang: LangOpt = None,
         as_of: AsOfOpt = None,
+        rev: RevOpt = None,
+        at: AtOpt = None,
     ) -> None:
         """Score each unit's 廉政风险防控 work out of 100 (clause 16): coverage, grading, approval, measures, lint.
 
@@ -37,7 +39,7 @@ def register(app: typer.Typer) -> None:
         if fmt not in FORMATS:
             raise UsageError(f"--format {fmt!r}: use one of {', '.join(FORMATS)}")
         day = parse_as_of(as_of)
-        reg = open_register(root)
+        reg = open_register(root, rev=rev, at=at)
         language = lang_for(lang, reg)
         wanted = []
         for u in units or []:
