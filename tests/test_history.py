@@ -1,0 +1,130 @@
+"""The register as it stood: ``--rev`` / ``--at`` on grade, score, export, site and render; ``lfk log``; ``lfk trend``."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from lfk.core.git import GitRepo
+from lfk.history import register_at, resolve
+from lfk.history.log import item_history
+from tests.conftest import invoke
+from tests.test_diff import UNIT, Repo
+
+OLD_NAME = "name: 食品经营许可\n"
+NEW_NAME = "name: 食品经营许可证核发\n"
+
+
+@pytest.fixture
+def repo(tmp_path: Path) -> Repo:
+    """v2025 (committed 2026-01-01), v2026 (2026-01-02: a factor raised, a power renamed), then work in progress."""
+    r = Repo(tmp_path / "repo")
+    r.commit("v2025", "2025 register")
+    r.sub(f"{UNIT}/risks.yaml", "factors: {importance: 4, discretion: 4, probability: 3, harm: 4}",
+          "factors: {importance: 4, discretion: 4, probability: 3, harm: 5}")
+    r.sub(f"{UNIT}/authorities.yaml", OLD_NAME, NEW_NAME)
+    r.commit("v2026", "2026 review")
+    return r
+
+
+def test_rev_reads_git_objects_not_the_working_tree(runner: CliRunner, repo: Repo) -> None:
+    at_tag = invoke(runner, "export", "--root", str(repo.root), "--format", "json", "--rev", "v2025")
+    assert at_tag.exit_code == 0, at_tag.output
+    repo.sub(f"{UNIT}/authorities.yaml", NEW_NAME, "name: 正在编辑的名称\n")  # uncommitted
+    before = repo.state()
+    again = invoke(runner, "export", "--root", str(repo.root), "--format", "json", "--rev", "v2025")
+    assert again.stdout == at_tag.stdout
+    assert "食品经营许可\"" in at_tag.stdout and "正在编辑的名称" not in at_tag.stdout
+    now = invoke(runner, "export", "--root", str(repo.root), "--format", "json")
+    assert "正在编辑的名称" in now.stdout
+    assert repo.state() == before  # nothing checked out, no index written
+
+
+def test_at_is_the_last_commit_on_or_before_the_date(repo: Repo) -> None:
+    git = GitRepo(repo.root)
+    assert resolve(git, None, "2026-01-01").commit == git.commit("v2025")
+    assert resolve(git, None, "2026-01-05").commit == git.commit("v2026")
+    reg, rev = register_at(repo.root, None, "2026-01-01")
+    assert rev.date.startswith("2026-01-01") and rev.author == "Tester"
+    names = [a.model.name for a in reg.unit("county-amr").authorities]
+    assert "食品经营许可" in names and "食品经营许可证核发" not in names
+
+
+@pytest.mark.parametrize("args", [
+    ("score", "--at", "2025-06-30"),             # before the first commit
+    ("score", "--at", "yesterday"),              # not a date
+    ("grade", "--rev", "no-such-tag"),
+    ("grade", "--rev", "v2025", "--write"),      # a past revision is read-only
+    ("score", "--rev", "--all"),                 # never taken as an option of git
+])
+def test_bad_revisions_are_usage_errors(runner: CliRunner, repo: Repo, args: tuple[str, ...]) -> None:
+    res = invoke(runner, *args, "--root", str(repo.root))
+    assert res.exit_code == 2
+    assert "Traceback" not in res.output and res.stderr.startswith("lfk: ")
+
+
+def test_grade_and_score_at_a_tag(runner: CliRunner, repo: Repo) -> None:
+    old = json.loads(invoke(runner, "grade", "--root", str(repo.root), "-f", "json", "--rev", "v2025").stdout)
+    new = json.loads(invoke(runner, "grade", "--root", str(repo.root), "-f", "json").stdout)
+    factor = {r["risk"]: r for u in old["units"] for r in u["risks"]}["R-001"]
+    factor_new = {r["risk"]: r for u in new["units"] for r in u["risks"]}["R-001"]
+    assert factor != factor_new
+    score = invoke(runner, "score", "--root", str(repo.root), "-f", "json", "--at", "2026-01-01", "--as-of", "2026-12-01")
+    assert score.exit_code == 0 and json.loads(score.stdout)["units"][0]["unit"] == "county-amr"
+
+
+def test_site_and_render_at_a_tag(runner: CliRunner, repo: Repo, tmp_path: Path) -> None:
+    out = tmp_path / "site"
+    res = invoke(runner, "site", str(out), "--root", str(repo.root), "--rev", "v2025", "--quiet")
+    assert res.exit_code == 0, res.output
+    pages = "".join(p.read_text(encoding="utf-8") for p in out.rglob("*.html"))
+    assert "食品经营许可证核发" not in pages and "食品经营许可" in pages
+    assert "2026-01-01" in pages  # the data date is the tag's commit date, not the last commit's
+    flows = tmp_path / "flows"
+    res = invoke(runner, "render", "--root", str(repo.root), "--rev", "v2025", "--format", "dot", "--out", str(flows))
+    assert res.exit_code == 0 and list(flows.rglob("*.dot"))
+
+
+def test_log_follows_changes_moves_and_renames(runner: CliRunner, repo: Repo) -> None:
+    text = repo.read(f"{UNIT}/risks.yaml").replace("  - id: R-001\n", "  - id: R-101\n", 1)
+    repo.write(f"{UNIT}/risks.yaml", text)
+    repo.commit(None, "renumber R-001")
+    repo.sub(f"{UNIT}/risks.yaml", "    title: 调查取证中选择性取证、隐匿证据\n", "    title: 调查取证中选择性取证\n")
+    repo.commit(None, "shorter title")
+    hist = item_history(repo.root, "R-001", unit="county-amr")
+    actions = [(e.action, e.id, e.revision.subject) for e in hist.events]
+    assert actions == [("added", "R-001", "2025 register"), ("changed", "R-001", "2026 review"),
+                       ("renamed", "R-101", "renumber R-001"), ("changed", "R-101", "shorter title")]
+    change = hist.events[1].changes
+    assert [(c.field, c.old, c.new) for c in change] == [("factors.harm", 4, 5)]
+    assert hist.events[0].rel == f"{UNIT}/risks.yaml" and hist.events[0].line == 2
+    res = invoke(runner, "log", "county-amr/R-001", "--root", str(repo.root), "--format", "json")
+    data = json.loads(res.stdout)
+    assert res.exit_code == 0 and data["format"] == "lfk-log/1"
+    assert {"commit", "date", "author", "subject", "action", "unit", "kind", "id", "file", "line", "changes"} <= set(data["events"][0])
+    assert data["events"][2]["before"] == "R-001"
+    txt = invoke(runner, "log", "R-001", "--root", str(repo.root), "--lang", "en")
+    assert "factors.harm: 4 → 5" in txt.stdout and "renamed R-001 → R-101" in txt.stdout
+
+
+def test_log_follows_a_unit_folder_move_and_reports_unknown_ids(runner: CliRunner, repo: Repo) -> None:
+    (repo.root / "units" / "county-amr").rename(repo.root / "units" / "amr")
+    repo.commit(None, "rename the unit folder")
+    hist = item_history(repo.root, "F-penalty", kind="flows")
+    assert [e.action for e in hist.events][-1] == "moved" and hist.events[-1].before == "county-amr"
+    res = invoke(runner, "log", "NO-SUCH", "--root", str(repo.root))
+    assert res.exit_code == 1
+
+
+def test_trend_per_tag(runner: CliRunner, repo: Repo) -> None:
+    res = invoke(runner, "trend", "--root", str(repo.root), "--format", "json")
+    assert res.exit_code == 0, res.output
+    rows = json.loads(res.stdout)["revisions"]
+    assert [r["rev"] for r in rows] == ["v2025", "v2026"]
+    assert all(set(r["counts"]) == {"高", "中", "低"} and "county-amr" in r["scores"] for r in rows)
+    assert rows[0]["date"].startswith("2026-01-01")
+    text = invoke(runner, "trend", "--root", str(repo.root), "--lang", "zh").stdout
+    assert "平均分" in text and "v2025" in text
