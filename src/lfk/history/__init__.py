@@ -75,6 +75,7 @@ def register_at(root: Path, rev: str | None, at: str | None, cache: Cache | None
     repo = GitRepo(root)
     revision = resolve(repo, rev, at)
     source = GitSource(repo.top, revision.commit, repo.prefix, repo=repo)
+    source.rev = revision.label
     if "lfk.yaml" not in source.blob_ids:
         raise UsageError(f"{revision.label} ({revision.short}): no lfk.yaml in {repo.prefix or '.'} at that revision "
                          "/ 该版本中没有登记册", hint="choose a later revision")

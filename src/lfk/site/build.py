@@ -34,6 +34,7 @@ from lfk.core.templating import environment, templates_dir
 from lfk.register import Register
 from lfk.site import flowchart
 from lfk.site.pages import INTERNAL, PUBLIC, Page, Planner
+from lfk.site.publication import PUBLICATION, publication_manifest
 from lfk.site.words import HTML_LANG, check_lang, pick, t
 
 MANIFEST = ".lfk-site.json"
@@ -336,6 +337,7 @@ def build_site(
         text = json.dumps(manifest, ensure_ascii=False, indent=1, sort_keys=True)
         text = text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
         atomic_write(out / MANIFEST, text + "\n")
+        atomic_write(out / PUBLICATION, publication_manifest(register, site, {r: e["out"] for r, e in entries.items()}))
     except OSError as e:
         raise WriteError(f"{out}: cannot write the site ({e.strerror or e}) / 无法写入网站") from None
     report.written.sort()
