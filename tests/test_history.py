@@ -128,3 +128,64 @@ def test_trend_per_tag(runner: CliRunner, repo: Repo) -> None:
     assert rows[0]["date"].startswith("2026-01-01")
     text = invoke(runner, "trend", "--root", str(repo.root), "--lang", "zh").stdout
     assert "平均分" in text and "v2025" in text
+
+
+# -- verifiable publication --------------------------------------------------------------------------
+def _verify(runner: CliRunner, site: Path, *args: str):  # type: ignore[no-untyped-def]
+    return invoke(runner, "verify-site", str(site), "--lang", "en", *args)
+
+
+def test_a_site_built_from_a_tag_verifies_and_a_tampered_copy_fails(runner: CliRunner, repo: Repo, tmp_path: Path) -> None:
+    import shutil
+
+    site = tmp_path / "site"
+    assert invoke(runner, "site", str(site), "--root", str(repo.root), "--rev", "v2025", "-q").exit_code == 0
+    doc = json.loads((site / "lfk-publication.json").read_text(encoding="utf-8"))
+    assert doc["revision"]["rev"] == "v2025" and doc["revision"]["commit"] == GitRepo(repo.root).commit("v2025")
+    assert doc["build"]["audience"] == "public" and "index.html" in doc["files"]
+    assert {i["kind"] for i in doc["items"]} == {"authorities", "flows", "benchmarks"}
+    ok = _verify(runner, site, "--root", str(repo.root), "--format", "json")
+    assert ok.exit_code == 0, ok.output
+    assert json.loads(ok.stdout)["summary"]["rebuilt"] is True
+
+    # a page altered after publication: caught offline, without the register
+    altered = tmp_path / "altered"
+    shutil.copytree(site, altered)
+    page = next(p for p in sorted(altered.rglob("*.html")) if "食品经营许可" in p.read_text(encoding="utf-8"))
+    page.write_text(page.read_text(encoding="utf-8").replace("食品经营许可", "食品经营备案"), encoding="utf-8")
+    bad = _verify(runner, altered, "--offline")
+    assert bad.exit_code == 1 and "VER002" in bad.stdout
+
+    # the same change with the manifest's digest forged to match: only the rebuild catches it
+    forged = json.loads((altered / "lfk-publication.json").read_text(encoding="utf-8"))
+    rel = page.relative_to(altered).as_posix()
+    import hashlib
+
+    forged["files"][rel] = hashlib.sha256(page.read_bytes()).hexdigest()
+    (altered / "lfk-publication.json").write_text(json.dumps(forged, ensure_ascii=False), encoding="utf-8")
+    assert _verify(runner, altered, "--offline").exit_code == 0
+    res = _verify(runner, altered, "--root", str(repo.root))
+    assert res.exit_code == 1 and f"{rel}:1:1: VER006" in res.stdout
+
+    # an added file and a removed one
+    extra = tmp_path / "extra"
+    shutil.copytree(site, extra)
+    (extra / "units" / "note.html").write_text("<p>x</p>", encoding="utf-8")
+    (extra / "search.html").unlink()
+    out = _verify(runner, extra, "--offline").stdout
+    assert "VER004" in out and "VER003" in out
+
+
+def test_verify_needs_a_revision_and_a_signed_tag(runner: CliRunner, repo: Repo, tmp_path: Path) -> None:
+    site = tmp_path / "site"
+    repo.sub(f"{UNIT}/authorities.yaml", NEW_NAME, "name: 尚未提交\n")
+    assert invoke(runner, "site", str(site), "--root", str(repo.root), "-q").exit_code == 0
+    assert json.loads((site / "lfk-publication.json").read_text(encoding="utf-8"))["revision"] is None
+    res = _verify(runner, site, "--root", str(repo.root))
+    assert res.exit_code == 1 and "VER005" in res.stdout
+    tagged = tmp_path / "tagged"
+    assert invoke(runner, "site", str(tagged), "--root", str(repo.root), "--rev", "v2025", "-q").exit_code == 0
+    assert "VER008" in _verify(runner, tagged, "--root", str(repo.root), "--tag", "v2026").stdout
+    unsigned = _verify(runner, tagged, "--root", str(repo.root), "--tag", "v2025")
+    assert unsigned.exit_code == 1 and "VER009" in unsigned.stdout  # a lightweight tag carries no signature
+    assert _verify(runner, tmp_path / "nothing-here").exit_code == 2
