@@ -189,3 +189,27 @@ def test_verify_needs_a_revision_and_a_signed_tag(runner: CliRunner, repo: Repo,
     unsigned = _verify(runner, tagged, "--root", str(repo.root), "--tag", "v2025")
     assert unsigned.exit_code == 1 and "VER009" in unsigned.stdout  # a lightweight tag carries no signature
     assert _verify(runner, tmp_path / "nothing-here").exit_code == 2
+
+
+# -- law-change impact -------------------------------------------------------------------------------
+def test_impact_lists_every_citation_with_file_and_line(runner: CliRunner, repo: Repo) -> None:
+    res = invoke(runner, "impact", "《中华人民共和国食品安全法》", "--root", str(repo.root), "--format", "json")
+    data = json.loads(res.stdout)
+    got = {(c["kind"], c["item"], c["file"], c["line"]) for c in data["citations"]}
+    assert ("authorities", "CF-001", f"{UNIT}/authorities.yaml", 8) in got
+    assert ("authorities", "XK-001", f"{UNIT}/authorities.yaml", 19) in got
+    assert ("benchmarks", "CF-001", f"{UNIT}/benchmarks/CF-001.yaml", 4) in got
+    assert data["units"] == {"county-amr": len(data["citations"])}
+    one = invoke(runner, "impact", "中华人民共和国食品安全法", "--article", "第一百二十二条", "--root", str(repo.root), "--format", "json")
+    assert {c["item"] for c in json.loads(one.stdout)["citations"]} == {"CF-001"}
+    none = invoke(runner, "impact", "《中华人民共和国行政处罚法》", "--root", str(repo.root), "--lang", "en")
+    assert none.exit_code == 0 and "0 citation(s) in 0 unit(s)" in none.stdout
+
+
+def test_impact_since_a_revision_lists_new_and_changed_citations(runner: CliRunner, repo: Repo) -> None:
+    repo.sub(f"{UNIT}/authorities.yaml", "{law: 《中华人民共和国食品安全法》, article: 第三十五条}",
+             "{law: 《中华人民共和国食品安全法》, article: 第三十六条}")
+    repo.commit(None, "article renumbered")
+    res = invoke(runner, "impact", "《中华人民共和国食品安全法》", "--since", "v2026", "--root", str(repo.root), "--format", "json")
+    assert [(c["item"], c["text"]) for c in json.loads(res.stdout)["citations"]] == [("XK-001", "《中华人民共和国食品安全法》第三十六条")]
+    assert invoke(runner, "impact", "x", "--since", "nope", "--root", str(repo.root)).exit_code == 2
