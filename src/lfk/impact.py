@@ -9,12 +9,12 @@ at that revision (read from git objects).
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from lfk.history import register_at
+from lfk.model.config import Law
 from lfk.register import Register
 
 KIND_LABEL = {"authorities": ("职权", "power"), "flows": ("流程环节", "flow step"),
@@ -45,8 +45,8 @@ class Citation:
 
 
 def norm_law(name: str) -> str:
-    """A law's name without 《》, quotes and spaces."""
-    return re.sub(r"[《》\s\"“”]", "", name or "")
+    """A law's name without 《》, quotes and spaces (``lfk.model.config.Law.key``)."""
+    return Law.key(name)
 
 
 def _mentions(text: str | None, law: str, article: str | None) -> bool:
