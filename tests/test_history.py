@@ -213,3 +213,18 @@ def test_impact_since_a_revision_lists_new_and_changed_citations(runner: CliRunn
     res = invoke(runner, "impact", "《中华人民共和国食品安全法》", "--since", "v2026", "--root", str(repo.root), "--format", "json")
     assert [(c["item"], c["text"]) for c in json.loads(res.stdout)["citations"]] == [("XK-001", "《中华人民共和国食品安全法》第三十六条")]
     assert invoke(runner, "impact", "x", "--since", "nope", "--root", str(repo.root)).exit_code == 2
+
+
+def test_score_rolls_up_several_registers(runner: CliRunner, repo: Repo, tmp_path: Path) -> None:
+    import shutil
+
+    other = tmp_path / "other"
+    shutil.copytree(repo.root, other)
+    (other / "units" / "county-amr").rename(other / "units" / "town-amr")
+    res = invoke(runner, "score", "--root", str(repo.root), "--also", str(other), "--also", str(repo.root),
+                 "--as-of", "2026-12-01", "--format", "json")
+    assert res.exit_code == 0, res.output
+    cards = json.loads(res.stdout)["units"]
+    assert sorted(c["unit"] for c in cards) == ["registers/county-amr", "registers/county-amr", "town-amr"]
+    assert [c["rank"] for c in cards] == sorted(c["rank"] for c in cards)
+    assert invoke(runner, "score", "--root", str(repo.root), "--also", str(tmp_path / "none")).exit_code == 2
