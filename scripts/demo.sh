@@ -28,7 +28,8 @@ step site "$out/site-internal" --root "$root" --audience internal --as-of 2026-1
 review="$out/review-repo"
 rm -rf "$review" && mkdir -p "$review" && cp -r "$root" "$review/registers"
 export GIT_AUTHOR_NAME=demo GIT_AUTHOR_EMAIL=demo@example.invalid GIT_COMMITTER_NAME=demo GIT_COMMITTER_EMAIL=demo@example.invalid
-( cd "$review" && git init -q && git add -A && git commit -qm "2025 register" && git tag v2025 ) >/dev/null
+( cd "$review" && git init -q && git add -A && GIT_AUTHOR_DATE=2025-12-01T10:00:00+08:00 GIT_COMMITTER_DATE=2025-12-01T10:00:00+08:00 \
+  git commit -qm "2025 register" && git tag v2025 ) >/dev/null
 "$py" - "$review/registers" <<'PYEOF'
 import pathlib, sys
 root = pathlib.Path(sys.argv[1]) / "units" / "county-amr"
@@ -40,9 +41,29 @@ measures.write_text(measures.read_text(encoding="utf-8") + (
     "  - id: M-99\n    risks: [R-01]\n    kind: 监督检查\n    description: 每季度抽查许可案卷，结果在局务会通报。\n"
     "    owner: P-deputy-admin\n    due: 2027-03-31\n    status: 计划\n    effect: 未评估\n"), encoding="utf-8")
 PYEOF
-( cd "$review" && git commit -qam "2026 review" && git tag v2026 ) >/dev/null
+( cd "$review" && GIT_AUTHOR_DATE=2026-12-01T10:00:00+08:00 GIT_COMMITTER_DATE=2026-12-01T10:00:00+08:00 \
+  git commit -qam "2026 review" && git tag v2026 ) >/dev/null
 step diff v2025 v2026 --root "$review/registers"
 "$lfk" diff v2025 v2026 --root "$review/registers" --format html --out "$out/review-2026.html" >/dev/null 2>&1 || true
+# the register as it stood: one risk's history, and the county's score at last year's tag next to this year's
+step log county-amr/R-01 --root "$review/registers"
+step trend county-amr --root "$review/registers"
+step score county-amr --root "$review/registers" --at 2025-12-31 --as-of 2025-12-31
+# law-change impact (clause 13): everything citing 行政处罚法 第六十条, and what changed since last year
+step impact 《中华人民共和国行政处罚法》 --article 第六十条 --root "$root"
+step impact 《中华人民共和国行政处罚法》 --since v2025 --root "$review/registers"
+# verifiable publication: a public site built from the v2026 tag verifies; a tampered copy does not
+step site "$out/site-v2026" --root "$review/registers" --rev v2026 --audience public --quiet
+step verify-site "$out/site-v2026" --root "$review/registers"
+rm -rf "$out/site-tampered" && cp -r "$out/site-v2026" "$out/site-tampered"
+"$py" - "$out/site-tampered" <<'PYEOF'
+import pathlib, sys
+page = sorted(pathlib.Path(sys.argv[1]).glob("units/*/powers/*.html"))[0]
+page.write_text(page.read_text(encoding="utf-8").replace("罚款", "警告", 1), encoding="utf-8")
+print(f"(tampered with {page})")
+PYEOF
+echo; echo "\$ lfk verify-site $out/site-tampered --root $review/registers   # must fail"
+if "$lfk" verify-site "$out/site-tampered" --root "$review/registers"; then echo "ERROR: a tampered site verified"; status=1; fi
 if "$lfk" score --help >/dev/null 2>&1; then
   step score --root "$root" --as-of 2026-12-01
 fi
@@ -57,5 +78,6 @@ echo "Done. Look at:"
 [ -f "$out/register.xlsx" ] && echo "  $out/register.xlsx              (the tables officers file)"
 [ -f "$out/review-2026.html" ] && echo "  $out/review-2026.html           (年度动态调整报告: what changed between two revisions)"
 [ -f "$out/monitor.json" ] && echo "  $out/monitor.json               (电子监察: warnings on the generated case log)"
+[ -d "$out/site-v2026" ] && echo "  $out/site-v2026/                (public site of tag v2026 with lfk-publication.json; lfk verify-site checks it)"
 echo "  $out/lint.json                  (lint findings as JSON)"
 exit $status

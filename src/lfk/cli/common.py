@@ -26,6 +26,8 @@ RootOpt = Annotated[
 ]
 LangOpt = Annotated[str | None, typer.Option("--lang", help="Message language: zh | en (else $LFK_LANG, lfk.yaml, locale).")]
 AsOfOpt = Annotated[str | None, typer.Option("--as-of", help="Date the run is for (YYYY-MM-DD); default: today.")]
+RevOpt = Annotated[str | None, typer.Option("--rev", help="Read the register as it was at this git revision (tag, branch, commit); nothing is checked out.")]
+AtOpt = Annotated[str | None, typer.Option("--at", help="Read the register as it stood on this date (YYYY-MM-DD): the last commit on or before it.")]
 DebugOpt = Annotated[bool, typer.Option("--debug", help="Show a Python traceback on internal errors.", hidden=True)]
 
 
@@ -39,16 +41,22 @@ def parse_as_of(value: str | None) -> dt.date:
         raise UsageError(f"--as-of {value!r} is not a date / 不是日期", hint="write YYYY-MM-DD, e.g. 2026-12-01") from None
 
 
-def open_register(root: Path | None, *, no_cache: bool = False) -> Register:
+def open_register(root: Path | None, *, no_cache: bool = False, rev: str | None = None, at: str | None = None) -> Register:
     """Find and read the register (lfk.yaml, standard flows, unit headers), with the parse cache unless ``no_cache``.
 
+    With ``rev`` / ``at`` the register is read from that git revision (``lfk.history.register_at``).
     An unusable lfk.yaml is a ``ConfigError`` (exit 2, its file:line and a fix); only ``lfk lint`` reports
     it as findings instead.
     """
     from lfk.core.cache import Cache, default_dir
 
     root_dir = find_root(root)
-    return require_config(Register(root_dir, cache=None if no_cache else Cache(default_dir(root_dir))))
+    cache = None if no_cache else Cache(default_dir(root_dir))
+    if rev is not None or at is not None:
+        from lfk.history import register_at
+
+        return require_config(register_at(root_dir, rev, at, cache)[0])
+    return require_config(Register(root_dir, cache=cache))
 
 
 def require_config(register: Register) -> Register:

@@ -9,11 +9,14 @@ import typer
 
 from lfk.cli.common import (
     AsOfOpt,
+    AtOpt,
     LangOpt,
+    RevOpt,
     RootOpt,
     err_console,
     is_terminal,
     lang_for,
+    open_register,
     out_console,
     parse_as_of,
     progress_bar,
@@ -76,6 +79,8 @@ def register(app: typer.Typer) -> None:
         root: RootOpt = None,
         lang: LangOpt = None,
         as_of: AsOfOpt = None,
+        rev: RevOpt = None,
+        at: AtOpt = None,
     ) -> None:
         """Grade each risk by the register's rubric and compare with its declared grade (一致 / 偏差 / 缺失).
 
@@ -86,9 +91,13 @@ def register(app: typer.Typer) -> None:
         if fmt not in FORMATS:
             raise UsageError(f"--format {fmt!r}: use one of {', '.join(FORMATS)}")
         parse_as_of(as_of)
+        if write and (rev or at):
+            raise UsageError("--write does not go with --rev/--at (a past revision is read-only) / 历史版本只读")
         root_dir = find_root(root)
 
         def open_reg() -> Register:
+            if rev or at:
+                return open_register(root_dir, no_cache=no_cache, rev=rev, at=at)
             return require_config(Register(root_dir, cache=None if no_cache else Cache(default_dir(root_dir))))
 
         def graded(reg: Register):  # type: ignore[no-untyped-def]

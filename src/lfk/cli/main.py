@@ -22,6 +22,7 @@ COMMANDS = {
     "lint": "lint", "rules": "rules", "grade": "grade", "approve": "approve", "render": "render",
     "diff": "diff", "site": "site", "monitor": "monitor", "score": "score", "export": "tables",
     "import": "tables", "init": "scaffold", "new": "scaffold", "fmt": "fmt", "schema": "schema",
+    "log": "log", "trend": "trend", "verify-site": "verify", "impact": "impact",
 }
 
 

@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from lfk.cli.common import AsOfOpt, LangOpt, RootOpt, err_console, lang_for, open_register, parse_as_of
+from lfk.cli.common import AsOfOpt, AtOpt, LangOpt, RevOpt, RootOpt, err_console, lang_for, open_register, parse_as_of
 from lfk.core.cache import default_dir
 from lfk.core.errors import UsageError
 from lfk.core.fsutil import atomic_write
@@ -52,6 +52,8 @@ def register(app: typer.Typer) -> None:
         root: RootOpt = None,
         lang: LangOpt = None,
         as_of: AsOfOpt = None,
+        rev: RevOpt = None,
+        at: AtOpt = None,
     ) -> None:
         """Draw 权力运行流程图: steps, actors, time limits, supervision points, risk points by grade, a legend.
 
@@ -62,7 +64,7 @@ def register(app: typer.Typer) -> None:
         if layout not in LAYOUTS:
             raise UsageError(f"--layout {layout!r}: use flow or columns / 请用 flow 或 columns")
         parse_as_of(as_of)
-        reg = open_register(root, no_cache=no_cache)
+        reg = open_register(root, no_cache=no_cache, rev=rev, at=at)
         language = lang_for(lang, reg)
         cache = None if (no_cache or fmt == "dot") else (cache_dir or default_dir(reg.root))
         console = err_console()

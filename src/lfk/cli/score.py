@@ -8,9 +8,9 @@ from typing import Annotated
 
 import typer
 
-from lfk.cli.common import AsOfOpt, LangOpt, RootOpt, lang_for, open_register, parse_as_of, write_stdout
+from lfk.cli.common import AsOfOpt, AtOpt, LangOpt, RevOpt, RootOpt, lang_for, open_register, parse_as_of, write_stdout
 from lfk.core.errors import UsageError
-from lfk.score.card import explain, format_markdown, format_text, score_register
+from lfk.score.card import explain, format_markdown, format_text, rollup, score_register
 
 FORMATS = ("text", "json", "markdown")
 
@@ -24,9 +24,12 @@ def register(app: typer.Typer) -> None:
         fmt: Annotated[str, typer.Option("--format", "-f", help="text | json | markdown.")] = "text",
         explain_unit: Annotated[str | None, typer.Option("--explain", help="Show how each point of UNIT was earned or lost.")] = None,
         events: Annotated[list[Path] | None, typer.Option("--events", help="Event logs for the monitor criterion (CSV or JSON Lines).")] = None,
+        also: Annotated[list[Path] | None, typer.Option("--also", help="Roll-up: more register roots (e.g. each unit's own repository) scored into the same table; repeatable.")] = None,
         root: RootOpt = None,
         lang: LangOpt = None,
         as_of: AsOfOpt = None,
+        rev: RevOpt = None,
+        at: AtOpt = None,
     ) -> None:
         """Score each unit's 廉政风险防控 work out of 100 (clause 16): coverage, grading, approval, measures, lint.
 
@@ -37,7 +40,7 @@ def register(app: typer.Typer) -> None:
         if fmt not in FORMATS:
             raise UsageError(f"--format {fmt!r}: use one of {', '.join(FORMATS)}")
         day = parse_as_of(as_of)
-        reg = open_register(root)
+        reg = open_register(root, rev=rev, at=at)
         language = lang_for(lang, reg)
         wanted = []
         for u in units or []:
@@ -50,6 +53,12 @@ def register(app: typer.Typer) -> None:
             if not e.is_file():
                 raise UsageError(f"--events {e}: no such file / 文件不存在")
         res = score_register(reg, as_of=day, units=wanted or None, events=list(events or []) or None)
+        if also:
+            parts = [(reg.root.name, res)]
+            for extra in also:
+                other = open_register(extra, rev=rev, at=at)
+                parts.append((other.root.name, score_register(other, as_of=day)))
+            res = rollup(parts)
         if explain_unit is not None:
             card = res.card(explain_unit)
             if card is None:

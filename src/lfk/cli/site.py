@@ -9,10 +9,13 @@ import typer
 
 from lfk.cli.common import (
     AsOfOpt,
+    AtOpt,
     LangOpt,
+    RevOpt,
     RootOpt,
     err_console,
     lang_for,
+    open_register,
     out_console,
     progress_bar,
     require_config,
@@ -48,6 +51,8 @@ def register(app: typer.Typer) -> None:
         root: RootOpt = None,
         lang: LangOpt = None,
         as_of: AsOfOpt = None,
+        rev: RevOpt = None,
+        at: AtOpt = None,
     ) -> None:
         """Build the static website: public disclosure (clause 10) or the internal risk register.
 
@@ -69,7 +74,8 @@ def register(app: typer.Typer) -> None:
             raise UsageError(f"--base-url {base_url!r}: give an http(s) address / 请给出 http(s) 地址")
         day = _parse_as_of(as_of) if as_of else None
         root_dir = find_root(root)
-        reg = require_config(Register(root_dir, cache=None if no_cache else Cache(default_dir(root_dir))))
+        reg = (open_register(root_dir, no_cache=no_cache, rev=rev, at=at) if (rev or at) else
+               require_config(Register(root_dir, cache=None if no_cache else Cache(default_dir(root_dir)))))
         language = lang_for(lang, reg)
         site_lang = _site_lang(lang, reg)
         try:

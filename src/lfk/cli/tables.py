@@ -9,7 +9,18 @@ from typing import Annotated
 
 import typer
 
-from lfk.cli.common import AsOfOpt, LangOpt, RootOpt, err_console, lang_for, open_register, parse_as_of, write_stdout
+from lfk.cli.common import (
+    AsOfOpt,
+    AtOpt,
+    LangOpt,
+    RevOpt,
+    RootOpt,
+    err_console,
+    lang_for,
+    open_register,
+    parse_as_of,
+    write_stdout,
+)
 from lfk.core.errors import UsageError
 from lfk.core.finding import Severity
 from lfk.core.fsutil import atomic_write
@@ -48,6 +59,8 @@ def register(app: typer.Typer) -> None:
         root: RootOpt = None,
         lang: LangOpt = None,
         as_of: AsOfOpt = None,
+        rev: RevOpt = None,
+        at: AtOpt = None,
     ) -> None:
         """Export the register as the tables officers file (职权目录, 廉政风险防控登记表, 防控措施, 裁量基准, 岗位, 审定记录).
 
@@ -56,7 +69,7 @@ def register(app: typer.Typer) -> None:
         if fmt not in EXPORT_FORMATS:
             raise UsageError(f"--format {fmt!r}: use one of {', '.join(EXPORT_FORMATS)}")
         day = parse_as_of(as_of)
-        reg = open_register(root)
+        reg = open_register(root, rev=rev, at=at)
         lang_for(lang, reg)
         uids = _units(reg, unit)
         if fmt == "json":

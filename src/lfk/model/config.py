@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from typing import Literal
 
 from pydantic import field_validator
@@ -124,6 +125,20 @@ class Penalties(Model):
     yellow: float = F("每张黄牌扣分", "points per 黄牌", 0.5, ge=0)
 
 
+class Law(Model):
+    """An entry of the legal-basis catalogue (``laws:``): a law and its revisions (law-change impact, LFK210)."""
+
+    name: str = F("法律法规", "the law's name, e.g. 《中华人民共和国行政处罚法》")
+    revised: dt.date | None = F("现行版本", "date of the revision in force (施行 or 修订 date)", None)
+    repealed: dt.date | None = F("废止日期", "date it was repealed (every citation is then flagged)", None)
+    replaced_by: str | None = F("替代法规", "the law that replaces it", None)
+
+    @staticmethod
+    def key(name: str) -> str:
+        """A law's name for comparison: without 《》, quotes and spaces."""
+        return re.sub(r"[《》\s\"“”]", "", name or "")
+
+
 class Assessment(Model):
     """Clause 16: the assessment card of ``lfk score`` — weights per criterion (points), bands, penalties.
 
@@ -176,6 +191,7 @@ class Config(Model):
     benchmark_levels: list[str] | None = F("裁量阶次", "ordered discretion levels, lightest first", None)
     monitor: MonitorSettings = F("电子监察", "monitoring policy", default_factory=MonitorSettings)
     assessment: Assessment = F("检查考核", "assessment card settings (clause 16)", default_factory=Assessment)
+    laws: list[Law] = F("法律依据目录", "legal-basis catalogue: laws with their revision dates (LFK210)", [])
 
     def categories(self) -> dict[str, TaxonomyCategory]:
         """The taxonomy in force: the register's own or the guideline's default."""

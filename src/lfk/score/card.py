@@ -346,6 +346,12 @@ def score_register(register: Register, *, as_of: dt.date | None = None, units: l
     mon = _monitor_counts(register, events, day) if events else None
     cards = [_unit_card(register, register.unit(u), day, (counts[u][0], counts[u][1]),
                         (mon.get(u, {}) if mon is not None else None)) for u in uids]
+    rank_cards(cards)
+    return ScoreResult(cards, day, [str(e) for e in events or []])
+
+
+def rank_cards(cards: list[Card]) -> None:
+    """Sort ``cards`` by total (best first) and number their ranks in place (equal totals share a rank)."""
     cards.sort(key=lambda c: (-c.total, c.unit))
     rank = 0
     prev: float | None = None
@@ -354,7 +360,24 @@ def score_register(register: Register, *, as_of: dt.date | None = None, units: l
             rank = i
             prev = c.total
         c.rank = rank
-    return ScoreResult(cards, day, [str(e) for e in events or []])
+
+
+def rollup(results: list[tuple[str, ScoreResult]]) -> ScoreResult:
+    """The cards of several registers (``(label, result)``) in one ranking; a unit id that two registers
+    use is written ``label/unit``."""
+    seen: dict[str, int] = {}
+    for _, res in results:
+        for c in res.cards:
+            seen[c.unit] = seen.get(c.unit, 0) + 1
+    cards: list[Card] = []
+    for label, res in results:
+        for c in res.cards:
+            if seen[c.unit] > 1:
+                c.unit = f"{label}/{c.unit}"
+            cards.append(c)
+    rank_cards(cards)
+    first = results[0][1]
+    return ScoreResult(cards, first.as_of, [e for _, r in results for e in r.events])
 
 
 # -- output ----------------------------------------------------------------------------------------------------

@@ -37,6 +37,7 @@ from lfk.monitor import run_monitor
 from lfk.register import Register
 from lfk.site import flowchart
 from lfk.site.pages import INTERNAL, PUBLIC, Page, Planner
+from lfk.site.publication import PUBLICATION, publication_manifest
 from lfk.site.words import HTML_LANG, check_lang, pick, t
 
 MANIFEST = ".lfk-site.json"
@@ -73,10 +74,10 @@ class SiteReport:
         return sorted(self.written + self.skipped)
 
 
-def commit_date(root: Path) -> str | None:
-    """The ISO commit date of the last commit in the register's git repository (None without git)."""
+def commit_date(root: Path, commit: str | None = None) -> str | None:
+    """The ISO commit date of ``commit`` (default: the last commit) in the register's git repository (None without git)."""
     try:
-        res = subprocess.run(["git", "log", "-1", "--format=%cI"], cwd=root, capture_output=True, text=True,
+        res = subprocess.run(["git", "log", "-1", "--format=%cI", *([commit] if commit else [])], cwd=root, capture_output=True, text=True,
                              timeout=30, check=False, env={**os.environ, "GIT_TERMINAL_PROMPT": "0"})
     except (OSError, subprocess.TimeoutExpired):
         return None
@@ -183,7 +184,7 @@ def build_site(
             raise UsageError(f"{out}: the folder is not empty and holds no lfk site / 目标文件夹非空且不是 lfk 生成的网站",
                              hint="choose an empty or new folder, or pass --force to build over it")
     cfg = register.config
-    committed = commit_date(register.root)
+    committed = commit_date(register.root, getattr(register.source, "commit", None))
     data_date = committed[:10] if committed else None
     if as_of is None and audience == INTERNAL:
         if data_date:
@@ -334,6 +335,7 @@ def build_site(
         text = json.dumps(manifest, ensure_ascii=False, indent=1, sort_keys=True)
         text = text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
         atomic_write(out / MANIFEST, text + "\n")
+        atomic_write(out / PUBLICATION, publication_manifest(register, site, {r: e["out"] for r, e in entries.items()}))
     except OSError as e:
         raise WriteError(f"{out}: cannot write the site ({e.strerror or e}) / 无法写入网站") from None
     report.written.sort()

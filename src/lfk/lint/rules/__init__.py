@@ -6,6 +6,7 @@ from lfk.lint.rules import (
     disclosure,  # noqa: F401  - LFK7xx
     files,  # noqa: F401  - LFK0xx
     flows,  # noqa: F401  - LFK3xx
+    laws,  # noqa: F401  - LFK210
     measures,  # noqa: F401  - LFK5xx
     risks,  # noqa: F401  - LFK4xx
     structure,  # noqa: F401  - LFK1xx
