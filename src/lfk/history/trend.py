@@ -16,7 +16,7 @@ from lfk.core.errors import UsageError
 from lfk.core.git import GitRepo
 from lfk.grading.report import grade_register
 from lfk.history import Revision, register_at
-from lfk.model.base import GRADES
+from lfk.model.vocab import GRADES
 from lfk.score.card import score_register
 
 
