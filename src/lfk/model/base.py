@@ -8,6 +8,9 @@ from pydantic import BaseModel, ConfigDict, Field
 
 Grade = Literal["高", "中", "低"]
 GRADES: tuple[str, ...] = ("高", "中", "低")
+# The one grade palette (flowcharts, the site's stylesheet ``--high``/``--mid``/``--low``): colour and tint
+GRADE_COLORS: dict[str, str] = {"高": "#c62828", "中": "#e65100", "低": "#1565c0"}
+GRADE_TINTS: dict[str, str] = {"高": "#ffebee", "中": "#fff3e0", "低": "#e3f2fd"}
 DayKind = Literal["工作日", "自然日"]
 Disclosure = Literal["public", "internal"]
 UnitType = Literal["党的机关", "行政机关", "国有企业", "事业单位", "其他"]

@@ -22,6 +22,7 @@ from lfk.model.base import (
     TimeLimit,
     UnitType,
 )
+from lfk.model.disclosure import power_is_public
 
 __all__ = [
     "Approval", "Authority", "AuthoritiesFile", "Benchmark", "BenchmarkItem", "DayKind", "Edge", "Fine", "Flow",
@@ -90,10 +91,8 @@ class Authority(Model):
 
     @property
     def is_public(self) -> bool:
-        """Shown on the public site."""
-        if self.disclosure is not None:
-            return self.disclosure == "public"
-        return not self.internal
+        """Shown on the public site (the policy: ``lfk.model.disclosure.power_is_public``)."""
+        return power_is_public(self)
 
 
 class AuthoritiesFile(Model):

@@ -31,9 +31,10 @@ from lfk.core.errors import LfkError, UsageError, WriteError
 from lfk.core.finding import Finding, Severity
 from lfk.core.fsutil import atomic_write
 from lfk.core.templating import environment, templates_dir
+from lfk.model.disclosure import INTERNAL, PUBLIC
 from lfk.register import Register
 from lfk.site import flowchart
-from lfk.site.pages import INTERNAL, PUBLIC, Page, Planner
+from lfk.site.pages import Page, Planner
 from lfk.site.words import HTML_LANG, check_lang, pick, t
 
 MANIFEST = ".lfk-site.json"
