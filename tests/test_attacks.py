@@ -249,3 +249,40 @@ def test_two_writers_in_parallel_processes_lose_no_edit(tmp_path: Path) -> None:
         if codes["approve"] == 0:
             assert all(r.get("approval") == "AP-2026-03" and r.get("approved_digest") for r in risks.values()), rnd
         assert 0 in codes.values()
+
+
+# -- item 14: git runs no program a repository names ------------------------------------------------------
+def git(root: Path, *args: str) -> None:
+    subprocess.run(["git", *args], cwd=root, check=True, capture_output=True,
+                   env={**os.environ, "GIT_AUTHOR_NAME": "t", "GIT_AUTHOR_EMAIL": "t@example.org",
+                        "GIT_COMMITTER_NAME": "t", "GIT_COMMITTER_EMAIL": "t@example.org"})
+
+
+def test_hostile_git_config_runs_nothing(runner: CliRunner, base_register: Path, tmp_path: Path) -> None:
+    root = base_register
+    git(root, "init", "-q")
+    git(root, "add", "-A")
+    git(root, "commit", "-qm", "one")
+    marks = [tmp_path / "fsmonitor-ran", tmp_path / "filter-ran", tmp_path / "textconv-ran", tmp_path / "hook-ran"]
+    git(root, "config", "core.fsmonitor", f"touch {marks[0]}; false")
+    git(root, "config", "filter.evil.clean", f"touch {marks[1]}; cat")
+    git(root, "config", "diff.evil.textconv", f"touch {marks[2]}; cat")
+    git(root, "config", "diff.external", f"touch {marks[3]}")
+    (root / ".gitattributes").write_text("* filter=evil diff=evil\n", encoding="utf-8")
+    p = root / RISKS
+    p.write_text(p.read_text(encoding="utf-8").replace("title: ", "title: 改", 1), encoding="utf-8")
+    new_unit = root / "units/county-new"
+    new_unit.mkdir()
+    (new_unit / "unit.yaml").write_text("id: county-new\nname: 新单位\ntype: 行政机关\n", encoding="utf-8")
+    (root / ".gitignore").write_text("units/county-new/\n", encoding="utf-8")
+    r = invoke(runner, "diff", "HEAD", "--root", str(root), "--format", "json")
+    assert r.exit_code in (0, 1), r.output
+    assert "county-amr" in r.stdout
+    r = invoke(runner, "lint", "--root", str(root), "--changed-since", "HEAD", "--format", "json")
+    assert r.exit_code in (0, 1), r.output
+    for m in marks:
+        assert not m.exists(), m.name
+    from lfk.lint.changed import changed_files
+
+    changed = changed_files(root, "HEAD")
+    assert RISKS in changed and "units/county-new/unit.yaml" in changed  # a git-ignored new unit too

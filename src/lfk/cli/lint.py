@@ -75,7 +75,7 @@ def apply_fixes(root: Path, paths: list[str] | None, grades: bool) -> None:
 
     console = err_console()
     files = None if not paths else [str(root / p) for p in paths if p]
-    res = format_paths(root, files)
+    res = format_paths(root, files, max_bytes=Register(root).max_bytes)
     for ch in res.changed:
         console.print(f"fixed: {ch.rel}: formatting / 已规范格式", markup=False)
     if grades:
