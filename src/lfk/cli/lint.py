@@ -22,6 +22,7 @@ from lfk.cli.common import (
 )
 from lfk.core.cache import Cache, default_dir
 from lfk.core.errors import UsageError
+from lfk.core.fsutil import atomic_write
 from lfk.core.i18n import T
 from lfk.lint import REGISTRY, LintOptions, lint_register
 from lfk.lint.changed import affected_units, changed_files
@@ -143,7 +144,7 @@ def register(app: typer.Typer) -> None:
         text = format_findings(fmt, shown, summary, lang=language, color=color, rules=rule_metas(),
                                root_uri=reg.root.as_uri() + "/")
         if output is not None:
-            output.write_text(text, encoding="utf-8")
+            atomic_write(output, text)
             err_console().print(text.splitlines()[-1] if fmt == "text" else f"wrote {output}")
         elif color:
             out_console().print(text, end="")

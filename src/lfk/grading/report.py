@@ -24,6 +24,7 @@ from typing import Any
 from lfk.core.errors import UsageError, WriteError
 from lfk.core.fsutil import read_confined, register_lock
 from lfk.core.i18n import T, Text
+from lfk.core.safe import csv_row
 from lfk.grading.engine import CONSISTENT, DRIFT, MISSING, GradeResult, fmt_number, grade_risk, risk_digest
 from lfk.loader import load_bytes
 from lfk.loader.guard import register_target, write_register_file
@@ -324,10 +325,10 @@ def format_grades(report: GradeReport, fmt: str, lang: str, *, only_failing: boo
             if only_failing and not r.result.failing:
                 continue
             res = r.result
-            w.writerow([r.unit, r.risk.id, r.risk.title, _factors_text(cfg, r.risk),
+            w.writerow(csv_row([r.unit, r.risk.id, r.risk.title, _factors_text(cfg, r.risk),
                         fmt_number(res.score) if res.score is not None else "", res.base or "", res.computed or "",
                         res.floor.get(lang) if res.floor else "", res.declared or "", res.status,
-                        "true" if res.excused else "false"])
+                        "true" if res.excused else "false"]))
         return buf.getvalue()
     if fmt == "markdown":
         lines: list[str] = []
