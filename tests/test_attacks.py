@@ -358,3 +358,18 @@ def test_printable() -> None:
     assert printable("a\x1b[2Kb\u202ec") == "a\\x1b[2Kb\\u202ec"
     assert printable("a\nb\rc") == "a b c" and printable("a\nb", newlines=True) == "a\nb"
     assert printable("受理 \\G") == "受理 \\G"
+
+
+# -- item 5: a repeated disclosure key stops a public build ------------------------------------------------
+@pytest.mark.parametrize("key", ["internal: true\n    internal: false", "disclosure: internal\n    disclosure: public"])
+def test_a_repeated_disclosure_key_stops_a_public_build(runner: CliRunner, base_register: Path, tmp_path: Path,
+                                                        key: str) -> None:
+    p = base_register / "units/county-amr/authorities.yaml"
+    text = p.read_text(encoding="utf-8")
+    first = re.search(r"\n(  - id: [^\n]+\n)", text)
+    assert first
+    text = text.replace(first.group(1), first.group(1) + f"    {key}\n", 1)
+    p.write_text(text, encoding="utf-8")
+    r = invoke(runner, "site", str(tmp_path / "pub"), "--root", str(base_register), "--audience", "public")
+    assert r.exit_code == 1, r.output
+    assert "LFK002" in r.output and not (tmp_path / "pub" / "index.html").exists()

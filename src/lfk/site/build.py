@@ -18,6 +18,7 @@ import datetime as dt
 import hashlib
 import json
 import os
+import re
 import subprocess
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -133,17 +134,25 @@ def _write(path: Path, data: bytes) -> None:
 
 
 def lint_disclosure(register: Register, as_of: dt.date | None, units: list[str] | None = None) -> list[Finding]:
-    """Unsuppressed LFK7xx errors (they stop a public build); ``units``: only these units (and lfk.yaml)."""
+    """Unsuppressed errors that stop a public build: LFK7xx, and a repeated or invalid ``internal`` /
+    ``disclosure`` key (LFK002, LFK101: readers disagree on which value holds). ``units``: only these
+    units (and lfk.yaml)."""
     from lfk.lint import LintOptions, lint_register
 
-    opts = LintOptions(select=["LFK7"]) if as_of is None else LintOptions(as_of=as_of, select=["LFK7"])
+    sel = ["LFK7", *DISCLOSURE_KEY_CODES]
+    opts = LintOptions(select=sel) if as_of is None else LintOptions(as_of=as_of, select=sel)
     opts.units = units
     if hasattr(opts, "jobs"):
         from lfk.lint import engine
 
         opts.jobs = engine.default_jobs() if hasattr(engine, "default_jobs") else 1
     result = lint_register(register, opts)
-    return [f for f in result.active if f.severity is Severity.ERROR and f.code.startswith("LFK7")]
+    return [f for f in result.active if f.severity is Severity.ERROR and (
+        f.code.startswith("LFK7") or (f.code in DISCLOSURE_KEY_CODES and _DISCLOSURE_KEY.search(f.message.en)))]
+
+
+DISCLOSURE_KEY_CODES = ("LFK002", "LFK101")
+_DISCLOSURE_KEY = re.compile(r"`(internal|disclosure)`")
 
 
 def build_site(
