@@ -373,3 +373,34 @@ def test_a_repeated_disclosure_key_stops_a_public_build(runner: CliRunner, base_
     r = invoke(runner, "site", str(tmp_path / "pub"), "--root", str(base_register), "--audience", "public")
     assert r.exit_code == 1, r.output
     assert "LFK002" in r.output and not (tmp_path / "pub" / "index.html").exists()
+
+
+# -- item 11 and the minor items: one line and exit 2, never a traceback -------------------------------
+def test_bad_options_and_values_are_one_line_exit_2(runner: CliRunner, base_register: Path, tmp_path: Path) -> None:
+    r = invoke(runner, "new", "unit", "xy\n", "--root", str(base_register))
+    assert r.exit_code == 2 and not (base_register / "units" / "xy\n").exists()
+    r = invoke(runner, "lint", "--root", str(base_register), "--jobs", "100000")
+    assert r.exit_code == 2
+    folder = tmp_path / "afolder"
+    folder.mkdir()
+    r = invoke(runner, "lint", "--root", str(base_register), "--output", str(folder))
+    assert r.exit_code == 2 and "Traceback" not in r.output
+
+
+@pytest.mark.parametrize("text", ["review:\n  cycle_days: 99999999999999999999\n", "lint:\n  max_file_mb: .inf\n"])
+def test_unbounded_config_values_are_findings(runner: CliRunner, base_register: Path, text: str) -> None:
+    p = base_register / "lfk.yaml"
+    data = load(p)
+    data.pop(text.split(":")[0], None)
+    p.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False) + text, encoding="utf-8")
+    r = invoke(runner, "lint", "--root", str(base_register))
+    assert r.exit_code == 1 and "LFK101" in r.stdout, r.output
+    for cmd in (["grade"], ["render", "--format", "dot", "--out", str(base_register.parent / "o")]):
+        r = invoke(runner, *cmd, "--root", str(base_register))
+        assert r.exit_code == 2 and len(r.output.strip().splitlines()) == 1, r.output
+
+
+def test_ids_with_a_trailing_newline_are_not_valid() -> None:
+    from lfk.lint.rules._util import valid_id
+
+    assert valid_id("R-001") and not valid_id("R-001\n") and not valid_id("../x")

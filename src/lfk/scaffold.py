@@ -20,7 +20,7 @@ from lfk.loader.emit import model_for_path, quote_scalar
 from lfk.model.base import UnitType
 from lfk.model.validate import validate
 
-UNIT_ID = re.compile(r"^[a-z0-9][a-z0-9-]{0,62}$")
+UNIT_ID = re.compile(r"^[a-z0-9][a-z0-9-]{0,62}\Z")
 UNIT_TYPES: tuple[str, ...] = UnitType.__args__  # type: ignore[attr-defined]
 
 

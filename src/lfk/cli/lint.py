@@ -98,7 +98,7 @@ def register(app: typer.Typer) -> None:
         ignore: Annotated[list[str] | None, typer.Option("--ignore", help="Skip these codes or prefixes.")] = None,
         show_suppressed: Annotated[bool, typer.Option("--show-suppressed", help="List suppressed findings too.")] = False,
         changed_since: Annotated[str | None, typer.Option("--changed-since", help="Lint only what changed since this git revision, plus what refers to it.")] = None,
-        jobs: Annotated[int | None, typer.Option("--jobs", "-j", help="Processes for cold parsing (default: the machine's cores).", min=1)] = None,
+        jobs: Annotated[int | None, typer.Option("--jobs", "-j", help="Processes for cold parsing (default: the machine's cores; at most 64).", min=1, max=64)] = None,
         no_cache: Annotated[bool, typer.Option("--no-cache", help="Neither read nor write the cache (.lfk-cache/ or $LFK_CACHE_DIR).")] = False,
         quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar.")] = False,
         fix: Annotated[bool, typer.Option("--fix", help="First apply the fixes that are certain: canonical formatting (as lfk fmt).")] = False,

@@ -10,8 +10,8 @@ from lfk.core.i18n import Text
 from lfk.lint.registry import Report
 from lfk.loader import LoadedFile
 
-ID_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$")
-UNIT_ID_RE = re.compile(r"^[a-z0-9][a-z0-9-]{0,62}$")
+ID_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}\Z")
+UNIT_ID_RE = re.compile(r"^[a-z0-9][a-z0-9-]{0,62}\Z")
 
 
 def valid_id(value: Any) -> bool:
