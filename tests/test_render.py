@@ -388,6 +388,8 @@ def test_cache_entries_are_authenticated(tmp_path: Path, monkeypatch) -> None:  
 
 @needs_dot
 def test_public_drawing_hides_internal_risks_measures_and_posts(tmp_path: Path) -> None:
+    """``--public`` applies the site's policy (lfk.model.disclosure): no risk or measure at all, not even
+    one marked ``disclosure: public``; no internal post named."""
     root = tmp_path / "pub"
     shutil.copytree(BASE, root)
     unit = root / "units/county-amr/unit.yaml"
@@ -399,10 +401,10 @@ def test_public_drawing_hides_internal_risks_measures_and_posts(tmp_path: Path) 
     [f] = render_register(reg, ["county-amr/F-penalty"], public=True)
     g = groups(f.data)
     assert "risks_S2" not in g and "R-001" not in alltext(f.data)  # internal risk
-    assert "R-002" in texts(g["risks_S4"])  # disclosure: public
+    assert "risks_S4" not in g and "R-002" not in alltext(f.data)  # disclosure: public is still internal
     assert "执法办案人员" not in alltext(f.data) and "局长" in texts(g["step_S4"])
     [c] = render_register(reg, ["county-amr/F-penalty"], public=True, layout="columns")
-    assert "R-002" in alltext(c.data) and "M-002" not in alltext(c.data)  # measures are internal by default
+    assert "R-002" not in alltext(c.data) and "M-002" not in alltext(c.data)
     [full] = render_register(reg, ["county-amr/F-penalty"])
     assert "R-001" in alltext(full.data) and "执法办案人员" in alltext(full.data)
 

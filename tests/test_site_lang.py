@@ -13,8 +13,8 @@ import yaml
 
 from lfk.model.config import Config
 from lfk.register import Register
+from lfk.render import flow_dot, iter_flows
 from lfk.site import MANIFEST, build_site
-from lfk.site.flowchart import StepView, build_dot
 from lfk.site.heatmap import heatmap
 from lfk.site.words import grade_text
 from tests.conftest import BASE, DEMO, invoke
@@ -100,8 +100,8 @@ def test_english_headings(en_sites: dict[str, Path]) -> None:
     assert "<dt>Code</dt>" in power and '<th scope="col">Statutory limit</th>' in power
     assert "working days" in power or "calendar days" in power
     svg = power.split("<svg", 1)[1]
-    assert ">Start<" in svg and ">End<" in svg and "Actor: " in svg and "Statutory limit " in svg
-    assert "Supervision: " in svg
+    assert ">Start<" in svg and ">End<" in svg and "By: " in svg and "Limit " in svg and ">Legend<" in svg
+    assert "Supervision: " in svg and "开始" not in svg
     search = (pub / "search.html").read_text(encoding="utf-8")
     assert "<h1>Search powers</h1>" in search
     assert "data-msg-found='{n} found'" in search and "data-msg-none='No power matches.'" in search
@@ -201,17 +201,17 @@ def test_cli_language_order(runner, demo_copy: Path, tmp_path: Path, monkeypatch
 
 # -- the pieces --------------------------------------------------------------------------------------------
 def test_flowchart_labels() -> None:
-    steps = [StepView(id="S1", name="受理", actor="窗口", time_limit="1 working day", supervision=["电子监察"],
-                      collective=True, edges=[("S2", None)]),
-             StepView(id="S2", name="决定", end=True, risks=[("R-1", "高")])]
-    en = build_dot("t", steps, show_risks=True, lang="en")
-    for word in ("Start", "End", "Actor: ", "Statutory limit 1 working day", "Supervision: ", "Collective decision",
-                 "R-1 (High)"):
+    """The site draws through lfk.render: its wording follows the build's language."""
+    reg = Register(BASE)
+    ud = reg.unit(reg.unit_ids[0])
+    fid, item, auth, _ = next(iter(iter_flows(reg, ud, public=True)))
+    en = flow_dot(reg, ud, item, auth, lang="en", public=True)
+    for word in ("Start", "End", "Legend"):
         assert word in en, word
-    for word in ("开始", "结束", "承办", "法定时限", "监督：", "集体决策", "风险："):
+    for word in ("开始", "结束", "图例"):
         assert word not in en, word
-    zh = build_dot("t", steps, show_risks=True)
-    assert "开始" in zh and "承办：窗口" in zh and "法定时限 1 working day" in zh and "R-1（高）" in zh
+    zh = flow_dot(reg, ud, item, auth, public=True)
+    assert "开始" in zh and "图例" in zh
 
 
 def test_heat_map_axes_and_grades() -> None:

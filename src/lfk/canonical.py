@@ -15,8 +15,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from lfk.core.errors import InputError, UsageError, WriteError
+from lfk.core.fsutil import inside, read_confined, register_lock
 from lfk.loader import load_bytes
-from lfk.loader.emit import format_text, write_text
+from lfk.loader.emit import format_text
+from lfk.loader.guard import register_target, write_register_file
 
 
 @dataclass
@@ -53,7 +55,12 @@ class FmtResult:
 
 
 def collect(root: Path, paths: list[str] | None) -> list[tuple[Path, str]]:
-    """The YAML files to format: (absolute path, path relative to the root or as given)."""
+    """The register files to format: (absolute path, path relative to the root).
+
+    A file named explicitly must pass ``lfk.loader.guard.register_target`` (a register file of a known
+    kind under the root, not a link), else ``UsageError`` before anything is read; folders contribute
+    only the register files in them.
+    """
     root = root.resolve()
     targets: list[Path] = []
     if not paths:
@@ -61,34 +68,50 @@ def collect(root: Path, paths: list[str] | None) -> list[tuple[Path, str]]:
     else:
         for p in paths:
             cand = Path(p)
-            if cand.exists():
+            if cand.is_symlink() or cand.is_file():
+                targets.append(register_target(root, cand)[0])
+            elif cand.is_dir():
+                if not inside(root, cand):
+                    raise UsageError(f"{p}: outside the register ({root}); not touched / 不在登记册内，未改动")
                 targets.append(cand.resolve())
             elif (root / "units" / p).is_dir():
                 targets.append(root / "units" / p)
-            elif (root / p).exists():
+            elif (root / p).is_symlink() or (root / p).is_file():
+                targets.append(register_target(root, p)[0])
+            elif (root / p).is_dir() and inside(root, root / p):
                 targets.append(root / p)
+            elif cand.exists() or (root / p).exists():
+                raise UsageError(f"{p}: not a register file or folder; not touched / 不是登记册文件，未改动")
             else:
                 raise UsageError(f"{p}: no such file, folder or unit / 找不到该文件、文件夹或单位")
     out: dict[Path, str] = {}
     for t in targets:
-        files = [t] if t.is_file() else sorted(
-            f for f in t.rglob("*.yaml") if not any(part.startswith(".") for part in f.relative_to(t).parts))
-        for f in files:
+        if t.is_file():
+            path, rel = register_target(root, t)
+            out.setdefault(path, rel)
+            continue
+        for f in sorted(t.rglob("*.yaml")):
+            if any(part.startswith(".") for part in f.relative_to(t).parts):
+                continue
             try:
-                rel = f.relative_to(root).as_posix()
-            except ValueError:
-                rel = f.as_posix()
-            out.setdefault(f, rel)
+                path, rel = register_target(root, f)
+            except UsageError:
+                continue  # not a register file (or a link): a folder walk leaves it alone
+            out.setdefault(path, rel)
     return sorted(out.items(), key=lambda x: x[1])
 
 
-def format_file(path: Path, rel: str) -> tuple[str, str]:
-    """(current text, canonical text) of one file; ``InputError`` when it cannot be formatted safely."""
-    try:
-        raw = path.read_bytes()
-    except OSError as e:
-        raise InputError(f"cannot read ({e.strerror}) / 无法读取") from None
-    before = load_bytes(raw, rel)
+def format_file(path: Path, rel: str, raw: bytes | None = None, max_bytes: int | None = None) -> tuple[str, str]:
+    """(current text, canonical text) of one file; ``InputError`` when it cannot be formatted safely.
+
+    ``max_bytes`` (``lint.max_file_mb``): a larger file is not formatted (LFK006).
+    """
+    if raw is None:
+        try:
+            raw = read_confined(path.parent, path.name)
+        except OSError as e:
+            raise InputError(f"cannot read ({e.strerror or e}) / 无法读取") from None
+    before = load_bytes(raw, rel, max_bytes=max_bytes)
     if not before.ok:
         bad = next((f for f in before.findings if f.severity.value == "error"), None)
         what = f"{bad.code} line {bad.line}: {bad.message.en}" if bad else "unreadable"
@@ -104,24 +127,41 @@ def format_file(path: Path, rel: str) -> tuple[str, str]:
     return text, new
 
 
-def format_paths(root: Path, paths: list[str] | None = None, *, check: bool = False) -> FmtResult:
-    """Format the register's YAML files (or ``paths``); with ``check`` nothing is written (library entry point)."""
+def format_paths(root: Path, paths: list[str] | None = None, *, check: bool = False,
+                 max_bytes: int | None = None) -> FmtResult:
+    """Format the register's YAML files (or ``paths``); with ``check`` nothing is written (library entry point).
+
+    Writes hold the register's write lock, and a file that changed since it was read is left alone
+    (reported, exit 2).
+    """
     res = FmtResult()
+    raws: dict[str, bytes] = {}
     for path, rel in collect(root, paths):
         res.checked += 1
         try:
-            old, new = format_file(path, rel)
+            raw = read_confined(root, rel)
+        except OSError as e:
+            res.errors.append((rel, f"cannot read ({e.strerror or e}) / 无法读取"))
+            continue
+        try:
+            old, new = format_file(path, rel, raw, max_bytes)
         except InputError as e:
             res.errors.append((rel, e.message))
             continue
-        raw_old = path.read_bytes()
-        if new.encode("utf-8") != raw_old:
+        if new.encode("utf-8") != raw:
             res.changed.append(FileChange(rel, old, new))
+            raws[rel] = raw
     if not check:
-        targets = [root / ch.rel if not Path(ch.rel).is_absolute() else Path(ch.rel) for ch in res.changed]
-        check_writable(targets)
-        for path, ch in zip(targets, res.changed, strict=True):
-            write_text(path, ch.new)
+        check_writable([root / ch.rel for ch in res.changed])
+        with register_lock(root):
+            for ch in list(res.changed):
+                try:
+                    write_register_file(root, ch.rel, ch.new, expect=raws[ch.rel])
+                except WriteError as e:
+                    if "changed since" not in e.message:
+                        raise
+                    res.changed.remove(ch)
+                    res.errors.append((ch.rel, e.message))
         res.written = True
     return res
 

@@ -17,6 +17,7 @@ from typing import Any, Generic, Protocol, TypeVar
 from lfk.core.cache import Cache, digest
 from lfk.core.errors import RootNotFound
 from lfk.core.finding import Finding, Severity
+from lfk.core.fsutil import read_confined
 from lfk.core.i18n import T
 from lfk.loader import LoadedFile, load_bytes
 from lfk.loader.read import from_cache, to_cache
@@ -84,8 +85,8 @@ class DirSource:
         return out
 
     def read(self, rel: str) -> bytes:
-        """The file's bytes."""
-        return (self.root / rel).read_bytes()
+        """The file's bytes (a regular file inside the root only: ``lfk.core.fsutil.read_confined``)."""
+        return read_confined(self.root, rel)
 
 
 @dataclass(slots=True)

@@ -9,7 +9,8 @@ from typing import Annotated
 import typer
 
 from lfk.cli.common import AsOfOpt, LangOpt, RootOpt, err_console, is_terminal, lang_for, out_console, parse_as_of, write_stdout
-from lfk.core.errors import UsageError, WriteError
+from lfk.core.errors import UsageError
+from lfk.core.fsutil import atomic_write
 from lfk.register import find_root
 
 
@@ -83,10 +84,7 @@ def register(app: typer.Typer) -> None:
         code = 1 if (exit_code and result.changed) else 0
         if out is not None:
             text = render(result, fmt, language)
-            try:
-                out.write_text(text, encoding="utf-8")
-            except OSError as e:
-                raise WriteError(f"{out}: cannot write: {e.strerror} / 无法写入") from None
+            atomic_write(out, text)
             err_console().print(f"wrote {out}", markup=False, highlight=False)
         elif fmt == "text" and is_terminal() and "NO_COLOR" not in os.environ:
             console = out_console()

@@ -9,7 +9,10 @@ import typer
 
 from lfk.canonical import format_paths
 from lfk.cli.common import AsOfOpt, LangOpt, RootOpt, lang_for, parse_as_of, write_stdout
-from lfk.register import find_root
+from lfk.core.errors import LfkError
+from lfk.register import Register, find_root
+
+DEFAULT_MAX_BYTES = 10 * 1024 * 1024
 
 
 def register(app: typer.Typer) -> None:
@@ -35,7 +38,11 @@ def register(app: typer.Typer) -> None:
         reg_root = find_root(root)
         language = lang_for(lang)
         zh = language == "zh"
-        res = format_paths(Path(reg_root), paths, check=check)
+        try:  # files over lint.max_file_mb are not parsed (LFK006), here as everywhere
+            max_bytes = Register(Path(reg_root)).max_bytes
+        except LfkError:
+            max_bytes = DEFAULT_MAX_BYTES
+        res = format_paths(Path(reg_root), paths, check=check, max_bytes=max_bytes)
         lines = []
         for ch in res.changed:
             if check:

@@ -22,6 +22,7 @@ from lfk.cli.common import (
 )
 from lfk.core.cache import Cache, default_dir
 from lfk.core.errors import UsageError
+from lfk.core.fsutil import atomic_write
 from lfk.core.i18n import T
 from lfk.lint import REGISTRY, LintOptions, lint_register
 from lfk.lint.changed import affected_units, changed_files
@@ -75,7 +76,7 @@ def apply_fixes(root: Path, paths: list[str] | None, grades: bool) -> None:
 
     console = err_console()
     files = None if not paths else [str(root / p) for p in paths if p]
-    res = format_paths(root, files)
+    res = format_paths(root, files, max_bytes=Register(root).max_bytes)
     for ch in res.changed:
         console.print(f"fixed: {ch.rel}: formatting / 已规范格式", markup=False)
     if grades:
@@ -97,7 +98,7 @@ def register(app: typer.Typer) -> None:
         ignore: Annotated[list[str] | None, typer.Option("--ignore", help="Skip these codes or prefixes.")] = None,
         show_suppressed: Annotated[bool, typer.Option("--show-suppressed", help="List suppressed findings too.")] = False,
         changed_since: Annotated[str | None, typer.Option("--changed-since", help="Lint only what changed since this git revision, plus what refers to it.")] = None,
-        jobs: Annotated[int | None, typer.Option("--jobs", "-j", help="Processes for cold parsing (default: the machine's cores).", min=1)] = None,
+        jobs: Annotated[int | None, typer.Option("--jobs", "-j", help="Processes for cold parsing (default: the machine's cores; at most 64).", min=1, max=64)] = None,
         no_cache: Annotated[bool, typer.Option("--no-cache", help="Neither read nor write the cache (.lfk-cache/ or $LFK_CACHE_DIR).")] = False,
         quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar.")] = False,
         fix: Annotated[bool, typer.Option("--fix", help="First apply the fixes that are certain: canonical formatting (as lfk fmt).")] = False,
@@ -143,7 +144,7 @@ def register(app: typer.Typer) -> None:
         text = format_findings(fmt, shown, summary, lang=language, color=color, rules=rule_metas(),
                                root_uri=reg.root.as_uri() + "/")
         if output is not None:
-            output.write_text(text, encoding="utf-8")
+            atomic_write(output, text)
             err_console().print(text.splitlines()[-1] if fmt == "text" else f"wrote {output}")
         elif color:
             out_console().print(text, end="")

@@ -14,6 +14,8 @@ import typer
 
 from lfk.cli.common import LangOpt, RootOpt, err_console, is_terminal, lang_for, open_register, out_console, write_stdout
 from lfk.core.errors import UsageError
+from lfk.core.fsutil import atomic_write
+from lfk.core.safe import csv_row, printable
 
 FORMATS = ("text", "json", "csv")
 FAIL_ON = {"黄牌": "黄牌", "yellow": "黄牌", "红牌": "红牌", "red": "红牌"}
@@ -32,10 +34,10 @@ def format_csv(result: Any, lang: str) -> str:
     w.writerow(CSV_COLUMNS)
     for f in result.findings:
         x = f.extra
-        w.writerow([f.code, f.severity.value, x.get("warning") or "", x.get("disposal") or "", f.path, f.line,
+        w.writerow(csv_row([f.code, f.severity.value, x.get("warning") or "", x.get("disposal") or "", f.path, f.line,
                     x.get("case_id", ""), x.get("unit", ""), x.get("authority", ""), x.get("step", ""),
                     x.get("post") or "", x.get("person") or "", f.text(lang),
-                    json.dumps(x["columns"], ensure_ascii=False) if x.get("columns") else ""])
+                    json.dumps(x["columns"], ensure_ascii=False) if x.get("columns") else ""]))
     return buf.getvalue()
 
 
@@ -166,9 +168,9 @@ def register(app: typer.Typer) -> None:
             text = format_csv(result, language)
         else:
             color = output is None and is_terminal() and "NO_COLOR" not in os.environ
-            text = format_text(result, language, color)
+            text = printable(format_text(result, language, color), newlines=True)
         if output is not None:
-            output.write_text(text, encoding="utf-8")
+            atomic_write(output, text)
             err_console().print(f"wrote {output}")
         elif fmt == "text" and is_terminal():
             out_console().file.write(text)

@@ -3,7 +3,11 @@
 from __future__ import annotations
 
 import os
+import stat
 import tempfile
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from lfk.core.errors import WriteError
@@ -59,3 +63,82 @@ def atomic_write(path: Path, data: bytes | str, *, encoding: str = "utf-8", make
 
 def _before_replace(tmp: Path, target: Path) -> None:
     """Hook called between writing the temporary file and the rename (tests inject failures here)."""
+
+
+# -- reading and locking inside a register --------------------------------------------------------------
+READ_CAP = 1 << 30  # no register file is read beyond 1 GiB, whatever it claims to be
+
+
+def inside(root: Path, path: Path) -> bool:
+    """``path`` (every link in it followed) lies under ``root`` (links followed too)."""
+    try:
+        Path(os.path.realpath(path)).relative_to(os.path.realpath(root))
+    except ValueError:
+        return False
+    return True
+
+
+def read_confined(root: Path, rel: str, cap: int = READ_CAP) -> bytes:
+    """The bytes of the regular file ``root/rel``; ``OSError`` (with a sentence) when it is a link that
+    leads outside the root, not a regular file (FIFO, device, folder), or larger than ``cap``.
+
+    Opened without blocking, so a FIFO never hangs; read at most ``cap`` bytes, so ``/dev/zero`` never
+    runs without bound.
+    """
+    path = Path(root) / rel
+    if not inside(root, path):
+        raise OSError(f"{rel}: a link that leads outside the register; not read / 链接指向登记册之外，未读取")
+    fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0))
+    try:
+        st = os.fstat(fd)
+        if not stat.S_ISREG(st.st_mode):
+            raise OSError(f"{rel}: not a regular file; not read / 不是普通文件，未读取")
+        if st.st_size > cap:
+            raise OSError(f"{rel}: larger than {cap >> 20} MB; not read / 文件过大，未读取")
+        chunks, total = [], 0
+        while total <= cap:
+            block = os.read(fd, min(1 << 20, cap + 1 - total))
+            if not block:
+                break
+            chunks.append(block)
+            total += len(block)
+        if total > cap:
+            raise OSError(f"{rel}: larger than {cap >> 20} MB; not read / 文件过大，未读取")
+        return b"".join(chunks)
+    finally:
+        os.close(fd)
+
+
+LOCK_WAIT_S = 120.0
+
+
+@contextmanager
+def register_lock(root: Path, wait: float = LOCK_WAIT_S) -> Iterator[None]:
+    """Hold the register's write lock (an exclusive ``flock`` on the root folder: no file is created).
+
+    Every command that writes register files holds it around its read-compare-write, so two lfk writers
+    never interleave. Waits up to ``wait`` seconds for another writer, then ``WriteError``.
+    """
+    try:
+        import fcntl
+    except ImportError:  # not POSIX: no advisory locks; the changed-file check still refuses lost edits
+        yield
+        return
+    try:
+        fd = os.open(root, os.O_RDONLY)
+    except OSError as e:
+        raise WriteError(f"{root}: cannot open the register folder ({e.strerror}) / 无法打开登记册文件夹") from None
+    try:
+        deadline = time.monotonic() + wait
+        while True:
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                break
+            except BlockingIOError:
+                if time.monotonic() > deadline:
+                    raise WriteError("another lfk command is writing this register; nothing written / "
+                                     "另一个 lfk 命令正在写入登记册，未写入", hint="run again when it has finished") from None
+                time.sleep(0.02)
+        yield
+    finally:
+        os.close(fd)  # releases the lock

@@ -13,7 +13,9 @@ only the full commit id is used.
 
 from __future__ import annotations
 
+import hashlib
 import os
+import stat
 import subprocess
 import threading
 from collections.abc import Iterable
@@ -30,17 +32,38 @@ _GIT_ENV = {
 }
 
 
+# Configuration under which git can run no program a repository names: no fsmonitor hook, no hooks, no
+# external diff or textconv, no pager, no credential helper or ssh command. Clean/smudge filters in
+# ``.gitattributes`` never run because lfk never asks git to read the working tree (see ``worktree_blobs``).
+SAFE_CONFIG: tuple[str, ...] = (
+    "-c", "core.fsmonitor=false", "-c", "core.hooksPath=/dev/null", "-c", "diff.external=",
+    "-c", "core.pager=cat", "-c", "credential.helper=", "-c", "core.sshCommand=false",
+    "-c", "core.untrackedCache=false", "-c", "protocol.allow=never",
+)
+
+
 def _env() -> dict[str, str]:
     env = dict(os.environ)
     env.update(_GIT_ENV)
+    env["GIT_CONFIG_NOSYSTEM"] = "1"
+    env.pop("GIT_EXTERNAL_DIFF", None)
+    env.pop("GIT_SSH_COMMAND", None)
     return env
+
+
+def blob_id(data: bytes, object_format: str = "sha1") -> str:
+    """git's id of a blob holding ``data`` (computed here: no git process, no filter)."""
+    h = hashlib.sha256() if object_format == "sha256" else hashlib.sha1()  # noqa: S324 - git's object id
+    h.update(b"blob %d\0" % len(data))
+    h.update(data)
+    return h.hexdigest()
 
 
 def run_git(cwd: Path, *args: str, check: bool = True) -> subprocess.CompletedProcess[bytes]:
     """Run ``git --literal-pathspecs ARGS`` in ``cwd``; raise ``InputError`` on failure when ``check``."""
     try:
         proc = subprocess.run(
-            ["git", "--literal-pathspecs", "--no-pager", *args],
+            ["git", *SAFE_CONFIG, "--literal-pathspecs", "--no-pager", *args],
             cwd=str(cwd), env=_env(), stdin=subprocess.DEVNULL, capture_output=True, check=False,
         )
     except FileNotFoundError:
@@ -124,16 +147,16 @@ class GitRepo:
     def changed_paths(self, a: str, b: str | None, subdir: str = "") -> set[str]:
         """Paths (relative to ``subdir``) that differ between commits ``a`` and ``b``.
 
-        ``b`` None: between ``a`` and the working tree, via ``git diff-index`` (plumbing: it never
-        refreshes or writes the index; a file only touched may be listed, which costs one parse).
-        Files git does not track (untracked or ignored) are not listed: compare file lists for those.
+        ``b`` None: between ``a`` and the working tree, compared here (``worktree_blobs``): git never
+        reads the working tree, so no fsmonitor hook or clean filter can run, and untracked and ignored
+        files count as changed too (as a full lint reads them).
         """
-        spec = subdir or "."
         if b is None:
-            args = ["diff-index", "--name-only", "-z", "--no-renames", a, "--", spec]
-        else:
-            args = ["diff-tree", "-r", "--name-only", "-z", "--no-renames", a, b, "--", spec]
-        proc = run_git(self.top, *args)
+            old = self.tree(a, subdir)
+            now = self.worktree_blobs(subdir)
+            return {p for p in set(old) | set(now) if old.get(p) != now.get(p)}
+        spec = subdir or "."
+        proc = run_git(self.top, "diff-tree", "-r", "--name-only", "-z", "--no-renames", a, b, "--", spec)
         prefix = f"{subdir}/" if subdir else ""
         out: set[str] = set()
         for raw in proc.stdout.split(b"\0"):
@@ -144,12 +167,41 @@ class GitRepo:
                 out.add(path[len(prefix):])
         return out
 
+    def object_format(self) -> str:
+        """``sha1`` or ``sha256``: how this repository names objects."""
+        proc = run_git(self.top, "rev-parse", "--show-object-format", check=False)
+        fmt = proc.stdout.decode("ascii", "replace").strip()
+        return fmt if proc.returncode == 0 and fmt in ("sha1", "sha256") else "sha1"
+
+    def worktree_blobs(self, subdir: str = "") -> dict[str, str]:
+        """``{path relative to subdir: blob id}`` of the regular files under ``subdir`` in the working tree,
+        as ``tree`` lists a commit (dot-folders and links left out), hashed in Python."""
+        fmt = self.object_format()
+        base = self.top / subdir if subdir else self.top
+        out: dict[str, str] = {}
+        for dirpath, dirnames, filenames in os.walk(base):
+            dirnames[:] = [d for d in dirnames if not d.startswith(".") and not os.path.islink(os.path.join(dirpath, d))]
+            rel_dir = os.path.relpath(dirpath, base).replace(os.sep, "/")
+            for name in filenames:
+                full = os.path.join(dirpath, name)
+                try:
+                    st = os.lstat(full)
+                    if not stat.S_ISREG(st.st_mode):
+                        continue
+                    with open(full, "rb") as fh:
+                        data = fh.read()
+                except OSError:
+                    continue
+                rel = name if rel_dir == "." else f"{rel_dir}/{name}"
+                out[rel.encode("utf-8", "surrogateescape").decode("utf-8", "replace")] = blob_id(data, fmt)
+        return out
+
     # -- blobs -------------------------------------------------------------------------------------
     def _batch(self) -> subprocess.Popen[bytes]:
         if self._proc is None or self._proc.poll() is not None:
             try:
                 self._proc = subprocess.Popen(
-                    ["git", "cat-file", "--batch"], cwd=str(self.top), env=_env(),
+                    ["git", *SAFE_CONFIG, "cat-file", "--batch"], cwd=str(self.top), env=_env(),
                     stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
                 )
             except FileNotFoundError:

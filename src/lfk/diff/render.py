@@ -11,6 +11,7 @@ import json
 from typing import Any
 
 from lfk.core.i18n import T, Text
+from lfk.core.safe import md_text, printable
 from lfk.core.templating import environment
 from lfk.diff.compare import FieldChange
 from lfk.diff.result import CHANGES, KINDS, MATRIX_KEYS, Change, DiffResult, GradeMove
@@ -318,12 +319,10 @@ def _rich_matrix(result: DiffResult, lang: str) -> Any:
 
 
 # -- markdown --------------------------------------------------------------------------------------
-_MD_SPECIAL = str.maketrans({c: "\\" + c for c in "\\`*_[]<>|#"})
-
-
 def md(text: str) -> str:
-    """Text safe inside markdown (special characters escaped, no line breaks)."""
-    return text.replace("\n", " ").translate(_MD_SPECIAL)
+    """Text safe inside markdown (``lfk.core.safe.md_text``: no control characters or line breaks, special
+    characters escaped, no @mentions)."""
+    return md_text(text)
 
 
 def format_markdown(result: DiffResult, lang: str = "en") -> str:
@@ -449,7 +448,7 @@ def _html_movement(g: GradeMove | None, change: str) -> str | None:
 def render(result: DiffResult, fmt: str, lang: str = "en") -> str:
     """The result in ``fmt`` (text, markdown, json, html)."""
     if fmt == "text":
-        return format_text(result, lang)
+        return printable(format_text(result, lang), newlines=True)
     if fmt == "markdown":
         return format_markdown(result, lang)
     if fmt == "json":

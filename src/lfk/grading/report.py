@@ -18,14 +18,16 @@ import json
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
-from pathlib import Path
 from typing import Any
 
 from lfk.core.errors import UsageError, WriteError
-from lfk.core.fsutil import atomic_write
+from lfk.core.fsutil import read_confined, register_lock
 from lfk.core.i18n import T, Text
+from lfk.core.safe import csv_row
 from lfk.core.text import columns
 from lfk.grading.engine import CONSISTENT, DRIFT, MISSING, GradeResult, fmt_number, grade_risk, risk_digest
+from lfk.loader import load_bytes
+from lfk.loader.guard import register_target, write_register_file
 from lfk.loader.roundtrip import set_values_text
 from lfk.model import Config
 from lfk.model.items import Risk
@@ -315,10 +317,10 @@ def format_grades(report: GradeReport, fmt: str, lang: str, *, only_failing: boo
             if only_failing and not r.result.failing:
                 continue
             res = r.result
-            w.writerow([r.unit, r.risk.id, r.risk.title, _factors_text(cfg, r.risk),
+            w.writerow(csv_row([r.unit, r.risk.id, r.risk.title, _factors_text(cfg, r.risk),
                         fmt_number(res.score) if res.score is not None else "", res.base or "", res.computed or "",
                         res.floor.get(lang) if res.floor else "", res.declared or "", res.status,
-                        "true" if res.excused else "false"])
+                        "true" if res.excused else "false"]))
         return buf.getvalue()
     if fmt == "markdown":
         lines: list[str] = []
@@ -378,35 +380,72 @@ def _writable(register: Register) -> None:
         raise UsageError("cannot write into a git revision / 不能写入 git 历史版本")
 
 
-def _apply(register: Register, changes: list[Change], edits: dict[str, list[tuple[tuple[Any, ...], object]]]) -> list[Change]:
-    """Edit every file in memory first (any WriteError leaves all files untouched), then write each atomically."""
-    planned: list[tuple[Path, str, str]] = []
-    for rel, e in edits.items():
-        path = register.root / rel
-        try:
-            text = path.read_bytes().decode("utf-8")
-        except (OSError, UnicodeDecodeError) as err:
-            raise WriteError(f"{rel}: cannot read ({err}) / 无法读取，未改动") from None
-        new = set_values_text(text, e, name=rel)
-        if new is not None:
-            planned.append((path, rel, new))
-    for path, _, new in planned:
-        atomic_write(path, new.encode("utf-8"))
-    written = {rel for _, rel, _ in planned}
+Edits = dict[str, list[tuple[Item[Risk], str, object]]]  # rel -> (risk as read, field, new value)
+# what another writer may change meanwhile without spoiling an edit (a grade does not depend on approvals)
+_FREE_FOR = {"grade": frozenset({"approval", "approved_digest"})}
+
+
+def _apply(register: Register, changes: list[Change], edits: Edits) -> list[Change]:
+    """Write the edits under the register's write lock, each addressed by the risk's id in the file as it
+    is now (another writer may have moved or inserted risks). A risk that is gone, or whose content
+    changed since lfk read it (beyond fields the edit does not depend on), refuses the whole write
+    (``WriteError``, nothing written). Every file is edited in memory first, then written atomically.
+    """
+    with register_lock(register.root):
+        planned: list[tuple[str, str, bytes]] = []
+        for rel, e in edits.items():
+            register_target(register.root, rel)
+            try:
+                raw = read_confined(register.root, rel)
+                text = raw.decode("utf-8")
+            except (OSError, UnicodeDecodeError) as err:
+                raise WriteError(f"{rel}: cannot read ({err}) / 无法读取，未改动") from None
+            now = load_bytes(raw, rel).data
+            listed = now.get("risks") if isinstance(now, dict) else None
+            listed = listed if isinstance(listed, list) else []
+            by_id: dict[str, list[int]] = {}
+            for i, x in enumerate(listed):
+                if isinstance(x, dict) and isinstance(x.get("id"), str):
+                    by_id.setdefault(x["id"], []).append(i)
+            paths = []
+            for item, fld, value in e:
+                rid = item.model.id
+                where = by_id.get(rid, [])
+                if len(where) != 1:
+                    raise WriteError(f"{rel}: {rid} is no longer (once) in the file; nothing written / "
+                                     "风险点已被移除或重复，未写入", hint="run the command again")
+                before = item.file.data
+                for k in item.path:
+                    before = before[k]
+                free = _FREE_FOR.get(fld, frozenset())
+                if _strip(listed[where[0]], free) != _strip(before, free):
+                    raise WriteError(f"{rel}: {rid} changed since lfk read it; nothing written / "
+                                     "风险点在读取后被修改，未写入", hint="run the command again")
+                paths.append((("risks", where[0], fld), value))
+            new = set_values_text(text, paths, name=rel)
+            if new is not None:
+                planned.append((rel, new, raw))
+        for rel, new, raw in planned:
+            write_register_file(register.root, rel, new.encode("utf-8"), expect=raw)
+    written = {rel for rel, _, _ in planned}
     return [c for c in changes if c.rel in written]
+
+
+def _strip(d: Any, free: frozenset[str]) -> Any:
+    return {k: v for k, v in d.items() if k not in free} if isinstance(d, dict) else d
 
 
 def write_grades(register: Register, report: GradeReport) -> list[Change]:
     """Write each drifted or missing grade's computed value (risks with grade_reason keep theirs)."""
     _writable(register)
     changes: list[Change] = []
-    edits: dict[str, list[tuple[tuple[Any, ...], object]]] = {}
+    edits: Edits = {}
     for r in report.rows:
         res = r.result
         if res.computed is None or res.declared == res.computed or (r.risk.grade_reason or "").strip():
             continue
         changes.append(Change(r.rel, r.line, r.unit, r.risk.id, "grade", res.declared, res.computed))
-        edits.setdefault(r.rel, []).append((r.item.path + ("grade",), res.computed))
+        edits.setdefault(r.rel, []).append((r.item, "grade", res.computed))
     return _apply(register, changes, edits)
 
 
@@ -446,7 +485,7 @@ def approve(register: Register, approval_id: str, risk_ids: list[str] | None = N
     else:
         chosen = [it for it in items.values() if it.model.approved_digest != risk_digest(it.model)]
     changes: list[Change] = []
-    edits: dict[str, list[tuple[tuple[Any, ...], object]]] = {}
+    edits: Edits = {}
     unchanged = []
     for it in chosen:
         m = it.model
@@ -461,7 +500,7 @@ def approve(register: Register, approval_id: str, risk_ids: list[str] | None = N
         if m.approved_digest != digest:
             changes.append(Change(it.rel, it.loc("approved_digest")[0] if m.approved_digest else line, uid, m.id,
                                   "approved_digest", m.approved_digest, digest))
-        edits.setdefault(it.rel, []).extend([(it.path + ("approval",), approval_id), (it.path + ("approved_digest",), digest)])
+        edits.setdefault(it.rel, []).extend([(it, "approval", approval_id), (it, "approved_digest", digest)])
     return ApproveResult(uid, approval_id, _apply(register, changes, edits), unchanged)
 
 

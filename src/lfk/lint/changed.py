@@ -8,43 +8,30 @@ whose 职权目录 names it; a changed or removed ``unit.yaml`` means its child 
 
 from __future__ import annotations
 
-import subprocess
 from pathlib import Path
 
 from lfk.core.errors import InputError, UsageError
+from lfk.core.git import GitRepo
 from lfk.register import Register
 
 
-def _git(root: Path, *args: str) -> str:
-    try:
-        p = subprocess.run(["git", "-C", str(root), *args], capture_output=True, text=True, timeout=120)
-    except FileNotFoundError:
-        raise InputError("git is not installed / 未安装 git", hint="install git, or lint without --changed-since") from None
-    if p.returncode != 0:
-        raise InputError(f"git {args[0]}: {p.stderr.strip().splitlines()[-1] if p.stderr.strip() else 'failed'}")
-    return p.stdout
-
-
 def changed_files(root: Path, rev: str) -> list[str]:
-    """Register-relative paths that differ between ``rev`` and the working tree."""
+    """Register-relative paths that differ between ``rev`` and the working tree (untracked and ignored
+    files included), through ``lfk.core.git.GitRepo`` (git runs under configuration that runs no program)."""
     if not rev or rev.startswith("-"):
         raise UsageError(f"--changed-since {rev!r}: not a git revision / 不是 git 版本")
     try:
-        top = Path(_git(root, "rev-parse", "--show-toplevel").strip())
+        repo = GitRepo(root)
     except InputError:
         raise InputError(f"{root}: not inside a git repository / 不在 git 仓库中",
                          hint="--changed-since needs the register in git") from None
-    p = subprocess.run(["git", "-C", str(root), "rev-parse", "--verify", "--quiet", "--end-of-options", f"{rev}^{{commit}}"],
-                       capture_output=True, text=True)
-    if p.returncode != 0:
-        raise UsageError(f"--changed-since {rev!r}: no such revision / 找不到该版本", hint="try a tag, a branch or HEAD~1")
-    commit = p.stdout.strip()
-    prefix = root.resolve().relative_to(top.resolve()).as_posix()
-    prefix = "" if prefix == "." else prefix + "/"
-    names = _git(top, "diff", "--name-only", "-z", "--no-renames", commit, "--").split("\0")
-    names += _git(top, "ls-files", "--others", "--exclude-standard", "-z").split("\0")
-    out = sorted({n[len(prefix):] for n in names if n and n.startswith(prefix)})
-    return out
+    with repo:
+        try:
+            commit = repo.commit(rev)
+        except UsageError:
+            raise UsageError(f"--changed-since {rev!r}: no such revision / 找不到该版本",
+                             hint="try a tag, a branch or HEAD~1") from None
+        return sorted(repo.changed_paths(commit, None, repo.prefix))
 
 
 def affected_units(register: Register, changed: list[str]) -> list[str] | None:

@@ -239,7 +239,7 @@ class _Runner:
             if self.opts.progress:
                 self.opts.progress(done, total)
 
-        jobs = max(1, self.opts.jobs)
+        jobs = max(1, min(self.opts.jobs, 64))
         if jobs > 1 and len(todo) >= PARALLEL_MIN_UNITS and "fork" in multiprocessing.get_all_start_methods():
             global _ACTIVE
             _ACTIVE = self

@@ -39,5 +39,5 @@ def F(zh: str, en: str, default: object = ..., **kw: object) -> object:  # noqa:
 class TimeLimit(Model):
     """A time limit: a number of days, working (工作日) or natural (自然日)."""
 
-    days: int | float = F("天数", "number of days", ge=0)
+    days: int | float = F("天数", "number of days", ge=0, le=36500, allow_inf_nan=False)
     kind: DayKind = F("日类型（工作日/自然日）", "kind of day: 工作日 (working) or 自然日 (natural)", "工作日")

@@ -59,7 +59,7 @@ class Taxonomy(Model):
 class Review(Model):
     """Clause 13 (dynamic review) and clause 7 (measures of 高 risks)."""
 
-    cycle_days: int = F("复核周期（天）", "a risk not reviewed for longer is stale", 365, ge=1)
+    cycle_days: int = F("复核周期（天）", "a risk not reviewed for longer is stale", 365, ge=1, le=36500)
     min_measures_high: int = F("高风险最少措施数", "measures a 高 risk needs at least", 2, ge=0)
 
 
@@ -75,7 +75,8 @@ class LintSettings(Model):
 
     ignore: list[str] = F("忽略的规则", "rule codes switched off", [])
     severity: dict[str, Literal["error", "warning", "info", "off"]] = F("规则级别", "severity per rule code", {})
-    max_file_mb: float = F("单文件大小上限（MiB）", "largest file accepted (LFK006)", 10, gt=0)
+    max_file_mb: float = F("单文件大小上限（MiB）", "largest file accepted (LFK006)", 10, gt=0, le=1024,
+                          allow_inf_nan=False)
 
 
 class DisclosureSettings(Model):
@@ -90,7 +91,7 @@ class Escalation(Model):
     """Repeated warnings on the same post within a window call for a stronger disposal."""
 
     count: int = F("次数", "number of warnings", ge=1)
-    within_days: int = F("时间窗口（天）", "window in days", 365, ge=1)
+    within_days: int = F("时间窗口（天）", "window in days", 365, ge=1, le=36500)
     disposal: str = F("处置方式", "disposal, e.g. 诫勉谈话")
 
 

@@ -22,6 +22,7 @@ from lfk.model.base import (
     TimeLimit,
     UnitType,
 )
+from lfk.model.disclosure import power_is_public
 from lfk.model.vocab import money_scale
 
 __all__ = [
@@ -91,10 +92,8 @@ class Authority(Model):
 
     @property
     def is_public(self) -> bool:
-        """Shown on the public site."""
-        if self.disclosure is not None:
-            return self.disclosure == "public"
-        return not self.internal
+        """Shown on the public site (the policy: ``lfk.model.disclosure.power_is_public``)."""
+        return power_is_public(self)
 
 
 class AuthoritiesFile(Model):

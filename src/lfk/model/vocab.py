@@ -14,8 +14,8 @@ GRADES: tuple[str, ...] = ("高", "中", "低")
 GRADE_RANK: dict[str, int] = {"高": 3, "中": 2, "低": 1}
 """Order of grades for comparisons: higher is more serious; anything else ranks 0."""
 GRADE_EN: dict[str, str] = {"高": "High", "中": "Medium", "低": "Low"}
-GRADE_COLORS: dict[str, str] = {"高": "#d32f2f", "中": "#f57c00", "低": "#1976d2"}
-"""Badge colour of each grade (flowcharts, site, Excel): 高 red, 中 orange, 低 blue."""
+GRADE_COLORS: dict[str, str] = {"高": "#c62828", "中": "#e65100", "低": "#1565c0"}
+"""Badge colour of each grade (flowcharts, Excel, and the site's stylesheet ``--high``/``--mid``/``--low``): 高 red, 中 orange, 低 blue."""
 GRADE_TINTS: dict[str, str] = {"高": "#ffebee", "中": "#fff3e0", "低": "#e3f2fd"}
 """A light background of each grade's colour."""
 NO_GRADE_COLOR = "#757575"

@@ -67,7 +67,7 @@ def collect_dots(register: Register, targets: Iterable[str] | None = None, layou
             used = {a.model.flow_id for a in ud.authorities}
             skipped.extend(lf.rel for fid, lf in sorted(register.std_flow_files.items())
                            if fid in used and fid not in ud.flow_files and fid not in register.std_flows)
-        for fid, item, auth, std in iter_flows(register, ud):
+        for fid, item, auth, std in iter_flows(register, ud, public):
             if wanted is not None:
                 hits = [t for t in wanted if t.unit == uid and (t.flow is None or t.flow == fid)]
                 if not hits:

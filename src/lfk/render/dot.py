@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 
 from lfk.model.base import TimeLimit
+from lfk.model.disclosure import INTERNAL, PUBLIC, Audience
 from lfk.model.items import Authority, Flow, Measure, Risk, Step
 from lfk.model.text import days_text
 from lfk.model.vocab import DUTY_COLORS, GRADE_COLORS, GRADE_TINTS, GRADES, NO_GRADE_COLOR, NO_GRADE_TINT, grade_rank
@@ -84,21 +85,24 @@ class FlowContext:
 
     def post_name(self, post_id: str | None) -> str:
         """The name of a post of the unit (its id when unknown; empty for an internal post when public)."""
-        if not post_id:
-            return ""
-        post = self.unit.posts.get(post_id)
-        if post is not None and post.internal and self.public:
-            return ""
-        return post.name if post else post_id
+        return self.audience.post(self.unit.posts.get(post_id) if post_id else None, post_id) or ""
+
+    @property
+    def audience(self) -> Audience:
+        """The audience this drawing is for (``lfk.model.disclosure``)."""
+        return Audience(PUBLIC if self.public else INTERNAL)
 
 
 def build_context(unit: UnitData, flow: Flow, authority: Authority | None, public: bool = False) -> FlowContext:
     """Collect the risks of the unit whose power runs on ``flow``, by step, and their measures.
 
-    ``public``: only what may be published (public powers, risks and measures set ``disclosure:
-    public``; internal posts are not named).
+    ``public``: only what may be published (``lfk.model.disclosure``: public powers, risks and measures
+    set ``disclosure: public``; internal posts are not named).
     """
-    users = [a.model for a in unit.authorities if a.model.flow_id == flow.id and (a.model.is_public or not public)]
+    aud = Audience(PUBLIC if public else INTERNAL)
+    users = [a.model for a in unit.authorities if a.model.flow_id == flow.id and aud.power(a.model)]
+    if authority is not None and not aud.power(authority):
+        authority = None  # an internal power is never named to the public
     if authority is not None and authority not in users:
         users.insert(0, authority)
     user_ids = {a.id for a in users}
@@ -106,7 +110,7 @@ def build_context(unit: UnitData, flow: Flow, authority: Authority | None, publi
     ctx = FlowContext(flow, unit, authority or (users[0] if users else None), users, public=public)
     for item in unit.risks:
         r = item.model
-        if r.authority not in user_ids or (public and r.disclosure != "public"):
+        if r.authority not in user_ids or not aud.risk(r):
             continue
         on = [s for s in r.steps if s in step_ids]
         if not on:
@@ -116,7 +120,7 @@ def build_context(unit: UnitData, flow: Flow, authority: Authority | None, publi
         for sid in dict.fromkeys(on):
             ctx.risks_by_step.setdefault(sid, []).append(r)
     for m in unit.measures:
-        if public and m.model.disclosure != "public":
+        if not aud.measure(m.model):
             continue
         for rid in dict.fromkeys(m.model.risks):
             ctx.measures_by_risk.setdefault(rid, []).append(m.model)
@@ -518,16 +522,22 @@ def _columns_body(dot: Dot, ctx: FlowContext, register: Register, lang: str) -> 
     dot.edge("c_r_end", "footer", style="invis")
 
 
-def iter_flows(register: Register, unit: UnitData) -> Iterable[tuple[str, Item[Flow], Item[Authority] | None, bool]]:
+def iter_flows(register: Register, unit: UnitData,
+               public: bool = False) -> Iterable[tuple[str, Item[Flow], Item[Authority] | None, bool]]:
     """The flows to draw for a unit: each of its own flows once, each standard flow it uses once.
 
     Yields (flow id as its file is named, flow, the first power using it or None, is_standard), by id.
+    ``public``: only flows a public power runs on, with that power (``lfk.model.disclosure``).
     """
+    aud = Audience(PUBLIC if public else INTERNAL)
     users: dict[str, Item[Authority]] = {}
     for a in unit.authorities:
-        users.setdefault(a.model.flow_id, a)
+        if aud.power(a.model):
+            users.setdefault(a.model.flow_id, a)
     out: list[tuple[str, Item[Flow], Item[Authority] | None, bool]] = []
     for fid, item in unit.flows.items():
+        if public and fid not in users:
+            continue  # a flow no public power runs on is not published
         out.append((fid, item, users.get(fid), False))
     for fid, a in users.items():
         if fid not in unit.flows and fid in register.std_flows:

@@ -43,9 +43,19 @@ def dot_binary() -> str:
     return path
 
 
-def _run(args: list[str], data: bytes | None = None, cwd: str | None = None) -> subprocess.CompletedProcess[bytes]:
+GRAPH_SECONDS = 20.0  # the most graphviz may spend on one graph (a small, densely linked flow can take minutes)
+
+
+def _run(args: list[str], data: bytes | None = None, cwd: str | None = None,
+         graphs: int = 1) -> subprocess.CompletedProcess[bytes]:
     try:
-        return subprocess.run(args, input=data, capture_output=True, cwd=cwd, check=False)
+        return subprocess.run(args, input=data, capture_output=True, cwd=cwd, check=False,
+                              timeout=GRAPH_SECONDS * max(1, graphs))
+    except subprocess.TimeoutExpired:
+        if graphs > 1:  # find the slow graph: each one alone
+            return subprocess.CompletedProcess(args, 1, b"", b"timeout")
+        raise RenderError(f"graphviz took longer than {GRAPH_SECONDS:.0f} s on one flowchart; not drawn / 流程图过于复杂，未绘制",
+                          hint="split the flow, or draw it with --format dot") from None
     except OSError as e:
         raise DotNotFound(f"cannot run `dot`: {e.strerror} / 无法运行 dot",
                           hint="install it: apt-get install graphviz") from None
@@ -61,7 +71,8 @@ _PAGE_ID = re.compile(rb'id="page\d+,\d+_graph0"')
 
 
 def _batch_svg(dot: str, dots: list[str]) -> list[bytes]:
-    proc = _run([dot, "-Tsvg"], "".join(d if d.endswith("\n") else d + "\n" for d in dots).encode("utf-8"))
+    proc = _run([dot, "-Tsvg"], "".join(d if d.endswith("\n") else d + "\n" for d in dots).encode("utf-8"),
+                graphs=len(dots))
     parts = proc.stdout.split(b"<?xml")
     # graphviz numbers the graphs of one run ("page0,7_graph0"): drop that, so a flow's SVG does not
     # depend on its place in the batch (reproducible output, and a cache that means something)
@@ -80,7 +91,7 @@ def _batch_files(dot: str, dots: list[str], fmt: str) -> list[bytes]:
             name = f"g{i:05d}.gv"
             Path(tmp, name).write_text(d, encoding="utf-8")
             names.append(name)
-        proc = _run([dot, f"-T{fmt}", *EXTRA_ARGS.get(fmt, []), "-O", *names], cwd=tmp)
+        proc = _run([dot, f"-T{fmt}", *EXTRA_ARGS.get(fmt, []), "-O", *names], cwd=tmp, graphs=len(dots))
         outs = [Path(tmp, f"{n}.{fmt}") for n in names]
         if proc.returncode != 0 or not all(p.is_file() for p in outs):
             if len(dots) == 1:

@@ -10,6 +10,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -20,6 +21,7 @@ from xml.sax.saxutils import escape, quoteattr
 from lfk import __version__
 from lfk.core.finding import Finding, Severity
 from lfk.core.i18n import Text
+from lfk.core.safe import clean, printable
 
 INFO_URI = "https://github.com/lfk-project/lfk"
 
@@ -227,5 +229,15 @@ def format_junit(findings: list[Finding], summary: dict[str, Any], *, lang: str 
 
 
 def format_findings(fmt: str, findings: list[Finding], summary: dict[str, Any], **kw: Any) -> str:
-    """Format with the registered formatter ``fmt``."""
-    return FORMATTERS[fmt](findings, summary, **kw)
+    """Format with the registered formatter ``fmt``; every text goes through ``lfk.core.safe.printable``
+    first (no control character from a register or a file name reaches a terminal, log or XML)."""
+    return FORMATTERS[fmt]([_printable(f) for f in findings], summary, **kw)
+
+
+def _printable(f: Finding) -> Finding:
+    def txt(t: Text | None) -> Text | None:
+        return None if t is None else Text(printable(t.zh), printable(t.en))
+
+    return dataclasses.replace(f, path=printable(f.path), message=txt(f.message), hint=txt(f.hint),
+                               suppress_reason=None if f.suppress_reason is None else printable(f.suppress_reason),
+                               extra=clean(f.extra))

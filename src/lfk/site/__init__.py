@@ -5,8 +5,9 @@ entry point; see ``lfk.site.build`` for the pipeline, ``lfk.site.pages`` for wha
 ``lfk.site.words`` for the site's own wording in zh and en.
 """
 
+from lfk.model.disclosure import INTERNAL, PUBLIC
+from lfk.model.disclosure import power_is_public as is_public_power
 from lfk.site.build import MANIFEST, PublicationBlocked, SiteReport, build_site, commit_date
-from lfk.site.pages import INTERNAL, PUBLIC, is_public_power
 
 __all__ = ["INTERNAL", "MANIFEST", "PUBLIC", "PublicationBlocked", "SiteReport", "build_site", "commit_date",
            "is_public_power"]

@@ -18,6 +18,7 @@ import datetime as dt
 import hashlib
 import json
 import os
+import re
 import subprocess
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -33,10 +34,11 @@ from lfk.core.fsutil import atomic_write
 from lfk.core.templating import environment, templates_dir
 from lfk.lint import LintOptions, lint_register
 from lfk.lint.engine import default_jobs
+from lfk.model.disclosure import INTERNAL, PUBLIC
 from lfk.monitor import run_monitor
 from lfk.register import Register
 from lfk.site import flowchart
-from lfk.site.pages import INTERNAL, PUBLIC, Page, Planner
+from lfk.site.pages import Page, Planner
 from lfk.site.publication import PUBLICATION, publication_manifest
 from lfk.site.words import HTML_LANG, check_lang, pick, t
 
@@ -136,12 +138,20 @@ def _write(path: Path, data: bytes) -> None:
 
 
 def lint_disclosure(register: Register, as_of: dt.date | None, units: list[str] | None = None) -> list[Finding]:
-    """Unsuppressed LFK7xx errors (they stop a public build); ``units``: only these units (and lfk.yaml)."""
-    opts = LintOptions(select=["LFK7"]) if as_of is None else LintOptions(as_of=as_of, select=["LFK7"])
+    """Unsuppressed errors that stop a public build: LFK7xx, and a repeated or invalid ``internal`` /
+    ``disclosure`` key (LFK002, LFK101: readers disagree on which value holds). ``units``: only these
+    units (and lfk.yaml)."""
+    sel = ["LFK7", *DISCLOSURE_KEY_CODES]
+    opts = LintOptions(select=sel) if as_of is None else LintOptions(as_of=as_of, select=sel)
     opts.units = units
     opts.jobs = default_jobs()
     result = lint_register(register, opts)
-    return [f for f in result.active if f.severity is Severity.ERROR and f.code.startswith("LFK7")]
+    return [f for f in result.active if f.severity is Severity.ERROR and (
+        f.code.startswith("LFK7") or (f.code in DISCLOSURE_KEY_CODES and _DISCLOSURE_KEY.search(f.message.en)))]
+
+
+DISCLOSURE_KEY_CODES = ("LFK002", "LFK101")
+_DISCLOSURE_KEY = re.compile(r"`(internal|disclosure)`")
 
 
 def build_site(

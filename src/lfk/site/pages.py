@@ -15,17 +15,18 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
 
+from lfk.core.errors import LfkError
 from lfk.grading.engine import grade_risk
+from lfk.model.disclosure import INTERNAL, Audience
+from lfk.model.disclosure import power_is_public as is_public_power
 from lfk.model.items import Authority, Flow, Measure, Risk
 from lfk.model.vocab import GRADES
 from lfk.register import Item, Register, UnitData
-from lfk.site import flowchart
+from lfk.render.dot import flow_dot
 from lfk.site.fmt import fine, limit, snippet
 from lfk.site.heatmap import heatmap
 from lfk.site.names import assign_slugs, unit_slug
 from lfk.site.words import grade_text, pick, status_text
-
-PUBLIC, INTERNAL = "public", "internal"
 
 
 @dataclass
@@ -41,9 +42,21 @@ class Page:
     reuse: dict[str, str] | None = None  # the manifest entry of an unchanged page kept as it is
 
 
-def is_public_power(a: Authority) -> bool:
-    """A power the public site may show: never ``internal: true``, never ``disclosure: internal``."""
-    return not a.internal and a.disclosure != "internal"
+@dataclass
+class StepView:
+    """What a row of the step table shows (already filtered for the audience)."""
+
+    id: str
+    name: str
+    actor: str | None = None
+    duty: str | None = None
+    time_limit: str | None = None
+    promised: str | None = None
+    supervision: list[str] = field(default_factory=list)
+    collective: bool = False
+    end: bool = False
+    edges: list[tuple[str, str | None]] = field(default_factory=list)  # (to step id, when)
+    risks: list[tuple[str, str | None]] = field(default_factory=list)  # (risk id, grade) - internal only
 
 
 def grader() -> Any:
@@ -69,10 +82,7 @@ class Planner:
         self.as_of = as_of
         self.cfg = register.config
         self.grade_risk = grader() if self.internal else None
-        # Public flowcharts always come from the site's own builder: lfk.render's ``public=True`` still
-        # shows risks and measures marked ``disclosure: public``, and the public site shows none.
-        self.pub_dot = None
-        self.int_dot = flowchart.render_flow_dot() if self.internal else None
+        self.policy = Audience(audience)  # the one disclosure policy (lfk.model.disclosure)
         self.warnings: list[str] = []
         self.pages: list[Page] = []
         self.index: list[dict[str, Any]] = []
@@ -96,14 +106,7 @@ class Planner:
 
     def post_name(self, ud: UnitData, pid: str | None) -> str | None:
         """A post's name, or None when it must not be shown to this audience."""
-        if not pid:
-            return None
-        post = ud.posts.get(pid)
-        if post is None:
-            return None if not self.internal else pid
-        if post.internal and not self.internal:
-            return None
-        return post.name
+        return self.policy.post(ud.posts.get(pid) if pid else None, pid)
 
     # -- plan --------------------------------------------------------------------------------
     def plan(self) -> list[Page]:
@@ -311,32 +314,27 @@ class Planner:
                 "steps": self.step_rows(flow, steps),
             }
             label = self.t(f"{m.name}：{flow.name} 权力运行流程图", f"{m.name}: {flow.name} flowchart")
-            dot, own = self.flow_dot(ud, flow_item, a, steps, label)
-            ctx["flow"]["legend"] = not own
+            dot = self.flow_dot(ud, flow_item, a)
+            ctx["flow"]["legend"] = True  # lfk.render draws its legend inside the chart
             if dot:
                 ctx["flow"]["dot"] = dot
                 page.dots.append(("flow_svg", dot, label))
         return page
 
-    def flow_dot(self, ud: UnitData, flow_item: Item[Flow], a: Item[Authority], steps: list[flowchart.StepView],
-                 label: str) -> tuple[str, bool]:
-        """(DOT, drawn by the site's own builder)."""
-        fn = self.int_dot if self.internal else self.pub_dot
-        if fn is not None:
-            kw: dict[str, Any] = {"layout": "flow", "lang": self.lang}
-            if not self.internal:
-                kw["public"] = True
-            dot = flowchart.call_flow_dot(fn, self.reg, ud, flow_item, a, **kw)
-            if dot:
-                return dot, False
-        return flowchart.build_dot(label, steps, show_risks=self.internal, lang=self.lang), True
+    def flow_dot(self, ud: UnitData, flow_item: Item[Flow], a: Item[Authority]) -> str | None:
+        """The flowchart's DOT through the one builder (``lfk.render``) for this audience; None when the
+        flow cannot be drawn (the page then shows the step table)."""
+        try:
+            return flow_dot(self.reg, ud, flow_item, a, layout="flow", lang=self.lang, public=not self.internal)
+        except (LfkError, ValueError, KeyError, TypeError, AttributeError):
+            return None
 
-    def step_views(self, ud: UnitData, flow: Flow, risk_views: list[dict[str, Any]]) -> list[flowchart.StepView]:
+    def step_views(self, ud: UnitData, flow: Flow, risk_views: list[dict[str, Any]]) -> list[StepView]:
         """What each step shows on the flowchart, filtered for the audience."""
         out = []
         for s in flow.steps:
             on_step = [(rv["id"], rv["grade"]) for rv in risk_views if s.id in rv["steps"]] if self.internal else []
-            out.append(flowchart.StepView(
+            out.append(StepView(
                 id=s.id, name=s.name, actor=self.post_name(ud, s.actor), duty=s.duty,
                 time_limit=limit(s.time_limit, self.lang), promised=limit(s.promised, self.lang),
                 supervision=list(s.supervision),
@@ -344,7 +342,7 @@ class Planner:
             ))
         return out
 
-    def step_rows(self, flow: Flow, steps: list[flowchart.StepView]) -> list[dict[str, Any]]:
+    def step_rows(self, flow: Flow, steps: list[StepView]) -> list[dict[str, Any]]:
         """The rows of the step table under the flowchart."""
         names = {s.id: s.name for s in flow.steps}
         conds = {s.id: s.conditions for s in flow.steps}

