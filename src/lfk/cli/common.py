@@ -14,6 +14,7 @@ import typer
 from rich.console import Console
 
 from lfk.core.errors import ConfigError, UsageError
+from lfk.core.finding import Finding
 from lfk.core.i18n import Text, resolve_lang
 from lfk.register import Register, find_root
 
@@ -24,6 +25,11 @@ RootOpt = Annotated[
 ]
 LangOpt = Annotated[str | None, typer.Option("--lang", help="Message language: zh | en (else $LFK_LANG, lfk.yaml, locale).")]
 AsOfOpt = Annotated[str | None, typer.Option("--as-of", help="Date the run is for (YYYY-MM-DD); default: today.")]
+SkipBrokenOpt = Annotated[
+    bool,
+    typer.Option("--skip-broken", help="Leave out files that cannot be read or validated (each is named on stderr) "
+                 "instead of stopping with exit 2.", show_default=False),
+]
 DebugOpt = Annotated[bool, typer.Option("--debug", help="Show a Python traceback on internal errors.", hidden=True)]
 
 
@@ -37,16 +43,30 @@ def parse_as_of(value: str | None) -> dt.date:
         raise UsageError(f"--as-of {value!r} is not a date / 不是日期", hint="write YYYY-MM-DD, e.g. 2026-12-01") from None
 
 
-def open_register(root: Path | None, *, no_cache: bool = False) -> Register:
+def open_register(root: Path | None, *, no_cache: bool = False, skip_broken: bool = False) -> Register:
     """Find and read the register (lfk.yaml, standard flows, unit headers), with the parse cache unless ``no_cache``.
 
     An unusable lfk.yaml is a ``ConfigError`` (exit 2, its file:line and a fix); only ``lfk lint`` reports
-    it as findings instead.
+    it as findings instead. Any other file that cannot be read or validated stops the command the same way
+    (``BrokenFile``) when it is reached, unless ``skip_broken``: then it is left out and named on stderr.
     """
     from lfk.core.cache import Cache, default_dir
 
     root_dir = find_root(root)
-    return require_config(Register(root_dir, cache=None if no_cache else Cache(default_dir(root_dir))))
+    return require_config(Register(root_dir, cache=None if no_cache else Cache(default_dir(root_dir)),
+                                   **broken_policy(skip_broken)))
+
+
+def broken_policy(skip_broken: bool) -> dict[str, object]:
+    """``Register`` keyword arguments for a command other than lint: stop on a broken file, or skip and say so."""
+    if not skip_broken:
+        return {"on_broken": "fail"}
+
+    def say(f: Finding) -> None:
+        err_console().print(f"skipped / 已跳过: {f.path}:{f.line}:{f.column}: {f.code} {f.message.get('en')} / {f.message.zh}"
+                            " (--skip-broken)", markup=False)
+
+    return {"on_broken": "skip", "on_skip": say}
 
 
 def require_config(register: Register) -> Register:

@@ -11,6 +11,8 @@ from lfk.cli.common import (
     AsOfOpt,
     LangOpt,
     RootOpt,
+    SkipBrokenOpt,
+    broken_policy,
     err_console,
     is_terminal,
     lang_for,
@@ -74,6 +76,7 @@ def register(app: typer.Typer) -> None:
         no_cache: Annotated[bool, typer.Option("--no-cache", help="Neither read nor write the parse cache (.lfk-cache/ or $LFK_CACHE_DIR).")] = False,
         quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar.")] = False,
         root: RootOpt = None,
+        skip_broken: SkipBrokenOpt = False,
         lang: LangOpt = None,
         as_of: AsOfOpt = None,
     ) -> None:
@@ -89,7 +92,8 @@ def register(app: typer.Typer) -> None:
         root_dir = find_root(root)
 
         def open_reg() -> Register:
-            return require_config(Register(root_dir, cache=None if no_cache else Cache(default_dir(root_dir))))
+            return require_config(Register(root_dir, cache=None if no_cache else Cache(default_dir(root_dir)),
+                                   **broken_policy(skip_broken)))
 
         def graded(reg: Register):  # type: ignore[no-untyped-def]
             with progress_bar(quiet, T("评定", "grading")) as bar:

@@ -8,7 +8,7 @@ from typing import Annotated
 
 import typer
 
-from lfk.cli.common import AsOfOpt, LangOpt, RootOpt, lang_for, open_register, parse_as_of, write_stdout
+from lfk.cli.common import AsOfOpt, LangOpt, RootOpt, SkipBrokenOpt, lang_for, open_register, parse_as_of, write_stdout
 from lfk.core.errors import UsageError
 from lfk.score.card import explain, format_markdown, format_text, score_register
 
@@ -25,6 +25,7 @@ def register(app: typer.Typer) -> None:
         explain_unit: Annotated[str | None, typer.Option("--explain", help="Show how each point of UNIT was earned or lost.")] = None,
         events: Annotated[list[Path] | None, typer.Option("--events", help="Event logs for the monitor criterion (CSV or JSON Lines).")] = None,
         root: RootOpt = None,
+        skip_broken: SkipBrokenOpt = False,
         lang: LangOpt = None,
         as_of: AsOfOpt = None,
     ) -> None:
@@ -37,7 +38,7 @@ def register(app: typer.Typer) -> None:
         if fmt not in FORMATS:
             raise UsageError(f"--format {fmt!r}: use one of {', '.join(FORMATS)}")
         day = parse_as_of(as_of)
-        reg = open_register(root)
+        reg = open_register(root, skip_broken=skip_broken)
         language = lang_for(lang, reg)
         wanted = []
         for u in units or []:

@@ -12,6 +12,8 @@ from lfk.cli.common import (
     AsOfOpt,
     LangOpt,
     RootOpt,
+    SkipBrokenOpt,
+    broken_policy,
     err_console,
     lang_for,
     out_console,
@@ -51,6 +53,7 @@ def register(app: typer.Typer) -> None:
         events: Annotated[list[Path] | None, typer.Option("--events", help="Internal only: event logs (CSV / JSON Lines) for an 电子监察 page; repeatable.")] = None,
         no_cache: Annotated[bool, typer.Option("--no-cache", help="Neither read nor write the parse cache (.lfk-cache/ or $LFK_CACHE_DIR).")] = False,
         root: RootOpt = None,
+        skip_broken: SkipBrokenOpt = False,
         lang: LangOpt = None,
         as_of: AsOfOpt = None,
     ) -> None:
@@ -74,7 +77,8 @@ def register(app: typer.Typer) -> None:
             raise UsageError(f"--base-url {base_url!r}: give an http(s) address / 请给出 http(s) 地址")
         day = _parse_as_of(as_of) if as_of else None
         root_dir = find_root(root)
-        reg = require_config(Register(root_dir, cache=None if no_cache else Cache(default_dir(root_dir))))
+        reg = require_config(Register(root_dir, cache=None if no_cache else Cache(default_dir(root_dir)),
+                                   **broken_policy(skip_broken)))
         language = lang_for(lang, reg)
         site_lang = _site_lang(lang, reg)
         try:
