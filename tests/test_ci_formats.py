@@ -119,3 +119,39 @@ def test_junit_clean_register_lists_passing_files(tmp_path: Path) -> None:
     suite = ET.fromstring(_lint(top, "junit").stdout.encode())
     assert suite.get("failures") == "0" and int(suite.get("tests", "0")) > 3
     XSDS["ant-junit.xsd"].validate(ET.tostring(suite, encoding="unicode"))
+
+
+def test_schema_without_root_writes_into_the_register(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """`lfk schema` finds the register as every command does (it used to write into lfk's own checkout)."""
+    from typer.testing import CliRunner
+
+    from lfk.model.schemas import default_folder
+    from tests.conftest import invoke
+
+    top = tmp_path / "repo"
+    shutil.copytree(BASE, top / "registers")
+    monkeypatch.chdir(top)
+    before = {p.name: p.stat().st_mtime_ns for p in default_folder().glob("*.json")}
+    res = invoke(CliRunner(), "schema")
+    assert res.exit_code == 0, res.output
+    assert (top / "registers" / "schemas" / "risks.schema.json").is_file()
+    assert {p.name: p.stat().st_mtime_ns for p in default_folder().glob("*.json")} == before
+
+
+def test_readme_schema_lines_reach_the_schemas(tmp_path: Path) -> None:
+    """Each `$schema=` path README gives resolves from where that kind of file lives."""
+    import re
+
+    from tests.conftest import REPO
+
+    text = (REPO / "README.md").read_text(encoding="utf-8")
+    where = {"risks": "units/u/risks.yaml", "flow": "units/u/flows/F.yaml", "benchmark": "units/u/benchmarks/B.yaml"}
+    found = re.findall(r"(?:\$schema=)?((?:\.\./)+schemas/(\w+)\.schema\.json)", text)
+    assert {kind for _, kind in found} >= set(where)
+    reg = tmp_path / "reg"
+    for rel, kind in found:
+        if kind == "flow" and rel.startswith("../schemas"):
+            start = reg / "flows/F.yaml"
+        else:
+            start = reg / where.get(kind, f"units/u/{kind}.yaml")
+        assert (start.parent / rel).resolve() == (reg / "schemas" / f"{kind}.schema.json").resolve(), rel
