@@ -54,7 +54,7 @@ lint: install
 	$(VENV)/bin/ruff check src tests bench
 
 schemas: install
-	$(LFK) schema
+	$(LFK) schema --out schemas
 
 clean:
 	rm -rf build dist .pytest_cache .ruff_cache .hypothesis .lfk-cache bench/out

@@ -6,7 +6,6 @@ from __future__ import annotations
 import json
 import os
 import re
-import shlex
 import shutil
 import subprocess
 import sys
@@ -70,56 +69,149 @@ def test_pre_commit_hooks(register_repo: Path, tmp_path: Path) -> None:
         assert p.returncode == 1, f"{hook} should fail on a drifted register: {p.stdout[-2000:]}"
 
 
-def _lfk_commands(path: Path) -> list[str]:
-    doc = yaml.safe_load(path.read_text(encoding="utf-8"))
-    runs: list[str] = []
-    if "jobs" in doc:
-        for job in doc["jobs"].values():
-            runs += [s["run"] for s in job["steps"] if "run" in s]
-    else:
-        for job in doc.values():
-            if isinstance(job, dict) and "script" in job:
-                runs += job["script"]
-    out = []
-    for run in runs:
-        for part in re.split(r";|&&|\|\|", run):
-            part = part.strip()
-            m = re.search(r"(^|\s)(lfk \S.*)$", part)
-            if m:
-                out.append(m.group(2).split(">")[0].strip().rstrip(";").strip())
-    return out
+SHIMS = {
+    # pip: the recipe's install line must name lfk's git URL at a pinned revision; lfk itself is already
+    # installed in the test's environment, so nothing is downloaded.
+    "pip": r'echo "$@" >> "$SHIM_LOG"; [ "$1" = install ] && [[ "$2" =~ ^lfk\ @\ git\+https://.+@v[0-9][^@]*$ ]]',
+    "gh": 'echo "gh $*" >> "$SHIM_LOG"',
+}
 
 
-def _run_recipe(path: Path, repo: Path, subst: dict[str, str]) -> dict[str, subprocess.CompletedProcess[str]]:
-    results = {}
-    for cmd in _lfk_commands(path):
+@pytest.fixture
+def pr_repo(tmp_path: Path) -> Path:
+    """A repository as CI checks it out: the register in ``registers/``, ``origin/main`` holding last
+    year's register, HEAD a pull-request branch that adds measure M-009."""
+    origin = tmp_path / "origin.git"
+    sh(["git", "init", "-q", "--bare", "-b", "main", str(origin)], tmp_path)
+    top = tmp_path / "work"
+    shutil.copytree(BASE, top / "registers")
+    sh(["git", "init", "-q", "-b", "main"], top)
+    sh(["git", "remote", "add", "origin", str(origin)], top)
+    sh(["git", "add", "-A"], top)
+    sh(["git", "commit", "-qm", "2025 register"], top)
+    sh(["git", "push", "-q", "origin", "main"], top)
+    sh(["git", "checkout", "-qb", "pr"], top)
+    p = top / "registers/units/county-amr/measures.yaml"
+    p.write_text(p.read_text(encoding="utf-8") + "  - id: M-009\n    risks: [R-003]\n    kind: 监督检查\n"
+                 "    description: 每季度抽查许可案卷。\n    owner: P-deputy-admin\n    due: 2027-03-31\n"
+                 "    status: 计划\n    effect: 未评估\n", encoding="utf-8")
+    sh(["git", "commit", "-qam", "2026 review"], top)
+    sh(["git", "fetch", "-q", "origin"], top)
+    return top
+
+
+def _shim_env(top: Path) -> dict[str, str]:
+    shims = top.parent / "shims"
+    shims.mkdir(exist_ok=True)
+    for name, body in SHIMS.items():
+        f = shims / name
+        f.write_text(f"#!/bin/bash\n{body}\n", encoding="utf-8")
+        f.chmod(0o755)
+    return {"PATH": f"{shims}:{BIN}:{os.environ.get('PATH', '')}", "SHIM_LOG": str(top.parent / "shim.log"),
+            "LFK_CACHE_DIR": str(top.parent / "cache"), "LFK_LANG": "en"}
+
+
+def _break_a_grade(top: Path) -> None:
+    p = top / "registers/units/county-amr/risks.yaml"
+    p.write_text(p.read_text(encoding="utf-8").replace("owner: P-director", "owner: P-nobody", 1), encoding="utf-8")
+    sh(["git", "commit", "-qam", "a bad owner"], top)
+
+
+def _gh_condition(expr: str | None, failed: bool, top: Path) -> bool:
+    """The few expressions the recipe uses: always(), github.event_name == '...', hashFiles('f') != ''."""
+    if not expr:
+        return not failed
+    ok = True
+    mentions_always = False
+    for part in (p.strip() for p in expr.split("&&")):
+        if part == "always()":
+            mentions_always = True
+        elif m := re.fullmatch(r"github\.event_name == '(\w+)'", part):
+            ok = ok and m.group(1) == "pull_request"
+        elif m := re.fullmatch(r"hashFiles\('([^']+)'\) != ''", part):
+            ok = ok and (top / m.group(1)).is_file()
+        else:
+            raise AssertionError(f"recipe condition the test runner does not know: {part!r}")
+    return ok and (mentions_always or not failed)
+
+
+def _run_github_job(top: Path) -> tuple[bool, dict[str, int | None]]:
+    """Run the recipe's job as the Actions runner does: each `run:` step under `bash -e -o pipefail`,
+    skipped after a failure unless its `if:` says always(); `uses:` steps are recorded, not run."""
+    doc = yaml.safe_load((REPO / "docs/ci/github-actions.yml").read_text(encoding="utf-8"))
+    env = {**{k: str(v) for k, v in doc.get("env", {}).items()}, **_shim_env(top), "GITHUB_ACTIONS": "true", "CI": "true"}
+    subst = {"${{ github.base_ref }}": "main", "${{ github.event.pull_request.number }}": "7",
+             "${{ github.token }}": "token"}
+    (job,) = doc["jobs"].values()
+    failed = False
+    ran: dict[str, int | None] = {}
+    for i, step in enumerate(job["steps"]):
+        name = step.get("name") or step.get("uses") or f"step {i}"
+        if not _gh_condition(step.get("if"), failed, top):
+            ran[name] = None
+            continue
+        if "uses" in step:
+            ran[name] = 0
+            continue
+        script = step["run"]
+        step_env = {k: str(v) for k, v in step.get("env", {}).items()}
         for k, v in subst.items():
-            cmd = cmd.replace(k, v)
-        args = shlex.split(cmd)
-        results[" ".join(args[:2])] = sh([str(BIN / args[0]), *args[1:]], repo, env={"LFK_CACHE_DIR": str(repo.parent / "c")},
-                                         check=False)
-    return results
+            script = script.replace(k, v)
+            step_env = {a: b.replace(k, v) for a, b in step_env.items()}
+        p = sh(["bash", "--noprofile", "--norc", "-eo", "pipefail", "-c", script], top, env={**env, **step_env}, check=False)
+        ran[name] = p.returncode
+        failed = failed or p.returncode != 0
+    return failed, ran
 
 
-def test_github_actions_recipe(register_repo: Path) -> None:
-    sh(["git", "branch", "base", "v2025"], register_repo)
-    res = _run_recipe(REPO / "docs/ci/github-actions.yml", register_repo,
-                      {'"origin/${{ github.base_ref }}"': "base", "${{ github.base_ref }}": "base"})
-    lint = res["lfk lint"]
-    assert lint.returncode == 0, lint.stdout + lint.stderr
-    assert json.loads((register_repo / "lfk.sarif").read_text(encoding="utf-8"))["version"] == "2.1.0"
-    assert res["lfk grade"].returncode == 0, res["lfk grade"].stdout
-    diff = res["lfk diff"]
-    assert diff.returncode == 0, diff.stderr
-    assert "M-009" in diff.stdout
+def _run_gitlab_job(top: Path) -> subprocess.CompletedProcess[str]:
+    """Run the recipe's script as GitLab's runner does: its lines in one `bash -e -o pipefail` shell."""
+    doc = yaml.safe_load((REPO / "docs/ci/gitlab-ci.yml").read_text(encoding="utf-8"))
+    job = doc["lfk"]
+    env = {**{k: str(v) for k, v in job.get("variables", {}).items()}, **_shim_env(top), "GITLAB_CI": "true", "CI": "true",
+           "CI_MERGE_REQUEST_TARGET_BRANCH_NAME": "main"}
+    return sh(["bash", "--noprofile", "--norc", "-eo", "pipefail", "-c", "\n".join(job["script"])], top, env=env, check=False)
 
 
-def test_gitlab_recipe(register_repo: Path) -> None:
-    res = _run_recipe(REPO / "docs/ci/gitlab-ci.yml", register_repo, {'"origin/$CI_MERGE_REQUEST_TARGET_BRANCH_NAME"': "v2025"})
-    assert res["lfk lint"].returncode == 0
-    tree = ET.parse(register_repo / "lfk-junit.xml")
-    assert tree.getroot().tag == "testsuites" and tree.getroot().get("failures") == "0"
-    assert "M-009" in res["lfk diff"].stdout
+def test_github_actions_recipe(pr_repo: Path) -> None:
+    failed, ran = _run_github_job(pr_repo)
+    assert not failed, ran
+    assert all(code == 0 for code in ran.values()), ran
+    doc = json.loads((pr_repo / "lfk.sarif").read_text(encoding="utf-8"))
+    assert doc["version"] == "2.1.0"
+    assert "M-009" in (pr_repo / "lfk-diff.md").read_text(encoding="utf-8")
+    log = (pr_repo.parent / "shim.log").read_text(encoding="utf-8")
+    assert "gh pr comment 7 --body-file lfk-diff.md" in log
+
+
+def test_github_actions_recipe_runs_every_check_after_a_failure(pr_repo: Path) -> None:
+    from tests.sarif_github import github_sarif_problems
+
+    _break_a_grade(pr_repo)
+    failed, ran = _run_github_job(pr_repo)
+    assert failed
+    assert ran["lint (annotations on the pull request)"] == 1
+    assert ran["lint as SARIF"] == 0 and ran["grade check"] is not None and ran["comment"] == 0, ran
+    doc = json.loads((pr_repo / "lfk.sarif").read_text(encoding="utf-8"))
+    assert doc["runs"][0]["results"] and github_sarif_problems(doc, pr_repo) == []
+
+
+def test_gitlab_recipe(pr_repo: Path) -> None:
+    p = _run_gitlab_job(pr_repo)
+    assert p.returncode == 0, p.stdout[-2000:] + p.stderr[-2000:]
+    suite = ET.parse(pr_repo / "lfk-junit.xml").getroot()
+    assert suite.get("failures") == "0" and int(suite.get("tests", "0")) > 3
+    assert all(c.get("name", "").startswith("registers/") for c in suite.iter("testcase"))
+    assert "M-009" in (pr_repo / "lfk-diff.md").read_text(encoding="utf-8")
+
+
+def test_gitlab_recipe_runs_every_check_after_a_failure(pr_repo: Path) -> None:
+    _break_a_grade(pr_repo)
+    p = _run_gitlab_job(pr_repo)
+    assert p.returncode == 1, p.stderr[-2000:]
+    suite = ET.parse(pr_repo / "lfk-junit.xml").getroot()
+    assert suite.get("failures") == "1"
+    assert "M-009" in (pr_repo / "lfk-diff.md").read_text(encoding="utf-8")  # the MR diff still ran
 
 
 def test_github_format_is_automatic_under_actions(register_repo: Path) -> None:

@@ -9,13 +9,13 @@ large registers.
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Generic, Protocol, TypeVar
+from typing import Any, Generic, Literal, Protocol, TypeVar
 
 from lfk.core.cache import Cache, digest
-from lfk.core.errors import RootNotFound
+from lfk.core.errors import InputError, RootNotFound
 from lfk.core.finding import Finding, Severity
 from lfk.core.fsutil import read_confined
 from lfk.core.i18n import T
@@ -29,6 +29,7 @@ M = TypeVar("M")
 UNIT_FILES = ("unit.yaml", "authorities.yaml", "risks.yaml", "measures.yaml")
 IGNORED_NAMES = {".gitkeep", ".DS_Store", "Thumbs.db", "desktop.ini"}
 DEFAULT_MAX_BYTES = 10 * 1024 * 1024
+OnBroken = Literal["keep", "fail", "skip"]
 
 
 def find_root(option: str | os.PathLike[str] | None = None, cwd: Path | None = None) -> Path:
@@ -150,11 +151,34 @@ def _raw_ids(data: Any, key: str) -> set[str]:
     return out
 
 
-class Register:
-    """A register read from a ``Source``. ``load_findings`` holds findings about the layout itself."""
+class BrokenFile(InputError):
+    """A file a command needs cannot be read or validated (``on_broken="fail"``); ``finding`` is its first error."""
 
-    def __init__(self, root: Path, source: Source | None = None, cache: Cache | None = None) -> None:
+    def __init__(self, finding: Finding, location: str) -> None:
+        super().__init__(
+            f"{finding.code} {finding.message.get('en')} / {finding.message.zh}",
+            location=location,
+            hint="fix the file (`lfk lint` lists every problem), or pass --skip-broken to leave it out "
+                 "/ 请修正该文件，或用 --skip-broken 跳过",
+        )
+        self.finding = finding
+
+
+class Register:
+    """A register read from a ``Source``. ``load_findings`` holds findings about the layout itself.
+
+    ``on_broken`` says what happens to a file that cannot be read or validated (or a unit without a
+    usable unit.yaml): ``keep`` uses whatever of it is valid and leaves the findings to lint (lint's
+    mode); ``fail`` raises ``BrokenFile`` (exit 2 with file:line; every other command); ``skip`` leaves
+    the whole file (or unit) out, records its first error in ``skipped`` and calls ``on_skip``.
+    """
+
+    def __init__(self, root: Path, source: Source | None = None, cache: Cache | None = None, *,
+                 on_broken: OnBroken = "keep", on_skip: Callable[[Finding], None] | None = None) -> None:
         self.root = Path(root)
+        self.on_broken: OnBroken = on_broken
+        self.on_skip = on_skip
+        self.skipped: list[Finding] = []
         self.source: Source = source or DirSource(self.root)
         self.cache = cache
         self.digests: dict[str, str] = {}
@@ -174,6 +198,8 @@ class Register:
                 lf = self._load(rel)
                 self.std_flow_files[parts[1][:-5]] = lf
                 model, _ = validate(lf, Flow)
+                if self._broken(lf):
+                    continue
                 if model is not None:
                     self.std_flows[parts[1][:-5]] = Item(model, lf)
             elif parts[0] == "units" and len(parts) >= 3:
@@ -189,9 +215,28 @@ class Register:
             if lf is not None:
                 unit, _ = validate(lf, Unit)
                 self.unit_headers[uid] = (lf, unit)
+                if self._broken(lf):
+                    self.unit_headers[uid] = (lf, None)
             else:
                 self.unit_headers[uid] = (None, None)
+                self._broken(_missing_unit_file(f"units/{uid}/unit.yaml"))
+        if self.on_broken == "skip":
+            self.unit_ids = [uid for uid in self.unit_ids if self.unit_headers[uid][1] is not None]
         self._cache: dict[str, UnitData] = {}
+
+    def _broken(self, lf: LoadedFile) -> bool:
+        """Whether ``lf`` is to be left out: never with ``keep`` or when it has no error; raises with ``fail``."""
+        if self.on_broken == "keep":
+            return False
+        first = next((f for f in lf.findings if f.severity is Severity.ERROR), None)
+        if first is None:
+            return False
+        if self.on_broken == "fail":
+            raise BrokenFile(first, f"{self.root / first.path}:{first.line}:{first.column}")
+        self.skipped.append(first)
+        if self.on_skip is not None:
+            self.on_skip(first)
+        return True
 
     def _load(self, rel: str, max_bytes: int | None = None) -> LoadedFile:
         try:
@@ -314,12 +359,12 @@ class Register:
                 ud.flow_files[stem] = lf
                 ud.raw_ids.setdefault("flows", set()).add(stem)
                 flow, _ = validate(lf, Flow)
-                if flow is not None:
+                if flow is not None and not self._broken(lf):
                     ud.flows[stem] = Item(flow, lf)
             else:
                 ud.benchmark_files[stem] = lf
                 bm, _ = validate(lf, Benchmark)
-                if bm is not None:
+                if bm is not None and not self._broken(lf):
                     ud.benchmarks.append(Item(bm, lf))
         return ud
 
@@ -328,6 +373,8 @@ class Register:
         ud.raw_ids[kind] = _raw_ids(lf.data, kind)
         model, good = validate(lf, model_cls, kind)
         target: list[Item[Any]] = getattr(ud, kind)
+        if self._broken(lf):
+            return
         if model is not None:
             target.extend(Item(x, lf, (kind, i)) for i, x in enumerate(getattr(model, kind)))
         else:
@@ -352,6 +399,14 @@ class Register:
         for lf in self.std_flow_files.values():
             out.extend(lf.findings)
         return out
+
+
+def _missing_unit_file(rel: str) -> LoadedFile:
+    """A stand-in for a unit folder's missing unit.yaml, carrying the error that says so."""
+    lf = LoadedFile(rel)
+    lf.error("LFK101", 1, 1, T("单位文件夹缺少 unit.yaml", "the unit folder has no unit.yaml"),
+             T("请添加 unit.yaml（lfk init 的模板）", "add a unit.yaml (see `lfk init`'s template)"))
+    return lf
 
 
 def _stray(rel: str) -> Finding:

@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from lfk.cli.common import AsOfOpt, LangOpt, RootOpt, lang_for, open_register, parse_as_of, write_stdout
+from lfk.cli.common import AsOfOpt, LangOpt, RootOpt, SkipBrokenOpt, lang_for, open_register, parse_as_of, write_stdout
 from lfk.grading.report import approve
 
 
@@ -21,6 +21,7 @@ def register(app: typer.Typer) -> None:
         unit: Annotated[str | None, typer.Option("--unit", "-u", help="The unit (needed when the register has several).")] = None,
         fmt: Annotated[str, typer.Option("--format", "-f", help="text | json")] = "text",
         root: RootOpt = None,
+        skip_broken: SkipBrokenOpt = False,
         lang: LangOpt = None,
         as_of: AsOfOpt = None,
     ) -> None:
@@ -32,7 +33,7 @@ def register(app: typer.Typer) -> None:
         Example: lfk approve AP-2026-03 --unit county-amr
         """
         parse_as_of(as_of)
-        reg = open_register(root)
+        reg = open_register(root, skip_broken=skip_broken)
         language = lang_for(lang, reg)
         res = approve(reg, approval_id, risks or None, unit)
         if fmt == "json":

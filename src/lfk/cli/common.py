@@ -13,7 +13,9 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from lfk.core.errors import ConfigError, UsageError
+from lfk.core.finding import Finding
 from lfk.core.i18n import Text, resolve_lang
+from lfk.history import register_at
 from lfk.register import Register, find_root
 
 if TYPE_CHECKING:  # rich is imported only when something is drawn (lfk lint in a hook never needs it)
@@ -28,6 +30,11 @@ LangOpt = Annotated[str | None, typer.Option("--lang", help="Message language: z
 AsOfOpt = Annotated[str | None, typer.Option("--as-of", help="Date the run is for (YYYY-MM-DD); default: today.")]
 RevOpt = Annotated[str | None, typer.Option("--rev", help="Read the register as it was at this git revision (tag, branch, commit); nothing is checked out.")]
 AtOpt = Annotated[str | None, typer.Option("--at", help="Read the register as it stood on this date (YYYY-MM-DD): the last commit on or before it.")]
+SkipBrokenOpt = Annotated[
+    bool,
+    typer.Option("--skip-broken", help="Leave out files that cannot be read or validated (each is named on stderr) "
+                 "instead of stopping with exit 2.", show_default=False),
+]
 DebugOpt = Annotated[bool, typer.Option("--debug", help="Show a Python traceback on internal errors.", hidden=True)]
 
 
@@ -41,22 +48,34 @@ def parse_as_of(value: str | None) -> dt.date:
         raise UsageError(f"--as-of {value!r} is not a date / 不是日期", hint="write YYYY-MM-DD, e.g. 2026-12-01") from None
 
 
-def open_register(root: Path | None, *, no_cache: bool = False, rev: str | None = None, at: str | None = None) -> Register:
+def open_register(root: Path | None, *, no_cache: bool = False, rev: str | None = None, at: str | None = None,
+                  skip_broken: bool = False) -> Register:
     """Find and read the register (lfk.yaml, standard flows, unit headers), with the parse cache unless ``no_cache``.
 
     With ``rev`` / ``at`` the register is read from that git revision (``lfk.history.register_at``).
     An unusable lfk.yaml is a ``ConfigError`` (exit 2, its file:line and a fix); only ``lfk lint`` reports
-    it as findings instead.
+    it as findings instead. Any other file that cannot be read or validated stops the command the same way
+    (``BrokenFile``) when it is reached, unless ``skip_broken``: then it is left out and named on stderr.
     """
     from lfk.core.cache import Cache, default_dir
 
     root_dir = find_root(root)
     cache = None if no_cache else Cache(default_dir(root_dir))
     if rev is not None or at is not None:
-        from lfk.history import register_at
+        return require_config(register_at(root_dir, rev, at, cache, **broken_policy(skip_broken))[0])
+    return require_config(Register(root_dir, cache=cache, **broken_policy(skip_broken)))
 
-        return require_config(register_at(root_dir, rev, at, cache)[0])
-    return require_config(Register(root_dir, cache=cache))
+
+def broken_policy(skip_broken: bool) -> dict[str, object]:
+    """``Register`` keyword arguments for a command other than lint: stop on a broken file, or skip and say so."""
+    if not skip_broken:
+        return {"on_broken": "fail"}
+
+    def say(f: Finding) -> None:
+        err_console().print(f"skipped / 已跳过: {f.path}:{f.line}:{f.column}: {f.code} {f.message.get('en')} / {f.message.zh}"
+                            " (--skip-broken)", markup=False)
+
+    return {"on_broken": "skip", "on_skip": say}
 
 
 def require_config(register: Register) -> Register:

@@ -13,6 +13,8 @@ from lfk.cli.common import (
     LangOpt,
     RevOpt,
     RootOpt,
+    SkipBrokenOpt,
+    broken_policy,
     err_console,
     is_terminal,
     lang_for,
@@ -47,11 +49,31 @@ def _rich_text(report, lang: str, only_failing: bool) -> None:  # type: ignore[n
     con = out_console()
     cfg = report.config
     colours = {"一致": "green", "偏差": "red", "缺失": "yellow"}
+    from rich import box
+    from rich.cells import cell_len
+
+    defined = cfg.grading.factors or {}
+    weighted = cfg.grading.method != "criteria" and bool(defined)
     for u in report.units:
-        table = Table(title=f"{u.unit}  {u.name}", title_justify="left", show_lines=False)
-        for h in headers(lang):
-            table.add_column(h)
-        for r, cells in zip(u.rows, table_rows(u, cfg, lang), strict=True):
+        table = Table(title=f"{u.unit}  {u.name}", title_justify="left", show_lines=False, box=box.SIMPLE_HEAD,
+                      show_edge=False, pad_edge=False, collapse_padding=True)
+        rows = table_rows(u, cfg, lang)
+        if weighted:  # factor values in lfk.yaml's order, their labels named once under the table
+            for r, cells in zip(u.rows, rows, strict=True):
+                cells[2] = "·".join(str((r.risk.factors or {}).get(k, "—")) for k in defined)
+        heads = headers(lang)
+        natural = [max([cell_len(c[i]) for c in rows] + [cell_len(h)]) for i, h in enumerate(heads)]
+        others = sum(w for i, w in enumerate(natural) if i != 1) + 2 * (len(heads) - 1)
+        title_width = max(8, min(natural[1], con.width - others))
+        for i, h in enumerate(heads):
+            # 风险点 gets the width it needs (what the other columns leave) and folds rather than being cut off
+            table.add_column(h, min_width=title_width if i == 1 else None, overflow="fold",
+                             no_wrap=i in (0, 3, 4, 5, 6))
+        if weighted:
+            names = "·".join(f.label or k for k, f in defined.items())
+            table.caption = ("评定因素：" if lang == "zh" else "factors: ") + names
+            table.caption_justify = "left"
+        for r, cells in zip(u.rows, rows, strict=True):
             if only_failing and not r.result.failing:
                 continue
             style = colours.get(r.result.status, "")
@@ -77,6 +99,7 @@ def register(app: typer.Typer) -> None:
         no_cache: Annotated[bool, typer.Option("--no-cache", help="Neither read nor write the parse cache (.lfk-cache/ or $LFK_CACHE_DIR).")] = False,
         quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar.")] = False,
         root: RootOpt = None,
+        skip_broken: SkipBrokenOpt = False,
         lang: LangOpt = None,
         as_of: AsOfOpt = None,
         rev: RevOpt = None,
@@ -97,8 +120,9 @@ def register(app: typer.Typer) -> None:
 
         def open_reg() -> Register:
             if rev or at:
-                return open_register(root_dir, no_cache=no_cache, rev=rev, at=at)
-            return require_config(Register(root_dir, cache=None if no_cache else Cache(default_dir(root_dir))))
+                return open_register(root_dir, no_cache=no_cache, rev=rev, at=at, skip_broken=skip_broken)
+            return require_config(Register(root_dir, cache=None if no_cache else Cache(default_dir(root_dir)),
+                                   **broken_policy(skip_broken)))
 
         def graded(reg: Register):  # type: ignore[no-untyped-def]
             with progress_bar(quiet, T("评定", "grading")) as bar:

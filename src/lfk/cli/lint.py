@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import time
 from pathlib import Path
 from typing import Annotated
 
@@ -69,6 +70,44 @@ def resolve_paths(root: Path, paths: list[str] | None) -> list[str] | None:
     return out
 
 
+def repo_paths(root: Path, path_prefix: str | None) -> tuple[Path, str]:
+    """(folder CI paths are relative to, prefix from there to the register) for github/sarif/junit output.
+
+    ``--path-prefix`` wins (relative to the register's parent chain as given); else the git work tree
+    holding the register; else the register itself (no prefix).
+    """
+    from lfk.core.git import work_tree_of
+
+    if path_prefix is not None:
+        prefix = path_prefix.strip().strip("/")
+        prefix = prefix + "/" if prefix else ""
+        base = root
+        for _ in prefix.strip("/").split("/") if prefix else ():
+            base = base.parent
+        return base, prefix
+    tree = work_tree_of(root)
+    return tree if tree is not None else (root, "")
+
+
+def checked_files(reg: Register, opts: LintOptions) -> list[str]:
+    """The register files a lint run checks (for JUnit's one test case per file)."""
+    wanted = set(opts.units) if opts.units is not None else None
+    out = []
+    for rel in reg.all_files:
+        parts = rel.split("/")
+        if not rel.endswith(".yaml"):
+            continue
+        if parts[0] == "units" and len(parts) >= 3:
+            if wanted is not None and parts[1] not in wanted:
+                continue
+        elif not (rel == "lfk.yaml" or (parts[0] == "flows" and len(parts) == 2)):
+            continue
+        if opts.paths and not any(p in ("", ".") or rel == p or rel.startswith(p.rstrip("/") + "/") for p in opts.paths):
+            continue
+        out.append(rel)
+    return out
+
+
 def apply_fixes(root: Path, paths: list[str] | None, grades: bool) -> None:
     """``--fix``: canonical formatting of the files linted; ``--fix-grades``: computed grades written. Says what changed on stderr."""
     from lfk.canonical import format_paths
@@ -104,6 +143,7 @@ def register(app: typer.Typer) -> None:
         fix: Annotated[bool, typer.Option("--fix", help="First apply the fixes that are certain: canonical formatting (as lfk fmt).")] = False,
         fix_grades: Annotated[bool, typer.Option("--fix-grades", help="With --fix: also write computed grades where they drift (LFK402; risks with grade_reason keep theirs).")] = False,
         output: Annotated[Path | None, typer.Option("--output", "-o", help="Write the report to this file instead of stdout.")] = None,
+        path_prefix: Annotated[str | None, typer.Option("--path-prefix", help="Put this before register-relative paths in github, sarif and junit output (default: the register's folder in its git work tree).")] = None,
         root: RootOpt = None,
         lang: LangOpt = None,
         as_of: AsOfOpt = None,
@@ -135,14 +175,20 @@ def register(app: typer.Typer) -> None:
         opts = LintOptions(as_of=day, select=split_codes(select) or None, ignore=split_codes(ignore) or None,
                            strict=strict, paths=resolve_paths(reg.root, paths), units=units,
                            jobs=jobs or default_jobs())
+        started = time.monotonic()
         with progress_bar(quiet, T("检查", "linting")) as bar:
             opts.progress = bar
             result = lint_register(reg, opts)
+        elapsed = time.monotonic() - started
         shown = result.findings if (show_suppressed or fmt == "sarif") else result.active
         summary = result.summary()
         color = fmt == "text" and output is None and is_terminal() and "NO_COLOR" not in os.environ
-        text = format_findings(fmt, shown, summary, lang=language, color=color, rules=rule_metas(),
-                               root_uri=reg.root.as_uri() + "/")
+        extra: dict[str, object] = {}
+        if fmt in ("github", "sarif", "junit"):
+            base, prefix = repo_paths(reg.root, path_prefix)
+            extra = {"root_uri": base.as_uri() + "/", "path_prefix": prefix, "elapsed": elapsed,
+                     "files": checked_files(reg, opts) if fmt == "junit" else ()}
+        text = format_findings(fmt, shown, summary, lang=language, color=color, rules=rule_metas(), **extra)
         if output is not None:
             atomic_write(output, text)
             err_console().print(text.splitlines()[-1] if fmt == "text" else f"wrote {output}")

@@ -12,7 +12,17 @@ from typing import Annotated, Any
 
 import typer
 
-from lfk.cli.common import LangOpt, RootOpt, err_console, is_terminal, lang_for, open_register, out_console, write_stdout
+from lfk.cli.common import (
+    LangOpt,
+    RootOpt,
+    SkipBrokenOpt,
+    err_console,
+    is_terminal,
+    lang_for,
+    open_register,
+    out_console,
+    write_stdout,
+)
 from lfk.core.errors import UsageError
 from lfk.core.fsutil import atomic_write
 from lfk.core.safe import csv_row, printable
@@ -122,6 +132,7 @@ def register(app: typer.Typer) -> None:
                                              "at a step that is not an end is reported (MON104).")] = False,
         output: Annotated[Path | None, typer.Option("--output", "-o", help="Write the report to this file.")] = None,
         root: RootOpt = None,
+        skip_broken: SkipBrokenOpt = False,
         lang: LangOpt = None,
         as_of: Annotated[str | None, typer.Option("--as-of", help="When open cases are judged: a date (its end) or a "
                                                   "date and time; default: the newest time in the logs.")] = None,
@@ -146,7 +157,7 @@ def register(app: typer.Typer) -> None:
             except ValueError:
                 raise UsageError(f"--as-of {as_of!r} is not a date or time / 不是日期或时间",
                                  hint="write YYYY-MM-DD or YYYY-MM-DDTHH:MM") from None
-        reg = open_register(root)
+        reg = open_register(root, skip_broken=skip_broken)
         language = lang_for(lang, reg)
         paths = [str(p) for p in events]
         if sys.stderr.isatty() and sum(p.stat().st_size for p in events if p.is_file()) > 8 << 20:

@@ -7,7 +7,18 @@ from typing import Annotated
 
 import typer
 
-from lfk.cli.common import AsOfOpt, AtOpt, LangOpt, RevOpt, RootOpt, err_console, lang_for, open_register, parse_as_of
+from lfk.cli.common import (
+    AsOfOpt,
+    AtOpt,
+    LangOpt,
+    RevOpt,
+    RootOpt,
+    SkipBrokenOpt,
+    err_console,
+    lang_for,
+    open_register,
+    parse_as_of,
+)
 from lfk.core.cache import default_dir
 from lfk.core.errors import UsageError
 from lfk.core.fsutil import atomic_write
@@ -50,6 +61,7 @@ def register(app: typer.Typer) -> None:
         public: Annotated[bool, typer.Option("--public", help="Only what may be published: no internal risks, measures or posts.")] = False,
         no_cache: Annotated[bool, typer.Option("--no-cache", help="Neither read nor write the cache; render every flow again.")] = False,
         root: RootOpt = None,
+        skip_broken: SkipBrokenOpt = False,
         lang: LangOpt = None,
         as_of: AsOfOpt = None,
         rev: RevOpt = None,
@@ -64,7 +76,7 @@ def register(app: typer.Typer) -> None:
         if layout not in LAYOUTS:
             raise UsageError(f"--layout {layout!r}: use flow or columns / 请用 flow 或 columns")
         parse_as_of(as_of)
-        reg = open_register(root, no_cache=no_cache, rev=rev, at=at)
+        reg = open_register(root, no_cache=no_cache, rev=rev, at=at, skip_broken=skip_broken)
         language = lang_for(lang, reg)
         cache = None if (no_cache or fmt == "dot") else (cache_dir or default_dir(reg.root))
         console = err_console()

@@ -9,7 +9,7 @@ import typer
 
 from lfk.cli.common import AsOfOpt, LangOpt, RootOpt, err_console, lang_for, parse_as_of, write_stdout
 from lfk.core.fsutil import atomic_write
-from lfk.model.schemas import default_folder, generate, stale
+from lfk.model.schemas import generate, stale
 from lfk.register import find_root
 
 
@@ -29,13 +29,14 @@ def register(app: typer.Typer) -> None:
         Editors use them for completion and Chinese hover text: put
         `# yaml-language-server: $schema=../../schemas/risks.schema.json` on the first line of a file.
 
-        Default folder: `--out`, else `<root>/schemas` with `--root`, else lfk's own `schemas/`.
+        Default folder: `--out`, else `schemas/` in the register (found as every command finds it:
+        --root, $LFK_ROOT, the nearest lfk.yaml up, ./registers).
 
         Example: lfk schema --check
         """
         lang_for(lang)
         parse_as_of(as_of)
-        folder = out or (find_root(root) / "schemas" if root is not None else default_folder())
+        folder = out or find_root(root) / "schemas"
         if check:
             bad = stale(folder)
             if bad:

@@ -8,7 +8,18 @@ from typing import Annotated
 
 import typer
 
-from lfk.cli.common import AsOfOpt, AtOpt, LangOpt, RevOpt, RootOpt, lang_for, open_register, parse_as_of, write_stdout
+from lfk.cli.common import (
+    AsOfOpt,
+    AtOpt,
+    LangOpt,
+    RevOpt,
+    RootOpt,
+    SkipBrokenOpt,
+    lang_for,
+    open_register,
+    parse_as_of,
+    write_stdout,
+)
 from lfk.core.errors import UsageError
 from lfk.score.card import explain, format_markdown, format_text, rollup, score_register
 
@@ -26,6 +37,7 @@ def register(app: typer.Typer) -> None:
         events: Annotated[list[Path] | None, typer.Option("--events", help="Event logs for the monitor criterion (CSV or JSON Lines).")] = None,
         also: Annotated[list[Path] | None, typer.Option("--also", help="Roll-up: more register roots (e.g. each unit's own repository) scored into the same table; repeatable.")] = None,
         root: RootOpt = None,
+        skip_broken: SkipBrokenOpt = False,
         lang: LangOpt = None,
         as_of: AsOfOpt = None,
         rev: RevOpt = None,
@@ -40,7 +52,7 @@ def register(app: typer.Typer) -> None:
         if fmt not in FORMATS:
             raise UsageError(f"--format {fmt!r}: use one of {', '.join(FORMATS)}")
         day = parse_as_of(as_of)
-        reg = open_register(root, rev=rev, at=at)
+        reg = open_register(root, rev=rev, at=at, skip_broken=skip_broken)
         language = lang_for(lang, reg)
         wanted = []
         for u in units or []:

@@ -13,16 +13,15 @@ from lfk.cli.common import (
     LangOpt,
     RevOpt,
     RootOpt,
+    SkipBrokenOpt,
     err_console,
     lang_for,
     open_register,
     out_console,
     progress_bar,
-    require_config,
     write_stdout,
 )
 from lfk.cli.common import parse_as_of as _parse_as_of
-from lfk.core.cache import Cache, default_dir
 from lfk.core.errors import UsageError
 from lfk.core.i18n import T, resolve_lang
 from lfk.register import Register, find_root
@@ -49,6 +48,7 @@ def register(app: typer.Typer) -> None:
         events: Annotated[list[Path] | None, typer.Option("--events", help="Internal only: event logs (CSV / JSON Lines) for an 电子监察 page; repeatable.")] = None,
         no_cache: Annotated[bool, typer.Option("--no-cache", help="Neither read nor write the parse cache (.lfk-cache/ or $LFK_CACHE_DIR).")] = False,
         root: RootOpt = None,
+        skip_broken: SkipBrokenOpt = False,
         lang: LangOpt = None,
         as_of: AsOfOpt = None,
         rev: RevOpt = None,
@@ -74,8 +74,7 @@ def register(app: typer.Typer) -> None:
             raise UsageError(f"--base-url {base_url!r}: give an http(s) address / 请给出 http(s) 地址")
         day = _parse_as_of(as_of) if as_of else None
         root_dir = find_root(root)
-        reg = (open_register(root_dir, no_cache=no_cache, rev=rev, at=at) if (rev or at) else
-               require_config(Register(root_dir, cache=None if no_cache else Cache(default_dir(root_dir)))))
+        reg = open_register(root_dir, no_cache=no_cache, rev=rev, at=at, skip_broken=skip_broken)
         language = lang_for(lang, reg)
         site_lang = _site_lang(lang, reg)
         try:

@@ -15,6 +15,7 @@ from lfk.cli.common import (
     LangOpt,
     RevOpt,
     RootOpt,
+    SkipBrokenOpt,
     err_console,
     lang_for,
     open_register,
@@ -57,6 +58,7 @@ def register(app: typer.Typer) -> None:
         table: Annotated[str, typer.Option("--table", "-t", help="CSV: authorities | risks | measures | benchmarks | posts | approvals | all.")] = "risks",
         encoding: Annotated[str, typer.Option("--encoding", help="CSV encoding: utf-8-sig (opens right in Excel) | utf-8 | gbk.")] = "utf-8-sig",
         root: RootOpt = None,
+        skip_broken: SkipBrokenOpt = False,
         lang: LangOpt = None,
         as_of: AsOfOpt = None,
         rev: RevOpt = None,
@@ -69,7 +71,7 @@ def register(app: typer.Typer) -> None:
         if fmt not in EXPORT_FORMATS:
             raise UsageError(f"--format {fmt!r}: use one of {', '.join(EXPORT_FORMATS)}")
         day = parse_as_of(as_of)
-        reg = open_register(root, rev=rev, at=at)
+        reg = open_register(root, rev=rev, at=at, skip_broken=skip_broken)
         lang_for(lang, reg)
         uids = _units(reg, unit)
         if fmt == "json":
@@ -127,6 +129,7 @@ def register(app: typer.Typer) -> None:
         from_unit: Annotated[str | None, typer.Option("--from-unit", help="When the input holds several units: which one to take.")] = None,
         fmt: Annotated[str, typer.Option("--format", "-f", help="Findings as text | json.")] = "text",
         root: RootOpt = None,
+        skip_broken: SkipBrokenOpt = False,
         lang: LangOpt = None,
         as_of: AsOfOpt = None,
     ) -> None:
@@ -142,7 +145,7 @@ def register(app: typer.Typer) -> None:
         if fmt not in ("text", "json"):
             raise UsageError(f"--format {fmt!r}: use text or json")
         day = parse_as_of(as_of)
-        reg = open_register(root)
+        reg = open_register(root, skip_broken=skip_broken)
         language = lang_for(lang, reg)
         res = run_import(reg, unit, list(files), replace=replace, dry_run=dry_run, force=force, from_unit=from_unit,
                          today=day)

@@ -337,3 +337,19 @@ class GitSource:
 
     def __exit__(self, *exc: object) -> None:
         self.close()
+
+
+def work_tree_of(path: Path) -> tuple[Path, str] | None:
+    """(top folder, ``path`` relative to it with a trailing ``/`` or "") of the git work tree holding ``path``.
+
+    None when ``path`` is not in a git work tree (or git is not installed).
+    """
+    try:
+        proc = run_git(Path(path), "rev-parse", "--show-toplevel", "--show-prefix", check=False)
+    except InputError:
+        return None
+    if proc.returncode != 0:
+        return None
+    lines = proc.stdout.decode("utf-8", "surrogateescape").split("\n")
+    prefix = (lines[1] if len(lines) > 1 else "").strip("/")
+    return Path(lines[0]), (prefix + "/" if prefix else "")

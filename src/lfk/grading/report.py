@@ -219,10 +219,17 @@ def _num(d: Decimal | None) -> Any:
     return int(d) if d == d.to_integral_value() else float(fmt_number(d))
 
 
-def _factors_text(config: Config, risk: Risk) -> str:
+def _factors_text(config: Config, risk: Risk, *, labels: bool = False) -> str:
+    """``key=value`` per factor; with ``labels`` (tables for people) the factor's label from lfk.yaml."""
     if config.grading.method == "criteria":
         return f"{len(risk.criteria)}: " + "、".join(risk.criteria) if risk.criteria else "0"
-    return " ".join(f"{k}={v}" for k, v in (risk.factors or {}).items())
+    defined = config.grading.factors or {}
+
+    def name(k: str) -> str:
+        f = defined.get(k)
+        return f.label if labels and f is not None and f.label else k
+
+    return " ".join(f"{name(k)}={v}" for k, v in (risk.factors or {}).items())
 
 
 def _status_text(res: GradeResult, lang: str) -> str:
@@ -270,7 +277,7 @@ def table_rows(u: UnitGrades, config: Config, lang: str) -> list[list[str]]:
     out = []
     for r in u.rows:
         res = r.result
-        out.append([r.risk.id, r.risk.title, _factors_text(config, r.risk), fmt_number(res.score) if res.score is not None else "—",
+        out.append([r.risk.id, r.risk.title, _factors_text(config, r.risk, labels=True), fmt_number(res.score) if res.score is not None else "—",
                     lbl(res.computed) if res.computed else "—", lbl(res.declared) if res.declared else "—",
                     _status_text(res, lang)])
     return out

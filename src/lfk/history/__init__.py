@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from lfk.core.cache import Cache
 from lfk.core.errors import UsageError
@@ -70,7 +71,8 @@ def resolve(repo: GitRepo, rev: str | None, at: str | None) -> Revision:
     return revision_info(repo, sha, f"{rev or 'HEAD'}@{day.isoformat()}")
 
 
-def register_at(root: Path, rev: str | None, at: str | None, cache: Cache | None = None) -> tuple[Register, Revision]:
+def register_at(root: Path, rev: str | None, at: str | None, cache: Cache | None = None,
+                **register_options: Any) -> tuple[Register, Revision]:
     """The register under ``root`` as it stood at ``rev`` / ``at``, read from git objects only."""
     repo = GitRepo(root)
     revision = resolve(repo, rev, at)
@@ -79,4 +81,4 @@ def register_at(root: Path, rev: str | None, at: str | None, cache: Cache | None
     if "lfk.yaml" not in source.blob_ids:
         raise UsageError(f"{revision.label} ({revision.short}): no lfk.yaml in {repo.prefix or '.'} at that revision "
                          "/ 该版本中没有登记册", hint="choose a later revision")
-    return Register(root, source=source, cache=cache), revision
+    return Register(root, source=source, cache=cache, **register_options), revision

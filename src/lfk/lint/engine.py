@@ -13,6 +13,7 @@ import datetime as dt
 import marshal
 import multiprocessing
 import os
+import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -81,6 +82,67 @@ class LintResult:
             "units": self.units,
             "exit_code": self.exit_code,
         }
+
+
+UNREADABLE = frozenset({"LFK001", "LFK003", "LFK004", "LFK006"})
+FOLLOW_ONS = frozenset({"LFK104", "LFK205"})  # references and coverage: wrong whenever a file of the unit is unread
+
+
+def drop_cascades(ud: Any, findings: list[Finding]) -> list[Finding]:
+    """A unit's findings without those that only follow from another one (issue 15, point 2).
+
+    - A file that could not be read at all (LFK001/003/004/006), or a missing unit.yaml, hides what other
+      files refer to: its unit's LFK104 (reference names nothing) and LFK205 (power without risks) go.
+    - A field whose value is invalid (LFK101) is seen by the rules as absent: a finding about the same
+      list item that names that field (e.g. LFK402 "no grade", LFK409 "no reviewed date") goes.
+    """
+    unread = ud.unit_file is None or any(
+        f.code in UNREADABLE and f.severity is Severity.ERROR for f in findings)
+    if unread:
+        findings = [f for f in findings if f.code not in FOLLOW_ONS]
+    bad_fields: dict[tuple[str, int], set[str]] = {}
+    for f in findings:
+        m = re.match(r"`([\w-]+)` ", f.message.en) if f.code == "LFK101" else None
+        if m:
+            span = _item_span(ud, f.path, f.line)
+            if span is not None:
+                bad_fields.setdefault((f.path, span), set()).add(m.group(1))
+    if not bad_fields:
+        return findings
+    out = []
+    for f in findings:
+        if f.code[:4] not in ("LFK0", "LFK1"):
+            span = _item_span(ud, f.path, f.line)
+            fields = bad_fields.get((f.path, span), set()) if span is not None else set()
+            said = f.message.en + f.message.zh + ((f.hint.en + f.hint.zh) if f.hint else "")
+            if any(re.search(rf"(?<![\w-]){re.escape(name)}(?![\w-])", said) for name in fields):
+                continue
+        out.append(f)
+    return out
+
+
+def _item_span(ud: Any, rel: str, line: int) -> int | None:
+    """The first line of the list item of ``rel`` that holds ``line`` (None outside list files)."""
+    lf = next((x for x in ud.files if x.rel == rel), None)
+    kind = rel.rsplit("/", 1)[-1][:-5]
+    if lf is None or kind not in ("authorities", "risks", "measures") or not isinstance(lf.data, dict):
+        return None
+    items = lf.data.get(kind)
+    if not isinstance(items, list):
+        return None
+    start = None
+    for i in range(len(items)):
+        first = lf.loc((kind, i), key=False)[0]
+        if first > line:
+            break
+        start = first
+    return start
+
+
+def cause_first_key(findings: list[Finding]) -> Callable[[Finding], tuple[Any, ...]]:
+    """Sort key: files that could not be read first (the cause before anything else), then path, line, column."""
+    unread = {f.path for f in findings if f.code in UNREADABLE and f.severity is Severity.ERROR}
+    return lambda f: (f.path not in unread, *f.sort_key())
 
 
 def _pack(findings: list[Finding]) -> list[tuple[Any, ...]]:
@@ -173,7 +235,7 @@ class _Runner:
         uctx = UnitContext(self.register, ud, self.opts.as_of)
         for rule in self.unit_rules:
             self.emit(rule, rule.func(uctx), files, out)
-        return out, n
+        return drop_cascades(ud, out), n
 
     # -- cache ---------------------------------------------------------------------------------
     def settings_key(self) -> str:
@@ -266,7 +328,7 @@ class _Runner:
                 merged = {k: v for k, v in merged.items() if _marshallable(v)}
             cache.put_obj("lint-results", settings, merged)
         findings = [f for f in findings if self.wanted(f.path)]
-        findings.sort(key=Finding.sort_key)
+        findings.sort(key=cause_first_key(findings))
         return LintResult(findings, nfiles, total, self.opts.strict, cached_units)
 
 

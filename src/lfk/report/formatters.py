@@ -4,14 +4,21 @@
   (with ``color`` the same as rich markup).
 - ``json``: ``{"findings": [...], "summary": {...}}`` (CLI.md).
 - ``github``: workflow commands ``::error file=…,line=…,col=…,title=…::…``.
-- ``sarif``: SARIF 2.1.0 with rule metadata in ``tool.driver.rules``.
-- ``junit``: JUnit XML, one test case per file, a failure per error.
+- ``sarif``: SARIF 2.1.0 with rule metadata in ``tool.driver.rules`` and the properties GitHub code
+  scanning documents (partialFingerprints, region end, help text/markdown, precision, problem.severity).
+- ``junit``: JUnit XML, one test case per file checked, one failure per failing file.
+
+``github``, ``sarif`` and ``junit`` name files by ``path_prefix`` + the register-relative path, so that
+paths are relative to the repository (the git work tree) when the register sits in a subfolder.
 """
 
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
+import hashlib
 import json
+import socket
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from itertools import groupby
@@ -115,7 +122,7 @@ def _gh_escape(value: str, prop: bool = False) -> str:
 
 
 @formatter("github")
-def format_github(findings: list[Finding], summary: dict[str, Any], *, lang: str = "en", root_prefix: str = "",
+def format_github(findings: list[Finding], summary: dict[str, Any], *, lang: str = "en", path_prefix: str = "",
                   **_: Any) -> str:
     """GitHub Actions workflow commands (annotations on the pull request)."""
     out = []
@@ -123,7 +130,7 @@ def format_github(findings: list[Finding], summary: dict[str, Any], *, lang: str
     for f in findings:
         if f.suppressed:
             continue
-        path = f"{root_prefix}{f.path}"
+        path = f"{path_prefix}{f.path}"
         out.append(
             f"::{level[f.severity.value]} file={_gh_escape(path, True)},line={f.line},col={f.column},"
             f"title={_gh_escape(f.code, True)}::{_gh_escape(f'{f.code} {f.text(lang)}')}"
@@ -132,10 +139,34 @@ def format_github(findings: list[Finding], summary: dict[str, Any], *, lang: str
     return "\n".join(out) + "\n"
 
 
+PROBLEM_SEVERITY = {"error": "error", "warning": "warning", "info": "recommendation"}
+
+
+def _rule_name(title: str) -> str:
+    """A rule ``name`` as SARIF wants it: an identifier-like PascalCase form of the English title."""
+    words = [w for w in "".join(ch if ch.isalnum() else " " for ch in title).split() if w.isascii()]
+    return "".join(w[:1].upper() + w[1:] for w in words) or "Rule"
+
+
+def _plain(doc: str) -> str:
+    """``doc`` without Markdown code fences (for ``help.text``, shown as plain text)."""
+    return "\n".join(line for line in doc.splitlines() if not line.strip().startswith("```")).replace("`", "")
+
+
+def _fingerprint(f: Finding, uri: str) -> str:
+    """A stable id of a finding across runs: its code, file and message (not its line, which moves)."""
+    return hashlib.sha256(f"{f.code}\0{uri}\0{f.message.en}".encode()).hexdigest()[:32]
+
+
 @formatter("sarif")
 def format_sarif(findings: list[Finding], summary: dict[str, Any], *, lang: str = "en",
-                 rules: Iterable[RuleMeta] = (), root_uri: str | None = None, **_: Any) -> str:
-    """SARIF 2.1.0 log; every finding's rule described in ``tool.driver.rules``."""
+                 rules: Iterable[RuleMeta] = (), root_uri: str | None = None, path_prefix: str = "",
+                 **_: Any) -> str:
+    """SARIF 2.1.0 log; every finding's rule described in ``tool.driver.rules``.
+
+    ``root_uri`` is the ``file:`` URI of the folder paths are relative to (``%SRCROOT%``: the git work
+    tree, or the register root when it is not in one); ``path_prefix`` leads from there to the register.
+    """
     metas = {r.code: r for r in rules}
     for f in findings:
         if f.code not in metas:
@@ -146,20 +177,27 @@ def format_sarif(findings: list[Finding], summary: dict[str, Any], *, lang: str 
     driver_rules = []
     for c in ordered:
         m = metas[c]
+        title = m.title.get(lang)
+        props: dict[str, Any] = {"precision": "very-high", "problem.severity": PROBLEM_SEVERITY[m.severity.value],
+                                 "tags": ["lfk", c[:4] + "xx"]}
+        if m.clause:
+            props["clause"] = m.clause
+        doc = m.doc or title
         rule: dict[str, Any] = {
             "id": c,
-            "name": c,
-            "shortDescription": {"text": m.title.get(lang)},
-            "fullDescription": {"text": (m.doc.split("\n\n")[0] if m.doc else m.title.get(lang))},
+            "name": _rule_name(m.title.en if m.title.en != c else c),
+            "shortDescription": {"text": title},
+            "fullDescription": {"text": doc.split("\n\n")[0]},
             "defaultConfiguration": {"level": level[m.severity.value]},
             "helpUri": f"{INFO_URI}#rules",
-            "properties": {"clause": m.clause} if m.clause else {},
+            "help": {"text": _plain(doc), "markdown": f"**{c}** {title}\n\n{doc}"},
+            "properties": props,
         }
-        if m.doc:
-            rule["help"] = {"text": m.doc}
         driver_rules.append(rule)
     results = []
     for f in findings:
+        line, col = max(1, f.line), max(1, f.column)
+        uri = f"{path_prefix}{f.path}"
         res: dict[str, Any] = {
             "ruleId": f.code,
             "ruleIndex": index[f.code],
@@ -167,10 +205,11 @@ def format_sarif(findings: list[Finding], summary: dict[str, Any], *, lang: str 
             "message": {"text": f.text(lang)},
             "locations": [{
                 "physicalLocation": {
-                    "artifactLocation": {"uri": f.path, "uriBaseId": "REGISTER_ROOT"},
-                    "region": {"startLine": max(1, f.line), "startColumn": max(1, f.column)},
+                    "artifactLocation": {"uri": uri, "uriBaseId": "%SRCROOT%"},
+                    "region": {"startLine": line, "startColumn": col, "endLine": line, "endColumn": col + 1},
                 }
             }],
+            "partialFingerprints": {"lfkFinding/v1": _fingerprint(f, uri)},
         }
         if f.suppressed:
             res["suppressions"] = [{"kind": "inSource", "justification": f.suppress_reason or ""}]
@@ -181,7 +220,7 @@ def format_sarif(findings: list[Finding], summary: dict[str, Any], *, lang: str 
         "columnKind": "unicodeCodePoints",
     }
     if root_uri:
-        run["originalUriBaseIds"] = {"REGISTER_ROOT": {"uri": root_uri}}
+        run["originalUriBaseIds"] = {"%SRCROOT%": {"uri": root_uri}}
     doc = {
         "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
         "version": "2.1.0",
@@ -192,39 +231,45 @@ def format_sarif(findings: list[Finding], summary: dict[str, Any], *, lang: str 
 
 @formatter("junit")
 def format_junit(findings: list[Finding], summary: dict[str, Any], *, lang: str = "en", name: str = "lfk lint",
-                 files: Iterable[str] = (), **_: Any) -> str:
-    """JUnit XML: a test suite, a test case per file, a failure per error (warnings as system-out)."""
-    by_file: dict[str, list[Finding]] = {}
-    for p in files:
-        by_file.setdefault(p, [])
+                 files: Iterable[str] = (), path_prefix: str = "", elapsed: float = 0.0,
+                 timestamp: dt.datetime | None = None, hostname: str | None = None, **_: Any) -> str:
+    """JUnit XML valid against Ant's JUnit XSD and Jenkins' junit-10.xsd (tests/fixtures/junit).
+
+    One ``<testcase>`` per file checked (``files``, passing ones too; named ``path_prefix`` + path), with
+    one ``<failure>`` listing its errors when it has any, so ``tests``/``failures`` count files; warnings
+    and notes go to the suite's ``<system-out>``. ``time`` is the run's ``elapsed`` seconds.
+    """
+    by_file: dict[str, list[Finding]] = {p: [] for p in files}
     for f in findings:
         if not f.suppressed:
             by_file.setdefault(f.path, []).append(f)
-    cases = []
+    cases: list[str] = []
     failures = 0
+    others: list[str] = []
     for path in sorted(by_file):
+        shown = f"{path_prefix}{path}"
         items = by_file[path]
         errors = [f for f in items if f.severity is Severity.ERROR]
-        others = [f for f in items if f.severity is not Severity.ERROR]
-        body = []
-        for f in errors:
-            failures += 1
-            msg = f"{f.path}:{f.line}:{f.column}: {f.code} {f.text(lang)}"
-            body.append(f"      <failure type={quoteattr(f.code)} message={quoteattr(msg)}>{escape(msg)}</failure>")
-        if others:
-            text = "\n".join(f"{f.path}:{f.line}:{f.column}: {f.code} {f.severity.value} {f.text(lang)}" for f in others)
-            body.append(f"      <system-out>{escape(text)}</system-out>")
-        inner = ("\n" + "\n".join(body) + "\n    ") if body else ""
-        cases.append(f"    <testcase classname={quoteattr(name)} name={quoteattr(path)}>{inner}</testcase>")
-    if not cases:
-        cases.append(f"    <testcase classname={quoteattr(name)} name={quoteattr('register')}></testcase>")
-    total = len(cases)
+        others.extend(f"{path_prefix}{f.path}:{f.line}:{f.column}: {f.code} {f.severity.value} {f.text(lang)}"
+                      for f in items if f.severity is not Severity.ERROR)
+        head = f"    <testcase name={quoteattr(shown)} classname={quoteattr(name)} time=\"0\""
+        if not errors:
+            cases.append(head + "/>")
+            continue
+        failures += 1
+        lines = [f"{path_prefix}{f.path}:{f.line}:{f.column}: {f.code} {f.text(lang)}" for f in errors]
+        msg = lines[0] if len(errors) == 1 else f"{len(errors)} errors; first: {lines[0]}"
+        cases.append(f"{head}>\n      <failure type={quoteattr(errors[0].code)} message={quoteattr(msg)}>"
+                     f"{escape(chr(10).join(lines))}</failure>\n    </testcase>")
+    stamp = (timestamp or dt.datetime.now()).replace(microsecond=0, tzinfo=None).isoformat()
+    host = hostname or socket.gethostname() or "localhost"
     return (
         '<?xml version="1.0" encoding="UTF-8"?>\n'
-        f"<testsuites name={quoteattr(name)} tests=\"{total}\" failures=\"{failures}\">\n"
-        f"  <testsuite name={quoteattr(name)} tests=\"{total}\" failures=\"{failures}\" errors=\"0\" skipped=\"0\">\n"
-        + "\n".join(cases)
-        + "\n  </testsuite>\n</testsuites>\n"
+        f"<testsuite name={quoteattr(name)} timestamp=\"{stamp}\" hostname={quoteattr(host)} tests=\"{len(cases)}\" "
+        f"failures=\"{failures}\" errors=\"0\" time=\"{elapsed:.3f}\">\n"
+        f"  <properties>\n    <property name=\"lfk.version\" value={quoteattr(__version__)}/>\n  </properties>\n"
+        + "".join(c + "\n" for c in cases)
+        + f"  <system-out>{escape(chr(10).join(others))}</system-out>\n  <system-err></system-err>\n</testsuite>\n"
     )
 
 
