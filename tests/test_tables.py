@@ -173,34 +173,41 @@ def _officer_workbook(path: Path) -> None:
     wb.save(path)
 
 
-def test_import_officer_table_reports_columns_rows_and_vocabulary(runner, base: Path,
-                                                                   tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_import_officer_table_keeps_every_row_and_cell(runner, base: Path,
+                                                       tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    """Nothing refused, nothing lost: unknown words and unreadable values are warnings and land in extra."""
     xlsx = tmp_path / "登记表.xlsx"
     _officer_workbook(xlsx)
-    before = {p: p.read_bytes() for p in base.rglob("*.yaml")}
-    r = invoke(runner, "import", str(xlsx), "--root", str(base), "--unit", "county-amr", "--format", "json")
-    assert r.exit_code == 1
+    r = invoke(runner, "import", str(xlsx), "--root", str(base), "--unit", "county-amr", "--format", "json",
+               "--dry-run")
+    assert r.exit_code == 0, r.stdout
     doc = json.loads(r.stdout)
     got = {(f["code"], f["line"]) for f in doc["findings"]}
-    assert ("IMP101", 2) in got  # 备注: not mapped, reported at the header row
-    assert any(f["code"] == "IMP101" and "备注" in f["message"] for f in doc["findings"])
+    assert ("IMP101", 2) in got  # 备注: no field, kept in extra, reported at the header row
     assert ("IMP103", 5) in got  # grade 极高
+    assert any(f["code"] == "IMP103" and "grading.aliases" in json.dumps(f, ensure_ascii=False) for f in doc["findings"])
     assert ("IMP103", 6) in got  # category 其他类
+    assert any(f["code"] == "IMP103" and "taxonomy" in json.dumps(f, ensure_ascii=False) for f in doc["findings"])
     assert ("IMP102", 7) in got  # an unreadable date
-    assert all(f["path"] == str(xlsx) and f["sheet"] == "风险点登记表" for f in doc["findings"] if f["code"] != "IMP106")
-    assert doc["summary"]["written"] is False
-    assert {p: p.read_bytes() for p in base.rglob("*.yaml")} == before  # errors: nothing written
-    # with --force the readable rows are written: names resolved to post ids, 高风险 read as 高
-    r = invoke(runner, "import", str(xlsx), "--root", str(base), "--unit", "county-amr", "--force")
-    assert r.exit_code == 1
+    assert doc["summary"]["errors"] == 0 and doc["summary"]["written"] is False
+    assert {"header": "备注", "field": "extra.备注"} in [{k: c[k] for k in ("header", "field")}
+                                                       for c in doc["summary"]["columns"]]
+    r = invoke(runner, "import", str(xlsx), "--root", str(base), "--unit", "county-amr")
+    assert r.exit_code == 0, r.stdout
     unit = Register(base).unit("county-amr")
     risks = {x.model.id: x.model for x in unit.risks}
     assert risks["R-101"].grade == "高" and risks["R-101"].authority == "XK-001" and risks["R-101"].owner == "P-deputy-admin"
+    assert risks["R-101"].extra == {"备注": "重点"}
     assert risks["R-102"].post == "P-case" and risks["R-102"].reviewed == dt.date(2026, 3, 15)
-    assert "R-103" not in risks and "R-104" not in risks and "R-105" not in risks
+    assert risks["R-103"].grade is None and risks["R-103"].extra["风险等级"] == "极高"
+    assert risks["R-104"].category == "其他类"
+    assert risks["R-105"].reviewed is None and risks["R-105"].extra["复核日期"] == "去年三月"
     new_measures = [m.model for m in unit.measures if "R-101" in m.model.risks]
     assert [m.description for m in new_measures] == ["审批标准公开", "全程电子监察"]
     assert risks["R-001"].title == "调查取证中选择性取证、隐匿证据"  # the unit's own risks are kept
+    again = invoke(runner, "import", str(xlsx), "--root", str(base), "--unit", "county-amr", "--format", "json")
+    assert again.exit_code == 0
+    assert json.loads(again.stdout)["summary"]["files"] == []  # a second import changes nothing
 
 
 def test_import_gbk_csv(runner, base: Path, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]

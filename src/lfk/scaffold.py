@@ -8,7 +8,6 @@ unit whose every file lints without error; ``new_unit`` adds an empty unit (no p
 from __future__ import annotations
 
 import datetime as dt
-import re
 from pathlib import Path
 from typing import Any
 
@@ -17,10 +16,10 @@ from lfk.core.fsutil import atomic_write
 from lfk.core.templating import environment, templates_dir
 from lfk.loader import load_bytes
 from lfk.loader.emit import model_for_path, quote_scalar
-from lfk.model.base import UnitType
+from lfk.model.base import UNIT_ID_RE, UnitType
 from lfk.model.validate import validate
 
-UNIT_ID = re.compile(r"^[a-z0-9][a-z0-9-]{0,62}$")
+UNIT_ID = UNIT_ID_RE
 UNIT_TYPES: tuple[str, ...] = UnitType.__args__  # type: ignore[attr-defined]
 
 

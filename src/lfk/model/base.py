@@ -2,9 +2,25 @@
 
 from __future__ import annotations
 
-from typing import Literal
+import re
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
+
+# the id rules, once: an item id or a unit id names a file or a page, so it is never a path (\Z: no newline)
+ID_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}\Z")
+UNIT_ID_RE = re.compile(r"^[a-z0-9][a-z0-9-]{0,62}\Z")
+
+
+def valid_id(value: Any) -> bool:
+    """Whether ``value`` is a well-formed item id (never a path)."""
+    return isinstance(value, str) and bool(ID_RE.match(value)) and ".." not in value
+
+
+def valid_unit_id(value: Any) -> bool:
+    """Whether ``value`` is a well-formed unit id."""
+    return isinstance(value, str) and bool(UNIT_ID_RE.match(value))
+
 
 Grade = Literal["高", "中", "低"]
 GRADES: tuple[str, ...] = ("高", "中", "低")
@@ -32,6 +48,7 @@ MeasureKind = Literal["程序规范", "分权控权", "制度建设", "廉政教
 EducationForm = Literal["专题党课", "示范教育", "警示教育", "岗位廉政教育"]
 MeasureStatus = Literal["计划", "实施中", "已落实"]
 MeasureEffect = Literal["有效", "部分有效", "无效", "未评估"]
+MeasurePhase = Literal["事前", "事中", "事后"]
 DEFAULT_BENCHMARK_LEVELS: tuple[str, ...] = ("不予处罚", "减轻处罚", "从轻处罚", "一般", "从重处罚")
 STATUTORY_LIMIT_CATEGORIES: tuple[str, ...] = ("行政许可", "非行政许可审批", "行政处罚", "行政给付")
 

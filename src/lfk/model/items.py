@@ -16,6 +16,7 @@ from lfk.model.base import (
     KeyArea,
     MeasureEffect,
     MeasureKind,
+    MeasurePhase,
     MeasureStatus,
     Model,
     RiskSource,
@@ -25,7 +26,7 @@ from lfk.model.base import (
 
 __all__ = [
     "Approval", "Authority", "AuthoritiesFile", "Benchmark", "BenchmarkItem", "DayKind", "Edge", "Fine", "Flow",
-    "LegalBasis", "Measure", "MeasuresFile", "Post", "Risk", "RisksFile", "Step", "Tier", "Unit",
+    "LegalBasis", "Measure", "MeasuresFile", "Post", "Responsible", "Risk", "RisksFile", "Step", "Tier", "Unit",
 ]
 
 
@@ -64,6 +65,8 @@ class LegalBasis(Model):
 
     law: str = F("法律法规", "law or regulation")
     article: str | None = F("条款", "article", None)
+    revision: str | None = F("修订版本", "revision of the law, e.g. 2018年修订", None)
+    text: str | None = F("条文内容", "the article's text as quoted", None)
 
 
 class Authority(Model):
@@ -82,6 +85,7 @@ class Authority(Model):
     key_areas: list[KeyArea] = F("重点领域", "key areas (clause 15) or 三重一大", [])
     internal: bool = F("内部职权", "the unit's own 人财物 power", False)
     disclosure: Disclosure | None = F("公开属性", "public | internal (default: public unless internal)", None)
+    extra: dict[str, str] = F("其他信息", "cells of the source table no field holds (kept as written; never published)", {})
 
     @property
     def flow_id(self) -> str:
@@ -138,6 +142,14 @@ class Flow(Model):
     steps: list[Step] = F("环节", "steps; the first is the start", [])
 
 
+class Responsible(Model):
+    """The responsibility chain of a risk beside its owner post (internal: never published)."""
+
+    leader: str | None = F("责任领导", "leader in charge (name or post)", None)
+    department_head: str | None = F("部门负责人", "head of the department (name or post)", None)
+    person: str | None = F("责任人", "person responsible (name or post)", None)
+
+
 class Risk(Model):
     """A 廉政风险点 (clause 5, 6)."""
 
@@ -159,6 +171,9 @@ class Risk(Model):
     approved_digest: str | None = F("审定摘要", "digest written by lfk approve", None)
     reviewed: dt.date | None = F("复核日期", "last dynamic review", None)
     disclosure: Disclosure | None = F("公开属性", "internal unless set public", None)
+    indicators: list[str] = F("监测指标", "what is watched to see the risk arise", [])
+    responsible: Responsible | None = F("责任链", "责任领导 / 部门负责人 / 责任人 (names or posts; never published)", None)
+    extra: dict[str, str] = F("其他信息", "cells of the source table no field holds (kept as written; never published)", {})
 
 
 class RisksFile(Model):
@@ -180,6 +195,8 @@ class Measure(Model):
     status: MeasureStatus = F("落实情况", "status", "计划")
     effect: MeasureEffect = F("实施效果", "effect", "未评估")
     disclosure: Disclosure | None = F("公开属性", "internal unless set public", None)
+    phase: MeasurePhase | None = F("防控阶段", "事前 / 事中 / 事后", None)
+    extra: dict[str, str] = F("其他信息", "cells of the source table no field holds (kept as written; never published)", {})
 
 
 class MeasuresFile(Model):
@@ -212,6 +229,8 @@ class Tier(Model):
     circumstances: str | None = F("适用情形", "circumstances", None)
     penalty: list[str] = F("处罚种类", "penalties", [])
     fine: Fine | None = F("罚款幅度", "fine range", None)
+    fines: list[Fine] = F("其他罚款", "further fines of the same tier (e.g. on the persons in charge)", [])
+    standard: str | None = F("裁量标准原文", "the tier's standard as written", None)
 
 
 class BenchmarkItem(Model):
@@ -221,6 +240,8 @@ class BenchmarkItem(Model):
     basis: str | None = F("处罚依据", "legal basis", None)
     statutory: Fine | None = F("法定幅度", "the range the law allows", None)
     tiers: list[Tier] = F("裁量阶次", "tiers, lightest first", [])
+    remarks: str | None = F("备注", "further orders and notes", None)
+    extra: dict[str, str] = F("其他信息", "cells of the source table no field holds (kept as written; never published)", {})
 
 
 class Benchmark(Model):

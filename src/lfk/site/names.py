@@ -5,8 +5,10 @@ from __future__ import annotations
 import hashlib
 import re
 
-UNIT_ID_RE = re.compile(r"^[a-z0-9][a-z0-9-]{0,62}$")
-ITEM_ID_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$")
+from lfk.model import base
+
+UNIT_ID_RE = base.UNIT_ID_RE
+ITEM_ID_RE = base.ID_RE
 WINDOWS_RESERVED = {"con", "prn", "aux", "nul", *(f"com{i}" for i in range(1, 10)), *(f"lpt{i}" for i in range(1, 10))}
 
 

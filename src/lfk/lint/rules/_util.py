@@ -2,21 +2,15 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
 from typing import Any
 
 from lfk.core.i18n import Text
 from lfk.lint.registry import Report
 from lfk.loader import LoadedFile
+from lfk.model.base import ID_RE, UNIT_ID_RE, valid_id
 
-ID_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$")
-UNIT_ID_RE = re.compile(r"^[a-z0-9][a-z0-9-]{0,62}$")
-
-
-def valid_id(value: Any) -> bool:
-    """Whether ``value`` is a well-formed id (never a path)."""
-    return isinstance(value, str) and bool(ID_RE.match(value)) and ".." not in value
+__all__ = ["ID_RE", "UNIT_ID_RE", "at", "from_loader", "valid_id"]
 
 
 def from_loader(lf: LoadedFile, code: str) -> Iterator[Report]:
