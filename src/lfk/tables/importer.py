@@ -45,6 +45,7 @@ from lfk.model.base import (
     MeasureKind,
     MeasurePhase,
     MeasureStatus,
+    valid_id,
 )
 from lfk.model.items import Approval, Authority, Measure, Post, Risk
 from lfk.register import Register
@@ -689,6 +690,7 @@ def _measures_from_cells(ctx: _Ctx, tb: _Table, risks: list[tuple[Risk, tuple[st
     # a cell merged over several risk rows is one set of measures, each listing those risks
     from_origin: dict[tuple[int, int], list[dict[str, Any]]] = {}
     built: list[tuple[dict[str, Any], tuple[str, int]]] = []
+    used_now: set[str] = set()
     for rnum, rec, at in tb.rows:
         risk = by_row.get((tb.sheet.name, rnum))
         if risk is None:
@@ -702,13 +704,14 @@ def _measures_from_cells(ctx: _Ctx, tb: _Table, risks: list[tuple[Risk, tuple[st
         group = from_origin.setdefault(origin, [])
         for line in prose.split_numbered(rec.get("measures_text")):
             mid = ctx.measure_by_text.get(line)
-            if mid is None or mid in taken:
+            if mid is None or mid in used_now:
                 n += 1
                 mid = f"M-{n:03d}"
                 while mid in taken or mid in ctx.measure_by_text.values():
                     n += 1
                     mid = f"M-{n:03d}"
             taken.add(mid)
+            used_now.add(mid)
             pair = ctx.categories.get(risk.category)
             kind = pair.measures[0] if pair and pair.measures and pair.measures[0] in MEASURE_KINDS else "程序规范"
             assumed += 1
@@ -735,6 +738,14 @@ def _assign_ids(ctx: _Ctx, items: list[tuple[Any, tuple[str, int]]], prefix: str
     seen: dict[str, tuple[str, int]] = {}
     n = 0
     for data, where in items:
+        if data.get("id") and not valid_id(data["id"]):  # an id names a file or a page: never a path
+            data.setdefault(EXTRA, {})
+            data[EXTRA] = {**data[EXTRA], "原编号": data["id"]}
+            ctx.add("IMP102", Severity.WARNING, where, 1,
+                    T(f"编号「{data['id']}」不符合编号规则（字母数字开头，只含字母、数字、. _ -），已重新编号，原编号保留在 extra",
+                      f"the id {data['id']!r} breaks the id rules (letters, digits, . _ -); renumbered, the original "
+                      "kept in extra"))
+            data["id"] = None
         if not data.get("id"):
             n += 1
             while f"{prefix}-{n:03d}" in existing or f"{prefix}-{n:03d}" in seen:
@@ -842,8 +853,8 @@ def read_items(register: Register, unit_id: str, paths: list[Path], *, from_unit
                 items.authorities.append((a, where))
     risk_tables = by_key.get("risks", [])
     for tb in risk_tables:
-        rows = _assign_ids(ctx, [({**rec, "id": V.text(rec.get("id"))}, (tb.sheet.name, n)) for n, rec, _ in tb.rows],
-                           "R", existing["risks"])
+        rows = _assign_ids(ctx, [({**rec, "id": V.text(rec.get("id")) or _risk_by_content(ctx, rec)},
+                                  (tb.sheet.name, n)) for n, rec, _ in tb.rows], "R", existing["risks"])
         ats = {n: at for n, _, at in tb.rows}
         for rec, where in rows:
             r = _risk(ctx, rec, where, ats[where[1]], tb.table)
@@ -866,6 +877,14 @@ def read_items(register: Register, unit_id: str, paths: list[Path], *, from_unit
     for tb in by_key.get("benchmarks", []):
         items.benchmarks.extend(_benchmarks(ctx, tb))
     return items, ctx.findings
+
+
+def _risk_by_content(ctx: _Ctx, rec: dict[str, Any]) -> str | None:
+    """The id of the unit's risk with this row's title and description (re-import of a table without ids)."""
+    title, desc = V.text(rec.get("title")), V.text(rec.get("description"))
+    if not title:
+        title, desc = desc, None
+    return ctx.risk_by_text.get((title or "", desc or ""))
 
 
 def _json_items(ctx: _Ctx, data: Any, items: Items, from_unit: str | None) -> None:
@@ -904,6 +923,8 @@ def _json_items(ctx: _Ctx, data: Any, items: Items, from_unit: str | None) -> No
 # -- vocabulary checks on models that came from JSON too -------------------------------------------------
 def _check_vocab(ctx: _Ctx, items: Items) -> None:
     for r, where in items.risks:
+        if not where[0].startswith("json:"):
+            continue  # table rows were checked as they were read
         if r.category not in ctx.categories:
             _vocab(ctx, r.category, list(ctx.categories), where, 1, "风险类别", "risk category")
         elif r.kind and r.kind not in ctx.categories[r.category].kinds:
