@@ -649,35 +649,63 @@ def _measure(ctx: _Ctx, rec: dict[str, Any], where: tuple[str, int], at: dict[st
 def _benchmarks(ctx: _Ctx, tb: _Table) -> list[tuple[Benchmark, tuple[str, int]]]:
     out: dict[str, tuple[dict[str, Any], tuple[str, int]]] = {}
     last_key: dict[str, tuple[Any, ...]] = {}
+    n = 0
     for rnum, rec, at in tb.rows:
         where = (tb.sheet.name, rnum)
+        ctx.extra = {}
         auth = V.text(rec.get("authority"))
-        if not auth:
+        if not auth:  # no 职权编码 column: the item's 序号 (1-1) when it is a valid id, else B-001 …
+            seq = V.text(rec.get("seq"))
+            if seq and valid_id(seq):
+                auth = seq
+            else:
+                n += 1
+                auth = f"B-{n:03d}" if not seq else (last_key and list(last_key)[-1]) or f"B-{n:03d}"
+        if not valid_id(auth):  # it names the file benchmarks/<id>.yaml: never a path
             ctx.add("IMP102", Severity.ERROR, where, at.get("authority", 1),
-                    T("缺少「职权编码」，该行未导入", "职权编码 (power id) is missing; row not imported"))
+                    T(f"职权编码「{auth}」不符合编号规则（字母数字开头，只含字母、数字、. _ -），该行未导入",
+                      f"the power id {auth!r} breaks the id rules (letters, digits, . _ -); row not imported"))
             continue
-        stat, ok1 = _cell(ctx, rec, "statutory", V.fine, where, at, tb.table)
-        fine, ok2 = _cell(ctx, rec, "fine", V.fine, where, at, tb.table)
-        if not (ok1 and ok2):
-            continue
+        stat = _prose_fine(rec.get("statutory")) if rec.get("statutory") else None
+        if stat is None:
+            found = prose.fines(rec.get("basis"))
+            stat = found[0] if found else None
+        tier_fines = prose.fines(rec.get("fine"))
         bm, _ = out.setdefault(auth, ({"authority": auth, "items": []}, where))
         key = (V.text(rec.get("violation")), V.text(rec.get("basis")), V.text(rec.get("statutory")))
         if last_key.get(auth) != key or not bm["items"]:
-            bm["items"].append(_clean({"violation": key[0], "basis": key[1], "statutory": stat, "tiers": []}))
+            bm["items"].append(_clean({"violation": key[0] or auth, "basis": key[1], "statutory": stat, "tiers": [],
+                                       "remarks": V.text(rec.get("remarks")), "extra": rec.get(EXTRA) or {}}))
             bm["items"][-1].setdefault("tiers", [])
             last_key[auth] = key
-        level = V.text(rec.get("level"))
-        if level:
-            bm["items"][-1]["tiers"].append(_clean({
-                "level": level, "circumstances": V.text(rec.get("circumstances")),
-                "penalty": V.split_list(rec.get("penalty")), "fine": fine,
-            }))
+        item = bm["items"][-1]
+        level = V.text(rec.get("level")) or "一般"
+        standard = V.text(rec.get("fine"))
+        circ = V.text(rec.get("circumstances"))
+        tiers = item["tiers"]
+        if tiers and tiers[-1]["level"] == level and tiers[-1].get("standard") == standard:
+            if circ:  # several 裁量情节 sharing one tier
+                tiers[-1]["circumstances"] = "\n".join(x for x in (tiers[-1].get("circumstances"), circ) if x)
+            continue
+        tiers.append(_clean({
+            "level": level, "circumstances": circ, "penalty": V.split_list(rec.get("penalty")),
+            "fine": tier_fines[0] if tier_fines else None, "fines": tier_fines[1:], "standard": standard,
+        }))
     result = []
     for data, where in out.values():
         model = _validate(ctx, Benchmark, data, where, {}, tb.table)
         if model is not None:
             result.append((model, where))
     return result
+
+
+def _prose_fine(value: Any) -> dict[str, Any] | None:
+    """A fine cell: ``50000–150000元`` or prose (处二万元以上五万元以下罚款)."""
+    try:
+        return V.fine(value)
+    except V.BadValue:
+        found = prose.fines(value)
+        return found[0] if found else None
 
 
 def _measures_from_cells(ctx: _Ctx, tb: _Table, risks: list[tuple[Risk, tuple[str, int]]],
