@@ -64,8 +64,8 @@ class LegalBasis(Model):
     """A legal basis of a power."""
 
     law: str = F("法律法规", "law or regulation")
-    article: str | None = F("条款", "article", None)
     revision: str | None = F("修订版本", "revision of the law, e.g. 2018年修订", None)
+    article: str | None = F("条款", "article", None)
     text: str | None = F("条文内容", "the article's text as quoted", None)
 
 
@@ -127,6 +127,8 @@ class Step(Model):
     next: list[str | Edge] = F("下一环节", "next steps", [])
     end: bool = F("结束环节", "an end step", False)
     collective: bool = F("集体决策", "decided collectively by the leadership", False)
+    duties: list[str] = F("责任事项", "the duties of the step as a 责任清单 lists them", [])
+    label: str | None = F("环节原文", "the step's label as the source table wrote it, e.g. （一）立案", None)
 
     def edges(self) -> list[Edge]:
         """``next`` as edges."""

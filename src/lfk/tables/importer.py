@@ -47,8 +47,9 @@ from lfk.model.base import (
     MeasureStatus,
     valid_id,
 )
-from lfk.model.items import Approval, Authority, Measure, Post, Risk
+from lfk.model.items import Approval, Authority, Flow, Measure, Post, Risk
 from lfk.register import Register
+from lfk.tables import flows as FL
 from lfk.tables import prose
 from lfk.tables import values as V
 from lfk.tables.columns import TABLES, Column, Table, norm_header
@@ -118,6 +119,8 @@ class Items:
     benchmarks: list[tuple[Benchmark, tuple[str, int]]] = field(default_factory=list)
     posts: list[tuple[Post, tuple[str, int]]] = field(default_factory=list)
     approvals: list[tuple[Approval, tuple[str, int]]] = field(default_factory=list)
+    flows: list[tuple[dict[str, Any], tuple[str, int]]] = field(default_factory=list)
+    titles: list[str] = field(default_factory=list)
     sheet_source: dict[str, str] = field(default_factory=dict)
     columns: list[dict[str, Any]] = field(default_factory=list)
 
@@ -141,10 +144,14 @@ class _Ctx:
         for g, words in (cfg.grading.aliases or {}).items():
             for w in words:
                 self.grade_words[str(w).strip()] = g
+        self.own_grade_words = set(GRADES) | {str(x) for x in (cfg.grading.labels or {}).values()} | {
+            str(w).strip() for ws in (cfg.grading.aliases or {}).values() for w in ws}
         self.extra: dict[str, str] = {}
         self.measure_by_text: dict[str, str] = {}  # the unit's measures by description (re-import by content)
         self.risk_by_text: dict[tuple[str, str], str] = {}  # the unit's risks by (title, description)  # values of the row being read that no field takes (→ extra:)
         self.columns: list[dict[str, Any]] = []
+        self.flows: list[tuple[dict[str, Any], tuple[str, int]]] = []
+        self.titles: list[str] = []  # captions above the header rows (kept in the written files' header comment)
         self.posts_by_name: dict[str, set[str]] = {}
         self.post_ids: set[str] = set()
         self.approval_ids: set[str] = set()
@@ -282,6 +289,17 @@ def _recognise(ctx: _Ctx, sheets: list[Sheet]) -> list[_Table]:
             continue
         found = _header_row(sheet, candidates)
         if found is None:
+            flow = FL.read_flow(sheet)
+            if flow is not None and flow["steps"]:
+                ctx.flows.append((flow, (sheet.name, flow["steps"][0]["rows"][0])))
+                for label, fld in flow["columns"]:
+                    ctx.columns.append({"sheet": sheet.name, "column": 0, "header": label, "field": fld})
+                continue
+            flipped = _transposed(sheet)
+            found = _header_row(flipped, candidates) if flipped is not None else None
+            if found is not None and flipped is not None:
+                sheet = flipped
+        if found is None:
             ctx.add("IMP100", Severity.WARNING, (sheet.name, 0), 1,
                     T("不认识这张表（找不到职权目录、风险点登记表、防控措施、裁量基准、岗位或审定记录的表头），未导入",
                       "not recognised as any table (no header of 职权目录, 风险点登记表, 防控措施, 裁量基准, 岗位 or "
@@ -290,9 +308,23 @@ def _recognise(ctx: _Ctx, sheets: list[Sheet]) -> list[_Table]:
             continue
         idx, table, cols = found
         hrow, header = sheet.rows[idx]
+        for _, cells in sheet.rows[:idx]:
+            for v in dict.fromkeys(c for c in cells if c not in (None, "")):
+                if not SECTION_RE.match(str(v)):
+                    ctx.titles.append(str(v).strip())
         mapping, extra_cols = _map_header(ctx, sheet, idx, table, cols)
         out.append(_Table(table, sheet, mapping, hrow, _rows(sheet, idx, mapping, extra_cols)))
     return out
+
+
+def _transposed(sheet: Sheet) -> Sheet | None:
+    """A key–value sheet (column A the field names, column B the values: one item) as a header row and a row."""
+    width = max((len(c) for _, c in sheet.rows), default=0)
+    if width < 2 or width > 3 or len(sheet.rows) < 3:
+        return None
+    keys = [cells[0] for _, cells in sheet.rows]
+    values = [next((v for v in cells[1:] if v not in (None, "")), None) for _, cells in sheet.rows]
+    return Sheet(sheet.name, [(sheet.rows[0][0], keys), (sheet.rows[0][0], values)], sheet.encoding)
 
 
 def _header_text(h: Any) -> str:
@@ -316,6 +348,8 @@ def _map_header(ctx: _Ctx, sheet: Sheet, idx: int, table: Table, cols: list[Colu
             ctx.columns.append({"sheet": sheet.name, "column": j + 1, "header": _header_text(h), "field": c.key})
             continue
         if not any(j < len(cells) and cells[j] not in (None, "") for _, cells in sheet.rows[idx + 1:]):
+            if h not in (None, ""):  # a header over an empty column: reported, nothing to keep
+                ctx.columns.append({"sheet": sheet.name, "column": j + 1, "header": _header_text(h), "field": None})
             continue
         name = _header_text(h) if h not in (None, "") else f"第{j + 1}列"
         while name in extra_cols.values():
@@ -350,6 +384,10 @@ def _rows(sheet: Sheet, idx: int, mapping: dict[int, Column], extra_cols: dict[i
     rows = []
     width = len(mapping) + len(extra_cols)
     section: str | None = None
+    for _, cells in sheet.rows[:idx]:  # a numbered title above the header (一、《…法》) is the first section
+        vals = [v for v in cells if v not in (None, "")]
+        if vals and len({str(v) for v in vals}) == 1 and SECTION_RE.match(str(vals[0])):
+            section = str(vals[0]).strip()
     for rnum, cells in sheet.rows[idx + 1:]:
         if all(v in (None, "") or (isinstance(v, str) and not v.strip()) for v in cells):
             continue
@@ -479,6 +517,11 @@ def _authority(ctx: _Ctx, rec: dict[str, Any], where: tuple[str, int], at: dict[
     cat, good = _vocab(ctx, V.text(rec.get("category")), EXTERNAL_CATEGORIES + INTERNAL_CATEGORIES, where,
                        at.get("category", 1), "职权类别", "power category")
     ok &= good
+    if cat is None:
+        cat = _guess_category(V.text(rec.get("name")) or "")
+        ctx.add("IMP106", Severity.WARNING, where, at.get("category", 1),
+                T(f"没有职权类别，按名称暂定为「{cat}」", f"no power category; taken as {cat!r} from the name"),
+                T("请核对 category", "check category"))
     tl, good = _cell(ctx, rec, "time_limit", V.time_limit, where, at, t)
     ok &= good
     pr, good = _cell(ctx, rec, "promised", V.time_limit, where, at, t)
@@ -507,13 +550,26 @@ def _authority(ctx: _Ctx, rec: dict[str, Any], where: tuple[str, int], at: dict[
     return _validate(ctx, Authority, data, where, at, t)
 
 
+def _guess_category(name: str) -> str:
+    """A power's category from its name (对……的处罚 → 行政处罚), else 其他行政权力."""
+    for word, cat in (("处罚", "行政处罚"), ("许可", "行政许可"), ("强制", "行政强制"), ("征收", "行政征收"),
+                      ("给付", "行政给付"), ("检查", "行政检查"), ("确认", "行政确认"), ("奖励", "行政奖励"),
+                      ("裁决", "行政裁决"), ("审批", "行政许可")):
+        if word in name:
+            return cat
+    return "其他行政权力"
+
+
 def _grade(ctx: _Ctx, value: str | None, where: tuple[str, int], col: int) -> tuple[str | None, bool]:
     if value is None:
         return None, True
     v = unicodedata.normalize("NFKC", value).replace(" ", "").strip()
     for cand in (v, v.removesuffix("风险"), v.removesuffix("等级"), v.removesuffix("级"), v.upper()):
         if cand in ctx.grade_words:
-            return ctx.grade_words[cand], True
+            g = ctx.grade_words[cand]
+            if not ctx.own_grade_words & {v, v.removesuffix("风险"), v.removesuffix("等级"), v.removesuffix("级")}:  # a word of the table's own (一级风险): kept as written
+                ctx.extra["风险等级"] = value.strip()
+            return g, True
     return _vocab(ctx, value.strip(), list(GRADES), where, col, "风险等级", "grade")
 
 
@@ -670,17 +726,24 @@ def _benchmarks(ctx: _Ctx, tb: _Table) -> list[tuple[Benchmark, tuple[str, int]]
         if stat is None:
             found = prose.fines(rec.get("basis"))
             stat = found[0] if found else None
-        tier_fines = prose.fines(rec.get("fine"))
+        try:
+            plain = V.fine(rec.get("fine"))
+        except V.BadValue:
+            plain = None
+        tier_fines = [plain] if plain else prose.fines(rec.get("fine"))
         bm, _ = out.setdefault(auth, ({"authority": auth, "items": []}, where))
         key = (V.text(rec.get("violation")), V.text(rec.get("basis")), V.text(rec.get("statutory")))
         if last_key.get(auth) != key or not bm["items"]:
+            extra = dict(rec.get(EXTRA) or {})
+            if rec.get("section"):
+                extra["分组"] = rec["section"]
             bm["items"].append(_clean({"violation": key[0] or auth, "basis": key[1], "statutory": stat, "tiers": [],
-                                       "remarks": V.text(rec.get("remarks")), "extra": rec.get(EXTRA) or {}}))
+                                       "remarks": V.text(rec.get("remarks")), "extra": extra}))
             bm["items"][-1].setdefault("tiers", [])
             last_key[auth] = key
         item = bm["items"][-1]
         level = V.text(rec.get("level")) or "一般"
-        standard = V.text(rec.get("fine"))
+        standard = V.text(rec.get("fine")) if not plain else None
         circ = V.text(rec.get("circumstances"))
         tiers = item["tiers"]
         if tiers and tiers[-1]["level"] == level and tiers[-1].get("standard") == standard:
@@ -831,7 +894,9 @@ def read_items(register: Register, unit_id: str, paths: list[Path], *, from_unit
     if not sheets:
         return items, ctx.findings
     tables = _recognise(ctx, sheets)
-    if not tables:
+    items.flows = ctx.flows
+    items.titles = ctx.titles
+    if not tables and not ctx.flows:
         ctx.add("IMP100", Severity.ERROR, (sheets[0].name, 0), 1,
                 T("没有可导入的表：没有一张表的表头能对应登记册的字段", "nothing to import: no sheet has headers lfk knows"),
                 T("表头示例：风险点、风险等级、防控措施、职权名称、职权类别", "e.g. headers 风险点, 风险等级, 防控措施, 职权名称"))
@@ -983,6 +1048,8 @@ def plan_import(register: Register, unit_id: str, items: Items, *, replace: bool
     root = register.root
     base = f"units/{unit_id}"
     header = f"由 lfk import 自 {Path(source).name} 导入（{(today or dt.date.today()).isoformat()}）"
+    for title in dict.fromkeys(items.titles):
+        header += "\n表题：" + " ".join(title.split())
 
     def conflict(kind: str, ident: str, where: tuple[str, int]) -> None:
         sheet, row = where
@@ -1031,8 +1098,20 @@ def plan_import(register: Register, unit_id: str, items: Items, *, replace: bool
             text = dump_rt(doc)
             if old is None:
                 text = "".join(f"# {line}\n" for line in header.splitlines()) + text
+            else:  # a caption of the table (表题) not yet in the file: kept as a comment on top
+                text = "".join(f"# {line}\n" for line in header.splitlines()[1:] if f"# {line}\n" not in text) + text
             res.files.append(PlannedFile(rel, old, text))
 
+    _flow_ids(register, unit_id, items)
+    names = {a.model.name: a.model.id for a in ud.authorities} | {a.name: a.id for a, _ in items.authorities}
+    for flow, where in items.flows:  # a titled 责任清单 is the list of one power: the power runs on this flow
+        if flow.get("titled") and flow["name"] not in names:
+            n = 1
+            while f"QL-{n:03d}" in {a.model.id for a in ud.authorities} | {a.id for a, _ in items.authorities}:
+                n += 1
+            items.authorities.append((Authority.model_validate({
+                "id": f"QL-{n:03d}", "name": flow["name"], "category": _guess_category(flow["name"]),
+                "flow": flow["id"]}), where))
     merge_list("authorities", items.authorities, {a.model.id: a.model for a in ud.authorities})
     merge_list("risks", items.risks, {r.model.id: r.model for r in ud.risks})
     merge_list("measures", items.measures, {m.model.id: m.model for m in ud.measures})
@@ -1071,6 +1150,7 @@ def plan_import(register: Register, unit_id: str, items: Items, *, replace: bool
         if changed:
             canonicalize(doc, Unit)
             res.files.append(PlannedFile(rel, old, dump_rt(doc)))
+    _plan_flows(res, register, unit_id, items, header)
     counts = res.counts.setdefault("benchmarks", {"added": 0, "replaced": 0, "unchanged": 0})
     current_bm = {b.model.authority: b.model for b in ud.benchmarks}
     for bm, where in items.benchmarks:
@@ -1088,6 +1168,42 @@ def plan_import(register: Register, unit_id: str, items: Items, *, replace: bool
         res.files.append(PlannedFile(rel, old, dump_new(_dump_item(bm, "benchmarks"), Benchmark, header=header)))
     res.files = [f for f in res.files if f.old != f.new]
     return res
+
+
+def _flow_ids(register: Register, unit_id: str, items: Items) -> None:
+    """Ids of the flows read from 责任清单 tables: the unit's flow of the same name, else F-001 …"""
+    ud = register.unit(unit_id)
+    by_name = {f.model.name: f.model.id for f in ud.flows.values()}
+    used = set(ud.flows)
+    n = 0
+    for flow, _where in items.flows:
+        fid = by_name.get(flow["name"])
+        if fid is None:
+            n += 1
+            while f"F-{n:03d}" in used:
+                n += 1
+            fid = f"F-{n:03d}"
+        used.add(fid)
+        flow["id"] = fid
+
+
+def _plan_flows(res: ImportResult, register: Register, unit_id: str, items: Items, header: str) -> None:
+    """Flows read from 责任清单 tables (ids from ``_flow_ids``)."""
+    if not items.flows:
+        return
+    counts = res.counts.setdefault("flows", {"added": 0, "replaced": 0, "unchanged": 0})
+    ud = register.unit(unit_id)
+    for flow, _where in items.flows:
+        fid = flow["id"]
+        cur = ud.flows[fid].model if fid in ud.flows else None
+        model = Flow.model_validate(FL.flow_data(flow, fid))
+        if cur is not None and _same(cur, model):
+            counts["unchanged"] += 1
+            continue
+        rel = f"units/{unit_id}/flows/{fid}.yaml"
+        old = (register.root / rel).read_text(encoding="utf-8") if (register.root / rel).is_file() else None
+        counts["replaced" if old is not None else "added"] += 1
+        res.files.append(PlannedFile(rel, old, dump_new(_dump_item(model, "flows"), Flow, header=header)))
 
 
 def apply(register: Register, result: ImportResult) -> None:
