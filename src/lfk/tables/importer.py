@@ -1211,6 +1211,12 @@ def apply(register: Register, result: ImportResult) -> None:
     from lfk.canonical import check_writable
     from lfk.loader.emit import write_text
 
+    root = register.root.resolve()
+    for pf in result.files:  # every write stays under the root, inside the unit's folder
+        parts = Path(pf.rel).parts
+        target = (register.root / pf.rel).resolve()
+        if ".." in parts or Path(pf.rel).is_absolute() or not target.is_relative_to(root) or parts[:1] != ("units",):
+            raise InputError(f"{pf.rel}: outside the register / 不在登记册内，拒绝写入")
     check_writable([register.root / pf.rel for pf in result.files])
     for pf in result.files:
         path = register.root / pf.rel
