@@ -515,3 +515,29 @@ def test_monitor_page_internal_only(runner, tmp_path: Path) -> None:  # type: ig
     res = invoke(runner, "site", str(tmp_path / "i2"), "--root", str(BASE), "--audience", "internal",
                  "--events", logs[0], "--events", logs[1])
     assert res.exit_code == 0 and (tmp_path / "i2" / "monitor.html").is_file()
+
+
+def test_public_site_never_shows_extra_or_responsible(tmp_path: Path) -> None:
+    """Imported `extra:` cells and the `responsible:` chain stay internal, on every item of every unit."""
+    root = copy_register(BASE, tmp_path)
+    marker = "QXEXTRAQX"
+    for path in (root / "units").rglob("*.yaml"):
+        doc = yaml.safe_load(path.read_text(encoding="utf-8"))
+        if not isinstance(doc, dict):
+            continue
+        for key in ("authorities", "risks", "measures"):
+            for item in doc.get(key) or []:
+                item["extra"] = {"备注": f"{marker}-{key}"}
+                if key == "risks":
+                    item["responsible"] = {"leader": f"{marker}-leader", "department_head": f"{marker}-head"}
+        for item in doc.get("items") or []:
+            item["extra"] = {"备注": f"{marker}-benchmark"}
+        path.write_text(yaml.safe_dump(doc, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    reg = Register(root)
+    assert not [f for f in reg.all_findings_of_loading() if f.severity.value == "error"]
+    assert any(r.model.extra for r in reg.unit("county-amr").risks)  # the markers are in the register
+    build_site(Register(root), tmp_path / "pub", "public", lint=False)
+    files = all_files(tmp_path / "pub")
+    assert len(files) > 5
+    for rel, data in files.items():
+        assert marker.encode() not in data, f"extra/responsible leaked into {rel}"

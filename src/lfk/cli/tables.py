@@ -155,7 +155,7 @@ def register(app: typer.Typer) -> None:
             summary = {"errors": sum(1 for x in findings if x.severity is Severity.ERROR),
                        "warnings": sum(1 for x in findings if x.severity is Severity.WARNING),
                        "written": wrote, "dry_run": dry_run, "counts": counts,
-                       "files": [p.rel for p in planned], "exit_code": code}
+                       "files": [p.rel for p in planned], "exit_code": code, "columns": res.columns}
             doc = {"findings": [x.to_dict(language) for x in findings], "summary": summary}
             if dry_run:
                 doc["diff"] = "".join(p.diff() for p in planned)
@@ -168,6 +168,10 @@ def register(app: typer.Typer) -> None:
             for p in planned:
                 out_lines.append(p.diff().rstrip("\n"))
         zh = language == "zh"
+        for sheet in dict.fromkeys(c["sheet"] for c in res.columns):
+            cols = [c for c in res.columns if c["sheet"] == sheet]
+            out_lines.append(("列对应" if zh else "columns") + f" [{sheet}]: "
+                             + ", ".join(f"{c['header']}→{c['field']}" for c in cols))
         parts = []
         for k, c in counts.items():
             if any(c.values()):

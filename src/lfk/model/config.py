@@ -41,6 +41,8 @@ class Grading(Model):
     levels: dict[str, dict[str, float]] | None = F("LEC 等级取值", "L and C levels with their values (lec)", None)
     criteria: list[str] | None = F("判定标准", "yes/no criteria (criteria method)", None)
     labels: dict[Grade, str] | None = F("等级显示名", "display names of 高/中/低", None)
+    aliases: dict[Grade, list[str]] | None = F("等级别名", "other words a table uses for 高/中/低 (一级风险, 较高, ★★★); "
+                                                 "read by import", None)
 
 
 class TaxonomyCategory(Model):

@@ -16,6 +16,7 @@ from lfk.model.base import (
     KeyArea,
     MeasureEffect,
     MeasureKind,
+    MeasurePhase,
     MeasureStatus,
     Model,
     RiskSource,
@@ -27,7 +28,7 @@ from lfk.model.vocab import money_scale
 
 __all__ = [
     "Approval", "Authority", "AuthoritiesFile", "Benchmark", "BenchmarkItem", "DayKind", "Edge", "Fine", "Flow",
-    "LegalBasis", "Measure", "MeasuresFile", "Post", "Risk", "RisksFile", "Step", "Tier", "Unit",
+    "LegalBasis", "Measure", "MeasuresFile", "Post", "Responsible", "Risk", "RisksFile", "Step", "Tier", "Unit",
 ]
 
 
@@ -65,7 +66,9 @@ class LegalBasis(Model):
     """A legal basis of a power."""
 
     law: str = F("法律法规", "law or regulation")
+    revision: str | None = F("修订版本", "revision of the law, e.g. 2018年修订", None)
     article: str | None = F("条款", "article", None)
+    text: str | None = F("条文内容", "the article's text as quoted", None)
 
 
 class Authority(Model):
@@ -84,6 +87,7 @@ class Authority(Model):
     key_areas: list[KeyArea] = F("重点领域", "key areas (clause 15) or 三重一大", [])
     internal: bool = F("内部职权", "the unit's own 人财物 power", False)
     disclosure: Disclosure | None = F("公开属性", "public | internal (default: public unless internal)", None)
+    extra: dict[str, str] = F("其他信息", "cells of the source table no field holds (kept as written; never published)", {})
 
     @property
     def flow_id(self) -> str:
@@ -123,6 +127,8 @@ class Step(Model):
     next: list[str | Edge] = F("下一环节", "next steps", [])
     end: bool = F("结束环节", "an end step", False)
     collective: bool = F("集体决策", "decided collectively by the leadership", False)
+    duties: list[str] = F("责任事项", "the duties of the step as a 责任清单 lists them", [])
+    label: str | None = F("环节原文", "the step's label as the source table wrote it, e.g. （一）立案", None)
 
     def edges(self) -> list[Edge]:
         """``next`` as edges."""
@@ -136,6 +142,14 @@ class Flow(Model):
     name: str = F("流程名称", "flow name")
     description: str | None = F("说明", "description", None)
     steps: list[Step] = F("环节", "steps; the first is the start", [])
+
+
+class Responsible(Model):
+    """The responsibility chain of a risk beside its owner post (internal: never published)."""
+
+    leader: str | None = F("责任领导", "leader in charge (name or post)", None)
+    department_head: str | None = F("部门负责人", "head of the department (name or post)", None)
+    person: str | None = F("责任人", "person responsible (name or post)", None)
 
 
 class Risk(Model):
@@ -159,6 +173,9 @@ class Risk(Model):
     approved_digest: str | None = F("审定摘要", "digest written by lfk approve", None)
     reviewed: dt.date | None = F("复核日期", "last dynamic review", None)
     disclosure: Disclosure | None = F("公开属性", "internal unless set public", None)
+    indicators: list[str] = F("监测指标", "what is watched to see the risk arise", [])
+    responsible: Responsible | None = F("责任链", "责任领导 / 部门负责人 / 责任人 (names or posts; never published)", None)
+    extra: dict[str, str] = F("其他信息", "cells of the source table no field holds (kept as written; never published)", {})
 
 
 class RisksFile(Model):
@@ -180,6 +197,8 @@ class Measure(Model):
     status: MeasureStatus = F("落实情况", "status", "计划")
     effect: MeasureEffect = F("实施效果", "effect", "未评估")
     disclosure: Disclosure | None = F("公开属性", "internal unless set public", None)
+    phase: MeasurePhase | None = F("防控阶段", "事前 / 事中 / 事后", None)
+    extra: dict[str, str] = F("其他信息", "cells of the source table no field holds (kept as written; never published)", {})
 
 
 class MeasuresFile(Model):
@@ -229,6 +248,8 @@ class Tier(Model):
     circumstances: str | None = F("适用情形", "circumstances", None)
     penalty: list[str] = F("处罚种类", "penalties", [])
     fine: Fine | None = F("罚款幅度", "fine range", None)
+    fines: list[Fine] = F("其他罚款", "further fines of the same tier (e.g. on the persons in charge)", [])
+    standard: str | None = F("裁量标准原文", "the tier's standard as written", None)
 
 
 class BenchmarkItem(Model):
@@ -238,6 +259,8 @@ class BenchmarkItem(Model):
     basis: str | None = F("处罚依据", "legal basis", None)
     statutory: Fine | None = F("法定幅度", "the range the law allows", None)
     tiers: list[Tier] = F("裁量阶次", "tiers, lightest first", [])
+    remarks: str | None = F("备注", "further orders and notes", None)
+    extra: dict[str, str] = F("其他信息", "cells of the source table no field holds (kept as written; never published)", {})
 
 
 class Benchmark(Model):

@@ -61,6 +61,7 @@ MEASURE_KINDS: tuple[str, ...] = ("程序规范", "分权控权", "制度建设"
 EDUCATION_FORMS: tuple[str, ...] = ("专题党课", "示范教育", "警示教育", "岗位廉政教育")
 MEASURE_STATUSES: tuple[str, ...] = ("计划", "实施中", "已落实")
 MEASURE_EFFECTS: tuple[str, ...] = ("有效", "部分有效", "无效", "未评估")
+MEASURE_PHASES: tuple[str, ...] = ("事前", "事中", "事后")
 DEFAULT_BENCHMARK_LEVELS: tuple[str, ...] = ("不予处罚", "减轻处罚", "从轻处罚", "一般", "从重处罚")
 
 DEFAULT_TAXONOMY: dict[str, dict[str, list[str]]] = {
@@ -83,10 +84,10 @@ def money_scale(unit: str | None) -> int | None:
 
 
 # -- ids --------------------------------------------------------------------------------------------
-ID_RE = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,63}")
-"""An item id (power, flow, step, risk, measure, benchmark): matched whole with ``fullmatch``."""
-UNIT_ID_RE = re.compile(r"[a-z0-9][a-z0-9-]{0,62}")
-"""A unit id (its folder name): matched whole with ``fullmatch``."""
+ID_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}\Z")
+"""An item id (power, flow, step, risk, measure, benchmark); ``\\Z``: no trailing newline."""
+UNIT_ID_RE = re.compile(r"^[a-z0-9][a-z0-9-]{0,62}\Z")
+"""A unit id (its folder name)."""
 
 
 def valid_id(value: object) -> bool:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass, field
 
 
@@ -58,7 +59,7 @@ AUTHORITIES = Table("authorities", "职权目录", "职权目录", ("职权目�
     C("category", "职权类别", ("权力类别", "权力类型", "职权类型", "类别", "事项类别"), 11, center=True),
     C("content", "职权内容", ("权力内容", "事项内容", "内容", "职权描述"), 40, wrap=True),
     C("subject", "行使主体", ("实施主体", "责任主体", "主体", "行权主体"), 16, wrap=True),
-    C("legal_basis", "法律依据", ("设定依据", "实施依据", "法律法规依据", "依据", "法定依据"), 32, wrap=True),
+    C("legal_basis", "法律依据", ("设定依据", "实施依据", "法律法规依据", "依据", "法定依据", "设立依据", "实施依据及条款"), 32, wrap=True),
     C("posts", "承办岗位", ("承办机构", "承办科室", "责任岗位", "岗位", "办理岗位"), 20, wrap=True),
     C("time_limit", "法定时限", ("办理时限", "法定期限", "时限"), 11, wrap=True, center=True),
     C("disclosure", "公开属性", ("公开方式", "是否公开", "公开"), 13, center=True),
@@ -73,15 +74,25 @@ RISKS = Table("risks", "廉政风险防控登记表", "廉政风险防控登记�
               ("廉政风险防控登记表", "风险点登记表", "廉政风险点登记表", "风险防控登记表", "廉政风险点", "风险点", "风险"), (
     SEQ, UNIT,
     C("where", "岗位/职权", ("岗位（职权）", "岗位职权", "职权/岗位", "风险岗位", "所在岗位/职权", "岗位或职权", "岗位名称",
-                            "职权名称", "职权事项"), 20, wrap=True),
-    C("category", "风险类别", ("类别", "风险分类"), 10, center=True),
-    C("title", "风险点", ("风险名称", "廉政风险点", "风险点名称", "风险内容", "风险点内容"), 24, wrap=True),
-    C("description", "风险描述", ("风险表现", "主要表现", "风险点描述", "表现形式", "风险表现形式", "描述"), 34, wrap=True),
-    C("grade", "风险等级", ("等级", "风险级别", "级别", "风险等次", "风险程度"), 8, center=True),
-    C("measures_text", "防控措施", ("预防和控制措施", "防范措施", "防控措施及要求", "主要防控措施", "措施", "预防措施"),
+                            "职权名称", "职权事项", "岗位", "工作岗位", "风险岗位名称", "部门/岗位", "科室/岗位", "部门岗位",
+                            "所在部门", "科室", "部门", "处室", "责任部门", "岗位职责", "单位/科室", "单位科室",
+                            "岗位类别", "部门/科室", "科室/部门", "所在科室", "风险所在岗位/职权"), 20, wrap=True),
+    C("category", "风险类别", ("类别", "风险分类", "风险类型分类", "风险种类类别"), 10, center=True),
+    C("title", "风险点", ("风险名称", "廉政风险点", "风险点名称", "风险内容", "风险点内容",
+                                                "廉洁风险点", "主要风险点", "廉政风险名称", "廉洁风险名称", "风险事项"), 24, wrap=True),
+    C("description", "风险描述", ("风险表现", "主要表现", "风险点描述", "表现形式", "风险表现形式", "描述", "风险情况描述",
+                                                      "主要表现形式", "具体表现", "风险表现及描述", "风险说明",
+                                                      "廉政风险主要内容及表现形式", "风险点及表现形式", "廉政风险内容",
+                                                      "廉洁风险内容", "廉政风险点描述", "主要内容及表现形式", "风险点表现形式"), 34, wrap=True),
+    C("grade", "风险等级", ("等级", "风险级别", "级别", "风险等次", "风险程度", "建议风险级别",
+                                              "风险等级评定", "风险级别评定", "评定等级", "风险星级"), 8, center=True),
+    C("measures_text", "防控措施", ("预防和控制措施", "防范措施", "防控措施及要求", "主要防控措施", "措施", "预防措施",
+                                                     "廉政风险防控措施", "廉洁风险防控措施", "风险防控措施", "防控措施及责任"),
       50, wrap=True),
     C("owner", "责任人", ("责任岗位", "责任人岗位", "防控责任人", "直接责任人"), 16, wrap=True),
-    C("leader", "责任领导", ("分管领导", "领导责任人", "责任领导岗位"), 16, wrap=True, derived=True),
+    C("leader", "责任领导", ("分管领导", "领导责任人", "责任领导岗位", "分管领导责任人"), 16, wrap=True, derived=True),
+    C("department_head", "部门负责人", ("科室负责人", "部门责任人", "处室负责人", "主要负责人"), 14, wrap=True, data=True),
+    C("indicators", "监测指标", ("预警指标", "监测点", "风险监测指标"), 18, wrap=True, data=True),
     C("approval", "审定", ("审定情况", "集体审定", "审定会议", "审定记录"), 22, wrap=True),
     C("reviewed", "复核日期", ("复核时间", "动态复核日期", "更新日期", "审核日期"), 11, center=True),
     C("id", "风险编号", ("风险点编号", "风险编码", "编号"), 9, data=True),
@@ -109,6 +120,7 @@ MEASURES = Table("measures", "防控措施", "防控措施", ("防控措施", "�
     C("due", "完成时限", ("完成时间", "时限", "截止日期"), 11, center=True),
     C("status", "落实情况", ("状态", "进展", "完成情况"), 9, center=True),
     C("effect", "实施效果", ("效果", "成效"), 9, center=True),
+    C("phase", "防控阶段", ("阶段", "防控环节"), 9, data=True, center=True),
     C("disclosure", "公开属性", ("公开方式", "是否公开"), 9, data=True),
     UNIT_ID,
 ))
@@ -116,13 +128,16 @@ MEASURES = Table("measures", "防控措施", "防控措施", ("防控措施", "�
 BENCHMARKS = Table("benchmarks", "裁量基准", "行政裁量权基准", ("裁量基准", "行政裁量权基准", "裁量权基准", "自由裁量基准"), (
     SEQ, UNIT,
     C("authority", "职权编码", ("职权编号", "权力编码"), 10, center=True),
-    C("violation", "违法行为", ("违法情形", "违法事项"), 26, wrap=True),
-    C("basis", "处罚依据", ("依据", "法律依据"), 28, wrap=True),
+    C("violation", "违法行为", ("违法情形", "违法事项", "事项名称", "处罚事项", "违法行为名称", "行政处罚事项"), 26, wrap=True),
+    C("basis", "处罚依据", ("依据", "法律依据", "法律法规依据", "处罚依据及条款", "设定依据"), 28, wrap=True),
     C("statutory", "法定幅度", ("法定处罚幅度", "处罚幅度"), 16, wrap=True),
-    C("level", "裁量阶次", ("裁量等次", "裁量档次", "阶次", "情节"), 10, center=True),
-    C("circumstances", "适用情形", ("适用条件", "具体情形", "情形"), 32, wrap=True),
+    C("level", "裁量阶次", ("裁量等次", "裁量档次", "阶次", "情节", "类别", "裁量类别", "裁量等级", "档次",
+                                          "裁量阶次类别"), 10, center=True),
+    C("circumstances", "适用情形", ("适用条件", "具体情形", "情形", "裁量情节", "违法情节", "情节描述"), 32, wrap=True),
     C("penalty", "处罚种类", ("处罚方式", "处罚内容"), 18, wrap=True),
-    C("fine", "罚款幅度", ("裁量幅度", "罚款标准", "处罚标准"), 16, wrap=True),
+    C("fine", "罚款幅度", ("裁量幅度", "罚款标准", "处罚标准", "裁量标准", "处罚裁量标准", "自由裁量基准", "裁量基准",
+                                            "自由裁量标准", "裁量基准内容"), 16, wrap=True),
+    C("remarks", "备注", ("说明", "备注说明"), 20, wrap=True, data=True),
     UNIT_ID,
 ))
 
@@ -152,8 +167,9 @@ _SPACE = re.compile(r"[\s\u3000*＊:：]+")
 
 
 def norm_header(text: object) -> str:
-    """A header as compared: no spaces, line breaks, ``*`` marks, colons or parenthesised notes."""
-    s = str(text or "")
+    """A header as compared: full/half width folded (NFKC), no spaces, line breaks (vertical text such as
+    领⏎导⏎班⏎子), ``*`` marks, colons or parenthesised notes."""
+    s = unicodedata.normalize("NFKC", str(text or ""))
     s = _SPACE.sub("", s)
     stripped = _PAREN.sub("", s)
     return (stripped or s).replace("／", "/").lower()

@@ -23,9 +23,11 @@ from __future__ import annotations
 
 import datetime as dt
 import difflib
+import re
+import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, get_args
 
 from pydantic import BaseModel, ValidationError
 
@@ -36,19 +38,32 @@ from lfk.core.i18n import T, Text
 from lfk.grading.engine import DEFAULT_FACTORS, factor_names
 from lfk.loader.emit import canonicalize, dump_new, dump_rt, load_rt, to_node, write_text
 from lfk.model import AuthoritiesFile, Benchmark, MeasuresFile, RisksFile, Unit
-from lfk.model.items import Approval, Authority, Measure, Post, Risk
-from lfk.model.vocab import EXTERNAL_CATEGORIES, GRADES, INTERNAL_CATEGORIES
+from lfk.model.base import EducationForm, MeasureEffect, MeasureKind, MeasurePhase, MeasureStatus
+from lfk.model.items import Approval, Authority, Flow, Measure, Post, Risk
+from lfk.model.vocab import EXTERNAL_CATEGORIES, GRADES, INTERNAL_CATEGORIES, valid_id
 from lfk.register import Register
+from lfk.tables import flows as FL
+from lfk.tables import prose
 from lfk.tables import values as V
 from lfk.tables.columns import TABLES, Column, Table, norm_header
 from lfk.tables.reader import Sheet, read_any
 
 LIST_FIELDS = {"authorities": AuthoritiesFile, "risks": RisksFile, "measures": MeasuresFile}
 KEEP_EXPLICIT = {"measures": ("status", "effect")}
-MEASURE_KINDS = ("程序规范", "分权控权", "制度建设", "廉政教育", "公开透明", "科技防控", "监督检查")
-MEASURE_STATUS = ("计划", "实施中", "已落实")
-MEASURE_EFFECT = ("有效", "部分有效", "无效", "未评估")
-EDUCATION = ("专题党课", "示范教育", "警示教育", "岗位廉政教育")
+MEASURE_KINDS: tuple[str, ...] = get_args(MeasureKind)
+MEASURE_STATUS: tuple[str, ...] = get_args(MeasureStatus)
+MEASURE_EFFECT: tuple[str, ...] = get_args(MeasureEffect)
+MEASURE_PHASES: tuple[str, ...] = get_args(MeasurePhase)
+EDUCATION: tuple[str, ...] = get_args(EducationForm)
+# words real tables use for the three grades (grading.aliases in lfk.yaml adds the unit's own)
+GRADE_ALIASES: dict[str, tuple[str, ...]] = {
+    "高": ("一级", "1级", "Ⅰ级", "I级", "A", "A级", "★★★", "高风险", "高级", "重大", "重大风险", "红"),
+    "中": ("二级", "2级", "Ⅱ级", "II级", "B", "B级", "★★", "中风险", "中级", "中等", "一般风险", "黄", "橙"),
+    "低": ("三级", "3级", "Ⅲ级", "III级", "C", "C级", "★", "低风险", "低级", "较低", "蓝", "绿"),
+}
+UNCATEGORISED = "未分类"
+EXTRA = "__extra__"
+SECTION_RE = re.compile(r"^\s*(?:[一二三四五六七八九十]{1,3}\s*[、.．]|第[一二三四五六七八九十]{1,3}[部分类章节]|[（(][一二三四五六七八九十]{1,3}[)）])\s*")
 
 
 @dataclass
@@ -74,6 +89,7 @@ class ImportResult:
     files: list[PlannedFile] = field(default_factory=list)
     counts: dict[str, dict[str, int]] = field(default_factory=dict)
     written: bool = False
+    columns: list[dict[str, Any]] = field(default_factory=list)  # the column report: source column → field
 
     @property
     def errors(self) -> int:
@@ -96,7 +112,10 @@ class Items:
     benchmarks: list[tuple[Benchmark, tuple[str, int]]] = field(default_factory=list)
     posts: list[tuple[Post, tuple[str, int]]] = field(default_factory=list)
     approvals: list[tuple[Approval, tuple[str, int]]] = field(default_factory=list)
+    flows: list[tuple[dict[str, Any], tuple[str, int]]] = field(default_factory=list)
+    titles: list[str] = field(default_factory=list)
     sheet_source: dict[str, str] = field(default_factory=dict)
+    columns: list[dict[str, Any]] = field(default_factory=list)
 
 
 class _Ctx:
@@ -110,8 +129,22 @@ class _Ctx:
         cfg = register.config
         self.categories = cfg.categories()
         self.grade_words: dict[str, str] = {g: g for g in GRADES}
+        for g, words in GRADE_ALIASES.items():
+            for w in words:
+                self.grade_words[w] = g
         for g, label in (cfg.grading.labels or {}).items():
             self.grade_words[str(label)] = g
+        for g, words in (cfg.grading.aliases or {}).items():
+            for w in words:
+                self.grade_words[str(w).strip()] = g
+        self.own_grade_words = set(GRADES) | {str(x) for x in (cfg.grading.labels or {}).values()} | {
+            str(w).strip() for ws in (cfg.grading.aliases or {}).values() for w in ws}
+        self.extra: dict[str, str] = {}
+        self.measure_by_text: dict[str, str] = {}  # the unit's measures by description (re-import by content)
+        self.risk_by_text: dict[tuple[str, str], str] = {}  # the unit's risks by (title, description)  # values of the row being read that no field takes (→ extra:)
+        self.columns: list[dict[str, Any]] = []
+        self.flows: list[tuple[dict[str, Any], tuple[str, int]]] = []
+        self.titles: list[str] = []  # captions above the header rows (kept in the written files' header comment)
         self.posts_by_name: dict[str, set[str]] = {}
         self.post_ids: set[str] = set()
         self.approval_ids: set[str] = set()
@@ -247,6 +280,17 @@ def _recognise(ctx: _Ctx, sheets: list[Sheet]) -> list[_Table]:
             continue
         found = _header_row(sheet, candidates)
         if found is None:
+            flow = FL.read_flow(sheet)
+            if flow is not None and flow["steps"]:
+                ctx.flows.append((flow, (sheet.name, flow["steps"][0]["rows"][0])))
+                for label, fld in flow["columns"]:
+                    ctx.columns.append({"sheet": sheet.name, "column": 0, "header": label, "field": fld})
+                continue
+            flipped = _transposed(sheet)
+            found = _header_row(flipped, candidates) if flipped is not None else None
+            if found is not None and flipped is not None:
+                sheet = flipped
+        if found is None:
             ctx.add("IMP100", Severity.WARNING, (sheet.name, 0), 1,
                     T("不认识这张表（找不到职权目录、风险点登记表、防控措施、裁量基准、岗位或审定记录的表头），未导入",
                       "not recognised as any table (no header of 职权目录, 风险点登记表, 防控措施, 裁量基准, 岗位 or "
@@ -255,39 +299,110 @@ def _recognise(ctx: _Ctx, sheets: list[Sheet]) -> list[_Table]:
             continue
         idx, table, cols = found
         hrow, header = sheet.rows[idx]
-        mapping: dict[int, Column] = {}
-        seen: set[str] = set()
-        for j, h in enumerate(header):
-            if h in (None, ""):
-                if any(j < len(cells) and cells[j] not in (None, "") for _, cells in sheet.rows[idx + 1:]):
-                    ctx.add("IMP101", Severity.WARNING, (sheet.name, hrow), j + 1,
-                            T(f"第 {j + 1} 列没有表头，其内容未导入", f"column {j + 1} has no header; its values are not "
-                              "imported"))
-                continue
-            c = _match(h, cols)
-            if c is None or c.key in seen:
-                why = T("与其他列重复", "repeats another column") if c is not None else T("无法对应任何字段",
-                                                                                    "matches no field")
-                ctx.add("IMP101", Severity.WARNING, (sheet.name, hrow), j + 1,
-                        T(f"列「{h}」", f"column {str(h)!r} ") + why + T("，其内容未导入", "; its values are not imported"),
-                        T("可用的表头：" + "、".join(c.header for c in cols if not c.derived),
-                          "known headers: " + ", ".join(c.header for c in cols if not c.derived)))
-                continue
+        for _, cells in sheet.rows[:idx]:
+            for v in dict.fromkeys(c for c in cells if c not in (None, "")):
+                if not SECTION_RE.match(str(v)):
+                    ctx.titles.append(str(v).strip())
+        mapping, extra_cols = _map_header(ctx, sheet, idx, table, cols)
+        out.append(_Table(table, sheet, mapping, hrow, _rows(sheet, idx, mapping, extra_cols)))
+    return out
+
+
+def _transposed(sheet: Sheet) -> Sheet | None:
+    """A key–value sheet (column A the field names, column B the values: one item) as a header row and a row."""
+    width = max((len(c) for _, c in sheet.rows), default=0)
+    if width < 2 or width > 3 or len(sheet.rows) < 3:
+        return None
+    keys = [cells[0] for _, cells in sheet.rows]
+    values = [next((v for v in cells[1:] if v not in (None, "")), None) for _, cells in sheet.rows]
+    return Sheet(sheet.name, [(sheet.rows[0][0], keys), (sheet.rows[0][0], values)], sheet.encoding)
+
+
+def _header_text(h: Any) -> str:
+    return re.sub(r"\s+", "", unicodedata.normalize("NFKC", str(h)))
+
+
+def _map_header(ctx: _Ctx, sheet: Sheet, idx: int, table: Table, cols: list[Column],
+                ) -> tuple[dict[int, Column], dict[int, str]]:
+    """Header cells → columns; a column lfk has no field for goes to ``extra`` (never dropped), reported."""
+    hrow, header = sheet.rows[idx]
+    mapping: dict[int, Column] = {}
+    extra_cols: dict[int, str] = {}
+    seen: set[str] = set()
+    width = max((len(cells) for _, cells in sheet.rows[idx:]), default=0)
+    for j in range(width):
+        h = header[j] if j < len(header) else None
+        c = _match(h, cols) if h not in (None, "") else None
+        if c is not None and c.key not in seen:
             seen.add(c.key)
             mapping[j] = c
-        rows = []
-        for rnum, cells in sheet.rows[idx + 1:]:
-            if all(v in (None, "") or (isinstance(v, str) and not v.strip()) for v in cells):
-                continue
-            rec: dict[str, Any] = {}
-            cols_at: dict[str, int] = {}
-            for j, c in mapping.items():
-                if j < len(cells):
-                    rec[c.key] = cells[j]
-                    cols_at[c.key] = j + 1
-            rows.append((rnum, rec, cols_at))
-        out.append(_Table(table, sheet, mapping, hrow, rows))
-    return out
+            ctx.columns.append({"sheet": sheet.name, "column": j + 1, "header": _header_text(h), "field": c.key})
+            continue
+        if not any(j < len(cells) and cells[j] not in (None, "") for _, cells in sheet.rows[idx + 1:]):
+            if h not in (None, ""):  # a header over an empty column: reported, nothing to keep
+                ctx.columns.append({"sheet": sheet.name, "column": j + 1, "header": _header_text(h), "field": None})
+            continue
+        name = _header_text(h) if h not in (None, "") else f"第{j + 1}列"
+        while name in extra_cols.values():
+            name += "'"
+        extra_cols[j] = name
+        ctx.columns.append({"sheet": sheet.name, "column": j + 1, "header": name, "field": f"extra.{name}"})
+        ctx.add("IMP101", Severity.INFO, (sheet.name, hrow), j + 1,
+                T(f"列「{name}」没有对应的字段，内容保留在各项的 extra 中", f"column {name!r} matches no field; its "
+                  "values are kept in each item's extra"),
+                T("可在 lfk.yaml 的 import.columns 中指定对应字段，可用的表头："
+                  + "、".join(c.header for c in cols if not c.derived),
+                  "known headers: " + ", ".join(c.header for c in cols if not c.derived)))
+    return mapping, extra_cols
+
+
+def _section(cells: list[Any], rnum: int, sheet: Sheet, width: int) -> str | None:
+    """A section row (一、领导干部岗位; one text merged across the row): its text without numbering."""
+    vals = [v for v in cells if v not in (None, "")]
+    if not vals or len({str(v) for v in vals}) != 1:
+        return None
+    text = str(vals[0]).strip()
+    merged_across = len(vals) > 1 and len(vals) >= max(2, width // 2)
+    if merged_across or (len(vals) == 1 and width > 2 and SECTION_RE.match(text)):
+        return SECTION_RE.sub("", text).strip() or text
+    return None
+
+
+def _rows(sheet: Sheet, idx: int, mapping: dict[int, Column], extra_cols: dict[int, str],
+          ) -> list[tuple[int, dict[str, Any], dict[str, int]]]:
+    """The data rows under the header: field values by key, other cells in ``rec[EXTRA]``, section rows
+    (一、…) applied to the rows below as ``rec["section"]``, merge origins as ``rec["__merged__"]``."""
+    rows = []
+    width = len(mapping) + len(extra_cols)
+    section: str | None = None
+    for _, cells in sheet.rows[:idx]:  # a numbered title above the header (一、《…法》) is the first section
+        vals = [v for v in cells if v not in (None, "")]
+        if vals and len({str(v) for v in vals}) == 1 and SECTION_RE.match(str(vals[0])):
+            section = str(vals[0]).strip()
+    for rnum, cells in sheet.rows[idx + 1:]:
+        if all(v in (None, "") or (isinstance(v, str) and not v.strip()) for v in cells):
+            continue
+        sec = _section(cells, rnum, sheet, width)
+        if sec is not None:
+            section = sec
+            continue
+        rec: dict[str, Any] = {}
+        cols_at: dict[str, int] = {}
+        merged: dict[str, tuple[int, int]] = {}
+        for j, c in mapping.items():
+            if j < len(cells):
+                rec[c.key] = cells[j]
+                cols_at[c.key] = j + 1
+                if (rnum, j + 1) in sheet.merged:
+                    merged[c.key] = sheet.merged[(rnum, j + 1)]
+        extra = {name: t for j, name in extra_cols.items() if j < len(cells) and (t := V.text(cells[j]))}
+        if extra:
+            rec[EXTRA] = extra
+        if section:
+            rec["section"] = section
+        rec["__merged__"] = merged
+        rows.append((rnum, rec, cols_at))
+    return rows
 
 
 def _filter_unit(ctx: _Ctx, tables: list[_Table], from_unit: str | None) -> None:
@@ -309,6 +424,14 @@ def _filter_unit(ctx: _Ctx, tables: list[_Table], from_unit: str | None) -> None
         name = V.text(rec.get("unit"))
         return known.get(name) if name else None
 
+    for t in tables:  # a blank unit cell (a merge flattened by a CSV export) continues the unit above
+        last: str | None = None
+        for _, rec, _ in t.rows:
+            u = unit_of(rec)
+            if u:
+                last = u
+            elif last:
+                rec["unit_id"] = last
     ids = {u for t in tables for _, rec, _ in t.rows if (u := unit_of(rec))}
     if len(ids) <= 1 and not from_unit:
         return
@@ -324,6 +447,11 @@ def _filter_unit(ctx: _Ctx, tables: list[_Table], from_unit: str | None) -> None
 def _validate(ctx: _Ctx, model: type[BaseModel], data: dict[str, Any], where: tuple[str, int],
               cols_at: dict[str, int], table: Table) -> Any | None:
     try:
+        extra = {**(data.get("extra") or {})}
+        if ctx.extra:
+            extra.update({k: v for k, v in ctx.extra.items() if k not in extra})
+        if extra:
+            data = {**data, "extra": extra}
         return model.model_validate(data)
     except ValidationError as e:
         for err in e.errors(include_url=False):
@@ -345,10 +473,15 @@ def _vocab(ctx: _Ctx, value: str | None, allowed: tuple[str, ...] | list[str], w
     """``value`` if in ``allowed`` (ok=True), else an IMP103 finding (ok=False)."""
     if value is None or value in allowed:
         return value, True
-    ctx.add("IMP103", Severity.ERROR, where, col,
-            T(f"{name_zh}「{value}」不在登记册的取值范围内", f"{name_en} {value!r} is outside the register's vocabulary"),
-            T("允许的值：" + "、".join(allowed), "allowed: " + ", ".join(allowed)))
-    return None, False
+    setting = {"风险等级": "grading.aliases", "风险类别": "taxonomy"}.get(name_zh.split("（")[0])
+    fix_zh = f"；或在 lfk.yaml 的 {setting} 中加入该词" if setting else ""
+    fix_en = f", or add the word to {setting} in lfk.yaml" if setting else ""
+    ctx.add("IMP103", Severity.WARNING, where, col,
+            T(f"{name_zh}「{value}」不在登记册的取值范围内，原文保留在 extra 中",
+              f"{name_en} {value!r} is outside the register's vocabulary; kept as written in extra"),
+            T("允许的值：" + "、".join(allowed) + fix_zh, "allowed: " + ", ".join(allowed) + fix_en))
+    ctx.extra[name_zh.split("（")[0]] = value
+    return None, True
 
 
 def _cell(ctx: _Ctx, rec: dict[str, Any], key: str, conv: Any, where: tuple[str, int], at: dict[str, int],
@@ -359,8 +492,10 @@ def _cell(ctx: _Ctx, rec: dict[str, Any], key: str, conv: Any, where: tuple[str,
         col = table.column(key)
         zh, _, en = str(e).partition(" / ")
         name = col.header if col else key
-        ctx.add("IMP102", Severity.ERROR, where, at.get(key, 1), T(f"「{name}」：{zh}", f"{name}: {en or zh}"))
-        return None, False
+        ctx.add("IMP102", Severity.WARNING, where, at.get(key, 1),
+                T(f"「{name}」：{zh}；原文保留在 extra 中", f"{name}: {en or zh}; kept as written in extra"))
+        ctx.extra[name] = V.text(rec.get(key)) or ""
+        return None, True
 
 
 def _clean(d: dict[str, Any]) -> dict[str, Any]:
@@ -369,9 +504,15 @@ def _clean(d: dict[str, Any]) -> dict[str, Any]:
 
 def _authority(ctx: _Ctx, rec: dict[str, Any], where: tuple[str, int], at: dict[str, int], t: Table) -> Authority | None:
     ok = True
+    ctx.extra = {}
     cat, good = _vocab(ctx, V.text(rec.get("category")), EXTERNAL_CATEGORIES + INTERNAL_CATEGORIES, where,
                        at.get("category", 1), "职权类别", "power category")
     ok &= good
+    if cat is None:
+        cat = _guess_category(V.text(rec.get("name")) or "")
+        ctx.add("IMP106", Severity.WARNING, where, at.get("category", 1),
+                T(f"没有职权类别，按名称暂定为「{cat}」", f"no power category; taken as {cat!r} from the name"),
+                T("请核对 category", "check category"))
     tl, good = _cell(ctx, rec, "time_limit", V.time_limit, where, at, t)
     ok &= good
     pr, good = _cell(ctx, rec, "promised", V.time_limit, where, at, t)
@@ -396,17 +537,31 @@ def _authority(ctx: _Ctx, rec: dict[str, Any], where: tuple[str, int], at: dict[
         "flow": V.text(rec.get("flow")), "time_limit": tl[0] if tl else None, "promised": pr[0] if pr else None,
         "key_areas": V.split_list(rec.get("key_areas")), "internal": internal, "disclosure": disc,
     })
+    data["extra"] = rec.get(EXTRA) or {}
     return _validate(ctx, Authority, data, where, at, t)
+
+
+def _guess_category(name: str) -> str:
+    """A power's category from its name (对……的处罚 → 行政处罚), else 其他行政权力."""
+    for word, cat in (("处罚", "行政处罚"), ("许可", "行政许可"), ("强制", "行政强制"), ("征收", "行政征收"),
+                      ("给付", "行政给付"), ("检查", "行政检查"), ("确认", "行政确认"), ("奖励", "行政奖励"),
+                      ("裁决", "行政裁决"), ("审批", "行政许可")):
+        if word in name:
+            return cat
+    return "其他行政权力"
 
 
 def _grade(ctx: _Ctx, value: str | None, where: tuple[str, int], col: int) -> tuple[str | None, bool]:
     if value is None:
         return None, True
-    v = value.strip()
-    for cand in (v, v.removesuffix("风险"), v.removesuffix("等级"), v.removesuffix("级")):
+    v = unicodedata.normalize("NFKC", value).replace(" ", "").strip()
+    for cand in (v, v.removesuffix("风险"), v.removesuffix("等级"), v.removesuffix("级"), v.upper()):
         if cand in ctx.grade_words:
-            return ctx.grade_words[cand], True
-    return _vocab(ctx, v, list(ctx.grade_words), where, col, "风险等级", "grade")
+            g = ctx.grade_words[cand]
+            if not ctx.own_grade_words & {v, v.removesuffix("风险"), v.removesuffix("等级"), v.removesuffix("级")}:  # a word of the table's own (一级风险): kept as written
+                ctx.extra["风险等级"] = value.strip()
+            return g, True
+    return _vocab(ctx, value.strip(), list(GRADES), where, col, "风险等级", "grade")
 
 
 def _where_cell(ctx: _Ctx, value: str | None) -> tuple[str | None, str | None]:
@@ -442,11 +597,24 @@ def _approval(ctx: _Ctx, value: str | None) -> str | None:
 
 def _risk(ctx: _Ctx, rec: dict[str, Any], where: tuple[str, int], at: dict[str, int], t: Table) -> Risk | None:
     ok = True
+    ctx.extra = {}
+    if not V.text(rec.get("where")) and rec.get("section"):
+        rec = {**rec, "where": rec["section"]}
+    elif rec.get("section"):
+        ctx.extra["分组"] = rec["section"]
+    if not V.text(rec.get("title")) and V.text(rec.get("description")):
+        rec = {**rec, "title": rec["description"], "description": None}
     cat = V.text(rec.get("category"))
-    cat, good = _vocab(ctx, cat, list(ctx.categories), where, at.get("category", 1), "风险类别", "risk category")
-    ok &= good
+    if cat is None:
+        cat = UNCATEGORISED
+    if cat not in ctx.categories:
+        ctx.add("IMP103", Severity.WARNING, where, at.get("category", 1),
+                T(f"风险类别「{cat}」不在分类体系中，按原文写入（lfk lint 会提示）",
+                  f"the risk category {cat!r} is not in the taxonomy; written as is (lfk lint reports it)"),
+                T("在 lfk.yaml 的 taxonomy 中加入该类别（或用 lfk init --taxonomy 选用预设），或改为：" + "、".join(ctx.categories),
+                  "add the category to taxonomy in lfk.yaml, or use one of: " + ", ".join(ctx.categories)))
     kind = V.text(rec.get("kind"))
-    if cat is not None and kind is not None:
+    if cat in ctx.categories and kind is not None:
         kind, good = _vocab(ctx, kind, ctx.categories[cat].kinds, where, at.get("kind", 1), f"风险类型（{cat}）",
                             f"kind of risk ({cat})")
         ok &= good
@@ -463,6 +631,7 @@ def _risk(ctx: _Ctx, rec: dict[str, Any], where: tuple[str, int], at: dict[str, 
     if authority is None and post is None and V.text(rec.get("where")):
         authority, post = _where_cell(ctx, V.text(rec.get("where")))
         if authority is None and post is None:
+            ctx.extra.setdefault("岗位/职权", V.text(rec.get("where")) or "")
             ctx.add("IMP105", Severity.WARNING, where, at.get("where", 1),
                     T(f"「岗位/职权」「{V.text(rec.get('where'))}」既不是本单位的职权也不是岗位，风险点未关联职权或岗位",
                       f"岗位/职权 {V.text(rec.get('where'))!r} names no power or post of the unit; the risk is written "
@@ -483,12 +652,19 @@ def _risk(ctx: _Ctx, rec: dict[str, Any], where: tuple[str, int], at: dict[str, 
         "owner": ctx.post(V.text(rec.get("owner")), where, at.get("owner", 1), "责任人"),
         "approval": _approval(ctx, V.text(rec.get("approval"))), "approved_digest": V.text(rec.get("approved_digest")),
         "reviewed": reviewed, "disclosure": disc,
+        "indicators": prose.split_numbered(rec.get("indicators")),
+        "responsible": _clean({"leader": V.text(rec.get("leader")) if not at.get("id") else None,
+                               "department_head": V.text(rec.get("department_head"))}) or None,
+        "extra": rec.get(EXTRA) or {},
     })
+    if cat == UNCATEGORISED and "category" not in at:
+        data["category"] = cat
     return _validate(ctx, Risk, data, where, at, t)
 
 
 def _measure(ctx: _Ctx, rec: dict[str, Any], where: tuple[str, int], at: dict[str, int], t: Table) -> Measure | None:
     ok = True
+    ctx.extra = {}
     kind, good = _vocab(ctx, V.text(rec.get("kind")), MEASURE_KINDS, where, at.get("kind", 1), "措施类别", "measure kind")
     ok &= good
     edu, good = _vocab(ctx, V.text(rec.get("education")), EDUCATION, where, at.get("education", 1), "教育形式",
@@ -497,6 +673,8 @@ def _measure(ctx: _Ctx, rec: dict[str, Any], where: tuple[str, int], at: dict[st
     status, good = _vocab(ctx, V.text(rec.get("status")), MEASURE_STATUS, where, at.get("status", 1), "落实情况", "status")
     ok &= good
     effect, good = _vocab(ctx, V.text(rec.get("effect")), MEASURE_EFFECT, where, at.get("effect", 1), "实施效果", "effect")
+    ok &= good
+    phase, good = _vocab(ctx, V.text(rec.get("phase")), MEASURE_PHASES, where, at.get("phase", 1), "防控阶段", "phase")
     ok &= good
     due, good = _cell(ctx, rec, "due", V.date, where, at, t)
     ok &= good
@@ -509,36 +687,64 @@ def _measure(ctx: _Ctx, rec: dict[str, Any], where: tuple[str, int], at: dict[st
         "description": V.text(rec.get("description")),
         "owner": ctx.post(V.text(rec.get("owner")), where, at.get("owner", 1), "责任岗位"),
         "due": due, "status": status, "effect": effect, "disclosure": disc,
+        "phase": phase, "extra": rec.get(EXTRA) or {},
     })
+    data.setdefault("kind", "程序规范")
     return _validate(ctx, Measure, data, where, at, t)
 
 
 def _benchmarks(ctx: _Ctx, tb: _Table) -> list[tuple[Benchmark, tuple[str, int]]]:
     out: dict[str, tuple[dict[str, Any], tuple[str, int]]] = {}
     last_key: dict[str, tuple[Any, ...]] = {}
+    n = 0
     for rnum, rec, at in tb.rows:
         where = (tb.sheet.name, rnum)
+        ctx.extra = {}
         auth = V.text(rec.get("authority"))
-        if not auth:
+        if not auth:  # no 职权编码 column: the item's 序号 (1-1) when it is a valid id, else B-001 …
+            seq = V.text(rec.get("seq"))
+            if seq and valid_id(seq):
+                auth = seq
+            else:
+                n += 1
+                auth = f"B-{n:03d}" if not seq else (last_key and list(last_key)[-1]) or f"B-{n:03d}"
+        if not valid_id(auth):  # it names the file benchmarks/<id>.yaml: never a path
             ctx.add("IMP102", Severity.ERROR, where, at.get("authority", 1),
-                    T("缺少「职权编码」，该行未导入", "职权编码 (power id) is missing; row not imported"))
+                    T(f"职权编码「{auth}」不符合编号规则（字母数字开头，只含字母、数字、. _ -），该行未导入",
+                      f"the power id {auth!r} breaks the id rules (letters, digits, . _ -); row not imported"))
             continue
-        stat, ok1 = _cell(ctx, rec, "statutory", V.fine, where, at, tb.table)
-        fine, ok2 = _cell(ctx, rec, "fine", V.fine, where, at, tb.table)
-        if not (ok1 and ok2):
-            continue
+        stat = _prose_fine(rec.get("statutory")) if rec.get("statutory") else None
+        if stat is None:
+            found = prose.fines(rec.get("basis"))
+            stat = found[0] if found else None
+        try:
+            plain = V.fine(rec.get("fine"))
+        except V.BadValue:
+            plain = None
+        tier_fines = [plain] if plain else prose.fines(rec.get("fine"))
         bm, _ = out.setdefault(auth, ({"authority": auth, "items": []}, where))
         key = (V.text(rec.get("violation")), V.text(rec.get("basis")), V.text(rec.get("statutory")))
         if last_key.get(auth) != key or not bm["items"]:
-            bm["items"].append(_clean({"violation": key[0], "basis": key[1], "statutory": stat, "tiers": []}))
+            extra = dict(rec.get(EXTRA) or {})
+            if rec.get("section"):
+                extra["分组"] = rec["section"]
+            bm["items"].append(_clean({"violation": key[0] or auth, "basis": key[1], "statutory": stat, "tiers": [],
+                                       "remarks": V.text(rec.get("remarks")), "extra": extra}))
             bm["items"][-1].setdefault("tiers", [])
             last_key[auth] = key
-        level = V.text(rec.get("level"))
-        if level:
-            bm["items"][-1]["tiers"].append(_clean({
-                "level": level, "circumstances": V.text(rec.get("circumstances")),
-                "penalty": V.split_list(rec.get("penalty")), "fine": fine,
-            }))
+        item = bm["items"][-1]
+        level = V.text(rec.get("level")) or "一般"
+        standard = V.text(rec.get("fine")) if not plain else None
+        circ = V.text(rec.get("circumstances"))
+        tiers = item["tiers"]
+        if tiers and tiers[-1]["level"] == level and tiers[-1].get("standard") == standard:
+            if circ:  # several 裁量情节 sharing one tier
+                tiers[-1]["circumstances"] = "\n".join(x for x in (tiers[-1].get("circumstances"), circ) if x)
+            continue
+        tiers.append(_clean({
+            "level": level, "circumstances": circ, "penalty": V.split_list(rec.get("penalty")),
+            "fine": tier_fines[0] if tier_fines else None, "fines": tier_fines[1:], "standard": standard,
+        }))
     result = []
     for data, where in out.values():
         model = _validate(ctx, Benchmark, data, where, {}, tb.table)
@@ -547,31 +753,58 @@ def _benchmarks(ctx: _Ctx, tb: _Table) -> list[tuple[Benchmark, tuple[str, int]]
     return result
 
 
+def _prose_fine(value: Any) -> dict[str, Any] | None:
+    """A fine cell: ``50000–150000元`` or prose (处二万元以上五万元以下罚款)."""
+    try:
+        return V.fine(value)
+    except V.BadValue:
+        found = prose.fines(value)
+        return found[0] if found else None
+
+
 def _measures_from_cells(ctx: _Ctx, tb: _Table, risks: list[tuple[Risk, tuple[str, int]]],
                          taken: set[str]) -> list[tuple[Measure, tuple[str, int]]]:
     """Measures numbered in the risk table's 防控措施 cell (when no 防控措施 sheet is given)."""
-    out = []
+    out: list[tuple[Measure, tuple[str, int]]] = []
     by_row = {where: r for r, where in risks}
     n = 0
     assumed = 0
-    for rnum, rec, _at in tb.rows:
+    # a cell merged over several risk rows is one set of measures, each listing those risks
+    from_origin: dict[tuple[int, int], list[dict[str, Any]]] = {}
+    built: list[tuple[dict[str, Any], tuple[str, int]]] = []
+    used_now: set[str] = set()
+    for rnum, rec, at in tb.rows:
         risk = by_row.get((tb.sheet.name, rnum))
         if risk is None:
             continue
-        for line in V.split_numbered(rec.get("measures_text")):
-            n += 1
-            mid = f"M-{n:03d}"
-            while mid in taken:
+        origin = (rec.get("__merged__") or {}).get("measures_text") or (rnum, at.get("measures_text", 0))
+        if origin in from_origin:
+            for data in from_origin[origin]:
+                if risk.id not in data["risks"]:
+                    data["risks"].append(risk.id)
+            continue
+        group = from_origin.setdefault(origin, [])
+        for line in prose.split_numbered(rec.get("measures_text")):
+            mid = ctx.measure_by_text.get(line)
+            if mid is None or mid in used_now:
                 n += 1
                 mid = f"M-{n:03d}"
+                while mid in taken or mid in ctx.measure_by_text.values():
+                    n += 1
+                    mid = f"M-{n:03d}"
             taken.add(mid)
+            used_now.add(mid)
             pair = ctx.categories.get(risk.category)
-            kind = pair.measures[0] if pair and pair.measures else "程序规范"
+            kind = pair.measures[0] if pair and pair.measures and pair.measures[0] in MEASURE_KINDS else "程序规范"
             assumed += 1
             data = {"id": mid, "risks": [risk.id], "kind": kind, "description": line}
             if risk.owner:
                 data["owner"] = risk.owner
-            out.append((Measure.model_validate(data), (tb.sheet.name, rnum)))
+            group.append(data)
+            built.append((data, (tb.sheet.name, rnum)))
+    for data, where in built:
+        out.append((Measure.model_validate(data), where))
+
     if assumed:
         ctx.add("IMP106", Severity.WARNING, (tb.sheet.name, 0), 1,
                 T(f"没有“防控措施”表：从「防控措施」列拆出 {assumed} 项措施，措施类别按风险类别暂定、落实情况为“计划”",
@@ -587,6 +820,14 @@ def _assign_ids(ctx: _Ctx, items: list[tuple[Any, tuple[str, int]]], prefix: str
     seen: dict[str, tuple[str, int]] = {}
     n = 0
     for data, where in items:
+        if data.get("id") and not valid_id(data["id"]):  # an id names a file or a page: never a path
+            data.setdefault(EXTRA, {})
+            data[EXTRA] = {**data[EXTRA], "原编号": data["id"]}
+            ctx.add("IMP102", Severity.WARNING, where, 1,
+                    T(f"编号「{data['id']}」不符合编号规则（字母数字开头，只含字母、数字、. _ -），已重新编号，原编号保留在 extra",
+                      f"the id {data['id']!r} breaks the id rules (letters, digits, . _ -); renumbered, the original "
+                      "kept in extra"))
+            data["id"] = None
         if not data.get("id"):
             n += 1
             while f"{prefix}-{n:03d}" in existing or f"{prefix}-{n:03d}" in seen:
@@ -618,6 +859,11 @@ def read_items(register: Register, unit_id: str, paths: list[Path], *, from_unit
         for ap in ud.unit.approvals if ud.unit else []:
             ctx.approval_ids.add(ap.id)
             ctx.approval_by_text.setdefault(ap.meeting, ap.id)
+        for m in ud.measures:
+            if m.model.description:
+                ctx.measure_by_text.setdefault(m.model.description, m.model.id)
+        for r in ud.risks:
+            ctx.risk_by_text.setdefault((r.model.title, r.model.description or ""), r.model.id)
         for a in ud.authorities:
             ctx.auth_ids.add(a.model.id)
             ctx.auth_by_name.setdefault(a.model.name, a.model.id)
@@ -635,10 +881,13 @@ def read_items(register: Register, unit_id: str, paths: list[Path], *, from_unit
             ctx.sheet_source[sh.name] = str(path)
         sheets.extend(raw)
     items.sheet_source = ctx.sheet_source
+    items.columns = ctx.columns
     if not sheets:
         return items, ctx.findings
     tables = _recognise(ctx, sheets)
-    if not tables:
+    items.flows = ctx.flows
+    items.titles = ctx.titles
+    if not tables and not ctx.flows:
         ctx.add("IMP100", Severity.ERROR, (sheets[0].name, 0), 1,
                 T("没有可导入的表：没有一张表的表头能对应登记册的字段", "nothing to import: no sheet has headers lfk knows"),
                 T("表头示例：风险点、风险等级、防控措施、职权名称、职权类别", "e.g. headers 风险点, 风险等级, 防控措施, 职权名称"))
@@ -688,8 +937,8 @@ def read_items(register: Register, unit_id: str, paths: list[Path], *, from_unit
                 items.authorities.append((a, where))
     risk_tables = by_key.get("risks", [])
     for tb in risk_tables:
-        rows = _assign_ids(ctx, [({**rec, "id": V.text(rec.get("id"))}, (tb.sheet.name, n)) for n, rec, _ in tb.rows],
-                           "R", existing["risks"])
+        rows = _assign_ids(ctx, [({**rec, "id": V.text(rec.get("id")) or _risk_by_content(ctx, rec)},
+                                  (tb.sheet.name, n)) for n, rec, _ in tb.rows], "R", existing["risks"])
         ats = {n: at for n, _, at in tb.rows}
         for rec, where in rows:
             r = _risk(ctx, rec, where, ats[where[1]], tb.table)
@@ -712,6 +961,14 @@ def read_items(register: Register, unit_id: str, paths: list[Path], *, from_unit
     for tb in by_key.get("benchmarks", []):
         items.benchmarks.extend(_benchmarks(ctx, tb))
     return items, ctx.findings
+
+
+def _risk_by_content(ctx: _Ctx, rec: dict[str, Any]) -> str | None:
+    """The id of the unit's risk with this row's title and description (re-import of a table without ids)."""
+    title, desc = V.text(rec.get("title")), V.text(rec.get("description"))
+    if not title:
+        title, desc = desc, None
+    return ctx.risk_by_text.get((title or "", desc or ""))
 
 
 def _json_items(ctx: _Ctx, data: Any, items: Items, from_unit: str | None) -> None:
@@ -750,6 +1007,8 @@ def _json_items(ctx: _Ctx, data: Any, items: Items, from_unit: str | None) -> No
 # -- vocabulary checks on models that came from JSON too -------------------------------------------------
 def _check_vocab(ctx: _Ctx, items: Items) -> None:
     for r, where in items.risks:
+        if not where[0].startswith("json:"):
+            continue  # table rows were checked as they were read
         if r.category not in ctx.categories:
             _vocab(ctx, r.category, list(ctx.categories), where, 1, "风险类别", "risk category")
         elif r.kind and r.kind not in ctx.categories[r.category].kinds:
@@ -772,7 +1031,7 @@ def _same(a: BaseModel, b: BaseModel) -> bool:
 def plan_import(register: Register, unit_id: str, items: Items, *, replace: bool = False, source: str = "",
                 findings: list[Finding] | None = None, today: dt.date | None = None) -> ImportResult:
     """The files an import of ``items`` into ``unit_id`` writes (merge by id; see the module doc)."""
-    res = ImportResult(findings=list(findings or []))
+    res = ImportResult(findings=list(findings or []), columns=list(items.columns))
     ctx = _Ctx(register, unit_id, source)
     _check_vocab(ctx, items)
     res.findings.extend(ctx.findings)
@@ -780,6 +1039,8 @@ def plan_import(register: Register, unit_id: str, items: Items, *, replace: bool
     root = register.root
     base = f"units/{unit_id}"
     header = f"由 lfk import 自 {Path(source).name} 导入（{(today or dt.date.today()).isoformat()}）"
+    for title in dict.fromkeys(items.titles):
+        header += "\n表题：" + " ".join(title.split())
 
     def conflict(kind: str, ident: str, where: tuple[str, int]) -> None:
         sheet, row = where
@@ -828,8 +1089,20 @@ def plan_import(register: Register, unit_id: str, items: Items, *, replace: bool
             text = dump_rt(doc)
             if old is None:
                 text = "".join(f"# {line}\n" for line in header.splitlines()) + text
+            else:  # a caption of the table (表题) not yet in the file: kept as a comment on top
+                text = "".join(f"# {line}\n" for line in header.splitlines()[1:] if f"# {line}\n" not in text) + text
             res.files.append(PlannedFile(rel, old, text))
 
+    _flow_ids(register, unit_id, items)
+    names = {a.model.name: a.model.id for a in ud.authorities} | {a.name: a.id for a, _ in items.authorities}
+    for flow, where in items.flows:  # a titled 责任清单 is the list of one power: the power runs on this flow
+        if flow.get("titled") and flow["name"] not in names:
+            n = 1
+            while f"QL-{n:03d}" in {a.model.id for a in ud.authorities} | {a.id for a, _ in items.authorities}:
+                n += 1
+            items.authorities.append((Authority.model_validate({
+                "id": f"QL-{n:03d}", "name": flow["name"], "category": _guess_category(flow["name"]),
+                "flow": flow["id"]}), where))
     merge_list("authorities", items.authorities, {a.model.id: a.model for a in ud.authorities})
     merge_list("risks", items.risks, {r.model.id: r.model for r in ud.risks})
     merge_list("measures", items.measures, {m.model.id: m.model for m in ud.measures})
@@ -868,6 +1141,7 @@ def plan_import(register: Register, unit_id: str, items: Items, *, replace: bool
         if changed:
             canonicalize(doc, Unit)
             res.files.append(PlannedFile(rel, old, dump_rt(doc)))
+    _plan_flows(res, register, unit_id, items, header)
     counts = res.counts.setdefault("benchmarks", {"added": 0, "replaced": 0, "unchanged": 0})
     current_bm = {b.model.authority: b.model for b in ud.benchmarks}
     for bm, where in items.benchmarks:
@@ -887,8 +1161,50 @@ def plan_import(register: Register, unit_id: str, items: Items, *, replace: bool
     return res
 
 
+def _flow_ids(register: Register, unit_id: str, items: Items) -> None:
+    """Ids of the flows read from 责任清单 tables: the unit's flow of the same name, else F-001 …"""
+    ud = register.unit(unit_id)
+    by_name = {f.model.name: f.model.id for f in ud.flows.values()}
+    used = set(ud.flows)
+    n = 0
+    for flow, _where in items.flows:
+        fid = by_name.get(flow["name"])
+        if fid is None:
+            n += 1
+            while f"F-{n:03d}" in used:
+                n += 1
+            fid = f"F-{n:03d}"
+        used.add(fid)
+        flow["id"] = fid
+
+
+def _plan_flows(res: ImportResult, register: Register, unit_id: str, items: Items, header: str) -> None:
+    """Flows read from 责任清单 tables (ids from ``_flow_ids``)."""
+    if not items.flows:
+        return
+    counts = res.counts.setdefault("flows", {"added": 0, "replaced": 0, "unchanged": 0})
+    ud = register.unit(unit_id)
+    for flow, _where in items.flows:
+        fid = flow["id"]
+        cur = ud.flows[fid].model if fid in ud.flows else None
+        model = Flow.model_validate(FL.flow_data(flow, fid))
+        if cur is not None and _same(cur, model):
+            counts["unchanged"] += 1
+            continue
+        rel = f"units/{unit_id}/flows/{fid}.yaml"
+        old = (register.root / rel).read_text(encoding="utf-8") if (register.root / rel).is_file() else None
+        counts["replaced" if old is not None else "added"] += 1
+        res.files.append(PlannedFile(rel, old, dump_new(_dump_item(model, "flows"), Flow, header=header)))
+
+
 def apply(register: Register, result: ImportResult) -> None:
     """Write the planned files (atomically, each; folders created as needed)."""
+    root = register.root.resolve()
+    for pf in result.files:  # every write stays under the root, inside the unit's folder
+        parts = Path(pf.rel).parts
+        target = (register.root / pf.rel).resolve()
+        if ".." in parts or Path(pf.rel).is_absolute() or not target.is_relative_to(root) or parts[:1] != ("units",):
+            raise InputError(f"{pf.rel}: outside the register / 不在登记册内，拒绝写入")
     check_writable([register.root / pf.rel for pf in result.files])
     for pf in result.files:
         path = register.root / pf.rel

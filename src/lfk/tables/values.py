@@ -59,12 +59,14 @@ def basis_text(items: list[LegalBasis]) -> str:
     """Legal bases one per line: ``《法》第三条`` (``law｜article`` when the law has no 《》)."""
     lines = []
     for b in items:
+        rev = f"（{b.revision}）" if b.revision else ""
         if not b.article:
-            lines.append(b.law)
+            line = b.law + rev
         elif b.law.endswith("》"):
-            lines.append(b.law + b.article)
+            line = b.law + rev + b.article
         else:
-            lines.append(f"{b.law}｜{b.article}")
+            line = f"{b.law}｜{rev}{b.article}"
+        lines.append(line + (f"：{b.text}" if b.text else ""))
     return "\n".join(lines)
 
 
@@ -193,26 +195,43 @@ def fine(v: Any) -> dict[str, Any] | None:
                    "(e.g. 50000–150000元 or 5–10倍货值金额)")
 
 
+_REVISION = re.compile(r"^\s*([（(][^）)]{1,30}[）)])\s*")
+
+
 def legal_basis(v: Any) -> list[dict[str, Any]]:
-    """One basis per line: ``《法》第三条`` → {law: 《法》, article: 第三条}."""
+    """One basis per line: ``《法》第三条`` → {law: 《法》, article: 第三条}; ``《法》（2018年修订）第三十一条：<text>``
+    → {law, revision: 2018年修订, article: 第三十一条, text}; a line without 《》 after a basis continues its text."""
     s = text(v)
     if not s:
         return []
-    out = []
+    out: list[dict[str, Any]] = []
     for line in s.split("\n"):
         line = _NUMBERING.sub("", line).strip()
         if not line:
             continue
         if "｜" in line:
             law, art = line.split("｜", 1)
-        elif "》" in line:
-            i = line.rindex("》") + 1
+        elif "《" in line and "》" in line and line.index("《") < line.index("》"):
+            i = line.index("》") + 1
             law, art = line[:i], line[i:]
+        elif out:  # the article's text on its own line
+            prev = out[-1]
+            prev["text"] = (prev["text"] + "\n" + line) if prev.get("text") else line
+            continue
         else:
             law, art = line, ""
         item: dict[str, Any] = {"law": law.strip()}
-        if art.strip():
-            item["article"] = art.strip()
+        art = art.strip()
+        m = _REVISION.match(art)
+        if m:
+            item["revision"] = m.group(1).strip()[1:-1]
+            art = art[m.end():]
+        cut = re.search(r"[：:]", art)
+        article, body = (art[:cut.start()], art[cut.end():]) if cut else (art, "")
+        if article.strip():
+            item["article"] = article.strip()
+        if body.strip():
+            item["text"] = body.strip()
         out.append(item)
     return out
 

@@ -77,6 +77,8 @@ def _sheet(ws: Worksheet, td: TableData, title: str, subtitle: str, grade_of: di
             if isinstance(v, str):
                 v = ILLEGAL_CHARACTERS_RE.sub("\ufffd", v)  # control characters cannot be stored in xlsx
             cell = ws.cell(row=r, column=j, value=v)
+            if cell.data_type == "f":  # text such as =HYPERLINK(…) is data: written as text, never a formula
+                cell.data_type = "s"
             cell.font = BODY
             cell.border = BORDER
             if isinstance(v, (dt.date, dt.datetime)):

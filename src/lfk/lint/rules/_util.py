@@ -8,7 +8,9 @@ from typing import Any
 from lfk.core.i18n import Text
 from lfk.lint.registry import Report
 from lfk.loader import LoadedFile
-from lfk.model.vocab import valid_id, valid_unit_id  # noqa: F401  (the rules' id syntax)
+from lfk.model.vocab import ID_RE, UNIT_ID_RE, valid_id, valid_unit_id
+
+__all__ = ["ID_RE", "UNIT_ID_RE", "at", "from_loader", "valid_id", "valid_unit_id"]
 
 
 def from_loader(lf: LoadedFile, code: str) -> Iterator[Report]:

@@ -49,7 +49,8 @@ def _taxonomy_values(ctx: UnitContext) -> Iterator[Report]:
             allowed = "、".join(cats)
             yield Report(r.file, r.path + ("category",), T(f"风险类别 `{r.model.category}` 不在分类体系中",
                                                             f"the risk category `{r.model.category}` is not in the taxonomy"),
-                         T(f"允许的值：{allowed}", f"allowed values: {', '.join(cats)}"))
+                         T(f"允许的值：{allowed}；或在 lfk.yaml 的 taxonomy 中加入该类别",
+                           f"allowed values: {', '.join(cats)}; or add the category to taxonomy in lfk.yaml"))
     levels = ctx.config.benchmark_levels or list(_default_levels())
     for b in ctx.unit.benchmarks:
         for i, item in enumerate(b.model.items):
@@ -57,7 +58,9 @@ def _taxonomy_values(ctx: UnitContext) -> Iterator[Report]:
                 if tier.level not in levels:
                     yield Report(b.file, ("items", i, "tiers", j, "level"),
                                  T(f"裁量阶次 `{tier.level}` 不在允许范围内", f"the level `{tier.level}` is not allowed"),
-                                 T("允许的值：" + "、".join(levels), "allowed values: " + ", ".join(levels)))
+                                 T("允许的值：" + "、".join(levels) + "；或在 lfk.yaml 的 benchmark_levels 中列出本单位的阶次",
+                                   "allowed values: " + ", ".join(levels) + "; or list the unit's levels in "
+                                   "benchmark_levels in lfk.yaml"))
 
 
 def _default_levels() -> tuple[str, ...]:

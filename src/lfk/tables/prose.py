@@ -1,0 +1,143 @@
+"""Reading the prose of real tables: Chinese numerals, fines written as sentences, numbered lists in a cell.
+
+``fines("责令改正，处二万元以上五万元以下罚款")`` → ``[{min: 20000, max: 50000, unit: 元}]``;
+``处二十万元罚款`` → a single amount (min = max); ``处建设项目总投资额百分之一以上百分之二以下的罚款`` →
+``{min_times: 0.01, max_times: 0.02, of: 建设项目总投资额}``; ``所收费用三倍以上四倍以下`` → multiples of
+所收费用. ``split_numbered`` splits ``1.… ；2.…``, ``1.1…``, ``（一）…``, ``①…`` into items, numbering removed.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+_DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
+_UNITS = {"十": 10, "百": 100, "千": 1000}
+_NUM = r"[\d.,，零〇一二两三四五六七八九十百千]*[\d零〇一二两三四五六七八九十百千]"
+_AMOUNT = rf"({_NUM})\s*(万|亿)?\s*元"
+_PERCENT = rf"百分之({_NUM})"
+_TIMES = rf"({_NUM})\s*倍"
+
+
+def cn_number(s: str) -> float | None:
+    """``二十`` → 20, ``一百五十`` → 150, ``1,000`` → 1000, ``0.5`` → 0.5 (None when not a number)."""
+    s = s.strip().replace(",", "").replace("，", "")
+    if not s:
+        return None
+    if re.fullmatch(r"\d+(?:\.\d+)?", s):
+        return float(s)
+    total, digit = 0.0, 0.0
+    for tok in re.findall(r"\d+(?:\.\d+)?|.", s):
+        ch = tok
+        if tok[0].isdigit():
+            digit = float(tok)
+        elif ch in _DIGITS:
+            digit = _DIGITS[ch]
+        elif ch in _UNITS:
+            total += (digit or 1) * _UNITS[ch]
+            digit = 0
+        else:
+            return None
+    return float(total + digit)
+
+
+def _num(x: float) -> int | float:
+    return int(x) if float(x).is_integer() else round(x, 10)
+
+
+def _amount(num: str, scale: str | None) -> float | None:
+    n = cn_number(num)
+    if n is None:
+        return None
+    return n * (10000 if scale == "万" else 100000000 if scale == "亿" else 1)
+
+
+_SCALE = r"\s*(万|亿)?\s*"
+_FINE_AMOUNTS = (  # (regex, which bounds its two groups give); tried in order, a match hides its span
+    (re.compile(rf"({_NUM}){_SCALE}元?\s*(?:以上|至|到|-|—|～|~)\s*({_NUM}){_SCALE}元\s*(?:以下)?"), "range"),
+    (re.compile(rf"处\s*({_NUM}){_SCALE}元\s*(?:的)?罚款"), "one"),
+    (re.compile(rf"({_NUM}){_SCALE}元\s*以下"), "max"),
+    (re.compile(rf"({_NUM}){_SCALE}元\s*以上"), "min"),
+)
+_FINE_PERCENT = re.compile(rf"([^，,；;。处按]*?)\s*{_PERCENT}\s*(?:以上|至|到)\s*{_PERCENT}\s*(?:以下)?"
+                           rf"|([^，,；;。处按]*?)\s*{_PERCENT}\s*以下")
+_FINE_TIMES = re.compile(rf"([^，,；;。处按]*?)\s*{_TIMES}\s*(?:以上|至|到)\s*{_TIMES}\s*(?:以下)?"
+                         rf"|([^，,；;。处按]*?)\s*{_TIMES}\s*以下")
+
+
+def _base(text: str) -> str | None:
+    base = re.sub(r"^(?:并|可以|可|处以?|按照?|依照?|的)+", "", text.strip())
+    base = base.removesuffix("的")
+    return base or None
+
+
+def fines(value: Any) -> list[dict[str, Any]]:
+    """Every fine written in ``value`` (prose or a plain ``50000–150000元`` range), in order of appearance."""
+    s = str(value or "")
+    found: list[tuple[int, dict[str, Any]]] = []
+    taken: list[tuple[int, int]] = []
+
+    def free(m: re.Match[str]) -> bool:
+        return all(m.end() <= x or m.start() >= y for x, y in taken)
+
+    for rx, how in _FINE_AMOUNTS:
+        for m in rx.finditer(s):
+            if not free(m):
+                continue
+            g = m.groups()
+            first = _amount(g[0], g[1])
+            if first is None:
+                continue
+            if how == "range":
+                hi = _amount(g[2], g[3])
+                if hi is None:
+                    continue
+                item: dict[str, Any] = {"min": _num(first), "max": _num(hi), "unit": "元"}
+            elif how == "one":
+                item = {"min": _num(first), "max": _num(first), "unit": "元"}
+            else:
+                item = {how: _num(first), "unit": "元"}
+            taken.append((m.start(), m.end()))
+            found.append((m.start(), item))
+    for rx, scale in ((_FINE_PERCENT, 0.01), (_FINE_TIMES, 1.0)):
+        for m in rx.finditer(s):
+            g = m.groups()
+            if g[1] is not None:
+                lo, hi, base = cn_number(g[1]), cn_number(g[2]), _base(g[0])
+                if lo is None or hi is None:
+                    continue
+                item = {"min_times": _num(lo * scale), "max_times": _num(hi * scale)}
+            else:
+                hi, base = cn_number(g[4]), _base(g[3])
+                if hi is None:
+                    continue
+                item = {"max_times": _num(hi * scale)}
+            if base:
+                item["of"] = base
+            found.append((m.start() + len(g[0] or g[3] or ""), item))
+    found.sort(key=lambda x: x[0])
+    return [f for _, f in found]
+
+
+# -- numbered lists inside one cell ------------------------------------------------------------------
+_MARK = (r"(?:\d{1,2}(?:[.．]\d{1,2})+[.．、]?(?!\d)|\d{1,2}\s*[.．、)）](?!\d)|[（(]\s*(?:\d{1,2}|[一二三四五六七八九十]{1,3})"
+         r"\s*[)）]|[①-⑳]|[一二三四五六七八九十]{1,3}\s*、)")
+_LEADING = re.compile(rf"^\s*{_MARK}\s*")
+_SPLIT = re.compile(rf"(?:(?<=[；;。\n])|^)\s*(?={_MARK})|(?=[①-⑳])")
+
+
+def split_numbered(value: Any) -> list[str]:
+    """A cell of numbered items (``1.加强教育；2.制定…``, ``1.1…``, ``（一）…``, ``①…``, one per line or run
+    together) as the items without their numbers; an unnumbered cell is split by line."""
+    s = str(value or "").replace("\r\n", "\n").replace("\r", "\n").strip()
+    if not s:
+        return []
+    if not _LEADING.match(s):
+        return [line.strip() for line in s.split("\n") if line.strip()]
+    out = []
+    for part in _SPLIT.split(s):
+        part = _LEADING.sub("", part, count=1).strip()
+        part = part.rstrip("；;").strip()
+        if part:
+            out.append(part)
+    return out
