@@ -18,7 +18,7 @@ from lfk.core.errors import LfkError
 # Each module defines ``register(app)`` adding its command(s).
 COMMAND_MODULES = (
     "lint", "rules", "grade", "approve", "render", "diff", "site", "monitor",
-    "score", "tables", "scaffold", "fmt", "schema",
+    "score", "tables", "scaffold", "fmt", "schema", "dispose",
 )
 
 

@@ -37,7 +37,7 @@ from ruamel.yaml.tokens import CommentToken
 
 from lfk.core.errors import InputError
 from lfk.core.fsutil import atomic_write
-from lfk.model import AuthoritiesFile, Benchmark, Config, Flow, MeasuresFile, RisksFile, Unit
+from lfk.model import AuthoritiesFile, Benchmark, Config, DispositionsFile, Flow, MeasuresFile, RisksFile, Unit
 from lfk.model.base import TimeLimit
 from lfk.model.config import Band, Escalation, Factor, Floor, Grading, LintSettings, Penalties, TaxonomyCategory
 from lfk.model.items import Edge, Fine, LegalBasis, Post, Risk, Step
@@ -62,6 +62,7 @@ KEY_ORDER: dict[type[BaseModel], tuple[str, ...]] = {
 
 _PATH_MODELS: dict[str, type[BaseModel]] = {
     "unit.yaml": Unit, "authorities.yaml": AuthoritiesFile, "risks.yaml": RisksFile, "measures.yaml": MeasuresFile,
+    "dispositions.yaml": DispositionsFile,
 }
 
 
