@@ -18,12 +18,22 @@ if "$lfk" render --help >/dev/null 2>&1; then
 fi
 py="$(dirname "$lfk")/python"
 echo; echo "\$ python -m lfk.testing.synth registers 400 7 $out/events.csv   # a generated case log (电子监察 demo data)"
+# plus scripts/demo-recent-cases.csv: a case of last week, so that a warning is still 待处置 (within its deadline)
+recent=scripts/demo-recent-cases.csv
 "$py" -m lfk.testing.synth "$root" 400 7 "$out/events.csv" >/dev/null && {
-  step monitor "$out/events.csv" --root "$root"
-  "$lfk" monitor "$out/events.csv" --root "$root" --format json --output "$out/monitor.json" >/dev/null 2>&1 || true
+  step monitor "$out/events.csv" "$recent" --root "$root"
+  "$lfk" monitor "$out/events.csv" "$recent" --root "$root" --format json --output "$out/monitor.json" >/dev/null 2>&1 || true
+  # 预警处置: warnings past their deadline without a record in dispositions.yaml fail lint (LFK804)
+  # (exit 1 expected here: the demo keeps some warnings undisposed on purpose, so it does not fail make demo)
+  echo; echo "\$ lfk lint --root $root --as-of 2026-11-30 --events $out/events.csv --events $recent --select LFK8"
+  "$lfk" lint --root "$root" --as-of 2026-11-30 --events "$out/events.csv" --events "$recent" --select LFK8 || true
+  # lfk dispose on a scratch copy: record the disposal of the overdue 红牌 W-bee5d920, then its 整改
+  rm -rf "$out/dispose-demo" && cp -r "$root" "$out/dispose-demo"
+  step dispose W-bee5d920 --root "$out/dispose-demo" --events "$out/events.csv" --by P-disc --date 2026-11-30 --deadline 2026-12-31 --ref 城投纪〔2026〕15号
+  step dispose W-bee5d920 --root "$out/dispose-demo" --unit county-cti --result 整改完成 --result-date 2026-12-01
 }
 step site "$out/site-public" --root "$root" --audience public --as-of 2026-12-01
-step site "$out/site-internal" --root "$root" --audience internal --as-of 2026-12-01 --events "$out/events.csv"
+step site "$out/site-internal" --root "$root" --audience internal --as-of 2026-12-01 --events "$out/events.csv" --events "$recent"
 # the yearly review (动态管理): two tagged revisions of the register in a scratch repository
 review="$out/review-repo"
 rm -rf "$review" && mkdir -p "$review" && cp -r "$root" "$review/registers"
@@ -66,6 +76,7 @@ echo; echo "\$ lfk verify-site $out/site-tampered --root $review/registers   # m
 if "$lfk" verify-site "$out/site-tampered" --root "$review/registers"; then echo "ERROR: a tampered site verified"; status=1; fi
 if "$lfk" score --help >/dev/null 2>&1; then
   step score --root "$root" --as-of 2026-12-01
+  [ -f "$out/events.csv" ] && step score --root "$root" --as-of 2026-12-01 --events "$out/events.csv" --events "$recent"
 fi
 if "$lfk" export --help >/dev/null 2>&1; then
   step export --root "$root" --format xlsx --out "$out/register.xlsx"

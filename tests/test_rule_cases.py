@@ -11,6 +11,7 @@ Case file shape::
           - {file: units/county-amr/authorities.yaml, old: "...", new: "..."}
         add: {units/county-amr/notes.txt: "text"}        # optional: new files
         delete: [units/county-amr/flows/F-license.yaml]  # optional
+        events: [events.csv]                             # optional: case event logs (lint --events)
         expect: [{code: LFK201, path: units/county-amr/authorities.yaml, line: 13}]
       - name: the base register passes
         absent: [LFK201]
@@ -60,7 +61,9 @@ def test_rule_case(name: str, case: dict, tmp_path: Path) -> None:
             shutil.rmtree(target)
         else:
             target.unlink()
-    result = run(root, LintOptions(as_of=__import__("datetime").date.fromisoformat(case.get("as_of", AS_OF))))
+    events = [str(root / e) for e in case.get("events", [])] or None
+    result = run(root, LintOptions(as_of=__import__("datetime").date.fromisoformat(case.get("as_of", AS_OF)),
+                                   events=events))
     got = [(f.code, f.path, f.line) for f in result.active]
     for exp in case.get("expect", []):
         lines = exp.get("line")

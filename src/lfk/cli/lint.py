@@ -144,6 +144,7 @@ def register(app: typer.Typer) -> None:
         fix_grades: Annotated[bool, typer.Option("--fix-grades", help="With --fix: also write computed grades where they drift (LFK402; risks with grade_reason keep theirs).")] = False,
         output: Annotated[Path | None, typer.Option("--output", "-o", help="Write the report to this file instead of stdout.")] = None,
         path_prefix: Annotated[str | None, typer.Option("--path-prefix", help="Put this before register-relative paths in github, sarif and junit output (default: the register's folder in its git work tree).")] = None,
+        events: Annotated[list[Path] | None, typer.Option("--events", help="Case event logs: warnings past their disposal deadline (LFK804).")] = None,
         root: RootOpt = None,
         lang: LangOpt = None,
         as_of: AsOfOpt = None,
@@ -174,7 +175,10 @@ def register(app: typer.Typer) -> None:
             units = affected_units(reg, changed_files(reg.root, changed_since))
         opts = LintOptions(as_of=day, select=split_codes(select) or None, ignore=split_codes(ignore) or None,
                            strict=strict, paths=resolve_paths(reg.root, paths), units=units,
-                           jobs=jobs or default_jobs())
+                           jobs=jobs or default_jobs(), events=[str(e) for e in events or []] or None)
+        for e in events or []:
+            if not e.is_file():
+                raise UsageError(f"--events {e}: no such file / 文件不存在")
         started = time.monotonic()
         with progress_bar(quiet, T("检查", "linting")) as bar:
             opts.progress = bar

@@ -78,11 +78,13 @@ def format_text(result: Any, lang: str, color: bool) -> str:
     if result.cases:
         t = Table(title="预警案件" if zh else "Warned cases", title_justify="left")
         for h in (("案件", "case"), ("单位", "unit"), ("职权", "power"), ("预警", "warning"), ("处置", "disposal"),
-                  ("问题", "codes"), ("岗位", "posts")):
+                  ("问题", "codes"), ("岗位", "posts"), ("预警编号", "warning id"), ("处置状态", "state"),
+                  ("处置期限", "dispose by")):
             t.add_column(h[0] if zh else h[1])
         for c in result.cases:
             t.add_row(c["case_id"], c["unit"], c["authority"], f"[{style[c['warning']]}]{c['warning']}[/]",
-                      c["disposal"] or "", " ".join(c["codes"]), " ".join(c["posts"]))
+                      c["disposal"] or "", " ".join(c["codes"]), " ".join(c["posts"]), c.get("warning_id", ""),
+                      c.get("state", ""), c.get("dispose_by", ""))
         con.print(t)
     if result.escalations:
         t = Table(title="升级处置" if zh else "Escalations", title_justify="left")
@@ -115,6 +117,11 @@ def format_text(result: Any, lang: str, color: bool) -> str:
         line = (f"{s['files']} file(s), {s['events']} events, {s['cases']} cases ({s['closed_cases']} closed, "
                 f"{s['open_cases']} open as of {when}); {s['warned_cases']} warned: 黄牌 {s['黄牌']}, "
                 f"红牌 {s['红牌']}; {s['escalations']} escalation(s); {s['bad_rows']} bad row(s)")
+    disp = s.get("dispositions")
+    if disp:
+        states = "，".join(f"{k} {disp[k]}" for k in ("待处置", "处置中", "已整改", "逾期未处置"))
+        line += (f"；处置：{states}；按期处置 {disp['on_time']}" if zh
+                 else f"; disposal: {states}; disposed on time {disp['on_time']}")
     con.print(f"[bold]{escape(line)}[/]")
     return buf.getvalue()
 

@@ -20,6 +20,7 @@ class RegisterContext:
 
     register: Register
     as_of: dt.date
+    events: list[str] = field(default_factory=list)  # event logs (lfk lint --events) for LFK804
 
     @property
     def config(self) -> Config:

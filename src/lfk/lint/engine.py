@@ -43,6 +43,7 @@ class LintOptions:
     units: list[str] | None = None  # unit ids to lint (None: all)
     jobs: int = 1
     progress: Callable[[int, int], None] | None = None
+    events: list[str] | None = None  # case event logs: warnings past their disposal deadline (LFK804)
 
 
 @dataclass
@@ -254,7 +255,7 @@ class _Runner:
         reg = self.register
         findings: list[Finding] = []
         nfiles = self.file_findings(self.header_files.values(), self.header_files, findings)
-        rctx = RegisterContext(reg, self.opts.as_of)
+        rctx = RegisterContext(reg, self.opts.as_of, list(self.opts.events or []))
         for rule in self.rules:
             if "register" in rule.scope.split("+"):
                 self.emit(rule, rule.func(rctx), self.header_files, findings)

@@ -26,7 +26,7 @@ from lfk.core.errors import WriteError
 from lfk.core.fsutil import atomic_write
 from lfk.loader.read import load_bytes
 
-__all__ = ["Edit", "emit_scalar", "set_values", "set_values_text"]
+__all__ = ["Edit", "append_item", "append_item_text", "emit_scalar", "set_values", "set_values_text"]
 
 Edit = tuple[tuple[Any, ...], object]
 BOM = "\ufeff"
@@ -93,6 +93,76 @@ def set_values_text(text: str, edits: Sequence[Edit], *, name: str = "<text>") -
         repl = "".join(r for r, _ in sorted(by_start[(start, end)], key=lambda x: x[1]))
         out = out[:start] + repl + out[end:]
     _verify(body, out, wanted, name)
+    return bom + out
+
+
+def append_item(path: Path, list_key: str, item: dict[str, object], *, header: str | None = None) -> None:
+    """Append the mapping ``item`` (scalar values) to the top-level block list ``list_key`` of ``path``.
+
+    The rest of the file is kept byte for byte; a missing file (or key) is started, with ``header``
+    as comment lines. The result is parsed again and must equal the old data plus the item, otherwise
+    ``WriteError`` (file untouched). Written atomically.
+    """
+    path = Path(path)
+    try:
+        text = path.read_bytes().decode("utf-8") if path.exists() else ""
+    except (OSError, UnicodeDecodeError) as e:
+        raise WriteError(f"{path}: cannot read as UTF-8 ({e}) / 无法读取，未改动") from None
+    if not text and header:
+        text = "".join(f"# {line}".rstrip() + "\n" for line in header.splitlines())
+    atomic_write(path, append_item_text(text, list_key, item, name=str(path)).encode("utf-8"))
+
+
+def append_item_text(text: str, list_key: str, item: dict[str, object], *, name: str = "<text>") -> str:
+    """``text`` with ``item`` appended to its top-level list ``list_key`` (see ``append_item``)."""
+    bom = BOM if text.startswith(BOM) else ""
+    body = text[len(bom):]
+    try:
+        data = _rt().load(body)
+    except _RuamelError as e:
+        raise WriteError(f"{name}: not valid YAML, nothing written / YAML 无效，未改动 ({str(e).splitlines()[0]})") from None
+    doc = _Doc(body)
+    nl = doc.newline
+    if data is None:
+        data = CommentedMap()
+    if not isinstance(data, CommentedMap):
+        raise WriteError(f"{name}: the top level is not a mapping, nothing written / 顶层不是映射，未改动")
+    seq = data.get(list_key)
+    if list_key in data and not (isinstance(seq, CommentedSeq) and not _is_flow(seq)) and seq is not None:
+        raise WriteError(f"{name}: `{list_key}` is not a block list, nothing written / 不是块状列表，未改动")
+    indent = "  "
+    if isinstance(seq, CommentedSeq) and len(seq):
+        first = doc.line_text(seq.lc.item(0)[0])
+        indent = first[:len(first) - len(first.lstrip())]
+    lines = []
+    for i, (k, v) in enumerate(item.items()):
+        lead = indent + ("- " if i == 0 else "  ")
+        lines.append(f"{lead}{_emit_key(k)}: {emit_scalar(v)}{nl}")
+    block = "".join(lines)
+    keys = list(data.keys())
+    if list_key not in data:
+        out = body + ("" if not body or body.endswith(("\n", "\r")) else nl) + f"{list_key}:{nl}" + block
+    else:
+        pos = keys.index(list_key)
+        if pos + 1 < len(keys):
+            at = doc.off(data.lc.key(keys[pos + 1])[0], 0)
+        else:
+            at = len(body)
+        head = body[:at]
+        if not head.endswith(("\n", "\r")):
+            head += nl
+        if seq is None:  # `key:` with no items yet
+            head = head.rstrip() + nl if head.rstrip().endswith(":") else head
+        out = head + block + body[at:]
+    old = _plain(data)
+    want = dict(old) if isinstance(old, dict) else {}
+    want[list_key] = [*(want.get(list_key) or []), {k: _plain(v) for k, v in item.items()}]
+    try:
+        got = _plain(_rt().load(out))
+    except _RuamelError:
+        got = None
+    if got != want:
+        raise WriteError(f"{name}: the new record could not be added safely, nothing written / 无法安全写入，未改动")
     return bom + out
 
 

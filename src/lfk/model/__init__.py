@@ -1,6 +1,7 @@
 """Pydantic models of every file kind of the register (REGISTER.md); they never see YAML nodes."""
 
 from lfk.model.config import Config
+from lfk.model.dispositions import DispositionsFile
 from lfk.model.items import (
     AuthoritiesFile,
     Authority,
@@ -22,9 +23,11 @@ FILE_KINDS: dict[str, type] = {
     "risks": RisksFile,
     "measures": MeasuresFile,
     "benchmark": Benchmark,
+    "dispositions": DispositionsFile,
 }
 
-UNIT_LIST_FILES: dict[str, str] = {"authorities.yaml": "authorities", "risks.yaml": "risks", "measures.yaml": "measures"}
+UNIT_LIST_FILES: dict[str, str] = {"authorities.yaml": "authorities", "risks.yaml": "risks", "measures.yaml": "measures",
+                                   "dispositions.yaml": "dispositions"}
 """A unit's list files and their kinds."""
 UNIT_FOLDERS: dict[str, str] = {"flows": "flow", "benchmarks": "benchmark"}
 """A unit's folders of one-item files and their kinds."""
@@ -48,6 +51,6 @@ def file_kind(rel: str) -> str | None:
 
 
 __all__ = [
-    "FILE_KINDS", "UNIT_FOLDERS", "UNIT_LIST_FILES", "file_kind", "AuthoritiesFile", "Authority", "Benchmark", "Config", "Flow", "Measure", "MeasuresFile",
+    "FILE_KINDS", "UNIT_FOLDERS", "UNIT_LIST_FILES", "file_kind", "AuthoritiesFile", "DispositionsFile", "Authority", "Benchmark", "Config", "Flow", "Measure", "MeasuresFile",
     "Risk", "RisksFile", "Step", "Unit",
 ]

@@ -104,6 +104,8 @@ class MonitorSettings(Model):
     red_at: float = F("红牌阈值", "share of a limit that raises 红牌", 1.0, gt=0)
     disposal: dict[str, str] = F("处置方式", "disposal per warning", {"黄牌": "风险提示", "红牌": "责令纠错"})
     escalate: list[Escalation] = F("升级处置", "escalation on repetition", [])
+    dispose_within_days: dict[str, int] = F("处置期限（天）", "days to dispose of a warning, per warning",
+                                            {"黄牌": 10, "红牌": 5})
 
 
 DEFAULT_ASSESSMENT_WEIGHTS: dict[str, float] = {

@@ -26,6 +26,7 @@ from pathlib import Path
 
 from lfk.monitor.calendar import WorkCalendar
 from lfk.monitor.codes import CODES, RED, YELLOW
+from lfk.monitor.dispositions import apply_dispositions
 from lfk.monitor.engine import Monitor, parse_as_of
 from lfk.monitor.result import MonitorResult
 from lfk.register import Register
@@ -39,4 +40,5 @@ def run_monitor(register: Register, paths: Iterable[str | Path], as_of: str | dt
 
     ``progress(bytes_read, bytes_total)`` is called now and then while the files are read.
     """
-    return Monitor(register, [str(p) for p in paths], as_of, closed=closed, progress=progress).run()
+    result = Monitor(register, [str(p) for p in paths], as_of, closed=closed, progress=progress).run()
+    return apply_dispositions(result, register)

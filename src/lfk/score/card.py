@@ -306,6 +306,15 @@ def _unit_card(register: Register, ud: UnitData, as_of: dt.date, lint_counts: tu
             c.lost.append(T(f"{red} 件红牌，每件扣 {pen.red:g} 分", f"{red} 红牌 cases, {pen.red:g} each"))
         if yellow:
             c.lost.append(T(f"{yellow} 件黄牌，每件扣 {pen.yellow:g} 分", f"{yellow} 黄牌 cases, {pen.yellow:g} each"))
+        overdue = monitor.get("逾期未处置", 0)  # clause 16: a warning nobody disposed of costs again
+        if overdue:
+            c.points = max(0.0, c.points - overdue * pen.red)
+            c.lost.append(T(f"{overdue} 件预警逾期未处置，每件扣 {pen.red:g} 分",
+                            f"{overdue} warning(s) not disposed of by their deadline, {pen.red:g} each"))
+        if c.total:
+            c.note = T(f"按期处置 {monitor.get('按期处置', 0)}/{c.total}，已整改 {monitor.get('已整改', 0)}/{c.total}",
+                       f"disposed on time {monitor.get('按期处置', 0)}/{c.total}, "
+                       f"整改 closed {monitor.get('已整改', 0)}/{c.total}")
 
     items = [crit[k] for k in CRITERIA if crit[k].weight > 0]
     for k in CRITERIA:
@@ -326,6 +335,10 @@ def _monitor_counts(register: Register, events: list[Path], as_of: dt.date) -> d
         if level:
             c = out.setdefault(str(case.get("unit")), {})
             c[level] = c.get(level, 0) + 1
+            for key, hit in (("逾期未处置", case.get("state") == "逾期未处置"), ("已整改", case.get("state") == "已整改"),
+                             ("按期处置", case.get("disposed_on_time", False))):
+                if hit:
+                    c[key] = c.get(key, 0) + 1
     return out
 
 

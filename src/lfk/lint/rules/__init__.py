@@ -4,6 +4,7 @@ from lfk.lint.rules import (
     authorities,  # noqa: F401  - LFK2xx
     benchmarks,  # noqa: F401  - LFK6xx
     disclosure,  # noqa: F401  - LFK7xx
+    disposals,  # noqa: F401  - LFK8xx
     files,  # noqa: F401  - LFK0xx
     flows,  # noqa: F401  - LFK3xx
     laws,  # noqa: F401  - LFK210
