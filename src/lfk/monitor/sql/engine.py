@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import math
 import os
 import tempfile
 from collections.abc import Callable, Iterable
@@ -202,7 +203,15 @@ class SqlMonitor(Monitor):
             if flags[i]:
                 follow = lo + i
             nxt[i] = follow
-        cal = ((lo + i, flags[i], cum[i], nxt[i]) for i in range(n))
+        # only the dates the spans can reach: the events' dates, as_of, plus the longest limit (natural-day ends)
+        rows = self._ev_rows
+        longest = max([d for t in self._tbls for lim in (*t.limits, *t.promised, t.case_limit, t.case_promised)
+                       if lim is not None for d in (lim[0],)] + [0.0])
+        first = min((r[5] for r in rows), default=lo)
+        final = max([r[6] for r in rows] + ([as_of.toordinal()] if as_of is not None else []), default=lo)
+        a = max(first - lo, 0)
+        b = min(final - lo + math.ceil(longest) + 2, n - 1)
+        cal = ((lo + i, flags[i], cum[i], nxt[i]) for i in range(a, b + 1))
         if as_of is None:
             params = [(self.yellow_at, self.red_at, 0, 0, 0)]
         else:
