@@ -109,7 +109,7 @@ class _Spark:
         master = os.environ.get("LFK_SPARK_MASTER", "local[2]")
         self.spark = (SparkSession.builder.master(master).appName("lfk-monitor")
                       .config("spark.sql.shuffle.partitions", os.environ.get("LFK_SPARK_PARTITIONS", "4"))
-                      .config("spark.ui.enabled", "false").getOrCreate())
+                      .config("spark.ui.enabled", "false").config("spark.ui.showConsoleProgress", "false").getOrCreate())
         self.spark.sparkContext.setLogLevel("ERROR")
 
     def load(self, name: str, path: str) -> None:
