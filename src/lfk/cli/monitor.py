@@ -124,7 +124,7 @@ def register(app: typer.Typer) -> None:
         as_of: Annotated[str | None, typer.Option("--as-of", help="When open cases are judged: a date (its end) or a "
                                                   "date and time; default: the newest time in the logs.")] = None,
         engine: Annotated[str | None, typer.Option("--engine", help="python | duckdb | spark: where the checks run "
-                                                   "(the same results); default: duckdb when installed, else python. "
+                                                   "(the same results); default: python. "
                                                    "Spark: LFK_SPARK_MASTER (default local[2]).")] = None,
     ) -> None:
         """Check case event logs against the flows, time limits and discretion benchmarks; warn (黄牌/红牌).
