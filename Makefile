@@ -11,7 +11,7 @@ DEMO   := build/demo
 
 $(STAMP): pyproject.toml
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
-	$(PY) -m pip install --quiet --disable-pip-version-check -e '.[dev]'
+	$(PY) -m pip install --quiet --disable-pip-version-check -e '.[dev,duckdb]'
 	@# an editable install leaves src/ uncompiled; with PYTHONDONTWRITEBYTECODE every run would recompile
 	$(PY) -m compileall -q -j 0 src >/dev/null
 	@touch $(STAMP)
@@ -45,6 +45,12 @@ bench-peers: install
 	@$(PEERS_VENV)/bin/python -c 'import pm4py, pandas' 2>/dev/null || \
 		$(PEERS_VENV)/bin/python -m pip install --quiet --disable-pip-version-check pm4py pandas
 	$(PEERS_VENV)/bin/python bench/peers.py
+
+## test-spark: the monitor engines' agreement tests with Spark local[2] too (pyspark ~300 MB and Java 17+: not in `make test`)
+.PHONY: test-spark
+test-spark: install
+	@$(PY) -c 'import pyspark' 2>/dev/null || $(PY) -m pip install --quiet --disable-pip-version-check -e '.[spark]'
+	LFK_TEST_SPARK=1 $(PY) -m pytest -q tests/test_monitor_engines.py
 
 ## fuzz: 1,000 seeded random edits of the demo register; no traceback allowed
 fuzz: install

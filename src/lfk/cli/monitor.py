@@ -143,12 +143,16 @@ def register(app: typer.Typer) -> None:
         lang: LangOpt = None,
         as_of: Annotated[str | None, typer.Option("--as-of", help="When open cases are judged: a date (its end) or a "
                                                   "date and time; default: the newest time in the logs.")] = None,
+        engine: Annotated[str | None, typer.Option("--engine", help="python | duckdb | spark: where the checks run "
+                                                   "(the same results); default: python. "
+                                                   "Spark: LFK_SPARK_MASTER (default local[2]).")] = None,
     ) -> None:
         """Check case event logs against the flows, time limits and discretion benchmarks; warn (黄牌/红牌).
 
         Example: lfk monitor cases-2026.csv --as-of 2026-12-01 --fail-on 红牌 --format json
         """
-        from lfk.monitor import parse_as_of, run_monitor
+        from lfk.monitor import default_engine, parse_as_of, run_monitor
+        from lfk.monitor.sql.engine import require
 
         if fmt not in FORMATS:
             raise UsageError(f"--format {fmt!r}: use one of {', '.join(FORMATS)}")
@@ -164,6 +168,8 @@ def register(app: typer.Typer) -> None:
             except ValueError:
                 raise UsageError(f"--as-of {as_of!r} is not a date or time / 不是日期或时间",
                                  hint="write YYYY-MM-DD or YYYY-MM-DDTHH:MM") from None
+        engine = engine or default_engine()
+        require(engine)
         reg = open_register(root, skip_broken=skip_broken)
         language = lang_for(lang, reg)
         paths = [str(p) for p in events]
@@ -177,9 +183,9 @@ def register(app: typer.Typer) -> None:
                 def tick(done: int, total: int) -> None:
                     bar.update(task, completed=done, total=total)
 
-                result = run_monitor(reg, paths, when, closed=closed, progress=tick)
+                result = run_monitor(reg, paths, when, closed=closed, progress=tick, engine=engine)
         else:
-            result = run_monitor(reg, paths, when, closed=closed)
+            result = run_monitor(reg, paths, when, closed=closed, engine=engine)
         if fmt == "json":
             text = json.dumps(result.to_dict(language), ensure_ascii=False, indent=2) + "\n"
         elif fmt == "csv":

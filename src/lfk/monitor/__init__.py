@@ -29,16 +29,24 @@ from lfk.monitor.codes import CODES, RED, YELLOW
 from lfk.monitor.dispositions import apply_dispositions
 from lfk.monitor.engine import Monitor, parse_as_of
 from lfk.monitor.result import MonitorResult
+from lfk.monitor.sql.engine import ENGINES, SqlMonitor, default_engine
 from lfk.register import Register
 
-__all__ = ["CODES", "RED", "YELLOW", "MonitorResult", "WorkCalendar", "parse_as_of", "run_monitor"]
+__all__ = ["CODES", "ENGINES", "RED", "YELLOW", "MonitorResult", "WorkCalendar", "default_engine", "parse_as_of",
+           "run_monitor"]
 
 
 def run_monitor(register: Register, paths: Iterable[str | Path], as_of: str | dt.date | dt.datetime | None = None,
-                *, closed: bool = False, progress: Callable[[int, int], None] | None = None) -> MonitorResult:
+                *, closed: bool = False, progress: Callable[[int, int], None] | None = None,
+                engine: str = "python") -> MonitorResult:
     """Check the event logs ``paths`` against ``register``; see the module doc.
 
-    ``progress(bytes_read, bytes_total)`` is called now and then while the files are read.
+    ``progress(bytes_read, bytes_total)`` is called now and then while the files are read. ``engine``:
+    ``python`` (this package's engine), ``duckdb`` or ``spark`` (the same checks as SQL, ``lfk.monitor.sql``;
+    ``UsageError`` when the engine's package is not installed).
     """
-    result = Monitor(register, [str(p) for p in paths], as_of, closed=closed, progress=progress).run()
+    if engine == "python":
+        result = Monitor(register, [str(p) for p in paths], as_of, closed=closed, progress=progress).run()
+    else:
+        result = SqlMonitor(register, [str(p) for p in paths], as_of, closed=closed, engine=engine, progress=progress).run()
     return apply_dispositions(result, register)

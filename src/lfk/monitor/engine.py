@@ -182,9 +182,7 @@ class Monitor:
         as_of = parse_as_of(self._as_of_in) if self._as_of_in is not None else self.max_time
         if isinstance(as_of, dt.datetime) and as_of.tzinfo is not None:
             as_of = as_of.astimezone(self.tz).replace(tzinfo=None) if self.tz else as_of.replace(tzinfo=None)
-        for cid, tbl, evs in self.pending_open:
-            self._check_case(cid, tbl, evs, as_of)
-        self.pending_open = []
+        self._check_pending(as_of)
         for (path, code), n in sorted(self.row_counts.items()):
             if n > ROW_FINDINGS_PER_CODE:
                 more = n - ROW_FINDINGS_PER_CODE
@@ -194,6 +192,12 @@ class Monitor:
         escalations = self._escalate()
         self.findings.sort(key=lambda f: (f.path, f.line, f.code))
         return MonitorResult.build(self, as_of, mode, escalations)
+
+    def _check_pending(self, as_of: dt.datetime | None) -> None:
+        """Check the open cases kept until the end of the input (the SQL engines check every case here)."""
+        for cid, tbl, evs in self.pending_open:
+            self._check_case(cid, tbl, evs, as_of)
+        self.pending_open = []
 
     def _pass(self, streaming: bool) -> None:
         reader = EventReader(self.paths, self._row)
