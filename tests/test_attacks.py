@@ -371,8 +371,9 @@ def test_a_repeated_disclosure_key_stops_a_public_build(runner: CliRunner, base_
     text = text.replace(first.group(1), first.group(1) + f"    {key}\n", 1)
     p.write_text(text, encoding="utf-8")
     r = invoke(runner, "site", str(tmp_path / "pub"), "--root", str(base_register), "--audience", "public")
-    assert r.exit_code == 1, r.output
-    assert "LFK002" in r.output and not (tmp_path / "pub" / "index.html").exists()
+    # a repeated key makes the file unreadable for every command but lint: exit 2 with file:line (issue 15)
+    assert r.exit_code == 2, r.output
+    assert "LFK002" in r.stderr and "authorities.yaml:4:" in r.stderr and not (tmp_path / "pub" / "index.html").exists()
 
 
 # -- item 11 and the minor items: one line and exit 2, never a traceback -------------------------------
