@@ -83,3 +83,22 @@ def test_damaged_tables_never_crash_import(tmp_path_factory, seed: int, body: st
         assert str(e)
         return
     assert all(f.line >= 1 for f in res.findings)
+
+
+def test_a_narrow_table_with_an_empty_row_imports_without_a_crash(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """Regression (found by the property test above, seed 23479): a 2-3 column sheet with an empty row made
+    the key–value reading index an empty row."""
+    import shutil
+
+    root = tmp_path / "r"
+    shutil.copytree(BASE, root)
+    for q in [root, *root.rglob("*")]:
+        q.chmod(q.stat().st_mode | 0o200)
+    p = tmp_path / "table.csv"
+    p.write_text("职权名称,行政处罚\n\n职权编码,CF-09\n实施主体,市场监管局\n", encoding="utf-8")
+    try:
+        res = run_import(Register(root), "county-amr", [p], dry_run=True)
+    except LfkError as e:
+        assert str(e)
+        return
+    assert all(f.line >= 1 for f in res.findings)

@@ -313,7 +313,7 @@ def _transposed(sheet: Sheet) -> Sheet | None:
     width = max((len(c) for _, c in sheet.rows), default=0)
     if width < 2 or width > 3 or len(sheet.rows) < 3:
         return None
-    keys = [cells[0] for _, cells in sheet.rows]
+    keys = [cells[0] if cells else None for _, cells in sheet.rows]  # a row may be empty
     values = [next((v for v in cells[1:] if v not in (None, "")), None) for _, cells in sheet.rows]
     return Sheet(sheet.name, [(sheet.rows[0][0], keys), (sheet.rows[0][0], values)], sheet.encoding)
 
