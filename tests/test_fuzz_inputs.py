@@ -4,6 +4,8 @@ Excel/CSV tables (import). Any bytes give findings or a one-line error (LfkError
 from __future__ import annotations
 
 import random
+import shutil
+from pathlib import Path
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -66,15 +68,18 @@ def test_any_bytes_as_an_event_log(tmp_path_factory, raw: bytes) -> None:  # typ
         assert str(e)
 
 
-@FUZZ
-@given(seed=st.integers(0, 2**32 - 1), body=st.text(max_size=300))
-def test_damaged_tables_never_crash_import(tmp_path_factory, seed: int, body: str) -> None:  # type: ignore[no-untyped-def]
-    root = tmp_path_factory.mktemp("reg") / "r"
-    import shutil
-
+def _writable_base(root: Path) -> Path:
+    """A writable copy of the base register at ``root``."""
     shutil.copytree(BASE, root)
     for q in [root, *root.rglob("*")]:
         q.chmod(q.stat().st_mode | 0o200)
+    return root
+
+
+@FUZZ
+@given(seed=st.integers(0, 2**32 - 1), body=st.text(max_size=300))
+def test_damaged_tables_never_crash_import(tmp_path_factory, seed: int, body: str) -> None:  # type: ignore[no-untyped-def]
+    root = _writable_base(tmp_path_factory.mktemp("reg") / "r")
     p = root.parent / "table.csv"
     p.write_bytes(damage(HEADER + body.encode("utf-8", "surrogatepass") + "\n1,R,权力行使,高,d,m,局长\n".encode(), seed))
     try:
@@ -88,12 +93,7 @@ def test_damaged_tables_never_crash_import(tmp_path_factory, seed: int, body: st
 def test_a_narrow_table_with_an_empty_row_imports_without_a_crash(tmp_path) -> None:  # type: ignore[no-untyped-def]
     """Regression (found by the property test above, seed 23479): a 2-3 column sheet with an empty row made
     the key–value reading index an empty row."""
-    import shutil
-
-    root = tmp_path / "r"
-    shutil.copytree(BASE, root)
-    for q in [root, *root.rglob("*")]:
-        q.chmod(q.stat().st_mode | 0o200)
+    root = _writable_base(tmp_path / "r")
     p = tmp_path / "table.csv"
     p.write_text("职权名称,行政处罚\n\n职权编码,CF-09\n实施主体,市场监管局\n", encoding="utf-8")
     try:

@@ -65,14 +65,19 @@ def set_values(path: Path, edits: Sequence[Edit]) -> bool:
     return True
 
 
-def set_values_text(text: str, edits: Sequence[Edit], *, name: str = "<text>") -> str | None:
-    """``text`` with ``edits`` applied (see ``set_values``), or None when nothing changes."""
+def _parse_for_edit(text: str, name: str) -> tuple[str, str, Any]:
+    """(BOM, body, ruamel data) of a file about to be edited; invalid YAML is a WriteError, nothing written."""
     bom = BOM if text.startswith(BOM) else ""
     body = text[len(bom):]
     try:
-        data = _rt().load(body)
+        return bom, body, _rt().load(body)
     except _RuamelError as e:
         raise WriteError(f"{name}: not valid YAML, nothing written / YAML 无效，未改动 ({str(e).splitlines()[0]})") from None
+
+
+def set_values_text(text: str, edits: Sequence[Edit], *, name: str = "<text>") -> str | None:
+    """``text`` with ``edits`` applied (see ``set_values``), or None when nothing changes."""
+    bom, body, data = _parse_for_edit(text, name)
     wanted: dict[tuple[Any, ...], object] = {}
     for p, v in edits:
         wanted[tuple(p)] = v
@@ -115,12 +120,7 @@ def append_item(path: Path, list_key: str, item: dict[str, object], *, header: s
 
 def append_item_text(text: str, list_key: str, item: dict[str, object], *, name: str = "<text>") -> str:
     """``text`` with ``item`` appended to its top-level list ``list_key`` (see ``append_item``)."""
-    bom = BOM if text.startswith(BOM) else ""
-    body = text[len(bom):]
-    try:
-        data = _rt().load(body)
-    except _RuamelError as e:
-        raise WriteError(f"{name}: not valid YAML, nothing written / YAML 无效，未改动 ({str(e).splitlines()[0]})") from None
+    bom, body, data = _parse_for_edit(text, name)
     doc = _Doc(body)
     nl = doc.newline
     if data is None:

@@ -383,16 +383,7 @@ class Monitor:
             # order
             if prev is None:
                 if si != 0:
-                    skipped = tbl.path(0, si)
-                    if skipped is not None:
-                        gone = "、".join(names[i] for i in [0, *skipped])
-                        gone_en = ", ".join(names[i] for i in [0, *skipped])
-                        msg = T(f"{gone} 被跳过：案件从 {names[si]} 开始",
-                                f"{gone_en} {'was' if len(skipped) == 0 else 'were'} skipped: the case started at {names[si]}")
-                    else:
-                        msg = T(f"案件未从首个环节 {names[0]} 开始，而是从 {names[si]} 开始",
-                                f"the case did not start at the first step {names[0]}: it started at {names[si]}")
-                    devs.append(self._dev("MON101", tbl, cid, ev, msg))
+                    devs.append(self._dev("MON101", tbl, cid, ev, late_start_message(tbl, names, si)))
             else:
                 a = prev[SI]
                 if si not in succ[a]:
@@ -729,6 +720,19 @@ def _reached_end(ends: list[bool], evs: list[tuple[Any, ...]]) -> bool:
         if ends[e[SI]]:
             return True
     return False
+
+
+def late_start_message(tbl: PowerTable, names: list[str], si: int) -> Text:
+    """MON101's message: the steps skipped before the case's first step ``si`` (or that it did not start at
+    the first step, when no path leads there)."""
+    skipped = tbl.path(0, si)
+    if skipped is None:
+        return T(f"案件未从首个环节 {names[0]} 开始，而是从 {names[si]} 开始",
+                 f"the case did not start at the first step {names[0]}: it started at {names[si]}")
+    gone = "、".join(names[i] for i in [0, *skipped])
+    gone_en = ", ".join(names[i] for i in [0, *skipped])
+    return T(f"{gone} 被跳过：案件从 {names[si]} 开始",
+             f"{gone_en} {'was' if len(skipped) == 0 else 'were'} skipped: the case started at {names[si]}")
 
 
 def _scale(f: Any) -> float:

@@ -23,7 +23,21 @@ from typing import Any
 from lfk.core.errors import UsageError
 from lfk.core.i18n import T, Text
 from lfk.monitor.codes import RED, YELLOW
-from lfk.monitor.engine import EXTRA, FT, PERSON, POST, SI, ST, Monitor, _day_words, _plan, _range, _reached_end, _time_msg
+from lfk.monitor.engine import (
+    EXTRA,
+    FT,
+    PERSON,
+    POST,
+    SI,
+    ST,
+    Monitor,
+    _day_words,
+    _plan,
+    _range,
+    _reached_end,
+    _time_msg,
+    late_start_message,
+)
 from lfk.monitor.tables import PowerTable, limit_text
 
 SQL_PATH = Path(__file__).with_name("checks.sql")
@@ -268,16 +282,7 @@ class SqlMonitor(Monitor):
             ev = self._evs[eid]
             si = ev[SI]
             if code == "MON101":
-                skipped = tbl.path(0, si)
-                if skipped is not None:
-                    gone = "、".join(names[k] for k in [0, *skipped])
-                    gone_en = ", ".join(names[k] for k in [0, *skipped])
-                    msg = T(f"{gone} 被跳过：案件从 {names[si]} 开始",
-                            f"{gone_en} {'was' if len(skipped) == 0 else 'were'} skipped: the case started at {names[si]}")
-                else:
-                    msg = T(f"案件未从首个环节 {names[0]} 开始，而是从 {names[si]} 开始",
-                            f"the case did not start at the first step {names[0]}: it started at {names[si]}")
-                devs.append(self._dev(code, tbl, cid, ev, msg))
+                devs.append(self._dev(code, tbl, cid, ev, late_start_message(tbl, names, si)))
             elif code == "MON103":
                 devs.append(self._dev(code, tbl, cid, ev, T(f"{names[x1]} 已是结束环节，之后又办理了 {names[si]}",
                                                             f"{names[x1]} is an end step, yet {names[si]} followed it")))
