@@ -171,3 +171,58 @@ def test_a_partial_run_keeps_the_other_units_results(big: Path, tmp_path: Path) 
         assert again.cached_units == 47  # only the changed unit was linted again
     finally:
         p.write_text(original, encoding="utf-8")
+
+
+def _age(root: Path, seconds: int = 3600) -> None:
+    """Set every file's mtime an hour back (as a checkout that has settled)."""
+    for p in root.rglob("*"):
+        if p.is_file():
+            st = p.stat()
+            os.utime(p, ns=(st.st_atime_ns, st.st_mtime_ns - seconds * 10**9))
+
+
+def test_warm_lint_reads_no_unit_file(base_register: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """#16: a warm run takes digests from the stat index (size, mtime, inode, ctime) and opens no unit file."""
+    from lfk.register import DirSource
+
+    _age(base_register)
+    cold = lint_register(Register(base_register, cache=Cache(tmp_path / "c")), LintOptions(as_of=DAY))
+    reads: list[str] = []
+    real_read = DirSource.read
+    monkeypatch.setattr(DirSource, "read", lambda self, rel: reads.append(rel) or real_read(self, rel))
+    warm = lint_register(Register(base_register, cache=Cache(tmp_path / "c")), LintOptions(as_of=DAY))
+    assert warm.cached_units == warm.units > 0 and sig(warm) == sig(cold)
+    assert not [rel for rel in reads if rel.startswith("units/")], reads
+
+
+def test_stat_index_sees_an_edit_that_keeps_size_and_mtime(base_register: Path, tmp_path: Path) -> None:
+    """An edit of the same length with the old mtime put back still changes ctime: the file is hashed again."""
+    _age(base_register)
+    lint_register(Register(base_register, cache=Cache(tmp_path / "c")), LintOptions(as_of=DAY))
+    p = base_register / "units/county-amr/authorities.yaml"
+    st = p.stat()
+    text = p.read_text(encoding="utf-8")
+    assert "legal_basis:" in text
+    p.write_text(text.replace("legal_basis:", "legal_bas1s:", 1), encoding="utf-8")
+    os.utime(p, ns=(st.st_atime_ns, st.st_mtime_ns))
+    assert p.stat().st_size == st.st_size and p.stat().st_mtime_ns == st.st_mtime_ns
+    again = lint_register(Register(base_register, cache=Cache(tmp_path / "c")), LintOptions(as_of=DAY))
+    assert "LFK102" in [f.code for f in again.findings]
+
+
+def test_stat_index_skips_racily_clean_files(tmp_path: Path) -> None:
+    """A file touched within two seconds of being hashed is not trusted by its stat next time (git's rule)."""
+    import time
+
+    from lfk.core.cache import SETTLE_NS, StatIndex
+
+    index = StatIndex(Cache(tmp_path), "root")
+    now = time.time_ns()
+    index.put("fresh.yaml", (10, now, 1, now), "d1")
+    index.put("settled.yaml", (10, now - 2 * SETTLE_NS, 2, now), "d2")
+    assert index.get("fresh.yaml", (10, now, 1, now)) is None
+    assert index.get("settled.yaml", (10, now - 2 * SETTLE_NS, 2, now)) == "d2"
+    assert index.get("settled.yaml", (11, now - 2 * SETTLE_NS, 2, now)) is None  # size changed
+    index.save()
+    assert StatIndex(Cache(tmp_path), "root").get("settled.yaml", (10, now - 2 * SETTLE_NS, 2, now)) == "d2"
+    assert StatIndex(Cache(tmp_path), "other-root").entries == {}

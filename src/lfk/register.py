@@ -9,15 +9,16 @@ large registers.
 from __future__ import annotations
 
 import os
+import stat
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Generic, Literal, Protocol, TypeVar
 
-from lfk.core.cache import Cache, digest
+from lfk.core.cache import Cache, StatIndex, StatKey, digest
 from lfk.core.errors import InputError, RootNotFound
 from lfk.core.finding import Finding, Severity
-from lfk.core.fsutil import read_confined
+from lfk.core.fsutil import Confined
 from lfk.core.i18n import T
 from lfk.loader import LoadedFile, load_bytes
 from lfk.loader.read import from_cache, to_cache
@@ -74,12 +75,14 @@ class DirSource:
 
     def __init__(self, root: Path) -> None:
         self.root = Path(root)
+        self._reader = Confined(self.root)
 
     def files(self) -> list[str]:
         """Every file below the root except inside dot-folders (.git, .lfk-cache ...)."""
         out: list[str] = []
         root = str(self.root)
-        for dirpath, dirnames, filenames in os.walk(root):
+        for dirpath, dirnames, filenames in os.walk(root):  # links to folders are not followed
+            self._reader.trust(dirpath)
             dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
             rel_dir = os.path.relpath(dirpath, root).replace(os.sep, "/")
             for name in filenames:
@@ -88,8 +91,18 @@ class DirSource:
         return out
 
     def read(self, rel: str) -> bytes:
-        """The file's bytes (a regular file inside the root only: ``lfk.core.fsutil.read_confined``)."""
-        return read_confined(self.root, rel)
+        """The file's bytes (a regular file inside the root only: ``lfk.core.fsutil.Confined``)."""
+        return self._reader.read(rel)
+
+    def stat_key(self, rel: str) -> StatKey | None:
+        """Size, mtime, inode and ctime of a regular file (not a link); None otherwise."""
+        try:
+            st = os.lstat(os.path.join(self.root, rel))
+        except (OSError, ValueError):
+            return None
+        if not stat.S_ISREG(st.st_mode):
+            return None
+        return (st.st_size, st.st_mtime_ns, st.st_ino, st.st_ctime_ns)
 
 
 @dataclass(slots=True)
@@ -185,6 +198,8 @@ class Register:
         self.source: Source = source or DirSource(self.root)
         self.cache = cache
         self.digests: dict[str, str] = {}
+        self.stat_index = StatIndex(cache, os.path.realpath(self.root)) if (
+            cache is not None and isinstance(self.source, DirSource)) else None
         self.all_files = self.source.files()
         self.load_findings: list[Finding] = []
         self.config_file = self._load("lfk.yaml", DEFAULT_MAX_BYTES)
@@ -242,6 +257,7 @@ class Register:
         return True
 
     def _load(self, rel: str, max_bytes: int | None = None) -> LoadedFile:
+        st = self._stat(rel)
         try:
             raw = self.source.read(rel)
         except OSError as e:
@@ -252,7 +268,7 @@ class Register:
         if self.cache is None:
             return load_bytes(raw, rel, max_bytes=bound)
         key = digest(raw, str(bound))
-        self.digests[rel] = digest(raw)
+        self._remember(rel, digest(raw), st)
         payload = self.cache.get("parse", key)
         if payload is not None:
             lf = from_cache(payload, rel)
@@ -265,42 +281,69 @@ class Register:
         return lf
 
     def _load_many(self, rels: list[str], kind: str = "parse-unit") -> list[LoadedFile]:
-        """Read several files; with a cache, they are stored and found as one entry (fewer small files)."""
+        """Read several files; with a cache, they are stored and found as one entry (fewer small files).
+
+        A warm run finds the entry by the files' digests from the stat index, without reading them.
+        """
         if self.cache is None or not rels:
             return [self._load(rel) for rel in rels]
-        raws: list[bytes | None] = []
-        for rel in rels:
-            try:
-                raw = self.source.read(rel)
-            except OSError:
-                raws.append(None)
-                continue
-            raws.append(raw)
-            self.digests[rel] = digest(raw)
-        if any(r is None for r in raws):
+        digests = [self.file_digest(rel) for rel in rels]
+        if "missing" in digests:
             return [self._load(rel) for rel in rels]
-        key = digest(str(self.max_bytes), *(f"{rel}={self.digests[rel]}" for rel in rels))
+        key = digest(str(self.max_bytes), *(f"{rel}={d}" for rel, d in zip(rels, digests, strict=True)))
         packed = self.cache.get_obj(kind, key)
         if isinstance(packed, list) and len(packed) == len(rels):
             out = [from_cache(blob, rel) for rel, blob in zip(rels, packed, strict=True)]
             if all(lf is not None for lf in out):
                 return out  # type: ignore[return-value]
-        out = [load_bytes(raw, rel, max_bytes=self.max_bytes) for rel, raw in zip(rels, raws, strict=True)]  # type: ignore[arg-type]
+        raws: list[bytes] = []
+        for rel in rels:
+            try:
+                raws.append(self.source.read(rel))
+            except OSError:
+                return [self._load(rel) for rel in rels]
+        if [digest(raw) for raw in raws] != digests:  # changed since it was hashed: key by what was read
+            self.digests.update((rel, digest(raw)) for rel, raw in zip(rels, raws, strict=True))
+            key = digest(str(self.max_bytes), *(f"{rel}={self.digests[rel]}" for rel in rels))
+        out = [load_bytes(raw, rel, max_bytes=self.max_bytes) for rel, raw in zip(rels, raws, strict=True)]
         blobs = [to_cache(lf) for lf in out]
         if all(b is not None for b in blobs):
             self.cache.put_obj(kind, key, blobs)
         return out
 
+    def _stat(self, rel: str) -> StatKey | None:
+        if self.stat_index is None:
+            return None
+        return self.source.stat_key(rel)  # type: ignore[attr-defined]
+
+    def _remember(self, rel: str, dig: str, st: StatKey | None) -> None:
+        self.digests[rel] = dig
+        if st is not None and self.stat_index is not None:
+            self.stat_index.put(rel, st, dig)
+
     def file_digest(self, rel: str) -> str:
-        """SHA-256 of a file's bytes ("missing" when it cannot be read)."""
+        """SHA-256 of a file's bytes ("missing" when it cannot be read); a warm run takes it from the stat index."""
         d = self.digests.get(rel)
-        if d is None:
-            try:
-                d = digest(self.source.read(rel))
-            except OSError:
-                d = "missing"
-            self.digests[rel] = d
+        if d is not None:
+            return d
+        st = self._stat(rel)
+        if st is not None:
+            d = self.stat_index.get(rel, st)  # type: ignore[union-attr]
+            if d is not None:
+                self.digests[rel] = d
+                return d
+        try:
+            d = digest(self.source.read(rel))
+        except OSError:
+            self.digests[rel] = "missing"
+            return "missing"
+        self._remember(rel, d, st)
         return d
+
+    def save_caches(self) -> None:
+        """Write back what this run learnt for the next one (the stat index); a no-op without a cache."""
+        if self.stat_index is not None:
+            self.stat_index.save()
 
     def unit_files(self, uid: str) -> list[str]:
         """Every file of a unit (register-relative paths)."""

@@ -5,6 +5,9 @@
 - Every entry starts with an HMAC-SHA256 of its payload under a secret kept outside the register
   (``$LFK_CACHE_SECRET``, else ``~/.cache/lfk/secret``, created on first use): a cache folder committed
   into a register repository, or tampered with, is ignored, never trusted.
+- A warm run need not read a file to know its digest: ``StatIndex`` keeps each file's digest beside
+  what ``lstat`` said of it (size, mtime, inode, ctime), and trusts it only while all four are the same
+  and the file had not been touched in the two seconds before it was hashed (git's "racily clean" rule).
 - Writes go to a temporary file and are renamed into place, so concurrent runs never see half an
   entry; the folder name holds a format version, so a newer lfk ignores an older cache.
 """
@@ -19,6 +22,7 @@ import os
 import secrets
 import sys
 import tempfile
+import time
 from pathlib import Path
 from typing import Any
 
@@ -142,3 +146,39 @@ def digest(*parts: bytes | str) -> str:
         h.update(len(b).to_bytes(8, "little"))
         h.update(b)
     return h.hexdigest()
+
+
+StatKey = tuple[int, int, int, int]  # size, mtime_ns, inode, ctime_ns (of lstat)
+SETTLE_NS = 2_000_000_000  # a file touched this recently when hashed is hashed again next time
+
+
+class StatIndex:
+    """File digests keyed by their ``lstat`` facts, kept in the cache between runs (one entry per root)."""
+
+    def __init__(self, cache: Cache, name: str) -> None:
+        self.cache = cache
+        self.key = digest("stat-index", name)
+        stored = cache.get_obj("stat-index", self.key)
+        self.entries: dict[str, tuple[int, int, int, int, str]] = stored if isinstance(stored, dict) else {}
+        self.dirty = False
+
+    def get(self, rel: str, st: StatKey) -> str | None:
+        """The digest stored for ``rel`` if the file's stat facts are still ``st``."""
+        entry = self.entries.get(rel)
+        if entry is not None and len(entry) == 5 and tuple(entry[:4]) == st:
+            return entry[4]
+        return None
+
+    def put(self, rel: str, st: StatKey, dig: str) -> None:
+        """Remember ``dig`` for ``rel`` as it was when ``st`` was read (unless it was touched just before)."""
+        if time.time_ns() - st[1] < SETTLE_NS:
+            return
+        if self.entries.get(rel) != (*st, dig):
+            self.entries[rel] = (*st, dig)
+            self.dirty = True
+
+    def save(self) -> None:
+        """Write the index back when it changed."""
+        if self.dirty:
+            self.cache.put_obj("stat-index", self.key, self.entries)
+            self.dirty = False

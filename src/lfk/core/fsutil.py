@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 import os
 import stat
 import tempfile
@@ -78,17 +79,55 @@ def inside(root: Path, path: Path) -> bool:
     return True
 
 
-def read_confined(root: Path, rel: str, cap: int = READ_CAP) -> bytes:
-    """The bytes of the regular file ``root/rel``; ``OSError`` (with a sentence) when it is a link that
-    leads outside the root, not a regular file (FIFO, device, folder), or larger than ``cap``.
+class Confined:
+    """Reads regular files below one root, never through a link that leads outside it.
 
-    Opened without blocking, so a FIFO never hangs; read at most ``cap`` bytes, so ``/dev/zero`` never
-    runs without bound.
+    The real path of each folder is looked up once per reader (a register has few folders and many
+    files) and the file itself is opened with ``O_NOFOLLOW``: only a file that is itself a link pays a
+    full ``realpath``. ``read_confined`` is the one-shot form.
     """
-    path = Path(root) / rel
-    if not inside(root, path):
-        raise OSError(f"{rel}: a link that leads outside the register; not read / 链接指向登记册之外，未读取")
-    fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0))
+
+    def __init__(self, root: Path | str) -> None:
+        self.root = Path(root)
+        self.real_root = os.path.realpath(self.root)
+        self._dirs: dict[str, bool] = {}
+
+    def trust(self, folder: str) -> None:
+        """Record ``folder`` (reached from the root without following a link) as inside the root."""
+        self._dirs[folder] = True
+
+    def _dir_inside(self, folder: str) -> bool:
+        ok = self._dirs.get(folder)
+        if ok is None:
+            real = os.path.realpath(folder)
+            ok = real == self.real_root or real.startswith(self.real_root.rstrip(os.sep) + os.sep)
+            self._dirs[folder] = ok
+        return ok
+
+    def read(self, rel: str, cap: int = READ_CAP) -> bytes:
+        """The bytes of the regular file ``root/rel``; ``OSError`` (with a sentence) when it is a link that
+        leads outside the root, not a regular file (FIFO, device, folder), or larger than ``cap``.
+
+        Opened without blocking, so a FIFO never hangs; read at most ``cap`` bytes, so ``/dev/zero`` never
+        runs without bound.
+        """
+        path = os.path.join(self.root, rel)
+        outside = OSError(f"{rel}: a link that leads outside the register; not read / 链接指向登记册之外，未读取")
+        if not self._dir_inside(os.path.dirname(path) or "."):
+            raise outside
+        flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0)
+        try:
+            fd = os.open(path, flags | getattr(os, "O_NOFOLLOW", 0))
+        except OSError as e:
+            if e.errno != errno.ELOOP:
+                raise
+            if not inside(self.root, Path(path)):  # the file is a link: where does it lead?
+                raise outside from None
+            fd = os.open(path, flags)
+        return _read_fd(fd, rel, cap)
+
+
+def _read_fd(fd: int, rel: str, cap: int) -> bytes:
     try:
         st = os.fstat(fd)
         if not stat.S_ISREG(st.st_mode):
@@ -107,6 +146,12 @@ def read_confined(root: Path, rel: str, cap: int = READ_CAP) -> bytes:
         return b"".join(chunks)
     finally:
         os.close(fd)
+
+
+def read_confined(root: Path, rel: str, cap: int = READ_CAP) -> bytes:
+    """The bytes of the regular file ``root/rel``, never through a link leading outside ``root``
+    (see ``Confined.read``)."""
+    return Confined(root).read(rel, cap)
 
 
 LOCK_WAIT_S = 120.0

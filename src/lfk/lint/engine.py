@@ -328,6 +328,8 @@ class _Runner:
             except ValueError:
                 merged = {k: v for k, v in merged.items() if _marshallable(v)}
             cache.put_obj("lint-results", settings, merged)
+        if cache is not None:
+            reg.save_caches()
         findings = [f for f in findings if self.wanted(f.path)]
         findings.sort(key=cause_first_key(findings))
         return LintResult(findings, nfiles, total, self.opts.strict, cached_units)
