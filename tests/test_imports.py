@@ -21,6 +21,8 @@ DEMO = Path(__file__).resolve().parents[1] / "registers"
 # lfk.monitor is not in the list: the disposal rules (LFK801-804) read the monitor's disposal states.
 HEAVY = ("openpyxl", "jinja2", "graphviz", "rich", "ruamel", "duckdb", "pyspark", "lfk.site", "lfk.tables",
          "lfk.render", "lfk.diff", "lfk.score")
+# standard-library modules that cost start-up time and that a single-process text lint never needs (#16)
+SLOW_STDLIB = ("urllib.request", "http.client", "xml.sax", "multiprocessing")
 
 PROBE = """
 import json, sys
@@ -60,6 +62,7 @@ def test_lint_imports_only_what_lint_needs() -> None:
     assert code in (0, 1)
     assert "lfk.lint" in modules  # the probe really ran lint
     assert heavy(modules) == []
+    assert sorted(m for m in modules if m in SLOW_STDLIB) == []
     assert sorted(m for m in modules if m.startswith("lfk.cli.")) == ["lfk.cli.common", "lfk.cli.lint",
                                                                        "lfk.cli.main"]
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 import importlib
 import os
 import sys
-import traceback
 from functools import cache
 from typing import Annotated, Any
 
@@ -65,6 +64,8 @@ class LfkGroup(TyperGroup):
             raise
         except LfkError as e:
             if _debug():
+                import traceback
+
                 traceback.print_exc()
             typer.echo(f"lfk: {e}", err=True)
             raise typer.Exit(e.exit_code) from None
@@ -75,6 +76,8 @@ class LfkGroup(TyperGroup):
             raise typer.Exit(0) from None
         except Exception as e:  # noqa: BLE001 - the promise: never a traceback
             if _debug():
+                import traceback
+
                 traceback.print_exc()
             where = ""
             tb = e.__traceback__

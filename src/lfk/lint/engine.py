@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import datetime as dt
 import marshal
-import multiprocessing
 import os
 import re
 from collections.abc import Callable, Iterable
@@ -303,6 +302,8 @@ class _Runner:
                 self.opts.progress(done, total)
 
         jobs = max(1, min(self.opts.jobs, 64))
+        if jobs > 1 and len(todo) >= PARALLEL_MIN_UNITS:
+            import multiprocessing  # only a parallel run pays for it
         if jobs > 1 and len(todo) >= PARALLEL_MIN_UNITS and "fork" in multiprocessing.get_all_start_methods():
             global _ACTIVE
             _ACTIVE = self

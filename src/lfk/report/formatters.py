@@ -23,7 +23,6 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from itertools import groupby
 from typing import Any
-from xml.sax.saxutils import escape, quoteattr
 
 from lfk import __version__
 from lfk.core.finding import Finding, Severity
@@ -239,6 +238,8 @@ def format_junit(findings: list[Finding], summary: dict[str, Any], *, lang: str 
     one ``<failure>`` listing its errors when it has any, so ``tests``/``failures`` count files; warnings
     and notes go to the suite's ``<system-out>``. ``time`` is the run's ``elapsed`` seconds.
     """
+    from xml.sax.saxutils import escape, quoteattr  # only JUnit needs it (it pulls in urllib)
+
     by_file: dict[str, list[Finding]] = {p: [] for p in files}
     for f in findings:
         if not f.suppressed:
