@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ast
 import re
 import shutil
 import subprocess
@@ -132,3 +133,74 @@ def test_templates_ship_inside_the_wheel(tmp_path: Path) -> None:
         if tpl.is_file():
             assert f"lfk/templates/{tpl.relative_to(REPO / 'templates').as_posix()}" in names
     assert "lfk/cli/main.py" in names
+
+
+# -- architecture guards (issue 14): one DOT builder, one writer, one printer -----------------------------
+SRC_LFK = Path(__file__).resolve().parents[1] / "src" / "lfk"
+# Files that may open files for writing themselves, each for a reason:
+OWN_WRITERS = {
+    "core/fsutil.py": "atomic_write itself",
+    "core/cache.py": "the cache's authenticated entries: mkstemp + os.replace, like atomic_write",
+    "render/engine.py": "DOT sources in a private temporary folder for graphviz",
+    "monitor/sql/engine.py": "CSV for DuckDB in a private temporary folder",
+    "testing/synth.py": "a developer's generator of synthetic case logs (bench and tests)",
+}
+
+
+def _calls(tree: ast.AST) -> list[ast.Call]:
+    return [n for n in ast.walk(tree) if isinstance(n, ast.Call)]
+
+
+def _writes(call: ast.Call) -> bool:
+    """``x.write_text(...)``, ``x.write_bytes(...)``, or ``open(..., "w"/"a"/"x")`` / ``os.fdopen(fd, "w…")``."""
+    f = call.func
+    if isinstance(f, ast.Attribute) and f.attr in ("write_text", "write_bytes"):
+        return True
+    name = f.id if isinstance(f, ast.Name) else f.attr if isinstance(f, ast.Attribute) else ""
+    if name in ("open", "fdopen"):
+        modes = [a for a in call.args[1:2]] + [k.value for k in call.keywords if k.arg == "mode"]
+        return any(isinstance(m, ast.Constant) and isinstance(m.value, str) and set(m.value) & set("wax+")
+                   for m in modes)
+    return False
+
+
+def test_every_write_goes_through_atomic_write() -> None:
+    """Register files, reports, sites and exports are written by lfk.core.fsutil.atomic_write only."""
+    bad = []
+    for path in sorted(SRC_LFK.rglob("*.py")):
+        rel = path.relative_to(SRC_LFK).as_posix()
+        if rel in OWN_WRITERS:
+            continue
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        bad += [f"{rel}:{c.lineno}" for c in _calls(tree) if _writes(c)]
+    assert bad == [], "write through lfk.core.fsutil.atomic_write"
+
+
+def test_only_render_builds_dot() -> None:
+    """One DOT builder: no other package spells a graph for graphviz."""
+    bad = []
+    for path in sorted(SRC_LFK.rglob("*.py")):
+        rel = path.relative_to(SRC_LFK).as_posix()
+        if rel.startswith("render/"):
+            continue
+        text = path.read_text(encoding="utf-8")
+        if re.search(r"\b(?:di)?graph\s*[\w\"]*\s*\{|\brankdir\b|->\s*\"?n\d", text):
+            bad.append(rel)
+    assert bad == [], "build DOT through lfk.render"
+
+
+def test_only_cli_prints() -> None:
+    """The core returns data; only lfk.cli prints (print, sys.stdout/stderr writes)."""
+    bad = []
+    for path in sorted(SRC_LFK.rglob("*.py")):
+        rel = path.relative_to(SRC_LFK).as_posix()
+        if rel.startswith("cli/") or rel == "testing/synth.py":
+            continue
+        for c in _calls(ast.parse(path.read_text(encoding="utf-8"))):
+            f = c.func
+            if isinstance(f, ast.Name) and f.id == "print":
+                bad.append(f"{rel}:{c.lineno}")
+            if isinstance(f, ast.Attribute) and f.attr == "write" and isinstance(f.value, ast.Attribute) and \
+                    f.value.attr in ("stdout", "stderr"):
+                bad.append(f"{rel}:{c.lineno}")
+    assert bad == []

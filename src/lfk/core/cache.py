@@ -27,6 +27,8 @@ from pathlib import Path
 from typing import Any
 
 from lfk import __version__
+from lfk.core.errors import WriteError
+from lfk.core.fsutil import atomic_write
 
 FORMAT = "1"
 
@@ -110,13 +112,13 @@ class Cache:
                 path.parent.mkdir(parents=True, exist_ok=True)
                 gitignore = self.folder.parent / ".gitignore"
                 if not gitignore.exists():
-                    gitignore.write_text("*\n", encoding="utf-8")
+                    atomic_write(gitignore, "*\n")
                 self._dirs.add(path.parent)
             fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-")
             with os.fdopen(fd, "wb") as fh:
                 fh.write(hmac.new(self.key, payload, hashlib.sha256).digest() + payload)
             os.replace(tmp, path)
-        except OSError:
+        except (OSError, WriteError):
             self.writable = False
 
     def get_obj(self, kind: str, key: str) -> Any:
