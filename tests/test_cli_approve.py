@@ -98,3 +98,15 @@ def test_new_approval_replaces_the_old_one(runner: CliRunner, reg: Path) -> None
     assert data["risks"][1]["approval"] == "AP-2026-07"
     assert data["risks"][0]["approval"] == "AP-2026-03"
     assert lint_codes(runner, reg) == []
+
+
+def test_approval_dated_after_as_of_is_refused(runner: CliRunner, reg: Path) -> None:
+    """#14: --as-of is used by approve: a meeting dated after it has not been held yet; nothing is written."""
+    before = (reg / RISKS).read_bytes()
+    held = next(a for a in Register(reg).unit("county-amr").unit.approvals if a.id == "AP-2026-03").date
+    r = invoke(runner, "approve", "AP-2026-03", "--root", str(reg), "--lang", "en",
+               "--as-of", (held.replace(day=1) if held.day > 1 else held.replace(year=held.year - 1)).isoformat())
+    assert r.exit_code == 2 and "has not been held" in r.output and len(r.output.strip().splitlines()) <= 2
+    assert (reg / RISKS).read_bytes() == before
+    ok = invoke(runner, "approve", "AP-2026-03", "--root", str(reg), "--as-of", held.isoformat())
+    assert ok.exit_code == 0, ok.output

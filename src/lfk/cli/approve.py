@@ -32,10 +32,10 @@ def register(app: typer.Typer) -> None:
 
         Example: lfk approve AP-2026-03 --unit county-amr
         """
-        parse_as_of(as_of)
+        day = parse_as_of(as_of)
         reg = open_register(root, skip_broken=skip_broken)
         language = lang_for(lang, reg)
-        res = approve(reg, approval_id, risks or None, unit)
+        res = approve(reg, approval_id, risks or None, unit, as_of=day)
         if fmt == "json":
             write_stdout(json.dumps({
                 "unit": res.unit, "approval": res.approval,

@@ -28,6 +28,11 @@ RootOpt = Annotated[
 ]
 LangOpt = Annotated[str | None, typer.Option("--lang", help="Message language: zh | en (else $LFK_LANG, lfk.yaml, locale).")]
 AsOfOpt = Annotated[str | None, typer.Option("--as-of", help="Date the run is for (YYYY-MM-DD); default: today.")]
+# For a command whose output does not depend on the date: taken (and checked) so every command line can
+# carry the same --as-of, and said so in its help.
+AsOfNoEffectOpt = Annotated[str | None, typer.Option(
+    "--as-of", help="Accepted so every lfk command takes the same options; this command's output does not depend "
+                    "on the date (a bad date is still refused).")]
 RevOpt = Annotated[str | None, typer.Option("--rev", help="Read the register as it was at this git revision (tag, branch, commit); nothing is checked out.")]
 AtOpt = Annotated[str | None, typer.Option("--at", help="Read the register as it stood on this date (YYYY-MM-DD): the last commit on or before it.")]
 SkipBrokenOpt = Annotated[

@@ -8,7 +8,17 @@ from typing import Annotated
 
 import typer
 
-from lfk.cli.common import AsOfOpt, LangOpt, RootOpt, err_console, is_terminal, lang_for, out_console, parse_as_of, write_stdout
+from lfk.cli.common import (
+    AsOfNoEffectOpt,
+    LangOpt,
+    RootOpt,
+    err_console,
+    is_terminal,
+    lang_for,
+    out_console,
+    parse_as_of,
+    write_stdout,
+)
 from lfk.core.errors import UsageError
 from lfk.core.fsutil import atomic_write
 from lfk.register import find_root
@@ -38,7 +48,7 @@ def register(app: typer.Typer) -> None:
         out: Annotated[Path | None, typer.Option("--out", "-o", help="Write the report to this file (e.g. the html report).")] = None,
         root: RootOpt = None,
         lang: LangOpt = None,
-        as_of: AsOfOpt = None,
+        as_of: AsOfNoEffectOpt = None,
     ) -> None:
         """Compare two git revisions of the register item by item (clause 13, 动态管理).
 

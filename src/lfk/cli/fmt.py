@@ -8,7 +8,7 @@ from typing import Annotated
 import typer
 
 from lfk.canonical import format_paths
-from lfk.cli.common import AsOfOpt, LangOpt, RootOpt, lang_for, parse_as_of, write_stdout
+from lfk.cli.common import AsOfNoEffectOpt, LangOpt, RootOpt, lang_for, parse_as_of, write_stdout
 from lfk.core.errors import LfkError
 from lfk.register import Register, find_root
 
@@ -25,7 +25,7 @@ def register(app: typer.Typer) -> None:
         diff: Annotated[bool, typer.Option("--diff", help="With --check: show the changes as a diff.")] = False,
         root: RootOpt = None,
         lang: LangOpt = None,
-        as_of: AsOfOpt = None,
+        as_of: AsOfNoEffectOpt = None,
     ) -> None:
         """Rewrite the YAML in the canonical layout (key order of REGISTER.md, 2-space indent, short lists in flow style).
 

@@ -8,7 +8,7 @@ from typing import Annotated
 import typer
 
 from lfk.cli.common import (
-    AsOfOpt,
+    AsOfNoEffectOpt,
     AtOpt,
     LangOpt,
     RevOpt,
@@ -63,7 +63,7 @@ def register(app: typer.Typer) -> None:
         root: RootOpt = None,
         skip_broken: SkipBrokenOpt = False,
         lang: LangOpt = None,
-        as_of: AsOfOpt = None,
+        as_of: AsOfNoEffectOpt = None,
         rev: RevOpt = None,
         at: AtOpt = None,
     ) -> None:

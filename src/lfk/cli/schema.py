@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from lfk.cli.common import AsOfOpt, LangOpt, RootOpt, err_console, lang_for, parse_as_of, write_stdout
+from lfk.cli.common import AsOfNoEffectOpt, LangOpt, RootOpt, err_console, lang_for, parse_as_of, write_stdout
 from lfk.core.fsutil import atomic_write
 from lfk.model.schemas import generate, stale
 from lfk.register import find_root
@@ -22,7 +22,7 @@ def register(app: typer.Typer) -> None:
         check: Annotated[bool, typer.Option("--check", help="Exit 1 when the files are missing or out of date; write nothing.")] = False,
         root: RootOpt = None,
         lang: LangOpt = None,
-        as_of: AsOfOpt = None,
+        as_of: AsOfNoEffectOpt = None,
     ) -> None:
         """Write JSON Schemas of every file kind (lfk.yaml, unit, authorities, flow, risks, measures, benchmark).
 

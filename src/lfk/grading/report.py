@@ -13,6 +13,7 @@
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import io
 import json
 from collections.abc import Callable
@@ -467,11 +468,12 @@ class ApproveResult:
 
 
 def approve(register: Register, approval_id: str, risk_ids: list[str] | None = None,
-            unit: str | None = None) -> ApproveResult:
+            unit: str | None = None, as_of: dt.date | None = None) -> ApproveResult:
     """Record the collective approval ``approval_id`` on risks: writes ``approval`` and ``approved_digest``.
 
     ``risk_ids`` default to every risk of ``unit`` whose digest is missing or stale. ``unit`` may be
     left out when the register has one unit, or when the named risks are found in exactly one unit.
+    With ``as_of``, an approval record dated after it (a meeting not yet held) is refused.
     """
     _writable(register)
     uid = _approve_unit(register, approval_id, risk_ids, unit)
@@ -481,6 +483,12 @@ def approve(register: Register, approval_id: str, risk_ids: list[str] | None = N
         known = ", ".join(sorted(records)) or "none"
         raise UsageError(f"the approval record {approval_id} is not in units/{uid}/unit.yaml / 审定记录不存在",
                          hint=f"add it under approvals (id, date, meeting, minutes) first; recorded: {known}")
+    record = next(a for a in ud.unit.approvals if a.id == approval_id)  # type: ignore[union-attr]
+    held = record.date
+    if as_of is not None and held > as_of:
+        raise UsageError(f"the approval {approval_id} is dated {held}, after {as_of}: the meeting has not been held "
+                         f"/ 审定会议日期 {held} 晚于 {as_of}，尚未召开",
+                         hint="record it on or after the meeting date, or give --as-of that date")
     items = {}
     for it in ud.risks:
         items.setdefault(it.model.id, it)
