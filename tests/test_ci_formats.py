@@ -155,3 +155,37 @@ def test_readme_schema_lines_reach_the_schemas(tmp_path: Path) -> None:
         else:
             start = reg / where.get(kind, f"units/u/{kind}.yaml")
         assert (start.parent / rel).resolve() == (reg / "schemas" / f"{kind}.schema.json").resolve(), rel
+
+
+def test_monitor_prints_ci_formats_through_the_formatter_registry(tmp_path: Path) -> None:
+    """#14: `lfk monitor --format sarif|github|junit`: the monitor's findings as lint's are printed."""
+    import os
+    import sys
+
+    top = tmp_path / "repo"
+    shutil.copytree(BASE, top / "registers")
+    (top / "logs").mkdir()
+    shutil.copy(HERE / "fixtures" / "events" / "penalty.csv", top / "logs" / "penalty.csv")
+    subprocess.run(["git", "init", "-q"], cwd=top, check=True)
+    lfk = Path(sys.executable).parent / "lfk"
+    env = {**os.environ, "LFK_CACHE_DIR": str(tmp_path / "cache")}
+
+    def monitor(fmt: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run([str(lfk), "monitor", "--root", "registers", "logs/penalty.csv", "--as-of", AS_OF,
+                               "-f", fmt, "--fail-on", "红牌"], cwd=top, capture_output=True, text=True, env=env,
+                              check=False)
+
+    sarif = monitor("sarif")
+    assert sarif.returncode == 1, sarif.stderr
+    doc = json.loads(sarif.stdout)
+    assert github_sarif_problems(doc, top) == []
+    results = doc["runs"][0]["results"]
+    assert {r["ruleId"] for r in results} >= {"MON101", "MON102", "MON301"}
+    assert {r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"] for r in results} == {"logs/penalty.csv"}
+    gh = monitor("github")
+    assert "::error file=logs/penalty.csv,line=9,col=1,title=MON102::" in gh.stdout
+    junit = monitor("junit")
+    for xsd in XSDS.values():
+        xsd.validate(junit.stdout)
+    suite = ET.fromstring(junit.stdout)
+    assert [c.get("name") for c in suite.iter("testcase")] == ["logs/penalty.csv"]

@@ -27,7 +27,8 @@ from lfk.core.errors import UsageError
 from lfk.core.fsutil import atomic_write
 from lfk.core.safe import csv_row, printable
 
-FORMATS = ("text", "json", "csv")
+CI_FORMATS = ("github", "sarif", "junit")
+FORMATS = ("text", "json", "csv", *CI_FORMATS)
 FAIL_ON = {"黄牌": "黄牌", "yellow": "黄牌", "红牌": "红牌", "red": "红牌"}
 CSV_COLUMNS = ("code", "severity", "warning", "disposal", "path", "line", "case_id", "unit", "authority", "step",
                "post", "person", "message", "columns")
@@ -49,6 +50,33 @@ def format_csv(result: Any, lang: str) -> str:
                     x.get("post") or "", x.get("person") or "", f.text(lang),
                     json.dumps(x["columns"], ensure_ascii=False) if x.get("columns") else ""]))
     return buf.getvalue()
+
+
+def format_ci(result: Any, fmt: str, lang: str, logs: list[str]) -> str:
+    """GitHub annotations, SARIF or JUnit through the one formatter registry (as ``lfk lint`` prints them).
+
+    Paths of event logs inside the git work tree of the current folder (else the current folder) are
+    made relative to it, so annotations and code-scanning alerts land on the log's file in the repository.
+    """
+    import dataclasses
+
+    from lfk.core.git import work_tree_of
+    from lfk.monitor.codes import CODES, severity_of
+    from lfk.report import RuleMeta, format_findings
+
+    tree = work_tree_of(Path.cwd())
+    base = tree[0] if tree else Path.cwd()
+
+    def rel(path: str) -> str:
+        try:
+            return Path(path).resolve().relative_to(base.resolve()).as_posix()
+        except (ValueError, OSError):
+            return path
+
+    findings = [dataclasses.replace(f, path=rel(f.path)) for f in result.findings]
+    rules = [RuleMeta(code, title, severity_of(code, level)) for code, (title, level) in CODES.items()]
+    return format_findings(fmt, findings, result.summary, lang=lang, rules=rules, root_uri=base.as_uri() + "/",
+                           path_prefix="", files=[rel(p) for p in logs], name="lfk monitor")
 
 
 def format_text(result: Any, lang: str, color: bool) -> str:
@@ -132,7 +160,7 @@ def register(app: typer.Typer) -> None:
     @app.command("monitor")
     def monitor_cmd(
         events: Annotated[list[Path], typer.Argument(help="Event logs: CSV (UTF-8 or GBK) or JSON Lines.")],
-        fmt: Annotated[str, typer.Option("--format", "-f", help="text | json | csv")] = "text",
+        fmt: Annotated[str, typer.Option("--format", "-f", help="text | json | csv | github | sarif | junit")] = "text",
         fail_on: Annotated[str | None, typer.Option("--fail-on", help="Exit 1 when a case has a warning at or above "
                                                      "this: 黄牌 | 红牌 (default: always exit 0).")] = None,
         closed: Annotated[bool, typer.Option("--closed", help="Every case in the logs is finished: one that stopped "
@@ -190,6 +218,8 @@ def register(app: typer.Typer) -> None:
             text = json.dumps(result.to_dict(language), ensure_ascii=False, indent=2) + "\n"
         elif fmt == "csv":
             text = format_csv(result, language)
+        elif fmt in CI_FORMATS:
+            text = format_ci(result, fmt, language, paths)
         else:
             color = output is None and is_terminal() and "NO_COLOR" not in os.environ
             text = printable(format_text(result, language, color), newlines=True)
