@@ -37,12 +37,12 @@ N_EVENTS = 1_000_000
 PREFIX_EVENTS = 100_000
 SEED = 20261129
 RATE = 0.03
-_SOURCES = ("synth.py", "tables.py", "calendar.py", "events.py")
+_SOURCES = ("testing/synth.py", "monitor/tables.py", "monitor/calendar.py", "monitor/events.py")
 
 
 def _key(root: Path, n_events: int, seed: int, rate: float) -> str:
     h = hashlib.sha256(f"{n_events}/{seed}/{rate}/{PREFIX_EVENTS}/v1".encode())
-    src = REPO / "src" / "lfk" / "monitor"
+    src = REPO / "src" / "lfk"
     for name in _SOURCES:
         h.update((src / name).read_bytes())
     for p in sorted(root.rglob("*.yaml")):
