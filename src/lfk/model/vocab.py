@@ -72,6 +72,37 @@ DEFAULT_TAXONOMY: dict[str, dict[str, list[str]]] = {
         "measures": ["廉政教育"],
     },
 }
+"""The guideline's three categories (clause 5) with their kinds and the measure kinds clause 7 pairs with them."""
+
+FIVE_TYPE_TAXONOMY: dict[str, dict[str, list[str]]] = {
+    "思想道德风险": {
+        "kinds": ["理想信念不坚定", "工作作风不扎实", "职业道德不牢固", "廉洁自律意识不强"],
+        "measures": ["廉政教育"],
+    },
+    "岗位职责风险": {
+        "kinds": ["权力过于集中", "自由裁量幅度过大", "滥用职权", "不作为慢作为", "以权谋私"],
+        "measures": ["分权控权", "程序规范", "监督检查"],
+    },
+    "业务流程风险": {
+        "kinds": ["运行程序不规范", "审核把关不严", "环节缺少监督", "信息不公开"],
+        "measures": ["程序规范", "公开透明", "科技防控"],
+    },
+    "制度机制风险": {
+        "kinds": ["规章制度不健全", "监督制约机制不完善", "制度执行不到位"],
+        "measures": ["制度建设", "监督检查"],
+    },
+    "外部环境风险": {
+        "kinds": ["请托说情", "利益输送", "围猎腐蚀", "社会不良风气影响"],
+        "measures": ["廉政教育", "公开透明", "监督检查"],
+    },
+}
+"""The five-type scheme many units use (思想道德, 岗位职责, 业务流程, 制度机制, 外部环境), with measure pairings."""
+
+TAXONOMY_PRESETS: dict[str, dict[str, dict[str, list[str]]]] = {
+    "guideline": DEFAULT_TAXONOMY,
+    "five-type": FIVE_TYPE_TAXONOMY,
+}
+"""Taxonomies ``lfk init --taxonomy`` writes into lfk.yaml (``guideline`` is also the default without one)."""
 
 # -- money ----------------------------------------------------------------------------------------
 MONEY_UNITS: dict[str, int] = {"元": 1, "千元": 1000, "万元": 10000, "百万元": 1000000, "亿元": 100000000}
