@@ -38,6 +38,9 @@ DAY_KINDS: tuple[str, ...] = ("工作日", "自然日")
 
 # -- units, powers, flows ---------------------------------------------------------------------------
 UNIT_TYPES: tuple[str, ...] = ("党的机关", "行政机关", "国有企业", "事业单位", "其他")
+POWER_UNIT_TYPES: tuple[str, ...] = ("党的机关", "行政机关")
+"""Unit types that exercise public power and so must list it (职权目录, clause 4) even when their risks sit on posts;
+other units (事业单位 such as schools and hospitals, 国有企业, 其他) may keep a register of post risks only."""
 DUTIES: tuple[str, ...] = ("受理", "审查", "决定", "执行", "监督", "其他")
 DUTY_COLORS: dict[str, str] = {"受理": "#546e7a", "审查": "#5d4037", "决定": "#c62828", "执行": "#2e7d32",
                                "监督": "#6a1b9a", "其他": "#757575"}
