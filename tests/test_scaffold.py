@@ -145,6 +145,23 @@ def test_unknown_category_and_grade_name_the_setting(runner, tmp_path: Path) -> 
     doc = _lint(runner, root, TODAY.isoformat())
     msgs = [f["message"] for f in doc["findings"] if f["code"] == "LFK101"]
     cat = next(m for m in msgs if "岗位职责风险" in m)
-    assert "taxonomy: categories" in cat and "five-type" in cat
+    assert "taxonomy: categories" in cat and "taxonomy: five-type" in cat
     grade = next(m for m in msgs if "一级风险" in m)
     assert "grading.labels" in grade and "grading.aliases" in grade
+
+
+def test_a_preset_named_in_lfk_yaml(runner, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    """`taxonomy: five-type` in an existing register's lfk.yaml is that preset (the fix the category message names)."""
+    root = tmp_path / "reg"
+    assert invoke(runner, "init", str(root), "--taxonomy", "five-type", "--as-of", TODAY.isoformat()).exit_code == 0
+    writable(root)
+    cfg = root / "lfk.yaml"
+    text = cfg.read_text(encoding="utf-8")
+    start = text.index("taxonomy:\n")
+    end = text.index("\n\n", start)
+    cfg.write_text(text[:start] + "taxonomy: five-type" + text[end:], encoding="utf-8")
+    assert Register(root).config.categories().keys() == TAXONOMY_PRESETS["five-type"].keys()
+    assert _lint(runner, root, TODAY.isoformat())["findings"] == []
+    cfg.write_text(text[:start] + "taxonomy: seven-type" + text[end:], encoding="utf-8")
+    doc = _lint(runner, root, TODAY.isoformat())
+    assert any(f["path"] == "lfk.yaml" and "five-type" in f["message"] for f in doc["findings"])

@@ -48,9 +48,9 @@ def _taxonomy_values(ctx: UnitContext) -> Iterator[Report]:
         if r.model.category not in cats:
             allowed = "、".join(cats)
             preset = next((p for p, pc in TAXONOMY_PRESETS.items() if r.model.category in pc and pc.keys() != cats.keys()), None)
-            also = T(f"（它是预设 {preset} 的类别：lfk init --taxonomy {preset} 写出的 taxonomy 可整段复制到 lfk.yaml）",
-                     f" (it is a category of the preset {preset}: the taxonomy `lfk init --taxonomy {preset}` writes "
-                     "can be copied into lfk.yaml)") if preset else T("", "")
+            also = T(f"（它是预设分类 {preset} 的类别：整套采用该分类时在 lfk.yaml 写 taxonomy: {preset}）",
+                     f" (it is a category of the preset {preset}: to use that whole scheme write "
+                     f"`taxonomy: {preset}` in lfk.yaml)") if preset else T("", "")
             yield Report(r.file, r.path + ("category",), T(f"风险类别 `{r.model.category}` 不在分类体系中",
                                                             f"the risk category `{r.model.category}` is not in the taxonomy"),
                          T(f"允许的值：{allowed}；或在 lfk.yaml 的 taxonomy: categories 中加入该类别",
