@@ -116,3 +116,61 @@ def test_bad_usage(runner) -> None:  # type: ignore[no-untyped-def]
     assert invoke(runner, "score", "--root", str(BASE), "--explain", "nope").exit_code == 2
     assert invoke(runner, "score", "--root", str(BASE), "nope").exit_code == 2
     assert invoke(runner, "score", "--root", str(BASE), "--events", "/nonexistent.csv").exit_code == 2
+
+
+def _post_only(runner, tmp_path: Path, unit_type: str, title: str | None = None) -> Path:  # type: ignore[no-untyped-def]
+    """The example register of `lfk init` turned into a unit of ``unit_type`` with no 职权目录 and post risks only."""
+    root = tmp_path / "reg"
+    assert invoke(runner, "init", str(root), "--as-of", AS_OF).exit_code == 0
+    writable(root)
+    u = root / "units" / "example"
+    _edit(u / "unit.yaml", "type: 行政机关", f"type: {unit_type}")
+    (u / "authorities.yaml").write_text("authorities: []\n", encoding="utf-8")
+    (u / "flows" / "F-license.yaml").unlink()
+    _edit(u / "risks.yaml", "    authority: XK-01\n    steps: [S2]\n", "    post: P-review\n")
+    if title:
+        _edit(u / "risks.yaml", "审查环节降低或提高审查标准", title)
+    return root
+
+
+POWER_CRITERIA = ("flows", "legal_basis", "risks_identified")
+
+
+def test_post_only_unit_power_criteria_do_not_apply(runner, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    """A school (事业单位) whose risks sit on posts: the power criteria are 不适用, not 0 — in JSON, text, explain."""
+    root = _post_only(runner, tmp_path, "事业单位")
+    lint = json.loads(invoke(runner, "lint", "--root", str(root), "--as-of", AS_OF, "--format", "json").stdout)
+    assert lint["findings"] == []  # no LFK207: a post-only register may have no 职权目录
+    r = invoke(runner, "score", "--root", str(root), "--as-of", AS_OF, "--format", "json")
+    card = json.loads(r.stdout)["units"][0]
+    crit = {c["key"]: c for c in card["criteria"]}
+    assert card["power_scope"] == "posts"
+    for k in POWER_CRITERIA:
+        assert crit[k]["applicable"] is False and crit[k]["points"] is None and crit[k]["lost"] == []
+        assert "风险点都在岗位上" in crit[k]["note"]
+    assert crit["graded"]["applicable"] is True
+    assert card["total"] >= 90 and card["band"] == "优秀"  # left out of the denominator, not scored 0
+    text = invoke(runner, "score", "--root", str(root), "--as-of", AS_OF, "--lang", "zh").stdout
+    assert "不适用" in text and "职权目录为空" not in text
+    assert "n/a" in invoke(runner, "score", "--root", str(root), "--as-of", AS_OF, "--lang", "en").stdout
+    ex = invoke(runner, "score", "--root", str(root), "--as-of", AS_OF, "--lang", "zh", "--explain", "example").stdout
+    assert "职权有运行流程图: 不适用（没有职权目录，风险点都在岗位上，不计）" in ex
+
+
+@pytest.mark.parametrize(("unit_type", "title", "why"), [
+    ("行政机关", None, "行政机关须列出职权"),
+    ("事业单位", "行政处罚案件审查中降低标准", "风险点涉及行政处罚"),
+])
+def test_unit_that_should_list_powers_is_told(runner, tmp_path: Path, unit_type: str, title: str | None,
+                                              why: str) -> None:  # type: ignore[no-untyped-def]
+    """A 行政机关, or a unit whose risks name an external power, still scores 0 on power criteria and lint says why."""
+    root = _post_only(runner, tmp_path, unit_type, title)
+    card = json.loads(invoke(runner, "score", "--root", str(root), "--as-of", AS_OF, "--format", "json").stdout)["units"][0]
+    crit = {c["key"]: c for c in card["criteria"]}
+    assert card["power_scope"] == "missing"
+    for k in POWER_CRITERIA:
+        assert crit[k]["applicable"] is True and crit[k]["points"] == 0 and "职权目录为空" in crit[k]["lost"]
+    lint = json.loads(invoke(runner, "lint", "--root", str(root), "--as-of", AS_OF, "--format", "json").stdout)
+    hits = [f for f in lint["findings"] if f["code"] == "LFK207"]
+    assert len(hits) == 1 and why in hits[0]["message"] and hits[0]["path"] == "units/example/authorities.yaml"
+    assert [f["code"] for f in lint["findings"]] == ["LFK207"]

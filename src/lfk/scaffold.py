@@ -15,9 +15,15 @@ from lfk.core.errors import UsageError, WriteError
 from lfk.core.fsutil import atomic_write
 from lfk.core.templating import environment, templates_dir
 from lfk.loader import load_bytes
-from lfk.loader.emit import model_for_path, quote_scalar
+from lfk.loader.emit import format_text, model_for_path, quote_scalar
 from lfk.model.validate import validate
-from lfk.model.vocab import UNIT_TYPES, valid_unit_id
+from lfk.model.vocab import TAXONOMY_PRESETS, UNIT_TYPES, valid_unit_id
+
+TAXONOMY_TITLES: dict[str, str] = {
+    "guideline": "指导意见的三类风险（权力行使、制度机制、思想道德）",
+    "five-type": "五类风险（思想道德、岗位职责、业务流程、制度机制、外部环境）",
+}
+"""The comment ``lfk init --taxonomy`` writes above ``taxonomy:`` for each preset."""
 
 
 def _env() -> Any:
@@ -35,8 +41,10 @@ def _render_tree(sub: str, target: Path, context: dict[str, Any], rel_base: str 
         rel = tpl.relative_to(src).as_posix()[:-3]
         rel = rel.replace("units/example/", f"units/{context.get('unit_id', 'example')}/")
         text = env.get_template(f"{sub}/{tpl.relative_to(src).as_posix()}").render(**context)
+        full = f"{rel_base}{rel}"
+        _check(full, text)
+        text = format_text(text, full, model_for_path(full))  # the layout `lfk fmt` gives (e.g. the taxonomy's flow style)
         out.append((target / rel, text))
-        _check(f"{rel_base}{rel}", text)
     return out
 
 
@@ -68,25 +76,42 @@ def check_unit_id(unit_id: str) -> None:
                          hint="lower-case letters, digits and -, e.g. county-amr / 小写字母、数字和 -")
 
 
+def taxonomy_preset(preset: str) -> dict[str, dict[str, list[str]]]:
+    """The categories of a ``--taxonomy`` preset (``guideline`` | ``five-type``); UsageError otherwise."""
+    if preset not in TAXONOMY_PRESETS:
+        raise UsageError(f"--taxonomy {preset!r} is not a preset / 不是预设的风险分类",
+                         hint="one of " + " | ".join(TAXONOMY_PRESETS))
+    return TAXONOMY_PRESETS[preset]
+
+
 def init_register(target: Path, *, name: str | None = None, year: int | None = None, today: dt.date | None = None,
-                  unit_id: str = "example", unit_name: str = "示例单位") -> list[Path]:
-    """Create a register in ``target``: lfk.yaml and one example unit. Refuses when lfk.yaml exists."""
+                  unit_id: str = "example", unit_name: str = "示例单位", taxonomy: str = "guideline") -> list[Path]:
+    """Create a register in ``target``: lfk.yaml and one example unit. Refuses when lfk.yaml exists.
+
+    ``taxonomy`` names the preset written into ``taxonomy:`` of lfk.yaml (its categories, kinds and the
+    measure kinds that answer each); the example unit's risks take the categories of that preset.
+    """
     day = today or dt.date.today()
     check_unit_id(unit_id)
+    cats = taxonomy_preset(taxonomy)
     target = Path(target)
     if (target / "lfk.yaml").exists():
         raise UsageError(f"{target}: a register is already here (lfk.yaml exists) / 此处已有登记册")
     if target.exists() and not target.is_dir():
         raise UsageError(f"{target}: not a folder / 不是文件夹")
     ctx = {"name": name or "廉政风险防控登记册", "year": year or day.year, "today": day, "unit_id": unit_id,
-           "unit_name": unit_name}
+           "unit_name": unit_name, "taxonomy": cats, "taxonomy_title": TAXONOMY_TITLES[taxonomy],
+           "cat_of": {k: c for c, spec in cats.items() for k in spec["kinds"]}}
     files = _render_tree("register", target, ctx)
     return _write_all(files)
 
 
 def new_unit(root: Path, unit_id: str, *, name: str, unit_type: str, parent: str | None = None,
-             today: dt.date | None = None) -> list[Path]:
-    """Add ``units/<unit_id>/`` to the register at ``root``. Refuses when the unit exists."""
+             today: dt.date | None = None, categories: dict[str, list[str]] | None = None) -> list[Path]:
+    """Add ``units/<unit_id>/`` to the register at ``root``. Refuses when the unit exists.
+
+    ``categories`` (category → kinds, default: the guideline's) fills the commented risk example.
+    """
     check_unit_id(unit_id)
     if unit_type not in UNIT_TYPES:
         raise UsageError(f"--type {unit_type!r} is not a unit type / 不是单位类型", hint="one of " + " | ".join(UNIT_TYPES))
@@ -97,7 +122,10 @@ def new_unit(root: Path, unit_id: str, *, name: str, unit_type: str, parent: str
     folder = Path(root) / "units" / unit_id
     if folder.exists():
         raise UsageError(f"{folder}: the unit already exists; nothing written / 单位已存在，未写入任何文件")
+    cats = categories or {c: spec["kinds"] for c, spec in TAXONOMY_PRESETS["guideline"].items()}
+    first = next(iter(cats.items()))
     ctx = {"unit_id": unit_id, "unit_name": name.strip(), "unit_type": unit_type, "parent": parent,
-           "today": today or dt.date.today()}
+           "today": today or dt.date.today(), "taxonomy": list(cats), "example_category": first[0],
+           "example_kind": first[1][0] if first[1] else ""}
     files = _render_tree("unit", folder, ctx, rel_base=f"units/{unit_id}/")
     return _write_all(files)

@@ -8,8 +8,8 @@ from typing import Annotated
 import typer
 
 from lfk.cli.common import AsOfOpt, LangOpt, RootOpt, lang_for, parse_as_of, write_stdout
-from lfk.register import find_root
-from lfk.scaffold import UNIT_TYPES, init_register, new_unit
+from lfk.register import Register, find_root
+from lfk.scaffold import TAXONOMY_PRESETS, UNIT_TYPES, init_register, new_unit
 
 
 def register(app: typer.Typer) -> None:
@@ -21,18 +21,22 @@ def register(app: typer.Typer) -> None:
         name: Annotated[str | None, typer.Option("--name", help="Name of the register, e.g. 示例县廉政风险防控登记册.")] = None,
         year: Annotated[int | None, typer.Option("--year", help="Review year (default: this year).")] = None,
         unit: Annotated[str, typer.Option("--unit", help="Id of the example unit.")] = "example",
+        taxonomy: Annotated[str, typer.Option(
+            "--taxonomy", help="Risk taxonomy written into lfk.yaml: " + " | ".join(TAXONOMY_PRESETS)
+            + " (guideline: 权力行使/制度机制/思想道德; five-type: 思想道德/岗位职责/业务流程/制度机制/外部环境风险)."
+        )] = "guideline",
         root: RootOpt = None,
         lang: LangOpt = None,
         as_of: AsOfOpt = None,
     ) -> None:
         """Create a register: lfk.yaml with the guideline's defaults (commented) and one example unit that lints clean.
 
-        Example: lfk init my-register --name 示例县廉政风险防控登记册
+        Example: lfk init my-register --name 示例县廉政风险防控登记册 --taxonomy five-type
         """
         day = parse_as_of(as_of)
         language = lang_for(lang)
         _ = root
-        paths = init_register(directory, name=name, year=year, today=day, unit_id=unit)
+        paths = init_register(directory, name=name, year=year, today=day, unit_id=unit, taxonomy=taxonomy)
         zh = language == "zh"
         write_stdout("\n".join([
             (f"已在 {directory} 创建登记册（{len(paths)} 个文件）：" if zh else f"created a register in {directory} ({len(paths)} files):"),
@@ -61,7 +65,9 @@ def register(app: typer.Typer) -> None:
         day = parse_as_of(as_of)
         language = lang_for(lang)
         reg_root = find_root(root)
-        paths = new_unit(reg_root, unit_id, name=name, unit_type=unit_type, parent=parent, today=day)
+        reg = Register(reg_root)
+        cats = {c: tc.kinds for c, tc in reg.config.categories().items()} if reg.config_ok else None
+        paths = new_unit(reg_root, unit_id, name=name, unit_type=unit_type, parent=parent, today=day, categories=cats)
         zh = language == "zh"
         write_stdout("\n".join([
             (f"已创建单位 {unit_id}：" if zh else f"created unit {unit_id}:"),

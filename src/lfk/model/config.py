@@ -8,8 +8,8 @@ from typing import Literal
 
 from pydantic import field_validator
 
-from lfk.model.base import F, Grade, Model
-from lfk.model.vocab import DEFAULT_TAXONOMY
+from lfk.model.base import F, Grade, Model, TaxonomyPreset
+from lfk.model.vocab import DEFAULT_TAXONOMY, TAXONOMY_PRESETS
 
 
 class Factor(Model):
@@ -188,7 +188,8 @@ class Config(Model):
     year: int | None = F("年度", "review year this revision describes", None)
     lang: Literal["zh", "en"] | None = F("语言", "language of messages and the site", None)
     grading: Grading = F("风险等级评定", "grading (clause 6)", default_factory=Grading)
-    taxonomy: Taxonomy | None = F("风险分类", "risk taxonomy", None)
+    taxonomy: Taxonomy | TaxonomyPreset | None = F(
+        "风险分类", "risk taxonomy: its categories, or the name of a preset (guideline | five-type)", None)
     review: Review = F("动态管理", "review settings (clause 13)", default_factory=Review)
     calendar: Calendar = F("工作日历", "working-day calendar", default_factory=Calendar)
     lint: LintSettings = F("检查设置", "lint settings", default_factory=LintSettings)
@@ -199,10 +200,11 @@ class Config(Model):
     laws: list[Law] = F("法律依据目录", "legal-basis catalogue: laws with their revision dates (LFK210)", [])
 
     def categories(self) -> dict[str, TaxonomyCategory]:
-        """The taxonomy in force: the register's own or the guideline's default."""
-        if self.taxonomy is not None:
+        """The taxonomy in force: the register's own, a preset named by ``taxonomy: five-type``, or the guideline's."""
+        if isinstance(self.taxonomy, Taxonomy):
             return self.taxonomy.categories
-        return {k: TaxonomyCategory(**v) for k, v in DEFAULT_TAXONOMY.items()}
+        preset = TAXONOMY_PRESETS[self.taxonomy] if isinstance(self.taxonomy, str) else DEFAULT_TAXONOMY
+        return {k: TaxonomyCategory(**v) for k, v in preset.items()}
 
     def grade_label(self, grade: str) -> str:
         """The display name of a grade (``grading.labels``), else the grade itself."""

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import copy
 import difflib
+import re
 import types
 import typing
 from typing import Any, TypeVar
@@ -17,6 +18,7 @@ from pydantic import BaseModel, ValidationError
 from lfk.core.finding import Finding, Severity
 from lfk.core.i18n import T
 from lfk.loader import LoadedFile
+from lfk.model.vocab import GRADES
 
 M = TypeVar("M", bound=BaseModel)
 
@@ -142,6 +144,11 @@ def error_findings(lf: LoadedFile, model: type[BaseModel], err: ValidationError,
             expected = str((e.get("ctx") or {}).get("expected", ""))
             msg = T(f"`{field}` 的值 `{shown}` 不在允许范围内", f"`{field}` is `{shown}`, which is not allowed")
             hint = T(f"允许的值：{expected.replace(' or ', ', ')}", f"allowed values: {expected}")
+            if set(re.findall(r"'([^']*)'", expected)) == set(GRADES):
+                hint += T("；本单位自己的等级用词（如 一级风险）写在 lfk.yaml 的 grading.labels（显示、导出的名称）或 "
+                          "grading.aliases（导入时识别的词）中，这里仍写 " + "/".join(GRADES),
+                          "; the unit's own grade words (e.g. 一级风险) go in grading.labels (shown and exported) or "
+                          "grading.aliases (read by import) in lfk.yaml, while this field stays " + "/".join(GRADES))
         elif etype in _TYPE_WORDS:
             zh, en = _TYPE_WORDS[etype]
             msg = T(f"`{field}` 应为{zh}，实际是 `{shown}`", f"`{field}` should be {en}, not `{shown}`")

@@ -38,6 +38,9 @@ DAY_KINDS: tuple[str, ...] = ("工作日", "自然日")
 
 # -- units, powers, flows ---------------------------------------------------------------------------
 UNIT_TYPES: tuple[str, ...] = ("党的机关", "行政机关", "国有企业", "事业单位", "其他")
+POWER_UNIT_TYPES: tuple[str, ...] = ("党的机关", "行政机关")
+"""Unit types that exercise public power and so must list it (职权目录, clause 4) even when their risks sit on posts;
+other units (事业单位 such as schools and hospitals, 国有企业, 其他) may keep a register of post risks only."""
 DUTIES: tuple[str, ...] = ("受理", "审查", "决定", "执行", "监督", "其他")
 DUTY_COLORS: dict[str, str] = {"受理": "#546e7a", "审查": "#5d4037", "决定": "#c62828", "执行": "#2e7d32",
                                "监督": "#6a1b9a", "其他": "#757575"}
@@ -72,6 +75,37 @@ DEFAULT_TAXONOMY: dict[str, dict[str, list[str]]] = {
         "measures": ["廉政教育"],
     },
 }
+"""The guideline's three categories (clause 5) with their kinds and the measure kinds clause 7 pairs with them."""
+
+FIVE_TYPE_TAXONOMY: dict[str, dict[str, list[str]]] = {
+    "思想道德风险": {
+        "kinds": ["理想信念不坚定", "工作作风不扎实", "职业道德不牢固", "廉洁自律意识不强"],
+        "measures": ["廉政教育"],
+    },
+    "岗位职责风险": {
+        "kinds": ["权力过于集中", "自由裁量幅度过大", "滥用职权", "不作为慢作为", "以权谋私"],
+        "measures": ["分权控权", "程序规范", "监督检查"],
+    },
+    "业务流程风险": {
+        "kinds": ["运行程序不规范", "审核把关不严", "环节缺少监督", "信息不公开"],
+        "measures": ["程序规范", "公开透明", "科技防控"],
+    },
+    "制度机制风险": {
+        "kinds": ["规章制度不健全", "监督制约机制不完善", "制度执行不到位"],
+        "measures": ["制度建设", "监督检查"],
+    },
+    "外部环境风险": {
+        "kinds": ["请托说情", "利益输送", "围猎腐蚀", "社会不良风气影响"],
+        "measures": ["廉政教育", "公开透明", "监督检查"],
+    },
+}
+"""The five-type scheme many units use (思想道德, 岗位职责, 业务流程, 制度机制, 外部环境), with measure pairings."""
+
+TAXONOMY_PRESETS: dict[str, dict[str, dict[str, list[str]]]] = {
+    "guideline": DEFAULT_TAXONOMY,
+    "five-type": FIVE_TYPE_TAXONOMY,
+}
+"""Taxonomies ``lfk init --taxonomy`` writes into lfk.yaml (``guideline`` is also the default without one)."""
 
 # -- money ----------------------------------------------------------------------------------------
 MONEY_UNITS: dict[str, int] = {"元": 1, "千元": 1000, "万元": 10000, "百万元": 1000000, "亿元": 100000000}

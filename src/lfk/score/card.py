@@ -16,7 +16,11 @@ Criteria (keys, default points; ``assessment.weights`` in lfk.yaml changes them)
 | monitor | 10 | with an event log: the weight less ``penalties.red`` per 红牌 case and ``penalties.yellow`` per 黄牌 case |
 
 A ratio criterion earns ``points × ok / total``. A criterion with nothing to judge (no 高 risks, no
-measure due yet, no event log) is left out and the total is scaled to 100 over the others. Bands
+measure due yet, no event log) is 不适用 (not applicable): left out, and the total is scaled to 100 over the
+others. The three power criteria (flows, legal_basis, risks_identified) are 不适用 for a unit whose register is of
+post risks only (``lfk.model.scope.power_scope`` = ``posts``: no 职权目录, every risk on a post, not a 党的机关 /
+行政机关, no risk naming an external power); a unit that should list powers and has none scores 0 on them
+("职权目录为空"). Bands
 (default ≥90 优秀, ≥80 达标, else 不达标) and the rank across units (1 = best; equal totals share a
 rank) complete the card.
 """
@@ -34,6 +38,7 @@ from lfk.core.text import columns
 from lfk.grading.engine import CONSISTENT, MISSING, risk_digest
 from lfk.grading.engine import grade_risk as _grade
 from lfk.lint import LintOptions, lint_register
+from lfk.model.scope import PowerScope, power_scope
 from lfk.monitor import run_monitor
 from lfk.register import Register, UnitData
 
@@ -74,9 +79,14 @@ class Criterion:
         """The criterion's name."""
         return CRITERIA[self.key]
 
+    @property
+    def applicable(self) -> bool:
+        """False when the criterion is 不适用 (points None: left out of the total)."""
+        return self.points is not None
+
     def to_dict(self, lang: str) -> dict[str, Any]:
         """JSON shape of a criterion."""
-        return {"key": self.key, "title": self.title.get(lang), "weight": self.weight,
+        return {"key": self.key, "title": self.title.get(lang), "weight": self.weight, "applicable": self.applicable,
                 "points": None if self.points is None else round(self.points, 2), "ok": self.ok, "total": self.total,
                 "note": self.note.get(lang) if self.note else None, "lost": [x.get(lang) for x in self.lost]}
 
@@ -94,6 +104,7 @@ class Card:
     lint_errors: int = 0
     lint_warnings: int = 0
     monitor: dict[str, int] | None = None
+    power_scope: PowerScope = "powers"
 
     def criterion(self, key: str) -> Criterion | None:
         """The criterion ``key`` of this card."""
@@ -105,6 +116,7 @@ class Card:
     def to_dict(self, lang: str) -> dict[str, Any]:
         """JSON shape of a card."""
         return {"unit": self.unit, "name": self.name, "total": self.total, "band": self.band, "rank": self.rank,
+                "power_scope": self.power_scope,
                 "lint": {"errors": self.lint_errors, "warnings": self.lint_warnings}, "monitor": self.monitor,
                 "criteria": [c.to_dict(lang) for c in self.criteria]}
 
@@ -149,6 +161,7 @@ def _unit_card(register: Register, ud: UnitData, as_of: dt.date, lint_counts: tu
     risks = [r.model for r in ud.risks]
     measures = [m.model for m in ud.measures]
     by_auth = {a.id: a for a in auths}
+    scope = power_scope(ud.unit.type if ud.unit else None, auths, risks)
 
     c = crit["flows"]
     for a in auths:
@@ -160,6 +173,7 @@ def _unit_card(register: Register, ud: UnitData, as_of: dt.date, lint_counts: tu
     _ratio(c)
     no_powers = T("职权目录为空", "the 职权目录 is empty")
     no_risks = T("没有查找风险点", "no risk identified")
+    post_only = T("没有职权目录，风险点都在岗位上，不计", "no 职权目录, every risk on a post: not counted")
     _nothing(c, no_powers)
 
     c = crit["legal_basis"]
@@ -187,6 +201,9 @@ def _unit_card(register: Register, ud: UnitData, as_of: dt.date, lint_counts: tu
             c.lost.append(T(f"{a.id} {a.name}：未查找风险点", f"{a.id} {a.name}: no risk identified"))
     _ratio(c)
     _nothing(c, no_powers)
+    if scope == "posts":
+        for key in ("flows", "legal_basis", "risks_identified"):
+            crit[key].points, crit[key].lost, crit[key].note = None, [], post_only
 
     c = crit["graded"]
     grades: dict[str, str | None] = {}
@@ -324,7 +341,7 @@ def _unit_card(register: Register, ud: UnitData, as_of: dt.date, lint_counts: tu
     possible = sum(x.weight for x in scored)
     earned = sum(x.points or 0 for x in scored)
     total = round(100.0 * earned / possible, 1) if possible else 0.0
-    return Card(ud.id, ud.name, items, total, a_cfg.band(total), 0, errors, warnings, monitor)
+    return Card(ud.id, ud.name, items, total, a_cfg.band(total), 0, errors, warnings, monitor, scope)
 
 
 def _monitor_counts(register: Register, events: list[Path], as_of: dt.date) -> dict[str, dict[str, int]]:
@@ -400,6 +417,15 @@ def _pts(c: Criterion) -> str:
     return f"{c.points:.1f}".rstrip("0").rstrip(".")
 
 
+def _cell(c: Criterion | None, lang: str, sep: str = "/") -> str:
+    """A criterion's cell in the tables: points / weight, or 不适用 (n/a)."""
+    if c is None:
+        return "—"
+    if c.points is None:
+        return "不适用" if lang == "zh" else "n/a"
+    return f"{_pts(c)}{sep}{c.weight:g}"
+
+
 def format_text(res: ScoreResult, lang: str) -> str:
     """The cards as a plain-text table, one line per unit."""
     zh = lang == "zh"
@@ -410,8 +436,7 @@ def format_text(res: ScoreResult, lang: str) -> str:
     for card in res.cards:
         row = [str(card.rank), card.name if zh else card.unit, f"{card.total:.1f}", card.band]
         for k in keys:
-            c = card.criterion(k)
-            row.append("—" if c is None else f"{_pts(c)}/{c.weight:g}")
+            row.append(_cell(card.criterion(k), lang))
         rows.append(row)
     lines = columns([head, *rows], rule_after=0)
     foot = (f"考核日 {res.as_of}；满分 100，不适用的项不计、按比例折算；用 --explain 单位 查看得失分明细"
@@ -432,8 +457,7 @@ def format_markdown(res: ScoreResult, lang: str) -> str:
     for card in res.cards:
         row = [str(card.rank), f"{card.name} (`{card.unit}`)", f"**{card.total:.1f}**", card.band]
         for k in keys:
-            c = card.criterion(k)
-            row.append("—" if c is None else f"{_pts(c)} / {c.weight:g}")
+            row.append(_cell(card.criterion(k), lang, " / "))
         out.append("| " + " | ".join(x.replace("|", "\\|") for x in row) + " |")
     return "\n".join(out) + "\n"
 
@@ -449,8 +473,8 @@ def explain(card: Card, lang: str, *, markdown: bool = False) -> str:
     possible = sum(c.weight for c in card.criteria if c.points is not None)
     for c in card.criteria:
         if c.points is None:
-            line = f"{c.title.get(lang)}: — / {c.weight:g}" + (f"（{c.note.get(lang)}）" if zh and c.note else
-                                                              f" ({c.note.get(lang)})" if c.note else "")
+            line = f"{c.title.get(lang)}: {_cell(c, lang)}" + (f"（{c.note.get(lang)}）" if zh and c.note else
+                                                               f" ({c.note.get(lang)})" if c.note else "")
         else:
             frac = ""
             if c.key not in ("lint", "monitor") and c.total:

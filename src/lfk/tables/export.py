@@ -10,12 +10,15 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+import unicodedata
 from dataclasses import dataclass, field
 from typing import Any
 
 from lfk.grading.engine import DEFAULT_FACTORS, factor_names
+from lfk.model.config import Config
 from lfk.model.items import Risk
 from lfk.model.text import fine_text, limit_text
+from lfk.model.vocab import GRADES
 from lfk.register import Register, UnitData
 from lfk.tables import values as V
 from lfk.tables.columns import (
@@ -30,6 +33,10 @@ from lfk.tables.columns import (
     Table,
     factor_header,
 )
+from lfk.tables.importer import GRADE_ALIASES
+
+GRADE_EXTRA = "风险等级"
+"""The ``extra:`` key where import keeps a grade word as the table wrote it (一级, ★★★ …)."""
 
 GRADE_COLUMN = "grade"
 
@@ -46,6 +53,8 @@ class TableData:
     group_of_row: list[Any] = field(default_factory=list)
     # columns merged over consecutive rows of the same group (xlsx only)
     merge_keys: tuple[str, ...] = ("unit", "unit_id")
+    # the grade words written in this table and the grade each stands for (grade colours in xlsx)
+    grade_of_word: dict[str, str] = field(default_factory=dict)
 
     def index(self, key: str) -> int | None:
         """The position of the column carrying ``key``."""
@@ -53,6 +62,44 @@ class TableData:
             if c.key == key:
                 return i
         return None
+
+
+def _fold(word: str) -> str:
+    return unicodedata.normalize("NFKC", word).replace(" ", "").strip()
+
+
+def grade_of_word(cfg: Config, word: str) -> str | None:
+    """The grade (高/中/低) a table's grade word stands for: the grade itself, a ``grading.labels`` or
+    ``grading.aliases`` word of lfk.yaml, or one of import's built-in words (一级, ★★★ …); None otherwise."""
+    words: dict[str, str] = {g: g for g in GRADES}
+    for g, ws in GRADE_ALIASES.items():
+        words.update({_fold(w): g for w in ws})
+    words.update({_fold(str(w)): g for g, w in (cfg.grading.labels or {}).items()})
+    for g, ws in (cfg.grading.aliases or {}).items():
+        words.update({_fold(str(w)): g for w in ws})
+    v = _fold(word)
+    for cand in (v, v.removesuffix("风险"), v.removesuffix("等级"), v.removesuffix("级"), v.upper()):
+        if cand in words:
+            return words[cand]
+    return None
+
+
+def grade_word(cfg: Config, risk: Risk) -> str | None:
+    """The word export writes for a risk's grade, in the unit's own words.
+
+    The word the imported table used (``extra.风险等级``) while it still stands for the grade in force; else
+    the grade's ``grading.labels`` name; else the first of its ``grading.aliases``; else 高/中/低.
+    """
+    if not risk.grade:
+        return None
+    written = (risk.extra or {}).get(GRADE_EXTRA)
+    if written and grade_of_word(cfg, written) == risk.grade:
+        return written
+    label = (cfg.grading.labels or {}).get(risk.grade)  # type: ignore[call-overload]
+    if label:
+        return str(label)
+    aliases = (cfg.grading.aliases or {}).get(risk.grade)  # type: ignore[call-overload]
+    return str(aliases[0]) if aliases else risk.grade
 
 
 def factor_columns(register: Register) -> list[Column]:
@@ -170,9 +217,12 @@ def build_tables(register: Register, units: list[str] | None = None) -> dict[str
         for it in ud.risks:
             r = it.model
             ms = by_risk.get(r.id, [])
+            word = grade_word(register.config, r)
+            if word is not None and r.grade:
+                out["risks"].grade_of_word[word] = r.grade
             cells: dict[str, Any] = {
                 "where": _where(ud, r, auth_names, flow_steps), "category": r.category, "title": r.title,
-                "description": r.description, "grade": register.config.grade_label(r.grade) if r.grade else None,
+                "description": r.description, "grade": word,
                 "measures_text": "\n".join(f"{i}. {m.description or m.kind}" for i, m in enumerate(ms, 1)),
                 "owner": _post_name(ud, r.owner), "leader": _leader(ud, r, [m.owner for m in ms if m.owner]),
                 "approval": _approval_text(ud, r.approval), "reviewed": r.reviewed,

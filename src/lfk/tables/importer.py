@@ -611,8 +611,9 @@ def _risk(ctx: _Ctx, rec: dict[str, Any], where: tuple[str, int], at: dict[str, 
         ctx.add("IMP103", Severity.WARNING, where, at.get("category", 1),
                 T(f"风险类别「{cat}」不在分类体系中，按原文写入（lfk lint 会提示）",
                   f"the risk category {cat!r} is not in the taxonomy; written as is (lfk lint reports it)"),
-                T("在 lfk.yaml 的 taxonomy 中加入该类别（或用 lfk init --taxonomy 选用预设），或改为：" + "、".join(ctx.categories),
-                  "add the category to taxonomy in lfk.yaml, or use one of: " + ", ".join(ctx.categories)))
+                T("在 lfk.yaml 的 taxonomy 中加入该类别（或写预设名 taxonomy: five-type / guideline），或改为：" + "、".join(ctx.categories),
+                  "add the category to taxonomy in lfk.yaml (or name a preset: taxonomy: five-type / guideline), "
+                  "or use one of: " + ", ".join(ctx.categories)))
     kind = V.text(rec.get("kind"))
     if cat in ctx.categories and kind is not None:
         kind, good = _vocab(ctx, kind, ctx.categories[cat].kinds, where, at.get("kind", 1), f"风险类型（{cat}）",

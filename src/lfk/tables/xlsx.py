@@ -146,7 +146,7 @@ def workbook_bytes(tables: dict[str, TableData], *, register_name: str, scope: s
         sub = f"单位：{scope}　　导出日期：{day}　　共 {len(td.rows)} 条"
         if any(c.data for c in td.columns):
             sub += "　　灰色表头的列供 lfk import 导入使用，请勿删除"
-        _sheet(ws, td, f"{register_name}　{td.table.caption}", sub, grade_of)
+        _sheet(ws, td, f"{register_name}　{td.table.caption}", sub, {**grade_of, **td.grade_of_word})
     wb.properties.title = register_name
     wb.properties.creator = "lfk"
     buf = io.BytesIO()

@@ -1,4 +1,4 @@
-"""LFK2xx — 职权目录 (clauses 4 and 9): legal basis, flow, posts, benchmark, risks, time limit."""
+"""LFK2xx — 职权目录 (clauses 4 and 9): legal basis, flow, posts, benchmark, risks, time limit, an empty 职权目录."""
 
 from __future__ import annotations
 
@@ -8,7 +8,8 @@ from lfk.core.i18n import T
 from lfk.lint.context import UnitContext
 from lfk.lint.registry import Report, rule
 from lfk.lint.rules._util import valid_id
-from lfk.model.vocab import STATUTORY_LIMIT_CATEGORIES
+from lfk.model.scope import external_power_named, power_scope
+from lfk.model.vocab import POWER_UNIT_TYPES, STATUTORY_LIMIT_CATEGORIES
 
 
 def _name(a) -> str:  # type: ignore[no-untyped-def]
@@ -210,3 +211,55 @@ def no_time_limit(ctx: UnitContext) -> Iterator[Report]:
                                            f"the {m.category} power {_name_en(m)} has no statutory time_limit (clause 4)"),
                          T("请按法律规定写 time_limit: {days: 20, kind: 工作日}",
                            "add the limit the law sets, e.g. time_limit: {days: 20, kind: 工作日}"))
+
+
+@rule("LFK207", severity="warning", scope="unit", clause="4",
+      title_zh="应列职权的单位职权目录为空", title_en="an empty 职权目录 where the unit should list powers")
+def powers_missing(ctx: UnitContext) -> Iterator[Report]:
+    """A unit with no powers although it should list them (an empty 职权目录). / 应当列出职权的单位职权目录为空。
+
+    指导意见第4条要求清理职权、编制职权目录。党的机关、行政机关行使公权力，必须列出职权；风险点写到
+    行政处罚、行政许可等对外职权的单位（如受委托执法的事业单位）也必须列出。学校、医院、企业等只在岗位上
+    查找风险的单位可以没有职权目录：没有职权、每个风险点都写了 post（岗位）时不报，`lfk score` 的三项
+    职权指标也记为“不适用”（lfk.model.scope）。还没有任何风险点的单位也会收到本提示。
+    Clause 4 asks every unit to list its powers. 党的机关 and 行政机关 exercise public power and must list
+    it; so must a unit whose risks name an external power (行政处罚, 行政许可 …), e.g. a 事业单位 entrusted
+    with enforcement. A school, hospital or company whose risks all sit on posts may have no 职权目录: no
+    finding then, and the three power criteria of `lfk score` are 不适用 (lfk.model.scope). A unit with no
+    risk at all yet is told as well.
+
+    Failing:
+    ```yaml
+    # unit.yaml: type: 行政机关; authorities.yaml:
+    authorities: []
+    ```
+    Passing:
+    ```yaml
+    # unit.yaml: type: 事业单位; authorities.yaml: authorities: []; risks.yaml:
+    - {id: R-01, title: 招生录取中优亲厚友, category: 权力行使, kind: 权力过于集中, post: P-admission}
+    ```
+    """
+    u = ctx.unit
+    if u.unit is None or power_scope(u.unit.type, [a.model for a in u.authorities], [r.model for r in u.risks]) != "missing":
+        return
+    if any(f.rel.endswith("/authorities.yaml") and not f.ok for f in u.files):
+        return  # an unreadable file is reported by LFK1xx, not taken for an empty list
+    named = next((c for c in (external_power_named(r.model) for r in u.risks) if c), None)
+    if u.unit.type in POWER_UNIT_TYPES:
+        why = T(f"{u.unit.type}须列出职权", f"a {u.unit.type} must list its powers")
+    elif named:
+        why = T(f"风险点涉及{named}，须列出该职权", f"its risks name {named}: list that power")
+    elif not u.risks:
+        why = T("也还没有查找风险点", "and no risk is identified yet")
+    else:
+        why = T("有的风险点不在岗位上", "some risks are not on a post")
+    rel = f"{u.rel_dir}/authorities.yaml"
+    file = next((f for f in u.files if f.rel == rel), None)
+    hint = T("请在 authorities.yaml 中列出职权（lfk import 可导入权力清单）",
+             "list the powers in authorities.yaml (lfk import reads a 权力清单)")
+    if u.unit.type not in POWER_UNIT_TYPES and not named:
+        hint += T("；只在岗位上查找风险的单位，请给每个风险点写明 post（岗位），不写 authority",
+                  "; a unit with post risks only gives every risk its `post` and no `authority`")
+    yield Report(file, ("authorities",) if file is not None else (),
+                 T(f"单位 {u.id} 的职权目录为空（第4条）：", f"the 职权目录 of {u.id} is empty (clause 4): ") + why, hint,
+                 key=file is not None, rel=None if file is not None else rel)

@@ -10,7 +10,7 @@ from lfk.lint.context import FileContext, RegisterContext, UnitContext
 from lfk.lint.registry import Report, rule
 from lfk.lint.rules._util import from_loader, valid_id, valid_unit_id
 from lfk.loader import LoadedFile
-from lfk.model.vocab import DEFAULT_BENCHMARK_LEVELS
+from lfk.model.vocab import DEFAULT_BENCHMARK_LEVELS, TAXONOMY_PRESETS
 
 
 @rule("LFK101", severity="error", scope="file+unit", clause="—",
@@ -47,10 +47,15 @@ def _taxonomy_values(ctx: UnitContext) -> Iterator[Report]:
     for r in ctx.unit.risks:
         if r.model.category not in cats:
             allowed = "、".join(cats)
+            preset = next((p for p, pc in TAXONOMY_PRESETS.items() if r.model.category in pc and pc.keys() != cats.keys()), None)
+            also = T(f"（它是预设分类 {preset} 的类别：整套采用该分类时在 lfk.yaml 写 taxonomy: {preset}）",
+                     f" (it is a category of the preset {preset}: to use that whole scheme write "
+                     f"`taxonomy: {preset}` in lfk.yaml)") if preset else T("", "")
             yield Report(r.file, r.path + ("category",), T(f"风险类别 `{r.model.category}` 不在分类体系中",
                                                             f"the risk category `{r.model.category}` is not in the taxonomy"),
-                         T(f"允许的值：{allowed}；或在 lfk.yaml 的 taxonomy 中加入该类别",
-                           f"allowed values: {', '.join(cats)}; or add the category to taxonomy in lfk.yaml"))
+                         T(f"允许的值：{allowed}；或在 lfk.yaml 的 taxonomy: categories 中加入该类别",
+                           f"allowed values: {', '.join(cats)}; or add the category to `taxonomy: categories` in "
+                           "lfk.yaml") + also)
     levels = ctx.config.benchmark_levels or list(_default_levels())
     for b in ctx.unit.benchmarks:
         for i, item in enumerate(b.model.items):
