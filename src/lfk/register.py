@@ -567,7 +567,7 @@ class Register:
             bud = base.unit(bid, keep=True)
             ud.baseline_files.extend(bud.files)
             for k in TAILOR_KINDS:
-                for ident, it in _items_of(bud, k):
+                for ident, it in items_of(bud, k):
                     pools[k].setdefault(ident, Item(it.model, it.file, it.path, it.origin or bid))
             for a in bud.authorities:  # the baseline's standard flows its powers use
                 fid = getattr(a.model, "flow", None)
@@ -579,7 +579,7 @@ class Register:
         want = kinds is None
         for k in TAILOR_KINDS:
             attr = KIND_ATTR[k]
-            own = {ident for ident, _ in _items_of(ud, k)}
+            own = {ident for ident, _ in items_of(ud, k)}
             for ident in pools[k]:
                 if ident in own:
                     ud.shadowed.append((k, ident))
@@ -634,7 +634,7 @@ class Register:
         return out
 
 
-def _items_of(ud: UnitData, kind: str) -> list[tuple[str, Item[Any]]]:
+def items_of(ud: UnitData, kind: str) -> list[tuple[str, Item[Any]]]:
     """(id, item) of one tailor kind in a unit (a benchmark's id is its power's)."""
     if kind == "flow":
         return list(ud.flows.items())
