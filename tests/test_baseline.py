@@ -226,3 +226,30 @@ def test_a_bad_pinned_revision_is_exit_2(runner: CliRunner, pinned: Path) -> Non
     cfg.write_text(cfg.read_text(encoding="utf-8").replace("rev: v7", "rev: v1"), encoding="utf-8")
     r = invoke(runner, "baseline", "diff", "--to", "--nope", "--root", str(pinned))
     assert r.exit_code == 2
+
+
+# -- roll-up over several registers ------------------------------------------------------------------
+def test_export_rolls_several_registers_into_one_table(runner: CliRunner, town: Path, tmp_path: Path) -> None:
+    demo = REPO / "registers"
+    r = invoke(runner, "export", "--root", str(demo), "--also", str(town), "--format", "json")
+    assert r.exit_code == 0, r.output
+    doc = json.loads(r.output)
+    assert [x["root"] for x in doc["registers"]] == ["registers", "registers-town"]
+    assert doc["units"][-1]["id"] == UNIT and doc["units"][-1]["register"] == "示范县城关市场监管所廉政风险防控登记册"
+    r = invoke(runner, "export", "--root", str(demo), "--also", str(town), "--format", "csv", "--table", "authorities")
+    rows = [line for line in r.output.splitlines() if line[:1].isdigit()]
+    alone = invoke(runner, "export", "--root", str(demo), "--format", "csv", "--table", "authorities").output
+    n_demo = len([line for line in alone.splitlines() if line[:1].isdigit()])
+    assert len(rows) == n_demo + 3  # the town's three powers after the county's, numbered on
+    assert rows[-1].startswith(f"{n_demo + 3},示范县市场监督管理局城关市场监管所,JC-01,")
+    out = tmp_path / "all.xlsx"
+    r = invoke(runner, "export", "--root", str(demo), "--also", str(town), "--format", "xlsx", "--out", str(out))
+    assert r.exit_code == 0 and out.stat().st_size > 0
+
+
+def test_score_rolls_a_register_built_on_a_baseline_into_the_ranking(runner: CliRunner, town: Path) -> None:
+    r = invoke(runner, "score", "--root", str(REPO / "registers"), "--also", str(town), "--as-of", AS_OF,
+               "--format", "json")
+    assert r.exit_code == 0, r.output
+    units = [c["unit"] for c in json.loads(r.output)["units"]]
+    assert UNIT in units and "county-amr" in units
