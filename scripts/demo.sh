@@ -74,6 +74,34 @@ print(f"(tampered with {page})")
 PYEOF
 echo; echo "\$ lfk verify-site $out/site-tampered --root $review/registers   # must fail"
 if "$lfk" verify-site "$out/site-tampered" --root "$review/registers"; then echo "ERROR: a tampered site verified"; status=1; fi
+# baselines (#18): 城关市场监管所 (registers-town/) adopts the city's standard unit amr-std (registers-baseline/)
+# and tailors it twice: CF-02 dropped with its reason, JC-01's time limit changed
+town=registers-town
+step lint --root "$town" --as-of 2026-12-01
+step explain county-amr-town/JC-01 --root "$town"
+step explain county-amr-town/CF-02 --root "$town"
+# the baseline in git: the unit pins tag v2026; upstream then tags v2027 (CF-02 removed, JC-01's limit changed)
+bl="$out/baseline-repo"; pinned="$out/town-pinned"
+rm -rf "$bl" "$pinned" && cp -r registers-baseline "$bl" && cp -r "$town" "$pinned"
+( cd "$bl" && git init -q && git add -A && GIT_AUTHOR_DATE=2026-01-10T10:00:00+08:00 GIT_COMMITTER_DATE=2026-01-10T10:00:00+08:00 \
+  git commit -qm "2026 baseline" && git tag v2026 ) >/dev/null
+"$py" - "$bl" "$pinned" <<'PYEOF'
+import pathlib, sys
+auth = pathlib.Path(sys.argv[1]) / "units" / "amr-std" / "authorities.yaml"
+text = auth.read_text(encoding="utf-8")
+text = text[:text.index("  - id: CF-02\n")] + text[text.index("  - id: JC-01\n"):]
+auth.write_text(text.replace("time_limit: {days: 15, kind: 工作日}", "time_limit: {days: 12, kind: 工作日}"), encoding="utf-8")
+cfg = pathlib.Path(sys.argv[2]) / "lfk.yaml"
+cfg.write_text(cfg.read_text(encoding="utf-8").replace("  path: ../registers-baseline\n",
+               "  path: ../baseline-repo\n  rev: v2026\n"), encoding="utf-8")
+PYEOF
+( cd "$bl" && GIT_AUTHOR_DATE=2027-01-10T10:00:00+08:00 GIT_COMMITTER_DATE=2027-01-10T10:00:00+08:00 \
+  git commit -qam "2027 baseline" && git tag v2027 ) >/dev/null
+echo; echo "\$ lfk baseline diff --to v2027 --root $pinned   # exit 1: both tailorings now conflict"
+"$lfk" baseline diff --to v2027 --root "$pinned" || true
+# roll-up: the county's register and the town's (a separate repository) in one ranking and one table
+step score --root "$root" --also "$town" --as-of 2026-12-01
+step export --root "$root" --also "$town" --format xlsx --out "$out/county-rollup.xlsx"
 if "$lfk" score --help >/dev/null 2>&1; then
   step score --root "$root" --as-of 2026-12-01
   [ -f "$out/events.csv" ] && step score --root "$root" --as-of 2026-12-01 --events "$out/events.csv" --events "$recent"
@@ -90,5 +118,6 @@ echo "Done. Look at:"
 [ -f "$out/review-2026.html" ] && echo "  $out/review-2026.html           (年度动态调整报告: what changed between two revisions)"
 [ -f "$out/monitor.json" ] && echo "  $out/monitor.json               (电子监察: warnings on the generated case log)"
 [ -d "$out/site-v2026" ] && echo "  $out/site-v2026/                (public site of tag v2026 with lfk-publication.json; lfk verify-site checks it)"
+[ -f "$out/county-rollup.xlsx" ] && echo "  $out/county-rollup.xlsx         (roll-up: the county's register and registers-town/ in one workbook)"
 echo "  $out/lint.json                  (lint findings as JSON)"
 exit $status

@@ -4,6 +4,13 @@ Files come from a ``Source`` (the working tree, or a git revision for ``lfk diff
 the root standard flows and every ``unit.yaml`` are read up front (they are small and every unit
 needs them); a unit's other files are read when the unit is asked for, so commands can stream over
 large registers.
+
+Baselines: ``baseline:`` in lfk.yaml names the register of the department above (a folder, or a git
+work tree pinned to ``rev``). A unit whose unit.yaml ``adopts`` baseline units gets their powers,
+flows, risks, measures and benchmarks, then its ``tailor:`` entries are applied in order (drop with a
+reason, change fields); its own files add items. The result is what every command sees; each item
+keeps where each field came from (``locate``), so findings point at the baseline file or at the
+tailoring in unit.yaml.
 """
 
 from __future__ import annotations
@@ -15,10 +22,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Generic, Literal, Protocol, TypeVar
 
+from pydantic import ValidationError
+
 from lfk.core.cache import Cache, StatIndex, StatKey, digest
-from lfk.core.errors import InputError, RootNotFound
+from lfk.core.errors import ConfigError, InputError, LfkError, RootNotFound
 from lfk.core.finding import Finding, Severity
 from lfk.core.fsutil import Confined
+from lfk.core.git import GitSource, work_tree_of
 from lfk.core.i18n import T
 from lfk.loader import LoadedFile, load_bytes
 from lfk.loader.read import from_cache, to_cache
@@ -26,12 +36,19 @@ from lfk.model import UNIT_LIST_FILES, AuthoritiesFile, Benchmark, Config, Flow,
 from lfk.model.dispositions import Disposition, DispositionsFile
 from lfk.model.items import Authority, Measure, Post, Risk
 from lfk.model.validate import validate
+from lfk.model.vocab import TAILOR_KINDS
 
 M = TypeVar("M")
 UNIT_FILES = ("unit.yaml", "authorities.yaml", "risks.yaml", "measures.yaml", "dispositions.yaml")
 LIST_FILES = ("authorities.yaml", "risks.yaml", "measures.yaml", "dispositions.yaml")
 IGNORED_NAMES = {".gitkeep", ".DS_Store", "Thumbs.db", "desktop.ini"}
 DEFAULT_MAX_BYTES = 10 * 1024 * 1024
+MAX_BASELINE_DEPTH = 4
+# tailor kind → UnitData attribute
+KIND_ATTR = {"authority": "authorities", "risk": "risks", "measure": "measures", "flow": "flows",
+             "benchmark": "benchmarks"}
+# fields a tailoring may not change: they are the item's identity
+ID_FIELDS = {"authority": "id", "risk": "id", "measure": "id", "flow": "id", "benchmark": "authority"}
 OnBroken = Literal["keep", "fail", "skip"]
 
 
@@ -106,21 +123,89 @@ class DirSource:
 
 
 @dataclass(slots=True)
+class TailoredFile(LoadedFile):
+    """A baseline file as one tailored item sees it: fields a tailoring changed live in unit.yaml.
+
+    ``redirects`` maps a path inside this file (an item's field) to (file, path) of the tailoring
+    that set it; ``locate`` follows it, so a finding on a changed field points at the tailoring.
+    """
+
+    redirects: dict[tuple[Any, ...], tuple[LoadedFile, tuple[Any, ...]]] = field(default_factory=dict)
+
+    @classmethod
+    def over(cls, lf: LoadedFile) -> TailoredFile:
+        """A tailored view of ``lf`` (sharing its data and positions)."""
+        if isinstance(lf, TailoredFile):
+            return cls(lf.rel, lf.data, lf.pos, lf.keypos, lf.findings, lf.suppressions, lf.size, lf.dates,
+                       dict(lf.redirects))
+        return cls(lf.rel, lf.data, lf.pos, lf.keypos, lf.findings, lf.suppressions, lf.size, lf.dates)
+
+
+def locate(lf: LoadedFile, path: tuple[Any, ...], *, key: bool = True) -> tuple[str, int, int]:
+    """(file, line, column) of ``path`` in ``lf``, following tailorings (``TailoredFile``)."""
+    if isinstance(lf, TailoredFile) and lf.redirects:
+        p = tuple(path)
+        for n in range(len(p), 0, -1):
+            hit = lf.redirects.get(p[:n])
+            if hit is not None:
+                target, at = hit
+                line, col = target.loc(at + p[n:], key=key)
+                return target.rel, line, col
+    line, col = lf.loc(tuple(path), key=key)
+    return lf.rel, line, col
+
+
+@dataclass(slots=True)
 class Item(Generic[M]):
-    """A model together with the file and path where it was written (so findings can point at it)."""
+    """A model together with the file and path where it was written (so findings can point at it).
+
+    ``origin`` is the baseline unit an adopted item comes from (None for the unit's own items).
+    """
 
     model: M
     file: LoadedFile
     path: tuple[Any, ...] = ()
+    origin: str | None = None
 
     @property
     def rel(self) -> str:
         """The file's path relative to the root."""
         return self.file.rel
 
+    @property
+    def tailored(self) -> bool:
+        """Whether a tailoring of unit.yaml changed this (baseline) item."""
+        return isinstance(self.file, TailoredFile) and bool(self.file.redirects)
+
     def loc(self, *sub: Any, key: bool = True) -> tuple[int, int]:
-        """(line, column) of this item or of ``sub`` inside it."""
-        return self.file.loc(self.path + sub, key=key)
+        """(line, column) of this item or of ``sub`` inside it (of the tailoring for a changed field)."""
+        _, line, col = locate(self.file, self.path + sub, key=key)
+        return line, col
+
+    def where(self, *sub: Any, key: bool = True) -> tuple[str, int, int]:
+        """(file, line, column) of this item or of ``sub`` inside it, following tailorings."""
+        return locate(self.file, self.path + sub, key=key)
+
+
+@dataclass
+class TailorRecord:
+    """What became of one ``tailor:`` entry of unit.yaml (``index`` in the list).
+
+    ``status``: ``applied``, ``unknown-target`` (no adopted item has that id), ``malformed`` (not exactly
+    one of drop/change), ``unknown-field`` (``fields`` are not fields of the item, or its id),
+    ``invalid`` (the changed item does not validate: ``problem``). ``cascade`` lists the ids a drop
+    took along (a power's risks and benchmark; measures left without a risk).
+    """
+
+    index: int
+    action: str
+    target: str
+    kind: str | None = None
+    status: str = "applied"
+    fields: list[str] = field(default_factory=list)
+    problem: str = ""
+    reason: str | None = None
+    cascade: list[tuple[str, str]] = field(default_factory=list)
 
 
 @dataclass
@@ -142,6 +227,11 @@ class UnitData:
     raw_ids: dict[str, set[str]] = field(default_factory=dict)
     flow_files: dict[str, LoadedFile] = field(default_factory=dict)
     benchmark_files: dict[str, LoadedFile] = field(default_factory=dict)
+    adopted: list[str] = field(default_factory=list)
+    unknown_adopts: list[str] = field(default_factory=list)
+    tailorings: list[TailorRecord] = field(default_factory=list)
+    shadowed: list[tuple[str, str]] = field(default_factory=list)
+    baseline_files: list[LoadedFile] = field(default_factory=list)
 
     @property
     def posts(self) -> dict[str, Post]:
@@ -190,8 +280,14 @@ class Register:
     """
 
     def __init__(self, root: Path, source: Source | None = None, cache: Cache | None = None, *,
-                 on_broken: OnBroken = "keep", on_skip: Callable[[Finding], None] | None = None) -> None:
+                 on_broken: OnBroken = "keep", on_skip: Callable[[Finding], None] | None = None,
+                 _prefix: str = "", _display_root: Path | None = None, _depth: int = 0) -> None:
         self.root = Path(root)
+        self._prefix = _prefix  # a baseline's files are named relative to the register that adopts them
+        self._display_root = _display_root or self.root
+        self._depth = _depth
+        self._baseline: Register | None = None
+        self._baseline_open = False
         self.on_broken: OnBroken = on_broken
         self.on_skip = on_skip
         self.skipped: list[Finding] = []
@@ -237,7 +333,7 @@ class Register:
                     self.unit_headers[uid] = (lf, None)
             else:
                 self.unit_headers[uid] = (None, None)
-                self._broken(_missing_unit_file(f"units/{uid}/unit.yaml"))
+                self._broken(_missing_unit_file(f"{self._prefix}units/{uid}/unit.yaml"))
         if self.on_broken == "skip":
             self.unit_ids = [uid for uid in self.unit_ids if self.unit_headers[uid][1] is not None]
         self._cache: dict[str, UnitData] = {}
@@ -250,7 +346,7 @@ class Register:
         if first is None:
             return False
         if self.on_broken == "fail":
-            raise BrokenFile(first, f"{self.root / first.path}:{first.line}:{first.column}")
+            raise BrokenFile(first, f"{self._display_root / first.path}:{first.line}:{first.column}")
         self.skipped.append(first)
         if self.on_skip is not None:
             self.on_skip(first)
@@ -261,20 +357,21 @@ class Register:
         try:
             raw = self.source.read(rel)
         except OSError as e:
-            lf = LoadedFile(rel)
+            lf = LoadedFile(self._prefix + rel)
             lf.error("LFK001", 1, 1, T(f"无法读取文件：{e}", f"cannot read the file: {e}"))
             return lf
         bound = max_bytes if max_bytes is not None else self.max_bytes
+        shown = self._prefix + rel
         if self.cache is None:
-            return load_bytes(raw, rel, max_bytes=bound)
+            return load_bytes(raw, shown, max_bytes=bound)
         key = digest(raw, str(bound))
         self._remember(rel, digest(raw), st)
         payload = self.cache.get("parse", key)
         if payload is not None:
-            lf = from_cache(payload, rel)
+            lf = from_cache(payload, shown)
             if lf is not None:
                 return lf
-        lf = load_bytes(raw, rel, max_bytes=bound)
+        lf = load_bytes(raw, shown, max_bytes=bound)
         blob = to_cache(lf)
         if blob is not None:
             self.cache.put("parse", key, blob)
@@ -290,10 +387,10 @@ class Register:
         digests = [self.file_digest(rel) for rel in rels]
         if "missing" in digests:
             return [self._load(rel) for rel in rels]
-        key = digest(str(self.max_bytes), *(f"{rel}={d}" for rel, d in zip(rels, digests, strict=True)))
+        key = digest(str(self.max_bytes), self._prefix, *(f"{rel}={d}" for rel, d in zip(rels, digests, strict=True)))
         packed = self.cache.get_obj(kind, key)
         if isinstance(packed, list) and len(packed) == len(rels):
-            out = [from_cache(blob, rel) for rel, blob in zip(rels, packed, strict=True)]
+            out = [from_cache(blob, self._prefix + rel) for rel, blob in zip(rels, packed, strict=True)]
             if all(lf is not None for lf in out):
                 return out  # type: ignore[return-value]
         raws: list[bytes] = []
@@ -304,8 +401,8 @@ class Register:
                 return [self._load(rel) for rel in rels]
         if [digest(raw) for raw in raws] != digests:  # changed since it was hashed: key by what was read
             self.digests.update((rel, digest(raw)) for rel, raw in zip(rels, raws, strict=True))
-            key = digest(str(self.max_bytes), *(f"{rel}={self.digests[rel]}" for rel in rels))
-        out = [load_bytes(raw, rel, max_bytes=self.max_bytes) for rel, raw in zip(rels, raws, strict=True)]
+            key = digest(str(self.max_bytes), self._prefix, *(f"{rel}={self.digests[rel]}" for rel in rels))
+        out = [load_bytes(raw, self._prefix + rel, max_bytes=self.max_bytes) for rel, raw in zip(rels, raws, strict=True)]
         blobs = [to_cache(lf) for lf in out]
         if all(b is not None for b in blobs):
             self.cache.put_obj(kind, key, blobs)
@@ -412,7 +509,138 @@ class Register:
                 bm, _ = validate(lf, Benchmark)
                 if bm is not None and not self._broken(lf):
                     ud.benchmarks.append(Item(bm, lf))
+        if ud.unit is not None and (ud.unit.adopts or ud.unit.tailor):
+            self._adopt(ud, kinds)
         return ud
+
+    # -- baselines -----------------------------------------------------------------------------
+    @property
+    def baseline(self) -> Register | None:
+        """The baseline register of ``baseline:`` in lfk.yaml (None without one); opened once.
+
+        A missing folder, a folder without lfk.yaml, a remote URL or a bad pinned revision is a
+        ``ConfigError`` naming lfk.yaml:line.
+        """
+        if not self._baseline_open:
+            self._baseline = self._open_baseline()
+            self._baseline_open = True
+        return self._baseline
+
+    def baseline_location(self) -> tuple[Path, str] | None:
+        """(folder of the baseline register on disk, its path as lfk.yaml names it) or None."""
+        cfg = self.config.baseline
+        if cfg is None:
+            return None
+        where = f"{self._display_root / 'lfk.yaml'}:{self.config_file.loc(('baseline',))[0]}"
+        spec = cfg.path or cfg.url
+        if not spec:
+            raise ConfigError("baseline: needs path (or url) / baseline 须写明 path", location=where)
+        if cfg.path is None and cfg.url is not None:
+            if cfg.url.startswith("file://"):
+                spec = cfg.url[len("file://"):]
+            elif "://" in cfg.url or (":" in cfg.url and "@" in cfg.url.split(":", 1)[0]):
+                raise ConfigError(
+                    f"baseline url {cfg.url}: lfk reads a local clone only and never fetches / 基准登记册须先克隆到本地",
+                    location=where,
+                    hint="git clone (or git submodule add) the baseline, then write `baseline: {path: DIR, rev: TAG}`")
+        folder = Path(spec).expanduser()
+        if not folder.is_absolute():
+            folder = self.root / folder
+        return folder, spec.rstrip("/")
+
+    def _open_baseline(self) -> Register | None:
+        located = self.baseline_location()
+        if located is None:
+            return None
+        folder, spec = located
+        cfg = self.config.baseline
+        assert cfg is not None
+        where = f"{self._display_root / 'lfk.yaml'}:{self.config_file.loc(('baseline',))[0]}"
+        if self._depth >= MAX_BASELINE_DEPTH:
+            raise ConfigError("baselines nest too deep (or in a cycle) / 基准登记册层级过深或循环引用", location=where)
+        if not folder.is_dir():
+            raise ConfigError(f"baseline {spec}: no such folder / 找不到基准登记册文件夹", location=where,
+                              hint="the path is relative to lfk.yaml")
+        source: Source
+        if cfg.rev:
+            tree = work_tree_of(folder)
+            if tree is None:
+                raise ConfigError(f"baseline {spec}: rev {cfg.rev} needs a git work tree / 指定版本须为 git 仓库",
+                                  location=where)
+            try:
+                source = GitSource(tree[0], cfg.rev, tree[1])
+            except LfkError as e:
+                raise ConfigError(f"baseline {spec}: {e.message}", location=where) from None
+        else:
+            source = DirSource(folder)
+        if "lfk.yaml" not in source.files():
+            raise ConfigError(f"baseline {spec}: no lfk.yaml there / 基准文件夹中没有 lfk.yaml", location=where)
+        prefix = f"{self._prefix}{spec}/" if not Path(spec).is_absolute() else f"{spec}/"
+        return Register(folder, source, self.cache, on_broken=self.on_broken, on_skip=self.on_skip,
+                        _prefix=prefix, _display_root=self._display_root, _depth=self._depth + 1)
+
+    def baseline_inputs(self, uid: str) -> list[str]:
+        """``rel=digest`` of every baseline file a unit's resolution reads (for cache keys)."""
+        unit = self.unit_model(uid)
+        if unit is None or not unit.adopts or self.config.baseline is None:
+            return []
+        base = self.baseline
+        if base is None:
+            return []
+        cfg = self.config.baseline
+        out = [f"baseline={cfg.path or cfg.url}@{cfg.rev or ''}", f"lfk.yaml={base.file_digest('lfk.yaml')}"]
+        out += [f"{lf.rel}={base.file_digest(lf.rel[len(base._prefix):])}" for lf in base.std_flow_files.values()]
+        for bid in unit.adopts:
+            out += [f"{bid}/{rel}={base.file_digest(rel)}" for rel in sorted(base.unit_files(bid))]
+            out += base.baseline_inputs(bid)
+        return out
+
+    def _adopt(self, ud: UnitData, kinds: frozenset[str] | None) -> None:
+        """Resolve the unit against its adopted baseline units and apply its tailorings (in order)."""
+        unit = ud.unit
+        assert unit is not None
+        base = self.baseline if unit.adopts else None
+        pools: dict[str, dict[str, Item[Any]]] = {k: {} for k in TAILOR_KINDS}
+        for bid in unit.adopts:
+            if base is None or bid not in base.unit_ids:
+                ud.unknown_adopts.append(bid)
+                continue
+            ud.adopted.append(bid)
+            bud = base.unit(bid, keep=True)
+            ud.baseline_files.extend(bud.files)
+            for k in TAILOR_KINDS:
+                for ident, it in items_of(bud, k):
+                    pools[k].setdefault(ident, Item(it.model, it.file, it.path, it.origin or bid))
+            for a in bud.authorities:  # the baseline's standard flows its powers use
+                fid = getattr(a.model, "flow", None)
+                if fid and fid not in bud.flows and fid in base.std_flows and fid not in self.std_flows:
+                    std = base.std_flows[fid]
+                    pools["flow"].setdefault(fid, Item(std.model, std.file, std.path, bid))
+        for i, t in enumerate(unit.tailor):
+            ud.tailorings.append(_tailor(pools, ud, i, t))
+        want = kinds is None
+        for k in TAILOR_KINDS:
+            attr = KIND_ATTR[k]
+            own = {ident for ident, _ in items_of(ud, k)}
+            for ident in pools[k]:
+                if ident in own:
+                    ud.shadowed.append((k, ident))
+            keep = [it for ident, it in pools[k].items() if ident not in own]
+            if not (want or attr in kinds):  # type: ignore[operator]
+                continue
+            if k == "flow":
+                ud.flows = {**{it.model.id: it for it in keep}, **ud.flows}
+                for it in keep:
+                    ud.flow_files.setdefault(it.model.id, it.file)
+                    ud.raw_ids.setdefault("flows", set()).add(it.model.id)
+            else:
+                target: list[Item[Any]] = getattr(ud, attr)
+                target[:0] = keep
+                if k == "benchmark":
+                    for it in keep:
+                        ud.benchmark_files.setdefault(it.model.authority, it.file)
+                if attr in ("authorities", "risks", "measures"):
+                    ud.raw_ids.setdefault(attr, set()).update(it.model.id for it in keep)
 
     def _read_list_file(self, ud: UnitData, lf: LoadedFile, kind: str) -> None:
         model_cls = {"authorities": AuthoritiesFile, "risks": RisksFile, "measures": MeasuresFile,
@@ -446,6 +674,90 @@ class Register:
         for lf in self.std_flow_files.values():
             out.extend(lf.findings)
         return out
+
+
+def items_of(ud: UnitData, kind: str) -> list[tuple[str, Item[Any]]]:
+    """(id, item) of one tailor kind in a unit (a benchmark's id is its power's)."""
+    if kind == "flow":
+        return list(ud.flows.items())
+    if kind == "benchmark":
+        return [(it.model.authority, it) for it in ud.benchmarks]
+    return [(it.model.id, it) for it in getattr(ud, KIND_ATTR[kind])]
+
+
+def _tailor(pools: dict[str, dict[str, Item[Any]]], ud: UnitData, index: int, t: Any) -> TailorRecord:
+    """Apply one tailoring to the pools of adopted items; what happened is the returned record."""
+    action = "drop" if t.drop is not None else "change"
+    target = t.drop if t.drop is not None else (t.change or "")
+    rec = TailorRecord(index, action, str(target), t.kind, reason=t.reason)
+    if (t.drop is None) == (t.change is None):
+        rec.status = "malformed"
+        return rec
+    kinds = [k for k in TAILOR_KINDS if (t.kind is None or k == t.kind) and rec.target in pools[k]]
+    if not kinds:
+        rec.status = "unknown-target"
+        return rec
+    kind = rec.kind = kinds[0]
+    unit_file = ud.unit_file
+    assert unit_file is not None
+    here = ("tailor", index)
+    if action == "drop":
+        del pools[kind][rec.target]
+        _cascade(pools, kind, rec, unit_file, here)
+        return rec
+    item = pools[kind][rec.target]
+    model_cls = type(item.model)
+    bad = [f for f in t.set if f not in model_cls.model_fields or f == ID_FIELDS[kind]]
+    if bad or not t.set:
+        rec.status = "unknown-field"
+        rec.fields = bad
+        return rec
+    data = item.model.model_dump()
+    data.update(t.set)
+    try:
+        new = model_cls.model_validate(data)
+    except ValidationError as e:  # the tailoring is refused; lint (LFK114) says why
+        rec.status = "invalid"
+        rec.fields = list(t.set)
+        err = e.errors()[0]
+        rec.problem = f"{'.'.join(str(x) for x in err.get('loc', ()))}: {err.get('msg', '')}"
+        return rec
+    tf = TailoredFile.over(item.file)
+    for f in t.set:
+        tf.redirects[item.path + (f,)] = (unit_file, here + ("set", f))
+    rec.fields = list(t.set)
+    pools[kind][rec.target] = Item(new, tf, item.path, item.origin)
+    return rec
+
+
+def _cascade(pools: dict[str, dict[str, Item[Any]]], kind: str, rec: TailorRecord, unit_file: LoadedFile,
+             here: tuple[Any, ...]) -> None:
+    """What a drop takes along: a power's risks and benchmark; a risk's measures (or its id in them)."""
+    gone_risks: set[str] = set()
+    if kind == "authority":
+        for rid, r in list(pools["risk"].items()):
+            if r.model.authority == rec.target:
+                del pools["risk"][rid]
+                gone_risks.add(rid)
+                rec.cascade.append(("risk", rid))
+        if rec.target in pools["benchmark"]:
+            del pools["benchmark"][rec.target]
+            rec.cascade.append(("benchmark", rec.target))
+    elif kind == "risk":
+        gone_risks.add(rec.target)
+    if not gone_risks:
+        return
+    for mid, m in list(pools["measure"].items()):
+        left = [r for r in m.model.risks if r not in gone_risks]
+        if len(left) == len(m.model.risks):
+            continue
+        if not left:
+            del pools["measure"][mid]
+            rec.cascade.append(("measure", mid))
+            continue
+        tf = TailoredFile.over(m.file)
+        tf.redirects[m.path + ("risks",)] = (unit_file, here)
+        pools["measure"][mid] = Item(m.model.model_copy(update={"risks": left}), tf, m.path, m.origin)
 
 
 def _missing_unit_file(rel: str) -> LoadedFile:

@@ -57,6 +57,7 @@ def register(app: typer.Typer) -> None:
                                                  "With --table all, a folder for one CSV per table.")] = None,
         table: Annotated[str, typer.Option("--table", "-t", help="CSV: authorities | risks | measures | benchmarks | posts | approvals | all.")] = "risks",
         encoding: Annotated[str, typer.Option("--encoding", help="CSV encoding: utf-8-sig (opens right in Excel) | utf-8 | gbk.")] = "utf-8-sig",
+        also: Annotated[list[Path] | None, typer.Option("--also", help="Roll-up: more register roots (e.g. each unit's own repository) exported into the same tables; repeatable.")] = None,
         root: RootOpt = None,
         skip_broken: SkipBrokenOpt = False,
         lang: LangOpt = None,
@@ -66,6 +67,9 @@ def register(app: typer.Typer) -> None:
     ) -> None:
         """Export the register as the tables officers file (职权目录, 廉政风险防控登记表, 防控措施, 裁量基准, 岗位, 审定记录).
 
+        --also ROOT (repeatable) rolls several registers (a county's units in separate repositories)
+        into the same tables.
+
         Example: lfk export --format xlsx --unit county-amr --out amr.xlsx
         """
         if fmt not in EXPORT_FORMATS:
@@ -74,8 +78,14 @@ def register(app: typer.Typer) -> None:
         reg = open_register(root, rev=rev, at=at, skip_broken=skip_broken)
         lang_for(lang, reg)
         uids = _units(reg, unit)
+        others = [open_register(extra, rev=rev, at=at, skip_broken=skip_broken) for extra in also or []]
         if fmt == "json":
-            text = json.dumps(register_json(reg, uids), ensure_ascii=False, indent=2) + "\n"
+            doc = register_json(reg, uids)
+            if others:
+                from lfk.tables.rollup import merge_json
+
+                doc = merge_json([(reg.root.name, doc), *((o.root.name, register_json(o)) for o in others)])
+            text = json.dumps(doc, ensure_ascii=False, indent=2) + "\n"
             if out is None:
                 write_stdout(text)
             else:
@@ -83,6 +93,11 @@ def register(app: typer.Typer) -> None:
                 err_console().print(f"wrote {out}")
             return
         tables = build_tables(reg, uids)
+        if others:
+            from lfk.tables.rollup import merge_tables
+
+            tables = merge_tables([(reg.root.name, tables), *((o.root.name, build_tables(o)) for o in others)])
+            uids = uids + [u for o in others for u in o.unit_ids]
         if fmt == "xlsx":
             target = out or Path("lfk-export.xlsx")
             scope = reg.unit(uids[0]).name if len(uids) == 1 else f"全部 {len(uids)} 个单位"

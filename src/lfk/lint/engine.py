@@ -25,7 +25,7 @@ from lfk.core.i18n import Text
 from lfk.lint.context import FileContext, RegisterContext, UnitContext
 from lfk.lint.registry import REGISTRY, Report, Rule, select_codes
 from lfk.loader import LoadedFile
-from lfk.register import Register
+from lfk.register import Register, locate
 
 PARALLEL_MIN_UNITS = 40  # below this, worker start-up costs more than it saves
 
@@ -200,8 +200,10 @@ class _Runner:
     def emit(self, rule: Rule, reports: Iterable[Report], files: dict[str, LoadedFile], out: list[Finding]) -> None:
         for rep in reports:
             if rep.file is not None:
-                rel = rep.file.rel
-                line, col = rep.file.loc(rep.path, key=rep.key) if rep.line is None else (rep.line, rep.column or 1)
+                if rep.line is None:  # a baseline item's field may have been set by a tailoring in unit.yaml
+                    rel, line, col = locate(rep.file, rep.path, key=rep.key)
+                else:
+                    rel, line, col = rep.file.rel, rep.line, rep.column or 1
             else:
                 rel = rep.rel or ""
                 line, col = rep.line or 1, rep.column or 1
@@ -228,7 +230,8 @@ class _Runner:
     def lint_unit(self, uid: str) -> tuple[list[Finding], int]:
         """Every finding of one unit (unfiltered, suppressions applied) and its number of files."""
         ud = self.register.unit(uid)
-        files = {lf.rel: lf for lf in ud.files}
+        files = {lf.rel: lf for lf in ud.baseline_files}
+        files.update({lf.rel: lf for lf in ud.files})
         files.update(self.header_files)
         out: list[Finding] = []
         n = self.file_findings(ud.files, files, out)
@@ -247,7 +250,8 @@ class _Runner:
 
     def unit_key(self, settings: str, uid: str) -> str:
         reg = self.register
-        return digest(settings, uid, *(f"{rel}={reg.file_digest(rel)}" for rel in sorted(reg.unit_files(uid))))
+        return digest(settings, uid, *(f"{rel}={reg.file_digest(rel)}" for rel in sorted(reg.unit_files(uid))),
+                      *reg.baseline_inputs(uid))
 
     # -- the run -------------------------------------------------------------------------------
     def run(self) -> LintResult:

@@ -23,6 +23,7 @@ MeasureStatus = Literal[V.MEASURE_STATUSES]  # type: ignore[valid-type]
 MeasureEffect = Literal[V.MEASURE_EFFECTS]  # type: ignore[valid-type]
 MeasurePhase = Literal[V.MEASURE_PHASES]  # type: ignore[valid-type]
 TaxonomyPreset = Literal[tuple(V.TAXONOMY_PRESETS)]  # type: ignore[valid-type]
+TailorKind = Literal[V.TAILOR_KINDS]  # type: ignore[valid-type]
 
 
 class Model(BaseModel):

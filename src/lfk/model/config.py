@@ -181,6 +181,14 @@ class Assessment(Model):
         return self.bands[-1].name if self.bands else ""
 
 
+class Baseline(Model):
+    """``baseline:`` in lfk.yaml: the register of the department above whose units this register's units adopt."""
+
+    path: str | None = F("路径", "folder of the baseline register (relative to lfk.yaml), or of its git work tree", None)
+    url: str | None = F("地址", "a git URL: file:// or a local path only (lfk never fetches; clone it and give path)", None)
+    rev: str | None = F("版本", "git revision the baseline is pinned to (tag or commit); without it the folder as it is", None)
+
+
 class Config(Model):
     """``lfk.yaml``: the register settings; its presence marks the register root."""
 
@@ -198,6 +206,7 @@ class Config(Model):
     monitor: MonitorSettings = F("电子监察", "monitoring policy", default_factory=MonitorSettings)
     assessment: Assessment = F("检查考核", "assessment card settings (clause 16)", default_factory=Assessment)
     laws: list[Law] = F("法律依据目录", "legal-basis catalogue: laws with their revision dates (LFK210)", [])
+    baseline: Baseline | None = F("基准登记册", "the baseline register units adopt (path or git URL, pinned rev)", None)
 
     def categories(self) -> dict[str, TaxonomyCategory]:
         """The taxonomy in force: the register's own, a preset named by ``taxonomy: five-type``, or the guideline's."""

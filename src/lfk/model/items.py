@@ -20,6 +20,7 @@ from lfk.model.base import (
     MeasureStatus,
     Model,
     RiskSource,
+    TailorKind,
     TimeLimit,
     UnitType,
 )
@@ -28,7 +29,7 @@ from lfk.model.vocab import money_scale
 
 __all__ = [
     "Approval", "Authority", "AuthoritiesFile", "Benchmark", "BenchmarkItem", "DayKind", "Edge", "Fine", "Flow",
-    "LegalBasis", "Measure", "MeasuresFile", "Post", "Responsible", "Risk", "RisksFile", "Step", "Tier", "Unit",
+    "LegalBasis", "Measure", "MeasuresFile", "Post", "Responsible", "Risk", "RisksFile", "Step", "Tailoring", "Tier", "Unit",
 ]
 
 
@@ -50,6 +51,16 @@ class Approval(Model):
     minutes: str | None = F("会议纪要", "the record that proves it", None)
 
 
+class Tailoring(Model):
+    """One ``tailor:`` entry of unit.yaml: drop a baseline item (with a reason) or change its fields."""
+
+    drop: str | None = F("删除", "id of a baseline item this unit does not take over", None)
+    change: str | None = F("修改", "id of a baseline item whose fields this unit changes", None)
+    kind: TailorKind | None = F("类别", "authority, risk, measure, flow or benchmark (when an id is ambiguous)", None)
+    set: dict[str, Any] = F("修改内容", "field → new value (with change)", default_factory=dict)
+    reason: str | None = F("理由", "why (required with drop)", None)
+
+
 class Unit(Model):
     """``unit.yaml``: the unit, its posts and its approval records."""
 
@@ -60,6 +71,8 @@ class Unit(Model):
     posts: list[Post] = F("岗位", "posts", [])
     approvals: list[Approval] = F("集体审定记录", "collective approval records", [])
     contact: str | None = F("监督电话", "unit's supervision hotline (no personal data)", None)
+    adopts: list[str] = F("采用基准", "baseline units whose items apply to this unit (lfk.yaml baseline:)", [])
+    tailor: list[Tailoring] = F("剪裁", "tailorings of the adopted baseline items", [])
 
 
 class LegalBasis(Model):

@@ -2,6 +2,7 @@
 
 from lfk.lint.rules import (
     authorities,  # noqa: F401  - LFK2xx
+    baseline,  # noqa: F401  - LFK111-LFK115
     benchmarks,  # noqa: F401  - LFK6xx
     disclosure,  # noqa: F401  - LFK7xx
     disposals,  # noqa: F401  - LFK8xx
