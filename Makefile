@@ -60,7 +60,7 @@ lint: install
 	$(VENV)/bin/ruff check src tests bench
 
 schemas: install
-	$(LFK) schema --out schemas
+	$(LFK) schema --generic --out schemas
 
 clean:
 	rm -rf build dist .pytest_cache .ruff_cache .hypothesis .lfk-cache bench/out

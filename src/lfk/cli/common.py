@@ -121,6 +121,13 @@ def is_terminal() -> bool:
     return sys.stdout.isatty()
 
 
+def terminal_width() -> int:
+    """Columns of the terminal on stdout (``$COLUMNS`` first; 80 when it cannot be told)."""
+    import shutil
+
+    return shutil.get_terminal_size((80, 24)).columns or 80
+
+
 def write_stdout(text: str) -> None:
     """Write machine output to stdout exactly (UTF-8, no colour)."""
     data = text if text.endswith("\n") or not text else text + "\n"

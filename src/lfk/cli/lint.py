@@ -19,6 +19,7 @@ from lfk.cli.common import (
     out_console,
     parse_as_of,
     progress_bar,
+    terminal_width,
     write_stdout,
 )
 from lfk.core.cache import Cache, default_dir
@@ -186,8 +187,9 @@ def register(app: typer.Typer) -> None:
         elapsed = time.monotonic() - started
         shown = result.findings if (show_suppressed or fmt == "sarif") else result.active
         summary = result.summary()
-        color = fmt == "text" and output is None and is_terminal() and "NO_COLOR" not in os.environ
-        extra: dict[str, object] = {}
+        on_terminal = fmt == "text" and output is None and is_terminal()
+        color = on_terminal and "NO_COLOR" not in os.environ
+        extra: dict[str, object] = {"width": terminal_width()} if on_terminal else {}
         if fmt in ("github", "sarif", "junit"):
             base, prefix = repo_paths(reg.root, path_prefix)
             extra = {"root_uri": base.as_uri() + "/", "path_prefix": prefix, "elapsed": elapsed,

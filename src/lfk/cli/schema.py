@@ -7,10 +7,11 @@ from typing import Annotated
 
 import typer
 
-from lfk.cli.common import AsOfNoEffectOpt, LangOpt, RootOpt, err_console, lang_for, parse_as_of, write_stdout
+from lfk.cli.common import AsOfNoEffectOpt, LangOpt, RootOpt, err_console, lang_for, open_register, parse_as_of, write_stdout
+from lfk.core.errors import UsageError
 from lfk.core.fsutil import atomic_write
-from lfk.model.schemas import generate, stale
-from lfk.register import find_root
+from lfk.grading.engine import factors_schema
+from lfk.model.schemas import generate
 
 
 def register(app: typer.Typer) -> None:
@@ -20,6 +21,8 @@ def register(app: typer.Typer) -> None:
     def schema_cmd(
         out: Annotated[Path | None, typer.Option("--out", help="Folder for the schema files (default: schemas/).")] = None,
         check: Annotated[bool, typer.Option("--check", help="Exit 1 when the files are missing or out of date; write nothing.")] = False,
+        generic: Annotated[bool, typer.Option("--generic", help="Schemas of no register (lfk's own schemas/): "
+                                              "any category, kind and factors.")] = False,
         root: RootOpt = None,
         lang: LangOpt = None,
         as_of: AsOfNoEffectOpt = None,
@@ -28,6 +31,9 @@ def register(app: typer.Typer) -> None:
 
         Editors use them for completion and Chinese hover text: put
         `# yaml-language-server: $schema=../../schemas/risks.schema.json` on the first line of a file.
+        The schemas follow the register's lfk.yaml: risk categories and kinds of its taxonomy, the
+        factors and ranges of its grading method, its grade labels and discretion levels — run it again
+        (or `lfk schema --check` in CI) after changing lfk.yaml.
 
         Default folder: `--out`, else `schemas/` in the register (found as every command finds it:
         --root, $LFK_ROOT, the nearest lfk.yaml up, ./registers).
@@ -36,9 +42,16 @@ def register(app: typer.Typer) -> None:
         """
         lang_for(lang)
         parse_as_of(as_of)
-        folder = out or find_root(root) / "schemas"
+        if generic:
+            if out is None:
+                raise UsageError("--generic needs --out FOLDER / --generic 须配合 --out 使用")
+            folder, texts = out, generate()
+        else:
+            reg = open_register(root, no_cache=True)
+            folder = out or reg.root / "schemas"
+            texts = generate(reg.config, factors_schema(reg.config))
         if check:
-            bad = stale(folder)
+            bad = [n for n, t in texts.items() if not (folder / n).is_file() or (folder / n).read_text(encoding="utf-8") != t]
             if bad:
                 write_stdout("\n".join(f"{folder / n}: out of date / 需要更新" for n in bad))
                 err_console().print("run `lfk schema` (or `make schemas`) to regenerate", markup=False)
@@ -46,8 +59,8 @@ def register(app: typer.Typer) -> None:
             write_stdout(f"schemas up to date in {folder}")
             return
         folder.mkdir(parents=True, exist_ok=True)
-        for name, text in generate().items():
+        for name, text in texts.items():
             target = folder / name
             if not target.exists() or target.read_text(encoding="utf-8") != text:
                 atomic_write(target, text)
-        write_stdout(f"wrote {len(generate())} schemas to {folder}")
+        write_stdout(f"wrote {len(texts)} schemas to {folder}")

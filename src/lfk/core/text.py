@@ -30,3 +30,53 @@ def columns(rows: list[list[str]], *, indent: str = "", gap: str = "  ", rule_af
     if rule_after is not None:
         lines.insert(rule_after + 1, indent + gap.join("-" * w for w in widths))
     return lines
+
+
+NO_LINE_START = set("，。、；：！？）》」』】〕…,.;:!?)]}%")
+"""Characters a line does not begin with (closing punctuation stays with the text before it)."""
+NO_LINE_END = set("（《「『【〔([{")
+"""Characters a line does not end with (opening punctuation stays with the text after it)."""
+
+
+def _tokens(text: str) -> list[str]:
+    """Break opportunities of ``text``: a run of non-wide characters up to and including its spaces is one
+    token, every wide (CJK) character is its own token; punctuation is glued to its neighbour."""
+    out: list[str] = []
+    for ch in text:
+        if out and (ch in NO_LINE_START or out[-1][-1:] in NO_LINE_END):
+            out[-1] += ch
+        elif is_wide(ch) or not out or out[-1].endswith(" ") or is_wide(out[-1][-1]):
+            out.append(ch)
+        else:
+            out[-1] += ch
+    return out
+
+
+def wrap(text: str, columns: int, *, indent: str = "    ", head: str = "") -> list[str]:
+    """``head`` + ``text`` in lines of at most ``columns`` display columns (CJK characters count two),
+    continuation lines indented by ``indent`` (a hanging indent).
+
+    ``head`` (e.g. ``path:line:col: CODE severity``) is never broken, so it stays clickable; Latin words
+    are broken only when longer than a line; a line never begins with closing punctuation (，。）…).
+    """
+    lines: list[str] = []
+    cur = head
+    limit = max(columns, width(indent) + 10)
+    for tok in _tokens(text):
+        if cur.strip() and width(cur) + width(tok.rstrip()) > limit:
+            lines.append(cur.rstrip())
+            cur = indent
+            tok = tok.lstrip(" ")
+        while width(cur) + width(tok.rstrip()) > limit and len(tok) > 1:  # a word longer than a line
+            room, piece = limit - width(cur), ""
+            for ch in tok:
+                if width(piece + ch) > room:
+                    break
+                piece += ch
+            piece = piece or tok[0]
+            lines.append((cur + piece).rstrip())
+            cur, tok = indent, tok[len(piece):]
+        cur += tok
+    if cur.strip() or not lines:
+        lines.append(cur.rstrip())
+    return lines

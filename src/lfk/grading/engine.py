@@ -29,7 +29,7 @@ from lfk.model.vocab import grade_rank
 
 __all__ = [
     "CONSISTENT", "DEFAULT_FACTORS", "DEFAULT_THRESHOLDS", "DRIFT", "MISSING", "zone_grade",
-    "GradeResult", "Problem", "factor_problems", "fmt_number", "grade_risk", "max_grade", "risk_digest",
+    "GradeResult", "Problem", "factor_problems", "factors_schema", "fmt_number", "grade_risk", "max_grade", "risk_digest",
 ]
 
 CONSISTENT, DRIFT, MISSING = "一致", "偏差", "缺失"
@@ -176,6 +176,40 @@ def factor_names(config: Config) -> list[str]:
     if g.method == "lec":
         return list((g.levels or {}).keys()) or ["L", "C"]
     return []
+
+
+def factors_schema(config: Config) -> dict[str, Any]:
+    """The JSON Schema of a risk's ``factors`` under the register's rubric (for ``lfk schema``): the
+    method's factor keys, each with its label and the range ``factor_problems`` accepts (1..5; whole
+    numbers for the matrix; a level name or value for lec), all required. ``{}`` for ``criteria``."""
+    g = config.grading
+    labels = {k: (f.label or k) for k, f in (g.factors or {}).items()}
+    props: dict[str, Any] = {}
+    if g.method == "weighted":
+        for name, w, label in _weights(g):
+            props[name] = {"title": label, "type": "number", "minimum": 1, "maximum": 5,
+                           "description": f"1..5，权重 {fmt_number(w)} — 1..5, weight {fmt_number(w)}"}
+    elif g.method == "matrix":
+        for name in MATRIX_FACTORS:
+            label = labels.get(name) or DEFAULT_FACTORS[name][1]
+            what = "矩阵的行 — the matrix row" if name == "probability" else "矩阵的列 — the matrix column"
+            props[name] = {"title": label, "type": "integer", "minimum": 1, "maximum": 5,
+                           "description": f"1..5 的整数，{what} (a whole number 1..5)"}
+    elif g.method == "lec":
+        for name in factor_names(config):
+            levels = (g.levels or {}).get(name, {})
+            values = [_number(v) for v in levels.values()]
+            props[name] = {"title": labels.get(name, name), "enum": [*levels, *values],
+                           "enumDescriptions": [*(f"= {fmt_number(_dec(v))}" for v in levels.values()), *levels],
+                           "description": "等级名称或其取值 — a level name or its value"}
+    else:
+        return {}
+    return {"type": "object", "properties": props, "required": list(props)}
+
+
+def _number(v: Any) -> int | float:
+    d = _dec(v)
+    return v if d is None else (int(d) if d == d.to_integral_value() else float(d))
 
 
 def factor_problems(config: Config, risk: Risk) -> list[Problem]:

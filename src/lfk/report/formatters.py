@@ -1,7 +1,7 @@
 """One registry of finding formatters; each returns a string (the CLI prints it).
 
-- ``text``: grouped by file, ``path:line:col: CODE severity message``, then a summary line
-  (with ``color`` the same as rich markup).
+- ``text``: ``path:line:col: CODE severity message`` per finding, then a summary line; on a terminal
+  wrapped at its width with a hanging indent (``width``), with ``color`` as rich markup.
 - ``json``: ``{"findings": [...], "summary": {...}}`` (CLI.md).
 - ``github``: workflow commands ``::error file=…,line=…,col=…,title=…::…``.
 - ``sarif``: SARIF 2.1.0 with rule metadata in ``tool.driver.rules`` and the properties GitHub code
@@ -28,6 +28,7 @@ from lfk import __version__
 from lfk.core.finding import Finding, Severity
 from lfk.core.i18n import Text
 from lfk.core.safe import clean, printable
+from lfk.core.text import wrap
 
 INFO_URI = "https://github.com/lfk-project/lfk"
 
@@ -78,28 +79,38 @@ def _summary_line(summary: dict[str, Any], lang: str) -> str:
 
 @formatter("text")
 def format_text(findings: list[Finding], summary: dict[str, Any], *, lang: str = "en", color: bool = False,
-                rules: Iterable[RuleMeta] = (), **_: Any) -> str:
-    """Human output grouped by file; rich markup when ``color``."""
+                width: int | None = None, rules: Iterable[RuleMeta] = (), **_: Any) -> str:
+    """Human output: ``path:line:col: CODE severity message`` per finding, then a summary line.
+
+    With ``width`` (a terminal's columns) each finding wraps at that width with a hanging indent, its
+    ``path:line:col:`` kept whole at the head of the line (terminals make it a link), CJK characters
+    counted two columns, and a blank line between files; without it, one line per finding (for grep and
+    CI logs). ``color``: the same as rich markup.
+    """
     if color:  # rich only for a terminal: plain output (hooks, CI) does not import it
         from rich.markup import escape as rescape
 
     lines: list[str] = []
     style = {"error": "bold red", "warning": "yellow", "info": "cyan"}
-    for path, group in groupby(findings, key=lambda f: f.path):
-        items = list(group)
-        if color:
-            lines.append(f"[bold underline]{rescape(path)}[/]")
-        for f in items:
+    for n, (_path, group) in enumerate(groupby(findings, key=lambda f: f.path)):
+        if width is not None and n:
+            lines.append("")
+        for f in group:
             sev = f.severity.value
             tag = " (suppressed)" if f.suppressed and lang != "zh" else (" （已忽略）" if f.suppressed else "")
+            loc, what = f"{f.path}:{f.line}:{f.column}:", f"{f.code} {sev}"
+            body = f"{f.text(lang)}{tag}"
+            wrapped = wrap(body, width, head=f"{loc} {what} ") if width is not None else [f"{loc} {what} {body}"]
             if color:
-                lines.append(f"  [dim]{f.line}:{f.column}[/]  [{style[sev]}]{f.code} {sev}[/]  "
-                             f"{rescape(f.text(lang))}{tag}")
-            else:
-                lines.append(f"{f.path}:{f.line}:{f.column}: {f.code} {sev} {f.text(lang)}{tag}")
-        if color:
-            lines.append("")
+                first = wrapped[0]
+                rest = first[len(loc):].lstrip(" ")
+                rest = rest[len(what):] if rest.startswith(what) else rest
+                wrapped = [f"[bold]{rescape(loc)}[/] [{style[sev]}]{what}[/]{rescape(rest)}",
+                           *(rescape(x) for x in wrapped[1:])]
+            lines.extend(wrapped)
     line = _summary_line(summary, lang)
+    if width is not None and findings:
+        lines.append("")
     if color:
         line = f"[bold {'red' if summary.get('errors') else 'green'}]{rescape(line)}[/]"
     lines.append(line)
