@@ -405,3 +405,35 @@ def test_ids_with_a_trailing_newline_are_not_valid() -> None:
     from lfk.lint.rules._util import valid_id
 
     assert valid_id("R-001") and not valid_id("R-001\n") and not valid_id("../x")
+
+
+# -- item 6: an ignore comment is a comment, never data --------------------------------------------------
+@pytest.mark.parametrize("value", [
+    '"咨询 13812345678 # lfk: ignore[LFK701] 是数据不是注释"',
+    "'咨询 13812345678 # lfk: ignore[LFK701] 是数据不是注释'",
+    "咨询 13812345678#lfk:ignore[LFK701] 无空格的井号属于文字",
+    "|\n      咨询 13812345678 # lfk: ignore[LFK701] 块标量中的文字",
+])
+def test_an_ignore_written_inside_a_value_suppresses_nothing(base_register: Path, value: str) -> None:
+    from lfk.loader import load_bytes
+
+    p = base_register / "units/county-amr/authorities.yaml"
+    text = p.read_text(encoding="utf-8")
+    old = "    content: 从事食品销售和餐饮服务活动，应当依法取得食品经营许可。"
+    assert old in text
+    raw = text.replace(old, f"    content: {value}").encode()
+    lf = load_bytes(raw, "units/county-amr/authorities.yaml")
+    assert lf.data is not None and not lf.suppressions
+    p.write_bytes(raw)
+    from lfk.lint.engine import lint_register
+    found = [f for f in lint_register(Register(base_register)).findings if f.code == "LFK701"]
+    assert found and not any(f.suppressed for f in found)
+
+
+def test_a_real_comment_after_a_quoted_look_alike_still_suppresses() -> None:
+    from lfk.loader import load_bytes
+
+    raw = 'a: "x # lfk: ignore[LFK701] data"  # lfk: ignore[LFK702] the real one\n# lfk: ignore[LFK703] own line\nb: 1\n'
+    lf = load_bytes(raw.encode(), "x.yaml")
+    assert [s.codes for s in lf.suppressions[1]] == [("LFK702",)] and lf.suppressions[1][0].reason == "the real one"
+    assert [s.codes for s in lf.suppressions[3]] == [("LFK703",)]
