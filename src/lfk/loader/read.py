@@ -219,7 +219,11 @@ def _report_encoding(lf: LoadedFile, raw: bytes, e: UnicodeDecodeError) -> None:
                  "e.g. iconv -f GBK -t UTF-8")
     else:
         hint = T("请将文件另存为 UTF-8 编码", "save the file as UTF-8")
-    lf.error("LFK003", line, col, T("文件不是 UTF-8 编码", "the file is not UTF-8"), hint)
+    if looks_gbk:
+        msg = T("文件不是 UTF-8 编码（看起来是 GBK/GB18030）", "the file is not UTF-8 (it looks GBK/GB18030-encoded)")
+    else:
+        msg = T("文件不是 UTF-8 编码", "the file is not UTF-8")
+    lf.error("LFK003", line, col, msg, hint)
 
 
 def _suppression_candidates(text: str) -> list[tuple[int, int]]:
