@@ -380,9 +380,29 @@ class _Walker:
             for src in sources:
                 if src.__class__ is not MappingNode:
                     self.fatal(src, T("合并键 << 只能合并映射", "a merge key << takes mappings only"))
-                for k, v in self._mapping(src, path, depth + 1).items():
-                    out.setdefault(k, v)
+                self._merge(src, path, depth, out)
         return out
+
+    def _merge(self, src: Any, path: Path_, depth: int, out: dict[str, Any]) -> None:
+        """Merge the mapping ``src`` into ``out``: only keys not there yet, with their positions and
+        dates (so an explicit key keeps its own position, and every recorded date path holds a date)."""
+        lf = self.lf
+        saved = (self.pos, self.keypos, lf.dates)
+        self.pos, self.keypos, lf.dates = {}, {}, []
+        try:
+            sub = self._mapping(src, path, depth + 1)
+        finally:
+            pos, keypos, dates = self.pos, self.keypos, lf.dates
+            self.pos, self.keypos, lf.dates = saved
+        n = len(path)
+        taken = {k for k in sub if k not in out}
+        for k in taken:
+            out[k] = sub[k]
+        for new, table in ((pos, self.pos), (keypos, self.keypos)):
+            for p, v in new.items():
+                if p[n] in taken:
+                    table[p] = v
+        lf.dates.extend(p for p in dates if p[n] in taken)
 
     def _bad_tag(self, node: Any) -> None:
         tag = str(node.tag)
