@@ -405,3 +405,108 @@ def test_ids_with_a_trailing_newline_are_not_valid() -> None:
     from lfk.lint.rules._util import valid_id
 
     assert valid_id("R-001") and not valid_id("R-001\n") and not valid_id("../x")
+
+
+# -- item 6: an ignore comment is a comment, never data --------------------------------------------------
+@pytest.mark.parametrize("value", [
+    '"咨询 13812345678 # lfk: ignore[LFK701] 是数据不是注释"',
+    "'咨询 13812345678 # lfk: ignore[LFK701] 是数据不是注释'",
+    "咨询 13812345678#lfk:ignore[LFK701] 无空格的井号属于文字",
+    "|\n      咨询 13812345678 # lfk: ignore[LFK701] 块标量中的文字",
+])
+def test_an_ignore_written_inside_a_value_suppresses_nothing(base_register: Path, value: str) -> None:
+    from lfk.loader import load_bytes
+
+    p = base_register / "units/county-amr/authorities.yaml"
+    text = p.read_text(encoding="utf-8")
+    old = "    content: 从事食品销售和餐饮服务活动，应当依法取得食品经营许可。"
+    assert old in text
+    raw = text.replace(old, f"    content: {value}").encode()
+    lf = load_bytes(raw, "units/county-amr/authorities.yaml")
+    assert lf.data is not None and not lf.suppressions
+    p.write_bytes(raw)
+    from lfk.lint.engine import lint_register
+    found = [f for f in lint_register(Register(base_register)).findings if f.code == "LFK701"]
+    assert found and not any(f.suppressed for f in found)
+
+
+def test_a_real_comment_after_a_quoted_look_alike_still_suppresses() -> None:
+    from lfk.loader import load_bytes
+
+    raw = 'a: "x # lfk: ignore[LFK701] data"  # lfk: ignore[LFK702] the real one\n# lfk: ignore[LFK703] own line\nb: 1\n'
+    lf = load_bytes(raw.encode(), "x.yaml")
+    assert [s.codes for s in lf.suppressions[1]] == [("LFK702",)] and lf.suppressions[1][0].reason == "the real one"
+    assert [s.codes for s in lf.suppressions[3]] == [("LFK703",)]
+
+
+# -- minor: a public build over an internal site leaves no internal page --------------------------------
+@pytest.mark.parametrize("damage", ["manifest lost", "manifest garbled", "page not in the manifest"])
+def test_a_public_build_over_an_internal_site_leaves_no_internal_page(runner: CliRunner, base_register: Path,
+                                                                     tmp_path: Path, damage: str) -> None:
+    out = tmp_path / "site"
+    r = invoke(runner, "site", str(out), "--root", str(base_register), "--audience", "internal")
+    assert r.exit_code == 0, r.output
+    internal = {p.relative_to(out).as_posix() for p in out.rglob("*.html")}
+    (out / "README.txt").write_text("keep", encoding="utf-8")
+    manifest = out / ".lfk-site.json"
+    if damage == "manifest lost":
+        manifest.unlink()
+    elif damage == "manifest garbled":
+        manifest.write_text("{", encoding="utf-8")
+    else:
+        (out / "units" / "county-amr" / "powers" / "NB-999.html").write_text("内部", encoding="utf-8")
+        internal.add("units/county-amr/powers/NB-999.html")
+    args = ["site", str(out), "--root", str(base_register), "--audience", "public"]
+    if damage != "page not in the manifest":
+        r = invoke(runner, *args)
+        assert r.exit_code == 2 and len(r.output.strip().splitlines()) <= 2, r.output  # not a site it knows
+    r = invoke(runner, *args, "--force")
+    assert r.exit_code == 0, r.output
+    public = {p.relative_to(out).as_posix() for p in out.rglob("*.html")}
+    assert public < internal
+    assert "risks.html" not in public and "units/county-amr/risks.html" not in public
+    assert not any("NB-" in p for p in public)
+    assert (out / "README.txt").read_text(encoding="utf-8") == "keep"
+
+
+# -- item 11: odd file names and merge keys with the cache ----------------------------------------------
+@pytest.mark.skipif(sys.platform == "darwin", reason="macOS file systems refuse names that are not UTF-8")
+def test_file_names_that_are_not_utf8_are_findings_for_every_cached_command(runner: CliRunner, base_register: Path,
+                                                                            tmp_path: Path) -> None:
+    unit = os.fsencode(base_register / "units" / "county-amr")
+    flow = base_register / "units" / "county-amr" / "flows" / "F-penalty.yaml"
+    Path(os.fsdecode(unit + b"/flows/F-\xff.yaml")).write_bytes(flow.read_bytes())
+    Path(os.fsdecode(unit + b"/notes\xfe.txt")).write_text("x", encoding="utf-8")
+    for _ in range(2):  # the second run reads the cache
+        for fmt in ("text", "json", "junit", "sarif", "github"):
+            r = invoke(runner, "lint", "--root", str(base_register), "--format", fmt)
+            assert r.exit_code in (0, 1) and "LFK005" in r.stdout and "\\xff" in r.stdout, r.output
+            r.stdout.encode("utf-8")
+    for args in (["grade"], ["score"], ["site", str(tmp_path / "s")]):
+        r = invoke(runner, *args, "--root", str(base_register))
+        assert r.exit_code in (0, 1), r.output
+
+
+def test_a_merge_key_with_dates_reads_and_caches(runner: CliRunner, base_register: Path) -> None:
+    from lfk.loader import load_bytes
+    from lfk.loader.read import from_cache, to_cache
+
+    raw = (b"base: &b {reviewed: 2026-01-05, at: 2026-01-01T10:00:00, owner: P-1}\n"
+           b"x:\n  <<: *b\n  reviewed: 2026-02-01\ny:\n  <<: [*b, {z: 2025-12-31}]\n  owner: P-2\n")
+    lf = load_bytes(raw, "t.yaml")
+    import datetime as dt
+    assert lf.data["x"]["reviewed"] == dt.date(2026, 2, 1) and lf.data["y"]["at"] == dt.datetime(2026, 1, 1, 10)
+    assert lf.loc(("x", "reviewed")) == (4, 3) and lf.loc(("y", "owner")) == (7, 3)  # the explicit keys
+    payload = to_cache(lf)
+    assert payload is not None
+    again = from_cache(payload, "t.yaml")
+    assert again is not None and again.data == lf.data
+    p = base_register / RISKS
+    text = p.read_text(encoding="utf-8")
+    first = re.search(r"\n  - id: (R-\d+)\n", text)
+    assert first
+    text = text.replace(first.group(0), first.group(0) + "    <<: {reviewed: 2026-01-05}\n", 1)
+    p.write_text(text, encoding="utf-8")
+    for _ in range(2):
+        r = invoke(runner, "lint", "--root", str(base_register))
+        assert r.exit_code in (0, 1) and "internal error" not in r.output, r.output

@@ -113,3 +113,28 @@ def test_skip_broken_leaves_out_a_unit_without_unit_file(base_register: Path) ->
     reg = Register(base_register, on_broken="skip")
     assert reg.unit_ids == []
     assert reg.skipped[0].path == f"{UNIT}/unit.yaml"
+
+
+# -- issue 19, item 15: no silent result from an odd rubric or an odd encoding ---------------------------
+@pytest.mark.parametrize("grading", ["  method: matrix\n  matrix: [[高]]\n", "  method: matrix\n",
+                                     "  method: matrix\n  matrix: [[高, 高, 高, 高, 高]]\n"])
+def test_a_matrix_that_is_not_5x5_is_a_finding(runner: CliRunner, base_register: Path, grading: str) -> None:
+    cfg = base_register / "lfk.yaml"
+    text = cfg.read_text(encoding="utf-8")
+    text = re.sub(r"grading:\n(?:  .*\n)+", "grading:\n" + grading, text)
+    cfg.write_text(text, encoding="utf-8")
+    r = invoke(runner, "lint", "--root", str(base_register), "--lang", "en")
+    assert r.exit_code == 1 and "lfk.yaml" in r.stdout and "LFK101" in r.stdout and "matrix" in r.stdout, r.output
+    r = invoke(runner, "grade", "--check", "--root", str(base_register))
+    assert r.exit_code == 2 and len(r.output.strip().splitlines()) == 1 and "matrix" in r.output, r.output
+
+
+def test_a_gbk_risks_file_is_one_line_naming_the_encoding(runner: CliRunner, base_register: Path) -> None:
+    path = base_register / UNIT / "risks.yaml"
+    path.write_bytes(path.read_text(encoding="utf-8").encode("gbk"))
+    for args in (["grade", "--check"], ["grade"], ["score"]):
+        r = invoke(runner, *args, "--root", str(base_register))
+        assert r.exit_code == 2 and len(r.output.strip().splitlines()) == 1, r.output
+        assert "risks.yaml" in r.output and "GBK" in r.output and "Traceback" not in r.output
+    r = invoke(runner, "lint", "--root", str(base_register))
+    assert r.exit_code == 1 and "LFK003" in r.stdout and "GBK" in r.stdout

@@ -293,9 +293,10 @@ SCALARS = st.one_of(st.none(), st.booleans(), st.integers(), st.floats(allow_nan
 
 
 @given(st.dictionaries(st.sampled_from(["importance", "discretion", "probability", "harm", "L", "C", "x"]), SCALARS),
-       st.sampled_from([WEIGHTED, {"method": "matrix", "matrix": MATRIX}, LEC, CRITERIA, {"method": "matrix"}]),
+       st.sampled_from([WEIGHTED, {"method": "matrix", "matrix": MATRIX}, LEC, CRITERIA]),
        st.one_of(st.none(), st.sampled_from(["高", "中", "低"])))
 def test_never_raises_on_odd_factors(fs: dict[str, Any], grading: dict[str, Any], declared: str | None) -> None:
+    # (a matrix method without its 5×5 matrix is no valid lfk.yaml any more: LFK101, test_broken_inputs.py)
     res = grade_risk(config(grading), risk(factors=fs, grade=declared))
     assert res.status in (CONSISTENT, DRIFT, MISSING)
     if res.computed is None or declared is None:

@@ -418,3 +418,84 @@ def test_cli_text_and_errors(runner, reg_root: Path) -> None:  # type: ignore[no
     assert fmt.exit_code == 2
     helptext = invoke(runner, "monitor", "--help")
     assert "Example:" in helptext.stdout
+
+
+# -- time-zone notation (issue 19, item 12): the same instants give the same verdicts -------------------
+def _renotate(src: Path, dst: Path, how: str, first: str | None = None) -> Path:
+    """``src`` with every time moved 9 hours earlier (so that steps cross midnight in UTC) and written
+    naive (北京时间), as +08:00, as Z, or alternately as both."""
+    cst = dt.timezone(dt.timedelta(hours=8))
+    lines = src.read_text(encoding="utf-8").splitlines()
+    out = [lines[0]] + ([first] if first else [])
+    for n, line in enumerate(lines[1:]):
+        cells = line.split(",")
+        for k in (6, 7):
+            t = (dt.datetime.fromisoformat(cells[k]) - dt.timedelta(hours=9)).replace(tzinfo=cst)
+            use_z = how == "Z" or (how == "mixed" and (n + k) % 2)
+            if how == "naive":
+                cells[k] = t.replace(tzinfo=None).isoformat()
+            else:
+                cells[k] = t.astimezone(dt.UTC).isoformat().replace("+00:00", "Z") if use_z else t.isoformat()
+        out.append(",".join(cells))
+    dst.write_text("\n".join(out) + "\n", encoding="utf-8")
+    return dst
+
+
+def _verdicts(result) -> dict[str, list[tuple[str, str | None]]]:  # type: ignore[no-untyped-def]
+    out: dict[str, list[tuple[str, str | None]]] = {}
+    for f in result.findings:
+        if "case_id" in f.extra:
+            out.setdefault(f.extra["case_id"], []).append((f.code, f.extra.get("warning")))
+    return {k: sorted(v, key=str) for k, v in out.items()}
+
+
+@pytest.mark.parametrize("log", ["license.csv", "penalty.csv"])
+def test_verdicts_do_not_depend_on_the_time_zone_notation(reg_root: Path, tmp_path: Path, log: str) -> None:
+    reg = Register(reg_root)
+    plain = _verdicts(run_monitor(reg, [_renotate(EVENTS / log, tmp_path / "naive.csv", "naive")], AS_OF))
+    assert plain
+    for how in ("+08:00", "Z", "mixed"):
+        r = run_monitor(reg, [_renotate(EVENTS / log, tmp_path / f"{how}.csv", how)], AS_OF)
+        assert _verdicts(r) == plain, how
+    # an unrelated case written in UTC first changes no other case
+    other = "AAA-UTC,county-amr,XK-001,S1,P-window,赵六,2026-03-01T23:30:00Z,2026-03-02T00:30:00Z,,"
+    r = run_monitor(reg, [_renotate(EVENTS / log, tmp_path / "first.csv", "+08:00", other)], AS_OF)
+    assert {k: v for k, v in _verdicts(r).items() if k != "AAA-UTC"} == plain
+
+
+def test_as_of_with_an_offset_is_the_same_instant(reg_root: Path) -> None:
+    reg = Register(reg_root)
+    a = _verdicts(run_monitor(reg, [EVENTS / "penalty.csv"], "2026-06-30T23:59:59+08:00"))
+    b = _verdicts(run_monitor(reg, [EVENTS / "penalty.csv"], "2026-06-30T15:59:59Z"))
+    c = _verdicts(run_monitor(reg, [EVENTS / "penalty.csv"], "2026-06-30"))
+    assert a == b == c
+
+
+@pytest.mark.parametrize("stamp", ["0001-01-01T00:00:00+14:00", "9999-12-31T23:59:59-12:00", "2026-03-02T09:00+23:59"])
+def test_a_time_offset_that_overflows_is_a_bad_row(reg_root: Path, tmp_path: Path, stamp: str) -> None:
+    p = tmp_path / "odd.csv"
+    p.write_text("case_id,unit,authority,step,actor_post,actor_person,started_at,finished_at,amount,tier\n"
+                 f"X-1,county-amr,XK-001,S1,P-window,赵六,{stamp},2026-03-02T11:00,,\n", encoding="utf-8")
+    r = run_monitor(Register(reg_root), [p], AS_OF)
+    assert r.summary["rows"] == 1
+    if "+23:59" not in stamp:
+        assert [f.code for f in r.findings] == ["MON007"]
+
+
+@pytest.mark.parametrize("as_of", ["9999-12-31T23:59:59+14:00", "0001-01-01T00:00:00-12:00", "9999-12-31",
+                                   "0001-01-01"])
+def test_an_extreme_as_of_is_one_line_exit_2(runner, reg_root: Path, as_of: str) -> None:  # type: ignore[no-untyped-def]
+    r = invoke(runner, "monitor", str(EVENTS / "license.csv"), "--root", str(reg_root), "--as-of", as_of)
+    assert r.exit_code == 2 and len(r.output.strip().splitlines()) == 1 and "--as-of" in r.output, r.output
+
+
+def test_a_deeply_nested_json_line_is_a_bad_row(reg_root: Path, tmp_path: Path) -> None:
+    p = tmp_path / "deep.jsonl"
+    good = ('{"case_id":"J-2","unit":"county-amr","authority":"XK-001","step":"S1","started_at":"2026-03-02T09:00",'
+            '"finished_at":"2026-03-02T10:00","备注":' + '{"a":' * 900 + "1" + "}" * 900 + "}")
+    p.write_text("[" * 100000 + "]" * 100000 + "\n" + '{"case_id": "J-1", "x": ' + "[" * 5000 + "]" * 5000 + "}\n"
+                 + good + "\n", encoding="utf-8")
+    r = run_monitor(Register(reg_root), [p], AS_OF)
+    assert [(f.code, f.line) for f in r.findings if f.code == "MON003"] == [("MON003", 1), ("MON003", 2)]
+    assert r.summary["cases"] == 1
+    json.dumps(r.to_dict("en"))  # the nested extra column is one text cell

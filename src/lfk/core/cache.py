@@ -144,7 +144,7 @@ def digest(*parts: bytes | str) -> str:
     """SHA-256 hex of the parts (length-prefixed, so parts cannot run into each other)."""
     h = hashlib.sha256()
     for p in parts:
-        b = p.encode("utf-8") if isinstance(p, str) else p
+        b = p.encode("utf-8", "surrogateescape") if isinstance(p, str) else p  # file names may not be UTF-8
         h.update(len(b).to_bytes(8, "little"))
         h.update(b)
     return h.hexdigest()

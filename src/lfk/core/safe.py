@@ -6,13 +6,18 @@ from __future__ import annotations
 import re
 from typing import Any
 
-# C0 and C1 controls (ESC, BEL, CR, ...), DEL, bidi overrides/isolates, line and paragraph separators
-_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069\u2028\u2029\ufeff]")
-_CONTROL_KEEP_NL = re.compile("[\x00-\x09\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069\u2028\u2029\ufeff]")
+# C0 and C1 controls (ESC, BEL, CR, ...), DEL, bidi overrides/isolates, line and paragraph separators,
+# lone surrogates (the bytes of a file name that is not UTF-8, as os.fsdecode gives them)
+_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069\u2028\u2029\ufeff"
+                      "\ud800-\udfff]")
+_CONTROL_KEEP_NL = re.compile("[\x00-\x09\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069\u2028"
+                              "\u2029\ufeff\ud800-\udfff]")
 
 
 def _show(m: re.Match[str]) -> str:
     c = m.group(0)
+    if "\udc80" <= c <= "\udcff":  # a byte of a non-UTF-8 file name
+        return f"\\x{ord(c) - 0xdc00:02x}"
     return {"\t": " ", "\n": " ", "\r": " "}.get(c) or (f"\\x{ord(c):02x}" if ord(c) < 0x100 else f"\\u{ord(c):04x}")
 
 

@@ -42,6 +42,10 @@ _TIMESTAMP, _MAP, _SEQ, _MERGE = (_CORE + t for t in ("timestamp", "map", "seq",
 _SCALAR_TAGS = {_STR, _INT, _FLOAT, _BOOL, _NULL, _TIMESTAMP}
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\x80-\x84\x86-\x9f]")
 _IGNORE = re.compile(r"#\s*lfk:\s*ignore\[([^\]]*)\]\s*(.*?)\s*$")
+_IGNORE_START = re.compile(r"#\s*lfk:\s*ignore\[")
+# control characters a text value may hold once YAML escapes ("\e", "\a", "\r", "\x85"...) are decoded:
+# all of C0 but tab and line feed, DEL, C1, and the Unicode line and paragraph separators (LFK008)
+_CONTROL_TEXT = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029]")
 _constructor = SafeConstructor()
 _SCALAR_BUILDERS = {
     _INT: _constructor.construct_yaml_int,
@@ -159,13 +163,13 @@ def load_bytes(raw: bytes, rel: str, *, max_bytes: int | None = None) -> LoadedF
             T("请删除该字符（常见于从其他系统复制粘贴的文本）", "delete it (it often comes with text pasted from other systems)"),
         )
         return lf
-    if "lfk:" in text:
-        _scan_suppressions(lf, text)
+    candidates = _suppression_candidates(text) if "lfk:" in text else []
     enabled = gc.isenabled()
     gc.disable()
     try:
         node = yaml.compose(raw, Loader=_Loader)
     except yaml.MarkedYAMLError as e:
+        _scan_suppressions(lf, text, candidates, set())
         mark = e.problem_mark or e.context_mark
         line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
         problem = " ".join(str(x) for x in (e.context, e.problem) if x)
@@ -173,6 +177,7 @@ def load_bytes(raw: bytes, rel: str, *, max_bytes: int | None = None) -> LoadedF
                  T("请检查该处的缩进、冒号、引号和括号是否成对", "check indentation, colons, quotes and brackets there"))
         return lf
     except yaml.YAMLError as e:
+        _scan_suppressions(lf, text, candidates, set())
         lf.error("LFK001", 1, 1, T(f"YAML 语法错误：{e}", f"invalid YAML: {e}"))
         return lf
     except RecursionError:
@@ -182,17 +187,20 @@ def load_bytes(raw: bytes, rel: str, *, max_bytes: int | None = None) -> LoadedF
         if enabled:
             gc.enable()
     if node is None:
+        _scan_suppressions(lf, text, candidates, set())
         lf.data = None
         return lf
     if enabled:
         gc.disable()
+    walker = _Walker(lf, budget=len(raw) + 1000, watch=candidates)
     try:
-        lf.data = _Walker(lf, budget=len(raw) + 1000).walk(node)
+        lf.data = walker.walk(node)
     except _Abort:
         lf.data = None
     finally:
         if enabled:
             gc.enable()
+    _scan_suppressions(lf, text, candidates, walker.inside)
     return lf
 
 
@@ -211,13 +219,36 @@ def _report_encoding(lf: LoadedFile, raw: bytes, e: UnicodeDecodeError) -> None:
                  "e.g. iconv -f GBK -t UTF-8")
     else:
         hint = T("请将文件另存为 UTF-8 编码", "save the file as UTF-8")
-    lf.error("LFK003", line, col, T("文件不是 UTF-8 编码", "the file is not UTF-8"), hint)
+    if looks_gbk:
+        msg = T("文件不是 UTF-8 编码（看起来是 GBK/GB18030）", "the file is not UTF-8 (it looks GBK/GB18030-encoded)")
+    else:
+        msg = T("文件不是 UTF-8 编码", "the file is not UTF-8")
+    lf.error("LFK003", line, col, msg, hint)
 
 
-def _scan_suppressions(lf: LoadedFile, text: str) -> None:
+def _suppression_candidates(text: str) -> list[tuple[int, int]]:
+    """(line, column), 0-based, of every ``# lfk: ignore[`` in ``text``: comments, or text inside a value."""
+    out = []
+    for i, line in enumerate(text.splitlines()):
+        if "lfk:" in line:
+            out += [(i, m.start()) for m in _IGNORE_START.finditer(line)]
+    return out
+
+
+def _scan_suppressions(lf: LoadedFile, text: str, candidates: list[tuple[int, int]],
+                       inside: set[tuple[int, int]]) -> None:
+    """Record the suppression comments: ``candidates`` except those ``inside`` a scalar (quoted text,
+    block scalars, plain text with a ``#`` not after a space): data, never a comment."""
+    if not candidates:
+        return
+    first: dict[int, int] = {}
+    for line0, col0 in candidates:
+        if (line0, col0) not in inside and line0 not in first:
+            first[line0] = col0
     pending: list[Suppression] = []
     for i, line in enumerate(text.splitlines(), start=1):
-        m = _IGNORE.search(line)
+        col0 = first.get(i - 1)
+        m = _IGNORE.match(line, col0) if col0 is not None else None
         stripped = line.strip()
         if m:
             codes = tuple(c.strip().upper() for c in m.group(1).split(",") if c.strip())
@@ -234,13 +265,36 @@ def _scan_suppressions(lf: LoadedFile, text: str) -> None:
 class _Walker:
     """Turns composed nodes into plain data, recording positions; bounded in nodes and depth."""
 
-    __slots__ = ("lf", "budget", "pos", "keypos")
+    __slots__ = ("lf", "budget", "pos", "keypos", "watch", "inside", "controls")
 
-    def __init__(self, lf: LoadedFile, budget: int) -> None:
+    def __init__(self, lf: LoadedFile, budget: int, watch: list[tuple[int, int]] | None = None) -> None:
         self.lf = lf
         self.budget = budget
         self.pos = lf.pos
         self.keypos = lf.keypos
+        self.watch = watch or []  # positions of "# lfk: ignore[" to test against scalar spans
+        self.inside: set[tuple[int, int]] = set()
+        self.controls = 0
+
+    def _text(self, node: Any, value: str) -> None:
+        """Checks on a text scalar (value or key): a suppression look-alike inside it, control characters."""
+        if self.watch:
+            sm, em = node.start_mark, node.end_mark
+            start, end = (sm.line, sm.column), (em.line, em.column)
+            for p in self.watch:
+                if start <= p < end:
+                    self.inside.add(p)
+        if self.controls < 20:  # one finding per value, at most 20 a file
+            m = _CONTROL_TEXT.search(value)
+            if m:
+                self.controls += 1
+                mark = node.start_mark
+                self.lf.error(
+                    "LFK008", mark.line + 1, mark.column + 1,
+                    T(f"文字中含有控制字符 U+{ord(m.group()):04X}（由 YAML 转义写成）",
+                      f"the text holds the control character U+{ord(m.group()):04X} (written as a YAML escape)"),
+                    T("请删除该转义（如 \\e、\\a、\\r、\\x1b）；换行请用块标量 |",
+                      "delete the escape (such as \\e, \\a, \\r, \\x1b); for line breaks use a block scalar |"))
 
     def fatal(self, node: Any, message: Text, hint: Text | None = None) -> None:
         mark = node.start_mark
@@ -262,7 +316,10 @@ class _Walker:
         tag = node.tag
         if cls is ScalarNode:
             if tag == _STR:
-                return node.value
+                value = node.value
+                if self.watch or not value.isprintable():
+                    self._text(node, value)
+                return value
             builder = _SCALAR_BUILDERS.get(tag)
             if builder is None:
                 self._bad_tag(node)
@@ -304,6 +361,8 @@ class _Walker:
             if knode.tag not in _SCALAR_TAGS:
                 self._bad_tag(knode)
             key = knode.value
+            if self.watch or not key.isprintable():
+                self._text(knode, key)
             kmark = knode.start_mark
             if key in out:
                 first = self.keypos.get(path + (key,), (0, 0))[0]
@@ -321,9 +380,29 @@ class _Walker:
             for src in sources:
                 if src.__class__ is not MappingNode:
                     self.fatal(src, T("合并键 << 只能合并映射", "a merge key << takes mappings only"))
-                for k, v in self._mapping(src, path, depth + 1).items():
-                    out.setdefault(k, v)
+                self._merge(src, path, depth, out)
         return out
+
+    def _merge(self, src: Any, path: Path_, depth: int, out: dict[str, Any]) -> None:
+        """Merge the mapping ``src`` into ``out``: only keys not there yet, with their positions and
+        dates (so an explicit key keeps its own position, and every recorded date path holds a date)."""
+        lf = self.lf
+        saved = (self.pos, self.keypos, lf.dates)
+        self.pos, self.keypos, lf.dates = {}, {}, []
+        try:
+            sub = self._mapping(src, path, depth + 1)
+        finally:
+            pos, keypos, dates = self.pos, self.keypos, lf.dates
+            self.pos, self.keypos, lf.dates = saved
+        n = len(path)
+        taken = {k for k in sub if k not in out}
+        for k in taken:
+            out[k] = sub[k]
+        for new, table in ((pos, self.pos), (keypos, self.keypos)):
+            for p, v in new.items():
+                if p[n] in taken:
+                    table[p] = v
+        lf.dates.extend(p for p in dates if p[n] in taken)
 
     def _bad_tag(self, node: Any) -> None:
         tag = str(node.tag)

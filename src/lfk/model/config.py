@@ -6,7 +6,7 @@ import datetime as dt
 import re
 from typing import Literal
 
-from pydantic import field_validator
+from pydantic import field_validator, model_validator
 
 from lfk.model.base import F, Grade, Model, TaxonomyPreset
 from lfk.model.vocab import DEFAULT_TAXONOMY, TAXONOMY_PRESETS
@@ -17,6 +17,9 @@ class Factor(Model):
 
     weight: float | None = F("权重", "weight in the weighted score", None)
     label: str | None = F("名称", "label shown for the factor", None)
+
+
+MATRIX_SIZE = 5  # grading.matrix: rows probability 1..5, columns harm 1..5
 
 
 class Floor(Model):
@@ -43,6 +46,21 @@ class Grading(Model):
     labels: dict[Grade, str] | None = F("等级显示名", "display names of 高/中/低", None)
     aliases: dict[Grade, list[str]] | None = F("等级别名", "other words a table uses for 高/中/低 (一级风险, 较高, ★★★); "
                                                  "read by import", None)
+
+    @field_validator("matrix")
+    @classmethod
+    def _five_by_five(cls, v: list[list[str]] | None) -> list[list[str]] | None:
+        if v is not None and (len(v) != MATRIX_SIZE or any(len(row) != MATRIX_SIZE for row in v)):
+            shape = f"{len(v)}×{max((len(r) for r in v), default=0)}"
+            raise ValueError(f"the matrix must be {MATRIX_SIZE} rows (probability 1..{MATRIX_SIZE}) of "
+                             f"{MATRIX_SIZE} grades (harm 1..{MATRIX_SIZE}), not {shape}")
+        return v
+
+    @model_validator(mode="after")
+    def _method_has_its_table(self) -> Grading:
+        if self.method == "matrix" and self.matrix is None:
+            raise ValueError(f"method: matrix needs grading.matrix ({MATRIX_SIZE} rows of {MATRIX_SIZE} grades)")
+        return self
 
 
 class TaxonomyCategory(Model):

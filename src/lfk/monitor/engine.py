@@ -48,6 +48,11 @@ from lfk.register import Register
 ROW_FINDINGS_PER_CODE = 50  # per file and code; the rest are counted in one finding
 
 _fromiso = dt.datetime.fromisoformat
+# The register's clock: 北京时间 (UTC+8). Times are compared as wall-clock times of this zone, since
+# working days and their hours are local. A time with an offset (``+08:00``, ``Z``, ``-05:00``) is that
+# instant in this zone; a time without one is taken as written, i.e. as 北京时间. So the same instants
+# give the same verdicts in any notation, in any order of the rows.
+LOCAL_TZ = dt.timezone(dt.timedelta(hours=8), "CST")
 _FALLBACK_FORMATS = ("%Y-%m-%d %H:%M:%S", "%Y-%m-%d %H:%M", "%Y-%m-%d", "%Y%m%d%H%M%S", "%Y%m%d")
 
 # event tuple fields
@@ -61,16 +66,38 @@ class _Restart(Exception):
     """The input is not sorted by case: run again keeping every case until the end."""
 
 
+def local_time(t: dt.datetime) -> dt.datetime:
+    """``t`` as a naive wall-clock time of ``LOCAL_TZ`` (an aware time converted, a naive one as is).
+
+    ValueError when the conversion leaves the calendar (``0001-01-01T00:00+14:00``)."""
+    if t.tzinfo is None:
+        return t
+    try:
+        return t.astimezone(LOCAL_TZ).replace(tzinfo=None)
+    except OverflowError as e:
+        raise ValueError(f"{t.isoformat()} is out of range") from e
+
+
 def parse_as_of(value: str | dt.date | dt.datetime | None) -> dt.datetime | None:
-    """A date (taken as the end of that day) or a date and time; None stays None. ValueError if bad."""
-    if value is None or isinstance(value, dt.datetime):
+    """A date (taken as the end of that day) or a date and time; None stays None. ValueError if bad.
+
+    A time with an offset is converted to the register's clock (``local_time``). Like the times of
+    the logs, it must lie in the years 1901-2199 (the working-day calendar's span)."""
+    if value is None:
         return value
-    if isinstance(value, dt.date):
-        return dt.datetime.combine(value, dt.time(23, 59, 59))
-    text = str(value).strip()
-    if len(text) == 10:
-        return dt.datetime.combine(dt.date.fromisoformat(text), dt.time(23, 59, 59))
-    return dt.datetime.fromisoformat(text)
+    if isinstance(value, dt.datetime):
+        t = local_time(value)
+    elif isinstance(value, dt.date):
+        t = dt.datetime.combine(value, dt.time(23, 59, 59))
+    else:
+        text = str(value).strip()
+        if len(text) == 10:
+            t = dt.datetime.combine(dt.date.fromisoformat(text), dt.time(23, 59, 59))
+        else:
+            t = local_time(dt.datetime.fromisoformat(text))
+    if not 1901 <= t.year <= 2199:
+        raise ValueError(f"{t.isoformat()} is outside the years 1901-2199")
+    return t
 
 
 class Monitor:
@@ -89,7 +116,6 @@ class Monitor:
         self.red_at = float(pol.red_at)
         self.disposal = dict(pol.disposal)
         self.escalate = list(pol.escalate)
-        self.tz: dt.tzinfo | None = None
         self._as_of_in = as_of
         self.tables = Tables(register)
         self._prefix = self.cal.prefix()
@@ -104,7 +130,6 @@ class Monitor:
         self.n_cases = self.n_closed = self.n_open = self.n_events = self.n_bad = 0
         self.max_time: dt.datetime | None = None
         self.pending_open: list[tuple[str, PowerTable, list[tuple[Any, ...]]]] = []
-        self.tz = None
 
     def _time(self, v: Any) -> dt.datetime | None:
         if v is None:
@@ -123,9 +148,10 @@ class Monitor:
             if t is None:
                 return None
         if t.tzinfo is not None:
-            if self.tz is None:
-                self.tz = t.tzinfo
-            t = t.astimezone(self.tz).replace(tzinfo=None)
+            try:
+                t = local_time(t)
+            except ValueError:
+                return None
         if not 1901 <= t.year <= 2199:
             return None
         return t
@@ -180,8 +206,6 @@ class Monitor:
             if gc_was_on:
                 gc.enable()
         as_of = parse_as_of(self._as_of_in) if self._as_of_in is not None else self.max_time
-        if isinstance(as_of, dt.datetime) and as_of.tzinfo is not None:
-            as_of = as_of.astimezone(self.tz).replace(tzinfo=None) if self.tz else as_of.replace(tzinfo=None)
         self._check_pending(as_of)
         for (path, code), n in sorted(self.row_counts.items()):
             if n > ROW_FINDINGS_PER_CODE:

@@ -84,6 +84,9 @@ class _JsonRows:
             except ValueError as e:
                 self.report("MON003", self.path, self.line_num, T(f"不是有效的 JSON：{e}", f"not valid JSON: {e}"))
                 continue
+            except RecursionError:
+                self.report("MON003", self.path, self.line_num, T("JSON 嵌套过深", "JSON nested too deeply"))
+                continue
             if not isinstance(obj, dict):
                 self.report("MON003", self.path, self.line_num,
                             T("每行应是一个 JSON 对象", "each line must be a JSON object"))
@@ -92,7 +95,11 @@ class _JsonRows:
                 rec, self.extra = obj, None
             else:
                 rec = {_norm(k): v for k, v in obj.items()}
-                self.extra = {k: v for k, v in rec.items() if k not in known and v not in (None, "")} or None
+                try:
+                    self.extra = {k: _cell(v) for k, v in rec.items() if k not in known and v not in (None, "")} or None
+                except RecursionError:
+                    self.report("MON003", self.path, self.line_num, T("JSON 嵌套过深", "JSON nested too deeply"))
+                    continue
             vals = list(map(rec.get, COLUMNS))
             for i, v in enumerate(vals):
                 if v.__class__ is not str and v is not None:
@@ -195,6 +202,13 @@ class EventReader:
         extra_pos = [(i, h) for i, h in enumerate(header) if h and h not in KNOWN]
         pick = None if (header == list(COLUMNS)) else operator.itemgetter(*pos)
         return FileRows(fidx, path, reader, pick, extra_pos, pad)
+
+
+def _cell(v: Any) -> Any:
+    """An extra column's value: a scalar as is, a list or object as compact JSON text (one cell)."""
+    if isinstance(v, (list, dict)):
+        return json.dumps(v, ensure_ascii=False, separators=(",", ":"))
+    return v
 
 
 def _val(v: Any, numeric: bool) -> Any:

@@ -288,6 +288,8 @@ def format_junit(findings: list[Finding], summary: dict[str, Any], *, lang: str 
 def format_findings(fmt: str, findings: list[Finding], summary: dict[str, Any], **kw: Any) -> str:
     """Format with the registered formatter ``fmt``; every text goes through ``lfk.core.safe.printable``
     first (no control character from a register or a file name reaches a terminal, log or XML)."""
+    if kw.get("files") is not None:
+        kw["files"] = [printable(p) for p in kw["files"]]
     return FORMATTERS[fmt]([_printable(f) for f in findings], summary, **kw)
 
 

@@ -193,6 +193,10 @@ def build_site(
         if visible:
             raise UsageError(f"{out}: the folder is not empty and holds no lfk site / 目标文件夹非空且不是 lfk 生成的网站",
                              hint="choose an empty or new folder, or pass --force to build over it")
+    # a public build over a folder it cannot vouch for (no readable manifest, built over with --force)
+    # or over an internal site: every file in the site's own layout that this build does not write goes,
+    # since it may be an internal page (an earlier internal build whose manifest was lost)
+    sweep = audience == PUBLIC and out.is_dir() and (old is None or old.get("audience") != PUBLIC)
     cfg = register.config
     committed = commit_date(register.root, getattr(register.source, "commit", None))
     data_date = committed[:10] if committed else None
@@ -336,6 +340,12 @@ def build_site(
                 p.unlink()
                 report.removed.append(rel)
                 _prune(p.parent, out)
+        if sweep:
+            for rel in sorted(set(_layout_files(out)) - set(entries)):
+                p = out / rel
+                p.unlink()
+                report.removed.append(rel)
+                _prune(p.parent, out)
         manifest: dict[str, Any] = {"version": MANIFEST_VERSION, "audience": audience,
                                     "pages": dict(sorted(entries.items()))}
         if linted:
@@ -371,6 +381,28 @@ def _monitor_page(register: Register, events: list[Path | str], lang: str = "zh"
         "more_findings": max(0, len(data.get("findings", [])) - len(findings)),
         "crumbs": [[pick(lang, "首页", "Home"), "index.html"]],
     })
+
+
+LAYOUT_DIRS = ("units", "assets")  # folders only lfk's pages live in
+LAYOUT_TOP = (".html", ".xml")  # top-level pages and sitemap.xml
+
+
+def _layout_files(out: Path) -> list[str]:
+    """Files (and links, never followed) in the site's own layout under ``out``: top-level pages and
+    everything under ``units/`` and ``assets/``; other files (a README, a CNAME) are not lfk's."""
+    found: list[str] = []
+    for p in out.iterdir():
+        if p.name.endswith(LAYOUT_TOP) and (p.is_symlink() or p.is_file()):
+            found.append(p.name)
+    for top in LAYOUT_DIRS:
+        d = out / top
+        if d.is_symlink() or not d.is_dir():
+            continue
+        for folder, dirs, files in os.walk(d):
+            base = Path(folder)
+            dirs[:] = [x for x in dirs if not (base / x).is_symlink()]
+            found += [(base / f).relative_to(out).as_posix() for f in files]
+    return found
 
 
 def _prune(folder: Path, top: Path) -> None:

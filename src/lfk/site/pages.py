@@ -162,7 +162,7 @@ class Planner:
                 data = self.reg.source.read(rel)
             except OSError:
                 data = b"\0unreadable"
-            h.update(rel.encode() + b"\0" + hashlib.sha256(data).digest())
+            h.update(rel.encode("utf-8", "surrogateescape") + b"\0" + hashlib.sha256(data).digest())
         self._digests[uid] = h.hexdigest()
         return self._digests[uid]
 

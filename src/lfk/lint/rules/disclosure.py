@@ -10,6 +10,7 @@ published, so they are checked once, in their own file.
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Iterable, Iterator
 from typing import Any
 
@@ -17,10 +18,11 @@ from lfk.core.i18n import T, Text
 from lfk.lint.context import RegisterContext, UnitContext
 from lfk.lint.registry import Report, rule
 from lfk.loader import LoadedFile
-from lfk.model.items import Flow
+from lfk.model.items import Fine, Flow
 
-# a mainland mobile number: 1[3-9] and 9 more digits (3-4-4 with optional - or space), no longer digit run
-MOBILE_RE = re.compile(r"(?<!\d)(1[3-9]\d)[- ]?(\d{4})[- ]?(\d{4})(?!\d)")
+# a mainland mobile number: 1[3-9] and 9 more digits (3-4-4 with optional - or space), no longer digit
+# run, optionally after the country code (+86, 0086, (+86), with or without a separator)
+MOBILE_RE = re.compile(r"(?<![\d+])(?:\(?(?:\+|00) ?86\)?[- ]?)?(1[3-9]\d)[- ]?(\d{4})[- ]?(\d{4})(?!\d)")
 # an 18-digit resident ID: 17 digits and a check character (digit or X), checksum verified
 RESIDENT_ID_RE = re.compile(r"(?<![0-9A-Za-z])(\d{17}[0-9Xx])(?![0-9A-Za-z])")
 EMAIL_RE = re.compile(r"(?<![A-Za-z0-9._%+-])([A-Za-z0-9._%+-]+)@([A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,})")
@@ -41,7 +43,9 @@ def personal_data(text: str) -> list[tuple[str, str, str]]:
 
     Mobile numbers, 18-digit resident IDs with a valid checksum, and e-mail addresses whose local
     part is not a role mailbox (`ROLE_MAILBOXES`). Hotlines like 12388 and landlines are not matched.
+    The text is read in NFKC form first, so full-width digits, ＋ and ＠ count as their ASCII forms.
     """
+    text = unicodedata.normalize("NFKC", text)
     out: list[tuple[str, str, str]] = []
     ids = []
     for m in RESIDENT_ID_RE.finditer(text):
@@ -86,17 +90,25 @@ def _flow_fields(flow: Flow) -> Iterator[tuple[tuple[Any, ...], Any]]:
                 yield ("steps", i, "next", k, "when"), e.when
 
 
+def _fine_fields(path: tuple[Any, ...], fine: Fine) -> list[tuple[tuple[Any, ...], Any]]:
+    """The text fields of a fine range the site shows: its unit and the base of a multiple."""
+    return [(path + ("unit",), fine.unit), (path + ("of",), fine.of)]
+
+
 @rule("LFK701", severity="error", scope="register+unit", clause="10",
       title_zh="公开字段含个人信息", title_en="personal data in a field the public site shows")
 def personal_data_in_public(ctx: RegisterContext | UnitContext) -> Iterator[Report]:
     """Personal data in a field that the public site shows: a mainland mobile number, an 18-digit resident ID, an e-mail address of a person. / 公开内容中含有个人信息。
 
     Clause 10 asks powers, flows and benchmarks to be published; the people doing the work keep their
-    personal data. Found: mobile numbers (1[3-9] + 9 digits, not inside a longer number), 18-digit
+    personal data. Found: mobile numbers (1[3-9] + 9 digits, not inside a longer number, also after
+    +86 or 0086; full-width digits and ＠ count as ASCII ones), 18-digit
     resident IDs whose check character is right, and e-mail addresses except role mailboxes (local
     part jubao, jb, xinfang, office, admin, info, contact or service). Unit hotlines (12388) and
     landlines are fine. Checked: lfk.yaml's name and disclosure texts, unit names and contacts, post
-    names (except `internal` posts), public powers' texts, their flows and benchmarks, standard flows.
+    names (except `internal` posts), public powers' texts, their flows and benchmarks (every text the
+    site shows: violation, basis, tier level, circumstances, penalties, the unit and base (`of`) of
+    the statutory and tier fines), standard flows.
     The message shows the value masked.
     指导意见第10条要求公开职权目录、流程图和裁量基准，但不得公开个人信息：手机号码、身份证号码、
     个人电子邮箱。单位监督举报电话（如 12388）、座机和举报邮箱等公共邮箱不在此列。
@@ -147,9 +159,14 @@ def personal_data_in_public(ctx: RegisterContext | UnitContext) -> Iterator[Repo
         fields = []
         for i, item in enumerate(bm.items):
             fields += [(("items", i, "violation"), item.violation), (("items", i, "basis"), item.basis)]
+            if item.statutory is not None:
+                fields += _fine_fields(("items", i, "statutory"), item.statutory)
             for j, tier in enumerate(item.tiers):
+                fields.append((("items", i, "tiers", j, "level"), tier.level))
                 fields.append((("items", i, "tiers", j, "circumstances"), tier.circumstances))
                 fields += [(("items", i, "tiers", j, "penalty", k), p) for k, p in enumerate(tier.penalty)]
+                if tier.fine is not None:
+                    fields += _fine_fields(("items", i, "tiers", j, "fine"), tier.fine)
         yield from _scan(b.file, fields, T(f"裁量基准 `{bm.authority}` ", f"the benchmark of `{bm.authority}`"))
 
 

@@ -213,3 +213,28 @@ def ignore_comment(ctx: FileContext) -> Iterator[Report]:
                              T("在方括号后写明理由，例如 # lfk: ignore[LFK307] 小单位仅一名执法人员",
                                "say why after the bracket, e.g. # lfk: ignore[LFK307] one officer only"),
                              line=sup.line, column=sup.column)
+
+
+@rule("LFK008", severity="error", scope="file", clause="—",
+      title_zh="文字含控制字符", title_en="a text value holds control characters")
+def control_in_text(ctx: FileContext) -> Iterator[Report]:
+    r"""A text value or key holds a control character written as a YAML escape (`"\e[2K"`, `"\a"`, `"\r"`). / 文字中含有控制字符。
+
+    The file's bytes are clean (else LFK003), but a double-quoted escape decodes to a real control
+    character: a terminal escape sequence, a bell, a carriage return that rewrites a line or a PR
+    comment. No register text needs one; lfk shows such characters escaped in its output, and reports
+    them here, at the value (at most 20 a file). Tab and line feed are fine; write line breaks as a
+    block scalar (`|`).
+    文件字节本身没有控制字符（否则为 LFK003），但双引号中的转义（如 \e、\a、\r、\x1b）会解码成真实的
+    控制字符，可改写终端显示或评论内容。登记册文字不需要控制字符；换行请用块标量 |。
+
+    Failing:
+    ```yaml
+    name: "食品经营许可\e]0;owned\a"
+    ```
+    Passing:
+    ```yaml
+    name: 食品经营许可
+    ```
+    """
+    yield from from_loader(ctx.file, "LFK008")
