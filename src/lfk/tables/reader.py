@@ -1,8 +1,13 @@
-"""Reading tables from .xlsx, .csv (UTF-8 or GBK) and JSON files into sheets of raw cells."""
+"""Reading tables from .xlsx, .xls, .docx, .csv (UTF-8 or GBK) and JSON files into sheets of raw cells.
+
+Every spreadsheet or Word table becomes the same :class:`Sheet`: rows of cells with their row numbers, a
+merged cell's value carried into every cell it covers, and each covered cell noted in ``Sheet.merged``.
+"""
 
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import io
 import json
 import re
@@ -150,6 +155,241 @@ def read_xlsx(path: Path) -> list[Sheet]:
     return out
 
 
+OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # an OLE2 compound file: .xls, .doc, or an encrypted .xlsx/.docx
+ZIP_MAGIC = b"PK\x03\x04"
+_ENCRYPTED_OOXML = "EncryptionInfo".encode("utf-16-le")  # the stream a password-protected .xlsx/.docx holds
+
+
+def _head(path: Path, n: int = 4096) -> bytes:
+    try:
+        with path.open("rb") as f:
+            return f.read(n)
+    except OSError as e:
+        raise InputError(f"{path}: cannot read ({e.strerror}) / 无法读取") from None
+
+
+def _encrypted_ooxml(path: Path) -> bool:
+    """An OLE2 file that holds an encrypted Office Open XML package (a .xlsx/.docx with a password)."""
+    try:
+        data = path.read_bytes()
+    except OSError:
+        return False
+    return data.startswith(OLE_MAGIC) and _ENCRYPTED_OOXML in data
+
+
+def _check_zip(path: Path) -> None:
+    """Refuse a zip package with a part larger than MAX_PART_BYTES unpacked (a zip bomb)."""
+    try:
+        with zipfile.ZipFile(path) as z:
+            for info in z.infolist():
+                if info.file_size > MAX_PART_BYTES:
+                    raise InputError(f"{path}: part {info.filename} is {info.file_size} bytes unpacked / 文件过大",
+                                     hint="save the table alone in a new file")
+    except zipfile.BadZipFile as e:
+        raise InputError(f"{path}: not a readable Word/Excel file / 文件已损坏或不是 Office 文件: {e}",
+                         hint="open it in Word/Excel/WPS and save it again") from None
+
+
+def _xls_value(book: Any, ctype: int, value: Any) -> Any:
+    """One xlrd cell value as openpyxl would give it (dates as date/datetime/time, whole numbers as int)."""
+    import xlrd
+
+    if ctype == xlrd.XL_CELL_DATE:
+        try:
+            when = xlrd.xldate_as_datetime(value, book.datemode)
+        except (xlrd.XLDateError, ValueError, OverflowError):
+            return value
+        if value < 1:
+            return when.time()
+        return when.date() if when.time() == dt.time(0) else when
+    if ctype == xlrd.XL_CELL_NUMBER:
+        return int(value) if float(value).is_integer() and abs(value) < 2**53 else value
+    if ctype == xlrd.XL_CELL_BOOLEAN:
+        return bool(value)
+    if ctype == xlrd.XL_CELL_ERROR:
+        return xlrd.error_text_from_code.get(value, "#ERR")
+    return value
+
+
+def read_xls(path: Path) -> list[Sheet]:
+    """Every worksheet of an old-format .xls workbook (BIFF, read by xlrd); merged cells as in :func:`read_xlsx`."""
+    import xlrd
+
+    hint = "open it in Excel/WPS and save it again, or save it as .xlsx (另存为 Excel 工作簿)"
+    if _encrypted_ooxml(path):
+        raise InputError(f"{path}: the workbook is protected by a password / 工作簿已加密",
+                         hint="remove the password (Excel: 文件 → 信息 → 保护工作簿) and save it again")
+    try:
+        try:
+            book = xlrd.open_workbook(str(path), formatting_info=True, on_demand=False)
+        except NotImplementedError:  # formatting records this xlrd cannot read: the cells without the merges
+            book = xlrd.open_workbook(str(path), on_demand=False)
+    except Exception as e:  # noqa: BLE001 - xlrd raises assorted errors (XLRDError, CompDocError, struct.error) on broken files
+        text = str(e).splitlines()[0] if str(e) else type(e).__name__
+        if "encrypted" in text.lower():
+            raise InputError(f"{path}: the workbook is protected by a password / 工作簿已加密",
+                             hint="remove the password and save it again") from None
+        raise InputError(f"{path}: not a readable .xls workbook / 无法读取 Excel 文件: {text}", hint=hint) from None
+    out = []
+    for ws in book.sheets():
+        grid: dict[tuple[int, int], Any] = {}
+        for r in range(ws.nrows):
+            for c, (ctype, value) in enumerate(zip(ws.row_types(r), ws.row_values(r), strict=False)):
+                if ctype in (xlrd.XL_CELL_EMPTY, xlrd.XL_CELL_BLANK):
+                    continue
+                if isinstance(value, str) and not value.strip():
+                    continue
+                grid[(r + 1, c + 1)] = _xls_value(book, ctype, value)
+        merges = [(rlo + 1, clo + 1, rhi, chi) for rlo, rhi, clo, chi in getattr(ws, "merged_cells", [])
+                  if rhi > rlo and chi > clo]
+        out.append(grid_sheet(ws.name, grid, merges))
+    return out
+
+
+_W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+_MC_FALLBACK = "{http://schemas.openxmlformats.org/markup-compatibility/2006}Fallback"
+_WRAPPERS = (f"{_W}sdt", f"{_W}sdtContent", f"{_W}customXml", f"{_W}smartTag")
+
+
+def _children(el: Any, tag: str) -> list[Any]:
+    """The ``tag`` children of ``el``, looking through content controls and custom XML wrappers."""
+    out = []
+    for ch in el:
+        if ch.tag == tag:
+            out.append(ch)
+        elif ch.tag in _WRAPPERS:
+            out.extend(_children(ch, tag))
+    return out
+
+
+def _text(el: Any) -> str:
+    """The visible text of a paragraph, a cell or a table: paragraphs joined with a line break, tabs and
+    breaks kept, tracked insertions in, deletions and the fallback copies of text boxes out."""
+    parts: list[str] = []
+    first = True
+    for node in el.iter(f"{_W}p", f"{_W}t", f"{_W}tab", f"{_W}br", f"{_W}cr", f"{_W}noBreakHyphen"):
+        if any(a.tag == _MC_FALLBACK for a in node.iterancestors()):
+            continue
+        if node.tag == f"{_W}p":
+            if not first:
+                parts.append("\n")
+            first = False
+        elif node.tag == f"{_W}t":
+            parts.append(node.text or "")
+        elif node.tag == f"{_W}tab":
+            if node.getparent() is not None and node.getparent().tag == f"{_W}r":
+                parts.append("\t")
+        elif node.tag == f"{_W}noBreakHyphen":
+            parts.append("-")
+        else:
+            parts.append("\n")
+    return "".join(parts).strip("\n")
+
+
+def _val(el: Any, path: str, default: str | None = None) -> str | None:
+    """The ``w:val`` of the element at ``path`` below ``el`` (``default`` when the element has none), or None."""
+    found = el.find(path)
+    if found is None:
+        return None
+    return found.get(f"{_W}val", default)
+
+
+def _int(text: str | None, default: int) -> int:
+    try:
+        return max(0, int(text)) if text is not None else default
+    except ValueError:
+        return default
+
+
+def _docx_table(tbl: Any, title: str) -> Sheet:
+    """One Word table as a sheet: the grid from each cell's w:gridSpan (and legacy w:hMerge) and w:vMerge,
+    a horizontal or vertical merge recorded as a merged range, as in an Excel sheet."""
+    grid: dict[tuple[int, int], Any] = {}
+    merges: list[list[int]] = []  # [r0, c0, r1, c1]
+    open_v: dict[int, int] = {}  # grid column → index in merges of the vertical merge open there
+    for r, tr in enumerate(_children(tbl, f"{_W}tr"), start=1):
+        c = 1 + _int(_val(tr, f"{_W}trPr/{_W}gridBefore"), 0)
+        prev: int | None = None  # the merge index of the previous cell in this row (for w:hMerge)
+        for tc in _children(tr, f"{_W}tc"):
+            span = max(1, _int(_val(tc, f"{_W}tcPr/{_W}gridSpan"), 1))
+            text = _text(tc)
+            vmerge = _val(tc, f"{_W}tcPr/{_W}vMerge", "continue")
+            hmerge = _val(tc, f"{_W}tcPr/{_W}hMerge", "continue")
+            above = open_v.get(c)
+            if vmerge == "continue" and not text.strip() and above is not None and merges[above][2] == r - 1 \
+                    and merges[above][3] == c + span - 1:
+                merges[above][2] = r
+                prev = above
+            elif hmerge == "continue" and not text.strip() and prev is not None and merges[prev][0] == r:
+                merges[prev][3] = c + span - 1
+            else:
+                if text.strip():
+                    grid[(r, c)] = text
+                merges.append([r, c, r, c + span - 1])
+                prev = len(merges) - 1
+                for col in range(c, c + span):
+                    open_v.pop(col, None)
+                if vmerge == "restart":
+                    open_v[c] = prev
+            c += span
+    ranges = [(r0, c0, r1, c1) for r0, c0, r1, c1 in merges if (r0, c0) != (r1, c1)]
+    return grid_sheet(title, grid, ranges)
+
+
+def read_docx(path: Path) -> list[Sheet]:
+    """Every table of a Word .docx document, in order, as one sheet each.
+
+    A sheet's name is the paragraph just above its table (the nearest non-empty one after the previous
+    table), else 表N; the paragraphs of a cell are joined with a line break; cells merged across (gridSpan)
+    or down (vMerge) are merged ranges as in :func:`read_xlsx`.
+    """
+    import docx
+    from docx.opc.exceptions import PackageNotFoundError
+
+    hint = "open it in Word/WPS and save it again as .docx (Word 文档)"
+    head = _head(path)
+    if head.startswith(OLE_MAGIC):
+        if _encrypted_ooxml(path):
+            raise InputError(f"{path}: the document is protected by a password / 文档已加密",
+                             hint="remove the password (Word: 文件 → 信息 → 保护文档) and save it again")
+        raise InputError(f"{path}: an old Word .doc file named .docx / 这是旧版 .doc 文件", hint=hint)
+    if not head.startswith(ZIP_MAGIC):
+        raise InputError(f"{path}: not a readable .docx document / 文件已损坏或不是 Word 文档", hint=hint)
+    _check_zip(path)
+    try:
+        document = docx.Document(str(path))
+    except (PackageNotFoundError, KeyError, ValueError, zipfile.BadZipFile, OSError) as e:
+        text = str(e).splitlines()[0] if str(e) else type(e).__name__
+        raise InputError(f"{path}: not a readable .docx document / 无法读取 Word 文档: {text}", hint=hint) from None
+    except Exception as e:  # noqa: BLE001 - lxml and python-docx raise assorted errors on broken files
+        raise InputError(f"{path}: not a readable .docx document / 无法读取 Word 文档: {type(e).__name__}",
+                         hint=hint) from None
+    out: list[Sheet] = []
+    names: set[str] = set()
+    caption = ""
+
+    def walk(el: Any) -> None:
+        nonlocal caption
+        for ch in el:
+            if ch.tag in _WRAPPERS:
+                walk(ch)
+            elif ch.tag == f"{_W}p":
+                line = " ".join(_text(ch).split())
+                if line:
+                    caption = line
+            elif ch.tag == f"{_W}tbl":
+                name = caption or f"表{len(out) + 1}"
+                base, n = name, 2
+                while name in names:
+                    name, n = f"{base} ({n})", n + 1
+                names.add(name)
+                out.append(_docx_table(ch, name))
+                caption = ""
+
+    walk(document.element.body)
+    return out
+
+
 def decode(raw: bytes, name: str) -> tuple[str, str]:
     """CSV bytes as text: UTF-8 (with or without BOM), else GBK/GB18030 (Excel's default in China)."""
     for enc in ENCODINGS:
@@ -193,17 +433,41 @@ def read_json(path: Path) -> Any:
 
 
 def read_any(path: Path) -> list[Sheet] | Any:
-    """Sheets of an .xlsx or .csv file, or the parsed JSON of a .json file."""
+    """Sheets of an .xlsx, .xls, .docx or .csv file, or the parsed JSON of a .json file.
+
+    The file's first bytes win over its name for the spreadsheets: an .xls that is really an .xlsx (and the
+    other way round) is read as what it is.
+    """
     suffix = path.suffix.lower()
     if not path.is_file():
         raise InputError(f"{path}: no such file / 文件不存在")
-    if suffix in (".xlsx", ".xlsm"):
+    if suffix in (".xlsx", ".xlsm", ".xls"):
+        head = _head(path)
+        if not head:
+            raise InputError(f"{path}: the file is empty / 文件为空", hint="save the table again")
+        if head.startswith(OLE_MAGIC):
+            return read_xls(path)
+        if head.startswith(ZIP_MAGIC):
+            return read_xlsx(path)
+        if head.lstrip().lower().startswith((b"<", b"\xef\xbb\xbf<")):
+            raise InputError(f"{path}: a web page (HTML) saved under an Excel name / 这是网页文件，不是 Excel 工作簿",
+                             hint="open it in Excel/WPS and save it as .xlsx")
+        if suffix == ".xls":
+            return read_xls(path)
         return read_xlsx(path)
+    if suffix == ".docx":
+        if path.stat().st_size == 0:
+            raise InputError(f"{path}: the file is empty / 文件为空", hint="save the document again")
+        return read_docx(path)
+    if suffix in (".doc", ".wps", ".rtf", ".odt"):
+        raise InputError(f"{path}: {suffix} documents are not read / 不支持 {suffix} 文档",
+                         hint="open it in Word/WPS and save it as .docx (另存为 Word 文档)")
+    if suffix in (".et", ".ods", ".numbers"):
+        raise InputError(f"{path}: {suffix} workbooks are not read / 不支持 {suffix} 工作簿",
+                         hint="open it in Excel/WPS and save it as .xlsx (另存为 Excel 工作簿)")
     if suffix in (".csv", ".txt", ".tsv"):
         return read_csv(path)
     if suffix == ".json":
         return read_json(path)
-    if suffix == ".xls":
-        raise InputError(f"{path}: the old .xls format is not read / 不支持旧版 .xls",
-                         hint="save it as .xlsx (Excel: 另存为 Excel 工作簿) or CSV")
-    raise InputError(f"{path}: unknown file type {suffix!r} / 不认识的文件类型", hint="use .xlsx, .csv or .json")
+    raise InputError(f"{path}: unknown file type {suffix!r} / 不认识的文件类型",
+                     hint="use .xlsx, .xls, .docx, .csv or .json")
