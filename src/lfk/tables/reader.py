@@ -7,7 +7,6 @@ merged cell's value carried into every cell it covers, and each covered cell not
 from __future__ import annotations
 
 import csv
-import datetime as dt
 import io
 import json
 import re
@@ -191,7 +190,8 @@ def _check_zip(path: Path) -> None:
 
 
 def _xls_value(book: Any, ctype: int, value: Any) -> Any:
-    """One xlrd cell value as openpyxl would give it (dates as date/datetime/time, whole numbers as int)."""
+    """One xlrd cell value as openpyxl gives it: a date as a datetime (a time of day alone as a time), a whole
+    number as an int, an error as its text (#N/A)."""
     import xlrd
 
     if ctype == xlrd.XL_CELL_DATE:
@@ -199,9 +199,7 @@ def _xls_value(book: Any, ctype: int, value: Any) -> Any:
             when = xlrd.xldate_as_datetime(value, book.datemode)
         except (xlrd.XLDateError, ValueError, OverflowError):
             return value
-        if value < 1:
-            return when.time()
-        return when.date() if when.time() == dt.time(0) else when
+        return when.time() if 0 <= value < 1 else when
     if ctype == xlrd.XL_CELL_NUMBER:
         return int(value) if float(value).is_integer() and abs(value) < 2**53 else value
     if ctype == xlrd.XL_CELL_BOOLEAN:

@@ -1,0 +1,234 @@
+"""``lfk import`` of .xls and .docx tables: the same sheets, merges and imported items as the .xlsx version.
+
+tests/fixtures/formats/hospital-posts.xls was made once from hospital-posts.xlsx (beside it) by LibreOffice
+(``soffice --headless --convert-to xls hospital-posts.xlsx``): xlrd cannot write. The Word documents are built
+here with python-docx, merges made as Word makes them (gridSpan across, vMerge down).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import zipfile
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+from tests.conftest import invoke
+
+FORMATS = Path(__file__).parent / "fixtures" / "formats"
+XLSX = FORMATS / "hospital-posts.xlsx"
+XLS = FORMATS / "hospital-posts.xls"
+TITLE = "示例医院岗位廉洁风险防控表"
+MEASURES = ["1.集中带量采购", "2.采购全程留痕", "3.定期轮岗"]
+
+
+def _text(v: Any) -> str:
+    """A spreadsheet value as a Word cell holds it."""
+    return v.date().isoformat() if isinstance(v, dt.datetime) else str(v)
+
+
+def _hospital_docx(path: Path) -> None:
+    """The hospital table as a Word document: a title paragraph, then the table with the 岗位 cell merged down
+    over two rows and the 防控措施 cell (three paragraphs) over three; then two more tables."""
+    import docx
+
+    from lfk.tables.reader import read_xlsx
+
+    doc = docx.Document()
+    doc.add_paragraph("")
+    doc.add_paragraph(TITLE)
+    doc.add_paragraph("")  # an empty paragraph between title and table changes nothing
+    rows = [cells for _, cells in read_xlsx(XLSX)[0].rows[1:]]
+    table = doc.add_table(rows=len(rows), cols=len(rows[0]))
+    for i, cells in enumerate(rows):
+        for j, v in enumerate(cells):
+            if (i, j) not in ((2, 1), (2, 4), (3, 4)):  # the cells a merge covers
+                table.cell(i, j).text = _text(v)
+    table.cell(1, 1).merge(table.cell(2, 1))
+    top = table.cell(1, 4).merge(table.cell(3, 4))
+    top.paragraphs[0].text = MEASURES[0]
+    for m in MEASURES[1:]:
+        top.add_paragraph(m)
+    doc.add_paragraph("附表 说明")
+    second = doc.add_table(rows=3, cols=3)
+    second.cell(0, 0).merge(second.cell(0, 2)).text = "一、医技科室"
+    for j, v in enumerate(["科室", "人数", "说明"]):
+        second.cell(1, j).text = v
+    second.cell(2, 0).merge(second.cell(2, 1)).text = "检验科"
+    second.cell(2, 2).text = "另表填报"
+    third = doc.add_table(rows=1, cols=2)  # straight after the second: no paragraph of its own
+    third.cell(0, 0).text = "备注"
+    third.cell(0, 1).text = "无"
+    doc.save(str(path))
+
+
+def _register(runner, root: Path) -> Path:  # type: ignore[no-untyped-def]
+    assert invoke(runner, "init", str(root)).exit_code == 0
+    assert invoke(runner, "new", "unit", "u", "--root", str(root), "--name", "示例医院", "--type", "事业单位").exit_code == 0
+    return root
+
+
+def _imported(runner, root: Path, table: Path) -> tuple[dict[str, Any], list[dict[str, Any]], list[dict[str, Any]]]:  # type: ignore[no-untyped-def]
+    """Import ``table`` into a new register: the JSON summary, the risks and the measures written."""
+    _register(runner, root)
+    r = invoke(runner, "import", str(table), "--root", str(root), "--unit", "u", "--format", "json")
+    doc = json.loads(r.stdout)
+    assert r.exit_code == 0 and doc["summary"]["errors"] == 0, doc["findings"]
+    unit = root / "units" / "u"
+
+    def items(name: str) -> list[dict[str, Any]]:
+        path = unit / f"{name}.yaml"
+        data = yaml.safe_load(path.read_text(encoding="utf-8")) if path.is_file() else None
+        return list((data or {}).get(name, []) if isinstance(data, dict) else data or [])
+
+    return doc["summary"], items("risks"), items("measures")
+
+
+def test_xls_gives_the_sheets_of_the_xlsx() -> None:
+    from lfk.tables.reader import read_any
+
+    xlsx, xls = read_any(XLSX), read_any(XLS)
+    assert [s.name for s in xls] == [s.name for s in xlsx] == ["风险防控表", "说明"]
+    for a, b in zip(xlsx, xls, strict=True):
+        assert b.rows == a.rows and b.merged == a.merged
+    rows = dict(xls[0].rows)
+    assert rows[3][6] == dt.datetime(2026, 3, 15) and rows[3][0] == 1 and isinstance(rows[3][0], int)
+    assert dict(xls[1].rows)[3] == ["平均分", 3.5] and dict(xls[1].rows)[4] == ["是否公开", True]
+    assert rows[4][1] == "药剂科" and xls[0].merged[(4, 2)] == (3, 2)  # merged down: the value and its origin
+    assert [rows[r][4] for r in (3, 4, 5)] == ["\n".join(MEASURES)] * 3 and xls[0].merged[(5, 5)] == (3, 5)
+    assert xls[0].merged[(1, 7)] == (1, 1)  # the title across the table
+
+
+def test_xls_imports_as_the_xlsx(runner, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    a = _imported(runner, tmp_path / "a", XLSX)
+    b = _imported(runner, tmp_path / "b", XLS)
+    assert b[1:] == a[1:]
+    assert b[0]["counts"] == a[0]["counts"] and b[0]["columns"] == a[0]["columns"]
+    risks, measures = a[1], a[2]
+    assert len(risks) == 4
+    shared = [m for m in measures if m.get("description") == "集中带量采购"]
+    assert len(shared) == 1 and len(shared[0]["risks"]) == 3  # one measure merged over three risks
+
+
+def test_docx_tables_are_sheets_with_their_merges(tmp_path: Path) -> None:
+    from lfk.tables.reader import read_any, read_xlsx
+
+    path = tmp_path / "防控表.docx"
+    _hospital_docx(path)
+    sheets = read_any(path)
+    assert [s.name for s in sheets] == [TITLE, "附表 说明", "表3"]
+    ref = read_xlsx(XLSX)[0]
+    want = [(r - 1, [_text(v) for v in cells]) for r, cells in ref.rows[1:]]
+    assert sheets[0].rows == want  # the cells of the xlsx, one row up (the title is the paragraph above)
+    assert sheets[0].merged == {(r - 1, c): (r0 - 1, c0) for (r, c), (r0, c0) in ref.merged.items() if r > 1}
+    assert dict(sheets[0].rows)[4][4] == "\n".join(MEASURES)  # a cell's paragraphs, one line each
+    assert sheets[1].rows == [(1, ["一、医技科室"] * 3), (2, ["科室", "人数", "说明"]), (3, ["检验科", "检验科", "另表填报"])]
+    assert sheets[1].merged == {(1, 2): (1, 1), (1, 3): (1, 1), (3, 2): (3, 1)}  # gridSpan: the grid is exact
+    assert sheets[2].rows == [(1, ["备注", "无"])] and sheets[2].merged == {}
+
+
+def test_docx_imports_as_the_xlsx(runner, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    path = tmp_path / "防控表.docx"
+    _hospital_docx(path)
+    a = _imported(runner, tmp_path / "a", XLSX)
+    b = _imported(runner, tmp_path / "b", path)
+
+    def content(risks: list[dict[str, Any]], measures: list[dict[str, Any]]) -> Any:
+        by_id = {r["id"]: r["title"] for r in risks}
+        return (sorted((r["title"], r.get("grade"), r.get("post")) for r in risks),
+                sorted((m["description"], sorted(by_id[x] for x in m["risks"])) for m in measures))
+
+    assert content(*b[1:]) == content(*a[1:])
+    assert b[0]["counts"]["risks"]["added"] == 4 and b[0]["counts"]["measures"] == a[0]["counts"]["measures"]
+    root = tmp_path / "b"
+    again = invoke(runner, "import", str(path), "--root", str(root), "--unit", "u", "--format", "json")
+    assert again.exit_code == 0 and json.loads(again.stdout)["summary"]["files"] == []
+
+
+def test_xlsx_named_xls_and_xls_named_xlsx_are_read_as_what_they_are(tmp_path: Path) -> None:
+    from lfk.tables.reader import read_any
+
+    a, b = tmp_path / "a.xls", tmp_path / "b.xlsx"
+    a.write_bytes(XLSX.read_bytes())
+    b.write_bytes(XLS.read_bytes())
+    assert [s.rows for s in read_any(a)] == [s.rows for s in read_any(b)] == [s.rows for s in read_any(XLSX)]
+
+
+def _zip_cut(raw: bytes) -> bytes:
+    return raw[: len(raw) // 2]
+
+
+def _ole_encrypted() -> bytes:
+    return b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 504 + "EncryptionInfo".encode("utf-16-le") + b"\0" * 1024
+
+
+def _docx_bytes(tmp_path: Path) -> bytes:
+    path = tmp_path / "ok.docx"
+    _hospital_docx(path)
+    return path.read_bytes()
+
+
+def _docx_without_document(tmp_path: Path) -> bytes:
+    out = tmp_path / "broken.docx"
+    with zipfile.ZipFile(tmp_path / "ok.docx") as zin, zipfile.ZipFile(out, "w") as zout:
+        for info in zin.infolist():
+            if info.filename != "word/document.xml":
+                zout.writestr(info, zin.read(info.filename))
+    return out.read_bytes()
+
+
+BROKEN = [
+    ("empty.xls", lambda t: b"", "文件为空"),
+    ("garbage.xls", lambda t: b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x07" * 3000, "无法读取 Excel"),
+    ("cut.xls", lambda t: XLS.read_bytes()[:2000], "无法读取 Excel"),
+    ("text.xls", lambda t: "序号,风险点".encode(), "无法读取 Excel"),
+    ("page.xls", lambda t: b"<html><table><tr><td>1</td></tr></table></html>", "网页"),
+    ("locked.xlsx", lambda t: _ole_encrypted(), "加密"),
+    ("locked.docx", lambda t: _ole_encrypted(), "加密"),
+    ("empty.docx", lambda t: b"", "文件为空"),
+    ("cut.docx", lambda t: _zip_cut(_docx_bytes(t)), "Word"),
+    ("nodoc.docx", lambda t: (_docx_bytes(t), _docx_without_document(t))[1], "Word"),
+    ("old.docx", lambda t: b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 2000, ".doc"),
+    ("text.docx", lambda t: "风险点".encode(), "Word"),
+    ("old.doc", lambda t: b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 2000, ".docx"),
+    ("wps.wps", lambda t: b"x", ".docx"),
+    ("et.et", lambda t: b"x", ".xlsx"),
+]
+
+
+@pytest.mark.parametrize(("name", "make", "says"), BROKEN, ids=[b[0] for b in BROKEN])
+def test_unreadable_files_are_one_line_and_exit_2(runner, tmp_path: Path, name: str, make: Any,  # type: ignore[no-untyped-def]
+                                                  says: str) -> None:
+    root = _register(runner, tmp_path / "reg")
+    path = tmp_path / name
+    path.write_bytes(make(tmp_path))
+    before = sorted(p.read_bytes() for p in root.rglob("*.yaml"))
+    r = invoke(runner, "import", str(path), "--root", str(root), "--unit", "u")
+    assert r.exit_code == 2, r.output
+    lines = r.output.strip().splitlines()
+    assert len(lines) == 1 and says in lines[0] and "(" in lines[0] and "Traceback" not in r.output, r.output
+    assert sorted(p.read_bytes() for p in root.rglob("*.yaml")) == before
+
+
+def test_several_risk_tables_without_ids_get_distinct_ids(runner, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    """Regression: a Word manual holds one table per department; the second table's rows were numbered R-001
+    again and refused as a conflict (IMP104)."""
+    import docx
+
+    path = tmp_path / "手册.docx"
+    doc = docx.Document()
+    for dept, risk in (("药剂科", "收受回扣"), ("检验科", "出具虚假报告")):
+        doc.add_paragraph(f"{dept}廉洁风险点")
+        table = doc.add_table(rows=2, cols=3)
+        for j, v in enumerate(["序号", "岗位", "风险点"]):
+            table.cell(0, j).text = v
+        for j, v in enumerate(["1", dept, risk]):
+            table.cell(1, j).text = v
+    doc.save(str(path))
+    summary, risks, _ = _imported(runner, tmp_path / "reg", path)
+    assert sorted((r["id"], r["title"]) for r in risks) == [("R-001", "收受回扣"), ("R-002", "出具虚假报告")]
+    again = invoke(runner, "import", str(path), "--root", str(tmp_path / "reg"), "--unit", "u", "--format", "json")
+    assert again.exit_code == 0 and json.loads(again.stdout)["summary"]["files"] == []
