@@ -232,3 +232,15 @@ def test_several_risk_tables_without_ids_get_distinct_ids(runner, tmp_path: Path
     assert sorted((r["id"], r["title"]) for r in risks) == [("R-001", "收受回扣"), ("R-002", "出具虚假报告")]
     again = invoke(runner, "import", str(path), "--root", str(tmp_path / "reg"), "--unit", "u", "--format", "json")
     assert again.exit_code == 0 and json.loads(again.stdout)["summary"]["files"] == []
+
+
+def test_docx_part_too_large(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A part larger than MAX_PART_BYTES unpacked is refused before python-docx parses it."""
+    from lfk.core.errors import InputError
+    from lfk.tables import reader
+
+    path = tmp_path / "big.docx"
+    _hospital_docx(path)
+    monkeypatch.setattr(reader, "MAX_PART_BYTES", 1000)
+    with pytest.raises(InputError, match="unpacked"):
+        reader.read_any(path)
