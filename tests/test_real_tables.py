@@ -75,8 +75,8 @@ def test_every_format_of_a_table_holds_the_same_cells() -> None:
         files = [t for f, t in TABLES if f == folder]
         ref = set(_cells(next(t for t in files if t.suffix == ".xlsx")))
         for f in files:
-            names = {sh.name for sh in read_any(f)}
-            assert set(_cells(f)) == ref - names, (f.name, set(_cells(f)) ^ (ref - names))
+            want = ref - {sh.name for sh in read_any(f)} if f.suffix == ".docx" else ref
+            assert set(_cells(f)) == want, (f.name, set(_cells(f)) ^ want)
 
 
 @pytest.mark.parametrize(("folder", "table"), TABLES, ids=[f"{f.name}{t.suffix}" for f, t in TABLES])
