@@ -244,3 +244,69 @@ def test_docx_part_too_large(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) ->
     monkeypatch.setattr(reader, "MAX_PART_BYTES", 1000)
     with pytest.raises(InputError, match="unpacked"):
         reader.read_any(path)
+
+
+def _table(doc: Any, rows: list[list[str]]) -> Any:
+    table = doc.add_table(rows=len(rows), cols=len(rows[0]))
+    for i, row in enumerate(rows):
+        for j, v in enumerate(row):
+            table.cell(i, j).text = v
+    return table
+
+
+def test_docx_table_split_in_two_is_one_sheet(tmp_path: Path) -> None:
+    """A table split at a page (header repeated) or by hand (no header), nothing written between, is one sheet."""
+    import docx
+
+    from lfk.tables.reader import read_any
+
+    head = ["序号", "岗位", "风险点"]
+    doc = docx.Document()
+    doc.add_paragraph("风险点登记表")
+    _table(doc, [head, ["1", "药剂科", "收受回扣"], ["2", "药剂科", "违规采购"]])
+    doc.add_paragraph("")
+    _table(doc, [head, ["3", "检验科", "出具虚假报告"]])
+    _table(doc, [["4", "财务科", "虚报冒领"]])
+    doc.add_paragraph("附表")
+    _table(doc, [head, ["1", "总务科", "以次充好"]])  # text between: a table of its own
+    path = tmp_path / "split.docx"
+    doc.save(str(path))
+    sheets = read_any(path)
+    assert [s.name for s in sheets] == ["风险点登记表", "附表"]
+    assert [r for r, _ in sheets[0].rows] == [1, 2, 3, 4, 5]
+    assert [cells[2] for _, cells in sheets[0].rows] == ["风险点", "收受回扣", "违规采购", "出具虚假报告", "虚报冒领"]
+
+
+def _cell_xml(body: str) -> Any:
+    from docx.oxml import parse_xml
+
+    return parse_xml('<w:tc xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main" '
+                     'xmlns:mc="http://schemas.openxmlformats.org/markup-compatibility/2006">' + body + "</w:tc>")
+
+
+def test_docx_cell_text_is_what_word_shows(tmp_path: Path) -> None:
+    """Tracked insertions in, deletions and moved-away text out, tabs and breaks kept, a tab stop is no tab,
+    a text box's fallback copy not read twice; legacy hMerge is a merge across."""
+    import docx
+
+    from lfk.tables.reader import read_any
+
+    doc = docx.Document()
+    table = _table(doc, [["", "", "x"], ["a", "b", "c"]])
+    tcs = table.rows[0]._tr.tc_lst  # noqa: SLF001
+    tcs[0].addnext(_cell_xml(
+        '<w:tcPr><w:hMerge w:val="restart"/></w:tcPr>'
+        '<w:p><w:pPr><w:tabs><w:tab w:val="left" w:pos="720"/></w:tabs></w:pPr><w:r><w:t>甲</w:t></w:r>'
+        '<w:ins><w:r><w:t>乙</w:t></w:r></w:ins><w:del><w:r><w:delText>丙</w:delText></w:r></w:del>'
+        '<w:r><w:tab/><w:t>丁</w:t><w:br/><w:t>戊</w:t></w:r>'
+        '<w:moveFrom><w:r><w:t>己</w:t></w:r></w:moveFrom><w:moveTo><w:r><w:t>庚</w:t></w:r></w:moveTo>'
+        '<w:r><mc:AlternateContent><mc:Choice><w:t>辛</w:t></mc:Choice><mc:Fallback><w:t>辛</w:t></mc:Fallback>'
+        '</mc:AlternateContent></w:r></w:p><w:p><w:r><w:t>第二段</w:t></w:r></w:p>'))
+    tcs[0].getparent().remove(tcs[0])
+    tcs[1].addnext(_cell_xml('<w:tcPr><w:hMerge/></w:tcPr><w:p/>'))
+    tcs[1].getparent().remove(tcs[1])
+    path = tmp_path / "cell.docx"
+    doc.save(str(path))
+    (sheet,) = read_any(path)
+    text = "甲乙\t丁\n戊庚辛\n第二段"
+    assert sheet.rows == [(1, [text, text, "x"]), (2, ["a", "b", "c"])] and sheet.merged == {(1, 2): (1, 1)}

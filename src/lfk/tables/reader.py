@@ -246,6 +246,8 @@ def read_xls(path: Path) -> list[Sheet]:
 
 _W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 _MC_FALLBACK = "{http://schemas.openxmlformats.org/markup-compatibility/2006}Fallback"
+_SKIPPED = (_MC_FALLBACK, f"{_W}moveFrom", f"{_W}del")  # a text box's fallback copy, text moved away or deleted
+MAX_CAPTION = 60  # a sheet named by a longer paragraph is cut there
 _WRAPPERS = (f"{_W}sdt", f"{_W}sdtContent", f"{_W}customXml", f"{_W}smartTag")
 
 
@@ -266,7 +268,7 @@ def _text(el: Any) -> str:
     parts: list[str] = []
     first = True
     for node in el.iter(f"{_W}p", f"{_W}t", f"{_W}tab", f"{_W}br", f"{_W}cr", f"{_W}noBreakHyphen"):
-        if any(a.tag == _MC_FALLBACK for a in node.iterancestors()):
+        if any(a.tag in _SKIPPED for a in node.iterancestors()):
             continue
         if node.tag == f"{_W}p":
             if not first:
@@ -299,10 +301,21 @@ def _int(text: str | None, default: int) -> int:
         return default
 
 
-def _docx_table(tbl: Any, title: str) -> Sheet:
-    """One Word table as a sheet: the grid from each cell's w:gridSpan (and legacy w:hMerge) and w:vMerge,
-    a horizontal or vertical merge recorded as a merged range, as in an Excel sheet."""
+@dataclass
+class _WordTable:
+    """One Word table's cells by (row, grid column), its merged ranges, its row count and grid width."""
+
+    grid: dict[tuple[int, int], Any]
+    merges: list[tuple[int, int, int, int]]
+    height: int
+    width: int
+
+
+def _docx_grid(tbl: Any) -> _WordTable:
+    """One Word table's grid from each cell's w:gridSpan (and legacy w:hMerge) and w:vMerge; a horizontal or
+    vertical merge is a merged range, as in an Excel sheet."""
     grid: dict[tuple[int, int], Any] = {}
+    height = width = 0
     merges: list[list[int]] = []  # [r0, c0, r1, c1]
     open_v: dict[int, int] = {}  # grid column → index in merges of the vertical merge open there
     for r, tr in enumerate(_children(tbl, f"{_W}tr"), start=1):
@@ -330,8 +343,30 @@ def _docx_table(tbl: Any, title: str) -> Sheet:
                 if vmerge == "restart":
                     open_v[c] = prev
             c += span
+        height, width = r, max(width, c - 1)
     ranges = [(r0, c0, r1, c1) for r0, c0, r1, c1 in merges if (r0, c0) != (r1, c1)]
-    return grid_sheet(title, grid, ranges)
+    return _WordTable(grid, ranges, height, width)
+
+
+def _row_text(table: _WordTable, r: int) -> list[Any]:
+    return [table.grid.get((r, c)) for c in range(1, table.width + 1)]
+
+
+def _docx_sheet(title: str, parts: list[_WordTable]) -> Sheet:
+    """One sheet of a Word table and the tables that continue it (rows numbered on; a first row that
+    repeats one of the first table's top rows, a header repeated after a split, is not read again)."""
+    grid: dict[tuple[int, int], Any] = {}
+    merges: list[tuple[int, int, int, int]] = []
+    top = [_row_text(parts[0], r) for r in range(1, min(3, parts[0].height) + 1)]
+    offset = 0
+    for i, part in enumerate(parts):
+        skip = 1 if i and part.height and _row_text(part, 1) in top else 0
+        for (r, c), v in part.grid.items():
+            if r > skip:
+                grid[(r - skip + offset, c)] = v
+        merges.extend((r0 - skip + offset, c0, r1 - skip + offset, c1) for r0, c0, r1, c1 in part.merges if r0 > skip)
+        offset += part.height - skip
+    return grid_sheet(title, grid, merges)
 
 
 def read_docx(path: Path) -> list[Sheet]:
@@ -339,7 +374,8 @@ def read_docx(path: Path) -> list[Sheet]:
 
     A sheet's name is the paragraph just above its table (the nearest non-empty one after the previous
     table), else 表N; the paragraphs of a cell are joined with a line break; cells merged across (gridSpan)
-    or down (vMerge) are merged ranges as in :func:`read_xlsx`.
+    or down (vMerge) are merged ranges as in :func:`read_xlsx`. A table that follows another of the same
+    width with no text between (a table split in two, at a page or by hand) continues its sheet.
     """
     import docx
     from docx.opc.exceptions import PackageNotFoundError
@@ -362,9 +398,8 @@ def read_docx(path: Path) -> list[Sheet]:
     except Exception as e:  # noqa: BLE001 - lxml and python-docx raise assorted errors on broken files
         raise InputError(f"{path}: not a readable .docx document / 无法读取 Word 文档: {type(e).__name__}",
                          hint=hint) from None
-    out: list[Sheet] = []
-    names: set[str] = set()
-    caption = ""
+    found: list[tuple[str, list[_WordTable]]] = []  # (caption, the table and the tables continuing it)
+    caption = ""  # the last non-empty paragraph since the previous table
 
     def walk(el: Any) -> None:
         nonlocal caption
@@ -373,18 +408,26 @@ def read_docx(path: Path) -> list[Sheet]:
                 walk(ch)
             elif ch.tag == f"{_W}p":
                 line = " ".join(_text(ch).split())
-                if line:
-                    caption = line
+                caption = line or caption
             elif ch.tag == f"{_W}tbl":
-                name = caption or f"表{len(out) + 1}"
-                base, n = name, 2
-                while name in names:
-                    name, n = f"{base} ({n})", n + 1
-                names.add(name)
-                out.append(_docx_table(ch, name))
+                table = _docx_grid(ch)
+                if not caption and found and found[-1][1][-1].width == table.width:
+                    found[-1][1].append(table)  # split in two (nothing written between): one table
+                else:
+                    found.append((caption, [table]))
                 caption = ""
 
     walk(document.element.body)
+    out: list[Sheet] = []
+    names: set[str] = set()
+    for caption, parts in found:
+        name = caption if len(caption) <= MAX_CAPTION else caption[:MAX_CAPTION - 1] + "…"
+        name = name or f"表{len(out) + 1}"
+        base, n = name, 2
+        while name in names:
+            name, n = f"{base} ({n})", n + 1
+        names.add(name)
+        out.append(_docx_sheet(name, parts))
     return out
 
 
