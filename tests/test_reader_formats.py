@@ -2,7 +2,8 @@
 
 tests/fixtures/formats/hospital-posts.xls was made once from hospital-posts.xlsx (beside it) by LibreOffice
 (``soffice --headless --convert-to xls hospital-posts.xlsx``): xlrd cannot write. The Word documents are built
-here with python-docx, merges made as Word makes them (gridSpan across, vMerge down).
+here with python-docx, merges made as Word makes them (gridSpan across, vMerge down). hospital-posts.html is
+LibreOffice's web-page export of the same workbook (``--convert-to html``), as web systems' "Excel exports" are.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from tests.conftest import invoke
 FORMATS = Path(__file__).parent / "fixtures" / "formats"
 XLSX = FORMATS / "hospital-posts.xlsx"
 XLS = FORMATS / "hospital-posts.xls"
+HTML = FORMATS / "hospital-posts.html"
 TITLE = "示例医院岗位廉洁风险防控表"
 MEASURES = ["1.集中带量采购", "2.采购全程留痕", "3.定期轮岗"]
 
@@ -185,7 +187,9 @@ BROKEN = [
     ("garbage.xls", lambda t: b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x07" * 3000, "无法读取 Excel"),
     ("cut.xls", lambda t: XLS.read_bytes()[:2000], "无法读取 Excel"),
     ("text.xls", lambda t: "序号,风险点".encode(), "无法读取 Excel"),
-    ("page.xls", lambda t: b"<html><table><tr><td>1</td></tr></table></html>", "网页"),
+    ("page.xls", lambda t: b"<html><body><p>1</p></body></html>", "网页"),
+    ("sheet2003.xls", lambda t: b'<?xml version="1.0"?><Workbook xmlns="urn:schemas-microsoft-com:office:spreadsheet">'
+                                b"</Workbook>", "2003"),
     ("locked.xlsx", lambda t: _ole_encrypted(), "加密"),
     ("locked.docx", lambda t: _ole_encrypted(), "加密"),
     ("empty.docx", lambda t: b"", "文件为空"),
@@ -310,3 +314,44 @@ def test_docx_cell_text_is_what_word_shows(tmp_path: Path) -> None:
     (sheet,) = read_any(path)
     text = "甲乙\t丁\n戊庚辛\n第二段"
     assert sheet.rows == [(1, [text, text, "x"]), (2, ["a", "b", "c"])] and sheet.merged == {(1, 2): (1, 1)}
+
+
+def test_web_page_tables_are_sheets(runner, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    """A web page (LibreOffice's export of the workbook) named .html or .xls: its tables with rowspan and colspan
+    give the cells and merges of the xlsx, and import alike."""
+    from lfk.tables.reader import read_any, read_xlsx
+
+    ref = read_xlsx(XLSX)
+    sheets = read_any(HTML)
+    assert [s.name for s in sheets] == ["Sheet 1: 风险防控表", "Sheet 2: 说明"]
+    assert sheets[0].rows == [(r, [_text(v) for v in cells]) for r, cells in ref[0].rows]
+    assert sheets[0].merged == ref[0].merged
+    named_xls = tmp_path / "导出.xls"
+    named_xls.write_bytes(HTML.read_bytes())
+    assert [s.rows for s in read_any(named_xls)] == [s.rows for s in sheets]
+    a = _imported(runner, tmp_path / "a", XLSX)
+    b = _imported(runner, tmp_path / "b", named_xls)
+    assert sorted(r["title"] for r in b[1]) == sorted(r["title"] for r in a[1])
+    assert b[0]["counts"]["measures"] == a[0]["counts"]["measures"]
+
+
+def test_web_page_in_gbk_with_sloppy_markup(tmp_path: Path) -> None:
+    """GBK declared in a meta tag, cells left unclosed, a nested table inside a cell, <br> in a cell, a caption."""
+    from lfk.tables.reader import read_any
+
+    page = ("<html><head><meta charset=gb2312><title>t</title><style>td{x:1}</style></head><body>"
+            "<h2>某中学廉政风险防控表</h2><p>填报单位：某中学</p>"
+            "<table><tr><th>岗位<th>风险点<th>防控措施"
+            "<tr><td rowspan=2>校长<td>基建工程<td>1.集体决策<br>2.审计监督"
+            "<tr><td>招生<td><table><tr><td>公开</td><td>公示</td></tr></table>"
+            "</table>"
+            "<table><caption>附表</caption><tr><td colspan=2>一、后勤</td></tr><tr><td>食堂<td>采购</td></tr></table>"
+            "</body></html>")
+    path = tmp_path / "page.doc"  # Word's "save as web page" under a .doc name
+    path.write_bytes(page.encode("gbk"))
+    first, second = read_any(path)
+    assert first.name == "填报单位：某中学" and second.name == "附表"
+    assert first.rows == [(1, ["岗位", "风险点", "防控措施"]), (2, ["校长", "基建工程", "1.集体决策\n2.审计监督"]),
+                          (3, ["校长", "招生", "公开 公示"])]
+    assert first.merged == {(3, 1): (2, 1)}
+    assert second.rows == [(1, ["一、后勤", "一、后勤"]), (2, ["食堂", "采购"])] and second.merged == {(1, 2): (1, 1)}

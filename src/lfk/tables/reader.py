@@ -1,4 +1,4 @@
-"""Reading tables from .xlsx, .xls, .docx, .csv (UTF-8 or GBK) and JSON files into sheets of raw cells.
+"""Reading tables from .xlsx, .xls, .docx, .html, .csv (UTF-8 or GBK) and JSON files into sheets of raw cells.
 
 Every spreadsheet or Word table becomes the same :class:`Sheet`: rows of cells with their row numbers, a
 merged cell's value carried into every cell it covers, and each covered cell noted in ``Sheet.merged``.
@@ -421,13 +421,217 @@ def read_docx(path: Path) -> list[Sheet]:
     out: list[Sheet] = []
     names: set[str] = set()
     for caption, parts in found:
-        name = caption if len(caption) <= MAX_CAPTION else caption[:MAX_CAPTION - 1] + "…"
-        name = name or f"表{len(out) + 1}"
-        base, n = name, 2
-        while name in names:
-            name, n = f"{base} ({n})", n + 1
-        names.add(name)
-        out.append(_docx_sheet(name, parts))
+        out.append(_docx_sheet(_sheet_name(caption, len(out) + 1, names), parts))
+    return out
+
+
+def _sheet_name(caption: str, n: int, names: set[str]) -> str:
+    """A table's sheet name: its caption (cut at MAX_CAPTION), else 表N; made unique among ``names``."""
+    name = caption if len(caption) <= MAX_CAPTION else caption[:MAX_CAPTION - 1] + "…"
+    name = name or f"表{n}"
+    base, k = name, 2
+    while name in names:
+        name, k = f"{base} ({k})", k + 1
+    names.add(name)
+    return name
+
+
+_HTML_BLOCKS = {"p", "div", "li", "tr", "table", "h1", "h2", "h3", "h4", "h5", "h6", "caption", "title", "ul", "ol",
+                "section", "article", "header", "footer", "blockquote", "pre", "dt", "dd"}
+_HTML_SKIP = {"script", "style", "head", "template", "noscript"}
+MAX_SPAN = 1000  # a rowspan/colspan larger than this is taken as this (a page cannot make the work unbounded)
+
+
+def _span(value: str | None) -> int:
+    try:
+        n = int((value or "1").strip().split(".")[0] or 1)
+    except ValueError:
+        return 1
+    return min(max(n, 1), MAX_SPAN)
+
+
+class _HtmlTables:
+    """The top-level tables of an HTML page (a web page saved as .xls, .doc or .html), as Word-table grids.
+
+    A nested table's text belongs to the cell holding it; rowspan/colspan are merged ranges; <br> and block
+    elements inside a cell are line breaks; the caption is the table's <caption>, else the last text before it.
+    """
+
+    def __init__(self) -> None:
+        from html.parser import HTMLParser
+
+        outer = self
+
+        class _Parser(HTMLParser):
+            def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+                outer.start(tag, dict(attrs))
+
+            def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+                outer.start(tag, dict(attrs))
+                if tag not in ("br", "hr"):
+                    outer.end(tag)
+
+            def handle_endtag(self, tag: str) -> None:
+                outer.end(tag)
+
+            def handle_data(self, data: str) -> None:
+                outer.data(data)
+
+        self.parser = _Parser(convert_charrefs=True)
+        self.found: list[tuple[str, _WordTable]] = []
+        self.depth = 0  # table nesting
+        self.skip = 0
+        self.text: list[str] = []  # text outside tables since the last table
+        self.caption = ""
+        self.cell: list[str] | None = None
+        self.in_caption = False
+        self.table_caption: list[str] = []
+        self._new_table()
+
+    def _new_table(self) -> None:
+        self.grid: dict[tuple[int, int], Any] = {}
+        self.merges: list[tuple[int, int, int, int]] = []
+        self.pending: dict[int, int] = {}  # grid column → last row a rowspan above covers
+        self.r = 0
+        self.c = 1
+        self.width = 0
+        self.span = (1, 1)
+
+    def start(self, tag: str, attrs: dict[str, str | None]) -> None:
+        if tag in _HTML_SKIP:
+            self.skip += 1
+            return
+        if self.skip:
+            return
+        if tag == "table":
+            self.depth += 1
+            if self.depth == 1:
+                lines = [" ".join(x.split()) for x in "".join(self.text).split("\n")]
+                self.caption = next((x for x in reversed(lines) if x), "")
+                self.text = []
+                self.table_caption = []
+                self._new_table()
+                return
+        if self.depth > 1:
+            if tag in ("br", "tr", "p", "div", "li") and self.cell is not None:
+                self.cell.append("\n")
+            elif tag in ("td", "th") and self.cell is not None:
+                self.cell.append(" ")
+            return
+        if self.depth == 1:
+            if tag == "caption":
+                self.in_caption = True
+            elif tag == "tr":
+                self._close_cell()
+                self.r += 1
+                self.c = 1
+            elif tag in ("td", "th"):
+                self._close_cell()
+                if self.r == 0:
+                    self.r = 1
+                while self.pending.get(self.c, 0) >= self.r:
+                    self.c += 1
+                self.span = (_span(attrs.get("rowspan")), _span(attrs.get("colspan")))
+                self.cell = []
+            elif tag in ("br", "p", "div", "li") and self.cell is not None:
+                self.cell.append("\n")
+            return
+        if tag in _HTML_BLOCKS or tag == "br":
+            self.text.append("\n")
+
+    def end(self, tag: str) -> None:
+        if tag in _HTML_SKIP:
+            self.skip = max(0, self.skip - 1)
+            return
+        if self.skip:
+            return
+        if tag == "table" and self.depth:
+            self.depth -= 1
+            if self.depth == 0:
+                self._close_cell()
+                caption = " ".join("".join(self.table_caption).split()) or self.caption
+                self.found.append((caption, _WordTable(self.grid, self.merges, self.r, self.width)))
+            return
+        if self.depth == 1:
+            if tag == "caption":
+                self.in_caption = False
+            elif tag in ("td", "th"):
+                self._close_cell()
+            elif tag in ("p", "div", "li") and self.cell is not None:
+                self.cell.append("\n")
+        elif self.depth == 0 and tag in _HTML_BLOCKS:
+            self.text.append("\n")
+
+    def data(self, text: str) -> None:
+        if self.skip:
+            return
+        if self.cell is not None:
+            self.cell.append(text)
+        elif self.depth == 1 and self.in_caption:
+            self.table_caption.append(text)
+        elif self.depth == 0:
+            self.text.append(text)
+
+    def _close_cell(self) -> None:
+        if self.cell is None:
+            return
+        lines = [" ".join(line.split()) for line in "".join(self.cell).split("\n")]
+        text = "\n".join(lines).strip("\n")
+        while "\n\n" in text:
+            text = text.replace("\n\n", "\n")
+        rs, cs = self.span
+        r, c = self.r, self.c
+        if text:
+            self.grid[(r, c)] = text
+        if rs > 1 or cs > 1:
+            self.merges.append((r, c, r + rs - 1, c + cs - 1))
+        if rs > 1:
+            for col in range(c, c + cs):
+                self.pending[col] = r + rs - 1
+        self.c = c + cs
+        self.width = max(self.width, self.c - 1)
+        self.cell = None
+
+    def feed(self, text: str) -> list[tuple[str, _WordTable]]:
+        self.parser.feed(text)
+        self.parser.close()
+        if self.depth:  # an unclosed table at the end of the page
+            self.depth = 1
+            self.end("table")
+        return self.found
+
+
+_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_\-]+)""", re.I)
+
+
+def read_html(path: Path) -> list[Sheet]:
+    """Every top-level table of an HTML page (a web page, or one saved under an .xls or .doc name) as a sheet,
+    named by its caption or the text just above it; rowspan/colspan are merged ranges as in :func:`read_xlsx`."""
+    try:
+        raw = path.read_bytes()
+    except OSError as e:
+        raise InputError(f"{path}: cannot read ({e.strerror}) / 无法读取") from None
+    if b"urn:schemas-microsoft-com:office:spreadsheet" in raw[:4096] and b"<table" not in raw[:65536].lower():
+        raise InputError(f"{path}: an Excel 2003 XML spreadsheet / 这是 Excel 2003 XML 表格",
+                         hint="open it in Excel/WPS and save it as .xlsx")
+    declared = _CHARSET.search(raw[:4096])
+    encodings = [declared.group(1).decode("ascii")] if declared else []
+    for enc in [*encodings, "utf-8-sig", "gb18030"]:
+        try:
+            textv = raw.decode(enc)
+            break
+        except (UnicodeDecodeError, LookupError):
+            continue
+    else:
+        raise InputError(f"{path}: neither UTF-8 nor GBK text / 既不是 UTF-8 也不是 GBK 编码")
+    found = _HtmlTables().feed(textv)
+    out: list[Sheet] = []
+    names: set[str] = set()
+    for caption, table in found:
+        out.append(_docx_sheet(_sheet_name(caption, len(out) + 1, names), [table]))
+    if not out:
+        raise InputError(f"{path}: a web page without a table / 网页中没有表格",
+                         hint="open it in Excel/WPS and save it as .xlsx")
     return out
 
 
@@ -473,11 +677,16 @@ def read_json(path: Path) -> Any:
         raise InputError(f"{path}: not readable JSON / 无法读取 JSON: {e}") from None
 
 
-def read_any(path: Path) -> list[Sheet] | Any:
-    """Sheets of an .xlsx, .xls, .docx or .csv file, or the parsed JSON of a .json file.
+def _looks_like_html(head: bytes) -> bool:
+    start = head.lstrip(b"\xef\xbb\xbf \t\r\n").lower()
+    return start.startswith(b"<") or b"<html" in head.lower() or b"<table" in head.lower()
 
-    The file's first bytes win over its name for the spreadsheets: an .xls that is really an .xlsx (and the
-    other way round) is read as what it is.
+
+def read_any(path: Path) -> list[Sheet] | Any:
+    """Sheets of an .xlsx, .xls, .docx, .html or .csv file, or the parsed JSON of a .json file.
+
+    The file's first bytes win over its name: an .xls that is really an .xlsx (and the other way round) is
+    read as what it is, and so is a web page saved as .xls or .doc (the "Excel export" of many web systems).
     """
     suffix = path.suffix.lower()
     if not path.is_file():
@@ -490,9 +699,8 @@ def read_any(path: Path) -> list[Sheet] | Any:
             return read_xls(path)
         if head.startswith(ZIP_MAGIC):
             return read_xlsx(path)
-        if head.lstrip().lower().startswith((b"<", b"\xef\xbb\xbf<")):
-            raise InputError(f"{path}: a web page (HTML) saved under an Excel name / 这是网页文件，不是 Excel 工作簿",
-                             hint="open it in Excel/WPS and save it as .xlsx")
+        if _looks_like_html(head):  # a web system's "Excel export": an HTML page named .xls
+            return read_html(path)
         if suffix == ".xls":
             return read_xls(path)
         return read_xlsx(path)
@@ -500,6 +708,8 @@ def read_any(path: Path) -> list[Sheet] | Any:
         if path.stat().st_size == 0:
             raise InputError(f"{path}: the file is empty / 文件为空", hint="save the document again")
         return read_docx(path)
+    if suffix in (".html", ".htm") or (suffix in (".doc", ".wps") and _looks_like_html(_head(path))):
+        return read_html(path)  # a web page, or one saved by Word or a web system under a .doc name
     if suffix in (".doc", ".wps", ".rtf", ".odt"):
         raise InputError(f"{path}: {suffix} documents are not read / 不支持 {suffix} 文档",
                          hint="open it in Word/WPS and save it as .docx (另存为 Word 文档)")
@@ -511,4 +721,4 @@ def read_any(path: Path) -> list[Sheet] | Any:
     if suffix == ".json":
         return read_json(path)
     raise InputError(f"{path}: unknown file type {suffix!r} / 不认识的文件类型",
-                     hint="use .xlsx, .xls, .docx, .csv or .json")
+                     hint="use .xlsx, .xls, .docx, .html, .csv or .json")
