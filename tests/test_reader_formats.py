@@ -355,3 +355,101 @@ def test_web_page_in_gbk_with_sloppy_markup(tmp_path: Path) -> None:
                           (3, ["校长", "招生", "公开 公示"])]
     assert first.merged == {(3, 1): (2, 1)}
     assert second.rows == [(1, ["一、后勤", "一、后勤"]), (2, ["食堂", "采购"])] and second.merged == {(1, 2): (1, 1)}
+
+
+def _mutate(text: str, rng: Any) -> str:
+    """``text`` with a few slices deleted, doubled or replaced by odd values (the damage of a broken save)."""
+    odd = ['w:val="-3"', 'w:val="999999"', 'w:val="x"', "<w:vMerge/>", '<w:vMerge w:val="restart"/>', "<w:gridSpan/>",
+           "</w:tc>", "<w:tc>", "<w:tr>", "</w:tr>", 'rowspan="0"', 'colspan="99999"', "<td>", "</table>", "<table>",
+           "\x00", "&#0;", "&bogus;", "]]>", "<br>", "\u202e"]
+    for _ in range(rng.randint(1, 6)):
+        i = rng.randrange(len(text) + 1)
+        j = min(len(text), i + rng.randint(0, 200))
+        roll = rng.random()
+        if roll < 0.3:
+            text = text[:i] + text[j:]
+        elif roll < 0.6:
+            text = text[:j] + text[i:j] + text[j:]
+        else:
+            text = text[:i] + rng.choice(odd) + text[j:]
+    return text
+
+
+def _mutate_xml(data: bytes, rng: Any) -> bytes:
+    """Word XML still well-formed but with cells, rows and merges removed, doubled or given odd values."""
+    import copy
+
+    from lxml import etree
+
+    w = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+    root = etree.fromstring(data)
+    for _ in range(rng.randint(1, 8)):
+        els = [e for e in root.iter(f"{w}tc", f"{w}tr", f"{w}p", f"{w}tbl", f"{w}tcPr", f"{w}gridSpan", f"{w}vMerge")
+               if e.getparent() is not None]
+        if not els:
+            break
+        el = rng.choice(els)
+        roll = rng.random()
+        if roll < 0.25:
+            el.getparent().remove(el)
+        elif roll < 0.5:
+            el.addnext(copy.deepcopy(el))
+        elif el.tag in (f"{w}gridSpan", f"{w}vMerge"):
+            el.set(f"{w}val", rng.choice(["0", "-2", "999999", "x", "restart", "continue", ""]))
+        elif el.tag == f"{w}tc":
+            pr = el.find(f"{w}tcPr")
+            if pr is None:
+                pr = etree.SubElement(el, f"{w}tcPr")
+            tag = rng.choice(["vMerge", "gridSpan", "hMerge"])
+            etree.SubElement(pr, f"{w}{tag}", {f"{w}val": rng.choice(["restart", "continue", "3", "64"])})
+    return etree.tostring(root)
+
+
+def _damaged(kind: str, seed: int, tmp: Path) -> Path:
+    import random
+
+    rng = random.Random(seed)
+    if kind == "xls":
+        raw = bytearray(XLS.read_bytes())
+        for _ in range(rng.randint(1, 8)):
+            raw[rng.randrange(512, len(raw))] = rng.randrange(256)  # the OLE header kept: damage inside
+        out = tmp / "t.xls"
+        out.write_bytes(bytes(raw if seed % 4 else raw[: rng.randrange(len(raw) // 2, len(raw) + 1)]))
+        return out
+    if kind == "html":
+        out = tmp / "t.html"
+        out.write_text(_mutate(HTML.read_text(encoding="utf-8"), rng), encoding="utf-8", errors="surrogatepass")
+        return out
+    good = tmp / "good.docx"
+    if not good.is_file():
+        _hospital_docx(good)
+    out = tmp / "t.docx"
+    with zipfile.ZipFile(good) as zin, zipfile.ZipFile(out, "w") as zout:
+        for info in zin.infolist():
+            data = zin.read(info.filename)
+            if info.filename == "word/document.xml":
+                data = _mutate_xml(data, rng) if seed % 3 else _mutate(data.decode("utf-8"), rng).encode("utf-8")
+            zout.writestr(info.filename, data)
+    return out
+
+
+@pytest.mark.parametrize("kind", ["xls", "docx", "html"])
+def test_damaged_files_give_sheets_or_one_error(tmp_path: Path, kind: str, capfd: pytest.CaptureFixture[str]) -> None:
+    """Broken .xls bytes, broken Word XML and broken pages: sheets, or an InputError naming the file; never
+    another exception, and nothing printed (xlrd's warnings went to stdout; seeded, 150 cases each)."""
+    from lfk.core.errors import InputError
+    from lfk.tables.reader import Sheet, read_any
+
+    outcomes = set()
+    for seed in range(150):
+        path = _damaged(kind, seed, tmp_path)
+        try:
+            sheets = read_any(path)
+        except InputError as e:
+            assert str(e).startswith(str(path)) and "\n" not in str(e)
+            outcomes.add("error")
+            continue
+        assert all(isinstance(s, Sheet) and all(r >= 1 for r, _ in s.rows) for s in sheets)
+        outcomes.add("read")
+    assert outcomes == {"read", "error"}
+    assert capfd.readouterr() == ("", "")

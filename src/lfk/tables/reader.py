@@ -34,6 +34,9 @@ _MERGE_BLOCK = re.compile(rb"<(?:\w+:)?mergeCells\b[^>]*/>|<(?:\w+:)?mergeCells\
 _MERGE_REF = re.compile(rb"<(?:\w+:)?mergeCell\b[^>]*?\bref=\"([A-Za-z]{1,3}[0-9]{1,7})(?::([A-Za-z]{1,3}[0-9]{1,7}))?\"")
 _CELL_REF = re.compile(r"([A-Za-z]{1,3})([0-9]{1,7})")
 MAX_PART_BYTES = 256 * 1024 * 1024  # a worksheet part larger than this (decompressed) is refused
+MAX_SPAN = 1000  # a Word gridSpan/gridBefore or HTML rowspan/colspan larger than this is taken as this
+MAX_COLUMNS = 16384  # a Word or HTML table wider than this (Excel's limit) is refused
+MAX_FILLED = 20_000_000  # cells filled from merged ranges: more is a crafted file, refused
 
 
 def _ref(text: bytes) -> tuple[int, int]:
@@ -108,12 +111,17 @@ def grid_sheet(title: str, grid: dict[tuple[int, int], Any], merges: list[tuple[
         return sheet
     import bisect
 
+    budget = MAX_FILLED
     for r0, c0, r1, c1 in merges:
         v = grid.get((r0, c0))
         if v is None:
             continue
         rs = rows_used[bisect.bisect_left(rows_used, r0):bisect.bisect_right(rows_used, r1)]
         cs = cols_used[bisect.bisect_left(cols_used, c0):bisect.bisect_right(cols_used, c1)]
+        budget -= len(rs) * len(cs)
+        if budget < 0:
+            raise InputError(f"{title}: more than {MAX_FILLED} cells under merged ranges / 合并单元格过多",
+                             hint="unmerge the cells (Excel: 取消单元格合并) and save the table again")
         for r in rs:
             for c in cs:
                 if (r, c) != (r0, c0):
@@ -217,11 +225,12 @@ def read_xls(path: Path) -> list[Sheet]:
     if _encrypted_ooxml(path):
         raise InputError(f"{path}: the workbook is protected by a password / 工作簿已加密",
                          hint="remove the password (Excel: 文件 → 信息 → 保护工作簿) and save it again")
+    log = io.StringIO()  # xlrd's warnings about a damaged file would go to stdout
     try:
         try:
-            book = xlrd.open_workbook(str(path), formatting_info=True, on_demand=False)
+            book = xlrd.open_workbook(str(path), formatting_info=True, logfile=log)
         except NotImplementedError:  # formatting records this xlrd cannot read: the cells without the merges
-            book = xlrd.open_workbook(str(path), on_demand=False)
+            book = xlrd.open_workbook(str(path), logfile=log)
     except Exception as e:  # noqa: BLE001 - xlrd raises assorted errors (XLRDError, CompDocError, struct.error) on broken files
         text = str(e).splitlines()[0] if str(e) else type(e).__name__
         if "encrypted" in text.lower():
@@ -319,10 +328,13 @@ def _docx_grid(tbl: Any) -> _WordTable:
     merges: list[list[int]] = []  # [r0, c0, r1, c1]
     open_v: dict[int, int] = {}  # grid column → index in merges of the vertical merge open there
     for r, tr in enumerate(_children(tbl, f"{_W}tr"), start=1):
-        c = 1 + _int(_val(tr, f"{_W}trPr/{_W}gridBefore"), 0)
+        c = 1 + min(_int(_val(tr, f"{_W}trPr/{_W}gridBefore"), 0), MAX_SPAN)
         prev: int | None = None  # the merge index of the previous cell in this row (for w:hMerge)
         for tc in _children(tr, f"{_W}tc"):
-            span = max(1, _int(_val(tc, f"{_W}tcPr/{_W}gridSpan"), 1))
+            span = min(max(1, _int(_val(tc, f"{_W}tcPr/{_W}gridSpan"), 1)), MAX_SPAN)
+            if c + span > MAX_COLUMNS:
+                raise InputError(f"a Word table wider than {MAX_COLUMNS} columns / 表格列数过多",
+                                 hint="save the table alone in a new file")
             text = _text(tc)
             vmerge = _val(tc, f"{_W}tcPr/{_W}vMerge", "continue")
             hmerge = _val(tc, f"{_W}tcPr/{_W}hMerge", "continue")
@@ -439,7 +451,6 @@ def _sheet_name(caption: str, n: int, names: set[str]) -> str:
 _HTML_BLOCKS = {"p", "div", "li", "tr", "table", "h1", "h2", "h3", "h4", "h5", "h6", "caption", "title", "ul", "ol",
                 "section", "article", "header", "footer", "blockquote", "pre", "dt", "dd"}
 _HTML_SKIP = {"script", "style", "head", "template", "noscript"}
-MAX_SPAN = 1000  # a rowspan/colspan larger than this is taken as this (a page cannot make the work unbounded)
 
 
 def _span(value: str | None) -> int:
@@ -589,6 +600,9 @@ class _HtmlTables:
             for col in range(c, c + cs):
                 self.pending[col] = r + rs - 1
         self.c = c + cs
+        if self.c > MAX_COLUMNS:
+            raise InputError(f"a table of the page is wider than {MAX_COLUMNS} columns / 表格列数过多",
+                             hint="save the table alone in a new file")
         self.width = max(self.width, self.c - 1)
         self.cell = None
 
@@ -683,6 +697,17 @@ def _looks_like_html(head: bytes) -> bool:
 
 
 def read_any(path: Path) -> list[Sheet] | Any:
+    """Sheets of an .xlsx, .xls, .docx, .html or .csv file, or the parsed JSON of a .json file (see _read_any);
+    every error names the file."""
+    try:
+        return _read_any(path)
+    except InputError as e:
+        if e.message.startswith(str(path)):
+            raise
+        raise InputError(f"{path}: {e.message}", hint=e.hint) from None
+
+
+def _read_any(path: Path) -> list[Sheet] | Any:
     """Sheets of an .xlsx, .xls, .docx, .html or .csv file, or the parsed JSON of a .json file.
 
     The file's first bytes win over its name: an .xls that is really an .xlsx (and the other way round) is
