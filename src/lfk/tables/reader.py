@@ -121,7 +121,7 @@ def grid_sheet(title: str, grid: dict[tuple[int, int], Any], merges: list[tuple[
         budget -= len(rs) * len(cs)
         if budget < 0:
             raise InputError(f"{title}: more than {MAX_FILLED} cells under merged ranges / 合并单元格过多",
-                             hint="unmerge the cells (Excel: 取消单元格合并) and save the table again")
+                             hint="unmerge the cells and save the table again / 取消单元格合并后重新保存")
         for r in rs:
             for c in cs:
                 if (r, c) != (r0, c0):
@@ -221,10 +221,10 @@ def read_xls(path: Path) -> list[Sheet]:
     """Every worksheet of an old-format .xls workbook (BIFF, read by xlrd); merged cells as in :func:`read_xlsx`."""
     import xlrd
 
-    hint = "open it in Excel/WPS and save it again, or save it as .xlsx (另存为 Excel 工作簿)"
+    hint = "open it in Excel/WPS and save it again, or as .xlsx / 用 Excel 或 WPS 打开后另存为 Excel 工作簿"
     if _encrypted_ooxml(path):
         raise InputError(f"{path}: the workbook is protected by a password / 工作簿已加密",
-                         hint="remove the password (Excel: 文件 → 信息 → 保护工作簿) and save it again")
+                         hint="remove the password and save it again / 取消密码保护后重新保存")
     log = io.StringIO()  # xlrd's warnings about a damaged file would go to stdout
     try:
         try:
@@ -392,12 +392,12 @@ def read_docx(path: Path) -> list[Sheet]:
     import docx
     from docx.opc.exceptions import PackageNotFoundError
 
-    hint = "open it in Word/WPS and save it again as .docx (Word 文档)"
+    hint = "open it in Word/WPS and save it again as .docx / 用 Word 或 WPS 打开后另存为 Word 文档"
     head = _head(path)
     if head.startswith(OLE_MAGIC):
         if _encrypted_ooxml(path):
             raise InputError(f"{path}: the document is protected by a password / 文档已加密",
-                             hint="remove the password (Word: 文件 → 信息 → 保护文档) and save it again")
+                             hint="remove the password and save it again / 取消密码保护后重新保存")
         raise InputError(f"{path}: an old Word .doc file named .docx / 这是旧版 .doc 文件", hint=hint)
     if not head.startswith(ZIP_MAGIC):
         raise InputError(f"{path}: not a readable .docx document / 文件已损坏或不是 Word 文档", hint=hint)
@@ -737,10 +737,10 @@ def _read_any(path: Path) -> list[Sheet] | Any:
         return read_html(path)  # a web page, or one saved by Word or a web system under a .doc name
     if suffix in (".doc", ".wps", ".rtf", ".odt"):
         raise InputError(f"{path}: {suffix} documents are not read / 不支持 {suffix} 文档",
-                         hint="open it in Word/WPS and save it as .docx (另存为 Word 文档)")
+                         hint="open it in Word/WPS and save it as .docx / 另存为 Word 文档（.docx）")
     if suffix in (".et", ".ods", ".numbers"):
         raise InputError(f"{path}: {suffix} workbooks are not read / 不支持 {suffix} 工作簿",
-                         hint="open it in Excel/WPS and save it as .xlsx (另存为 Excel 工作簿)")
+                         hint="open it in Excel/WPS and save it as .xlsx / 另存为 Excel 工作簿（.xlsx）")
     if suffix in (".csv", ".txt", ".tsv"):
         return read_csv(path)
     if suffix == ".json":
