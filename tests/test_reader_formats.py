@@ -336,14 +336,15 @@ def test_web_page_tables_are_sheets(runner, tmp_path: Path) -> None:  # type: ig
 
 
 def test_web_page_in_gbk_with_sloppy_markup(tmp_path: Path) -> None:
-    """GBK declared in a meta tag, cells left unclosed, a nested table inside a cell, <br> in a cell, a caption."""
+    """GB2312 declared in a meta tag and a GBK-only character (镕) used, cells left unclosed, a nested table inside
+    a cell, <br> in a cell, &nbsp;, a caption."""
     from lfk.tables.reader import read_any
 
     page = ("<html><head><meta charset=gb2312><title>t</title><style>td{x:1}</style></head><body>"
             "<h2>某中学廉政风险防控表</h2><p>填报单位：某中学</p>"
-            "<table><tr><th>岗位<th>风险点<th>防控措施"
+            "<table><tr><th>岗位<th>风险点<th>防控措施&nbsp;"
             "<tr><td rowspan=2>校长<td>基建工程<td>1.集体决策<br>2.审计监督"
-            "<tr><td>招生<td><table><tr><td>公开</td><td>公示</td></tr></table>"
+            "<tr><td>招生（镕）<td><table><tr><td>公开</td><td>公示</td></tr></table>"
             "</table>"
             "<table><caption>附表</caption><tr><td colspan=2>一、后勤</td></tr><tr><td>食堂<td>采购</td></tr></table>"
             "</body></html>")
@@ -352,7 +353,7 @@ def test_web_page_in_gbk_with_sloppy_markup(tmp_path: Path) -> None:
     first, second = read_any(path)
     assert first.name == "填报单位：某中学" and second.name == "附表"
     assert first.rows == [(1, ["岗位", "风险点", "防控措施"]), (2, ["校长", "基建工程", "1.集体决策\n2.审计监督"]),
-                          (3, ["校长", "招生", "公开 公示"])]
+                          (3, ["校长", "招生（镕）", "公开 公示"])]
     assert first.merged == {(3, 1): (2, 1)}
     assert second.rows == [(1, ["一、后勤", "一、后勤"]), (2, ["食堂", "采购"])] and second.merged == {(1, 2): (1, 1)}
 

@@ -629,7 +629,9 @@ def read_html(path: Path) -> list[Sheet]:
         raise InputError(f"{path}: an Excel 2003 XML spreadsheet / 这是 Excel 2003 XML 表格",
                          hint="open it in Excel/WPS and save it as .xlsx")
     declared = _CHARSET.search(raw[:4096])
-    encodings = [declared.group(1).decode("ascii")] if declared else []
+    encodings = [declared.group(1).decode("ascii").lower()] if declared else []
+    encodings = ["gb18030" if e.replace("_", "").replace("-", "") in ("gb2312", "gbk", "xgbk", "gb231280") else e
+                 for e in encodings]  # pages declare GB2312 and use GBK characters
     for enc in [*encodings, "utf-8-sig", "gb18030"]:
         try:
             textv = raw.decode(enc)
