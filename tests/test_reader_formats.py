@@ -340,7 +340,7 @@ def test_web_page_in_gbk_with_sloppy_markup(tmp_path: Path) -> None:
     a cell, <br> in a cell, &nbsp;, a caption."""
     from lfk.tables.reader import read_any
 
-    page = ("<html><head><meta charset=gb2312><title>t</title><style>td{x:1}</style></head><body>"
+    page = ("<html><head><meta charset=gb2312><title>t</title><style>td{x:1}</style><body>"  # </head> left out
             "<h2>某中学廉政风险防控表</h2><p>填报单位：某中学</p>"
             "<table><tr><th>岗位<th>风险点<th>防控措施&nbsp;"
             "<tr><td rowspan=2>校长<td>基建工程<td>1.集体决策<br>2.审计监督"

@@ -235,7 +235,7 @@ def read_xls(path: Path) -> list[Sheet]:
         text = str(e).splitlines()[0] if str(e) else type(e).__name__
         if "encrypted" in text.lower():
             raise InputError(f"{path}: the workbook is protected by a password / 工作簿已加密",
-                             hint="remove the password and save it again") from None
+                             hint="remove the password and save it again / 取消密码保护后重新保存") from None
         raise InputError(f"{path}: not a readable .xls workbook / 无法读取 Excel 文件: {text}", hint=hint) from None
     out = []
     for ws in book.sheets():
@@ -509,6 +509,9 @@ class _HtmlTables:
         self.span = (1, 1)
 
     def start(self, tag: str, attrs: dict[str, str | None]) -> None:
+        if tag == "body":  # a <head> left open ends here
+            self.skip = 0
+            return
         if tag in _HTML_SKIP:
             self.skip += 1
             return
