@@ -186,7 +186,8 @@ BROKEN = [
     ("empty.xls", lambda t: b"", "文件为空"),
     ("garbage.xls", lambda t: b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x07" * 3000, "无法读取 Excel"),
     ("cut.xls", lambda t: XLS.read_bytes()[:2000], "无法读取 Excel"),
-    ("text.xls", lambda t: "序号,风险点".encode(), "无法读取 Excel"),
+    ("binary.xls", lambda t: b"\x01\x02\x00\xff" * 100, "无法读取 Excel"),
+    ("prose.xls", lambda t: "这不是表格".encode(), "无法读取 Excel"),
     ("page.xls", lambda t: b"<html><body><p>1</p></body></html>", "网页"),
     ("sheet2003.xls", lambda t: b'<?xml version="1.0"?><Workbook xmlns="urn:schemas-microsoft-com:office:spreadsheet">'
                                 b"</Workbook>", "2003"),
@@ -454,3 +455,16 @@ def test_damaged_files_give_sheets_or_one_error(tmp_path: Path, kind: str, capfd
         outcomes.add("read")
     assert outcomes == {"read", "error"}
     assert capfd.readouterr() == ("", "")
+
+
+def test_separated_text_named_xls_is_read_as_csv(runner, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    """Tab-separated GBK text saved as .xls (a web system's export) imports as the same CSV does."""
+    from lfk.tables.reader import read_any
+
+    text = "序号\t岗位\t风险点\t风险等级\t防控措施\r\n1\t药剂科\t药品采购中收受回扣\t高\t1.集中带量采购；2.采购全程留痕\r\n"
+    path = tmp_path / "导出.xls"
+    path.write_bytes(text.encode("gbk"))
+    (sheet,) = read_any(path)
+    assert sheet.encoding == "gbk" and sheet.rows[1] == (2, ["1", "药剂科", "药品采购中收受回扣", "高", "1.集中带量采购；2.采购全程留痕"])
+    summary, risks, measures = _imported(runner, tmp_path / "reg", path)
+    assert [r["title"] for r in risks] == ["药品采购中收受回扣"] and len(measures) == 2

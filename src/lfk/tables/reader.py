@@ -696,6 +696,23 @@ def read_json(path: Path) -> Any:
         raise InputError(f"{path}: not readable JSON / 无法读取 JSON: {e}") from None
 
 
+def _looks_like_text(head: bytes) -> bool:
+    """UTF-8 or GBK text with a tab or comma on its first line (the cut of the last character forgiven)."""
+    if b"\0" in head:
+        return False
+    first = head.split(b"\n", 1)[0]
+    if b"\t" not in first and b"," not in first:
+        return False
+    for enc in ENCODINGS:
+        try:
+            head.decode(enc)
+            return True
+        except UnicodeDecodeError as e:
+            if e.start >= len(head) - 4:
+                return True
+    return False
+
+
 def _looks_like_html(head: bytes) -> bool:
     start = head.lstrip(b"\xef\xbb\xbf \t\r\n").lower()
     return start.startswith(b"<") or b"<html" in head.lower() or b"<table" in head.lower()
@@ -716,7 +733,8 @@ def _read_any(path: Path) -> list[Sheet] | Any:
     """Sheets of an .xlsx, .xls, .docx, .html or .csv file, or the parsed JSON of a .json file.
 
     The file's first bytes win over its name: an .xls that is really an .xlsx (and the other way round) is
-    read as what it is, and so is a web page saved as .xls or .doc (the "Excel export" of many web systems).
+    read as what it is, and so are a web page saved as .xls or .doc and tab- or comma-separated text saved
+    as .xls (the "Excel exports" of many web systems).
     """
     suffix = path.suffix.lower()
     if not path.is_file():
@@ -731,6 +749,8 @@ def _read_any(path: Path) -> list[Sheet] | Any:
             return read_xlsx(path)
         if _looks_like_html(head):  # a web system's "Excel export": an HTML page named .xls
             return read_html(path)
+        if _looks_like_text(head):  # another kind of "Excel export": tab- or comma-separated text
+            return read_csv(path)
         if suffix == ".xls":
             return read_xls(path)
         return read_xlsx(path)
