@@ -156,7 +156,10 @@ def test_xlsx_named_xls_and_xls_named_xlsx_are_read_as_what_they_are(tmp_path: P
     a, b = tmp_path / "a.xls", tmp_path / "b.xlsx"
     a.write_bytes(XLSX.read_bytes())
     b.write_bytes(XLS.read_bytes())
+    wps = tmp_path / "c.et"  # a WPS workbook that is BIFF8 inside
+    wps.write_bytes(XLS.read_bytes())
     assert [s.rows for s in read_any(a)] == [s.rows for s in read_any(b)] == [s.rows for s in read_any(XLSX)]
+    assert [s.rows for s in read_any(wps)] == [s.rows for s in read_any(XLSX)]
 
 
 def _zip_cut(raw: bytes) -> bytes:
@@ -201,6 +204,7 @@ BROKEN = [
     ("old.doc", lambda t: b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 2000, ".docx"),
     ("wps.wps", lambda t: b"x", ".docx"),
     ("et.et", lambda t: b"x", ".xlsx"),
+    ("ole.et", lambda t: b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 2000, ".xlsx"),
 ]
 
 

@@ -763,6 +763,11 @@ def _read_any(path: Path) -> list[Sheet] | Any:
     if suffix in (".doc", ".wps", ".rtf", ".odt"):
         raise InputError(f"{path}: {suffix} documents are not read / 不支持 {suffix} 文档",
                          hint="open it in Word/WPS and save it as .docx / 另存为 Word 文档（.docx）")
+    if suffix == ".et" and _head(path).startswith(OLE_MAGIC):  # WPS workbooks are often BIFF8 inside
+        try:
+            return read_xls(path)
+        except InputError:
+            pass
     if suffix in (".et", ".ods", ".numbers"):
         raise InputError(f"{path}: {suffix} workbooks are not read / 不支持 {suffix} 工作簿",
                          hint="open it in Excel/WPS and save it as .xlsx / 另存为 Excel 工作簿（.xlsx）")
