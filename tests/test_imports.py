@@ -19,7 +19,7 @@ import pytest
 SRC = Path(__file__).resolve().parents[1] / "src" / "lfk"
 DEMO = Path(__file__).resolve().parents[1] / "registers"
 # lfk.monitor is not in the list: the disposal rules (LFK801-804) read the monitor's disposal states.
-HEAVY = ("openpyxl", "jinja2", "graphviz", "rich", "ruamel", "duckdb", "pyspark", "lfk.site", "lfk.tables",
+HEAVY = ("openpyxl", "xlrd", "docx", "lxml", "jinja2", "graphviz", "rich", "ruamel", "duckdb", "pyspark", "lfk.site", "lfk.tables",
          "lfk.render", "lfk.diff", "lfk.score")
 # standard-library modules that cost start-up time and that a single-process text lint never needs (#16)
 SLOW_STDLIB = ("urllib.request", "http.client", "xml.sax", "multiprocessing")

@@ -1,6 +1,8 @@
 """Real published tables import as published: zero import errors, every cell kept, a second import unchanged.
 
-Data-driven over every folder of ``tests/fixtures/real/`` and ``/work/shared/real-tables`` (or $LFK_REAL_TABLES).
+Data-driven over every table file (.xlsx, .xls, .docx) of every folder of ``tests/fixtures/real/`` and
+``/work/shared/real-tables`` (or $LFK_REAL_TABLES): a folder's files in several formats hold the same rows and
+meet the same expectations.
 """
 
 from __future__ import annotations
@@ -17,15 +19,17 @@ from tests.conftest import invoke
 
 HERE = Path(__file__).parent / "fixtures" / "real"
 SHARED = Path(os.environ.get("LFK_REAL_TABLES", "/work/shared/real-tables"))
+FORMATS = (".xlsx", ".xls", ".docx")
 FOLDERS = sorted(p for root in (HERE, SHARED) if root.is_dir() for p in root.iterdir()
-                 if p.is_dir() and any(p.glob("*.xlsx")))
+                 if p.is_dir() and any(f.suffix.lower() in FORMATS for f in p.iterdir()))
+TABLES = [(folder, f) for folder in FOLDERS for f in sorted(folder.iterdir()) if f.suffix.lower() in FORMATS]
 
 
 def _cells(path: Path) -> list[str]:
-    """Every non-empty cell of the workbook (as text)."""
-    from lfk.tables.reader import read_xlsx
+    """Every non-empty cell of the table file (as text)."""
+    from lfk.tables.reader import read_any
 
-    return [str(c).strip() for sh in read_xlsx(path) for _, cells in sh.rows for c in dict.fromkeys(cells)
+    return [str(c).strip() for sh in read_any(path) for _, cells in sh.rows for c in dict.fromkeys(cells)
             if c not in (None, "") and str(c).strip()]
 
 
@@ -61,12 +65,26 @@ def _expect(folder: Path) -> dict[str, int]:
     return {k: v for k, v in items.items() if isinstance(v, int) and not isinstance(v, bool)}
 
 
-@pytest.mark.parametrize("folder", FOLDERS, ids=[p.name for p in FOLDERS])
-def test_real_table_imports_as_published(runner, tmp_path: Path, folder: Path) -> None:  # type: ignore[no-untyped-def]
+def test_every_format_of_a_table_holds_the_same_cells() -> None:
+    """A folder's .xls and .docx give the cells of its .xlsx (a Word table's title is the sheet name, not a cell)."""
+    from lfk.tables.reader import read_any
+
+    several = [folder for folder in FOLDERS if len([t for f, t in TABLES if f == folder]) > 1]
+    assert several  # at least one real table is there in more than one format
+    for folder in several:
+        files = [t for f, t in TABLES if f == folder]
+        ref = set(_cells(next(t for t in files if t.suffix == ".xlsx")))
+        for f in files:
+            want = ref - {sh.name for sh in read_any(f)} if f.suffix == ".docx" else ref
+            assert set(_cells(f)) == want, (f.name, set(_cells(f)) ^ want)
+
+
+@pytest.mark.parametrize(("folder", "table"), TABLES, ids=[f"{f.name}{t.suffix}" for f, t in TABLES])
+def test_real_table_imports_as_published(runner, tmp_path: Path, folder: Path,  # type: ignore[no-untyped-def]
+                                         table: Path) -> None:
     root = tmp_path / "reg"
     assert invoke(runner, "init", str(root)).exit_code == 0
     assert invoke(runner, "new", "unit", "u", "--root", str(root), "--name", "单位", "--type", "行政机关").exit_code == 0
-    table = sorted(folder.glob("*.xlsx"))[0]
     r = invoke(runner, "import", str(table), "--root", str(root), "--unit", "u", "--format", "json")
     doc = json.loads(r.stdout)
     assert doc["summary"]["errors"] == 0, [f for f in doc["findings"] if f["severity"] == "error"]

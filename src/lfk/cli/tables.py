@@ -136,7 +136,7 @@ def register(app: typer.Typer) -> None:
 
     @app.command("import")
     def import_cmd(
-        files: Annotated[list[Path], typer.Argument(help="xlsx, csv (UTF-8 or GBK) or json files (lfk export's, or the unit's own tables).")],
+        files: Annotated[list[Path], typer.Argument(help="xlsx, xls, docx (every Word table), html (every table of a web page), csv (UTF-8 or GBK) or json files (lfk export's, or the unit's own tables).")],
         unit: Annotated[str, typer.Option("--unit", "-u", help="The unit to import into (it must exist: lfk new unit).")],
         dry_run: Annotated[bool, typer.Option("--dry-run", "-n", help="Show what would be written (a diff); write nothing.")] = False,
         replace: Annotated[bool, typer.Option("--replace", help="Items whose id the unit has already are replaced (default: refused).")] = False,
@@ -148,7 +148,12 @@ def register(app: typer.Typer) -> None:
         lang: LangOpt = None,
         as_of: AsOfOpt = None,
     ) -> None:
-        """Import Excel/CSV tables (风险点登记表, 职权目录, 防控措施, 裁量基准) into a unit's YAML.
+        """Import Excel/Word/CSV tables (风险点登记表, 职权目录, 防控措施, 裁量基准) into a unit's YAML.
+
+        Reads .xlsx, the old .xls, .docx (each Word table is a sheet named by the paragraph above it), .html
+        (each table of a web page; also a web page saved as .xls or .doc, as web systems export), .csv
+        (UTF-8 or GBK) and lfk's own .json export; merged cells count as in Excel. A real .doc, .wps or .et
+        file is refused with the advice to save it as .docx or .xlsx.
 
         Items are merged by id: new ids are added; an id the unit already has is left alone when its
         content is the same and refused (IMP104) when it differs, unless --replace. Unmapped columns

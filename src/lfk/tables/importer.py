@@ -923,9 +923,12 @@ def read_items(register: Register, unit_id: str, paths: list[Path], *, from_unit
                 ctx.approval_ids.add(ap.id)
                 ctx.approval_by_text.setdefault(ap.meeting, ap.id)
     existing = {k: (ud.raw_ids.get(k, set()) if ud else set()) for k in ("authorities", "risks", "measures")}
+    # ids numbered for a table are taken for the next ones (a Word file holds one table per department)
+    given: dict[str, set[str]] = {k: set(existing[k]) for k in ("authorities", "risks", "measures")}
     for tb in by_key.get("authorities", []):
         rows = _assign_ids(ctx, [({**rec, "id": V.text(rec.get("id"))}, (tb.sheet.name, n)) for n, rec, _ in tb.rows],
-                           "QL", existing["authorities"])
+                           "QL", given["authorities"])
+        given["authorities"].update(rec["id"] for rec, _ in rows)
         ats = {n: at for n, _, at in tb.rows}
         for rec, _where in rows:  # names first, so risks can name a power of this file
             name = V.text(rec.get("name"))
@@ -939,7 +942,8 @@ def read_items(register: Register, unit_id: str, paths: list[Path], *, from_unit
     risk_tables = by_key.get("risks", [])
     for tb in risk_tables:
         rows = _assign_ids(ctx, [({**rec, "id": V.text(rec.get("id")) or _risk_by_content(ctx, rec)},
-                                  (tb.sheet.name, n)) for n, rec, _ in tb.rows], "R", existing["risks"])
+                                  (tb.sheet.name, n)) for n, rec, _ in tb.rows], "R", given["risks"])
+        given["risks"].update(rec["id"] for rec, _ in rows)
         ats = {n: at for n, _, at in tb.rows}
         for rec, where in rows:
             r = _risk(ctx, rec, where, ats[where[1]], tb.table)
@@ -948,7 +952,8 @@ def read_items(register: Register, unit_id: str, paths: list[Path], *, from_unit
     if by_key.get("measures"):
         for tb in by_key["measures"]:
             rows = _assign_ids(ctx, [({**rec, "id": V.text(rec.get("id"))}, (tb.sheet.name, n))
-                                     for n, rec, _ in tb.rows], "M", existing["measures"])
+                                     for n, rec, _ in tb.rows], "M", given["measures"])
+            given["measures"].update(rec["id"] for rec, _ in rows)
             ats = {n: at for n, _, at in tb.rows}
             for rec, where in rows:
                 m = _measure(ctx, rec, where, ats[where[1]], tb.table)
