@@ -57,3 +57,24 @@ def invoke(runner: CliRunner, *args: str):  # type: ignore[no-untyped-def]
 def _private_cache(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> None:
     """Every test gets its own lint cache folder, so nothing is written next to fixtures."""
     monkeypatch.setenv("LFK_CACHE_DIR", str(tmp_path_factory.mktemp("lfk-cache")))
+
+
+def apply_case_edits(root: Path, case: dict, name: str = "") -> None:
+    """Apply a case file's ``edits`` (plain text replacement, once), ``add`` (new files) and ``delete`` to ``root``
+    (the shape of tests/rule_cases and tests/score_cases)."""
+    for edit in case.get("edits", []):
+        p = root / edit["file"]
+        text = p.read_text(encoding="utf-8")
+        assert edit["old"] in text, f"{name}: edit target not found in {edit['file']}: {edit['old']!r}"
+        p.write_text(text.replace(edit["old"], edit["new"], 1), encoding="utf-8")
+    for rel, content in (case.get("add") or {}).items():
+        p = root / rel
+        p.parent.mkdir(parents=True, exist_ok=True)
+        if isinstance(content, str):
+            p.write_text(content, encoding="utf-8")
+    for rel in case.get("delete", []):
+        target = root / rel
+        if target.is_dir():
+            shutil.rmtree(target)
+        else:
+            target.unlink()

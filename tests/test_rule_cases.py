@@ -26,7 +26,7 @@ import pytest
 import yaml
 
 from lfk.lint import LintOptions, run
-from tests.conftest import AS_OF, BASE, DEMO
+from tests.conftest import AS_OF, BASE, DEMO, apply_case_edits
 
 CASES_DIR = Path(__file__).parent / "rule_cases"
 
@@ -45,22 +45,7 @@ def test_rule_case(name: str, case: dict, tmp_path: Path) -> None:
     src = DEMO if case.get("base") == "demo" else BASE
     root = tmp_path / "r"
     shutil.copytree(src, root)
-    for edit in case.get("edits", []):
-        p = root / edit["file"]
-        text = p.read_text(encoding="utf-8")
-        assert edit["old"] in text, f"{name}: edit target not found in {edit['file']}: {edit['old']!r}"
-        p.write_text(text.replace(edit["old"], edit["new"], 1), encoding="utf-8")
-    for rel, content in (case.get("add") or {}).items():
-        p = root / rel
-        p.parent.mkdir(parents=True, exist_ok=True)
-        if isinstance(content, str):
-            p.write_text(content, encoding="utf-8")
-    for rel in case.get("delete", []):
-        target = root / rel
-        if target.is_dir():
-            shutil.rmtree(target)
-        else:
-            target.unlink()
+    apply_case_edits(root, case, name)
     events = [str(root / e) for e in case.get("events", [])] or None
     result = run(root, LintOptions(as_of=__import__("datetime").date.fromisoformat(case.get("as_of", AS_OF)),
                                    events=events))

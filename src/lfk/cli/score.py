@@ -21,7 +21,7 @@ from lfk.cli.common import (
     write_stdout,
 )
 from lfk.core.errors import UsageError
-from lfk.score.card import explain, format_markdown, format_text, rollup, score_register
+from lfk.score.card import describe_criteria, explain, format_markdown, format_text, rollup, score_register
 
 FORMATS = ("text", "json", "markdown")
 
@@ -35,6 +35,7 @@ def register(app: typer.Typer) -> None:
         fmt: Annotated[str, typer.Option("--format", "-f", help="text | json | markdown.")] = "text",
         explain_unit: Annotated[str | None, typer.Option("--explain", help="Show how each point of UNIT was earned or lost.")] = None,
         events: Annotated[list[Path] | None, typer.Option("--events", help="Event logs for the monitor criterion (CSV or JSON Lines).")] = None,
+        criteria: Annotated[bool, typer.Option("--criteria", help="List the criteria with their points and documentation, and exit.")] = False,
         also: Annotated[list[Path] | None, typer.Option("--also", help="Roll-up: more register roots (e.g. each unit's own repository) scored into the same table; repeatable.")] = None,
         root: RootOpt = None,
         skip_broken: SkipBrokenOpt = False,
@@ -54,6 +55,9 @@ def register(app: typer.Typer) -> None:
         day = parse_as_of(as_of)
         reg = open_register(root, rev=rev, at=at, skip_broken=skip_broken)
         language = lang_for(lang, reg)
+        if criteria:
+            write_stdout(describe_criteria(reg.config, language, fmt))
+            return
         wanted = []
         for u in units or []:
             if u not in reg.unit_ids:
