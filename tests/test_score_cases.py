@@ -66,3 +66,16 @@ def test_criterion_is_documented_and_has_cases(key: str) -> None:
     assert doc.splitlines()[0].strip(), key
     assert "\nzh:" in doc and "\nen:" in doc, f"{key}: the docstring needs zh: and en: paragraphs"
     assert (CASES_DIR / f"{key}.yaml").is_file(), f"tests/score_cases/{key}.yaml is missing"
+
+
+def test_score_criteria_lists_every_criterion_with_its_points(runner) -> None:  # type: ignore[no-untyped-def]
+    from tests.conftest import invoke
+
+    r = invoke(runner, "score", "--root", str(BASE), "--criteria", "--lang", "en", "--format", "json")
+    assert r.exit_code == 0, r.output
+    import json
+
+    rows = json.loads(r.stdout)
+    assert [x["key"] for x in rows] == list(CRITERIA)
+    assert all(x["doc"] and x["points"] >= 0 for x in rows)
+    assert next(x for x in rows if x["key"] == "approved")["points"] == 15
