@@ -11,7 +11,7 @@ from lfk.model.items import Fine, LegalBasis
 from lfk.model.text import fine_text, limit_text
 from lfk.tables import values as V
 from lfk.tables.columns import RISKS, norm_header
-from lfk.tables.importer import _match
+from lfk.tables.layout import Matcher
 
 
 def test_time_limits() -> None:
@@ -60,7 +60,7 @@ def test_header_variants() -> None:
     for header, key in (("风险等级", "grade"), ("等级", "grade"), ("风险级别", "grade"), ("风险点", "title"),
                         ("风险名称", "title"), ("防控措施", "measures_text"), ("预防和控制措施", "measures_text"),
                         (" 风险等级\n（高/中/低）", "grade"), ("*风险点", "title"), ("岗位（职权）", "where")):
-        c = _match(header, cols)
+        c = Matcher(RISKS, cols).match(header)
         assert c is not None and c.key == key, header
-    assert _match("备注", cols) is None
+    assert Matcher(RISKS, cols).match("备注") is None
     assert norm_header("风险 等级（高/中/低）") == "风险等级"

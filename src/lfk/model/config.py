@@ -181,6 +181,18 @@ class Assessment(Model):
         return self.bands[-1].name if self.bands else ""
 
 
+class ImportSettings(Model):
+    """``lfk import``: what the tables of this register's units call their columns.
+
+    ``columns`` maps a source header (as the table writes it; compared without spaces, line breaks or
+    full/half-width differences) to the field it holds (``title``, ``description``, ``grade``,
+    ``measures_text``, ``where``, ``owner`` …, see ``lfk import --help``) or to ``extra`` (kept in each
+    item's ``extra:``). A sheet without a header row names its columns 第1列, 第2列 ….
+    """
+
+    columns: dict[str, str] = F("列对应", "source header → field (or extra)", default_factory=dict)
+
+
 class Config(Model):
     """``lfk.yaml``: the register settings; its presence marks the register root."""
 
@@ -197,6 +209,8 @@ class Config(Model):
     monitor: MonitorSettings = F("电子监察", "monitoring policy", default_factory=MonitorSettings)
     assessment: Assessment = F("检查考核", "assessment card settings (clause 16)", default_factory=Assessment)
     laws: list[Law] = F("法律依据目录", "legal-basis catalogue: laws with their revision dates (LFK210)", [])
+    import_: ImportSettings = F("导入设置", "lfk import: column mapping of the units' own tables",
+                                default_factory=ImportSettings, alias="import")
 
     def categories(self) -> dict[str, TaxonomyCategory]:
         """The taxonomy in force: the register's own or the guideline's default."""

@@ -141,3 +141,11 @@ def split_numbered(value: Any) -> list[str]:
         if part:
             out.append(part)
     return out
+
+
+def strip_number(text: str) -> str:
+    """One item with a sequence number (``1、学校…``, ``2.内控…``, ``1.1党政…``) without it; a list, or text
+    without a number, as it is."""
+    if _LEADING.match(text) and len(split_numbered(text)) == 1:
+        return _LEADING.sub("", text, count=1).strip() or text
+    return text
