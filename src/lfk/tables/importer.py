@@ -37,6 +37,7 @@ from lfk.core.finding import Finding, Severity
 from lfk.core.i18n import T, Text
 from lfk.grading.engine import DEFAULT_FACTORS, factor_names
 from lfk.loader.emit import canonicalize, dump_new, dump_rt, load_rt, to_node, write_text
+from lfk.loader.read import load_file
 from lfk.model import AuthoritiesFile, Benchmark, MeasuresFile, RisksFile, Unit
 from lfk.model.base import EducationForm, MeasureEffect, MeasureKind, MeasurePhase, MeasureStatus
 from lfk.model.items import Approval, Authority, Flow, Measure, Post, Risk
@@ -1008,6 +1009,21 @@ def check_columns(columns: dict[str, str], where: str) -> None:
         raise UsageError(msg)
 
 
+def read_column_map(path: Path) -> dict[str, str]:
+    """A ``--map`` file: YAML of the shape of lfk.yaml's ``import:`` (``import: {columns: {header: field}}``,
+    or just ``columns: …``)."""
+    lf = load_file(path, str(path), max_bytes=1024 * 1024)
+    if lf.data is None:
+        why = lf.findings[0].text("en") if lf.findings else "empty"
+        raise UsageError(f"--map {path}: {why} / 无法读取列对应文件")
+    data = lf.data.get("import", lf.data) if isinstance(lf.data, dict) else None
+    cols = data.get("columns") if isinstance(data, dict) else None
+    if not isinstance(cols, dict) or not all(isinstance(v, str) for v in cols.values()):
+        raise UsageError(f"--map {path}: expected import: {{columns: {{<source header>: <field>}}}} "
+                         "/ 格式应为 import: {columns: {表头: 字段}}")
+    return {str(k): v for k, v in cols.items()}
+
+
 def _learn_unit(ctx: _Ctx, ud: Any) -> None:
     """The unit's posts, approvals, measures, risks and powers: names resolve to them, re-imports match them."""
     for p in ud.posts.values():
@@ -1205,67 +1221,31 @@ def plan_import(register: Register, unit_id: str, items: Items, *, replace: bool
     ctx = _Ctx(register, unit_id, source)
     _check_vocab(ctx, items)
     res.findings.extend(ctx.findings)
-    ud = register.unit(unit_id)
-    root = register.root
-    base = f"units/{unit_id}"
-    header = f"由 lfk import 自 {Path(source).name} 导入（{(today or dt.date.today()).isoformat()}）"
-    for title in dict.fromkeys(items.titles):
-        header += "\n表题：" + " ".join(title.split())
-
-    def conflict(kind: str, ident: str, where: tuple[str, int]) -> None:
-        sheet, row = where
-        res.findings.append(Finding(
-            "IMP104", Severity.ERROR, items.sheet_source.get(sheet, source), row or 1, 1,
-            T(f"工作表「{sheet}」第 {row} 行：{ident} 在本单位已存在且内容不同，未覆盖",
-              f"sheet {sheet!r} row {row}: {ident} already exists in the unit with other content; not overwritten"),
-            T("确认要以导入内容为准时加 --replace", "add --replace to take the imported content"), extra={"sheet": sheet}))
-
-    def merge_list(kind: str, new_items: list[tuple[BaseModel, tuple[str, int]]],
-                   current: dict[str, BaseModel]) -> None:
-        counts = res.counts.setdefault(kind, {"added": 0, "replaced": 0, "unchanged": 0})
-        rel = f"{base}/{kind}.yaml"
-        path = root / rel
-        if not new_items:
-            return
-        old = path.read_text(encoding="utf-8") if path.is_file() else None
-        doc = load_rt(old, rel) if old else None
-        if doc is None or not isinstance(doc, dict):
-            doc = to_node({kind: []})
-        seq = doc.get(kind)
-        if seq is None or not isinstance(seq, list):
-            doc[kind] = to_node([])
-            seq = doc[kind]
-        index = {str(n.get("id")): i for i, n in enumerate(seq) if isinstance(n, dict)}
-        changed = False
-        for model, where in new_items:
-            ident = model.id
-            if ident in current or ident in index:
-                cur = current.get(ident)
-                if cur is not None and _same(cur, model):
-                    counts["unchanged"] += 1
-                    continue
-                if not replace:
-                    conflict(kind, ident, where)
-                    continue
-                seq[index[ident]] = to_node(_dump_item(model, kind))
-                counts["replaced"] += 1
-            else:
-                seq.append(to_node(_dump_item(model, kind)))
-                index[ident] = len(seq) - 1
-                counts["added"] += 1
-            changed = True
-        if changed:
-            canonicalize(doc, LIST_FIELDS[kind])
-            text = dump_rt(doc)
-            if old is None:
-                text = "".join(f"# {line}\n" for line in header.splitlines()) + text
-            else:  # a caption of the table (表题) not yet in the file: kept as a comment on top
-                text = "".join(f"# {line}\n" for line in header.splitlines()[1:] if f"# {line}\n" not in text) + text
-            res.files.append(PlannedFile(rel, old, text))
-
+    plan = _Plan(res, register, unit_id, items, replace, source, _file_header(source, today, items.titles))
     _flow_ids(register, unit_id, items)
+    _titled_flow_authorities(plan.ud, items)
+    plan.merge_list("authorities", items.authorities, {a.model.id: a.model for a in plan.ud.authorities})
+    plan.merge_list("risks", items.risks, {r.model.id: r.model for r in plan.ud.risks})
+    plan.merge_list("measures", items.measures, {m.model.id: m.model for m in plan.ud.measures})
+    plan.merge_unit_yaml()
+    _plan_flows(res, register, unit_id, items, plan.header)
+    plan.benchmarks()
+    res.files = [f for f in res.files if f.old != f.new]
+    return res
+
+
+def _file_header(source: str, today: dt.date | None, titles: list[str]) -> str:
+    """The comment on top of a file import writes: where it came from, when, and the tables' captions."""
+    header = f"由 lfk import 自 {Path(source).name} 导入（{(today or dt.date.today()).isoformat()}）"
+    for title in dict.fromkeys(titles):
+        header += "\n表题：" + " ".join(title.split())
+    return header
+
+
+def _titled_flow_authorities(ud: Any, items: Items) -> None:
+    """A titled 责任清单 is the list of one power: the power (QL-001 …) runs on the flow read from it."""
     names = {a.model.name: a.model.id for a in ud.authorities} | {a.name: a.id for a, _ in items.authorities}
-    for flow, where in items.flows:  # a titled 责任清单 is the list of one power: the power runs on this flow
+    for flow, where in items.flows:
         if flow.get("titled") and flow["name"] not in names:
             n = 1
             while f"QL-{n:03d}" in {a.model.id for a in ud.authorities} | {a.id for a, _ in items.authorities}:
@@ -1273,62 +1253,122 @@ def plan_import(register: Register, unit_id: str, items: Items, *, replace: bool
             items.authorities.append((Authority.model_validate({
                 "id": f"QL-{n:03d}", "name": flow["name"], "category": _guess_category(flow["name"]),
                 "flow": flow["id"]}), where))
-    merge_list("authorities", items.authorities, {a.model.id: a.model for a in ud.authorities})
-    merge_list("risks", items.risks, {r.model.id: r.model for r in ud.risks})
-    merge_list("measures", items.measures, {m.model.id: m.model for m in ud.measures})
-    # unit.yaml: posts and approvals the unit does not have yet
-    if items.posts or items.approvals:
-        rel = f"{base}/unit.yaml"
-        old = (root / rel).read_text(encoding="utf-8")
+
+
+@dataclass
+class _Plan:
+    """Planning the writes of one import: merges each kind of item into the unit's files."""
+
+    res: ImportResult
+    register: Register
+    unit_id: str
+    items: Items
+    replace: bool
+    source: str
+    header: str
+
+    def __post_init__(self) -> None:
+        self.ud = self.register.unit(self.unit_id)
+        self.base = f"units/{self.unit_id}"
+
+    def conflict(self, ident: str, where: tuple[str, int]) -> None:
+        """IMP104: an id the unit has with other content (not overwritten without --replace)."""
+        sheet, row = where
+        self.res.findings.append(Finding(
+            "IMP104", Severity.ERROR, self.items.sheet_source.get(sheet, self.source), row or 1, 1,
+            T(f"工作表「{sheet}」第 {row} 行：{ident} 在本单位已存在且内容不同，未覆盖",
+              f"sheet {sheet!r} row {row}: {ident} already exists in the unit with other content; not overwritten"),
+            T("确认要以导入内容为准时加 --replace", "add --replace to take the imported content"), extra={"sheet": sheet}))
+
+    def _merge_seq(self, key: str, seq: Any, new_items: list[tuple[BaseModel, tuple[str, int]]],
+                   current: dict[str, BaseModel]) -> bool:
+        """Merge ``new_items`` into the YAML sequence ``seq`` by id; whether anything changed."""
+        counts = self.res.counts.setdefault(key, {"added": 0, "replaced": 0, "unchanged": 0})
+        index = {str(n.get("id")): i for i, n in enumerate(seq) if isinstance(n, dict)}
+        changed = False
+        for model, where in new_items:
+            ident = model.id  # type: ignore[attr-defined]
+            cur = current.get(ident)
+            if cur is not None and _same(cur, model):
+                counts["unchanged"] += 1
+                continue
+            if ident in index or ident in current:
+                if not self.replace:
+                    self.conflict(ident, where)
+                    continue
+            if ident in index:
+                seq[index[ident]] = to_node(_dump_item(model, key))
+                counts["replaced"] += 1
+            else:
+                seq.append(to_node(_dump_item(model, key)))
+                index[ident] = len(seq) - 1
+                counts["added"] += 1
+            changed = True
+        return changed
+
+    def merge_list(self, kind: str, new_items: list[Any], current: dict[str, BaseModel]) -> None:
+        """authorities.yaml, risks.yaml, measures.yaml: items merged by id."""
+        self.res.counts.setdefault(kind, {"added": 0, "replaced": 0, "unchanged": 0})
+        if not new_items:
+            return
+        rel = f"{self.base}/{kind}.yaml"
+        path = self.register.root / rel
+        old = path.read_text(encoding="utf-8") if path.is_file() else None
+        doc = load_rt(old, rel) if old else None
+        if doc is None or not isinstance(doc, dict):
+            doc = to_node({kind: []})
+        if doc.get(kind) is None or not isinstance(doc.get(kind), list):
+            doc[kind] = to_node([])
+        if not self._merge_seq(kind, doc[kind], new_items, current):
+            return
+        canonicalize(doc, LIST_FIELDS[kind])
+        text = dump_rt(doc)
+        if old is None:
+            text = "".join(f"# {line}\n" for line in self.header.splitlines()) + text
+        else:  # a caption of the table (表题) not yet in the file: kept as a comment on top
+            text = "".join(f"# {line}\n" for line in self.header.splitlines()[1:] if f"# {line}\n" not in text) + text
+        self.res.files.append(PlannedFile(rel, old, text))
+
+    def merge_unit_yaml(self) -> None:
+        """unit.yaml: posts and approvals the unit does not have yet."""
+        items, ud = self.items, self.ud
+        if not (items.posts or items.approvals):
+            return
+        rel = f"{self.base}/unit.yaml"
+        old = (self.register.root / rel).read_text(encoding="utf-8")
         doc = load_rt(old, rel)
         changed = False
         for key, new, current in (("posts", items.posts, ud.posts),
                                   ("approvals", items.approvals,
                                    {a.id: a for a in (ud.unit.approvals if ud.unit else [])})):
-            counts = res.counts.setdefault(key, {"added": 0, "replaced": 0, "unchanged": 0})
+            self.res.counts.setdefault(key, {"added": 0, "replaced": 0, "unchanged": 0})
             if not new:
                 continue
             if doc.get(key) is None:
                 doc[key] = to_node([])
-            seq = doc[key]
-            index = {str(n.get("id")): i for i, n in enumerate(seq) if isinstance(n, dict)}
-            for model, where in new:
-                cur = current.get(model.id)
-                if cur is not None and _same(cur, model):
-                    counts["unchanged"] += 1
-                    continue
-                if model.id in index:
-                    if not replace:
-                        conflict(key, model.id, where)
-                        continue
-                    seq[index[model.id]] = to_node(_dump_item(model, key))
-                    counts["replaced"] += 1
-                else:
-                    seq.append(to_node(_dump_item(model, key)))
-                    index[model.id] = len(seq) - 1
-                    counts["added"] += 1
-                changed = True
+            changed |= self._merge_seq(key, doc[key], new, current)
         if changed:
             canonicalize(doc, Unit)
-            res.files.append(PlannedFile(rel, old, dump_rt(doc)))
-    _plan_flows(res, register, unit_id, items, header)
-    counts = res.counts.setdefault("benchmarks", {"added": 0, "replaced": 0, "unchanged": 0})
-    current_bm = {b.model.authority: b.model for b in ud.benchmarks}
-    for bm, where in items.benchmarks:
-        rel = f"{base}/benchmarks/{bm.authority}.yaml"
-        path = root / rel
-        old = path.read_text(encoding="utf-8") if path.is_file() else None
-        cur = current_bm.get(bm.authority)
-        if cur is not None and _same(cur, bm):
-            counts["unchanged"] += 1
-            continue
-        if old is not None and not replace:
-            conflict("benchmarks", bm.authority, where)
-            continue
-        counts["replaced" if old is not None else "added"] += 1
-        res.files.append(PlannedFile(rel, old, dump_new(_dump_item(bm, "benchmarks"), Benchmark, header=header)))
-    res.files = [f for f in res.files if f.old != f.new]
-    return res
+            self.res.files.append(PlannedFile(rel, old, dump_rt(doc)))
+
+    def benchmarks(self) -> None:
+        """benchmarks/<power>.yaml: one file per power."""
+        counts = self.res.counts.setdefault("benchmarks", {"added": 0, "replaced": 0, "unchanged": 0})
+        current_bm = {b.model.authority: b.model for b in self.ud.benchmarks}
+        for bm, where in self.items.benchmarks:
+            rel = f"{self.base}/benchmarks/{bm.authority}.yaml"
+            path = self.register.root / rel
+            old = path.read_text(encoding="utf-8") if path.is_file() else None
+            cur = current_bm.get(bm.authority)
+            if cur is not None and _same(cur, bm):
+                counts["unchanged"] += 1
+                continue
+            if old is not None and not self.replace:
+                self.conflict(bm.authority, where)
+                continue
+            counts["replaced" if old is not None else "added"] += 1
+            self.res.files.append(PlannedFile(rel, old, dump_new(_dump_item(bm, "benchmarks"), Benchmark,
+                                                                 header=self.header)))
 
 
 def _flow_ids(register: Register, unit_id: str, items: Items) -> None:
