@@ -131,6 +131,25 @@ def test_headerless_sheet_columns_inferred_from_content(runner, reg: Path, tmp_p
     _unchanged_again(runner, reg, path)
 
 
+def test_headerless_sheet_under_a_title_row(runner, reg: Path, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    """A merged title above headerless data stays a title; no 序号 column: 岗位 | 风险点 | 等级 | 措施 | 责任人."""
+    wb = Workbook()
+    ws = wb.active
+    ws.append(["某街道廉政风险防控清单"] * 5)
+    ws.merge_cells("A1:E1")
+    ws.append(["综治办", "矛盾纠纷调解不公", "高", "建立调解登记制度", "主任"])
+    ws.append(["财务室", "虚报冒领", "Ⅲ级", "严格审核凭证", "会计"])
+    path = tmp_path / "无表头.xlsx"
+    wb.save(path)
+    code, doc = _import(runner, reg, path)
+    assert code == 0 and "IMP108" in _codes(doc), doc["findings"]
+    fields = {c["header"]: c["field"] for c in doc["summary"]["columns"]}
+    assert fields == {"第1列": "where", "第2列": "title", "第3列": "grade", "第4列": "measures_text", "第5列": "owner"}
+    ud = Register(reg).unit("u")
+    assert [(r.model.title, r.model.grade) for r in ud.risks] == [("矛盾纠纷调解不公", "高"), ("虚报冒领", "低")]
+    assert ud.posts == {} and "表题：某街道廉政风险防控清单" in (reg / "units/u/risks.yaml").read_text(encoding="utf-8")
+
+
 def test_headerless_mapping_by_column_name(runner, reg: Path, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     """第N列 in a --map file overrides what was inferred."""
     path = _book(tmp_path / "清单.xlsx", HEADERLESS, "清单")

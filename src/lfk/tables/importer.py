@@ -331,9 +331,11 @@ def _headerless(ctx: _Ctx, sheet: Sheet) -> tuple[Sheet, list[L.Segment]]:
     width = max(len(c) for _, c in sheet.rows)
     names = [f"第{j + 1}列" for j in range(width)]
     user = {names[j]: key for j, key in inferred.items()} | ctx.user_cols
-    flat = Sheet(sheet.name, [(0, list(names)), *sheet.rows], sheet.encoding, sheet.merged)
+    # the header goes just above the first row of data: a title above it stays a title
+    k = next(i for i, (_, cells) in enumerate(sheet.rows) if len({V.text(v) for v in cells if V.text(v)}) >= 3)
+    flat = Sheet(sheet.name, [*sheet.rows[:k], (0, list(names)), *sheet.rows[k:]], sheet.encoding, sheet.merged)
     matcher = next(m for m in _matchers(ctx, user) if m.table.key == "risks")
-    seg = L.Segment(0, matcher, len(flat.rows))
+    seg = L.Segment(k, matcher, len(flat.rows))
     shown = "、".join(f"{names[j]}→{(matcher.match(names[j]) or L.EXTRA_COL).header}" for j in sorted(inferred))
     ctx.add("IMP108", Severity.WARNING, (sheet.name, 0), 1,
             T(f"没有表头行：按内容推断各列为风险点登记表：{shown}；其余列保留在 extra 中",

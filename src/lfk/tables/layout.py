@@ -178,7 +178,7 @@ def infer_columns(sheet: Sheet, is_grade: Callable[[str], bool]) -> dict[int, st
     (岗位/职权), the first long text after it the measures (防控措施), the next one the owner (责任人).
     Other columns go to ``extra``.
     """
-    rows = [cells for _, cells in sheet.rows if sum(1 for v in cells if V.text(v)) >= 3]
+    rows = [cells for _, cells in sheet.rows if len({V.text(v) for v in cells if V.text(v)}) >= 3]
     if not rows:
         return None
     width = max(len(c) for c in rows)
@@ -208,7 +208,7 @@ def infer_columns(sheet: Sheet, is_grade: Callable[[str], bool]) -> dict[int, st
     out[before[-1]] = "title"
     if len(before) >= 2:
         out[before[-2]] = "where"
-    long_after = [j for j in after if texts[j] >= 8]
+    long_after = [j for j in after if texts[j] >= 6]
     if long_after:
         out[long_after[0]] = "measures_text"
     rest = [j for j in after if j not in out]
