@@ -1,8 +1,11 @@
 """``lfk import``: tables (xlsx, csv, json) into a unit's YAML.
 
-Reading: each sheet is recognised as one of the tables (by its name, else by its headers); the
-header row is found among the first rows; each header is matched with the column it names (common
-variants accepted). A column that matches nothing is reported (IMP101), never silently dropped.
+Reading (``lfk.tables.layout``): a sheet's tables are found by their header rows (the first among the
+first rows, then every row that reads as a header: several tables may share a sheet); each header is
+matched with the column it names (``import.columns`` of lfk.yaml and ``--map`` first, then the exported
+header, then common variants). Section rows set the post or category of the rows below; a sheet without
+a header row gets its columns from their content (IMP108); ``--as`` says the kind of every sheet. A
+column that matches nothing is reported (IMP101) and kept in ``extra:``, never silently dropped.
 
 Converting: every row becomes an item; a row that cannot be read is reported with its sheet and
 row number (IMP102) and left out; grades, categories and the other enumerated values must be the
@@ -16,7 +19,8 @@ stop the import: nothing is written (``force`` writes the readable rows anyway).
 
 Codes: IMP100 sheet not recognised · IMP101 unmapped column · IMP102 unreadable row or value ·
 IMP103 value outside the vocabulary · IMP104 id conflict with the unit · IMP105 unresolved name ·
-IMP106 a value assumed (reported so it can be checked) · IMP107 an id repeated in the input.
+IMP106 a value assumed (reported so it can be checked) · IMP107 an id repeated in the input ·
+IMP108 a sheet without a header row, its columns inferred.
 """
 
 from __future__ import annotations
