@@ -874,16 +874,15 @@ def _measure_by_content(ctx: _Ctx, text: str, risk: str, used: set[str]) -> str 
 
 
 def _measures_from_cells(ctx: _Ctx, tb: _Table, risks: list[tuple[Risk, tuple[str, int]]],
-                         taken: set[str]) -> list[tuple[Measure, tuple[str, int]]]:
-    """Measures numbered in the risk table's 防控措施 cell (when no 防控措施 sheet is given)."""
+                         taken: set[str], used_now: set[str]) -> list[tuple[Measure, tuple[str, int]]]:
+    """Measures numbered in the risk table's 防控措施 cell (when no 防控措施 sheet is given); ``used_now``:
+    the unit's measures this import has matched already."""
     out: list[tuple[Measure, tuple[str, int]]] = []
     by_row = {where: r for r, where in risks}
     n = 0
-    assumed = 0
     # a cell merged over several risk rows is one set of measures, each listing those risks
     from_origin: dict[tuple[int, int], list[dict[str, Any]]] = {}
     built: list[tuple[dict[str, Any], tuple[str, int]]] = []
-    used_now: set[str] = set()
     for rnum, rec, at in tb.rows:
         risk = by_row.get((tb.sheet.name, rnum))
         if risk is None:
@@ -907,7 +906,6 @@ def _measures_from_cells(ctx: _Ctx, tb: _Table, risks: list[tuple[Risk, tuple[st
             used_now.add(mid)
             pair = ctx.categories.get(risk.category)
             kind = pair.measures[0] if pair and pair.measures and pair.measures[0] in MEASURE_KINDS else "程序规范"
-            assumed += 1
             data = {"id": mid, "risks": [risk.id], "kind": kind, "description": line}
             if risk.owner:
                 data["owner"] = risk.owner
@@ -915,13 +913,6 @@ def _measures_from_cells(ctx: _Ctx, tb: _Table, risks: list[tuple[Risk, tuple[st
             built.append((data, (tb.sheet.name, rnum)))
     for data, where in built:
         out.append((Measure.model_validate(data), where))
-
-    if assumed:
-        ctx.add("IMP106", Severity.WARNING, (tb.sheet.name, 0), 1,
-                T(f"没有“防控措施”表：从「防控措施」列拆出 {assumed} 项措施，措施类别按风险类别暂定、落实情况为“计划”",
-                  f"no 防控措施 sheet: {assumed} measures split from the 防控措施 column; their kind follows the risk's "
-                  "category and their status is 计划"),
-                T("请在 measures.yaml 中核对措施类别、责任岗位、完成时限", "check kind, owner and due in measures.yaml"))
     return out
 
 
@@ -1150,9 +1141,20 @@ def _read_measures(ctx: _Ctx, by_key: dict[str, list[_Table]], items: Items, exi
                 if m is not None:
                     items.measures.append((m, where))
         return
+    assumed: dict[str, int] = {}
+    used: set[str] = set()
     for tb in by_key.get("risks", []):
         if any(c.key == "measures_text" for c in tb.mapping.values()):
-            items.measures.extend(_measures_from_cells(ctx, tb, items.risks, existing))
+            got = _measures_from_cells(ctx, tb, items.risks, existing, used)
+            items.measures.extend(got)
+            assumed[tb.sheet.name] = assumed.get(tb.sheet.name, 0) + len(got)
+    for sheet, n in assumed.items():
+        if n:
+            ctx.add("IMP106", Severity.WARNING, (sheet, 0), 1,
+                    T(f"没有“防控措施”表：从「防控措施」列拆出 {n} 项措施，措施类别按风险类别暂定、落实情况为“计划”",
+                      f"no 防控措施 sheet: {n} measures split from the 防控措施 column; their kind follows the risk's "
+                      "category and their status is 计划"),
+                    T("请在 measures.yaml 中核对措施类别、责任岗位、完成时限", "check kind, owner and due in measures.yaml"))
 
 
 def _risk_by_content(ctx: _Ctx, rec: dict[str, Any]) -> str | None:
