@@ -294,3 +294,11 @@ def test_dry_run_exits_as_the_real_run(runner, reg: Path, tmp_path: Path) -> Non
     ok = _book(tmp_path / "好.xlsx", [["风险点", "风险等级", "防控措施", "备注"], ["甲", "高", "措施", "x"]])
     dry = invoke(runner, "import", str(ok), "--root", str(reg), "--unit", "u", "--dry-run")
     assert dry.exit_code == 0 and "列对应 [Sheet1 第1行]: 风险点→title, 风险等级→grade, 防控措施→measures_text, 备注→extra.备注" in dry.output
+
+
+def test_import_section_of_lfk_yaml_is_checked_by_lint(runner, reg: Path) -> None:  # type: ignore[no-untyped-def]
+    cfg = reg / "lfk.yaml"
+    cfg.write_text(cfg.read_text(encoding="utf-8") + "import:\n  colums: {风险情形: title}\n", encoding="utf-8")
+    r = invoke(runner, "lint", "--root", str(reg), "--format", "json")
+    found = [f for f in json.loads(r.stdout)["findings"] if f["code"] == "LFK102"]
+    assert found and "columns" in found[0]["message"] and found[0]["path"] == "lfk.yaml"
