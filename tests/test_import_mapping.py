@@ -302,3 +302,14 @@ def test_import_section_of_lfk_yaml_is_checked_by_lint(runner, reg: Path) -> Non
     r = invoke(runner, "lint", "--root", str(reg), "--format", "json")
     found = [f for f in json.loads(r.stdout)["findings"] if f["code"] == "LFK102"]
     assert found and "columns" in found[0]["message"] and found[0]["path"] == "lfk.yaml"
+
+
+def test_split_measures_setting_splits_unnumbered_cells(runner, reg: Path, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    """import.split_measures: an unnumbered 防控措施 cell "甲;乙；丙" becomes one measure per clause (default: one)."""
+    cfg = reg / "lfk.yaml"
+    cfg.write_text(cfg.read_text(encoding="utf-8") + "import:\n  split_measures: [；, ;]\n", encoding="utf-8")
+    path = _book(tmp_path / "分号.xlsx", [["风险点", "风险等级", "主要预防措施"], ["甲风险", 1, "坚持民主集中制;明确审批权限；实行轮岗。"]])
+    code, doc = _import(runner, reg, path)
+    assert code == 0 and _added(doc, "measures") == 3
+    assert [m.model.description for m in Register(reg).unit("u").measures] == ["坚持民主集中制", "明确审批权限", "实行轮岗。"]
+    _unchanged_again(runner, reg, path)

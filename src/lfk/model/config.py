@@ -191,6 +191,9 @@ class ImportSettings(Model):
     """
 
     columns: dict[str, str] = F("列对应", "source header → field (or extra)", default_factory=dict)
+    split_measures: list[str] = F("措施分隔符", "separators that split an unnumbered 防控措施 cell into one measure "
+                                  "each, e.g. [；, ;] (default: none — the cell is one measure, as published)",
+                                  default_factory=list)
 
 
 class Config(Model):

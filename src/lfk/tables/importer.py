@@ -63,9 +63,10 @@ MEASURE_PHASES: tuple[str, ...] = get_args(MeasurePhase)
 EDUCATION: tuple[str, ...] = get_args(EducationForm)
 # words real tables use for the three grades (grading.aliases in lfk.yaml adds the unit's own)
 GRADE_ALIASES: dict[str, tuple[str, ...]] = {
-    "高": ("一级", "1级", "Ⅰ级", "I级", "1", "一", "I", "A", "A级", "★★★", "高风险", "高级", "重大", "重大风险", "红"),
+    "高": ("一级", "1级", "Ⅰ级", "I级", "1", "一", "I", "A", "A级", "★★★", "高风险", "高级", "重大", "重大风险", "红",
+          "较高"),
     "中": ("二级", "2级", "Ⅱ级", "II级", "2", "二", "II", "B", "B级", "★★", "中风险", "中级", "中等", "一般风险", "黄",
-          "橙"),
+          "橙", "一般"),
     "低": ("三级", "3级", "Ⅲ级", "III级", "3", "三", "III", "C", "C级", "★", "低风险", "低级", "较低", "蓝", "绿"),
 }
 UNCATEGORISED = "未分类"
@@ -894,7 +895,7 @@ def _measures_from_cells(ctx: _Ctx, tb: _Table, risks: list[tuple[Risk, tuple[st
                     data["risks"].append(risk.id)
             continue
         group = from_origin.setdefault(origin, [])
-        for line in prose.split_numbered(rec.get("measures_text")):
+        for line in prose.split_numbered(rec.get("measures_text"), ctx.register.config.import_.split_measures):
             mid = _measure_by_content(ctx, line, risk.id, used_now)
             if mid is None:
                 n += 1
