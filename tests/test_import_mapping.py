@@ -313,3 +313,22 @@ def test_split_measures_setting_splits_unnumbered_cells(runner, reg: Path, tmp_p
     assert code == 0 and _added(doc, "measures") == 3
     assert [m.model.description for m in Register(reg).unit("u").measures] == ["坚持民主集中制", "明确审批权限", "实行轮岗。"]
     _unchanged_again(runner, reg, path)
+
+
+def test_category_heading_above_each_header(runner, reg: Path, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    """A category heading directly above a (repeated) header is the category, not a caption; a caption
+    that names a table (…登记表) is a title, never a post; a page number is neither."""
+    cats = list(Register(reg).config.categories())
+    header = ["序号", "岗位", "风险点", "风险等级", "防控措施"]
+    path = _book(tmp_path / "类别.xlsx", [
+        ["某局廉政风险点登记表"], [3], ["填报单位：某局"],
+        [f"一、{cats[0]}"], header, [1, "局长", "甲风险", "高", "措施甲"],
+        [f"二、{cats[1]}"], header, [2, "副局长", "乙风险", "低", "措施乙"],
+    ])
+    code, doc = _import(runner, reg, path)
+    assert code == 0, doc["findings"]
+    ud = Register(reg).unit("u")
+    assert [(r.model.title, r.model.category) for r in ud.risks] == [("甲风险", cats[0]), ("乙风险", cats[1])]
+    assert ud.posts == {}
+    text = (reg / "units/u/risks.yaml").read_text(encoding="utf-8")
+    assert "表题：某局廉政风险点登记表" in text and "表题：填报单位：某局" in text and "表题：3" in text

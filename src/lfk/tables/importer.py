@@ -411,7 +411,6 @@ def _split_rows(ctx: _Ctx, sheet: Sheet, segs: list[L.Segment], maps: list[tuple
     """Each row of the sheet into its segment's rows, a caption (``ctx.titles``) or a section row; a section
     row applies to the rows below it (across segments), as their post or category."""
     starts = {s.idx: k for k, s in enumerate(segs)}
-    tables = [t for t in TABLES.values() if t.key not in ("posts", "approvals")]
     current: int | None = None
     section: str | None = None
     first = True
@@ -426,8 +425,10 @@ def _split_rows(ctx: _Ctx, sheet: Sheet, segs: list[L.Segment], maps: list[tuple
         width = len(maps[current][0]) + len(maps[current][1]) if current is not None else len(cells)
         text = L.single_text(cells, mapping, width)
         if text is not None:
-            if L.is_caption(text, first=first, before_header=current is None,
-                            header_follows=following.get(i) in starts, tables=tables):
+            if L.section_text(text) in ctx.categories:  # 一、岗位职责风险: the category of the rows below
+                section = L.section_text(text)
+            elif L.is_caption(text, first=first, before_header=current is None,
+                              header_follows=following.get(i) in starts):
                 ctx.titles.append(text)
             else:
                 section = L.section_text(text)

@@ -25,7 +25,8 @@ SECTION_RE = re.compile(r"^\s*(?:[一二三四五六七八九十]{1,3}\s*[、.�
 EXTRA_COL = Column("__extra__", "extra")  # the user's mapping says: keep this column in extra
 MAIN_KEYS = frozenset({"title", "description", "name", "violation", "measures_text", "content", "circumstances",
                        "fine", "basis"})
-TABLE_WORDS = ("清单", "目录", "一览表", "登记表", "汇总表", "统计表", "台账")
+CAPTION_ENDS = ("目录", "清单", "登记表", "一览表", "汇总表", "统计表", "台账", "措施", "基准", "流程", "流程图", "情况")
+CAPTION_WORDS = ("清单", "登记表", "一览表", "汇总表", "防控表")
 FIRST_ROWS = 12  # the first header row is looked for among these
 
 
@@ -126,13 +127,10 @@ def section_text(text: str) -> str:
     return SECTION_RE.sub("", text).strip() or text.strip()
 
 
-def names_table(text: str, tables: list[Table]) -> bool:
+def names_table(text: str) -> bool:
     """Whether a caption row names a table (一、权力目录, 二、权力风险及防范措施): a caption, not a section."""
     t = norm_header(section_text(text))
-    if any(w in t for w in TABLE_WORDS):
-        return True
-    return any(t.endswith(norm_header(v)) for tb in tables for v in (tb.title, tb.caption, *tb.sheet_variants)
-               if len(norm_header(v)) >= 2)
+    return t.endswith(CAPTION_ENDS) or any(w in t for w in CAPTION_WORDS)
 
 
 def single_text(cells: list[Any], mapping: dict[int, Column] | None, width: int) -> str | None:
@@ -149,9 +147,11 @@ def single_text(cells: list[Any], mapping: dict[int, Column] | None, width: int)
     text = str(v).strip()
     if len(filled) > 1:
         return text if len(filled) >= max(2, width // 2) else None
+    if isinstance(v, (int, float)):
+        return None
     if mapping is None:
         return text
-    if width <= 2 or isinstance(v, (int, float)):
+    if width <= 2:
         return None
     if SECTION_RE.match(text):
         return text
@@ -161,9 +161,9 @@ def single_text(cells: list[Any], mapping: dict[int, Column] | None, width: int)
     return None
 
 
-def is_caption(text: str, *, first: bool, before_header: bool, header_follows: bool, tables: list[Table]) -> bool:
+def is_caption(text: str, *, first: bool, before_header: bool, header_follows: bool) -> bool:
     """A single-text row that is a caption (kept as the table's title), not a section row."""
-    if header_follows and names_table(text, tables):
+    if (header_follows or before_header) and names_table(text):
         return True
     if before_header and first and not SECTION_RE.match(text):
         return True
