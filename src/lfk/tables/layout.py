@@ -64,16 +64,20 @@ class Matcher:
         """The column ``header`` names (``EXTRA_COL`` when the user's mapping keeps it in extra), or None."""
         if header in (None, ""):
             return None
-        ks = keys(header)
+        return self.match_keys(keys(header))
+
+    def match_keys(self, ks: list[str]) -> Column | None:
+        """``match`` of a header already in its compared forms (``keys``)."""
         for d in (self.user, self.heads, self.variants):
             for k in ks:
                 if k in d:
                     return d[k]
         return None
 
-    def hits(self, cells: list[Any]) -> int:
-        """How many distinct fields a row's cells name."""
-        found = {c.key for c in (self.match(h) for h in cells) if c is not None and c is not EXTRA_COL}
+    def hits(self, cells: list[Any], row_keys: list[list[str]] | None = None) -> int:
+        """How many distinct fields a row's cells name (``row_keys``: the cells' ``keys``, when known)."""
+        forms = row_keys if row_keys is not None else [keys(h) for h in cells if h not in (None, "")]
+        found = {c.key for c in (self.match_keys(ks) for ks in forms) if c is not None and c is not EXTRA_COL}
         return len(found)
 
 
@@ -97,8 +101,9 @@ def header_rows(sheet: Sheet, matchers: list[Matcher], min_hits: int = 3) -> lis
     a header (at least 3 fields, and most of its cells headers) — above it or below it."""
     best: tuple[int, int, Matcher] | None = None
     for idx, (_, cells) in enumerate(sheet.rows[:FIRST_ROWS]):
+        forms = [keys(h) for h in cells if h not in (None, "")]
         for m in matchers:
-            hits = m.hits(cells) + (2 if _names_sheet(sheet, m.table) else 0)
+            hits = m.hits(cells, forms) + (2 if _names_sheet(sheet, m.table) else 0)
             if hits >= min_hits and (best is None or hits > best[0]):
                 best = (hits, idx, m)
     if best is None:
@@ -111,7 +116,8 @@ def header_rows(sheet: Sheet, matchers: list[Matcher], min_hits: int = 3) -> lis
         vals = [v for v in cells if v not in (None, "")]
         if len(vals) < 3 or any(not isinstance(v, str) or len(v) > 40 for v in vals):
             continue
-        scored = [(m.hits(cells), m) for m in matchers]
+        forms = [keys(h) for h in vals]
+        scored = [(m.hits(cells, forms), m) for m in matchers]
         hits, m = max(scored, key=lambda x: x[0])
         if hits >= 3 and hits * 2 >= len(vals):
             segs.append(Segment(idx, m))
