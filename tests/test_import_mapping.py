@@ -332,3 +332,17 @@ def test_category_heading_above_each_header(runner, reg: Path, tmp_path: Path) -
     assert ud.posts == {}
     text = (reg / "units/u/risks.yaml").read_text(encoding="utf-8")
     assert "表题：某局廉政风险点登记表" in text and "表题：填报单位：某局" in text and "表题：3" in text
+
+
+def test_power_category_heading_sets_the_category(runner, reg: Path, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    path = _book(tmp_path / "权力清单.xlsx", [
+        ["序号", "职权名称", "法律依据", "承办岗位"],
+        ["一、行政许可类"], [1, "食品经营许可", "《食品安全法》第三十五条", None],
+        ["二、行政处罚类"], [2, "对无证经营的处罚", "《食品安全法》第一百二十二条", None],
+    ])
+    code, doc = _import(runner, reg, path)
+    assert code == 0, doc["findings"]
+    ud = Register(reg).unit("u")
+    assert [(a.model.name, a.model.category, a.model.posts) for a in ud.authorities] == [
+        ("食品经营许可", "行政许可", []), ("对无证经营的处罚", "行政处罚", [])]
+    assert ud.posts == {}

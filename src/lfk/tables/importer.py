@@ -566,6 +566,11 @@ def _clean(d: dict[str, Any]) -> dict[str, Any]:
 def _authority(ctx: _Ctx, rec: dict[str, Any], where: tuple[str, int], at: dict[str, int], t: Table) -> Authority | None:
     ok = True
     ctx.extra = {}
+    section = rec.get("section")
+    if section and section.removesuffix("类") in EXTERNAL_CATEGORIES + INTERNAL_CATEGORIES:
+        if not V.text(rec.get("category")):  # 一、行政许可类: the category of the powers below
+            rec = {**rec, "category": section.removesuffix("类")}
+        rec = {**rec, "section": None}
     cat, good = _vocab(ctx, V.text(rec.get("category")), EXTERNAL_CATEGORIES + INTERNAL_CATEGORIES, where,
                        at.get("category", 1), "职权类别", "power category")
     ok &= good
