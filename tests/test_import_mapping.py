@@ -346,3 +346,15 @@ def test_power_category_heading_sets_the_category(runner, reg: Path, tmp_path: P
     assert [(a.model.name, a.model.category, a.model.posts) for a in ud.authorities] == [
         ("食品经营许可", "行政许可", []), ("对无证经营的处罚", "行政处罚", [])]
     assert ud.posts == {}
+
+
+def test_headerless_sheet_without_grades_reads_by_the_users_mapping(runner, reg: Path, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    path = _book(tmp_path / "无等级.xlsx", [["违规收受礼金", "签订廉洁承诺书"], ["泄露招标信息", "实行保密管理"]])
+    code, doc = _import(runner, reg, path)
+    assert code == 1 and "IMP100" in _codes(doc)  # nothing to infer from: it says how to map the columns
+    assert any("--map" in f["message"] for f in doc["findings"] if f["code"] == "IMP100")
+    mapping = tmp_path / "map.yaml"
+    mapping.write_text("columns: {第1列: title, 第2列: measures_text}\n", encoding="utf-8")
+    code, doc = _import(runner, reg, path, "--map", str(mapping))
+    assert code == 0 and (_added(doc, "risks"), _added(doc, "measures")) == (2, 2), doc["findings"]
+    assert [r.model.title for r in Register(reg).unit("u").risks] == ["违规收受礼金", "泄露招标信息"]

@@ -330,18 +330,19 @@ def _headerless(ctx: _Ctx, sheet: Sheet) -> tuple[Sheet, list[L.Segment]]:
     """A sheet with no header row: its columns inferred from content (IMP108), as a header row 第N列."""
     if ctx.kind not in (None, "risks"):
         return sheet, []
-    inferred = L.infer_columns(sheet, lambda v: _grade_of(ctx, v) is not None)
-    if inferred is None:
+    inferred = L.infer_columns(sheet, lambda v: _grade_of(ctx, v) is not None) or {}
+    by_position = any(re.fullmatch(r"第\d+列", k) for k in ctx.user_cols)  # the user's mapping names 第N列
+    if not inferred and not by_position:
         return sheet, []
     width = max(len(c) for _, c in sheet.rows)
     names = [f"第{j + 1}列" for j in range(width)]
     user = {names[j]: key for j, key in inferred.items()} | ctx.user_cols
     # the header goes just above the first row of data: a title above it stays a title
-    k = next(i for i, (_, cells) in enumerate(sheet.rows) if len({V.text(v) for v in cells if V.text(v)}) >= 3)
+    k = next((i for i, (_, cells) in enumerate(sheet.rows) if len({V.text(v) for v in cells if V.text(v)}) >= 3), 0)
     flat = Sheet(sheet.name, [*sheet.rows[:k], (0, list(names)), *sheet.rows[k:]], sheet.encoding, sheet.merged)
     matcher = next(m for m in _matchers(ctx, user) if m.table.key == "risks")
     seg = L.Segment(k, matcher, len(flat.rows))
-    shown = "、".join(f"{names[j]}→{(matcher.match(names[j]) or L.EXTRA_COL).header}" for j in sorted(inferred))
+    shown = "、".join(f"{n}→{c.header}" for n in names if (c := matcher.match(n)) is not None)
     ctx.add("IMP108", Severity.WARNING, (sheet.name, 0), 1,
             T(f"没有表头行：按内容推断各列为风险点登记表：{shown}；其余列保留在 extra 中",
               f"no header row: columns inferred from their content as a risk table: {shown}; other columns kept "
