@@ -324,6 +324,7 @@ def test_category_heading_above_each_header(runner, reg: Path, tmp_path: Path) -
         ["某局廉政风险点登记表"], [3], ["填报单位：某局"],
         [f"一、{cats[0]}"], header, [1, "局长", "甲风险", "高", "措施甲"],
         [f"二、{cats[1]}"], header, [2, "副局长", "乙风险", "低", "措施乙"],
+        ["单位负责人 张三"],  # a foot row no row takes: kept as a caption
     ])
     code, doc = _import(runner, reg, path)
     assert code == 0, doc["findings"]
@@ -332,6 +333,7 @@ def test_category_heading_above_each_header(runner, reg: Path, tmp_path: Path) -
     assert ud.posts == {}
     text = (reg / "units/u/risks.yaml").read_text(encoding="utf-8")
     assert "表题：某局廉政风险点登记表" in text and "表题：填报单位：某局" in text and "表题：3" in text
+    assert "表题：单位负责人 张三" in text
 
 
 def test_power_category_heading_sets_the_category(runner, reg: Path, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]

@@ -72,6 +72,7 @@ GRADE_ALIASES: dict[str, tuple[str, ...]] = {
 UNCATEGORISED = "未分类"
 EXTRA = "__extra__"
 KINDS = ("risks", "authorities", "measures", "benchmarks", "flows")  # what --as may say
+SECTION_KINDS = ("risks", "authorities", "measures", "benchmarks")  # the tables whose items take a section row
 
 
 @dataclass
@@ -410,10 +411,12 @@ def _map_header(ctx: _Ctx, sheet: Sheet, seg: L.Segment) -> tuple[dict[int, Colu
 def _split_rows(ctx: _Ctx, sheet: Sheet, segs: list[L.Segment], maps: list[tuple[dict[int, Column], dict[int, str]]],
                 ) -> None:
     """Each row of the sheet into its segment's rows, a caption (``ctx.titles``) or a section row; a section
-    row applies to the rows below it (across segments), as their post or category."""
+    row applies to the rows below it (across segments), as their post or category; one that no row takes
+    (at the foot of the sheet, or above a table that has no use for it) is kept as a caption."""
     starts = {s.idx: k for k, s in enumerate(segs)}
     current: int | None = None
     section: str | None = None
+    unused: str | None = None  # the section row's text while no row has taken it
     first = True
     nonblank = [i for i, (_, cells) in enumerate(sheet.rows) if any(V.text(v) for v in cells)]
     following = {a: b for a, b in zip(nonblank, nonblank[1:], strict=False)}
@@ -426,13 +429,13 @@ def _split_rows(ctx: _Ctx, sheet: Sheet, segs: list[L.Segment], maps: list[tuple
         width = len(maps[current][0]) + len(maps[current][1]) if current is not None else len(cells)
         text = L.single_text(cells, mapping, width)
         if text is not None:
-            if L.section_text(text) in ctx.categories:  # 一、岗位职责风险: the category of the rows below
-                section = L.section_text(text)
-            elif L.is_caption(text, first=first, before_header=current is None,
-                              header_follows=following.get(i) in starts):
-                ctx.titles.append(text)
+            if L.section_text(text) in ctx.categories or not L.is_caption(
+                    text, first=first, before_header=current is None, header_follows=following.get(i) in starts):
+                if unused:
+                    ctx.titles.append(unused)
+                section, unused = L.section_text(text), text  # 一、岗位职责风险 / 院党委: applies to the rows below
             else:
-                section = L.section_text(text)
+                ctx.titles.append(text)
             first = False
             continue
         first = False
@@ -440,6 +443,10 @@ def _split_rows(ctx: _Ctx, sheet: Sheet, segs: list[L.Segment], maps: list[tuple
             ctx.titles.extend(str(v).strip() for v in dict.fromkeys(c for c in cells if V.text(c)))
             continue
         segs[current].rows.append((sheet.rows[i][0], cells, section))
+        if segs[current].matcher.table.key in SECTION_KINDS:
+            unused = None
+    if unused:
+        ctx.titles.append(unused)
 
 
 def _records(seg: L.Segment, mapping: dict[int, Column], extra: dict[int, str], sheet: Sheet,
