@@ -370,7 +370,9 @@ def _header_text(h: Any) -> str:
 def _map_header(ctx: _Ctx, sheet: Sheet, seg: L.Segment) -> tuple[dict[int, Column], dict[int, str]]:
     """Header cells → columns; a column lfk has no field for goes to ``extra`` (never dropped), reported."""
     idx, matcher = seg.idx, seg.matcher
-    body = sheet.rows[idx + 1:seg.end]
+    # the table's rows; one text merged across a row (a caption or a section) says nothing of the columns
+    body = [(n, c) for n, c in sheet.rows[idx + 1:seg.end]
+            if not (sum(1 for v in c if V.text(v)) > 1 and len({V.text(v) for v in c if V.text(v)}) == 1)]
     hrow, header = sheet.rows[idx]
     cols = matcher.cols
     mapping: dict[int, Column] = {}
