@@ -343,10 +343,11 @@ def _headerless(ctx: _Ctx, sheet: Sheet) -> tuple[Sheet, list[L.Segment]]:
     flat = Sheet(sheet.name, [*sheet.rows[:k], (0, list(names)), *sheet.rows[k:]], sheet.encoding, sheet.merged)
     matcher = next(m for m in _matchers(ctx, user) if m.table.key == "risks")
     seg = L.Segment(k, matcher, len(flat.rows))
-    shown = "、".join(f"{n}→{c.header}" for n in names if (c := matcher.match(n)) is not None)
+    cols = [(n, c) for n in names if (c := matcher.match(n)) is not None]
+    shown, shown_en = "、".join(f"{n}→{c.header}" for n, c in cols), ", ".join(f"{n}→{c.key}" for n, c in cols)
     ctx.add("IMP108", Severity.WARNING, (sheet.name, 0), 1,
             T(f"没有表头行：按内容推断各列为风险点登记表：{shown}；其余列保留在 extra 中",
-              f"no header row: columns inferred from their content as a risk table: {shown}; other columns kept "
+              f"no header row: columns inferred from their content as a risk table: {shown_en}; other columns kept "
               "in extra"),
             T("请核对；如有误，在 lfk.yaml 的 import.columns（或 --map 文件）中按「第N列」指定对应字段",
               "check them; if wrong, map 第N列 to a field in import.columns (lfk.yaml) or a --map file"))
