@@ -11,7 +11,7 @@ from lfk.model.items import Fine, LegalBasis
 from lfk.model.text import fine_text, limit_text
 from lfk.tables import values as V
 from lfk.tables.columns import RISKS, norm_header
-from lfk.tables.importer import _match
+from lfk.tables.layout import Matcher
 
 
 def test_time_limits() -> None:
@@ -60,7 +60,39 @@ def test_header_variants() -> None:
     for header, key in (("风险等级", "grade"), ("等级", "grade"), ("风险级别", "grade"), ("风险点", "title"),
                         ("风险名称", "title"), ("防控措施", "measures_text"), ("预防和控制措施", "measures_text"),
                         (" 风险等级\n（高/中/低）", "grade"), ("*风险点", "title"), ("岗位（职权）", "where")):
-        c = _match(header, cols)
+        c = Matcher(RISKS, cols).match(header)
         assert c is not None and c.key == key, header
-    assert _match("备注", cols) is None
+    assert Matcher(RISKS, cols).match("备注") is None
     assert norm_header("风险 等级（高/中/低）") == "风险等级"
+
+
+@pytest.mark.parametrize(("text", "bare"), [
+    ("1、学校发展决议", "学校发展决议"), ("2.内控制度不完善", "内控制度不完善"), ("1.1党政联席会议", "党政联席会议"),
+    ("1.虚假资料;\n2.违规登记。", "1.虚假资料;\n2.违规登记。"), ("决策民主性", "决策民主性"), ("2024年度预算", "2024年度预算"),
+])
+def test_strip_number(text: str, bare: str) -> None:
+    from lfk.tables.prose import strip_number
+
+    assert strip_number(text) == bare
+
+
+@pytest.mark.parametrize(("text", "caption"), [
+    ("一、权力目录", True), ("二、   权力风险及防范措施", True), ("某局廉政风险点登记表", True), ("院党委", False),
+    ("一、领导干部岗位", False), ("书记", False), ("二、内控机制", False),
+])
+def test_caption_names_a_table(text: str, caption: bool) -> None:
+    from lfk.tables.layout import names_table
+
+    assert names_table(text) is caption
+
+
+def test_infer_columns_of_a_headerless_sheet() -> None:
+    from lfk.tables.layout import infer_columns
+    from lfk.tables.reader import Sheet
+
+    rows = [(1, [117, None, "事项甲:\n1.受理", "1.虚假资料;\n2.违规", "低", "加强审查核实,责任到人", "分管领导"]),
+            (2, [118, "中心", "事项乙:\n1.受理", "1.疏忽", "中", "加强审查核实,责任到人", "分管领导"])]
+    grade = {"高", "中", "低"}.__contains__
+    assert infer_columns(Sheet("s", rows), grade) == {0: "seq", 4: "grade", 3: "title", 2: "where", 5: "measures_text",
+                                                      6: "owner"}
+    assert infer_columns(Sheet("s", [(1, ["通知", "各科室", "办公室"])]), grade) is None  # no grade column: nothing to anchor

@@ -787,7 +787,7 @@ def _fallback_config(lf: LoadedFile) -> Config:
     """A usable config when lfk.yaml is invalid: its valid parts where possible, else the defaults."""
     data = lf.data if isinstance(lf.data, dict) else {}
     kwargs: dict[str, Any] = {"name": str(data.get("name") or "register")}
-    for key in Config.model_fields:
+    for key in (f.alias or k for k, f in Config.model_fields.items()):
         if key == "name" or key not in data:
             continue
         try:

@@ -27,6 +27,7 @@ from lfk.core.finding import Severity
 from lfk.core.fsutil import atomic_write
 from lfk.register import Register
 from lfk.tables import TABLE_ORDER, build_tables, register_json, run_import, workbook_bytes, write_csv
+from lfk.tables.importer import ImportResult, read_column_map
 
 EXPORT_FORMATS = ("xlsx", "csv", "json")
 TABLE_NAMES = {"authorities": "职权目录", "risks": "廉政风险防控登记表", "measures": "防控措施", "benchmarks": "裁量基准",
@@ -44,6 +45,44 @@ def _units(reg: Register, units: list[str] | None) -> list[str]:
                 raise UsageError(f"no unit {part!r} / 没有该单位", hint="units: " + ", ".join(reg.unit_ids))
             out.append(part)
     return out or list(reg.unit_ids)
+
+
+def _import_text(res: ImportResult, language: str, *, dry_run: bool, wrote: bool) -> str:
+    """The text report of ``lfk import``: findings, the diff (dry run), the column report, the counts."""
+    findings, planned, counts = res.findings, res.files, res.counts
+    out_lines = []
+    for x in findings:
+        out_lines.append(f"{x.path}:{x.line}:{x.column}: {x.code} {x.severity.value} {x.text(language)}")
+    if dry_run:
+        for p in planned:
+            out_lines.append(p.diff().rstrip("\n"))
+    zh = language == "zh"
+    for sheet, row in dict.fromkeys((c["sheet"], c.get("row", 0)) for c in res.columns):
+        cols = [c for c in res.columns if c["sheet"] == sheet and c.get("row", 0) == row]
+        at = (f" 第{row}行" if zh else f" row {row}") if row else ""
+        out_lines.append(("列对应" if zh else "columns") + f" [{sheet}{at}]: "
+                         + ", ".join(f"{c['header']}→{c['field'] or ('（空列）' if zh else '(empty)')}"
+                                     for c in cols))
+    parts = []
+    for k, c in counts.items():
+        if any(c.values()):
+            label = TABLE_NAMES.get(k, k) if zh else k
+            parts.append(f"{label}: +{c['added']} ~{c['replaced']} ={c['unchanged']}")
+    summary = "; ".join(parts) or ("无可导入的内容" if zh else "nothing to import")
+    if dry_run:
+        head = "试运行，未写入" if zh else "dry run, nothing written"
+        if res.errors:
+            head += "（有错误：实际导入同样不写入）" if zh else " (errors: the real run writes nothing either)"
+    elif wrote:
+        head = f"已写入 {len(planned)} 个文件" if zh else f"wrote {len(planned)} file(s)"
+    else:
+        head = "有错误，未写入任何文件（可用 --force 只写入可读的行）" if zh else \
+            "errors found: nothing written (--force writes the readable rows)"
+    out_lines.append(f"{head} — {summary} (+{'新增' if zh else 'added'} ~{'替换' if zh else 'replaced'} "
+                     f"={'未变' if zh else 'unchanged'})")
+    if not dry_run and wrote:
+        out_lines.extend(f"  {p.rel}" for p in planned)
+    return "\n".join(out_lines)
 
 
 def register(app: typer.Typer) -> None:
@@ -142,6 +181,8 @@ def register(app: typer.Typer) -> None:
         replace: Annotated[bool, typer.Option("--replace", help="Items whose id the unit has already are replaced (default: refused).")] = False,
         force: Annotated[bool, typer.Option("--force", help="Write the readable rows even when some rows have errors.")] = False,
         from_unit: Annotated[str | None, typer.Option("--from-unit", help="When the input holds several units: which one to take.")] = None,
+        as_kind: Annotated[str | None, typer.Option("--as", help="Read every sheet as this table: risks | authorities | measures | benchmarks | flows.")] = None,
+        map_file: Annotated[Path | None, typer.Option("--map", help="YAML column mapping, as import: in lfk.yaml: import: {columns: {<source header>: <field or extra>}}.")] = None,
         fmt: Annotated[str, typer.Option("--format", "-f", help="Findings as text | json.")] = "text",
         root: RootOpt = None,
         skip_broken: SkipBrokenOpt = False,
@@ -159,6 +200,9 @@ def register(app: typer.Typer) -> None:
         content is the same and refused (IMP104) when it differs, unless --replace. Unmapped columns
         (IMP101), unreadable rows (IMP102, with sheet and row) and values outside the register's
         vocabulary (IMP103) are reported; error findings stop the import (exit 1, nothing written).
+        A sheet's kind comes from its columns (--as says it); headers still not recognised are mapped
+        in lfk.yaml (import: {columns: {<source header>: <field>}}) or a --map file of the same shape.
+        The column report lists each source column and the field it went to (or extra).
 
         Example: lfk import 风险点登记表.xlsx --unit county-amr --dry-run
         """
@@ -167,8 +211,9 @@ def register(app: typer.Typer) -> None:
         day = parse_as_of(as_of)
         reg = open_register(root, skip_broken=skip_broken)
         language = lang_for(lang, reg)
+        columns = read_column_map(map_file) if map_file is not None else None
         res = run_import(reg, unit, list(files), replace=replace, dry_run=dry_run, force=force, from_unit=from_unit,
-                         today=day)
+                         today=day, kind=as_kind, columns=columns)
         findings, planned, counts, code = res.findings, res.files, res.counts, res.exit_code
         wrote = not dry_run and (code == 0 or force)
         if fmt == "json":
@@ -181,35 +226,7 @@ def register(app: typer.Typer) -> None:
                 doc["diff"] = "".join(p.diff() for p in planned)
             write_stdout(json.dumps(doc, ensure_ascii=False, indent=2))
             raise typer.Exit(code)
-        out_lines = []
-        for x in findings:
-            out_lines.append(f"{x.path}:{x.line}:{x.column}: {x.code} {x.severity.value} {x.text(language)}")
-        if dry_run:
-            for p in planned:
-                out_lines.append(p.diff().rstrip("\n"))
-        zh = language == "zh"
-        for sheet in dict.fromkeys(c["sheet"] for c in res.columns):
-            cols = [c for c in res.columns if c["sheet"] == sheet]
-            out_lines.append(("列对应" if zh else "columns") + f" [{sheet}]: "
-                             + ", ".join(f"{c['header']}→{c['field']}" for c in cols))
-        parts = []
-        for k, c in counts.items():
-            if any(c.values()):
-                label = TABLE_NAMES.get(k, k) if zh else k
-                parts.append(f"{label}: +{c['added']} ~{c['replaced']} ={c['unchanged']}")
-        summary = "; ".join(parts) or ("无可导入的内容" if zh else "nothing to import")
-        if dry_run:
-            head = "试运行，未写入" if zh else "dry run, nothing written"
-        elif wrote:
-            head = f"已写入 {len(planned)} 个文件" if zh else f"wrote {len(planned)} file(s)"
-        else:
-            head = "有错误，未写入任何文件（可用 --force 只写入可读的行）" if zh else \
-                "errors found: nothing written (--force writes the readable rows)"
-        out_lines.append(f"{head} — {summary} (+{'新增' if zh else 'added'} ~{'替换' if zh else 'replaced'} "
-                         f"={'未变' if zh else 'unchanged'})")
-        if not dry_run and wrote:
-            out_lines.extend(f"  {p.rel}" for p in planned)
-        write_stdout("\n".join(out_lines))
+        write_stdout(_import_text(res, language, dry_run=dry_run, wrote=wrote))
         raise typer.Exit(code)
 
 

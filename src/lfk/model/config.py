@@ -207,6 +207,21 @@ class Baseline(Model):
     rev: str | None = F("版本", "git revision the baseline is pinned to (tag or commit); without it the folder as it is", None)
 
 
+class ImportSettings(Model):
+    """``lfk import``: what the tables of this register's units call their columns.
+
+    ``columns`` maps a source header (as the table writes it; compared without spaces, line breaks or
+    full/half-width differences) to the field it holds (``title``, ``description``, ``grade``,
+    ``measures_text``, ``where``, ``owner`` …, see ``lfk import --help``) or to ``extra`` (kept in each
+    item's ``extra:``). A sheet without a header row names its columns 第1列, 第2列 ….
+    """
+
+    columns: dict[str, str] = F("列对应", "source header → field (or extra)", default_factory=dict)
+    split_measures: list[str] = F("措施分隔符", "separators that split an unnumbered 防控措施 cell into one measure "
+                                  "each, e.g. [；, ;] (default: none — the cell is one measure, as published)",
+                                  default_factory=list)
+
+
 class Config(Model):
     """``lfk.yaml``: the register settings; its presence marks the register root."""
 
@@ -225,6 +240,8 @@ class Config(Model):
     assessment: Assessment = F("检查考核", "assessment card settings (clause 16)", default_factory=Assessment)
     laws: list[Law] = F("法律依据目录", "legal-basis catalogue: laws with their revision dates (LFK210)", [])
     baseline: Baseline | None = F("基准登记册", "the baseline register units adopt (path or git URL, pinned rev)", None)
+    import_: ImportSettings = F("导入设置", "lfk import: column mapping of the units' own tables",
+                                default_factory=ImportSettings, alias="import")
 
     def categories(self) -> dict[str, TaxonomyCategory]:
         """The taxonomy in force: the register's own, a preset named by ``taxonomy: five-type``, or the guideline's."""

@@ -62,7 +62,8 @@ def _model_at(model: type[BaseModel], loc: tuple[Any, ...]) -> type[BaseModel] |
         nxt: list[Any] = []
         for tp in current:
             if isinstance(tp, type) and issubclass(tp, BaseModel) and isinstance(part, str):
-                f = tp.model_fields.get(part)
+                f = tp.model_fields.get(part) or next(
+                    (x for x in tp.model_fields.values() if x.alias == part), None)
                 if f is not None:
                     nxt.extend(_unwrap(f.annotation))
             else:
@@ -120,7 +121,7 @@ def error_findings(lf: LoadedFile, model: type[BaseModel], err: ValidationError,
         etype = e["type"]
         if etype == "extra_forbidden":
             holder = _model_at(model, loc[:-1])
-            known = sorted(holder.model_fields) if holder else []
+            known = sorted(f.alias or k for k, f in holder.model_fields.items()) if holder else []
             near = difflib.get_close_matches(field, known, n=1, cutoff=0.5)
             msg = T(f"未知的键 `{field}`", f"unknown key `{field}`")
             if near:

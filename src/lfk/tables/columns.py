@@ -58,8 +58,10 @@ AUTHORITIES = Table("authorities", "职权目录", "职权目录", ("职权目�
     C("name", "职权名称", ("权力名称", "事项名称", "职权事项", "权力事项", "名称"), 26, wrap=True),
     C("category", "职权类别", ("权力类别", "权力类型", "职权类型", "类别", "事项类别"), 11, center=True),
     C("content", "职权内容", ("权力内容", "事项内容", "内容", "职权描述"), 40, wrap=True),
-    C("subject", "行使主体", ("实施主体", "责任主体", "主体", "行权主体"), 16, wrap=True),
-    C("legal_basis", "法律依据", ("设定依据", "实施依据", "法律法规依据", "依据", "法定依据", "设立依据", "实施依据及条款"), 32, wrap=True),
+    C("subject", "行使主体", ("实施主体", "责任主体", "主体", "行权主体", "权力行使部门", "行使部门", "实施部门",
+                                   "实施机关"), 16, wrap=True),
+    C("legal_basis", "法律依据", ("设定依据", "实施依据", "法律法规依据", "依据", "法定依据", "设立依据", "实施依据及条款",
+                                        "授权依据", "职权依据", "权力依据", "行使依据"), 32, wrap=True),
     C("posts", "承办岗位", ("承办机构", "承办科室", "责任岗位", "岗位", "办理岗位"), 20, wrap=True),
     C("time_limit", "法定时限", ("办理时限", "法定期限", "时限"), 11, wrap=True, center=True),
     C("disclosure", "公开属性", ("公开方式", "是否公开", "公开"), 13, center=True),
@@ -76,8 +78,9 @@ RISKS = Table("risks", "廉政风险防控登记表", "廉政风险防控登记�
     C("where", "岗位/职权", ("岗位（职权）", "岗位职权", "职权/岗位", "风险岗位", "所在岗位/职权", "岗位或职权", "岗位名称",
                             "职权名称", "职权事项", "岗位", "工作岗位", "风险岗位名称", "部门/岗位", "科室/岗位", "部门岗位",
                             "所在部门", "科室", "部门", "处室", "责任部门", "岗位职责", "单位/科室", "单位科室",
-                            "岗位类别", "部门/科室", "科室/部门", "所在科室", "风险所在岗位/职权"), 20, wrap=True),
-    C("category", "风险类别", ("类别", "风险分类", "风险类型分类", "风险种类类别"), 10, center=True),
+                            "岗位类别", "部门/科室", "科室/部门", "所在科室", "风险所在岗位/职权", "权力名称",
+                            "权力事项"), 20, wrap=True),
+    C("category", "风险类别", ("类别", "风险分类", "风险类型分类", "风险种类类别", "风险领域", "风险范畴"), 10, center=True),
     C("title", "风险点", ("风险名称", "廉政风险点", "风险点名称", "风险内容", "风险点内容",
                                                 "廉洁风险点", "主要风险点", "廉政风险名称", "廉洁风险名称", "风险事项"), 24, wrap=True),
     C("description", "风险描述", ("风险表现", "主要表现", "风险点描述", "表现形式", "风险表现形式", "描述", "风险情况描述",
@@ -87,7 +90,9 @@ RISKS = Table("risks", "廉政风险防控登记表", "廉政风险防控登记�
     C("grade", "风险等级", ("等级", "风险级别", "级别", "风险等次", "风险程度", "建议风险级别",
                                               "风险等级评定", "风险级别评定", "评定等级", "风险星级"), 8, center=True),
     C("measures_text", "防控措施", ("预防和控制措施", "防范措施", "防控措施及要求", "主要防控措施", "措施", "预防措施",
-                                                     "廉政风险防控措施", "廉洁风险防控措施", "风险防控措施", "防控措施及责任"),
+                                                     "廉政风险防控措施", "廉洁风险防控措施", "风险防控措施", "防控措施及责任",
+                                                     "防控方法", "防控办法", "防范方法", "主要预防措施", "主要防范措施",
+                                                     "预防措施及办法", "防控对策", "防范对策"),
       50, wrap=True),
     C("owner", "责任人", ("责任岗位", "责任人岗位", "防控责任人", "直接责任人"), 16, wrap=True),
     C("leader", "责任领导", ("分管领导", "领导责任人", "责任领导岗位", "分管领导责任人"), 16, wrap=True, derived=True),
@@ -159,6 +164,11 @@ APPROVALS = Table("approvals", "审定记录", "集体审定记录", ("审定记
     UNIT_ID,
 ))
 
+# columns import reads but export does not write (their field has a column of its own elsewhere, or none)
+IMPORT_ONLY: dict[str, tuple[Column, ...]] = {
+    "risks": (C("person", "负责人", ("责任人姓名", "具体责任人", "岗位负责人")),),
+}
+
 TABLES: dict[str, Table] = {t.key: t for t in (AUTHORITIES, RISKS, MEASURES, BENCHMARKS, POSTS, APPROVALS)}
 TABLE_ORDER = ("authorities", "risks", "measures", "benchmarks", "posts", "approvals")
 
@@ -178,3 +188,16 @@ def norm_header(text: object) -> str:
 def factor_header(key: str, label: str | None) -> str:
     """The header of a grading-factor column: its label, else its key."""
     return label or key
+
+
+def import_fields() -> dict[str, str]:
+    """Every field an import column can be mapped to (``import.columns`` in lfk.yaml, ``--map``): key → header.
+
+    ``extra`` (keep the column in each item's ``extra:``) is allowed besides these.
+    """
+    out: dict[str, str] = {}
+    for key in TABLE_ORDER:
+        for c in (*TABLES[key].columns, *IMPORT_ONLY.get(key, ())):
+            if not c.derived or c.key in ("seq", "leader"):
+                out.setdefault(c.key, c.header)
+    return out

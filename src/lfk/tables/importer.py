@@ -1,8 +1,11 @@
 """``lfk import``: tables (xlsx, csv, json) into a unit's YAML.
 
-Reading: each sheet is recognised as one of the tables (by its name, else by its headers); the
-header row is found among the first rows; each header is matched with the column it names (common
-variants accepted). A column that matches nothing is reported (IMP101), never silently dropped.
+Reading (``lfk.tables.layout``): a sheet's tables are found by their header rows (the first among the
+first rows, then every row that reads as a header: several tables may share a sheet); each header is
+matched with the column it names (``import.columns`` of lfk.yaml and ``--map`` first, then the exported
+header, then common variants). Section rows set the post or category of the rows below; a sheet without
+a header row gets its columns from their content (IMP108); ``--as`` says the kind of every sheet. A
+column that matches nothing is reported (IMP101) and kept in ``extra:``, never silently dropped.
 
 Converting: every row becomes an item; a row that cannot be read is reported with its sheet and
 row number (IMP102) and left out; grades, categories and the other enumerated values must be the
@@ -16,7 +19,8 @@ stop the import: nothing is written (``force`` writes the readable rows anyway).
 
 Codes: IMP100 sheet not recognised · IMP101 unmapped column · IMP102 unreadable row or value ·
 IMP103 value outside the vocabulary · IMP104 id conflict with the unit · IMP105 unresolved name ·
-IMP106 a value assumed (reported so it can be checked) · IMP107 an id repeated in the input.
+IMP106 a value assumed (reported so it can be checked) · IMP107 an id repeated in the input ·
+IMP108 a sheet without a header row, its columns inferred.
 """
 
 from __future__ import annotations
@@ -32,20 +36,22 @@ from typing import Any, get_args
 from pydantic import BaseModel, ValidationError
 
 from lfk.canonical import check_writable
-from lfk.core.errors import InputError, UsageError
+from lfk.core.errors import ConfigError, InputError, UsageError
 from lfk.core.finding import Finding, Severity
 from lfk.core.i18n import T, Text
 from lfk.grading.engine import DEFAULT_FACTORS, factor_names
 from lfk.loader.emit import canonicalize, dump_new, dump_rt, load_rt, to_node, write_text
+from lfk.loader.read import load_file
 from lfk.model import AuthoritiesFile, Benchmark, MeasuresFile, RisksFile, Unit
 from lfk.model.base import EducationForm, MeasureEffect, MeasureKind, MeasurePhase, MeasureStatus
 from lfk.model.items import Approval, Authority, Flow, Measure, Post, Risk
 from lfk.model.vocab import EXTERNAL_CATEGORIES, GRADES, INTERNAL_CATEGORIES, valid_id
 from lfk.register import Register
 from lfk.tables import flows as FL
+from lfk.tables import layout as L
 from lfk.tables import prose
 from lfk.tables import values as V
-from lfk.tables.columns import TABLES, Column, Table, norm_header
+from lfk.tables.columns import IMPORT_ONLY, TABLES, Column, Table, import_fields
 from lfk.tables.reader import Sheet, read_any
 
 LIST_FIELDS = {"authorities": AuthoritiesFile, "risks": RisksFile, "measures": MeasuresFile}
@@ -57,13 +63,16 @@ MEASURE_PHASES: tuple[str, ...] = get_args(MeasurePhase)
 EDUCATION: tuple[str, ...] = get_args(EducationForm)
 # words real tables use for the three grades (grading.aliases in lfk.yaml adds the unit's own)
 GRADE_ALIASES: dict[str, tuple[str, ...]] = {
-    "高": ("一级", "1级", "Ⅰ级", "I级", "A", "A级", "★★★", "高风险", "高级", "重大", "重大风险", "红"),
-    "中": ("二级", "2级", "Ⅱ级", "II级", "B", "B级", "★★", "中风险", "中级", "中等", "一般风险", "黄", "橙"),
-    "低": ("三级", "3级", "Ⅲ级", "III级", "C", "C级", "★", "低风险", "低级", "较低", "蓝", "绿"),
+    "高": ("一级", "1级", "Ⅰ级", "I级", "1", "一", "I", "A", "A级", "★★★", "高风险", "高级", "重大", "重大风险", "红",
+          "较高"),
+    "中": ("二级", "2级", "Ⅱ级", "II级", "2", "二", "II", "B", "B级", "★★", "中风险", "中级", "中等", "一般风险", "黄",
+          "橙", "一般"),
+    "低": ("三级", "3级", "Ⅲ级", "III级", "3", "三", "III", "C", "C级", "★", "低风险", "低级", "较低", "蓝", "绿"),
 }
 UNCATEGORISED = "未分类"
 EXTRA = "__extra__"
-SECTION_RE = re.compile(r"^\s*(?:[一二三四五六七八九十]{1,3}\s*[、.．]|第[一二三四五六七八九十]{1,3}[部分类章节]|[（(][一二三四五六七八九十]{1,3}[)）])\s*")
+KINDS = ("risks", "authorities", "measures", "benchmarks", "flows")  # what --as may say
+SECTION_KINDS = ("risks", "authorities", "measures", "benchmarks")  # the tables whose items take a section row
 
 
 @dataclass
@@ -121,8 +130,11 @@ class Items:
 class _Ctx:
     """Shared state of one import: findings, the register's vocabulary, name→id lookups."""
 
-    def __init__(self, register: Register, unit_id: str, source: str) -> None:
+    def __init__(self, register: Register, unit_id: str, source: str, *, kind: str | None = None,
+                 columns: dict[str, str] | None = None) -> None:
         self.register = register
+        self.kind = kind  # --as: the kind every sheet is read as
+        self.user_cols: dict[str, str] = {**register.config.import_.columns, **(columns or {})}
         self.unit_id = unit_id
         self.source = source
         self.findings: list[Finding] = []
@@ -132,16 +144,18 @@ class _Ctx:
         for g, words in GRADE_ALIASES.items():
             for w in words:
                 self.grade_words[w] = g
-        for g, label in (cfg.grading.labels or {}).items():
-            self.grade_words[str(label)] = g
-        for g, words in (cfg.grading.aliases or {}).items():
-            for w in words:
-                self.grade_words[str(w).strip()] = g
-        self.own_grade_words = set(GRADES) | {str(x) for x in (cfg.grading.labels or {}).values()} | {
-            str(w).strip() for ws in (cfg.grading.aliases or {}).values() for w in ws}
-        self.extra: dict[str, str] = {}
-        self.measure_by_text: dict[str, str] = {}  # the unit's measures by description (re-import by content)
-        self.risk_by_text: dict[tuple[str, str], str] = {}  # the unit's risks by (title, description)  # values of the row being read that no field takes (→ extra:)
+        own = [(g, str(label)) for g, label in (cfg.grading.labels or {}).items()] + [
+            (g, str(w)) for g, words in (cfg.grading.aliases or {}).items() for w in words]
+        for g, w in own:
+            self.grade_words[_grade_forms(w)[0]] = g
+        self.own_grade_words = set(GRADES) | {_grade_forms(w)[0] for _, w in own}
+        self.extra: dict[str, str] = {}  # values of the row being read that no field takes (→ extra:)
+        # the unit's measures by description, with the risks they answer (re-import by content)
+        self.measure_by_text: dict[str, list[tuple[str, tuple[str, ...]]]] = {}
+        self.risk_by_text: dict[tuple[str, str], str] = {}  # the unit's risks by (title, description)
+        self.unit_auth_by_name: dict[str, str] = {}  # the unit's powers by name (re-import by content)
+        self.new_posts: list[tuple[Post, tuple[str, int]]] = []  # posts named by section rows (院党委)
+        self.grade_seen: dict[str, dict[str, tuple[str, int]]] = {}  # a table's own grade words → grade
         self.columns: list[dict[str, Any]] = []
         self.flows: list[tuple[dict[str, Any], tuple[str, int]]] = []
         self.titles: list[str] = []  # captions above the header rows (kept in the written files' header comment)
@@ -159,6 +173,24 @@ class _Ctx:
             f"工作表「{sheet}」：", f"sheet {sheet!r}: ")
         self.findings.append(Finding(code, sev, self.sheet_source.get(sheet, self.source), row or 1, col or 1,
                                      prefix + msg, hint, extra={"sheet": sheet}))
+
+    def section_post(self, name: str, where: tuple[str, int]) -> str:
+        """The post a section row names (院党委): the unit's post of that name or id, else a new post P-001 …"""
+        if name in self.post_ids:
+            return name
+        ids = self.posts_by_name.get(name)
+        if ids:
+            return sorted(ids)[0]
+        n = 1
+        while f"P-{n:03d}" in self.post_ids:
+            n += 1
+        pid = f"P-{n:03d}"
+        self.new_posts.append((Post(id=pid, name=name), where))
+        self.learn_post(pid, name)
+        self.add("IMP106", Severity.INFO, where, 1,
+                 T(f"分组行「{name}」作为下方各行的岗位，新增岗位 {pid}", f"the section row {name!r} is the post of "
+                   f"the rows below: new post {pid}"), T("请在 unit.yaml 中核对该岗位", "check the post in unit.yaml"))
+        return pid
 
     def learn_post(self, pid: str, name: str | None) -> None:
         self.post_ids.add(pid)
@@ -205,43 +237,9 @@ class _Ctx:
 
 
 # -- recognising sheets and headers ----------------------------------------------------------------
-def _keys(text: Any) -> set[str]:
-    s = str(text or "")
-    full = norm_header(s.replace("（", "").replace("）", "").replace("(", "").replace(")", ""))
-    return {norm_header(s), full}
-
-
 def _columns_for(table: Table, factor_cols: list[Column]) -> list[Column]:
-    if table.key != "risks":
-        return list(table.columns)
-    return list(table.columns) + factor_cols
-
-
-def _match(header: Any, cols: list[Column]) -> Column | None:
-    keys = _keys(header)
-    for c in cols:  # the exported header first, then the variants
-        if keys & _keys(c.header):
-            return c
-    for c in cols:
-        for v in c.variants:
-            if keys & _keys(v):
-                return c
-    return None
-
-
-def _header_row(sheet: Sheet, tables: list[tuple[Table, list[Column]]]) -> tuple[int, Table, list[Column]] | None:
-    best: tuple[int, int, Table, list[Column]] | None = None
-    name_keys = _keys(sheet.name)
-    for idx, (_, cells) in enumerate(sheet.rows[:12]):
-        for table, cols in tables:
-            hits = len({c.key for c in (_match(h, cols) for h in cells if h not in (None, "")) if c is not None})
-            if any(name_keys & _keys(v) for v in (table.title, *table.sheet_variants)):
-                hits += 2
-            if hits >= 3 and (best is None or hits > best[0]):
-                best = (hits, idx, table, cols)
-    if best is None:
-        return None
-    return best[1], best[2], best[3]
+    cols = list(table.columns) + list(IMPORT_ONLY.get(table.key, ()))
+    return cols + factor_cols if table.key == "risks" else cols
 
 
 def _factor_columns(register: Register) -> list[Column]:
@@ -271,41 +269,89 @@ class _Table:
     rows: list[tuple[int, dict[str, Any], dict[str, int]]]
 
 
-def _recognise(ctx: _Ctx, sheets: list[Sheet]) -> list[_Table]:
+def _matchers(ctx: _Ctx, user: dict[str, str] | None = None) -> list[L.Matcher]:
+    """One matcher per table kind (only the kind of ``--as``, when given)."""
     factor_cols = _factor_columns(ctx.register)
-    candidates = [(t, _columns_for(t, factor_cols)) for t in TABLES.values()]
-    out = []
+    tables = [t for t in TABLES.values() if ctx.kind in (None, t.key)]
+    return [L.Matcher(t, _columns_for(t, factor_cols), user if user is not None else ctx.user_cols) for t in tables]
+
+
+def _recognise(ctx: _Ctx, sheets: list[Sheet]) -> list[_Table]:
+    """Every table of every sheet: each header row starts one (several tables may share a sheet)."""
+    out: list[_Table] = []
     for sheet in sheets:
         if not any(any(v not in (None, "") for v in cells) for _, cells in sheet.rows):
             continue
-        found = _header_row(sheet, candidates)
-        if found is None:
-            flow = FL.read_flow(sheet)
-            if flow is not None and flow["steps"]:
-                ctx.flows.append((flow, (sheet.name, flow["steps"][0]["rows"][0])))
-                for label, fld in flow["columns"]:
-                    ctx.columns.append({"sheet": sheet.name, "column": 0, "header": label, "field": fld})
-                continue
-            flipped = _transposed(sheet)
-            found = _header_row(flipped, candidates) if flipped is not None else None
-            if found is not None and flipped is not None:
-                sheet = flipped
-        if found is None:
-            ctx.add("IMP100", Severity.WARNING, (sheet.name, 0), 1,
-                    T("不认识这张表（找不到职权目录、风险点登记表、防控措施、裁量基准、岗位或审定记录的表头），未导入",
-                      "not recognised as any table (no header of 职权目录, 风险点登记表, 防控措施, 裁量基准, 岗位 or "
-                      "审定记录 found); not imported"),
-                    T("请检查表头名称", "check the header names"))
-            continue
-        idx, table, cols = found
-        hrow, header = sheet.rows[idx]
-        for _, cells in sheet.rows[:idx]:
-            for v in dict.fromkeys(c for c in cells if c not in (None, "")):
-                if not SECTION_RE.match(str(v)):
-                    ctx.titles.append(str(v).strip())
-        mapping, extra_cols = _map_header(ctx, sheet, idx, table, cols)
-        out.append(_Table(table, sheet, mapping, hrow, _rows(sheet, idx, mapping, extra_cols)))
+        out.extend(_sheet_tables(ctx, sheet))
     return out
+
+
+def _sheet_tables(ctx: _Ctx, sheet: Sheet) -> list[_Table]:
+    """The tables of one sheet (by its header rows; else a 责任清单 flow, a key–value sheet, or columns
+    inferred from the content); IMP100 when none reads."""
+    matchers = _matchers(ctx)
+    min_hits = 2 if ctx.kind else 3
+    segs = L.header_rows(sheet, matchers, min_hits) if ctx.kind != "flows" else []
+    if not segs and ctx.kind in (None, "flows") and _read_flow(ctx, sheet):
+        return []
+    if not segs and ctx.kind != "flows":
+        flipped = _transposed(sheet)
+        if flipped is not None and (segs := L.header_rows(flipped, matchers, min_hits)):
+            sheet = flipped
+        else:
+            sheet, segs = _headerless(ctx, sheet)
+    if not segs:
+        ctx.add("IMP100", Severity.WARNING, (sheet.name, 0), 1,
+                T("不认识这张表（找不到职权目录、风险点登记表、防控措施、裁量基准、岗位或审定记录的表头），未导入",
+                  "not recognised as any table (no header of 职权目录, 风险点登记表, 防控措施, 裁量基准, 岗位 or "
+                  "审定记录 found); not imported"),
+                T("请检查表头名称，或用 --as risks|authorities|measures|benchmarks|flows 指明表的种类、在 lfk.yaml 的 "
+                  "import.columns（或 --map 文件）中指定列对应",
+                  "check the header names, or say the kind with --as, or map the columns in import.columns "
+                  "(lfk.yaml) or a --map file"))
+        return []
+    maps = [_map_header(ctx, sheet, s) for s in segs]
+    _split_rows(ctx, sheet, segs, maps)
+    return [_Table(s.matcher.table, sheet, m, sheet.rows[s.idx][0], _records(s, m, x, sheet))
+            for s, (m, x) in zip(segs, maps, strict=True)]
+
+
+def _read_flow(ctx: _Ctx, sheet: Sheet) -> bool:
+    """A 责任清单 sheet (运行环节 / 责任事项) read as a flow."""
+    flow = FL.read_flow(sheet)
+    if flow is None or not flow["steps"]:
+        return False
+    ctx.flows.append((flow, (sheet.name, flow["steps"][0]["rows"][0])))
+    for label, fld in flow["columns"]:
+        ctx.columns.append({"sheet": sheet.name, "row": 0, "column": 0, "header": label, "field": fld})
+    return True
+
+
+def _headerless(ctx: _Ctx, sheet: Sheet) -> tuple[Sheet, list[L.Segment]]:
+    """A sheet with no header row: its columns inferred from content (IMP108), as a header row 第N列."""
+    if ctx.kind not in (None, "risks"):
+        return sheet, []
+    inferred = L.infer_columns(sheet, lambda v: _grade_of(ctx, v) is not None) or {}
+    by_position = any(re.fullmatch(r"第\d+列", k) for k in ctx.user_cols)  # the user's mapping names 第N列
+    if not inferred and not by_position:
+        return sheet, []
+    width = max(len(c) for _, c in sheet.rows)
+    names = [f"第{j + 1}列" for j in range(width)]
+    user = {names[j]: key for j, key in inferred.items()} | ctx.user_cols
+    # the header goes just above the first row of data: a title above it stays a title
+    k = next((i for i, (_, cells) in enumerate(sheet.rows) if len({V.text(v) for v in cells if V.text(v)}) >= 3), 0)
+    flat = Sheet(sheet.name, [*sheet.rows[:k], (0, list(names)), *sheet.rows[k:]], sheet.encoding, sheet.merged)
+    matcher = next(m for m in _matchers(ctx, user) if m.table.key == "risks")
+    seg = L.Segment(k, matcher, len(flat.rows))
+    cols = [(n, c) for n in names if (c := matcher.match(n)) is not None]
+    shown, shown_en = "、".join(f"{n}→{c.header}" for n, c in cols), ", ".join(f"{n}→{c.key}" for n, c in cols)
+    ctx.add("IMP108", Severity.WARNING, (sheet.name, 0), 1,
+            T(f"没有表头行：按内容推断各列为风险点登记表：{shown}；其余列保留在 extra 中",
+              f"no header row: columns inferred from their content as a risk table: {shown_en}; other columns kept "
+              "in extra"),
+            T("请核对；如有误，在 lfk.yaml 的 import.columns（或 --map 文件）中按「第N列」指定对应字段",
+              "check them; if wrong, map 第N列 to a field in import.columns (lfk.yaml) or a --map file"))
+    return flat, [seg]
 
 
 def _transposed(sheet: Sheet) -> Sheet | None:
@@ -322,70 +368,96 @@ def _header_text(h: Any) -> str:
     return re.sub(r"\s+", "", unicodedata.normalize("NFKC", str(h)))
 
 
-def _map_header(ctx: _Ctx, sheet: Sheet, idx: int, table: Table, cols: list[Column],
-                ) -> tuple[dict[int, Column], dict[int, str]]:
+def _map_header(ctx: _Ctx, sheet: Sheet, seg: L.Segment) -> tuple[dict[int, Column], dict[int, str]]:
     """Header cells → columns; a column lfk has no field for goes to ``extra`` (never dropped), reported."""
+    idx, matcher = seg.idx, seg.matcher
+    # the table's rows; one text merged across a row (a caption or a section) says nothing of the columns
+    body = [(n, c) for n, c in sheet.rows[idx + 1:seg.end]
+            if not (sum(1 for v in c if V.text(v)) > 1 and len({V.text(v) for v in c if V.text(v)}) == 1)]
     hrow, header = sheet.rows[idx]
+    cols = matcher.cols
     mapping: dict[int, Column] = {}
     extra_cols: dict[int, str] = {}
     seen: set[str] = set()
-    width = max((len(cells) for _, cells in sheet.rows[idx:]), default=0)
+    width = max((len(cells) for _, cells in [sheet.rows[idx], *body]), default=0)
     for j in range(width):
         h = header[j] if j < len(header) else None
-        c = _match(h, cols) if h not in (None, "") else None
-        if c is not None and c.key not in seen:
+        c = matcher.match(h)
+        entry = {"sheet": sheet.name, "row": hrow, "column": j + 1, "header": _header_text(h) if h not in (None, "")
+                 else f"第{j + 1}列"}
+        if c is not None and c is not L.EXTRA_COL and c.key not in seen:
             seen.add(c.key)
             mapping[j] = c
-            ctx.columns.append({"sheet": sheet.name, "column": j + 1, "header": _header_text(h), "field": c.key})
+            ctx.columns.append({**entry, "field": c.key})
             continue
-        if not any(j < len(cells) and cells[j] not in (None, "") for _, cells in sheet.rows[idx + 1:]):
+        if not any(j < len(cells) and cells[j] not in (None, "") for _, cells in body):
             if h not in (None, ""):  # a header over an empty column: reported, nothing to keep
-                ctx.columns.append({"sheet": sheet.name, "column": j + 1, "header": _header_text(h), "field": None})
+                ctx.columns.append({**entry, "field": None})
             continue
-        name = _header_text(h) if h not in (None, "") else f"第{j + 1}列"
+        name = entry["header"]
         while name in extra_cols.values():
             name += "'"
         extra_cols[j] = name
-        ctx.columns.append({"sheet": sheet.name, "column": j + 1, "header": name, "field": f"extra.{name}"})
+        ctx.columns.append({**entry, "header": name, "field": f"extra.{name}"})
+        if c is L.EXTRA_COL:
+            continue  # the user's mapping keeps it in extra: nothing to report
         ctx.add("IMP101", Severity.INFO, (sheet.name, hrow), j + 1,
                 T(f"列「{name}」没有对应的字段，内容保留在各项的 extra 中", f"column {name!r} matches no field; its "
                   "values are kept in each item's extra"),
-                T("可在 lfk.yaml 的 import.columns 中指定对应字段，可用的表头："
-                  + "、".join(c.header for c in cols if not c.derived),
-                  "known headers: " + ", ".join(c.header for c in cols if not c.derived)))
+                T(f"可在 lfk.yaml 的 import.columns（或 --map 文件）中写「{name}: 字段」，可用的字段："
+                  + "、".join(f"{c.key}（{c.header}）" for c in cols if not c.derived) + "、extra",
+                  f"map it in import.columns (lfk.yaml) or a --map file as \"{name}: <field>\"; fields: "
+                  + ", ".join(c.key for c in cols if not c.derived) + ", extra"))
     return mapping, extra_cols
 
 
-def _section(cells: list[Any], rnum: int, sheet: Sheet, width: int) -> str | None:
-    """A section row (一、领导干部岗位; one text merged across the row): its text without numbering."""
-    vals = [v for v in cells if v not in (None, "")]
-    if not vals or len({str(v) for v in vals}) != 1:
-        return None
-    text = str(vals[0]).strip()
-    merged_across = len(vals) > 1 and len(vals) >= max(2, width // 2)
-    if merged_across or (len(vals) == 1 and width > 2 and SECTION_RE.match(text)):
-        return SECTION_RE.sub("", text).strip() or text
-    return None
-
-
-def _rows(sheet: Sheet, idx: int, mapping: dict[int, Column], extra_cols: dict[int, str],
-          ) -> list[tuple[int, dict[str, Any], dict[str, int]]]:
-    """The data rows under the header: field values by key, other cells in ``rec[EXTRA]``, section rows
-    (一、…) applied to the rows below as ``rec["section"]``, merge origins as ``rec["__merged__"]``."""
-    rows = []
-    width = len(mapping) + len(extra_cols)
+def _split_rows(ctx: _Ctx, sheet: Sheet, segs: list[L.Segment], maps: list[tuple[dict[int, Column], dict[int, str]]],
+                ) -> None:
+    """Each row of the sheet into its segment's rows, a caption (``ctx.titles``) or a section row; a section
+    row applies to the rows below it (across segments), as their post or category; one that no row takes
+    (at the foot of the sheet, or above a table that has no use for it) is kept as a caption."""
+    starts = {s.idx: k for k, s in enumerate(segs)}
+    current: int | None = None
     section: str | None = None
-    for _, cells in sheet.rows[:idx]:  # a numbered title above the header (一、《…法》) is the first section
-        vals = [v for v in cells if v not in (None, "")]
-        if vals and len({str(v) for v in vals}) == 1 and SECTION_RE.match(str(vals[0])):
-            section = str(vals[0]).strip()
-    for rnum, cells in sheet.rows[idx + 1:]:
-        if all(v in (None, "") or (isinstance(v, str) and not v.strip()) for v in cells):
+    unused: str | None = None  # the section row's text while no row has taken it
+    first = True
+    nonblank = [i for i, (_, cells) in enumerate(sheet.rows) if any(V.text(v) for v in cells)]
+    following = {a: b for a, b in zip(nonblank, nonblank[1:], strict=False)}
+    for i in nonblank:
+        if i in starts:
+            current, first = starts[i], False
             continue
-        sec = _section(cells, rnum, sheet, width)
-        if sec is not None:
-            section = sec
+        cells = sheet.rows[i][1]
+        mapping = maps[current][0] if current is not None else None
+        width = len(maps[current][0]) + len(maps[current][1]) if current is not None else len(cells)
+        text = L.single_text(cells, mapping, width)
+        if text is not None:
+            if L.section_text(text) in ctx.categories or not L.is_caption(
+                    text, first=first, before_header=current is None, header_follows=following.get(i) in starts):
+                if unused:
+                    ctx.titles.append(unused)
+                section, unused = L.section_text(text), text  # 一、岗位职责风险 / 院党委: applies to the rows below
+            else:
+                ctx.titles.append(text)
+            first = False
             continue
+        first = False
+        if current is None:  # a caption row above the first header (填报单位 … 日期 …)
+            ctx.titles.extend(str(v).strip() for v in dict.fromkeys(c for c in cells if V.text(c)))
+            continue
+        segs[current].rows.append((sheet.rows[i][0], cells, section))
+        if segs[current].matcher.table.key in SECTION_KINDS:
+            unused = None
+    if unused:
+        ctx.titles.append(unused)
+
+
+def _records(seg: L.Segment, mapping: dict[int, Column], extra: dict[int, str], sheet: Sheet,
+             ) -> list[tuple[int, dict[str, Any], dict[str, int]]]:
+    """A segment's rows as records: field values by key, other cells in ``rec[EXTRA]``, the section in
+    ``rec["section"]``, merge origins in ``rec["__merged__"]``."""
+    out = []
+    for rnum, cells, section in seg.rows:
         rec: dict[str, Any] = {}
         cols_at: dict[str, int] = {}
         merged: dict[str, tuple[int, int]] = {}
@@ -395,14 +467,14 @@ def _rows(sheet: Sheet, idx: int, mapping: dict[int, Column], extra_cols: dict[i
                 cols_at[c.key] = j + 1
                 if (rnum, j + 1) in sheet.merged:
                     merged[c.key] = sheet.merged[(rnum, j + 1)]
-        extra = {name: t for j, name in extra_cols.items() if j < len(cells) and (t := V.text(cells[j]))}
-        if extra:
-            rec[EXTRA] = extra
+        kept = {name: t for j, name in extra.items() if j < len(cells) and (t := V.text(cells[j]))}
+        if kept:
+            rec[EXTRA] = kept
         if section:
             rec["section"] = section
         rec["__merged__"] = merged
-        rows.append((rnum, rec, cols_at))
-    return rows
+        out.append((rnum, rec, cols_at))
+    return out
 
 
 def _filter_unit(ctx: _Ctx, tables: list[_Table], from_unit: str | None) -> None:
@@ -505,6 +577,11 @@ def _clean(d: dict[str, Any]) -> dict[str, Any]:
 def _authority(ctx: _Ctx, rec: dict[str, Any], where: tuple[str, int], at: dict[str, int], t: Table) -> Authority | None:
     ok = True
     ctx.extra = {}
+    section = rec.get("section")
+    if section and section.removesuffix("类") in EXTERNAL_CATEGORIES + INTERNAL_CATEGORIES:
+        if not V.text(rec.get("category")):  # 一、行政许可类: the category of the powers below
+            rec = {**rec, "category": section.removesuffix("类")}
+        rec = {**rec, "section": None}
     cat, good = _vocab(ctx, V.text(rec.get("category")), EXTERNAL_CATEGORIES + INTERNAL_CATEGORIES, where,
                        at.get("category", 1), "职权类别", "power category")
     ok &= good
@@ -530,6 +607,8 @@ def _authority(ctx: _Ctx, rec: dict[str, Any], where: tuple[str, int], at: dict[
     if not ok:
         return None
     posts = [ctx.post(p, where, at.get("posts", 1), "承办岗位") for p in ctx.split_posts(rec.get("posts"))]
+    if not posts and rec.get("section"):  # a section row (院党委) above the 权力目录: the post that holds it
+        posts = [ctx.section_post(rec["section"], where)]
     data = _clean({
         "id": V.text(rec.get("id")), "name": V.text(rec.get("name")), "category": cat,
         "content": V.text(rec.get("content")), "subject": V.text(rec.get("subject")),
@@ -551,17 +630,42 @@ def _guess_category(name: str) -> str:
     return "其他行政权力"
 
 
+def _grade_forms(value: str) -> tuple[str, ...]:
+    v = unicodedata.normalize("NFKC", value).replace(" ", "").strip()
+    return v, v.removesuffix("风险"), v.removesuffix("等级"), v.removesuffix("级"), v.upper()
+
+
+def _grade_of(ctx: _Ctx, value: str) -> str | None:
+    """The grade (高/中/低) a grade word stands for (一级风险, Ⅰ级, 1, 较高 …), or None."""
+    return next((ctx.grade_words[c] for c in _grade_forms(value) if c in ctx.grade_words), None)
+
+
 def _grade(ctx: _Ctx, value: str | None, where: tuple[str, int], col: int) -> tuple[str | None, bool]:
     if value is None:
         return None, True
-    v = unicodedata.normalize("NFKC", value).replace(" ", "").strip()
-    for cand in (v, v.removesuffix("风险"), v.removesuffix("等级"), v.removesuffix("级"), v.upper()):
-        if cand in ctx.grade_words:
-            g = ctx.grade_words[cand]
-            if not ctx.own_grade_words & {v, v.removesuffix("风险"), v.removesuffix("等级"), v.removesuffix("级")}:  # a word of the table's own (一级风险): kept as written
-                ctx.extra["风险等级"] = value.strip()
-            return g, True
-    return _vocab(ctx, value.strip(), list(GRADES), where, col, "风险等级", "grade")
+    g = _grade_of(ctx, value)
+    if g is None:
+        return _vocab(ctx, value.strip(), list(GRADES), where, col, "风险等级", "grade")
+    if not ctx.own_grade_words & set(_grade_forms(value)[:4]):  # a word of the table's own (一级风险): kept as written
+        ctx.extra["风险等级"] = value.strip()
+        ctx.grade_seen.setdefault(g, {}).setdefault(value.strip(), where)
+    return g, True
+
+
+def _grade_words_finding(ctx: _Ctx) -> None:
+    """One IMP106 for the grade words of the table's own (Ⅰ级 → 高): how to keep them (grading.aliases)."""
+    if not ctx.grade_seen:
+        return
+    pairs = [(g, w) for g in GRADES for w in ctx.grade_seen.get(g, {})]
+    where = min((w for g in ctx.grade_seen.values() for w in g.values()), key=lambda x: x[1])
+    shown = "、".join(f"{w}→{g}" for g, w in pairs)
+    setting = "{" + ", ".join(f"{g}: [{', '.join(w for gg, w in pairs if gg == g)}]" for g in GRADES
+                              if g in ctx.grade_seen) + "}"
+    ctx.add("IMP106", Severity.INFO, (where[0], 0), 1,
+            T(f"表中的等级用词按顺序对应：{shown}（原词保留在 extra 的「风险等级」）",
+              f"the table's grade words taken in order: {shown} (the words kept in extra 风险等级)"),
+            T(f"若要检查和导出沿用本单位的用词，在 lfk.yaml 中写 grading: {{aliases: {setting}}}",
+              f"to keep the unit's words, set grading: {{aliases: {setting}}} in lfk.yaml"))
 
 
 def _where_cell(ctx: _Ctx, value: str | None) -> tuple[str | None, str | None]:
@@ -598,15 +702,14 @@ def _approval(ctx: _Ctx, value: str | None) -> str | None:
 def _risk(ctx: _Ctx, rec: dict[str, Any], where: tuple[str, int], at: dict[str, int], t: Table) -> Risk | None:
     ok = True
     ctx.extra = {}
-    if not V.text(rec.get("where")) and rec.get("section"):
-        rec = {**rec, "where": rec["section"]}
-    elif rec.get("section"):
-        ctx.extra["分组"] = rec["section"]
+    rec, section, from_section = _risk_section(ctx, rec)
     if not V.text(rec.get("title")) and V.text(rec.get("description")):
         rec = {**rec, "title": rec["description"], "description": None}
+    title = V.text(rec.get("title"))
+    if title:  # a sequence number written inside the risk (1、…, 1.…) is numbering, not part of it
+        rec = {**rec, "title": prose.strip_number(title)}
     cat = V.text(rec.get("category"))
-    if cat is None:
-        cat = UNCATEGORISED
+    cat = UNCATEGORISED if cat is None else L.section_text(cat) if L.SECTION_RE.match(cat) else cat
     if cat not in ctx.categories:
         ctx.add("IMP103", Severity.WARNING, where, at.get("category", 1),
                 T(f"风险类别「{cat}」不在分类体系中，按原文写入（lfk lint 会提示）",
@@ -631,13 +734,19 @@ def _risk(ctx: _Ctx, rec: dict[str, Any], where: tuple[str, int], at: dict[str, 
     post = ctx.post(V.text(rec.get("post")), where, at.get("post", 1), "所在岗位")
     if authority is None and post is None and V.text(rec.get("where")):
         authority, post = _where_cell(ctx, V.text(rec.get("where")))
-        if authority is None and post is None:
+        if authority is None and post is None and from_section:
+            post = ctx.section_post(V.text(rec.get("where")) or "", where)
+        elif authority is None and post is None:
             ctx.extra.setdefault("岗位/职权", V.text(rec.get("where")) or "")
             ctx.add("IMP105", Severity.WARNING, where, at.get("where", 1),
                     T(f"「岗位/职权」「{V.text(rec.get('where'))}」既不是本单位的职权也不是岗位，风险点未关联职权或岗位",
                       f"岗位/职权 {V.text(rec.get('where'))!r} names no power or post of the unit; the risk is written "
                       "without one"),
                     T("请补充职权编码或所在岗位", "add the power id (职权编码) or the post (所在岗位)"))
+    if section and post is None:
+        post = ctx.section_post(section, where)
+    elif section:
+        ctx.extra["分组"] = section
     factors = {}
     for key, val in rec.items():
         if key.startswith("factor:"):
@@ -655,12 +764,26 @@ def _risk(ctx: _Ctx, rec: dict[str, Any], where: tuple[str, int], at: dict[str, 
         "reviewed": reviewed, "disclosure": disc,
         "indicators": prose.split_numbered(rec.get("indicators")),
         "responsible": _clean({"leader": V.text(rec.get("leader")) if not at.get("id") else None,
-                               "department_head": V.text(rec.get("department_head"))}) or None,
+                               "department_head": V.text(rec.get("department_head")),
+                               "person": V.text(rec.get("person"))}) or None,
         "extra": rec.get(EXTRA) or {},
     })
     if cat == UNCATEGORISED and "category" not in at:
         data["category"] = cat
     return _validate(ctx, Risk, data, where, at, t)
+
+
+def _risk_section(ctx: _Ctx, rec: dict[str, Any]) -> tuple[dict[str, Any], str | None, bool]:
+    """A section row above a risk row: its category when it names one of the taxonomy, else its 岗位/职权
+    when the row has none (``from_section``), else left for its post (``section``)."""
+    section = rec.get("section")
+    if not section:
+        return rec, None, False
+    if not V.text(rec.get("category")) and section in ctx.categories:
+        return {**rec, "category": section}, None, False
+    if not V.text(rec.get("where")) and not V.text(rec.get("post")):
+        return {**rec, "where": section}, None, True
+    return rec, section, False
 
 
 def _measure(ctx: _Ctx, rec: dict[str, Any], where: tuple[str, int], at: dict[str, int], t: Table) -> Measure | None:
@@ -688,7 +811,7 @@ def _measure(ctx: _Ctx, rec: dict[str, Any], where: tuple[str, int], at: dict[st
         "description": V.text(rec.get("description")),
         "owner": ctx.post(V.text(rec.get("owner")), where, at.get("owner", 1), "责任岗位"),
         "due": due, "status": status, "effect": effect, "disclosure": disc,
-        "phase": phase, "extra": rec.get(EXTRA) or {},
+        "phase": phase, "extra": {**(rec.get(EXTRA) or {}), **({"分组": rec["section"]} if rec.get("section") else {})},
     })
     data.setdefault("kind", "程序规范")
     return _validate(ctx, Measure, data, where, at, t)
@@ -763,17 +886,22 @@ def _prose_fine(value: Any) -> dict[str, Any] | None:
         return found[0] if found else None
 
 
+def _measure_by_content(ctx: _Ctx, text: str, risk: str, used: set[str]) -> str | None:
+    """The unit's measure with this text (answering this risk, if one does) not yet taken by this import."""
+    free = [(mid, risks) for mid, risks in ctx.measure_by_text.get(text, []) if mid not in used]
+    return next((mid for mid, risks in free if risk in risks), free[0][0] if free else None)
+
+
 def _measures_from_cells(ctx: _Ctx, tb: _Table, risks: list[tuple[Risk, tuple[str, int]]],
-                         taken: set[str]) -> list[tuple[Measure, tuple[str, int]]]:
-    """Measures numbered in the risk table's 防控措施 cell (when no 防控措施 sheet is given)."""
+                         taken: set[str], used_now: set[str]) -> list[tuple[Measure, tuple[str, int]]]:
+    """Measures numbered in the risk table's 防控措施 cell (when no 防控措施 sheet is given); ``used_now``:
+    the unit's measures this import has matched already."""
     out: list[tuple[Measure, tuple[str, int]]] = []
     by_row = {where: r for r, where in risks}
     n = 0
-    assumed = 0
     # a cell merged over several risk rows is one set of measures, each listing those risks
     from_origin: dict[tuple[int, int], list[dict[str, Any]]] = {}
     built: list[tuple[dict[str, Any], tuple[str, int]]] = []
-    used_now: set[str] = set()
     for rnum, rec, at in tb.rows:
         risk = by_row.get((tb.sheet.name, rnum))
         if risk is None:
@@ -785,19 +913,18 @@ def _measures_from_cells(ctx: _Ctx, tb: _Table, risks: list[tuple[Risk, tuple[st
                     data["risks"].append(risk.id)
             continue
         group = from_origin.setdefault(origin, [])
-        for line in prose.split_numbered(rec.get("measures_text")):
-            mid = ctx.measure_by_text.get(line)
-            if mid is None or mid in used_now:
+        for line in prose.split_numbered(rec.get("measures_text"), ctx.register.config.import_.split_measures):
+            mid = _measure_by_content(ctx, line, risk.id, used_now)
+            if mid is None:
                 n += 1
                 mid = f"M-{n:03d}"
-                while mid in taken or mid in ctx.measure_by_text.values():
+                while mid in taken:
                     n += 1
                     mid = f"M-{n:03d}"
             taken.add(mid)
             used_now.add(mid)
             pair = ctx.categories.get(risk.category)
             kind = pair.measures[0] if pair and pair.measures and pair.measures[0] in MEASURE_KINDS else "程序规范"
-            assumed += 1
             data = {"id": mid, "risks": [risk.id], "kind": kind, "description": line}
             if risk.owner:
                 data["owner"] = risk.owner
@@ -805,20 +932,15 @@ def _measures_from_cells(ctx: _Ctx, tb: _Table, risks: list[tuple[Risk, tuple[st
             built.append((data, (tb.sheet.name, rnum)))
     for data, where in built:
         out.append((Measure.model_validate(data), where))
-
-    if assumed:
-        ctx.add("IMP106", Severity.WARNING, (tb.sheet.name, 0), 1,
-                T(f"没有“防控措施”表：从「防控措施」列拆出 {assumed} 项措施，措施类别按风险类别暂定、落实情况为“计划”",
-                  f"no 防控措施 sheet: {assumed} measures split from the 防控措施 column; their kind follows the risk's "
-                  "category and their status is 计划"),
-                T("请在 measures.yaml 中核对措施类别、责任岗位、完成时限", "check kind, owner and due in measures.yaml"))
     return out
 
 
-def _assign_ids(ctx: _Ctx, items: list[tuple[Any, tuple[str, int]]], prefix: str, existing: set[str]) -> list[Any]:
-    """Give rows without an id one (R-001 ...), report repeated ids (IMP107)."""
+def _assign_ids(ctx: _Ctx, items: list[tuple[Any, tuple[str, int]]], prefix: str, existing: set[str],
+                seen: dict[str, tuple[str, int]] | None = None) -> list[Any]:
+    """Give rows without an id one (R-001 ...), report repeated ids (IMP107); ``seen`` is shared by the tables
+    of one kind (several in one input)."""
     out = []
-    seen: dict[str, tuple[str, int]] = {}
+    seen = {} if seen is None else seen
     n = 0
     for data, where in items:
         if data.get("id") and not valid_id(data["id"]):  # an id names a file or a page: never a path
@@ -847,28 +969,97 @@ def _assign_ids(ctx: _Ctx, items: list[tuple[Any, tuple[str, int]]], prefix: str
 
 # -- reading a whole input -----------------------------------------------------------------------------
 def read_items(register: Register, unit_id: str, paths: list[Path], *, from_unit: str | None = None,
-               ) -> tuple[Items, list[Finding]]:
+               kind: str | None = None, columns: dict[str, str] | None = None) -> tuple[Items, list[Finding]]:
     """The items of ``paths`` for ``unit_id`` (names resolved against the files and the unit), and findings.
 
     Several files are read as one input (e.g. the CSVs of ``lfk export --format csv --table all``).
+    ``kind`` (``--as``) reads every sheet as that table; ``columns`` (``--map``) adds to ``import.columns``.
     """
-    ctx = _Ctx(register, unit_id, str(paths[0]) if paths else "")
+    check_columns(register.config.import_.columns, "lfk.yaml import.columns")
+    ctx = _Ctx(register, unit_id, str(paths[0]) if paths else "", kind=kind, columns=columns)
     ud = register.unit(unit_id) if unit_id in register.unit_ids else None
     if ud is not None:
-        for p in ud.posts.values():
-            ctx.learn_post(p.id, p.name)
-        for ap in ud.unit.approvals if ud.unit else []:
-            ctx.approval_ids.add(ap.id)
-            ctx.approval_by_text.setdefault(ap.meeting, ap.id)
-        for m in ud.measures:
-            if m.model.description:
-                ctx.measure_by_text.setdefault(m.model.description, m.model.id)
-        for r in ud.risks:
-            ctx.risk_by_text.setdefault((r.model.title, r.model.description or ""), r.model.id)
-        for a in ud.authorities:
-            ctx.auth_ids.add(a.model.id)
-            ctx.auth_by_name.setdefault(a.model.name, a.model.id)
+        _learn_unit(ctx, ud)
     items = Items()
+    sheets = _read_sources(ctx, paths, items, from_unit)
+    items.sheet_source = ctx.sheet_source
+    items.columns = ctx.columns
+    if not sheets:
+        return items, ctx.findings
+    tables = _recognise(ctx, sheets)
+    items.flows = ctx.flows
+    items.titles = ctx.titles
+    if not tables and not ctx.flows:
+        ctx.add("IMP100", Severity.ERROR, (sheets[0].name, 0), 1,
+                T("没有可导入的表：没有一张表的表头能对应登记册的字段", "nothing to import: no sheet has headers lfk knows"),
+                T("表头示例：风险点、风险等级、防控措施、职权名称、职权类别；或用 --as 指明表的种类、--map 指定列对应",
+                  "e.g. headers 风险点, 风险等级, 防控措施, 职权名称; or say the kind with --as, the columns with --map"))
+    _filter_unit(ctx, tables, from_unit)
+    by_key: dict[str, list[_Table]] = {}
+    for tb in tables:
+        by_key.setdefault(tb.table.key, []).append(tb)
+    # posts and approvals first: other tables name them
+    _read_posts(ctx, by_key.get("posts", []), items)
+    _read_approvals(ctx, by_key.get("approvals", []), items)
+    existing = {k: set(ud.raw_ids.get(k, set()) if ud else set()) for k in ("authorities", "risks", "measures")}
+    _read_authorities(ctx, by_key.get("authorities", []), items, existing["authorities"])
+    _read_risks(ctx, by_key.get("risks", []), items, existing["risks"])
+    _read_measures(ctx, by_key, items, existing["measures"])
+    for tb in by_key.get("benchmarks", []):
+        items.benchmarks.extend(_benchmarks(ctx, tb))
+    items.posts.extend(ctx.new_posts)
+    _grade_words_finding(ctx)
+    return items, ctx.findings
+
+
+def check_columns(columns: dict[str, str], where: str) -> None:
+    """A column mapping names fields import knows (or ``extra``): else a one-line error naming them."""
+    fields = import_fields()
+    bad = {h: f for h, f in columns.items() if f != "extra" and f not in fields}
+    if bad:
+        allowed = ", ".join([*fields, "extra"])
+        msg = (f"{where}: unknown field {', '.join(f'{f!r} (for {h!r})' for h, f in bad.items())} "
+               f"/ 未知字段; allowed: {allowed}")
+        if where.startswith("lfk.yaml"):
+            raise ConfigError(msg)
+        raise UsageError(msg)
+
+
+def read_column_map(path: Path) -> dict[str, str]:
+    """A ``--map`` file: YAML of the shape of lfk.yaml's ``import:`` (``import: {columns: {header: field}}``,
+    or just ``columns: …``)."""
+    lf = load_file(path, str(path), max_bytes=1024 * 1024)
+    if lf.data is None:
+        why = lf.findings[0].text("en") if lf.findings else "empty"
+        raise UsageError(f"--map {path}: {why} / 无法读取列对应文件")
+    data = lf.data.get("import", lf.data) if isinstance(lf.data, dict) else None
+    cols = data.get("columns") if isinstance(data, dict) else None
+    if not isinstance(cols, dict) or not all(isinstance(v, str) for v in cols.values()):
+        raise UsageError(f"--map {path}: expected import: {{columns: {{<source header>: <field>}}}} "
+                         "/ 格式应为 import: {columns: {表头: 字段}}")
+    return {str(k): v for k, v in cols.items()}
+
+
+def _learn_unit(ctx: _Ctx, ud: Any) -> None:
+    """The unit's posts, approvals, measures, risks and powers: names resolve to them, re-imports match them."""
+    for p in ud.posts.values():
+        ctx.learn_post(p.id, p.name)
+    for ap in ud.unit.approvals if ud.unit else []:
+        ctx.approval_ids.add(ap.id)
+        ctx.approval_by_text.setdefault(ap.meeting, ap.id)
+    for m in ud.measures:
+        if m.model.description:
+            ctx.measure_by_text.setdefault(m.model.description, []).append((m.model.id, tuple(m.model.risks)))
+    for r in ud.risks:
+        ctx.risk_by_text.setdefault((r.model.title, r.model.description or ""), r.model.id)
+    for a in ud.authorities:
+        ctx.auth_ids.add(a.model.id)
+        ctx.auth_by_name.setdefault(a.model.name, a.model.id)
+        ctx.unit_auth_by_name.setdefault(a.model.name, a.model.id)
+
+
+def _read_sources(ctx: _Ctx, paths: list[Path], items: Items, from_unit: str | None) -> list[Sheet]:
+    """The sheets of every input file (a JSON export is read into ``items`` at once)."""
     sheets: list[Sheet] = []
     for path in paths:
         raw = read_any(path)
@@ -881,23 +1072,11 @@ def read_items(register: Register, unit_id: str, paths: list[Path], *, from_unit
         for sh in raw:
             ctx.sheet_source[sh.name] = str(path)
         sheets.extend(raw)
-    items.sheet_source = ctx.sheet_source
-    items.columns = ctx.columns
-    if not sheets:
-        return items, ctx.findings
-    tables = _recognise(ctx, sheets)
-    items.flows = ctx.flows
-    items.titles = ctx.titles
-    if not tables and not ctx.flows:
-        ctx.add("IMP100", Severity.ERROR, (sheets[0].name, 0), 1,
-                T("没有可导入的表：没有一张表的表头能对应登记册的字段", "nothing to import: no sheet has headers lfk knows"),
-                T("表头示例：风险点、风险等级、防控措施、职权名称、职权类别", "e.g. headers 风险点, 风险等级, 防控措施, 职权名称"))
-    _filter_unit(ctx, tables, from_unit)
-    by_key: dict[str, list[_Table]] = {}
+    return sheets
+
+
+def _read_posts(ctx: _Ctx, tables: list[_Table], items: Items) -> None:
     for tb in tables:
-        by_key.setdefault(tb.table.key, []).append(tb)
-    # posts and approvals first: other tables name them
-    for tb in by_key.get("posts", []):
         for rnum, rec, at in tb.rows:
             where = (tb.sheet.name, rnum)
             leader, ok1 = _cell(ctx, rec, "leader", V.boolean, where, at, tb.table)
@@ -909,7 +1088,10 @@ def read_items(register: Register, unit_id: str, paths: list[Path], *, from_unit
             if post is not None:
                 items.posts.append((post, where))
                 ctx.learn_post(post.id, post.name)
-    for tb in by_key.get("approvals", []):
+
+
+def _read_approvals(ctx: _Ctx, tables: list[_Table], items: Items) -> None:
+    for tb in tables:
         for rnum, rec, at in tb.rows:
             where = (tb.sheet.name, rnum)
             day, ok = _cell(ctx, rec, "date", V.date, where, at, tb.table)
@@ -922,13 +1104,23 @@ def read_items(register: Register, unit_id: str, paths: list[Path], *, from_unit
                 items.approvals.append((ap, where))
                 ctx.approval_ids.add(ap.id)
                 ctx.approval_by_text.setdefault(ap.meeting, ap.id)
-    existing = {k: (ud.raw_ids.get(k, set()) if ud else set()) for k in ("authorities", "risks", "measures")}
-    # ids numbered for a table are taken for the next ones (a Word file holds one table per department)
-    given: dict[str, set[str]] = {k: set(existing[k]) for k in ("authorities", "risks", "measures")}
-    for tb in by_key.get("authorities", []):
-        rows = _assign_ids(ctx, [({**rec, "id": V.text(rec.get("id"))}, (tb.sheet.name, n)) for n, rec, _ in tb.rows],
-                           "QL", given["authorities"])
-        given["authorities"].update(rec["id"] for rec, _ in rows)
+
+
+def _read_authorities(ctx: _Ctx, tables: list[_Table], items: Items, existing: set[str]) -> None:
+    seen: dict[str, tuple[str, int]] = {}
+    matched: set[str] = set()
+
+    def by_name(rec: dict[str, Any]) -> str | None:  # re-import of a 权力目录 without ids: the unit's power
+        found = ctx.unit_auth_by_name.get(V.text(rec.get("name")) or "")
+        if found is None or found in matched:
+            return None
+        matched.add(found)
+        return found
+
+    for tb in tables:
+        rows = _assign_ids(ctx, [({**rec, "id": V.text(rec.get("id")) or by_name(rec)}, (tb.sheet.name, n))
+                                 for n, rec, _ in tb.rows], "QL", existing, seen)
+        existing.update(seen)
         ats = {n: at for n, _, at in tb.rows}
         for rec, _where in rows:  # names first, so risks can name a power of this file
             name = V.text(rec.get("name"))
@@ -939,34 +1131,49 @@ def read_items(register: Register, unit_id: str, paths: list[Path], *, from_unit
             a = _authority(ctx, rec, where, ats[where[1]], tb.table)
             if a is not None:
                 items.authorities.append((a, where))
-    risk_tables = by_key.get("risks", [])
-    for tb in risk_tables:
+
+
+def _read_risks(ctx: _Ctx, tables: list[_Table], items: Items, existing: set[str]) -> None:
+    seen: dict[str, tuple[str, int]] = {}
+    for tb in tables:
         rows = _assign_ids(ctx, [({**rec, "id": V.text(rec.get("id")) or _risk_by_content(ctx, rec)},
-                                  (tb.sheet.name, n)) for n, rec, _ in tb.rows], "R", given["risks"])
-        given["risks"].update(rec["id"] for rec, _ in rows)
+                                  (tb.sheet.name, n)) for n, rec, _ in tb.rows], "R", existing, seen)
+        existing.update(seen)
         ats = {n: at for n, _, at in tb.rows}
         for rec, where in rows:
             r = _risk(ctx, rec, where, ats[where[1]], tb.table)
             if r is not None:
                 items.risks.append((r, where))
+
+
+def _read_measures(ctx: _Ctx, by_key: dict[str, list[_Table]], items: Items, existing: set[str]) -> None:
+    """The 防控措施 tables; without one, the measures written in the risk tables' 防控措施 cells."""
     if by_key.get("measures"):
+        seen: dict[str, tuple[str, int]] = {}
         for tb in by_key["measures"]:
             rows = _assign_ids(ctx, [({**rec, "id": V.text(rec.get("id"))}, (tb.sheet.name, n))
-                                     for n, rec, _ in tb.rows], "M", given["measures"])
-            given["measures"].update(rec["id"] for rec, _ in rows)
+                                     for n, rec, _ in tb.rows], "M", existing, seen)
+            existing.update(seen)
             ats = {n: at for n, _, at in tb.rows}
             for rec, where in rows:
                 m = _measure(ctx, rec, where, ats[where[1]], tb.table)
                 if m is not None:
                     items.measures.append((m, where))
-    else:
-        taken = set(existing["measures"])
-        for tb in risk_tables:
-            if any(c.key == "measures_text" for c in tb.mapping.values()):
-                items.measures.extend(_measures_from_cells(ctx, tb, items.risks, taken))
-    for tb in by_key.get("benchmarks", []):
-        items.benchmarks.extend(_benchmarks(ctx, tb))
-    return items, ctx.findings
+        return
+    assumed: dict[str, int] = {}
+    used: set[str] = set()
+    for tb in by_key.get("risks", []):
+        if any(c.key == "measures_text" for c in tb.mapping.values()):
+            got = _measures_from_cells(ctx, tb, items.risks, existing, used)
+            items.measures.extend(got)
+            assumed[tb.sheet.name] = assumed.get(tb.sheet.name, 0) + len(got)
+    for sheet, n in assumed.items():
+        if n:
+            ctx.add("IMP106", Severity.WARNING, (sheet, 0), 1,
+                    T(f"没有“防控措施”表：从「防控措施」列拆出 {n} 项措施，措施类别按风险类别暂定、落实情况为“计划”",
+                      f"no 防控措施 sheet: {n} measures split from the 防控措施 column; their kind follows the risk's "
+                      "category and their status is 计划"),
+                    T("请在 measures.yaml 中核对措施类别、责任岗位、完成时限", "check kind, owner and due in measures.yaml"))
 
 
 def _risk_by_content(ctx: _Ctx, rec: dict[str, Any]) -> str | None:
@@ -974,7 +1181,7 @@ def _risk_by_content(ctx: _Ctx, rec: dict[str, Any]) -> str | None:
     title, desc = V.text(rec.get("title")), V.text(rec.get("description"))
     if not title:
         title, desc = desc, None
-    return ctx.risk_by_text.get((title or "", desc or ""))
+    return ctx.risk_by_text.get((prose.strip_number(title) if title else "", desc or ""))
 
 
 def _json_items(ctx: _Ctx, data: Any, items: Items, from_unit: str | None) -> None:
@@ -1041,67 +1248,31 @@ def plan_import(register: Register, unit_id: str, items: Items, *, replace: bool
     ctx = _Ctx(register, unit_id, source)
     _check_vocab(ctx, items)
     res.findings.extend(ctx.findings)
-    ud = register.unit(unit_id)
-    root = register.root
-    base = f"units/{unit_id}"
-    header = f"由 lfk import 自 {Path(source).name} 导入（{(today or dt.date.today()).isoformat()}）"
-    for title in dict.fromkeys(items.titles):
-        header += "\n表题：" + " ".join(title.split())
-
-    def conflict(kind: str, ident: str, where: tuple[str, int]) -> None:
-        sheet, row = where
-        res.findings.append(Finding(
-            "IMP104", Severity.ERROR, items.sheet_source.get(sheet, source), row or 1, 1,
-            T(f"工作表「{sheet}」第 {row} 行：{ident} 在本单位已存在且内容不同，未覆盖",
-              f"sheet {sheet!r} row {row}: {ident} already exists in the unit with other content; not overwritten"),
-            T("确认要以导入内容为准时加 --replace", "add --replace to take the imported content"), extra={"sheet": sheet}))
-
-    def merge_list(kind: str, new_items: list[tuple[BaseModel, tuple[str, int]]],
-                   current: dict[str, BaseModel]) -> None:
-        counts = res.counts.setdefault(kind, {"added": 0, "replaced": 0, "unchanged": 0})
-        rel = f"{base}/{kind}.yaml"
-        path = root / rel
-        if not new_items:
-            return
-        old = path.read_text(encoding="utf-8") if path.is_file() else None
-        doc = load_rt(old, rel) if old else None
-        if doc is None or not isinstance(doc, dict):
-            doc = to_node({kind: []})
-        seq = doc.get(kind)
-        if seq is None or not isinstance(seq, list):
-            doc[kind] = to_node([])
-            seq = doc[kind]
-        index = {str(n.get("id")): i for i, n in enumerate(seq) if isinstance(n, dict)}
-        changed = False
-        for model, where in new_items:
-            ident = model.id
-            if ident in current or ident in index:
-                cur = current.get(ident)
-                if cur is not None and _same(cur, model):
-                    counts["unchanged"] += 1
-                    continue
-                if not replace:
-                    conflict(kind, ident, where)
-                    continue
-                seq[index[ident]] = to_node(_dump_item(model, kind))
-                counts["replaced"] += 1
-            else:
-                seq.append(to_node(_dump_item(model, kind)))
-                index[ident] = len(seq) - 1
-                counts["added"] += 1
-            changed = True
-        if changed:
-            canonicalize(doc, LIST_FIELDS[kind])
-            text = dump_rt(doc)
-            if old is None:
-                text = "".join(f"# {line}\n" for line in header.splitlines()) + text
-            else:  # a caption of the table (表题) not yet in the file: kept as a comment on top
-                text = "".join(f"# {line}\n" for line in header.splitlines()[1:] if f"# {line}\n" not in text) + text
-            res.files.append(PlannedFile(rel, old, text))
-
+    plan = _Plan(res, register, unit_id, items, replace, source, _file_header(source, today, items.titles))
     _flow_ids(register, unit_id, items)
+    _titled_flow_authorities(plan.ud, items)
+    plan.merge_list("authorities", items.authorities, {a.model.id: a.model for a in plan.ud.authorities})
+    plan.merge_list("risks", items.risks, {r.model.id: r.model for r in plan.ud.risks})
+    plan.merge_list("measures", items.measures, {m.model.id: m.model for m in plan.ud.measures})
+    plan.merge_unit_yaml()
+    _plan_flows(res, register, unit_id, items, plan.header)
+    plan.benchmarks()
+    res.files = [f for f in res.files if f.old != f.new]
+    return res
+
+
+def _file_header(source: str, today: dt.date | None, titles: list[str]) -> str:
+    """The comment on top of a file import writes: where it came from, when, and the tables' captions."""
+    header = f"由 lfk import 自 {Path(source).name} 导入（{(today or dt.date.today()).isoformat()}）"
+    for title in dict.fromkeys(titles):
+        header += "\n表题：" + " ".join(title.split())
+    return header
+
+
+def _titled_flow_authorities(ud: Any, items: Items) -> None:
+    """A titled 责任清单 is the list of one power: the power (QL-001 …) runs on the flow read from it."""
     names = {a.model.name: a.model.id for a in ud.authorities} | {a.name: a.id for a, _ in items.authorities}
-    for flow, where in items.flows:  # a titled 责任清单 is the list of one power: the power runs on this flow
+    for flow, where in items.flows:
         if flow.get("titled") and flow["name"] not in names:
             n = 1
             while f"QL-{n:03d}" in {a.model.id for a in ud.authorities} | {a.id for a, _ in items.authorities}:
@@ -1109,62 +1280,122 @@ def plan_import(register: Register, unit_id: str, items: Items, *, replace: bool
             items.authorities.append((Authority.model_validate({
                 "id": f"QL-{n:03d}", "name": flow["name"], "category": _guess_category(flow["name"]),
                 "flow": flow["id"]}), where))
-    merge_list("authorities", items.authorities, {a.model.id: a.model for a in ud.authorities})
-    merge_list("risks", items.risks, {r.model.id: r.model for r in ud.risks})
-    merge_list("measures", items.measures, {m.model.id: m.model for m in ud.measures})
-    # unit.yaml: posts and approvals the unit does not have yet
-    if items.posts or items.approvals:
-        rel = f"{base}/unit.yaml"
-        old = (root / rel).read_text(encoding="utf-8")
+
+
+@dataclass
+class _Plan:
+    """Planning the writes of one import: merges each kind of item into the unit's files."""
+
+    res: ImportResult
+    register: Register
+    unit_id: str
+    items: Items
+    replace: bool
+    source: str
+    header: str
+
+    def __post_init__(self) -> None:
+        self.ud = self.register.unit(self.unit_id)
+        self.base = f"units/{self.unit_id}"
+
+    def conflict(self, ident: str, where: tuple[str, int]) -> None:
+        """IMP104: an id the unit has with other content (not overwritten without --replace)."""
+        sheet, row = where
+        self.res.findings.append(Finding(
+            "IMP104", Severity.ERROR, self.items.sheet_source.get(sheet, self.source), row or 1, 1,
+            T(f"工作表「{sheet}」第 {row} 行：{ident} 在本单位已存在且内容不同，未覆盖",
+              f"sheet {sheet!r} row {row}: {ident} already exists in the unit with other content; not overwritten"),
+            T("确认要以导入内容为准时加 --replace", "add --replace to take the imported content"), extra={"sheet": sheet}))
+
+    def _merge_seq(self, key: str, seq: Any, new_items: list[tuple[BaseModel, tuple[str, int]]],
+                   current: dict[str, BaseModel]) -> bool:
+        """Merge ``new_items`` into the YAML sequence ``seq`` by id; whether anything changed."""
+        counts = self.res.counts.setdefault(key, {"added": 0, "replaced": 0, "unchanged": 0})
+        index = {str(n.get("id")): i for i, n in enumerate(seq) if isinstance(n, dict)}
+        changed = False
+        for model, where in new_items:
+            ident = model.id  # type: ignore[attr-defined]
+            cur = current.get(ident)
+            if cur is not None and _same(cur, model):
+                counts["unchanged"] += 1
+                continue
+            if ident in index or ident in current:
+                if not self.replace:
+                    self.conflict(ident, where)
+                    continue
+            if ident in index:
+                seq[index[ident]] = to_node(_dump_item(model, key))
+                counts["replaced"] += 1
+            else:
+                seq.append(to_node(_dump_item(model, key)))
+                index[ident] = len(seq) - 1
+                counts["added"] += 1
+            changed = True
+        return changed
+
+    def merge_list(self, kind: str, new_items: list[Any], current: dict[str, BaseModel]) -> None:
+        """authorities.yaml, risks.yaml, measures.yaml: items merged by id."""
+        self.res.counts.setdefault(kind, {"added": 0, "replaced": 0, "unchanged": 0})
+        if not new_items:
+            return
+        rel = f"{self.base}/{kind}.yaml"
+        path = self.register.root / rel
+        old = path.read_text(encoding="utf-8") if path.is_file() else None
+        doc = load_rt(old, rel) if old else None
+        if doc is None or not isinstance(doc, dict):
+            doc = to_node({kind: []})
+        if doc.get(kind) is None or not isinstance(doc.get(kind), list):
+            doc[kind] = to_node([])
+        if not self._merge_seq(kind, doc[kind], new_items, current):
+            return
+        canonicalize(doc, LIST_FIELDS[kind])
+        text = dump_rt(doc)
+        if old is None:
+            text = "".join(f"# {line}\n" for line in self.header.splitlines()) + text
+        else:  # a caption of the table (表题) not yet in the file: kept as a comment on top
+            text = "".join(f"# {line}\n" for line in self.header.splitlines()[1:] if f"# {line}\n" not in text) + text
+        self.res.files.append(PlannedFile(rel, old, text))
+
+    def merge_unit_yaml(self) -> None:
+        """unit.yaml: posts and approvals the unit does not have yet."""
+        items, ud = self.items, self.ud
+        if not (items.posts or items.approvals):
+            return
+        rel = f"{self.base}/unit.yaml"
+        old = (self.register.root / rel).read_text(encoding="utf-8")
         doc = load_rt(old, rel)
         changed = False
         for key, new, current in (("posts", items.posts, ud.posts),
                                   ("approvals", items.approvals,
                                    {a.id: a for a in (ud.unit.approvals if ud.unit else [])})):
-            counts = res.counts.setdefault(key, {"added": 0, "replaced": 0, "unchanged": 0})
+            self.res.counts.setdefault(key, {"added": 0, "replaced": 0, "unchanged": 0})
             if not new:
                 continue
             if doc.get(key) is None:
                 doc[key] = to_node([])
-            seq = doc[key]
-            index = {str(n.get("id")): i for i, n in enumerate(seq) if isinstance(n, dict)}
-            for model, where in new:
-                cur = current.get(model.id)
-                if cur is not None and _same(cur, model):
-                    counts["unchanged"] += 1
-                    continue
-                if model.id in index:
-                    if not replace:
-                        conflict(key, model.id, where)
-                        continue
-                    seq[index[model.id]] = to_node(_dump_item(model, key))
-                    counts["replaced"] += 1
-                else:
-                    seq.append(to_node(_dump_item(model, key)))
-                    index[model.id] = len(seq) - 1
-                    counts["added"] += 1
-                changed = True
+            changed |= self._merge_seq(key, doc[key], new, current)
         if changed:
             canonicalize(doc, Unit)
-            res.files.append(PlannedFile(rel, old, dump_rt(doc)))
-    _plan_flows(res, register, unit_id, items, header)
-    counts = res.counts.setdefault("benchmarks", {"added": 0, "replaced": 0, "unchanged": 0})
-    current_bm = {b.model.authority: b.model for b in ud.benchmarks}
-    for bm, where in items.benchmarks:
-        rel = f"{base}/benchmarks/{bm.authority}.yaml"
-        path = root / rel
-        old = path.read_text(encoding="utf-8") if path.is_file() else None
-        cur = current_bm.get(bm.authority)
-        if cur is not None and _same(cur, bm):
-            counts["unchanged"] += 1
-            continue
-        if old is not None and not replace:
-            conflict("benchmarks", bm.authority, where)
-            continue
-        counts["replaced" if old is not None else "added"] += 1
-        res.files.append(PlannedFile(rel, old, dump_new(_dump_item(bm, "benchmarks"), Benchmark, header=header)))
-    res.files = [f for f in res.files if f.old != f.new]
-    return res
+            self.res.files.append(PlannedFile(rel, old, dump_rt(doc)))
+
+    def benchmarks(self) -> None:
+        """benchmarks/<power>.yaml: one file per power."""
+        counts = self.res.counts.setdefault("benchmarks", {"added": 0, "replaced": 0, "unchanged": 0})
+        current_bm = {b.model.authority: b.model for b in self.ud.benchmarks}
+        for bm, where in self.items.benchmarks:
+            rel = f"{self.base}/benchmarks/{bm.authority}.yaml"
+            path = self.register.root / rel
+            old = path.read_text(encoding="utf-8") if path.is_file() else None
+            cur = current_bm.get(bm.authority)
+            if cur is not None and _same(cur, bm):
+                counts["unchanged"] += 1
+                continue
+            if old is not None and not self.replace:
+                self.conflict(bm.authority, where)
+                continue
+            counts["replaced" if old is not None else "added"] += 1
+            self.res.files.append(PlannedFile(rel, old, dump_new(_dump_item(bm, "benchmarks"), Benchmark,
+                                                                 header=self.header)))
 
 
 def _flow_ids(register: Register, unit_id: str, items: Items) -> None:
@@ -1221,11 +1452,16 @@ def apply(register: Register, result: ImportResult) -> None:
 
 def run_import(register: Register, unit_id: str, paths: list[Path] | Path, *, replace: bool = False,
                dry_run: bool = False, force: bool = False, from_unit: str | None = None,
-               today: dt.date | None = None) -> ImportResult:
+               today: dt.date | None = None, kind: str | None = None,
+               columns: dict[str, str] | None = None) -> ImportResult:
     """Read ``paths`` and merge them into ``unit_id`` (library entry point of ``lfk import``).
 
-    Nothing is written with ``dry_run``, nor when an error finding remains (unless ``force``).
+    Nothing is written with ``dry_run``, nor when an error finding remains (unless ``force``). ``kind``
+    (``--as``) reads every sheet as that table; ``columns`` (``--map``) maps source headers to fields.
     """
+    if kind is not None and kind not in KINDS:
+        raise UsageError(f"--as {kind!r}: use one of {', '.join(KINDS)} / 未知的表种类")
+    check_columns(columns or {}, "--map")
     if unit_id not in register.unit_ids or register.unit_model(unit_id) is None:
         raise UsageError(f"unit {unit_id!r} does not exist (or its unit.yaml is invalid) / 单位不存在",
                          hint=f"create it first: lfk new unit {unit_id} --name 单位名称 --type 行政机关")
@@ -1233,7 +1469,7 @@ def run_import(register: Register, unit_id: str, paths: list[Path] | Path, *, re
     if not paths:
         raise UsageError("no input file / 没有输入文件")
     shown = ", ".join(p.name for p in paths)
-    items, findings = read_items(register, unit_id, paths, from_unit=from_unit)
+    items, findings = read_items(register, unit_id, paths, from_unit=from_unit, kind=kind, columns=columns)
     res = plan_import(register, unit_id, items, replace=replace, source=shown, findings=findings, today=today)
     res.findings.sort(key=lambda f: (f.line, f.column, f.code))
     if dry_run or (res.errors and not force):

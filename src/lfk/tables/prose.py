@@ -126,14 +126,18 @@ _LEADING = re.compile(rf"^\s*{_MARK}\s*")
 _SPLIT = re.compile(rf"(?:(?<=[；;。\n])|^)\s*(?={_MARK})|(?=[①-⑳])")
 
 
-def split_numbered(value: Any) -> list[str]:
+def split_numbered(value: Any, separators: list[str] | tuple[str, ...] = ()) -> list[str]:
     """A cell of numbered items (``1.加强教育；2.制定…``, ``1.1…``, ``（一）…``, ``①…``, one per line or run
-    together) as the items without their numbers; an unnumbered cell is split by line."""
+    together) as the items without their numbers; an unnumbered cell is split by line (and at each of
+    ``separators``, e.g. ``；``, when given)."""
     s = str(value or "").replace("\r\n", "\n").replace("\r", "\n").strip()
     if not s:
         return []
     if not _LEADING.match(s):
-        return [line.strip() for line in s.split("\n") if line.strip()]
+        lines = [line.strip() for line in s.split("\n") if line.strip()]
+        for sep in separators:
+            lines = [p.strip() for line in lines for p in line.split(sep) if p.strip()]
+        return lines
     out = []
     for part in _SPLIT.split(s):
         part = _LEADING.sub("", part, count=1).strip()
@@ -141,3 +145,11 @@ def split_numbered(value: Any) -> list[str]:
         if part:
             out.append(part)
     return out
+
+
+def strip_number(text: str) -> str:
+    """One item with a sequence number (``1、学校…``, ``2.内控…``, ``1.1党政…``) without it; a list, or text
+    without a number, as it is."""
+    if _LEADING.match(text) and len(split_numbered(text)) == 1:
+        return _LEADING.sub("", text, count=1).strip() or text
+    return text

@@ -1,0 +1,223 @@
+"""How a sheet is laid out: its header rows, title and section rows, and the columns of a headerless sheet.
+
+Real sheets hold more than one table: a 权力目录 and a 风险点 table per post, one under the other, each with
+its own header row (and a header repeated after a page break). ``header_rows`` finds every header row; each
+starts a segment that runs to the next one. Between them, rows with one text only are captions (一、权力目录,
+when a header follows and the text names a table), or section rows (院党委, 一、领导干部岗位) that set the
+post or category of the rows below. A sheet without any header row gets its columns from what the cells
+hold (``infer_columns``): a sequence-number column, a grade column, the risk text before it, the measures
+after it.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from lfk.tables import values as V
+from lfk.tables.columns import Column, Table, norm_header
+from lfk.tables.reader import Sheet
+
+SECTION_RE = re.compile(r"^\s*(?:[一二三四五六七八九十]{1,3}\s*[、.．]|第[一二三四五六七八九十]{1,3}[部分类章节]|"
+                        r"[（(][一二三四五六七八九十]{1,3}[)）])\s*")
+EXTRA_COL = Column("__extra__", "extra")  # the user's mapping says: keep this column in extra
+MAIN_KEYS = frozenset({"title", "description", "name", "violation", "measures_text", "content", "circumstances",
+                       "fine", "basis"})
+CAPTION_ENDS = ("目录", "清单", "登记表", "一览表", "汇总表", "统计表", "台账", "措施", "基准", "流程", "流程图", "情况")
+CAPTION_WORDS = ("清单", "登记表", "一览表", "汇总表", "防控表")
+FIRST_ROWS = 12  # the first header row is looked for among these
+
+
+def keys(text: Any) -> list[str]:
+    """The forms a header is compared in: normalised, and normalised without brackets."""
+    s = str(text or "")
+    full = norm_header(s.replace("（", "").replace("）", "").replace("(", "").replace(")", ""))
+    return list(dict.fromkeys((norm_header(s), full)))
+
+
+class Matcher:
+    """Header text → the column of one table: the user's mapping first, then exported headers, then variants."""
+
+    def __init__(self, table: Table, cols: list[Column], user: dict[str, str] | None = None) -> None:
+        self.table = table
+        self.cols = cols
+        self.heads: dict[str, Column] = {}
+        self.variants: dict[str, Column] = {}
+        for c in cols:
+            for k in keys(c.header):
+                self.heads.setdefault(k, c)
+        for c in cols:
+            for v in c.variants:
+                for k in keys(v):
+                    self.variants.setdefault(k, c)
+        by_key = {c.key: c for c in cols}
+        self.user: dict[str, Column] = {}
+        for header, target in (user or {}).items():
+            col = EXTRA_COL if target == "extra" else by_key.get(target)
+            if col is not None:
+                for k in keys(header):
+                    self.user[k] = col
+
+    def match(self, header: Any) -> Column | None:
+        """The column ``header`` names (``EXTRA_COL`` when the user's mapping keeps it in extra), or None."""
+        if header in (None, ""):
+            return None
+        return self.match_keys(keys(header))
+
+    def match_keys(self, ks: list[str]) -> Column | None:
+        """``match`` of a header already in its compared forms (``keys``)."""
+        for d in (self.user, self.heads, self.variants):
+            for k in ks:
+                if k in d:
+                    return d[k]
+        return None
+
+    def hits(self, cells: list[Any], row_keys: list[list[str]] | None = None) -> int:
+        """How many distinct fields a row's cells name (``row_keys``: the cells' ``keys``, when known)."""
+        forms = row_keys if row_keys is not None else [keys(h) for h in cells if h not in (None, "")]
+        found = {c.key for c in (self.match_keys(ks) for ks in forms) if c is not None and c is not EXTRA_COL}
+        return len(found)
+
+
+@dataclass
+class Segment:
+    """One table of a sheet: its header row (index into ``sheet.rows``), the rows up to the next header."""
+
+    idx: int
+    matcher: Matcher
+    end: int = 0
+    rows: list[tuple[int, list[Any], str | None]] = field(default_factory=list)  # (row number, cells, section)
+
+
+def _names_sheet(sheet: Sheet, table: Table) -> bool:
+    name = set(keys(sheet.name))
+    return any(name & set(keys(v)) for v in (table.title, *table.sheet_variants))
+
+
+def header_rows(sheet: Sheet, matchers: list[Matcher], min_hits: int = 3) -> list[Segment]:
+    """Every header row of ``sheet``: the best one among the first rows, and every other row that reads as
+    a header (at least 3 fields, and most of its cells headers) — above it or below it."""
+    best: tuple[int, int, Matcher] | None = None
+    for idx, (_, cells) in enumerate(sheet.rows[:FIRST_ROWS]):
+        forms = [keys(h) for h in cells if h not in (None, "")]
+        for m in matchers:
+            hits = m.hits(cells, forms) + (2 if _names_sheet(sheet, m.table) else 0)
+            if hits >= min_hits and (best is None or hits > best[0]):
+                best = (hits, idx, m)
+    if best is None:
+        return []
+    segs = [Segment(best[1], best[2])]
+    for idx in range(len(sheet.rows)):
+        if idx == best[1]:
+            continue
+        cells = sheet.rows[idx][1]
+        vals = [v for v in cells if v not in (None, "")]
+        if len(vals) < 3 or any(not isinstance(v, str) or len(v) > 40 for v in vals):
+            continue
+        forms = [keys(h) for h in vals]
+        scored = [(m.hits(cells, forms), m) for m in matchers]
+        hits, m = max(scored, key=lambda x: x[0])
+        if hits >= 3 and hits * 2 >= len(vals):
+            segs.append(Segment(idx, m))
+    segs.sort(key=lambda x: x.idx)
+    for a, b in zip(segs, segs[1:], strict=False):
+        a.end = b.idx
+    segs[-1].end = len(sheet.rows)
+    return segs
+
+
+def section_text(text: str) -> str:
+    """A section row's text without its numbering (一、领导干部岗位 → 领导干部岗位)."""
+    return SECTION_RE.sub("", text).strip() or text.strip()
+
+
+def names_table(text: str) -> bool:
+    """Whether a caption row names a table (一、权力目录, 二、权力风险及防范措施): a caption, not a section."""
+    t = norm_header(section_text(text))
+    return t.endswith(CAPTION_ENDS) or any(w in t for w in CAPTION_WORDS)
+
+
+def single_text(cells: list[Any], mapping: dict[int, Column] | None, width: int) -> str | None:
+    """The text of a row that holds one text only (a title, caption or section row), else None.
+
+    Several cells with one text (a merge across the row) always count; a single cell counts above the
+    first header, or when numbered (一、…), or when it is short and stands in the first two columns where
+    no main text (risk, measure, power name) belongs.
+    """
+    filled = [(j, v) for j, v in enumerate(cells) if v not in (None, "") and str(v).strip()]
+    if not filled or len({str(v).strip() for _, v in filled}) != 1:
+        return None
+    j, v = filled[0]
+    text = str(v).strip()
+    if len(filled) > 1:
+        return text if len(filled) >= max(2, width // 2) else None
+    if isinstance(v, (int, float)):
+        return None
+    if mapping is None:
+        return text
+    if width <= 2:
+        return None
+    if SECTION_RE.match(text):
+        return text
+    col = mapping.get(j)
+    if j <= 1 and len(text) <= 30 and "\n" not in text and (col is None or col.key not in MAIN_KEYS):
+        return text
+    return None
+
+
+def is_caption(text: str, *, first: bool, before_header: bool, header_follows: bool) -> bool:
+    """A single-text row that is a caption (kept as the table's title), not a section row."""
+    if (header_follows or before_header) and names_table(text):
+        return True
+    if before_header and first and not SECTION_RE.match(text):
+        return True
+    return len(text) > 40 or "\n" in text or bool(re.search(r"[:：]", text))
+
+
+def infer_columns(sheet: Sheet, is_grade: Callable[[str], bool]) -> dict[int, str] | None:
+    """Field keys by column position for a sheet with no header row, from the cells' content, or None.
+
+    A column of increasing whole numbers is 序号; a column of grade words (高, Ⅰ级, 一级风险 …) anchors the
+    rest: the text column just before it is the risk (风险点), the one before that its post or power
+    (岗位/职权), the first long text after it the measures (防控措施), the next one the owner (责任人).
+    Other columns go to ``extra``.
+    """
+    rows = [cells for _, cells in sheet.rows if len({V.text(v) for v in cells if V.text(v)}) >= 3]
+    if not rows:
+        return None
+    width = max(len(c) for c in rows)
+    seq: list[int] = []
+    grade: int | None = None
+    texts: dict[int, float] = {}
+    for j in range(width):
+        vals = [t for c in rows if j < len(c) and (t := V.text(c[j]))]
+        if not vals:
+            continue
+        nums = [int(v) for v in vals if re.fullmatch(r"\d{1,6}", v)]
+        if len(nums) == len(vals) and all(b > a for a, b in zip(nums, nums[1:], strict=False)) and (
+                len(nums) > 1 or not texts):
+            seq.append(j)
+        elif grade is None and all(is_grade(v) for v in vals):
+            grade = j
+        else:
+            texts[j] = sum(len(v) for v in vals) / len(vals)
+    if grade is None:
+        return None
+    before = [j for j in texts if j < grade]
+    after = [j for j in texts if j > grade]
+    if not before:
+        return None
+    out: dict[int, str] = dict.fromkeys(seq, "seq")
+    out[grade] = "grade"
+    out[before[-1]] = "title"
+    if len(before) >= 2:
+        out[before[-2]] = "where"
+    long_after = [j for j in after if texts[j] >= 6]
+    if long_after:
+        out[long_after[0]] = "measures_text"
+    rest = [j for j in after if j not in out]
+    if rest:
+        out[rest[0]] = "owner"
+    return out
