@@ -253,3 +253,11 @@ def test_score_rolls_a_register_built_on_a_baseline_into_the_ranking(runner: Cli
     assert r.exit_code == 0, r.output
     units = [c["unit"] for c in json.loads(r.output)["units"]]
     assert UNIT in units and "county-amr" in units
+
+
+def test_writing_commands_never_write_into_the_baseline(runner: CliRunner, town: Path) -> None:
+    base = town.parent / "registers-baseline"
+    before = {p: p.read_bytes() for p in base.rglob("*.yaml")}
+    r = invoke(runner, "approve", "AP-2026-09", "--unit", UNIT, "--root", str(town))
+    assert r.exit_code == 2 and "outside the register" in r.output
+    assert {p: p.read_bytes() for p in base.rglob("*.yaml")} == before
