@@ -261,3 +261,13 @@ def test_writing_commands_never_write_into_the_baseline(runner: CliRunner, town:
     r = invoke(runner, "approve", "AP-2026-09", "--unit", UNIT, "--root", str(town))
     assert r.exit_code == 2 and "outside the register" in r.output
     assert {p: p.read_bytes() for p in base.rglob("*.yaml")} == before
+
+
+def test_the_publication_manifest_names_the_pinned_baseline(runner: CliRunner, pinned: Path, tmp_path: Path) -> None:
+    out = tmp_path / "site"
+    r = invoke(runner, "site", str(out), "--root", str(pinned), "--audience", "public", "--as-of", AS_OF, "--quiet")
+    assert r.exit_code == 0, r.output
+    doc = json.loads((out / "lfk-publication.json").read_text(encoding="utf-8"))
+    commit = subprocess.run(["git", "rev-parse", "v1^{commit}"], cwd=pinned.parent / "baseline-repo",
+                            capture_output=True, text=True, check=True).stdout.strip()
+    assert doc["baseline"] == {"path": "../baseline-repo", "rev": "v1", "commit": commit}

@@ -14,6 +14,7 @@ import json
 from typing import Any
 
 from lfk import __version__
+from lfk.baseline import baseline_info
 from lfk.core.errors import InputError
 from lfk.core.git import GitRepo
 from lfk.diff.compare import canon
@@ -91,6 +92,9 @@ def publication_manifest(register: Register, site: dict[str, Any], files: dict[s
         "files": dict(sorted(files.items())),
         "items": published_items(register, site["audience"] == "internal"),
     }
+    base = baseline_info(register)
+    if base is not None:  # the baseline the units adopt (lfk.yaml baseline:); commit null when not pinned
+        doc["baseline"] = base
     text = json.dumps(doc, ensure_ascii=False, indent=1, sort_keys=True)
     return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026") + "\n"
 
