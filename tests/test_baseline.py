@@ -271,3 +271,26 @@ def test_the_publication_manifest_names_the_pinned_baseline(runner: CliRunner, p
     commit = subprocess.run(["git", "rev-parse", "v1^{commit}"], cwd=pinned.parent / "baseline-repo",
                             capture_output=True, text=True, check=True).stdout.strip()
     assert doc["baseline"] == {"path": "../baseline-repo", "rev": "v1", "commit": commit}
+
+
+# -- damage: a broken tailoring or baseline is a finding or one line, never a traceback -----------------
+@pytest.mark.parametrize("seed", range(12))
+def test_random_damage_of_the_unit_and_its_baseline_never_crashes(runner: CliRunner, tmp_path: Path, seed: int) -> None:
+    import random
+
+    from lfk.testing.fuzz import mutate, read_tree
+
+    rng = random.Random(seed)
+    for name in ("registers-baseline", "registers-town"):
+        files = read_tree(REPO / name)
+        damaged = mutate(files, rng, edits=1 + seed % 3)
+        for rel, data in damaged.items():
+            p = tmp_path / name / rel
+            p.parent.mkdir(parents=True, exist_ok=True)
+            p.write_bytes(data)
+    root = str(tmp_path / "registers-town")
+    for args in (("lint", "--as-of", AS_OF, "--no-cache"), ("grade",), ("explain", "JC-01"), ("explain", "CF-02"),
+                 ("export", "--format", "json")):
+        r = invoke(runner, *args, "--root", root)
+        assert r.exit_code in (0, 1, 2), (args, r.output)
+        assert "internal error" not in r.output and "Traceback" not in r.output, (args, r.output)
