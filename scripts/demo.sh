@@ -118,6 +118,7 @@ echo "Done. Look at:"
 [ -f "$out/review-2026.html" ] && echo "  $out/review-2026.html           (年度动态调整报告: what changed between two revisions)"
 [ -f "$out/monitor.json" ] && echo "  $out/monitor.json               (电子监察: warnings on the generated case log)"
 [ -d "$out/site-v2026" ] && echo "  $out/site-v2026/                (public site of tag v2026 with lfk-publication.json; lfk verify-site checks it)"
+[ -f "$out/site-v2026/verify.html" ] && echo "  $out/site-v2026/verify.html     (核验本网站: checks the site's digests in the browser, offline; try site-tampered/ too)"
 [ -f "$out/county-rollup.xlsx" ] && echo "  $out/county-rollup.xlsx         (roll-up: the county's register and registers-town/ in one workbook)"
 echo "  $out/lint.json                  (lint findings as JSON)"
 exit $status

@@ -253,3 +253,44 @@ def test_score_rolls_a_register_built_on_a_baseline_into_the_ranking(runner: Cli
     assert r.exit_code == 0, r.output
     units = [c["unit"] for c in json.loads(r.output)["units"]]
     assert UNIT in units and "county-amr" in units
+
+
+def test_writing_commands_never_write_into_the_baseline(runner: CliRunner, town: Path) -> None:
+    base = town.parent / "registers-baseline"
+    before = {p: p.read_bytes() for p in base.rglob("*.yaml")}
+    r = invoke(runner, "approve", "AP-2026-09", "--unit", UNIT, "--root", str(town))
+    assert r.exit_code == 2 and "outside the register" in r.output
+    assert {p: p.read_bytes() for p in base.rglob("*.yaml")} == before
+
+
+def test_the_publication_manifest_names_the_pinned_baseline(runner: CliRunner, pinned: Path, tmp_path: Path) -> None:
+    out = tmp_path / "site"
+    r = invoke(runner, "site", str(out), "--root", str(pinned), "--audience", "public", "--as-of", AS_OF, "--quiet")
+    assert r.exit_code == 0, r.output
+    doc = json.loads((out / "lfk-publication.json").read_text(encoding="utf-8"))
+    commit = subprocess.run(["git", "rev-parse", "v1^{commit}"], cwd=pinned.parent / "baseline-repo",
+                            capture_output=True, text=True, check=True).stdout.strip()
+    assert doc["baseline"] == {"path": "../baseline-repo", "rev": "v1", "commit": commit}
+
+
+# -- damage: a broken tailoring or baseline is a finding or one line, never a traceback -----------------
+@pytest.mark.parametrize("seed", range(12))
+def test_random_damage_of_the_unit_and_its_baseline_never_crashes(runner: CliRunner, tmp_path: Path, seed: int) -> None:
+    import random
+
+    from lfk.testing.fuzz import mutate, read_tree
+
+    rng = random.Random(seed)
+    for name in ("registers-baseline", "registers-town"):
+        files = read_tree(REPO / name)
+        damaged = mutate(files, rng, edits=1 + seed % 3)
+        for rel, data in damaged.items():
+            p = tmp_path / name / rel
+            p.parent.mkdir(parents=True, exist_ok=True)
+            p.write_bytes(data)
+    root = str(tmp_path / "registers-town")
+    for args in (("lint", "--as-of", AS_OF, "--no-cache"), ("grade",), ("explain", "JC-01"), ("explain", "CF-02"),
+                 ("export", "--format", "json")):
+        r = invoke(runner, *args, "--root", root)
+        assert r.exit_code in (0, 1, 2), (args, r.output)
+        assert "internal error" not in r.output and "Traceback" not in r.output, (args, r.output)

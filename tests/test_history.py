@@ -163,6 +163,12 @@ def test_a_site_built_from_a_tag_verifies_and_a_tampered_copy_fails(runner: CliR
 
     forged["files"][rel] = hashlib.sha256(page.read_bytes()).hexdigest()
     (altered / "lfk-publication.json").write_text(json.dumps(forged, ensure_ascii=False), encoding="utf-8")
+    half = _verify(runner, altered, "--offline")  # lfk-publication.js (what verify.html reads) still has the old one
+    assert half.exit_code == 1 and "VER011" in half.stdout
+    from lfk.site.publication import publication_script
+
+    (altered / "lfk-publication.js").write_text(
+        publication_script((altered / "lfk-publication.json").read_text(encoding="utf-8")), encoding="utf-8")
     assert _verify(runner, altered, "--offline").exit_code == 0
     res = _verify(runner, altered, "--root", str(repo.root))
     assert res.exit_code == 1 and f"{rel}:1:1: VER006" in res.stdout

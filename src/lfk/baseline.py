@@ -13,6 +13,7 @@ from typing import Any
 
 from lfk.core.errors import ConfigError, UsageError
 from lfk.core.git import GitSource, work_tree_of
+from lfk.core.text import columns
 from lfk.model.vocab import TAILOR_KINDS
 from lfk.register import Item, Register, TailorRecord, UnitData, items_of
 
@@ -171,13 +172,14 @@ def format_explain(found: list[Explanation], info: dict[str, Any] | None, lang: 
             lines.append("")
             continue
         lines.append(f"  {ex.file}:{ex.line}")
-        width = max([len(f.name) for f in ex.fields] + [5])
+        rows = [["字段" if zh else "field", "来源" if zh else "from", "位置" if zh else "where", "值" if zh else "value"]]
         for f in ex.fields:
             src = pick(FROM_NAMES[f.source]) + (f" #{f.tailoring + 1}" if f.tailoring is not None else "")
-            row = f"  {f.name:<{width}}  {src:<8}  {f.file}:{f.line}  {_short(f.value)}"
+            value = _short(f.value)
             if f.reason:
-                row += f"  （{'理由' if zh else 'reason'}：{f.reason}）" if zh else f"  (reason: {f.reason})"
-            lines.append(row)
+                value += f"（理由：{f.reason}）" if zh else f" (reason: {f.reason})"
+            rows.append([f.name, src, f"{f.file}:{f.line}", value])
+        lines.extend(columns(rows, indent="  "))
         lines.append("")
     return "\n".join(lines).rstrip() + "\n"
 

@@ -621,13 +621,11 @@ class Register:
         want = kinds is None
         for k in TAILOR_KINDS:
             attr = KIND_ATTR[k]
-            own = {ident for ident, _ in items_of(ud, k)}
-            for ident in pools[k]:
-                if ident in own:
-                    ud.shadowed.append((k, ident))
-            keep = [it for ident, it in pools[k].items() if ident not in own]
             if not (want or attr in kinds):  # type: ignore[operator]
                 continue
+            own = {ident for ident, _ in items_of(ud, k)}
+            ud.shadowed.extend((k, ident) for ident in pools[k] if ident in own)
+            keep = [it for ident, it in pools[k].items() if ident not in own]
             if k == "flow":
                 ud.flows = {**{it.model.id: it for it in keep}, **ud.flows}
                 for it in keep:

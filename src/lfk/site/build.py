@@ -39,12 +39,12 @@ from lfk.monitor import run_monitor
 from lfk.register import Register
 from lfk.site import flowchart
 from lfk.site.pages import Page, Planner
-from lfk.site.publication import PUBLICATION, publication_manifest
+from lfk.site.publication import PUBLICATION, PUBLICATION_JS, publication_manifest, publication_script
 from lfk.site.words import HTML_LANG, check_lang, pick, t
 
 MANIFEST = ".lfk-site.json"
 MANIFEST_VERSION = 1
-STATIC = ("site.css", "site.js")
+STATIC = ("site.css", "site.js", "verify.js")
 
 
 class PublicationBlocked(LfkError):
@@ -355,7 +355,9 @@ def build_site(
         text = json.dumps(manifest, ensure_ascii=False, indent=1, sort_keys=True)
         text = text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
         atomic_write(out / MANIFEST, text + "\n")
-        atomic_write(out / PUBLICATION, publication_manifest(register, site, {r: e["out"] for r, e in entries.items()}))
+        published = publication_manifest(register, site, {r: e["out"] for r, e in entries.items()})
+        atomic_write(out / PUBLICATION, published)
+        atomic_write(out / PUBLICATION_JS, publication_script(published))  # for verify.html from file://
     except OSError as e:
         raise WriteError(f"{out}: cannot write the site ({e.strerror or e}) / 无法写入网站") from None
     report.written.sort()

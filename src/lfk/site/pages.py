@@ -137,6 +137,8 @@ class Planner:
         }))
         self.pages.append(Page("search.html", "search.html", {"title": self.t("职权检索", "Search powers"),
                                                              "crumbs": [self.home_crumb()]}))
+        self.pages.append(Page("verify.html", "verify.html", {"title": self.t("核验本网站", "Verify this site"),
+                                                             "crumbs": [self.home_crumb()]}))
         data = json.dumps({"powers": self.index}, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
         safe = data.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
         safe = safe.replace("\u2028", "\\u2028").replace("\u2029", "\\u2029")

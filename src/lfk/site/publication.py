@@ -14,6 +14,7 @@ import json
 from typing import Any
 
 from lfk import __version__
+from lfk.baseline import baseline_info
 from lfk.core.errors import InputError
 from lfk.core.git import GitRepo
 from lfk.diff.compare import canon
@@ -22,6 +23,8 @@ from lfk.register import Register
 from lfk.site.pages import is_public_power
 
 PUBLICATION = "lfk-publication.json"
+# the manifest's exact text as a script, so that verify.html can read it from file:// (no fetch there)
+PUBLICATION_JS = "lfk-publication.js"
 FORMAT = "lfk-publication/1"
 
 
@@ -89,5 +92,22 @@ def publication_manifest(register: Register, site: dict[str, Any], files: dict[s
         "files": dict(sorted(files.items())),
         "items": published_items(register, site["audience"] == "internal"),
     }
+    base = baseline_info(register)
+    if base is not None:  # the baseline the units adopt (lfk.yaml baseline:); commit null when not pinned
+        doc["baseline"] = base
     text = json.dumps(doc, ensure_ascii=False, indent=1, sort_keys=True)
     return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026") + "\n"
+
+
+def publication_script(manifest_text: str) -> str:
+    """``lfk-publication.js``: ``window.LFK_PUBLICATION`` = the manifest's exact text (a JS string, ASCII)."""
+    literal = json.dumps(manifest_text, ensure_ascii=True).replace("<", "\\u003c")
+    return f"window.LFK_PUBLICATION = {literal};\n"
+
+
+def script_matches(script: bytes, manifest_text: bytes) -> bool:
+    """Whether ``lfk-publication.js`` carries exactly ``manifest_text``."""
+    try:
+        return script.decode("utf-8") == publication_script(manifest_text.decode("utf-8"))
+    except UnicodeDecodeError:
+        return False

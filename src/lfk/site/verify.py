@@ -29,7 +29,7 @@ from lfk.core.git import GitRepo, run_git
 from lfk.core.i18n import T
 from lfk.history import register_at
 from lfk.site.build import MANIFEST, PublicationBlocked, build_site
-from lfk.site.publication import FORMAT, PUBLICATION, sha256
+from lfk.site.publication import FORMAT, PUBLICATION, PUBLICATION_JS, script_matches, sha256
 
 
 @dataclass
@@ -70,7 +70,7 @@ def _site_files(site: Path) -> dict[str, bytes]:
         for name in filenames:
             p = Path(dirpath) / name
             rel = p.relative_to(site).as_posix()
-            if name.startswith(".") or rel == PUBLICATION:
+            if name.startswith(".") or rel in (PUBLICATION, PUBLICATION_JS):
                 continue
             out[rel] = p.read_bytes()
     return out
@@ -102,6 +102,11 @@ def check_offline(site: Path, ver: Verification) -> dict[str, Any] | None:
                                    "the file's content does not match its digest in the manifest (altered)"))
     for rel in sorted(set(present) - set(listed)):
         ver.findings.append(_f("VER004", rel, "网站中有清单未列出的文件", "a file the manifest does not list was added"))
+    script = site / PUBLICATION_JS
+    if script.is_file() and not script_matches(script.read_bytes(), raw):
+        ver.findings.append(_f("VER011", PUBLICATION_JS, "lfk-publication.js 与发布清单不一致（verify.html 会按它核验）",
+                               "lfk-publication.js does not carry the publication manifest (verify.html checks against it)",
+                               ("请用 lfk site 重新生成网站", "build the site again with lfk site")))
     return doc
 
 
