@@ -7,7 +7,7 @@ LFK    := $(VENV)/bin/lfk
 STAMP  := $(VENV)/.installed-stamp
 DEMO   := build/demo
 
-.PHONY: demo test bench fuzz lint schemas clean install sysdeps-demo sysdeps-test
+.PHONY: demo test bench fuzz lint schemas docs clean install sysdeps-demo sysdeps-test
 
 $(STAMP): pyproject.toml
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -61,6 +61,10 @@ lint: install
 
 schemas: install
 	$(LFK) schema --generic --out schemas
+
+## docs: the file-format reference docs/format.md from the models (fields not in REGISTER.md marked **lfk**)
+docs: install
+	$(PY) -c 'from pathlib import Path; from lfk.model.reference import markdown; Path("docs/format.md").write_text(markdown(Path("../shared/spec/REGISTER.md").read_text(encoding="utf-8")), encoding="utf-8")'
 
 clean:
 	rm -rf build dist .pytest_cache .ruff_cache .hypothesis .lfk-cache bench/out

@@ -214,3 +214,16 @@ def test_bench_names_sources_that_exist() -> None:
     finally:
         sys.path.remove(str(REPO / "bench"))
     assert [s for s in monitor_log._SOURCES if not (REPO / "src" / "lfk" / s).is_file()] == []
+
+
+def test_format_reference_is_current() -> None:
+    """docs/format.md is what the models say (run `make docs`); without ../shared, the marks are not compared."""
+    from lfk.model.reference import markdown
+
+    doc = (REPO / "docs" / "format.md").read_text(encoding="utf-8")
+    spec = SHARED / "spec" / "REGISTER.md"
+    if spec.exists():
+        assert doc == markdown(spec.read_text(encoding="utf-8")), "docs/format.md is stale: run `make docs`"
+    else:
+        assert doc.replace("| **lfk** |", "|  |") == markdown(None), "docs/format.md is stale: run `make docs`"
+    assert "| `extra` |" in doc and "| `responsible` |" in doc
