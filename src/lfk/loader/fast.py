@@ -9,7 +9,8 @@ cannot differ, and ``None`` sends the caller back to the PyYAML path:
   directives and document markers, ``lfk:`` comments, tabs, carriage returns, backslashes, YAML 1.1 line
   breaks, complex keys, deep indentation);
 - every plain scalar that starts like a number is one of the forms both parsers read alike
-  (``_NUMERIC`` / ``_SAFE_NUMBER``: ``-12``, ``3.5``, ``2026-03-15``);
+  (``_UNSAFE`` / ``_SAFE_NUMBER``: ``-12``, ``3.5``, ``2026-03-15``), and no quoted scalar starts with a
+  digit (yaml-rs makes a quoted ``"2026-03-15"`` a date);
 - in the result, every key is text, no text value is one PyYAML would type (bool, int, float, null,
   timestamp: a quoted ``"yes"`` cannot be told from a plain one), no text holds a control character
   (LFK008 needs its position), there is no datetime, time, infinity or NaN, and nesting is shallow;
@@ -54,6 +55,8 @@ _SAFE_NUMBER = (
 _UNSAFE = re.compile(r"[\s\[{,:](?=[-+._0-9iInN])(?!" + _SAFE_NUMBER + r")[-+._]*(?:[0-9]|[iI][nN][fF]|[nN][aA][nN])",
                      re.M)
 _NUMERIC_START = frozenset("-+._0123456789iInN")
+# yaml-rs reads a quoted "2026-03-15" as a date too (PyYAML: text): a quoted scalar starting with a digit
+_QUOTED_DIGIT = re.compile(r"[\"']\s*[0-9]")
 # control characters a text value may hold once escapes are decoded (as read.py's LFK008)
 _CONTROL_TEXT = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029]")
 # PyYAML's own implicit resolvers for everything but text, by first character
@@ -74,7 +77,7 @@ def might_differ(text: str) -> bool:
         return True
     if (" " * 32 in text or "- - " in text) and _DEEP.search(text):
         return True
-    if _UNSAFE.search(text):
+    if _UNSAFE.search(text) or _QUOTED_DIGIT.search(text):
         return True
     return text[:1] in _NUMERIC_START and _UNSAFE.match("\n" + text.split("\n", 1)[0]) is not None
 
@@ -122,7 +125,7 @@ def _check(value: Any, path: tuple[Any, ...], dates: list[tuple[Any, ...]], dept
         if depth > MAX_DEPTH:
             return False
         for k, v in value.items():
-            if type(k) is not str or (not k.isprintable() and _CONTROL_TEXT.search(k)):
+            if type(k) is not str or k == "=" or (not k.isprintable() and _CONTROL_TEXT.search(k)):  # PyYAML: = is a tag
                 return False
             tv = type(v)
             if tv is str:
