@@ -103,26 +103,28 @@ def _ids(lf: LoadedFile | None, key: str) -> Iterator[tuple[tuple[Any, ...], Any
 
 
 def _dupes(lf: LoadedFile | None, key: str, what: tuple[str, str]) -> Iterator[Report]:
-    first: dict[Any, int] = {}
+    first: dict[Any, tuple[Any, ...]] = {}  # id -> its first path (a line is looked up only for a repeat)
     for path, ident in _ids(lf, key):
         if ident in first:
             assert lf is not None
-            yield Report(lf, path, T(f"{what[0]}编号 `{ident}` 重复（第 {first[ident]} 行已有）",
-                                     f"the {what[1]} id `{ident}` repeats (first on line {first[ident]})"),
+            line = lf.loc(first[ident])[0]
+            yield Report(lf, path, T(f"{what[0]}编号 `{ident}` 重复（第 {line} 行已有）",
+                                     f"the {what[1]} id `{ident}` repeats (first on line {line})"),
                          T("每个编号在单位内只能用一次，请改用新编号", "ids are unique within the unit: give it a new id"))
         else:
-            first[ident] = lf.loc(path)[0] if lf else 0
+            first[ident] = path
 
 
 def _step_dupes(lf: LoadedFile) -> Iterator[Report]:
-    first: dict[Any, int] = {}
+    first: dict[Any, tuple[Any, ...]] = {}
     for path, ident in _ids(lf, "steps"):
         if ident in first:
-            yield Report(lf, path, T(f"环节编号 `{ident}` 在流程内重复（第 {first[ident]} 行已有）",
-                                     f"the step id `{ident}` repeats in the flow (first on line {first[ident]})"),
+            line = lf.loc(first[ident])[0]
+            yield Report(lf, path, T(f"环节编号 `{ident}` 在流程内重复（第 {line} 行已有）",
+                                     f"the step id `{ident}` repeats in the flow (first on line {line})"),
                          T("请改用新的环节编号", "give the step a new id"))
         else:
-            first[ident] = lf.loc(path)[0]
+            first[ident] = path
 
 
 @rule("LFK103", severity="error", scope="register+unit", clause="4",
