@@ -26,7 +26,8 @@ SCALARS = ["yes", "No", "ON", "off", "y", "n", "true", "False", "null", "Null", 
            "-0", "-0.0", "+1", "12", "3.25", "-7", "1:30", "10:00:00", "190:20:30", ".inf", "-.inf", ".NaN", "inf",
            "nan", "Infinity", "2026-03-15", "2026-3-15", "2026-02-30", "2026-03-15 10:00", "2026-03-15T10:00:00Z",
            "2026-03-15 10:00:00 +8", "20260315", "9" * 40, "1e999", "6c01a06f9e0b", "12e45", "3个工作日", "3 个",
-           "R-001", "第1-5项", "1, 2", "5 # c", "0", "00", "08", "09:30"]
+           "R-001", "第1-5项", "1, 2", "5 # c", "0", "00", "08", "09:30", "TRUE", "tRUE", "NULL", "nULL", "Yes", "yES",
+           "高", "a b", "x:y", ":", "-", "- x", "3.5 天", "0.3", "100", "-1", "7个"]
 
 
 def same(a: Any, b: Any) -> bool:
@@ -86,7 +87,7 @@ def test_the_fuzz_corpus(seed: int, monkeypatch: pytest.MonkeyPatch) -> None:
 
 @pytest.mark.parametrize("scalar", SCALARS)
 @pytest.mark.parametrize("shape", ["a: {s}\n", "a: [x, {s}, y]\n", "- {s}\n", "{s}: v\n", "a: {{k: {s}}}\n",
-                                   "a: '{s}'\n", 'a: "{s}"\n', "a: |\n  {s}\n", "a: x\n  {s}\n", "{s}\n",
+                                   "a: '{s}'\n", 'a: "{s}"\n', "a: {{{s}: 1}}\n", "'{s}': v\n", "[{s}]\n", "a: [{s}]\n", "a: |\n  {s}\n", "a: x\n  {s}\n", "{s}\n",
                                    "a:\n  - b: {s}\n    c: 1\n"])
 def test_scalars_typed_as_pyyaml_types_them(scalar: str, shape: str, monkeypatch: pytest.MonkeyPatch) -> None:
     assert_same(*both(shape.format(s=scalar).encode(), monkeypatch))
@@ -97,7 +98,8 @@ def test_the_fast_path_is_taken_for_ordinary_files_and_positions_come_when_asked
     quick, slow = both(raw, monkeypatch)
     assert isinstance(quick.pos, fast.Positions) and quick.pos.fill is not None  # nothing computed yet
     assert quick.data == {"risks": [{"id": "R-1", "grade": "高", "due": dt.date(2026, 3, 15), "steps": ["S1", "S2"]}]}
-    assert quick.dates == [("risks", 0, "due")]
+    assert isinstance(quick.dates, fast.Dates) and quick.dates.pending  # found only when used
+    assert quick.dates == [("risks", 0, "due")] and not quick.dates != slow.dates
     assert quick.loc(("risks", 0, "steps", 1)) == slow.loc(("risks", 0, "steps", 1)) == (5, 17)
     assert quick.pos.fill is None and quick.keypos.fill is None  # filled together, once
 

@@ -11,13 +11,15 @@ cannot differ, and ``None`` sends the caller back to the PyYAML path:
 - every plain scalar that starts like a number is one of the forms both parsers read alike
   (``_UNSAFE`` / ``_SAFE_NUMBER``: ``-12``, ``3.5``, ``2026-03-15``), and no quoted scalar starts with a
   digit (yaml-rs makes a quoted ``"2026-03-15"`` a date);
-- in the result, every key is text, no text value is one PyYAML would type (bool, int, float, null,
-  timestamp: a quoted ``"yes"`` cannot be told from a plain one), no text holds a control character
-  (LFK008 needs its position), there is no datetime, time, infinity or NaN, and nesting is shallow;
+- no whole plain scalar is one YAML 1.1 types and YAML 1.2 does not (``yes``, ``off``; ``=``), no plain
+  key is one yaml-rs would make a bool or null (lfk's keys are their text), no key is empty, and there
+  are few brackets (nesting stays far below lfk's bound of 200); with no backslash, no text can hold a
+  control character (LFK008), so the data needs no walk;
 - yaml-rs raised nothing (a duplicate key, a syntax error: the PyYAML path reports them).
 
 Positions are computed only when asked for (``LoadedFile.loc``): ``Positions`` re-reads the file with
-the PyYAML composer the first time one is looked up. ``LFK_PARSER=pyyaml`` in the environment, or
+the PyYAML composer the first time one is looked up; ``Dates`` finds the dates' paths (for the parse
+cache) the first time they are used. ``LFK_PARSER=pyyaml`` in the environment, or
 yaml-rs missing, turns the fast path off.
 """
 
@@ -30,41 +32,44 @@ import re
 from collections.abc import Callable
 from typing import Any
 
-from yaml.resolver import Resolver
-
 try:  # optional: pip install 'lfk[fast]'
     import yaml_rs
 except ImportError:  # pragma: no cover - exercised where the extra is not installed
     yaml_rs = None
 
 ENABLED = yaml_rs is not None and os.environ.get("LFK_PARSER", "").strip().lower() != "pyyaml"
-MAX_DEPTH = 64
 
 _RISKY = re.compile(r"[&*!\\\t\r\x85\u2028\u2029\ufeff\ufffe\uffff@`|>]")  # anchors, aliases, tags, escapes,
 # YAML 1.1 line breaks, reserved indicators, block scalars; then, where a cheap test finds a hint of one:
 _MARKERS = re.compile(r"^(?:---|\.\.\.|%)", re.M)  # document markers, directives
 _COMPLEX_KEY = re.compile(r"(?:^|[\s\[{,])\?(?:\s|$)", re.M)
-_DEEP = re.compile(r"^[ -]{100}", re.M)  # deep block nesting (yaml-rs recurses on the C stack)
+_DEEP = re.compile(r"^[ -]{48}", re.M)  # deep block nesting (yaml-rs recurses on the C stack; LFK004 past 200)
+MAX_FLOW = 150  # more "[" and "{" than this: PyYAML's path (which refuses nesting past 200 levels)
 # a plain scalar that may start like a number (or an infinity or NaN) must be one both parsers read
 # alike (an int, a decimal, a date, hex text such as a digest with a letter no number holds), ending
 # there (or going on as plain text: a non-ASCII letter); _UNSAFE finds one that is not
 _SAFE_NUMBER = (
     r"(?:-?(?:0|[1-9][0-9]*)(?:\.[0-9]+)?|[0-9]{4}-[0-9]{2}-[0-9]{2}|[0-9][0-9a-f]*[a-df][0-9a-f]*)"
-    r"(?:[ ]*(?:$|[,\]}])|[ ]+#|:(?:[ ]|$)|[^\x00-\x7f])"
+    r"(?:[ ]*(?:$|[,\]}])|[ ]+#|[^\x00-\x7f])"
 )
 _UNSAFE = re.compile(r"[\s\[{,:](?=[-+._0-9iInN])(?!" + _SAFE_NUMBER + r")[-+._]*(?:[0-9]|[iI][nN][fF]|[nN][aA][nN])",
                      re.M)
-_NUMERIC_START = frozenset("-+._0123456789iInN")
+# a whole plain scalar YAML 1.1 types and YAML 1.2 does not (yes/no/on/off; "=" is PyYAML's value tag), or a
+# plain key yaml-rs makes a bool or null (lfk's keys are their text, as written); an empty key
+_YAML11_WORD = re.compile(
+    r"[\s\[{,:](?=[yYnNoOtTfF~=:])"
+    r"(?:(?:[yY]es|YES|[nN]o|NO|[oO]n|ON|[oO]ff|OFF|=)(?:[ ]*(?:$|[,\]}:])|[ ]+#)"
+    r"|(?:[tT]rue|TRUE|[fF]alse|FALSE|[nN]ull|NULL|~)[ ]*:(?:[ ]|$)"
+    r"|(?<![:]):(?:[ ,\]}]|$))",
+    re.M,
+)
+# a flow mapping must be simple: `{key: value, ...}`, no nesting, quotes or comments, every entry a pair
+# (in `{k: 1, 2}` the key 2 is a number to yaml-rs; lfk keeps keys as text)
+_FLOW_ENTRY = r"[^\s{}\[\],:#'\"][^{}\[\],:#'\"\n]*:[ ]+[^\s{}\[\],:#'\"][^{}\[\],:#'\"\n]*"
+_FLOW_MAP = re.compile(r"\{[ ]*(?:" + _FLOW_ENTRY + r"[ ]*,[ ]*)*(?:" + _FLOW_ENTRY + r")?[ ]*\}")
 # yaml-rs reads a quoted "2026-03-15" as a date too (PyYAML: text): a quoted scalar starting with a digit
 _QUOTED_DIGIT = re.compile(r"[\"']\s*[0-9]")
-# control characters a text value may hold once escapes are decoded (as read.py's LFK008)
-_CONTROL_TEXT = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029]")
-# PyYAML's own implicit resolvers for everything but text, by first character
-_TYPED: dict[str, list[re.Pattern[str]]] = {}
-for _first, _resolvers in Resolver.yaml_implicit_resolvers.items():
-    if _first:
-        _TYPED[_first] = [rx for tag, rx in _resolvers if tag != "tag:yaml.org,2002:str"]
-_DATE, _INF = dt.date, float("inf")
+_DATE = dt.date
 
 
 def might_differ(text: str) -> bool:
@@ -77,83 +82,119 @@ def might_differ(text: str) -> bool:
         return True
     if (" " * 32 in text or "- - " in text) and _DEEP.search(text):
         return True
-    if _UNSAFE.search(text) or _QUOTED_DIGIT.search(text):
+    if _UNSAFE.search(text) or _QUOTED_DIGIT.search(text) or _YAML11_WORD.search(text):
         return True
-    return text[:1] in _NUMERIC_START and _UNSAFE.match("\n" + text.split("\n", 1)[0]) is not None
+    maps = text.count("{")
+    if maps + text.count("[") > MAX_FLOW or (maps and len(_FLOW_MAP.findall(text)) != maps):
+        return True
+    head = "\n" + text.split("\n", 1)[0]  # the first scalar, which no character precedes
+    return _UNSAFE.match(head) is not None or _YAML11_WORD.match(head) is not None
 
 
-def load(text: str) -> tuple[Any, list[tuple[Any, ...]]] | None:
-    """(data, paths of dates) of ``text`` by yaml-rs, or None where the PyYAML path must read it."""
+def load(text: str) -> Any:
+    """The data of ``text`` by yaml-rs, or ``MISS`` where the PyYAML path must read it."""
     if yaml_rs is None or might_differ(text):
-        return None
+        return MISS
     enabled = gc.isenabled()
     gc.disable()  # many new objects at once: no collection can free any of them
     try:
-        data = yaml_rs.loads(text, parse_datetime=True)
+        return yaml_rs.loads(text, parse_datetime=True)
     except Exception:  # noqa: BLE001 - any complaint: the PyYAML path reports it with its position
-        return None
+        return MISS
     except BaseException as e:  # a Rust panic (pyo3's PanicException is a BaseException)
         if isinstance(e, (KeyboardInterrupt, SystemExit, GeneratorExit)):
             raise
-        return None
+        return MISS
     finally:
         if enabled:
             gc.enable()
-    dates: list[tuple[Any, ...]] = []
-    if not _check(data, (), dates, 0):
-        return None
-    return data, dates
 
 
-def _text_ok(value: str) -> bool:
-    """A text value PyYAML would also leave text (whatever its quoting) and that needs no LFK008."""
-    if value:
-        typed = _TYPED.get(value[0])
-        if typed is not None and any(rx.match(value) for rx in typed):
-            return False
-        if not value.isprintable() and _CONTROL_TEXT.search(value):
-            return False
-    return True
+MISS = object()
 
 
-def _check(value: Any, path: tuple[Any, ...], dates: list[tuple[Any, ...]], depth: int) -> bool:
-    """Whether ``value`` (yaml-rs's result) is certainly PyYAML's; collects the paths of dates."""
+def date_paths(value: Any, path: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
+    """The paths of the dates in ``value``, in document order (as the PyYAML walker records them)."""
     t = type(value)
-    if t is str:
-        return _text_ok(value)
     if t is dict:
-        if depth > MAX_DEPTH:
-            return False
+        out = []
         for k, v in value.items():
-            if type(k) is not str or k == "=" or (not k.isprintable() and _CONTROL_TEXT.search(k)):  # PyYAML: = is a tag
-                return False
-            tv = type(v)
-            if tv is str:
-                if not _text_ok(v):
-                    return False
-            elif tv is int or tv is bool or v is None:
-                continue
-            elif not _check(v, (*path, k), dates, depth + 1):
-                return False
-        return True
+            if type(v) in _CONTAINERS:
+                out += date_paths(v, (*path, k))
+        return out
     if t is list:
-        if depth > MAX_DEPTH:
-            return False
+        out = []
         for i, v in enumerate(value):
-            if type(v) is str:
-                if not _text_ok(v):
-                    return False
-            elif not _check(v, (*path, i), dates, depth + 1):
-                return False
-        return True
-    if t is int or t is bool or value is None:
-        return True
-    if t is float:
-        return value == value and value not in (_INF, -_INF)
-    if t is _DATE:
-        dates.append(path)
-        return True
-    return False  # datetime, time, anything else: PyYAML's own path
+            if type(v) in _CONTAINERS:
+                out += date_paths(v, (*path, i))
+        return out
+    return [path] if t is _DATE else []
+
+
+_CONTAINERS = frozenset((dict, list, _DATE))
+
+
+class Dates(list):  # type: ignore[type-arg]
+    """``dates`` of a file read by the fast path: the paths are found in the data on first use (only
+    the parse cache uses them)."""
+
+    __slots__ = ("data", "pending")
+
+    def __init__(self, data: Any) -> None:
+        super().__init__()
+        self.data = data
+        self.pending = True
+
+    def _ready(self) -> None:
+        if self.pending:
+            self.pending = False
+            list.extend(self, date_paths(self.data))
+            self.data = None
+
+    def __iter__(self):  # type: ignore[no-untyped-def]
+        self._ready()
+        return list.__iter__(self)
+
+    def __len__(self) -> int:
+        self._ready()
+        return list.__len__(self)
+
+    def __getitem__(self, i: Any) -> Any:
+        self._ready()
+        return list.__getitem__(self, i)
+
+    def __contains__(self, x: object) -> bool:
+        self._ready()
+        return list.__contains__(self, x)
+
+    def __eq__(self, other: object) -> bool:
+        self._ready()
+        return list.__eq__(self, other)
+
+    def __ne__(self, other: object) -> bool:
+        return not self == other
+
+    __hash__ = None  # type: ignore[assignment]
+
+    def __repr__(self) -> str:
+        self._ready()
+        return list.__repr__(self)
+
+    def append(self, x: Any) -> None:
+        """As ``list.append``, after finding the paths."""
+        self._ready()
+        list.append(self, x)
+
+    def extend(self, xs: Any) -> None:
+        """As ``list.extend``, after finding the paths."""
+        self._ready()
+        list.extend(self, xs)
+
+    def clear(self) -> None:
+        """As ``list.clear`` (nothing left to find)."""
+        self.pending = False
+        self.data = None
+        list.clear(self)
 
 
 class Positions(dict):  # type: ignore[type-arg]
@@ -196,6 +237,9 @@ class Positions(dict):  # type: ignore[type-arg]
         if isinstance(other, Positions):
             other._ready()
         return dict.__eq__(self, other)
+
+    def __ne__(self, other: object) -> bool:
+        return not self == other
 
     __hash__ = None  # type: ignore[assignment]
 

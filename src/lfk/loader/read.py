@@ -165,9 +165,9 @@ def load_bytes(raw: bytes, rel: str, *, max_bytes: int | None = None) -> LoadedF
         )
         return lf
     if fast.ENABLED and "lfk:" not in text:
-        got = fast.load(text)
-        if got is not None:  # positions only when one is looked up (a finding): by the PyYAML path
-            lf.data, lf.dates = got
+        data = fast.load(text)
+        if data is not fast.MISS:  # positions only when one is looked up (a finding): by the PyYAML path
+            lf.data, lf.dates = data, fast.Dates(data)
             lf.pos, lf.keypos = fast.lazy_positions(raw, _positions)
             return lf
     return _compose(lf, raw, text)
