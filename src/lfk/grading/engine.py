@@ -134,8 +134,19 @@ def _dec(x: Any) -> Decimal | None:
     return None
 
 
+_LAST_WEIGHTS: list[Any] = [None, None, None]  # (grading, its factors, weights): one rubric per run, asked per risk
+
+
 def _weights(grading: Grading) -> list[tuple[str, Decimal, str]]:
-    """(factor, weight, label) of the weighted method; defaults per REGISTER.md."""
+    """(factor, weight, label) of the weighted method; defaults per REGISTER.md (kept for the last rubric asked)."""
+    if _LAST_WEIGHTS[0] is grading and _LAST_WEIGHTS[1] is grading.factors:
+        return _LAST_WEIGHTS[2]  # type: ignore[no-any-return]
+    out = _compute_weights(grading)
+    _LAST_WEIGHTS[:] = [grading, grading.factors, out]
+    return out
+
+
+def _compute_weights(grading: Grading) -> list[tuple[str, Decimal, str]]:
     if not grading.factors:
         return [(k, Decimal(w), lbl) for k, (w, lbl) in DEFAULT_FACTORS.items()]
     items = list(grading.factors.items())
@@ -225,10 +236,11 @@ def factor_problems(config: Config, risk: Risk) -> list[Problem]:
                     f"判定标准 `{c}` 不在 lfk.yaml 的 grading.criteria 中（{'、'.join(known)}）",
                     f"the criterion `{c}` is not in grading.criteria of lfk.yaml ({', '.join(known)})")))
         return out
-    missing = [n for n in factor_names(config) if n not in factors or factors[n] is None]
+    names = factor_names(config)
+    missing = [n for n in names if n not in factors or factors[n] is None]
     if missing:
         out.append(Problem(("factors",), T(f"缺少评定因素：{'、'.join(missing)}", f"grading factors missing: {', '.join(missing)}")))
-    for name in factor_names(config):
+    for name in names:
         if name not in factors or factors[name] is None:
             continue
         v = factors[name]

@@ -52,13 +52,13 @@ _SAFE_NUMBER = (
     r"(?:-?(?:0|[1-9][0-9]*)(?:\.[0-9]+)?|[0-9]{4}-[0-9]{2}-[0-9]{2}|[0-9][0-9a-f]*[a-df][0-9a-f]*)"
     r"(?:[ ]*(?:$|[,\]}])|[ ]+#|[^\x00-\x7f])"
 )
-_UNSAFE = re.compile(r"[\s\[{,:](?=[-+._0-9iInN])(?!" + _SAFE_NUMBER + r")[-+._]*(?:[0-9]|[iI][nN][fF]|[nN][aA][nN])",
-                     re.M)
-# a whole plain scalar YAML 1.1 types and YAML 1.2 does not (yes/no/on/off; "=" is PyYAML's value tag), or a
-# plain key yaml-rs makes a bool or null (lfk's keys are their text, as written); an empty key
-_YAML11_WORD = re.compile(
-    r"[\s\[{,:](?=[yYnNoOtTfF~=:])"
-    r"(?:(?:[yY]es|YES|[nN]o|NO|[oO]n|ON|[oO]ff|OFF|=)(?:[ ]*(?:$|[,\]}:])|[ ]+#)"
+# one pass finds either: a plain scalar starting like a number that is not a safe one, or a whole plain
+# scalar YAML 1.1 types and YAML 1.2 does not (yes/no/on/off; "=" is PyYAML's value tag), or a plain key
+# yaml-rs makes a bool or null (lfk's keys are their text, as written), or an empty key
+_UNSAFE = re.compile(
+    r"[\s\[{,:](?=[-+._0-9iInNyYoOtTfF~=:])(?:"
+    r"(?!" + _SAFE_NUMBER + r")[-+._]*(?:[0-9]|[iI][nN][fF]|[nN][aA][nN])"
+    r"|(?:[yY]es|YES|[nN]o|NO|[oO]n|ON|[oO]ff|OFF|=)(?:[ ]*(?:$|[,\]}:])|[ ]+#)"
     r"|(?:[tT]rue|TRUE|[fF]alse|FALSE|[nN]ull|NULL|~)[ ]*:(?:[ ]|$)"
     r"|(?<![:]):(?:[ ,\]}]|$))",
     re.M,
@@ -82,13 +82,13 @@ def might_differ(text: str) -> bool:
         return True
     if (" " * 32 in text or "- - " in text) and _DEEP.search(text):
         return True
-    if _UNSAFE.search(text) or _QUOTED_DIGIT.search(text) or _YAML11_WORD.search(text):
+    if _UNSAFE.search(text) or _QUOTED_DIGIT.search(text):
         return True
     maps = text.count("{")
     if maps + text.count("[") > MAX_FLOW or (maps and len(_FLOW_MAP.findall(text)) != maps):
         return True
     head = "\n" + text.split("\n", 1)[0]  # the first scalar, which no character precedes
-    return _UNSAFE.match(head) is not None or _YAML11_WORD.match(head) is not None
+    return _UNSAFE.match(head) is not None
 
 
 def load(text: str) -> Any:
