@@ -292,41 +292,54 @@ def _bad_ids(lf: LoadedFile | None) -> Iterator[Report]:
                 continue
             for f in single:
                 if f in item and item[f] is not None:
-                    yield from _check_id(lf, (key, i, f), item[f])
+                    yield from _bad_id(lf, (key, i, f), item[f])
             for f in multi:
                 if isinstance(item.get(f), list):
                     for j, v in enumerate(item[f]):
-                        yield from _check_id(lf, (key, i, f, j), v)
+                        yield from _bad_id(lf, (key, i, f, j), v)
     if isinstance(data.get("steps"), list):  # a flow
         if "id" in data:
-            yield from _check_id(lf, ("id",), data["id"])
+            yield from _bad_id(lf, ("id",), data["id"])
         for j, step in enumerate(data["steps"]):
             if not isinstance(step, dict):
                 continue
             for f in ("id", "actor"):
                 if step.get(f) is not None:
-                    yield from _check_id(lf, ("steps", j, f), step[f])
+                    yield from _bad_id(lf, ("steps", j, f), step[f])
             if isinstance(step.get("next"), list):
                 for k, e in enumerate(step["next"]):
                     if isinstance(e, dict) and e.get("to") is not None:
-                        yield from _check_id(lf, ("steps", j, "next", k, "to"), e["to"])
+                        yield from _bad_id(lf, ("steps", j, "next", k, "to"), e["to"])
                     elif isinstance(e, str):
-                        yield from _check_id(lf, ("steps", j, "next", k), e)
+                        yield from _bad_id(lf, ("steps", j, "next", k), e)
     if "authority" in data and "items" in data and data["authority"] is not None:  # a benchmark
-        yield from _check_id(lf, ("authority",), data["authority"])
+        yield from _bad_id(lf, ("authority",), data["authority"])
 
 
-def _check_id(lf: LoadedFile, path: tuple[Any, ...], value: Any) -> Iterator[Report]:
+_GOOD_IDS: set[str] = set()  # ids already found valid (valid_id is pure; a register repeats its ids)
+
+
+def _bad_id(lf: LoadedFile, path: tuple[Any, ...], value: Any) -> tuple[Report, ...]:
+    """() for a valid id (the common case: no generator made), else the one report."""
+    if value.__class__ is str and value in _GOOD_IDS:
+        return ()
+    report = _check_id(lf, path, value)
+    return () if report is None else (report,)
+
+
+def _check_id(lf: LoadedFile, path: tuple[Any, ...], value: Any) -> Report | None:
     if isinstance(value, (dict, list)) or value is None:
-        return
+        return None
     text = str(value)
     if valid_id(text):
-        return
+        if value.__class__ is str and len(_GOOD_IDS) < 200_000:
+            _GOOD_IDS.add(text)
+        return None
     why = T("编号不能是路径（不能含 /、.. 或以 . 开头）", "an id is never a path (no /, no .., no leading .)") \
         if ("/" in text or ".." in text or text.startswith(".") or "\\" in text) else \
         T("编号只能用字母、数字和 . _ -，以字母或数字开头，最长 64 个字符",
           "ids use letters, digits and . _ - only, start with a letter or digit, at most 64 characters")
-    yield Report(lf, path, T(f"编号 `{text}` 格式不对", f"the id `{text}` is malformed"), why, key=False)
+    return Report(lf, path, T(f"编号 `{text}` 格式不对", f"the id `{text}` is malformed"), why, key=False)
 
 
 @rule("LFK105", severity="error", scope="register+unit", clause="—",
