@@ -96,10 +96,23 @@ class Problem:
     message: Text
 
 
+_FMT_CACHE: dict[tuple[type, str], str] = {}  # registers repeat a few numbers (factors 1..5, weights)
+
+
 def fmt_number(d: Decimal | float | int | None) -> str:
     """A number without exponent or trailing zeros (3.50 → 3.5, 1E+2 → 100)."""
     if d is None:
         return "—"
+    key = (d.__class__, str(d))  # by its text: equal values may print apart (-0 and 0)
+    hit = _FMT_CACHE.get(key)
+    if hit is None:
+        hit = _fmt_number(d)
+        if len(_FMT_CACHE) < 10_000:
+            _FMT_CACHE[key] = hit
+    return hit
+
+
+def _fmt_number(d: Decimal | float | int) -> str:
     if not isinstance(d, Decimal):
         d = _dec(d) or Decimal(0)
     try:
