@@ -139,3 +139,45 @@ def test_lfk_parser_pyyaml_turns_the_fast_path_off() -> None:
     env = {**os.environ, "LFK_PARSER": "pyyaml"}
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, check=True)
     assert out.stdout.strip() == "False"
+
+
+_PIECES = ["高风险", "a", "b c", "'q'", '"d"', "'it''s'", '"a: b"', "'a, b'", "1", "-3", "2.5", "2026-03-15", "true", "null",
+           "~", "", "R-001", "第1-5项", "3个工作日", "k:v", "a#b", "a #c", "🙂", "「引号」", "x  ", "[a, b]", "[]", "{}",
+           "{a: 1}", "[a, [b, c]]", "{a: 1, b: x}", "'multi\n  line'", '"dq\n  line"', "plain\n  cont", "e9f0c1a2", "-0.5",
+           "yes", "017", "1e3", "[1, 2, 3]", "{k: 1, 2}"]
+_KEYS = ["a", "b", "名称", "key with space", "'q k'", '"dq"', "x-y", "id", "steps", "a.b", "1", "true"]
+
+
+def _random_block(rng: random.Random, depth: int, ind: int) -> list[str]:
+    """Lines of a random block mapping: scalars, nested mappings, sequences of scalars and of mappings."""
+    out = []
+    for _ in range(rng.randint(1, 4)):
+        roll, key = rng.random(), rng.choice(_KEYS)
+        if roll < 0.5 or depth > 3:
+            out.append(" " * ind + f"{key}: " + rng.choice(_PIECES).replace("\n", "\n" + " " * ind) + rng.choice(["", " # c"]))
+            continue
+        out.append(" " * ind + f"{key}:")
+        if roll < 0.75:
+            out += _random_block(rng, depth + 1, ind + rng.choice([2, 4]))
+            continue
+        for _ in range(rng.randint(1, 3)):
+            if rng.random() < 0.5:
+                out.append(" " * (ind + 2) + "- " + rng.choice(_PIECES).replace("\n", "\n" + " " * (ind + 4)))
+            else:
+                sub = _random_block(rng, depth + 1, ind + 4)
+                out += [" " * (ind + 2) + "- " + sub[0].lstrip(), *sub[1:]]
+    return out
+
+
+@pytest.mark.parametrize("seed", range(8))
+def test_random_documents(seed: int, monkeypatch: pytest.MonkeyPatch) -> None:
+    rng = random.Random(seed)
+    taken = 0
+    for _ in range(80):
+        lines = _random_block(rng, 0, 0)
+        if rng.random() < 0.2:
+            rng.shuffle(lines)  # broken indentation: both paths must report the same
+        quick, slow = both(("\n".join(lines) + rng.choice(["\n", "", "\n\n"])).encode(), monkeypatch)
+        taken += isinstance(quick.pos, fast.Positions)
+        assert_same(quick, slow)
+    assert taken > 0  # the fast path was exercised
