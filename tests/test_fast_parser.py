@@ -181,3 +181,15 @@ def test_random_documents(seed: int, monkeypatch: pytest.MonkeyPatch) -> None:
         taken += isinstance(quick.pos, fast.Positions)
         assert_same(quick, slow)
     assert taken > 0  # the fast path was exercised
+
+
+def test_the_line_cache_changes_no_answer(monkeypatch: pytest.MonkeyPatch) -> None:
+    texts = [p.read_bytes().decode("utf-8", "replace") for p in YAML_FILES]
+    rng = random.Random(5)
+    texts += [_random_block(rng, 0, 0)[0] for _ in range(200)] + ["\n".join(_random_block(rng, 0, 0)) for _ in range(200)]
+    monkeypatch.setattr(fast, "_SAFE_LINES", set())
+    cold = [fast._unsafe_lines(t) for t in texts]
+    warm = [fast._unsafe_lines(t) for t in texts]
+    whole = [fast._UNSAFE.search("\n" + t) is not None for t in texts]  # the scan of the whole text, no cache
+    assert cold == warm == whole
+    assert any(whole) and not all(whole)

@@ -82,13 +82,30 @@ def might_differ(text: str) -> bool:
         return True
     if (" " * 32 in text or "- - " in text) and _DEEP.search(text):
         return True
-    if _UNSAFE.search(text) or _QUOTED_DIGIT.search(text):
+    if _QUOTED_DIGIT.search(text) or _unsafe_lines(text):
         return True
     maps = text.count("{")
     if maps + text.count("[") > MAX_FLOW or (maps and len(_FLOW_MAP.findall(text)) != maps):
         return True
-    head = "\n" + text.split("\n", 1)[0]  # the first scalar, which no character precedes
-    return _UNSAFE.match(head) is not None
+    return False
+
+
+_SAFE_LINES: set[str] = set()  # lines _UNSAFE found nothing in (its matches never span a line break)
+MAX_SAFE_LINES = 100_000
+
+
+def _unsafe_lines(text: str) -> bool:
+    """Whether a line of ``text`` holds what ``_UNSAFE`` looks for; lines seen safe before are not scanned again
+    (a register repeats most of its lines: keys with their usual values)."""
+    lines = set(text.split("\n"))
+    lines.difference_update(_SAFE_LINES)
+    if not lines:
+        return False
+    if _UNSAFE.search("\n" + "\n".join(lines)):  # "\n" first: a line's first scalar follows a line break
+        return True
+    if len(_SAFE_LINES) < MAX_SAFE_LINES:
+        _SAFE_LINES.update(lines)
+    return False
 
 
 def load(text: str) -> Any:
