@@ -91,7 +91,8 @@ def might_differ(text: str) -> bool:
 
 
 _SAFE_LINES: set[str] = set()  # lines _UNSAFE found nothing in (its matches never span a line break)
-MAX_SAFE_LINES = 100_000
+MAX_SAFE_LINES = 50_000
+MAX_LINE = 80
 
 
 def _unsafe_lines(text: str) -> bool:
@@ -104,7 +105,7 @@ def _unsafe_lines(text: str) -> bool:
     if _UNSAFE.search("\n" + "\n".join(lines)):  # "\n" first: a line's first scalar follows a line break
         return True
     if len(_SAFE_LINES) < MAX_SAFE_LINES:
-        _SAFE_LINES.update(lines)
+        _SAFE_LINES.update(line for line in lines if len(line) <= MAX_LINE)  # long lines are text, rarely repeated
     return False
 
 
