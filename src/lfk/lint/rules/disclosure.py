@@ -25,7 +25,7 @@ from lfk.model.items import Fine, Flow
 MOBILE_RE = re.compile(r"(?<![\d+])(?:\(?(?:\+|00) ?86\)?[- ]?)?(1[3-9]\d)[- ]?(\d{4})[- ]?(\d{4})(?!\d)")
 # an 18-digit resident ID: 17 digits and a check character (digit or X), checksum verified
 RESIDENT_ID_RE = re.compile(r"(?<![0-9A-Za-z])(\d{17}[0-9Xx])(?![0-9A-Za-z])")
-_THREE_DIGITS = re.compile(r"\d{3}")
+_MAYBE_PERSONAL = re.compile(r"@|1[3-9]\d|\d{17}")  # what each pattern below needs: @, a mobile's prefix, 17 digits
 EMAIL_RE = re.compile(r"(?<![A-Za-z0-9._%+-])([A-Za-z0-9._%+-]+)@([A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,})")
 # local parts of role mailboxes, not of a person (举报, 信访, office...)
 ROLE_MAILBOXES = frozenset({"jubao", "jb", "xinfang", "office", "admin", "info", "contact", "service"})
@@ -49,7 +49,7 @@ def personal_data(text: str) -> list[tuple[str, str, str]]:
     if not unicodedata.is_normalized("NFKC", text):  # the quick test first: most text is already NFKC
         text = unicodedata.normalize("NFKC", text)
     out: list[tuple[str, str, str]] = []
-    if "@" not in text and _THREE_DIGITS.search(text) is None:  # every pattern needs an @ or 3 digits in a row
+    if _MAYBE_PERSONAL.search(text) is None:
         return out
     ids = []
     for m in RESIDENT_ID_RE.finditer(text):
