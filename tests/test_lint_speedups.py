@@ -45,3 +45,18 @@ def test_a_new_rubric_gets_its_own_weights() -> None:
     assert [k for k, _, _ in engine._weights(a.grading)] == ["x"]
     assert [k for k, _, _ in engine._weights(b.grading)] == ["y", "z"]
     assert [k for k, _, _ in engine._weights(a.grading)] == ["x"]
+
+
+def test_a_new_rubric_gets_its_own_thresholds() -> None:
+    a = Config.model_validate({"name": "t", "grading": {"method": "weighted", "thresholds": {"高": 4, "中": 2}}})
+    b = Config.model_validate({"name": "t", "grading": {"method": "weighted", "thresholds": {"高": 3.5, "中": 2.5}}})
+    assert engine._thresholds(a.grading) == [("高", Decimal(4)), ("中", Decimal(2))]
+    assert engine._thresholds(b.grading) == [("高", Decimal("3.5")), ("中", Decimal("2.5"))]
+    assert engine._thresholds(a.grading) == [("高", Decimal(4)), ("中", Decimal(2))]
+
+
+@pytest.mark.parametrize("value", [-11, -10, 0, 1, 5, 100, 101, 10**30, 2.5, True, None, "3"])
+def test_small_whole_numbers_as_decimals(value: object) -> None:
+    expected = None if isinstance(value, bool) or not isinstance(value, (int, float)) else Decimal(str(value))
+    got = engine._dec(value)
+    assert got == expected and (got is None or str(got) == str(expected))

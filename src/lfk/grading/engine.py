@@ -132,8 +132,13 @@ def max_grade(a: str | None, b: str | None) -> str | None:
     return a if grade_rank(a) >= grade_rank(b) else b
 
 
+_SMALL_INTS = {i: Decimal(i) for i in range(-10, 101)}  # factors 1..5, scores, counts: Decimal(str(i)) == Decimal(i)
+
+
 def _dec(x: Any) -> Decimal | None:
     """``x`` as an exact Decimal of its decimal text (0.3 → Decimal('0.3')); None when not a number."""
+    if x.__class__ is int and x in _SMALL_INTS:
+        return _SMALL_INTS[x]
     if isinstance(x, bool) or x is None:
         return None
     if isinstance(x, Decimal):
@@ -169,8 +174,20 @@ def _compute_weights(grading: Grading) -> list[tuple[str, Decimal, str]]:
     return [(k, _dec(f.weight) or Decimal(0), f.label or k) for k, f in items]
 
 
+_LAST_THRESHOLDS: list[Any] = [None, None, None, None]  # (grading, its thresholds, its method, result), as _LAST_WEIGHTS
+
+
 def _thresholds(grading: Grading) -> list[tuple[str, Decimal]]:
-    """(grade, threshold) from the highest grade down."""
+    """(grade, threshold) from the highest grade down (kept for the last rubric asked)."""
+    last = _LAST_THRESHOLDS
+    if last[0] is grading and last[1] is grading.thresholds and last[2] == grading.method:
+        return last[3]  # type: ignore[no-any-return]
+    out = _compute_thresholds(grading)
+    _LAST_THRESHOLDS[:] = [grading, grading.thresholds, grading.method, out]
+    return out
+
+
+def _compute_thresholds(grading: Grading) -> list[tuple[str, Decimal]]:
     raw: dict[str, Any] = dict(grading.thresholds or DEFAULT_THRESHOLDS.get(grading.method, {}))
     out = []
     for g in ("高", "中"):
