@@ -209,9 +209,10 @@ def dangling_reference(ctx: RegisterContext | UnitContext) -> Iterator[Report]:
     posts = ud.raw_ids.get("posts", set())
     post_hint = ("请在 unit.yaml 的 posts 中定义该岗位，或改正拼写", "define the post in unit.yaml's posts, or fix the spelling")
 
-    def post_ref(lf: LoadedFile, path: tuple[Any, ...], ident: str | None) -> Iterator[Report]:
-        if ident and valid_id(ident) and ident not in posts:
-            yield _missing(lf, path, ("岗位", "post"), ident, post_hint)
+    def post_ref(lf: LoadedFile, path: tuple[Any, ...], ident: str | None) -> tuple[Report, ...]:
+        if ident and ident not in posts and valid_id(ident):
+            return (_missing(lf, path, ("岗位", "post"), ident, post_hint),)
+        return ()
 
     for a in ud.authorities:
         for i, p in enumerate(a.model.posts):
