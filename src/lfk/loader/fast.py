@@ -39,11 +39,12 @@ except ImportError:  # pragma: no cover - exercised where the extra is not insta
 
 ENABLED = yaml_rs is not None and os.environ.get("LFK_PARSER", "").strip().lower() != "pyyaml"
 
-_RISKY = re.compile(r"[&*!\\\t\r\x85\u2028\u2029\ufeff\ufffe\uffff@`|>]")  # anchors, aliases, tags, escapes,
-# YAML 1.1 line breaks, reserved indicators, block scalars; then, where a cheap test finds a hint of one:
+_RISKY = re.compile(r"[&*!\\\t\r\x85\u2028\u2029\ufeff\ufffe\uffff@`|><]")  # anchors, aliases, tags, escapes,
+# YAML 1.1 line breaks, reserved indicators, block scalars, merge keys (<<); where a cheap test finds a hint:
 _MARKERS = re.compile(r"^(?:---|\.\.\.|%)", re.M)  # document markers, directives
 _COMPLEX_KEY = re.compile(r"(?:^|[\s\[{,])\?(?:\s|$)", re.M)
 _DEEP = re.compile(r"^[ -]{48}", re.M)  # deep block nesting (yaml-rs recurses on the C stack; LFK004 past 200)
+_SPACES = " " * 32
 MAX_FLOW = 150  # more "[" and "{" than this: PyYAML's path (which refuses nesting past 200 levels)
 # a plain scalar that may start like a number (or an infinity or NaN) must be one both parsers read
 # alike (an int, a decimal, a date, hex text such as a digest with a letter no number holds), ending
@@ -74,13 +75,13 @@ _DATE = dt.date
 
 def might_differ(text: str) -> bool:
     """True when ``text`` holds something for which yaml-rs and PyYAML might build different data."""
-    if _RISKY.search(text) or "<<" in text or "lfk:" in text:
+    if _RISKY.search(text) or "lfk:" in text:
         return True
     if ("---" in text or "..." in text or "%" in text) and _MARKERS.search(text):
         return True
-    if ("? " in text or "?\n" in text or text.endswith("?")) and _COMPLEX_KEY.search(text):
+    if "?" in text and _COMPLEX_KEY.search(text):
         return True
-    if (" " * 32 in text or "- - " in text) and _DEEP.search(text):
+    if (_SPACES in text or "- - " in text) and _DEEP.search(text):
         return True
     if _QUOTED_DIGIT.search(text) or _unsafe_lines(text):
         return True

@@ -164,7 +164,7 @@ def load_bytes(raw: bytes, rel: str, *, max_bytes: int | None = None) -> LoadedF
             T("请删除该字符（常见于从其他系统复制粘贴的文本）", "delete it (it often comes with text pasted from other systems)"),
         )
         return lf
-    if fast.ENABLED and "lfk:" not in text:
+    if fast.ENABLED:  # (a file with "lfk:" comments, as any it cannot be sure of, goes to PyYAML's path)
         data = fast.load(text)
         if data is not fast.MISS:  # positions only when one is looked up (a finding): by the PyYAML path
             lf.data, lf.dates = data, fast.Dates(data)
