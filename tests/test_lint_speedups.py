@@ -60,3 +60,17 @@ def test_small_whole_numbers_as_decimals(value: object) -> None:
     expected = None if isinstance(value, bool) or not isinstance(value, (int, float)) else Decimal(str(value))
     got = engine._dec(value)
     assert got == expected and (got is None or str(got) == str(expected))
+
+
+@pytest.mark.parametrize("fields", [
+    ["高风险", "联系 13812345678", "无"], ["e\u0301", "\u0301x", "１３９１２３４５６７８"], ["办公室", "office@gov.cn"],
+    ["2026年", "第15项", ""], ["a", "b@example.com"], ["11010519491231002X"],
+])
+def test_one_prefilter_for_all_fields_drops_no_hit(fields: list[str]) -> None:
+    from lfk.core.i18n import T
+    from lfk.loader import load_bytes
+
+    lf = load_bytes(b"a: 1\n", "x.yaml")
+    got = [r.message.en for r in disclosure._scan(lf, [((i,), v) for i, v in enumerate(fields)], T("字段", "a field"))]
+    expected = [ken for v in fields if v for _, ken, _ in _unfiltered(v)]
+    assert len(got) == len(expected) and all(k in m for k, m in zip(expected, got, strict=True))

@@ -70,9 +70,15 @@ def personal_data(text: str) -> list[tuple[str, str, str]]:
 
 
 def _scan(lf: LoadedFile, fields: Iterable[tuple[tuple[Any, ...], Any]], where: Text) -> Iterator[Report]:
-    for path, value in fields:
-        if not isinstance(value, str) or not value:
-            continue
+    texts = [(path, value) for path, value in fields if isinstance(value, str) and value]
+    if not texts:
+        return
+    joined = "\n".join(value for _, value in texts)  # one test for all: NFKC and the pre-filter stop at a line break
+    if not unicodedata.is_normalized("NFKC", joined):
+        joined = unicodedata.normalize("NFKC", joined)
+    if _MAYBE_PERSONAL.search(joined) is None:
+        return
+    for path, value in texts:
         for kzh, ken, masked in personal_data(value):
             yield Report(lf, path, T(f"{where.zh}含有{kzh} {masked}，会在公开网站上显示（第10条，个人信息保护）",
                                      f"{where.en} holds {ken} ({masked}) that the public site would show "
