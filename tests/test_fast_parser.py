@@ -96,12 +96,12 @@ def test_scalars_typed_as_pyyaml_types_them(scalar: str, shape: str, monkeypatch
 def test_the_fast_path_is_taken_for_ordinary_files_and_positions_come_when_asked(monkeypatch: pytest.MonkeyPatch) -> None:
     raw = "risks:\n  - id: R-1\n    grade: 高\n    due: 2026-03-15\n    steps: [S1, S2]\n".encode()
     quick, slow = both(raw, monkeypatch)
-    assert isinstance(quick.pos, fast.Positions) and quick.pos.fill is not None  # nothing computed yet
+    assert isinstance(quick.pos, fast.Positions) and quick.pos.pending  # nothing computed yet
     assert quick.data == {"risks": [{"id": "R-1", "grade": "高", "due": dt.date(2026, 3, 15), "steps": ["S1", "S2"]}]}
     assert isinstance(quick.dates, fast.Dates) and quick.dates.pending  # found only when used
     assert quick.dates == [("risks", 0, "due")] and not quick.dates != slow.dates
     assert quick.loc(("risks", 0, "steps", 1)) == slow.loc(("risks", 0, "steps", 1)) == (5, 17)
-    assert quick.pos.fill is None and quick.keypos.fill is None  # filled together, once
+    assert not quick.pos.pending and not quick.keypos.pending  # filled together, once
 
 
 @pytest.mark.parametrize("raw", [b"a: &x 1\nb: *x\n", b"a: !!python/object x\n", b"a: 1\na: 2\n", b"<<: {a: 1}\nb: 2\n",

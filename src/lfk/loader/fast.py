@@ -219,21 +219,37 @@ class Dates(list):  # type: ignore[type-arg]
 class Positions(dict):  # type: ignore[type-arg]
     """``pos`` or ``keypos`` of a file read by the fast path: filled in place on first use.
 
-    ``fill`` re-reads the file with the PyYAML composer and fills both tables at once; afterwards
-    this is an ordinary dict.
+    ``pos`` holds the file's bytes and ``compute``, which re-reads them with the PyYAML composer and
+    gives both tables; ``keypos`` holds only ``partner`` (``pos``) and takes its table from it. No
+    reference cycle, so a file's tables go with it (no wait for the garbage collector).
     """
 
-    __slots__ = ("fill", "source")
+    __slots__ = ("source", "compute", "partner", "spare")
 
-    def __init__(self, fill: Callable[[], None] | None = None, source: bytes = b"") -> None:
+    def __init__(self) -> None:
         super().__init__()
-        self.fill = fill
-        self.source = source  # the file's bytes, for the cache while not filled
+        self.source = b""  # the file's bytes while not filled (also what the parse cache stores)
+        self.compute: Callable[[bytes], tuple[dict[Any, Any], dict[Any, Any]]] | None = None
+        self.partner: Positions | None = None
+        self.spare: dict[Any, Any] | None = None  # keypos's table, computed with pos's, not yet taken
+
+    @property
+    def pending(self) -> bool:
+        """Whether the table is still to be computed."""
+        return self.compute is not None or self.partner is not None
 
     def _ready(self) -> None:
-        fill = self.fill
-        if fill is not None:
-            fill()
+        if self.compute is not None:
+            compute, self.compute = self.compute, None
+            p, self.spare = compute(self.source)
+            self.source = b""
+            dict.update(self, p)
+        elif self.partner is not None:
+            partner, self.partner = self.partner, None
+            partner._ready()
+            dict.update(self, partner.spare or {})
+            partner.spare = None
+            self.source = b""
 
     def __contains__(self, key: object) -> bool:
         self._ready()
@@ -299,14 +315,8 @@ class Positions(dict):  # type: ignore[type-arg]
 def lazy_positions(source: bytes, compute: Callable[[bytes], tuple[dict[Any, Any], dict[Any, Any]]]
                    ) -> tuple[Positions, Positions]:
     """A (pos, keypos) pair filled together by ``compute(source)`` on first use of either."""
-    pos, keypos = Positions(source=source), Positions(source=source)
-
-    def fill() -> None:
-        pos.fill = keypos.fill = None
-        pos.source = keypos.source = b""
-        p, k = compute(source)
-        dict.update(pos, p)
-        dict.update(keypos, k)
-
-    pos.fill = keypos.fill = fill
+    pos, keypos = Positions(), Positions()
+    pos.source = keypos.source = source
+    pos.compute = compute
+    keypos.partner = pos
     return pos, keypos

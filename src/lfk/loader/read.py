@@ -452,7 +452,7 @@ def to_cache(lf: LoadedFile) -> bytes | None:
         pos: Any = lf.pos
         keypos: Any = lf.keypos
         if isinstance(pos, fast.Positions):  # fast path: the source stands for positions not computed yet
-            pos, keypos = (pos.source, None) if pos.fill is not None else (pos.plain(), keypos.plain())
+            pos, keypos = (pos.source, None) if pos.pending else (pos.plain(), keypos.plain())
         return marshal.dumps((data, pos, keypos, findings, sups, lf.size,
                               [(p, type(v).__name__) for p, v in saved]))
     except ValueError:
