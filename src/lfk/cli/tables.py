@@ -17,15 +17,18 @@ from lfk.cli.common import (
     RootOpt,
     SkipBrokenOpt,
     err_console,
+    is_terminal,
     lang_for,
     open_register,
     parse_as_of,
+    terminal_width,
     write_stdout,
 )
 from lfk.core.errors import UsageError
 from lfk.core.finding import Severity
 from lfk.core.fsutil import atomic_write
 from lfk.register import Register
+from lfk.report import format_findings
 from lfk.tables import TABLE_ORDER, build_tables, register_json, run_import, workbook_bytes, write_csv
 from lfk.tables.importer import ImportResult, read_column_map
 
@@ -48,11 +51,11 @@ def _units(reg: Register, units: list[str] | None) -> list[str]:
 
 
 def _import_text(res: ImportResult, language: str, *, dry_run: bool, wrote: bool) -> str:
-    """The text report of ``lfk import``: findings, the diff (dry run), the column report, the counts."""
+    """The text report of ``lfk import``: findings (through the formatter registry, as lint prints them;
+    wrapped on a terminal), the diff (dry run), the column report, the counts."""
     findings, planned, counts = res.findings, res.files, res.counts
-    out_lines = []
-    for x in findings:
-        out_lines.append(f"{x.path}:{x.line}:{x.column}: {x.code} {x.severity.value} {x.text(language)}")
+    width = {"width": terminal_width()} if is_terminal() else {}
+    out_lines = format_findings("text", findings, {}, lang=language, tail=False, **width).splitlines()
     if dry_run:
         for p in planned:
             out_lines.append(p.diff().rstrip("\n"))
