@@ -25,7 +25,7 @@ echo "== actionlint docs/ci/github-actions.yml"
 mkdir -p "$tmp/gh/.github/workflows"
 cp "$repo/docs/ci/github-actions.yml" "$tmp/gh/.github/workflows/lfk.yml"
 git -C "$tmp/gh" init -q
-(cd "$tmp/gh" && "$actionlint" -color=never .github/workflows/lfk.yml)
+(cd "$tmp/gh" && "$actionlint" -no-color .github/workflows/lfk.yml)
 echo "actionlint: no findings"
 
 echo "== gitlab-ci-local docs/ci/gitlab-ci.yml"
