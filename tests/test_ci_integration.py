@@ -70,9 +70,11 @@ def test_pre_commit_hooks(register_repo: Path, tmp_path: Path) -> None:
 
 
 SHIMS = {
-    # pip: the recipe's install line must name lfk's git URL at a pinned revision; lfk itself is already
-    # installed in the test's environment, so nothing is downloaded.
-    "pip": r'echo "$@" >> "$SHIM_LOG"; [ "$1" = install ] && [[ "$2" =~ ^lfk\ @\ git\+https://.+@v[0-9][^@]*$ ]]',
+    # pip: the recipe installs lfk from the tools/lfk submodule (a clone of this checkout, at the commit the
+    # register repository pins); lfk itself is already installed in the test's environment, so the shim
+    # checks what would be installed and downloads nothing.
+    "pip": ('echo "$@" >> "$SHIM_LOG"; [ "$1" = install ] && [ "$2" = ./tools/lfk ] && [ "$#" = 2 ] '
+            '&& grep -q \'^name = "lfk"\' "$2/pyproject.toml" && git submodule status tools/lfk | grep -q "^ "'),
     "gh": 'echo "gh $*" >> "$SHIM_LOG"',
 }
 
@@ -87,6 +89,10 @@ def pr_repo(tmp_path: Path) -> Path:
     shutil.copytree(BASE, top / "registers")
     sh(["git", "init", "-q", "-b", "main"], top)
     sh(["git", "remote", "add", "origin", str(origin)], top)
+    # lfk's source as the recipes want it: a submodule at tools/lfk (what the checkout step brings)
+    sh(["git", "clone", "-q", "--depth", "1", REPO.as_uri(), str(tmp_path / "lfk.git")], tmp_path)
+    sh(["git", "-c", "protocol.file.allow=always", "submodule", "add", "-q", (tmp_path / "lfk.git").as_uri(),
+        "tools/lfk"], top)
     sh(["git", "add", "-A"], top)
     sh(["git", "commit", "-qm", "2025 register"], top)
     sh(["git", "push", "-q", "origin", "main"], top)

@@ -75,11 +75,11 @@ def test_svg_has_a_node_per_step_edge_labels_risks_and_legend(base: Register) ->
     steps = [k for k in g if k.startswith("step_")]
     assert sorted(steps) == sorted(f"step_{s.id}" for s in flow.steps)
     nodes = [e for e in g.values() if e.get("class") == "node"]
-    # steps + start + end + one decision point + one risk panel + the footer/legend
-    assert len(nodes) == len(flow.steps) + 5
+    # steps + start + end + one decision point + one risk panel + the footer/legend + two branch conditions
+    assert len(nodes) == len(flow.steps) + 7
+    assert "符合条件" in texts(g["branch_S2_S3"]) and "不符合条件" in texts(g["branch_S2_S5"])
     edge_text = "".join(texts(e) for e in g.values() if e.get("class") == "edge")
-    for label in ("符合条件", "需补正材料", "不符合条件"):
-        assert label in edge_text
+    assert "需补正材料" in edge_text  # a loop back keeps its label beside the curve
     risk = g["risks_S2"]
     assert "R-003" in texts(risk)
     assert GRADE_COLORS["中"] in fills(risk)
@@ -169,11 +169,12 @@ def test_injection_is_literal_text_and_adds_no_nodes(tmp_path: Path) -> None:
     root = ET.fromstring(svg)  # well-formed XML
     g = groups(svg)
     nodes = [e for e in g.values() if e.get("class") == "node"]
-    # steps + start + end + legend + R-003's panel on S2 (no branches)
+    # steps + start + end + legend + R-003's panel on S2 + each step's condition on its line (no decisions)
+    conditions = [f"branch_S{i}_S{i + 1}" for i in range(len(EVIL) - 1)]
     assert sorted(e.get("id", "") for e in nodes) == sorted(
-        [f"step_S{i}" for i in range(len(EVIL))] + ["start", "end", "legend", "risks_S2"])
+        [f"step_S{i}" for i in range(len(EVIL))] + ["start", "end", "legend", "risks_S2"] + conditions)
     assert "evil" not in {e.findtext(f"{SVG}title") for e in nodes}
-    assert len([e for e in g.values() if e.get("class") == "edge"]) == len(EVIL) + 2
+    assert len([e for e in g.values() if e.get("class") == "edge"]) == len(EVIL) + 2 + len(conditions)
     for i, name in enumerate(EVIL):
         got = texts(g[f"step_S{i}"])
         for part in name.split("\n"):
@@ -223,6 +224,72 @@ def test_cache_hit_and_miss(tmp_path: Path) -> None:
     rc = RenderCache(cache)
     assert rc.get(third["F-penalty"].dot, "svg") == third["F-penalty"].data
     assert rc.get(third["F-penalty"].dot, "png") is None
+
+
+def _path_points(d: str, steps: int = 24) -> list[tuple[float, float]]:
+    """Points along a graphviz edge path (``M x,y C x1,y1 x2,y2 x3,y3 ...``)."""
+    nums = [float(x) for x in re.findall(r"-?\d+(?:\.\d+)?", d)]
+    pts = list(zip(nums[0::2], nums[1::2], strict=False))
+    out = [pts[0]]
+    for i in range(1, len(pts) - 2, 3):
+        p0, p1, p2, p3 = pts[i - 1], pts[i], pts[i + 1], pts[i + 2]
+        for k in range(1, steps + 1):
+            t = k / steps
+            out.append(tuple(  # type: ignore[arg-type]
+                (1 - t) ** 3 * a + 3 * (1 - t) ** 2 * t * b + 3 * (1 - t) * t * t * c + t ** 3 * e
+                for a, b, c, e in zip(p0, p1, p2, p3, strict=True)))
+    return out
+
+
+def _label_boxes(svg: bytes) -> list[tuple[str, float, float, float, float]]:
+    """(owner id, x0, y0, x1, y1) of every branch condition: a branch node's white box, or the white box
+    of a label drawn inside an edge group."""
+    out = []
+    for gid, g in groups(svg).items():
+        if not (gid.startswith("branch_") or g.get("class") == "edge"):
+            continue
+        for poly in g.iter(f"{SVG}polygon"):
+            if poly.get("fill", "").lower() not in ("white", "#ffffff"):
+                continue
+            xy = [float(v) for v in re.findall(r"-?\d+(?:\.\d+)?", poly.get("points", ""))]
+            xs, ys = xy[0::2], xy[1::2]
+            out.append((gid, min(xs), min(ys), max(xs), max(ys)))
+    return out
+
+
+@needs_dot
+@pytest.mark.parametrize(("unit", "flow"), [("county-cti", "F-change"), ("county-amr", "F-license"),
+                                            ("county-amr", "F-penalty"), ("county-nrb", "F-land-transfer")])
+def test_no_line_crosses_a_branch_condition(unit: str, flow: str) -> None:
+    """A branch condition sits on its line: no edge runs through its box (issue 15, point 9: diagonal
+    lines out of a decision ran over the labels)."""
+    svg = render_one(Register(DEMO), unit, flow)
+    boxes = _label_boxes(svg)
+    assert boxes
+    def near(p: tuple[float, float], box: tuple[str, float, float, float, float], margin: float) -> bool:
+        _, x0, y0, x1, y1 = box
+        return x0 - margin <= p[0] <= x1 + margin and y0 - margin <= p[1] <= y1 + margin
+
+    crossing = []
+    for gid, g in groups(svg).items():
+        if g.get("class") != "edge":
+            continue
+        for path in g.iter(f"{SVG}path"):
+            points = _path_points(path.get("d", ""))
+            for box in boxes:
+                if near(points[0], box, 2) or near(points[-1], box, 2):
+                    continue  # the line that enters or leaves the condition
+                if any(near(p, box, 2) for p in points):
+                    crossing.append((gid, box[0]))
+    assert crossing == []
+
+
+@needs_dot
+def test_svg_fonts_have_cjk_fallbacks(base: Register) -> None:
+    svg = render_one(base, "county-amr", "F-license").decode("utf-8")
+    families = set(re.findall(r'font-family="([^"]*)"', svg))
+    assert families and all(f.startswith("'Noto Sans CJK SC', ") and f.endswith(", sans-serif") for f in families)
+    assert all("Microsoft YaHei" in f and "PingFang SC" in f for f in families)
 
 
 # -- standard flows, columns --------------------------------------------------------------------

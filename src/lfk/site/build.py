@@ -44,7 +44,7 @@ from lfk.site.words import HTML_LANG, check_lang, pick, t
 
 MANIFEST = ".lfk-site.json"
 MANIFEST_VERSION = 1
-STATIC = ("site.css", "site.js", "verify.js")
+STATIC = ("site.css", "site.js", "verify.js", "favicon.svg")
 
 
 class PublicationBlocked(LfkError):
