@@ -285,13 +285,14 @@ def test_several_files_any_order_same_result(reg_root: Path, tmp_path: Path) -> 
 
 
 # -- warnings, escalation ----------------------------------------------------------------------------
-def _late_legal_case(cid: str, day: int) -> list[str]:
+def _late_legal_case(cid: str, day: int, legal: dt.timedelta = dt.timedelta(days=15)) -> list[str]:
+    """A CF-001 case starting on 2026-05-``day`` whose 法制审核 (S3, 5 working days) ends ``legal`` after the start."""
     d = dt.date(2026, 5, day)
     start = dt.datetime.combine(d, dt.time(9))
     rows = [
         ("S1", "P-case", "张三", start, start + dt.timedelta(hours=3)),
         ("S2", "P-case", "张三", start + dt.timedelta(hours=4), start + dt.timedelta(hours=7)),
-        ("S3", "P-legal", "李四", start + dt.timedelta(days=1), start + dt.timedelta(days=15)),
+        ("S3", "P-legal", "李四", start + dt.timedelta(days=1), start + legal),
         ("S4", "P-director", "王五", start + dt.timedelta(days=15, hours=1), start + dt.timedelta(days=15, hours=4)),
         ("S5", "P-case", "张三", start + dt.timedelta(days=15, hours=5), start + dt.timedelta(days=15, hours=6)),
     ]
@@ -317,6 +318,37 @@ def test_escalation_on_repeated_warnings_of_one_post(reg_root: Path, tmp_path: P
     # two warnings only: no escalation
     p.write_text("\n".join(rows[:11]) + "\n", encoding="utf-8")
     assert not run_monitor(Register(reg_root), [p], AS_OF).escalations
+
+
+ESC_ROWS = "case_id,unit,authority,step,actor_post,actor_person,started_at,finished_at,amount,tier"
+
+
+@pytest.mark.parametrize(("disposed", "counts", "escalated"), [
+    ((), None, True),                       # nothing disposed: all three count
+    (("E1",), None, False),                 # E1's 黄牌 (MON302, once) was disposed: no longer counted
+    (("E0", "E2"), None, True),             # E0 and E2 repeat MON301: counted though disposed
+    (("E1",), "all", True),                 # counts: all counts every warning
+])
+def test_escalation_counts_only_undisposed_or_repeated(reg_root: Path, tmp_path: Path, disposed: tuple[str, ...],
+                                                       counts: str | None, escalated: bool) -> None:
+    """Clause 12: a warning disposed of no longer counts towards escalation unless its MON code repeats on the post."""
+    if counts:
+        cfg = reg_root / "lfk.yaml"
+        cfg.write_text(cfg.read_text(encoding="utf-8").replace(
+            "disposal: 诫勉谈话}", f"disposal: 诫勉谈话, counts: {counts}}}"), encoding="utf-8")
+    p = tmp_path / "esc.csv"
+    rows = [ESC_ROWS, *_late_legal_case("E0", 4), *_late_legal_case("E1", 11, dt.timedelta(days=8, hours=3)),
+            *_late_legal_case("E2", 18)]
+    p.write_text("\n".join(rows) + "\n", encoding="utf-8")
+    recs = "".join(f"  - {{case: {c}, disposal: 责令纠错, date: 2026-06-01}}\n" for c in disposed)
+    (reg_root / "units" / "county-amr" / "dispositions.yaml").write_text("dispositions:\n" + recs if recs else
+                                                                          "dispositions: []\n", encoding="utf-8")
+    r = run_monitor(Register(reg_root), [p], AS_OF)
+    assert by_case(r)["E1"] == {"MON302"} and by_case(r)["E0"] == by_case(r)["E2"] == {"MON301"}
+    assert bool(r.escalations) is escalated
+    if escalated:
+        assert r.escalations[0]["counts"] == (counts or "undisposed_or_repeated")
+        assert {c["case_id"] for c in r.cases if c["records"]} == set(disposed)
 
 
 def test_progress_is_reported(reg_root: Path) -> None:

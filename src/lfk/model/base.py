@@ -22,6 +22,7 @@ EducationForm = Literal[V.EDUCATION_FORMS]  # type: ignore[valid-type]
 MeasureStatus = Literal[V.MEASURE_STATUSES]  # type: ignore[valid-type]
 MeasureEffect = Literal[V.MEASURE_EFFECTS]  # type: ignore[valid-type]
 MeasurePhase = Literal[V.MEASURE_PHASES]  # type: ignore[valid-type]
+EscalationCounts = Literal[V.ESCALATION_COUNTS]  # type: ignore[valid-type]
 
 
 class Model(BaseModel):

@@ -8,7 +8,7 @@ from typing import Literal
 
 from pydantic import field_validator
 
-from lfk.model.base import F, Grade, Model
+from lfk.model.base import EscalationCounts, F, Grade, Model
 from lfk.model.vocab import DEFAULT_TAXONOMY
 
 
@@ -95,6 +95,9 @@ class Escalation(Model):
     count: int = F("次数", "number of warnings", ge=1)
     within_days: int = F("时间窗口（天）", "window in days", 365, ge=1, le=36500)
     disposal: str = F("处置方式", "disposal, e.g. 诫勉谈话")
+    counts: EscalationCounts = F("计数范围", "which warnings count: undisposed_or_repeated (a warning with a disposal "
+                                 "record counts only when the post had the same MON code again within the window) "
+                                 "or all", "undisposed_or_repeated")
 
 
 class MonitorSettings(Model):

@@ -62,6 +62,8 @@ EDUCATION_FORMS: tuple[str, ...] = ("专题党课", "示范教育", "警示教�
 MEASURE_STATUSES: tuple[str, ...] = ("计划", "实施中", "已落实")
 MEASURE_EFFECTS: tuple[str, ...] = ("有效", "部分有效", "无效", "未评估")
 MEASURE_PHASES: tuple[str, ...] = ("事前", "事中", "事后")
+# monitor.escalate[].counts: which warnings a rule counts (clause 12: a disposed warning counts only when it repeats)
+ESCALATION_COUNTS: tuple[str, ...] = ("undisposed_or_repeated", "all")
 DEFAULT_BENCHMARK_LEVELS: tuple[str, ...] = ("不予处罚", "减轻处罚", "从轻处罚", "一般", "从重处罚")
 
 DEFAULT_TAXONOMY: dict[str, dict[str, list[str]]] = {

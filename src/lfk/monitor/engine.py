@@ -40,6 +40,7 @@ from lfk.core.finding import Finding
 from lfk.core.i18n import T, Text
 from lfk.monitor.calendar import WorkCalendar
 from lfk.monitor.codes import CODES, LEVEL_RANK, RED, YELLOW, severity_of
+from lfk.monitor.dispositions import join_dispositions
 from lfk.monitor.events import EventReader
 from lfk.monitor.result import MonitorResult
 from lfk.monitor.tables import Limit, PowerTable, Tables, limit_text
@@ -189,6 +190,7 @@ class Monitor:
                 self.findings.append(Finding(code, severity_of(code, None), path, 1, 1, T(
                     f"另有 {more} 行同类问题未逐一列出（共 {n} 行）",
                     f"{more} more row(s) with this problem not listed one by one ({n} in all)")))
+        join_dispositions(self.case_warnings, self.register, as_of)
         escalations = self._escalate()
         self.findings.sort(key=lambda f: (f.path, f.line, f.code))
         return MonitorResult.build(self, as_of, mode, escalations)
@@ -657,7 +659,8 @@ class Monitor:
             for rule in self.escalate:
                 window: deque[dict[str, Any]] = deque()
                 span = dt.timedelta(days=rule.within_days)
-                for w in ws:
+                counted = ws if rule.counts == "all" else _undisposed_or_repeated(ws, post, span)
+                for w in counted:
                     while window and w["at"] - window[0]["at"] >= span:
                         window.popleft()
                     window.append(w)
@@ -666,7 +669,7 @@ class Monitor:
                         f0: Finding = w["first"]
                         data = {"unit": unit, "post": post, "count": len(window), "within_days": rule.within_days,
                                 "disposal": rule.disposal, "cases": cases, "at": w["at"].isoformat(),
-                                "warning": None}
+                                "counts": rule.counts, "warning": None}
                         pname = post
                         tbl_posts = self.tables.unit(unit)
                         if tbl_posts is not None:
@@ -679,6 +682,18 @@ class Monitor:
                         out.append(data)
                         window.clear()
         return out
+
+
+def _undisposed_or_repeated(ws: list[dict[str, Any]], post: str, span: dt.timedelta) -> list[dict[str, Any]]:
+    """The warnings of ``post`` (sorted by time) an escalation rule counts: those with no disposal record,
+    and those that repeat (another warning of the post with one of the same MON codes within ``span``)."""
+    codes = [{d[0] for d in w["deviations"] if d[3] == post} for w in ws]
+    out = []
+    for i, w in enumerate(ws):
+        if not w.get("records") or any(j != i and abs(x["at"] - w["at"]) < span and codes[i] & codes[j]
+                                       for j, x in enumerate(ws)):
+            out.append(w)
+    return out
 
 
 _EV_ORDER = operator.itemgetter(ST, FT, FIDX, LINE)
