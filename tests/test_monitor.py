@@ -351,6 +351,25 @@ def test_escalation_counts_only_undisposed_or_repeated(reg_root: Path, tmp_path:
         assert {c["case_id"] for c in r.cases if c["records"]} == set(disposed)
 
 
+def test_accepted_deviation_stops_warning_until_it_expires(reg_root: Path, tmp_path: Path) -> None:
+    """A MON201 accepted for a vacancy (accepted.yaml) is an info until ``until``; the same deviation after it warns."""
+    (reg_root / "units" / "county-amr" / "accepted.yaml").write_text(
+        "accepted:\n  - {id: A-1, code: MON201, post: P-director, reason: 法制审核员空缺期间由局长代行,\n"
+        "     approval: AP-2026-03, since: 2026-05-01, until: 2026-05-31}\n", encoding="utf-8")
+    p = tmp_path / "acc.csv"
+    rows = [ESC_ROWS]
+    for cid, day, legal in (("V1", 4, 1), ("V2", 29, 3)):
+        rows += [r.replace(",S3,P-legal,李四,", ",S3,P-director,赵六,") for r in
+                 _late_legal_case(cid, day, dt.timedelta(days=legal, hours=3))]
+    p.write_text("\n".join(rows) + "\n", encoding="utf-8")
+    r = run_monitor(Register(reg_root), [p], AS_OF)
+    f201 = {f.extra["case_id"]: f for f in r.findings if f.code == "MON201"}
+    assert f201["V1"].extra["accepted"] == "A-1" and f201["V1"].extra["warning"] is None
+    assert f201["V1"].severity.value == "info" and "A-1" in f201["V1"].message.zh
+    assert f201["V2"].extra["warning"] == "黄牌" and "accepted" not in f201["V2"].extra  # S3 finished on 06-01: expired
+    assert [c["case_id"] for c in r.cases] == ["V2"] and r.summary["accepted"] == 1
+
+
 def test_progress_is_reported(reg_root: Path) -> None:
     calls: list[tuple[int, int]] = []
     run_monitor(Register(reg_root), [EVENTS / "license.csv"], AS_OF, progress=lambda d, t: calls.append((d, t)))

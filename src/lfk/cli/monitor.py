@@ -122,6 +122,9 @@ def format_text(result: Any, lang: str, color: bool) -> str:
         states = "，".join(f"{k} {disp[k]}" for k in ("待处置", "处置中", "已整改", "逾期未处置"))
         line += (f"；处置：{states}；按期处置 {disp['on_time']}" if zh
                  else f"; disposal: {states}; disposed on time {disp['on_time']}")
+    if s.get("accepted"):
+        line += (f"；已接受的偏离 {s['accepted']} 处（accepted.yaml）" if zh
+                 else f"; {s['accepted']} accepted deviation(s) (accepted.yaml)")
     con.print(f"[bold]{escape(line)}[/]")
     return buf.getvalue()
 

@@ -79,6 +79,8 @@ class LintSettings(Model):
     severity: dict[str, Literal["error", "warning", "info", "off"]] = F("规则级别", "severity per rule code", {})
     max_file_mb: float = F("单文件大小上限（MiB）", "largest file accepted (LFK006)", 10, gt=0, le=1024,
                           allow_inf_nan=False)
+    accept_warn_days: int = F("接受到期提醒（天）", "days before an acceptance expires when LFK807 reminds", 30,
+                              ge=0, le=3650)
 
 
 class DisclosureSettings(Model):

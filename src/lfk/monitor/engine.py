@@ -36,8 +36,9 @@ from collections.abc import Callable, Iterable
 from sys import intern
 from typing import Any
 
-from lfk.core.finding import Finding
+from lfk.core.finding import Finding, Severity
 from lfk.core.i18n import T, Text
+from lfk.model.acceptances import Acceptance
 from lfk.monitor.calendar import WorkCalendar
 from lfk.monitor.codes import CODES, LEVEL_RANK, RED, YELLOW, severity_of
 from lfk.monitor.dispositions import join_dispositions
@@ -93,6 +94,7 @@ class Monitor:
         self.tz: dt.tzinfo | None = None
         self._as_of_in = as_of
         self.tables = Tables(register)
+        self._accepted: dict[str, list[Acceptance]] = {}
         self._prefix = self.cal.prefix()
 
     # -- helpers -----------------------------------------------------------------------------
@@ -102,6 +104,7 @@ class Monitor:
         self.once: set[tuple[Any, ...]] = set()
         self._plans: dict[tuple[Any, ...], tuple[Any, ...]] = {}
         self.case_warnings: list[dict[str, Any]] = []
+        self.n_accepted = 0
         self.n_cases = self.n_closed = self.n_open = self.n_events = self.n_bad = 0
         self.max_time: dt.datetime | None = None
         self.pending_open: list[tuple[str, PowerTable, list[tuple[Any, ...]]]] = []
@@ -149,6 +152,13 @@ class Monitor:
         si = ev[SI] if si is None else si
         post = post if post is not None else (ev[POST] or tbl.actors[si])
         risks = list(tbl.risks[si]) + (tbl.post_risks.get(post, []) if post else [])
+        acc = self._accepting(code, tbl, cid, tbl.ids[si], post, ev[FT].date()) if level else None
+        if acc is not None:
+            level = None
+            extra["accepted"] = acc.id
+            self.n_accepted += 1
+            msg = msg + T(f"（已接受：{acc.id}，至 {acc.until.isoformat()}，{acc.reason}）",
+                          f" (accepted: {acc.id}, until {acc.until.isoformat()}, {acc.reason})")
         data: dict[str, Any] = {
             "case_id": cid, "unit": tbl.unit, "authority": tbl.authority.id, "step": tbl.ids[si],
             "step_name": tbl.names[si], "post": post, "person": ev[PERSON], "warning": level,
@@ -157,10 +167,26 @@ class Monitor:
         data.update(extra)
         if ev[EXTRA]:
             data["columns"] = dict(ev[EXTRA])
-        f = Finding(code, severity_of(code, level), self.paths[ev[FIDX]], ev[LINE], 1,
+        f = Finding(code, Severity.INFO if acc is not None else severity_of(code, level), self.paths[ev[FIDX]], ev[LINE], 1,
                     T(f"案件 {cid}：", f"case {cid}: ") + msg, extra=data)
         self.findings.append(f)
         return {"code": code, "level": level, "post": post, "si": si, "at": ev[FT], "finding": f, "risks": risks}
+
+    def _accepting(self, code: str, tbl: PowerTable, cid: str, step: str, post: str | None,
+                   day: dt.date) -> Acceptance | None:
+        """The unit's acceptance (``accepted.yaml``) that covers this deviation on ``day``, or None."""
+        accs = self._accepted.get(tbl.unit)
+        if accs is None:
+            accs = []
+            if tbl.unit in self.register.unit_dirs:
+                accs = [a.model for a in self.register.unit(tbl.unit, kinds=frozenset({"accepted"})).accepted
+                        if a.model.kind() == "deviation"]
+            self._accepted[tbl.unit] = accs
+        for a in accs:
+            if ((a.code or "").upper() == code and a.active(day) and a.case in (None, cid)
+                    and a.authority in (None, tbl.authority.id) and a.step in (None, step) and a.post in (None, post)):
+                return a
+        return None
 
     # -- the pass ----------------------------------------------------------------------------
     def run(self) -> MonitorResult:

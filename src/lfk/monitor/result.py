@@ -92,6 +92,7 @@ class MonitorResult:
             YELLOW: by_level.get(YELLOW, 0),
             RED: by_level.get(RED, 0),
             "escalations": len(escalations),
+            "accepted": getattr(mon, "n_accepted", 0),
             "by_code": dict(sorted(by_code.items())),
             "errors": sev.get(Severity.ERROR, 0),
             "warnings": sev.get(Severity.WARNING, 0),

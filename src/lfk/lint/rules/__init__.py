@@ -1,6 +1,7 @@
 """Every lint rule, one module per topic; importing this package registers them all."""
 
 from lfk.lint.rules import (
+    acceptances,  # noqa: F401  - LFK805-LFK807
     authorities,  # noqa: F401  - LFK2xx
     benchmarks,  # noqa: F401  - LFK6xx
     disclosure,  # noqa: F401  - LFK7xx
