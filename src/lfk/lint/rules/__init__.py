@@ -10,6 +10,7 @@ from lfk.lint.rules import (
     flows,  # noqa: F401  - LFK3xx
     laws,  # noqa: F401  - LFK210
     measures,  # noqa: F401  - LFK5xx
+    residual,  # noqa: F401  - LFK412-LFK413
     risks,  # noqa: F401  - LFK4xx
     structure,  # noqa: F401  - LFK1xx
 )
