@@ -370,6 +370,63 @@ def test_accepted_deviation_stops_warning_until_it_expires(reg_root: Path, tmp_p
     assert [c["case_id"] for c in r.cases] == ["V2"] and r.summary["accepted"] == 1
 
 
+def _seq_rows(cid: str, power: str, steps: str) -> list[str]:
+    """A case of ``power`` doing ``steps`` (space-separated ids) one hour each from 2026-05-04 09:00."""
+    t = dt.datetime(2026, 5, 4, 9)
+    out = []
+    for i, s in enumerate(steps.split()):
+        a, b = t + dt.timedelta(hours=i), t + dt.timedelta(hours=i + 1)
+        out.append(f"{cid},county-amr,{power},{s},,,{a.isoformat()},{b.isoformat()},,")
+    return out
+
+
+@pytest.mark.parametrize(("power", "steps", "expected"), [
+    ("CF-001", "S2 S3 S4 S5", {"skipped": ["S1"]}),
+    ("CF-001", "S1 S2 S4 S5", {"skipped": ["S3"]}),
+    ("CF-001", "S1 S2 S3 S4 S4 S5", {"repeated": ["S4"]}),
+    ("CF-001", "S1 S2 S3 S2 S3 S4 S5", None),                     # 退回补充调查: a loop the flow allows
+    ("XK-001", "S1 S2 S3 S5 S4", {"extra": ["S5"]}),
+    ("XK-001", "S1 S3 S2 S4", {"out_of_order": ["S3"]}),
+])
+def test_deviating_case_is_aligned_with_its_flow(reg_root: Path, tmp_path: Path, power: str, steps: str,
+                                                 expected: dict[str, list[str]] | None) -> None:
+    """Each deviating case says how it deviates: skipped, extra, out of order, repeated, with the step names."""
+    p = tmp_path / "seq.csv"
+    p.write_text("\n".join([ESC_ROWS, *_seq_rows("A1", power, steps)]) + "\n", encoding="utf-8")
+    r = run_monitor(Register(reg_root), [p], AS_OF, closed=True)
+    case = next((c for c in r.cases if c["case_id"] == "A1"), None)
+    al = case["alignment"] if case else None
+    if expected is None:
+        assert al is None
+        return
+    assert al is not None
+    assert {k: al[k] for k in ("skipped", "extra", "out_of_order", "repeated") if al[k]} == expected
+    kind, ids = next(iter(expected.items()))
+    names = {m["step"]: m["name"] for m in al["moves"]}
+    assert names[ids[0]] in al["text"]["zh"] and kind.replace("_", " ") in al["text"]["en"]
+    row = next(x for x in r.to_dict()["explain"]["powers"] if x["authority"] == power)
+    assert row["deviations"][kind]["cases"] == 1 and row["deviations"][kind]["share"] == 1.0
+    assert row["deviations"][kind]["median_without"] is None and row["deviations"][kind]["median_with"] is not None
+
+
+def test_throughput_per_power_and_step_against_limits(reg_root: Path, tmp_path: Path) -> None:
+    """Median and P90 of throughput time per power and per step, over the limit counted; with/without deviation."""
+    p = tmp_path / "tp.csv"
+    rows = [ESC_ROWS, *_late_legal_case("T0", 4), *_late_legal_case("T1", 11, dt.timedelta(days=2)),
+            *_seq_rows("T2", "CF-001", "S1 S2 S4 S5")]
+    p.write_text("\n".join(rows) + "\n", encoding="utf-8")
+    r = run_monitor(Register(reg_root), [p], AS_OF)
+    row = next(x for x in r.to_dict()["explain"]["powers"] if x["authority"] == "CF-001")
+    assert row["cases"] == row["closed"] == 3
+    s3 = next(s for s in row["steps"] if s["step"] == "S3")
+    assert s3["n"] == 2 and s3["limit"] == 5.0 and s3["kind"] == "工作日" and s3["over_limit"] == 1
+    assert s3["p90"] == s3["max"] == 10.0 and s3["median"] == 5.5  # 1 and 10 working days
+    tp = row["throughput"]
+    assert tp["n"] == 3 and tp["limit"] == 90.0 and tp["kind"] == "自然日" and tp["over_limit"] == 0
+    sk = row["deviations"]["skipped"]
+    assert sk["cases"] == 1 and sk["median_with"] < sk["median_without"]
+
+
 def test_progress_is_reported(reg_root: Path) -> None:
     calls: list[tuple[int, int]] = []
     run_monitor(Register(reg_root), [EVENTS / "license.csv"], AS_OF, progress=lambda d, t: calls.append((d, t)))
@@ -381,7 +438,7 @@ def test_counts_and_to_dict(reg_root: Path) -> None:
     r = run_monitor(Register(reg_root), [EVENTS / "penalty.csv", EVENTS / "license.csv"], AS_OF)
     d = r.to_dict("en")
     json.dumps(d, ensure_ascii=False)
-    assert set(d) == {"as_of", "mode", "summary", "findings", "cases", "escalations", "counts"}
+    assert set(d) == {"as_of", "mode", "summary", "findings", "cases", "escalations", "counts", "explain"}
     assert set(d["counts"]) == {"unit", "authority", "step", "post", "risk"}
     unit = d["counts"]["unit"][0]
     assert unit["key"] == "county-amr" and unit["name"] == "示例县市场监督管理局"

@@ -26,6 +26,7 @@ from lfk.cli.common import (
 from lfk.core.errors import UsageError
 from lfk.core.fsutil import atomic_write
 from lfk.core.safe import csv_row, printable
+from lfk.model.text import days_text
 
 FORMATS = ("text", "json", "csv")
 FAIL_ON = {"黄牌": "黄牌", "yellow": "黄牌", "红牌": "红牌", "red": "红牌"}
@@ -49,6 +50,50 @@ def format_csv(result: Any, lang: str) -> str:
                     x.get("post") or "", x.get("person") or "", f.text(lang),
                     json.dumps(x["columns"], ensure_ascii=False) if x.get("columns") else ""]))
     return buf.getvalue()
+
+
+def _d(x: float | None) -> str:
+    return "—" if x is None else f"{x:g}"
+
+
+def explain_tables(con: Any, powers: list[dict[str, Any]], zh: bool) -> None:
+    """Per power: the share of cases with each deviation and the median throughput with/without it; then
+    throughput per power and per step (median, P90) against the limits (``lfk.monitor.explain``)."""
+    from rich.markup import escape
+    from rich.table import Table
+
+    if not powers:
+        return
+    kinds = (("skipped", "跳过", "skipped"), ("extra", "多余环节", "extra"), ("out_of_order", "顺序错误", "out of order"),
+             ("repeated", "重复办理", "repeated"), ("any", "任一偏离", "any"))
+    t = Table(title="偏离流程的案件占比 · 办理时长中位数（有 / 无该偏离，天）" if zh else
+              "Cases deviating from the flow · median throughput with / without (days)", title_justify="left")
+    t.add_column("职权" if zh else "power")
+    t.add_column("案件" if zh else "cases", justify="right")
+    for _k, z, e in kinds:
+        t.add_column(z if zh else e, justify="right")
+    for p in powers:
+        cells = []
+        for k, _z, _e in kinds:
+            d = p["deviations"][k]
+            cells.append(f"{d['cases']} ({100 * (d['share'] or 0):.0f}%) {_d(d['median_with'])}/{_d(d['median_without'])}"
+                         if d["cases"] else "0")
+        t.add_row(escape(f"{p['unit']}/{p['authority']} {p['name']}"), str(p["cases"]), *cells)
+    con.print(t)
+    t = Table(title="办理时长与时限（天）" if zh else "Throughput time against the limits (days)", title_justify="left")
+    for h in (("职权 · 环节", "power · step"), ("件数", "n"), ("中位数", "median"), ("P90", "P90"), ("最长", "max"),
+              ("时限", "limit"), ("超时限", "over")):
+        t.add_column(h[0] if zh else h[1], justify="left" if h[1] == "power · step" else "right")
+    for p in powers:
+        rows = [(f"{p['unit']}/{p['authority']} {p['name']}" + ("（全案）" if zh else " (case)"), p["throughput"])]
+        rows += [(f"  {s['step']} {s['name']}", s) for s in p["steps"]]
+        for label, s in rows:
+            lim = "—" if s["limit"] is None else days_text(s["limit"], s["kind"], "zh" if zh else "en")
+            over = str(s["over_limit"]) if s["limit"] is not None else "—"
+            style = "bold red" if s["over_limit"] else ""
+            t.add_row(escape(label), str(s["n"]), _d(s["median"]), _d(s["p90"]), _d(s["max"]), lim,
+                      f"[{style}]{over}[/]" if style else over)
+    con.print(t)
 
 
 def format_text(result: Any, lang: str, color: bool) -> str:
@@ -79,13 +124,15 @@ def format_text(result: Any, lang: str, color: bool) -> str:
         t = Table(title="预警案件" if zh else "Warned cases", title_justify="left")
         for h in (("案件", "case"), ("单位", "unit"), ("职权", "power"), ("预警", "warning"), ("处置", "disposal"),
                   ("问题", "codes"), ("岗位", "posts"), ("预警编号", "warning id"), ("处置状态", "state"),
-                  ("处置期限", "dispose by")):
+                  ("处置期限", "dispose by"), ("偏离流程", "against the flow")):
             t.add_column(h[0] if zh else h[1])
         for c in result.cases:
+            al = c.get("alignment")
             t.add_row(c["case_id"], c["unit"], c["authority"], f"[{style[c['warning']]}]{c['warning']}[/]",
                       c["disposal"] or "", " ".join(c["codes"]), " ".join(c["posts"]), c.get("warning_id", ""),
-                      c.get("state", ""), c.get("dispose_by", ""))
+                      c.get("state", ""), c.get("dispose_by", ""), escape(al["text"][lang if zh else "en"]) if al else "")
         con.print(t)
+    explain_tables(con, result.explain, zh)
     if result.escalations:
         t = Table(title="升级处置" if zh else "Escalations", title_justify="left")
         for h in (("单位", "unit"), ("岗位", "post"), ("次数", "count"), ("窗口（天）", "within days"),

@@ -43,6 +43,7 @@ from lfk.monitor.calendar import WorkCalendar
 from lfk.monitor.codes import CODES, LEVEL_RANK, RED, YELLOW, severity_of
 from lfk.monitor.dispositions import join_dispositions
 from lfk.monitor.events import EventReader
+from lfk.monitor.explain import Explainer
 from lfk.monitor.result import MonitorResult
 from lfk.monitor.tables import Limit, PowerTable, Tables, limit_text
 from lfk.register import Register
@@ -95,6 +96,7 @@ class Monitor:
         self._as_of_in = as_of
         self.tables = Tables(register)
         self._accepted: dict[str, list[Acceptance]] = {}
+        self.explaining = True  # deviations explained and throughput times (lfk.monitor.explain); off: a bit faster
         self._prefix = self.cal.prefix()
 
     # -- helpers -----------------------------------------------------------------------------
@@ -105,6 +107,7 @@ class Monitor:
         self._plans: dict[tuple[Any, ...], tuple[Any, ...]] = {}
         self.case_warnings: list[dict[str, Any]] = []
         self.n_accepted = 0
+        self.explain = Explainer(self._prefix, self.explaining)
         self.n_cases = self.n_closed = self.n_open = self.n_events = self.n_bad = 0
         self.max_time: dt.datetime | None = None
         self.pending_open: list[tuple[str, PowerTable, list[tuple[Any, ...]]]] = []
@@ -388,9 +391,11 @@ class Monitor:
         ends = tbl.ends
         if ends[evs[-1][SI]] or self.closed or _reached_end(ends, evs):
             self.n_closed += 1
+            self.explain.add(key, tbl, evs, True)
             self._check_case(key[0], tbl, evs, None)
         else:
             self.n_open += 1
+            self.explain.add(key, tbl, evs, False)
             self.pending_open.append((key[0], tbl, evs))
 
     # -- the checks of one case --------------------------------------------------------------

@@ -137,7 +137,7 @@ def warning_undisposed(ctx: RegisterContext) -> Iterator[Report]:
     """
     if not ctx.events:
         return
-    res = run_monitor(ctx.register, ctx.events, ctx.as_of)
+    res = run_monitor(ctx.register, ctx.events, ctx.as_of, explain=False)
     for c in res.cases:
         if c.get("state") == "逾期未处置":
             yield Report(None, (), T(f"{c['warning']} {c['warning_id']}（{c['unit']} 案件 {c['case_id']}，"
