@@ -22,3 +22,21 @@ def test_internal_risks_page_shows_inherent_to_residual(base_register: Path, tmp
     assert '剩余风险 中 → <span class="grade grade-l">低</span>' in html
     build_site(Register(base_register), tmp_path / "p", "public", lint=False)
     assert "剩余风险" not in "".join(f.read_text(encoding="utf-8") for f in (tmp_path / "p").rglob("*.html"))
+
+
+def test_monitor_page_explains_deviations_with_an_escaped_svg_chart(base_register: Path, tmp_path: Path) -> None:
+    """The monitor page: throughput chart (server-side SVG, register text escaped), deviation shares, alignments."""
+    events = Path(__file__).parent / "fixtures" / "events"
+    auth = base_register / "units" / "county-amr" / "authorities.yaml"
+    auth.write_text(auth.read_text(encoding="utf-8").replace(
+        "name: 对未取得食品经营许可从事食品经营活动的处罚", "name: 处罚<script>alert(1)</script>&“罚”", 1), encoding="utf-8")
+    build_site(Register(base_register), tmp_path / "i", "internal", lint=False,
+               events=[str(events / "penalty.csv"), str(events / "license.csv")])
+    html = (tmp_path / "i" / "monitor.html").read_text(encoding="utf-8")
+    svg = html[html.index('<svg class="tp-chart"'):html.index("</svg>", html.index('<svg class="tp-chart"'))]
+    assert 'role="img"' in svg and "<title" in svg and "<desc" in svg
+    assert "<script" not in svg and "处罚&lt;script&gt;alert(1)&lt;/script&gt;&amp;“罚”" in svg
+    assert "<script>alert" not in html
+    assert "S3 法制审核" in svg and "超时 2 件" in svg and 'class="tp-bar tp-over"' in svg
+    assert "<td>跳过：立案</td>" in html and "<td>重复办理：调查取证</td>" in html
+    assert "偏离流程的案件" in html and "14%" in html
