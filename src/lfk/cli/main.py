@@ -23,7 +23,7 @@ COMMANDS = {
     "diff": "diff", "site": "site", "monitor": "monitor", "score": "score", "export": "tables",
     "import": "tables", "init": "scaffold", "new": "scaffold", "fmt": "fmt", "schema": "schema",
     "log": "log", "trend": "trend", "verify-site": "verify", "impact": "impact",
-    "dispose": "dispose",
+    "dispose": "dispose", "due": "due",
 }
 
 
