@@ -121,3 +121,15 @@ def test_text_and_csv(reg: Path, runner: CliRunner) -> None:
 def test_bad_options_exit_2(reg: Path, runner: CliRunner, args: list[str]) -> None:
     r = invoke(runner, "due", "--root", str(reg), *args)
     assert r.exit_code == 2 and "Traceback" not in r.output
+
+
+def test_far_dates_do_not_overflow(reg: Path, runner: CliRunner) -> None:
+    """A review date near the end of the calendar (9999) gives no traceback: the item is simply not due."""
+    risks = reg / UNIT / "risks.yaml"
+    risks.write_text(risks.read_text(encoding="utf-8").replace("    reviewed: 2026-03-15\n", "    reviewed: 9999-12-01\n", 1),
+                     encoding="utf-8")
+    for fmt in ("json", "ics"):
+        r = invoke(runner, "due", "--root", str(reg), "--as-of", "2026-12-01", "--within", "3650", "--format", fmt)
+        assert r.exit_code == 0, r.output
+    doc = _json(runner, reg, "--within", "3650")
+    assert not any(i["kind"] == "risk_review" and i["due"].startswith("9999") for i in doc["items"])

@@ -76,10 +76,18 @@ class DueItem:
         return d
 
 
+def _plus(day: dt.date, delta: dt.timedelta) -> dt.date:
+    """``day + delta``, the last date there is when that overflows (a date like 9999-12-31 in a file)."""
+    try:
+        return day + delta
+    except OverflowError:
+        return dt.date.max
+
+
 def due_items(register: Register, as_of: dt.date, within: int = 30, events: list[str] | None = None,
               units: list[str] | None = None) -> list[DueItem]:
     """Everything due by ``as_of + within`` days (overdue included), sorted by date, unit, owner, kind, id."""
-    horizon = as_of + dt.timedelta(days=within)
+    horizon = _plus(as_of, dt.timedelta(days=within))
     cycle = dt.timedelta(days=register.config.review.cycle_days)
     out: list[DueItem] = []
     warnings: dict[str, list[dict[str, Any]]] = {}
@@ -101,7 +109,7 @@ def due_items(register: Register, as_of: dt.date, within: int = 30, events: list
 
         for r in ud.risks:
             m = r.model
-            due = m.reviewed + cycle if m.reviewed else as_of
+            due = _plus(m.reviewed, cycle) if m.reviewed else as_of
             add(due, "risk_review", m.owner, m.id, m.title, r.rel, r.loc("reviewed" if m.reviewed else "id")[0])
             if m.approved_digest and m.approved_digest != risk_digest(m):
                 add(as_of, "approval", m.owner, m.approval or m.id, f"{m.id} {m.title}", r.rel,
@@ -122,7 +130,7 @@ def due_items(register: Register, as_of: dt.date, within: int = 30, events: list
         if ud.unit is not None and ud.unit_file is not None:
             for i, ap in enumerate(ud.unit.approvals):
                 if ap.id in used:
-                    add(ap.date + cycle, "approval", None, ap.id, ap.meeting, ud.unit_file.rel,
+                    add(_plus(ap.date, cycle), "approval", None, ap.id, ap.meeting, ud.unit_file.rel,
                         ud.unit_file.loc(("approvals", i, "date"))[0])
         for c in warnings.get(uid, []):
             if c.get("state") in ("待处置", "逾期未处置"):
@@ -233,7 +241,7 @@ def format_ics(items: list[DueItem], as_of: dt.date, lang: str, name: str) -> st
                 f"{kind_text(it.kind, lang)}: {it.title}\nUnit: {it.unit_name}\nOwner: {owner}\nWhere: {it.path}:{it.line}")
         lines += ["BEGIN:VEVENT", f"UID:{uid}@lfk", f"DTSTAMP:{stamp}",
                   f"DTSTART;VALUE=DATE:{it.due.strftime('%Y%m%d')}",
-                  f"DTEND;VALUE=DATE:{(it.due + dt.timedelta(days=1)).strftime('%Y%m%d')}",
+                  f"DTEND;VALUE=DATE:{_plus(it.due, dt.timedelta(days=1)).strftime('%Y%m%d')}",
                   "SUMMARY:" + ics_escape(f"{kind_text(it.kind, lang)} {it.id} {it.title}"),
                   "DESCRIPTION:" + ics_escape(desc),
                   "CATEGORIES:" + ics_escape(kind_text(it.kind, lang)),
