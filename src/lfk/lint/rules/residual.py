@@ -28,9 +28,11 @@ def _residual_grades(ctx: UnitContext) -> list[tuple[int, GradeResult]]:
 
 
 def _num(v: object) -> Decimal | None:
+    """A finite number as Decimal, else None (NaN and infinities are LFK412 through the rubric's problems)."""
     if isinstance(v, bool) or not isinstance(v, (int, float)):
         return None
-    return Decimal(str(v))
+    d = Decimal(str(v))
+    return d if d.is_finite() else None
 
 
 @rule("LFK412", severity="error", scope="unit", clause="6",
