@@ -29,6 +29,7 @@ from dataclasses import asdict, dataclass
 from typing import Any
 
 from lfk.core.safe import csv_row
+from lfk.core.text import columns
 from lfk.grading.engine import risk_digest
 from lfk.monitor import run_monitor
 from lfk.monitor.dispositions import CLOSED_RESULTS
@@ -174,10 +175,9 @@ def format_text(items: list[DueItem], as_of: dt.date, within: int, lang: str) ->
             first = owners[owner][0]
             who = f"{owner} {first.owner_name or ''}".strip() if owner else ("领导班子 / 未指定责任岗位" if zh else "leadership / no owner post")
             lines.append(f"  {who}")
-            for it in owners[owner]:
-                mark = "!" if it.overdue else " "
-                lines.append(f"   {mark}{it.due.isoformat()}  {_left(it.days_left, lang):<10}  {kind_text(it.kind, lang)}  "
-                             f"{it.id}  {it.title}  ({it.path}:{it.line})")
+            lines.extend(columns([[("!" if it.overdue else " ") + it.due.isoformat(), _left(it.days_left, lang),
+                                   kind_text(it.kind, lang), it.id, f"{it.title}  ({it.path}:{it.line})"]
+                                  for it in owners[owner]], indent="   "))
     return "\n".join(lines) + "\n"
 
 

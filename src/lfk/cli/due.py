@@ -20,6 +20,7 @@ from lfk.cli.common import (
 )
 from lfk.core.errors import UsageError
 from lfk.core.fsutil import atomic_write
+from lfk.core.safe import printable
 from lfk.due import FORMATS, due_items, format_csv, format_ics, format_json, format_text
 
 
@@ -63,7 +64,7 @@ def register(app: typer.Typer) -> None:
         elif fmt == "ics":
             text = format_ics(items, day, language, reg.config.name)
         else:
-            text = format_text(items, day, within, language)
+            text = printable(format_text(items, day, within, language), newlines=True)
         if output is not None:
             atomic_write(output, text.encode("utf-8"))
             err_console().print(f"wrote {output} ({len(items)})")
