@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 from lfk.register import Register
@@ -33,10 +34,15 @@ def test_monitor_page_explains_deviations_with_an_escaped_svg_chart(base_registe
     build_site(Register(base_register), tmp_path / "i", "internal", lint=False,
                events=[str(events / "penalty.csv"), str(events / "license.csv")])
     html = (tmp_path / "i" / "monitor.html").read_text(encoding="utf-8")
-    svg = html[html.index('<svg class="tp-chart"'):html.index("</svg>", html.index('<svg class="tp-chart"'))]
-    assert 'role="img"' in svg and "<title" in svg and "<desc" in svg
-    assert "<script" not in svg and "处罚&lt;script&gt;alert(1)&lt;/script&gt;&amp;“罚”" in svg
-    assert "<script>alert" not in html
-    assert "S3 法制审核" in svg and "超时 2 件" in svg and 'class="tp-bar tp-over"' in svg
+    svgs = re.findall(r'<svg class="tp-chart".*?</svg>', html, re.S)
+    assert len(svgs) == 3  # all powers' whole cases, then each power's steps (in <details>)
+    ids = re.findall(r'<(?:title|desc) id="([^"]+)"', html)
+    assert len(ids) == len(set(ids)) == 6
+    for svg in svgs:
+        assert 'role="img"' in svg and "<title" in svg and "<desc" in svg and "<script" not in svg
+    assert "处罚&lt;script&gt;alert(1)&lt;/script&gt;&amp;“罚”" in svgs[1] and "<script>alert" not in html
+    assert "示例县市场监督管理局：全案办理时长" in svgs[0] and "CF-001 处罚&lt;script&gt;" in svgs[0]
+    assert "S3 法制审核" in svgs[1] and "超时 2 件" in svgs[1] and 'class="tp-bar tp-over"' in svgs[1]
+    assert html.count('<details class="tp-steps">') == 2
     assert "<td>跳过：立案</td>" in html and "<td>重复办理：调查取证</td>" in html
     assert "偏离流程的案件" in html and "14%" in html

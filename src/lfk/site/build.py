@@ -367,12 +367,16 @@ def _monitor_page(register: Register, events: list[Path | str], lang: str = "zh"
              for c in data.get("cases", [])]
     findings = [{k: f.get(k) for k in ("code", "severity", "message", "case_id", "warning", "disposal")}
                 for f in data.get("findings", [])[:1000]]
+    explained = data.get("explain", {}).get("powers", [])
+    yellow_at = register.config.monitor.yellow_at
     return Page("monitor.html", "monitor.html", {
         "title": pick(lang, "电子监察预警", "E-supervision warnings"), "as_of": data.get("as_of"), "summary": data.get("summary", {}),
         "counts": counts, "cases": cases, "escalations": data.get("escalations", []), "findings": findings,
         "more_findings": max(0, len(data.get("findings", [])) - len(findings)),
-        "explain": data.get("explain", {}).get("powers", []),
-        "chart": throughput_svg(data.get("explain", {}).get("powers", []), lang, register.config.monitor.yellow_at),
+        "explain": explained,
+        "chart": throughput_svg(explained, lang, yellow_at, steps=False, ident="tp-all", unit_names=units),
+        "step_charts": [({**p, "unit_name": units.get(p["unit"], p["unit"])}, throughput_svg([p], lang, yellow_at, ident=f"tp-{i}"))
+                        for i, p in enumerate(explained)],
         "crumbs": [[pick(lang, "首页", "Home"), "index.html"]],
     })
 

@@ -43,10 +43,20 @@ def _cut(text: str, n: int = 24) -> str:
     return text if len(text) <= n else text[: n - 1] + "…"
 
 
-def throughput_svg(powers: list[dict[str, Any]], lang: str = "zh", yellow_at: float = 0.8) -> Markup | None:
-    """The chart as inline SVG markup, or None when there is nothing to draw."""
+def throughput_svg(powers: list[dict[str, Any]], lang: str = "zh", yellow_at: float = 0.8, *, steps: bool = True,
+                   ident: str = "tp", unit_names: dict[str, str] | None = None) -> Markup | None:
+    """The chart as inline SVG markup, or None when there is nothing to draw. ``steps=False``: one row per
+    power (its whole cases) under a heading per unit (``unit_names``); ``ident`` makes the ids of the SVG's
+    title and desc unique."""
     rows: list[tuple[str, str, dict[str, Any] | None]] = []  # (kind, label, stats)
+    unit = None
     for p in powers:
+        if not steps:
+            if p["unit"] != unit:
+                unit = p["unit"]
+                rows.append(("head", (unit_names or {}).get(unit, unit) + pick(lang, "：全案办理时长", ": whole cases"), None))
+            rows.append(("step", f"{p['authority']} {p['name']}", p["throughput"]))
+            continue
         rows.append(("head", f"{p['name']}（{p['authority']}）" if lang == "zh" else f"{p['name']} ({p['authority']})", None))
         rows.append(("case", pick(lang, "全案办理", "whole case"), p["throughput"]))
         for s in p["steps"]:
@@ -69,7 +79,9 @@ def throughput_svg(powers: list[dict[str, Any]], lang: str = "zh", yellow_at: fl
         assert s is not None
         cy = y + ROW / 2
         cls = "tp-label tp-case" if kind == "case" else "tp-label"
-        body.append(f'<text class="{cls}" x="{16 if kind == "step" else 8}" y="{cy + 5:.1f}">{escape(_cut(label))}</text>')
+        short = _cut(label, 18)
+        tip = f"<title>{escape(label)}</title>" if short != label else ""
+        body.append(f'<text class="{cls}" x="{16 if kind == "step" else 8}" y="{cy + 5:.1f}">{tip}{escape(short)}</text>')
         lim = s.get("limit")
         med, p90 = s.get("median"), s.get("p90")
         level = _level(p90, lim, yellow_at)
@@ -110,6 +122,6 @@ def throughput_svg(powers: list[dict[str, Any]], lang: str = "zh", yellow_at: fl
     desc = pick(lang, f"{len(powers)} 项职权；超过时限的办理共 {n_over} 件。",
                 f"{len(powers)} power(s); {n_over} step or case run(s) over the limit.")
     return Markup(
-        f'<svg class="tp-chart" role="img" aria-labelledby="tp-title tp-desc" viewBox="0 0 {WIDTH} {height}" '
-        f'width="{WIDTH}" height="{height}" focusable="false"><title id="tp-title">{escape(title)}</title>'
-        f'<desc id="tp-desc">{escape(desc)}</desc>' + "".join(body) + "".join(grid) + "</svg>")
+        f'<svg class="tp-chart" role="img" aria-labelledby="{ident}-title {ident}-desc" viewBox="0 0 {WIDTH} {height}" '
+        f'width="{WIDTH}" height="{height}" focusable="false"><title id="{ident}-title">{escape(title)}</title>'
+        f'<desc id="{ident}-desc">{escape(desc)}</desc>' + "".join(body) + "".join(grid) + "</svg>")
