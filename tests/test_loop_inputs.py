@@ -59,3 +59,21 @@ def test_bad_residual(base_register: Path, runner: CliRunner, residual: str, cod
     for args in (["grade", "--format", "json"], ["grade"], ["due", "--as-of", AS_OF]):
         r = invoke(runner, *args, "--root", str(base_register), "--skip-broken")
         assert r.exit_code in (0, 1) and "Traceback" not in r.output, (args, r.output)
+
+
+def test_accepted_finding_is_suppressed_until_expiry_and_external_in_sarif(base_register: Path, runner: CliRunner) -> None:
+    """A lint finding on the allowlist is suppressed (SARIF: external, with the reason) until `until`, then back."""
+    p = base_register / RISKS
+    p.write_text(p.read_text(encoding="utf-8").replace("    owner: P-deputy-law\n", "    owner: P-case\n", 1), encoding="utf-8")
+    (base_register / ACCEPTED).write_text(
+        "accepted:\n  - {id: A-9, code: LFK405, item: R-001, reason: 领导岗位调整中, approval: AP-2026-03, until: 2026-12-31}\n",
+        encoding="utf-8")
+    r = invoke(runner, "lint", "--root", str(base_register), "--as-of", "2026-12-01", "--format", "sarif")
+    res = [x for x in json.loads(r.stdout)["runs"][0]["results"] if x["ruleId"] == "LFK405"]
+    assert len(res) == 1 and res[0]["suppressions"][0]["kind"] == "external"
+    assert "A-9" in res[0]["suppressions"][0]["justification"] and "2026-12-31" in res[0]["suppressions"][0]["justification"]
+    r = invoke(runner, "lint", "--root", str(base_register), "--as-of", "2026-12-01", "--format", "json")
+    assert r.exit_code == 0 and json.loads(r.stdout)["summary"]["suppressed"] == 1
+    r = invoke(runner, "lint", "--root", str(base_register), "--as-of", "2027-01-01", "--format", "json")
+    codes = {f["code"] for f in json.loads(r.stdout)["findings"] if not f.get("suppressed")}
+    assert {"LFK405", "LFK806"} <= codes  # expired: the finding is back, and the expiry is reported
