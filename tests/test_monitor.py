@@ -512,6 +512,20 @@ def test_cli_json_and_csv(runner, reg_root: Path) -> None:  # type: ignore[no-un
     assert actor["code"] == "MON201" and json.loads(actor["columns"]) == {"经办科室": "执法一科"}
 
 
+def test_cli_explains_deviations_in_text_and_json(runner, reg_root: Path) -> None:  # type: ignore[no-untyped-def]
+    """Text: the warned-cases table says how a case deviated, and the throughput tables follow; --no-explain drops them."""
+    pen = str(EVENTS / "penalty.csv")
+    res = invoke(runner, "monitor", "--root", str(reg_root), "--as-of", AS_OF, "--lang", "en", pen)
+    assert res.exit_code == 0
+    assert "skipped: 法制审核" in res.stdout and "Throughput time against the limits" in res.stdout
+    assert "5 working days" in res.stdout and "Cases deviating from the flow" in res.stdout
+    res = invoke(runner, "monitor", "--root", str(reg_root), "--as-of", AS_OF, "-f", "json", "--no-explain", pen)
+    doc = json.loads(res.stdout)
+    assert doc["explain"] == {"powers": []} and all(c["alignment"] is None for c in doc["cases"])
+    res = invoke(runner, "monitor", "--root", str(reg_root), "--as-of", AS_OF, "--lang", "en", "--no-explain", pen)
+    assert "Throughput time" not in res.stdout and "skipped: 法制审核" not in res.stdout
+
+
 def test_cli_text_and_errors(runner, reg_root: Path) -> None:  # type: ignore[no-untyped-def]
     pen = str(EVENTS / "penalty.csv")
     res = invoke(runner, "monitor", "--root", str(reg_root), "--as-of", AS_OF, "--lang", "zh", pen)

@@ -193,6 +193,8 @@ def register(app: typer.Typer) -> None:
         lang: LangOpt = None,
         as_of: Annotated[str | None, typer.Option("--as-of", help="When open cases are judged: a date (its end) or a "
                                                   "date and time; default: the newest time in the logs.")] = None,
+        no_explain: Annotated[bool, typer.Option("--no-explain", help="Leave out the alignments of deviating cases and "
+                                                 "the throughput times (faster on very large logs).")] = False,
         engine: Annotated[str | None, typer.Option("--engine", help="python | duckdb | spark: where the checks run "
                                                    "(the same results); default: python. "
                                                    "Spark: LFK_SPARK_MASTER (default local[2]).")] = None,
@@ -233,9 +235,9 @@ def register(app: typer.Typer) -> None:
                 def tick(done: int, total: int) -> None:
                     bar.update(task, completed=done, total=total)
 
-                result = run_monitor(reg, paths, when, closed=closed, progress=tick, engine=engine)
+                result = run_monitor(reg, paths, when, closed=closed, progress=tick, engine=engine, explain=not no_explain)
         else:
-            result = run_monitor(reg, paths, when, closed=closed, engine=engine)
+            result = run_monitor(reg, paths, when, closed=closed, engine=engine, explain=not no_explain)
         if fmt == "json":
             text = json.dumps(result.to_dict(language), ensure_ascii=False, indent=2) + "\n"
         elif fmt == "csv":
