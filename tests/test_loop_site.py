@@ -17,12 +17,17 @@ def test_internal_risks_page_shows_inherent_to_residual(base_register: Path, tmp
         "    factors: {importance: 3, discretion: 3, probability: 3, harm: 3}\n",
         "    factors: {importance: 3, discretion: 3, probability: 3, harm: 3}\n"
         "    residual: {importance: 3, discretion: 2, probability: 2, harm: 2}\n", 1), encoding="utf-8")
+    (base_register / "units" / "county-amr" / "accepted.yaml").write_text(
+        "accepted:\n  - {id: A-1, risk: R-001, reason: 第二项措施随系统升级上线, approval: AP-2026-03, until: 2027-03-31}\n",
+        encoding="utf-8")
     build_site(Register(base_register), tmp_path / "i", "internal", lint=False)
     html = (tmp_path / "i" / "units" / "county-amr" / "risks.html").read_text(encoding="utf-8")
     assert html.count('class="residual"') == 1
+    assert '<span class="tag" title="第二项措施随系统升级上线">已接受 A-1 至 2027-03-31</span>' in html
     assert '剩余风险 中 → <span class="grade grade-l">低</span>' in html
     build_site(Register(base_register), tmp_path / "p", "public", lint=False)
-    assert "剩余风险" not in "".join(f.read_text(encoding="utf-8") for f in (tmp_path / "p").rglob("*.html"))
+    public = "".join(f.read_text(encoding="utf-8") for f in (tmp_path / "p").rglob("*.html"))
+    assert "剩余风险" not in public and "A-1" not in public and "系统升级" not in public
 
 
 def test_monitor_page_explains_deviations_with_an_escaped_svg_chart(base_register: Path, tmp_path: Path) -> None:

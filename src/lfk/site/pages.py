@@ -404,6 +404,9 @@ class Planner:
             "score": f"{float(score):.2f}".rstrip("0").rstrip(".") if score is not None else None,
             "excused": excused,
             "residual": residual, "residual_label": self.grade_label(residual) if residual else None,
+            "accepted": [{"id": a.model.id, "until": a.model.until.isoformat(), "reason": a.model.reason,
+                          "code": a.model.code, "expired": bool(self.as_of and a.model.until < self.as_of)}
+                         for a in ud.accepted if r.id in (a.model.risk, a.model.item)],
             "grade_reason": r.grade_reason, "owner": self.post_name(ud, r.owner), "approval": r.approval,
             "reviewed": r.reviewed.isoformat() if r.reviewed else None, "stale": stale, "measures": ms,
             "risks_href": f"{base}risks.html",
