@@ -19,7 +19,7 @@ def acceptance_invalid(ctx: UnitContext) -> Iterator[Report]:
     """An acceptance that names no deviation, finding or risk, an unknown code, item, post or approval. / 接受记录无效。
 
     Each entry of `accepted.yaml` accepts a monitor deviation (`code: MON…`, optionally `case`,
-    `authority`, `step`, `post`), a lint finding (`code: LFK…`, optionally `item`, `file`) or a risk
+    `authority`, `step` — a step of that power's flow —, `post`), a lint finding (`code: LFK…`, optionally `item`, `file`) or a risk
     (`risk`: a 高 risk accepted without its minimum measures), with a `reason`, the `approval` (an id of
     unit.yaml's `approvals`: the leadership's collective decision) and an expiry `until` (not before `since`).
     每条接受记录须写明所接受的偏离、检查问题或风险，并写明理由、审定记录（unit.yaml 的 approvals）和有效期。
@@ -73,6 +73,12 @@ def acceptance_invalid(ctx: UnitContext) -> Iterator[Report]:
                                                       f"`{m.item}` is no power, flow, risk or measure of the unit"))
         if m.authority and m.authority not in powers:
             yield Report(a.file, a.path + ("authority",), T(f"职权 `{m.authority}` 不存在", f"there is no power `{m.authority}`"))
+        if m.step and m.authority in powers:
+            auth = ctx.authorities_by_id[m.authority].model
+            flow, _std = ctx.flow_of(auth)
+            if flow is not None and m.step not in {st.id for st in flow.model.steps}:
+                yield Report(a.file, a.path + ("step",), T(f"职权 {m.authority} 的流程中没有环节 `{m.step}`",
+                                                          f"the flow of {m.authority} has no step `{m.step}`"))
         if m.post and m.post not in posts:
             yield Report(a.file, a.path + ("post",), T(f"岗位 `{m.post}` 不在 unit.yaml 的 posts 中",
                                                       f"the post `{m.post}` is not in unit.yaml's posts"))
