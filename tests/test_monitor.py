@@ -540,3 +540,15 @@ def test_cli_text_and_errors(runner, reg_root: Path) -> None:  # type: ignore[no
     assert fmt.exit_code == 2
     helptext = invoke(runner, "monitor", "--help")
     assert "Example:" in helptext.stdout
+
+
+def test_a_very_long_deviating_case_is_not_aligned(reg_root: Path, tmp_path: Path) -> None:
+    """A case of more than MAX_ALIGN events keeps its findings but gets no alignment (the search would grow)."""
+    from lfk.monitor.explain import MAX_ALIGN
+
+    p = tmp_path / "long.csv"
+    p.write_text("\n".join([ESC_ROWS, *_seq_rows("LONG", "CF-001", " ".join(["S1"] + ["S2"] * MAX_ALIGN + ["S4", "S5"]))])
+                 + "\n", encoding="utf-8")
+    r = run_monitor(Register(reg_root), [p], AS_OF)
+    case = next(c for c in r.cases if c["case_id"] == "LONG")
+    assert "MON102" in case["codes"] and case["alignment"] is None

@@ -10,7 +10,8 @@ end at an end step). The moves are then named: a step left out and also done els
 order** (顺序错误), a step done where the flow does not allow it and done (allowed) elsewhere too is
 **repeated** (重复办理), other steps done where not allowed are **extra** (多余环节), other steps left out
 are **skipped** (跳过). Loops the flow allows (补正, 退回) are not deviations. Only cases whose steps do
-not follow the flow are aligned.
+not follow the flow are aligned, and only up to ``MAX_ALIGN`` events (a longer case keeps its MON findings
+but gets no alignment).
 
 Throughput time: elapsed time in the limit's kind of days — working days count only working days
 (``calendar``), by the hour; natural days are elapsed days — per step (start to finish of each event)
@@ -37,6 +38,7 @@ KIND_TEXT: dict[str, tuple[str, str]] = {
     "repeated": ("重复办理", "repeated"), "match": ("符合", "as the flow"),
 }
 _BIT = {k: 1 << i for i, k in enumerate(KINDS)}
+MAX_ALIGN = 1000  # a case with more events is not aligned (the search grows with events × steps)
 _DAY = 86400.0
 
 
@@ -196,7 +198,7 @@ class Explainer:
         if closed and not tbl.ends[prev]:
             follows = False
         mask = 0
-        if not follows:
+        if not follows and len(evs) <= MAX_ALIGN:
             moves = name_moves(align(tbl, [ev[2] for ev in evs], closed))
             for op, _s in moves:
                 if op in _BIT:
