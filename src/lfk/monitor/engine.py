@@ -718,13 +718,16 @@ class Monitor:
 def _undisposed_or_repeated(ws: list[dict[str, Any]], post: str, span: dt.timedelta) -> list[dict[str, Any]]:
     """The warnings of ``post`` (sorted by time) an escalation rule counts: those with no disposal record,
     and those that repeat (another warning of the post with one of the same MON codes within ``span``)."""
-    codes = [{d[0] for d in w["deviations"] if d[3] == post} for w in ws]
-    out = []
+    repeated: set[int] = set()
+    by_code: dict[str, list[int]] = defaultdict(list)  # code -> positions in ws (in time order)
     for i, w in enumerate(ws):
-        if not w.get("records") or any(j != i and abs(x["at"] - w["at"]) < span and codes[i] & codes[j]
-                                       for j, x in enumerate(ws)):
-            out.append(w)
-    return out
+        for code in sorted({d[0] for d in w["deviations"] if d[3] == post}):
+            by_code[code].append(i)
+    for idx in by_code.values():
+        for a, b in zip(idx, idx[1:], strict=False):  # neighbours in time: the nearest other warning of that code
+            if ws[b]["at"] - ws[a]["at"] < span:
+                repeated.update((a, b))
+    return [w for i, w in enumerate(ws) if not w.get("records") or i in repeated]
 
 
 _EV_ORDER = operator.itemgetter(ST, FT, FIDX, LINE)
