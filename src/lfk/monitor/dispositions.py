@@ -28,7 +28,7 @@ from typing import Any
 
 from lfk.model.dispositions import Disposition
 from lfk.monitor.result import MonitorResult
-from lfk.register import Item, Register
+from lfk.register import Register
 
 STATES = ("待处置", "处置中", "已整改", "逾期未处置")
 CLOSED_RESULTS = ("整改完成", "说明理由")
@@ -68,16 +68,24 @@ def join_dispositions(warnings: list[dict[str, Any]], register: Register, as_of:
     """
     today = (as_of or dt.datetime.now()).date()
     days = {**DEFAULT_DAYS, **register.config.monitor.dispose_within_days}
-    records: dict[str, list[Item[Disposition]]] = {}
+    # per unit: records by warning id, and by case (those naming no warning id); ``matches`` decides
+    by_id: dict[str, dict[str, list[Disposition]]] = {}
+    by_case: dict[str, dict[str, list[Disposition]]] = {}
     for uid in sorted({w["unit"] for w in warnings}):
         if uid in register.unit_dirs:
-            records[uid] = list(register.unit(uid, kinds=frozenset({"dispositions"})).dispositions)
+            for it in register.unit(uid, kinds=frozenset({"dispositions"})).dispositions:
+                rec = it.model
+                if rec.warning:
+                    by_id.setdefault(uid, {}).setdefault(rec.warning, []).append(rec)
+                elif rec.case:
+                    by_case.setdefault(uid, {}).setdefault(rec.case, []).append(rec)
     for w in warnings:
         w["warning_id"] = warning_id(w["unit"], w["case_id"])
         at = w["at"].date() if isinstance(w.get("at"), dt.datetime) else today
         deadline = at + dt.timedelta(days=days.get(w["warning"], 10))
         w["dispose_by"] = deadline.isoformat()
-        recs = [r.model for r in records.get(w["unit"], []) if matches(r.model, w)]
+        cands = by_id.get(w["unit"], {}).get(w["warning_id"], []) + by_case.get(w["unit"], {}).get(w["case_id"], [])
+        recs = [r for r in cands if matches(r, w)]
         recs.sort(key=lambda r: r.date)
         if not recs:
             state = "逾期未处置" if today > deadline else "待处置"
