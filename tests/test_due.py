@@ -100,6 +100,10 @@ def test_icalendar_is_rfc5545(reg: Path, runner: CliRunner, tmp_path: Path) -> N
     summary = next(x for x in lines if x.startswith("SUMMARY:") and "A-1" in x)
     assert summary == "SUMMARY:接受到期 A-1 vacancy\\, \"acting\"\\; see A\\\\B\\nsecond line"
     assert "DTSTART;VALUE=DATE:20261220" in lines and "DTEND;VALUE=DATE:20261221" in lines
+    late = next(x for x in lines if x.startswith("SUMMARY:") and "C-0" in x)
+    assert late.startswith("SUMMARY:【逾期 6 天】整改期限 C-0")  # overdue: shown today, with its own date
+    i = lines.index(late)
+    assert "DTSTART;VALUE=DATE:20261201" in lines[i - 2:i] and "原定期限：2026-11-25" in lines[i + 1]
     # the same register gives the same file (stable UIDs)
     again = invoke(runner, "due", "--root", str(reg), "--as-of", "2026-12-01", "--format", "ics")
     assert again.stdout_bytes == data

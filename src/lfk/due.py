@@ -229,7 +229,8 @@ def ics_fold(line: str) -> str:
 
 
 def format_ics(items: list[DueItem], as_of: dt.date, lang: str, name: str) -> str:
-    """An iCalendar file: one all-day VEVENT per item (UID stable across runs, DTSTAMP = ``as_of``)."""
+    """An iCalendar file: one all-day VEVENT per item (UID stable across runs, DTSTAMP = ``as_of``); an overdue
+    item is dated ``as_of`` with 【逾期 N 天】 in its summary and its own date in the description."""
     stamp = as_of.strftime("%Y%m%d") + "T000000Z"
     lines = ["BEGIN:VCALENDAR", "VERSION:2.0", "PRODID:-//lfk//lfk due//ZH", "CALSCALE:GREGORIAN", "METHOD:PUBLISH",
              "X-WR-CALNAME:" + ics_escape(name)]
@@ -239,10 +240,15 @@ def format_ics(items: list[DueItem], as_of: dt.date, lang: str, name: str) -> st
         desc = (f"{kind_text(it.kind, lang)}：{it.title}\n单位：{it.unit_name}\n责任岗位：{owner}\n位置：{it.path}:{it.line}"
                 if lang != "en" else
                 f"{kind_text(it.kind, lang)}: {it.title}\nUnit: {it.unit_name}\nOwner: {owner}\nWhere: {it.path}:{it.line}")
+        day, late = it.due, ""
+        if it.overdue:  # an overdue item is put on as_of, so that it shows where the officer looks: today
+            day = as_of
+            late = f"【逾期 {-it.days_left} 天】" if lang != "en" else f"[{-it.days_left} d overdue] "
+            desc += f"\n原定期限：{it.due.isoformat()}" if lang != "en" else f"\nWas due: {it.due.isoformat()}"
         lines += ["BEGIN:VEVENT", f"UID:{uid}@lfk", f"DTSTAMP:{stamp}",
-                  f"DTSTART;VALUE=DATE:{it.due.strftime('%Y%m%d')}",
-                  f"DTEND;VALUE=DATE:{_plus(it.due, dt.timedelta(days=1)).strftime('%Y%m%d')}",
-                  "SUMMARY:" + ics_escape(f"{kind_text(it.kind, lang)} {it.id} {it.title}"),
+                  f"DTSTART;VALUE=DATE:{day.strftime('%Y%m%d')}",
+                  f"DTEND;VALUE=DATE:{_plus(day, dt.timedelta(days=1)).strftime('%Y%m%d')}",
+                  "SUMMARY:" + ics_escape(f"{late}{kind_text(it.kind, lang)} {it.id} {it.title}"),
                   "DESCRIPTION:" + ics_escape(desc),
                   "CATEGORIES:" + ics_escape(kind_text(it.kind, lang)),
                   "TRANSP:TRANSPARENT", "END:VEVENT"]
