@@ -161,3 +161,26 @@ def test_write_keeps_crlf_and_comments(runner: CliRunner, reg: Path) -> None:
 def test_unknown_unit_and_format(runner: CliRunner) -> None:
     assert invoke(runner, "grade", "--root", str(BASE), "nowhere").exit_code == 2
     assert invoke(runner, "grade", "--root", str(BASE), "--format", "xml").exit_code == 2
+
+
+def test_residual_risk_graded_by_the_same_rubric_and_shown(runner: CliRunner, reg: Path) -> None:
+    """``residual:`` factors (after the measures) are graded like ``factors``: grade text/JSON/CSV show inherent → residual."""
+    p = reg / RISKS
+    p.write_text(p.read_text(encoding="utf-8").replace(
+        "    factors: {importance: 3, discretion: 3, probability: 3, harm: 3}\n",
+        "    factors: {importance: 3, discretion: 3, probability: 3, harm: 3}\n"
+        "    residual: {importance: 3, discretion: 2, probability: 2, harm: 2}\n", 1), encoding="utf-8")
+    doc = json.loads(invoke(runner, "grade", "--root", str(reg), "--format", "json").stdout)
+    rows = {x["risk"]: x for x in doc["units"][0]["risks"]}
+    assert rows["R-003"]["computed"] == "中"
+    assert rows["R-003"]["residual"] == {"factors": {"importance": 3, "discretion": 2, "probability": 2, "harm": 2},
+                                         "score": 2.3, "grade": "低", "problems": []}
+    assert rows["R-001"]["residual"] is None
+    text = invoke(runner, "grade", "--root", str(reg), "--lang", "en", "--format", "text").stdout
+    assert "computed → residual" in text and "中 → 低" in text
+    csv_rows = {r["risk"]: r for r in csv.DictReader(io.StringIO(
+        invoke(runner, "grade", "--root", str(reg), "--format", "csv").stdout))}
+    assert csv_rows["R-003"]["residual"] == "低" and csv_rows["R-003"]["residual_score"] == "2.3"
+    assert csv_rows["R-001"]["residual"] == ""
+    r = invoke(runner, "grade", "--root", str(reg), "--explain", "R-003", "--lang", "en")
+    assert "residual risk (after measures): 2.3 → 低" in r.stdout

@@ -164,3 +164,20 @@ def test_append_refuses_a_flow_list() -> None:
     assert append_item_text("dispositions:\n", "dispositions", {"case": "B"}) == "dispositions:\n  - case: B\n"
 
 
+
+
+def test_demo_red_card_past_its_deadline_fails_lint_and_costs_score(tmp_path: Path, runner: CliRunner) -> None:
+    """On the demo register (as make demo runs it): the undisposed 红牌 W-bee5d920 fails lint and counts in the score."""
+    reg = Register(Path("registers"))
+    log = tmp_path / "events.csv"
+    write_csv(log, generate_events(reg, 400, 7))
+    recent = "scripts/demo-recent-cases.csv"
+    r = invoke(runner, "lint", "--root", "registers", "--as-of", "2026-11-30", "--events", str(log), "--events", recent,
+               "--select", "LFK8", "--format", "json")
+    assert r.exit_code == 1
+    found = {f["warning_id"]: f for f in json.loads(r.stdout)["findings"] if f["code"] == "LFK804"}
+    assert "W-bee5d920" in found and "红牌" in found["W-bee5d920"]["message"]
+    card = score_register(Register(Path("registers")), as_of=dt.date(2026, 12, 1), events=[log, Path(recent)]).card("county-cti")
+    assert card is not None and card.monitor is not None and card.monitor["逾期未处置"] >= 1
+    mon = next(c for c in card.criteria if c.key == "monitor")
+    assert any("逾期未处置" in t.get("zh") for t in mon.lost)

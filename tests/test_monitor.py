@@ -285,13 +285,14 @@ def test_several_files_any_order_same_result(reg_root: Path, tmp_path: Path) -> 
 
 
 # -- warnings, escalation ----------------------------------------------------------------------------
-def _late_legal_case(cid: str, day: int) -> list[str]:
+def _late_legal_case(cid: str, day: int, legal: dt.timedelta = dt.timedelta(days=15)) -> list[str]:
+    """A CF-001 case starting on 2026-05-``day`` whose 法制审核 (S3, 5 working days) ends ``legal`` after the start."""
     d = dt.date(2026, 5, day)
     start = dt.datetime.combine(d, dt.time(9))
     rows = [
         ("S1", "P-case", "张三", start, start + dt.timedelta(hours=3)),
         ("S2", "P-case", "张三", start + dt.timedelta(hours=4), start + dt.timedelta(hours=7)),
-        ("S3", "P-legal", "李四", start + dt.timedelta(days=1), start + dt.timedelta(days=15)),
+        ("S3", "P-legal", "李四", start + dt.timedelta(days=1), start + legal),
         ("S4", "P-director", "王五", start + dt.timedelta(days=15, hours=1), start + dt.timedelta(days=15, hours=4)),
         ("S5", "P-case", "张三", start + dt.timedelta(days=15, hours=5), start + dt.timedelta(days=15, hours=6)),
     ]
@@ -319,6 +320,113 @@ def test_escalation_on_repeated_warnings_of_one_post(reg_root: Path, tmp_path: P
     assert not run_monitor(Register(reg_root), [p], AS_OF).escalations
 
 
+ESC_ROWS = "case_id,unit,authority,step,actor_post,actor_person,started_at,finished_at,amount,tier"
+
+
+@pytest.mark.parametrize(("disposed", "counts", "escalated"), [
+    ((), None, True),                       # nothing disposed: all three count
+    (("E1",), None, False),                 # E1's 黄牌 (MON302, once) was disposed: no longer counted
+    (("E0", "E2"), None, True),             # E0 and E2 repeat MON301: counted though disposed
+    (("E1",), "all", True),                 # counts: all counts every warning
+])
+def test_escalation_counts_only_undisposed_or_repeated(reg_root: Path, tmp_path: Path, disposed: tuple[str, ...],
+                                                       counts: str | None, escalated: bool) -> None:
+    """Clause 12: a warning disposed of no longer counts towards escalation unless its MON code repeats on the post."""
+    if counts:
+        cfg = reg_root / "lfk.yaml"
+        cfg.write_text(cfg.read_text(encoding="utf-8").replace(
+            "disposal: 诫勉谈话}", f"disposal: 诫勉谈话, counts: {counts}}}"), encoding="utf-8")
+    p = tmp_path / "esc.csv"
+    rows = [ESC_ROWS, *_late_legal_case("E0", 4), *_late_legal_case("E1", 11, dt.timedelta(days=8, hours=3)),
+            *_late_legal_case("E2", 18)]
+    p.write_text("\n".join(rows) + "\n", encoding="utf-8")
+    recs = "".join(f"  - {{case: {c}, disposal: 责令纠错, date: 2026-06-01}}\n" for c in disposed)
+    (reg_root / "units" / "county-amr" / "dispositions.yaml").write_text("dispositions:\n" + recs if recs else
+                                                                          "dispositions: []\n", encoding="utf-8")
+    r = run_monitor(Register(reg_root), [p], AS_OF)
+    assert by_case(r)["E1"] == {"MON302"} and by_case(r)["E0"] == by_case(r)["E2"] == {"MON301"}
+    assert bool(r.escalations) is escalated
+    if escalated:
+        assert r.escalations[0]["counts"] == (counts or "undisposed_or_repeated")
+        assert {c["case_id"] for c in r.cases if c["records"]} == set(disposed)
+
+
+def test_accepted_deviation_stops_warning_until_it_expires(reg_root: Path, tmp_path: Path) -> None:
+    """A MON201 accepted for a vacancy (accepted.yaml) is an info until ``until``; the same deviation after it warns."""
+    (reg_root / "units" / "county-amr" / "accepted.yaml").write_text(
+        "accepted:\n  - {id: A-1, code: MON201, post: P-director, reason: 法制审核员空缺期间由局长代行,\n"
+        "     approval: AP-2026-03, since: 2026-05-01, until: 2026-05-31}\n", encoding="utf-8")
+    p = tmp_path / "acc.csv"
+    rows = [ESC_ROWS]
+    for cid, day, legal in (("V1", 4, 1), ("V2", 29, 3)):
+        rows += [r.replace(",S3,P-legal,李四,", ",S3,P-director,赵六,") for r in
+                 _late_legal_case(cid, day, dt.timedelta(days=legal, hours=3))]
+    p.write_text("\n".join(rows) + "\n", encoding="utf-8")
+    r = run_monitor(Register(reg_root), [p], AS_OF)
+    f201 = {f.extra["case_id"]: f for f in r.findings if f.code == "MON201"}
+    assert f201["V1"].extra["accepted"] == "A-1" and f201["V1"].extra["warning"] is None
+    assert f201["V1"].severity.value == "info" and "A-1" in f201["V1"].message.zh
+    assert f201["V2"].extra["warning"] == "黄牌" and "accepted" not in f201["V2"].extra  # S3 finished on 06-01: expired
+    assert [c["case_id"] for c in r.cases] == ["V2"] and r.summary["accepted"] == 1
+
+
+def _seq_rows(cid: str, power: str, steps: str) -> list[str]:
+    """A case of ``power`` doing ``steps`` (space-separated ids) one hour each from 2026-05-04 09:00."""
+    t = dt.datetime(2026, 5, 4, 9)
+    out = []
+    for i, s in enumerate(steps.split()):
+        a, b = t + dt.timedelta(hours=i), t + dt.timedelta(hours=i + 1)
+        out.append(f"{cid},county-amr,{power},{s},,,{a.isoformat()},{b.isoformat()},,")
+    return out
+
+
+@pytest.mark.parametrize(("power", "steps", "expected"), [
+    ("CF-001", "S2 S3 S4 S5", {"skipped": ["S1"]}),
+    ("CF-001", "S1 S2 S4 S5", {"skipped": ["S3"]}),
+    ("CF-001", "S1 S2 S3 S4 S4 S5", {"repeated": ["S4"]}),
+    ("CF-001", "S1 S2 S3 S2 S3 S4 S5", None),                     # 退回补充调查: a loop the flow allows
+    ("XK-001", "S1 S2 S3 S5 S4", {"extra": ["S5"]}),
+    ("XK-001", "S1 S3 S2 S4", {"out_of_order": ["S3"]}),
+])
+def test_deviating_case_is_aligned_with_its_flow(reg_root: Path, tmp_path: Path, power: str, steps: str,
+                                                 expected: dict[str, list[str]] | None) -> None:
+    """Each deviating case says how it deviates: skipped, extra, out of order, repeated, with the step names."""
+    p = tmp_path / "seq.csv"
+    p.write_text("\n".join([ESC_ROWS, *_seq_rows("A1", power, steps)]) + "\n", encoding="utf-8")
+    r = run_monitor(Register(reg_root), [p], AS_OF, closed=True)
+    case = next((c for c in r.cases if c["case_id"] == "A1"), None)
+    al = case["alignment"] if case else None
+    if expected is None:
+        assert al is None
+        return
+    assert al is not None
+    assert {k: al[k] for k in ("skipped", "extra", "out_of_order", "repeated") if al[k]} == expected
+    kind, ids = next(iter(expected.items()))
+    names = {m["step"]: m["name"] for m in al["moves"]}
+    assert names[ids[0]] in al["text"]["zh"] and kind.replace("_", " ") in al["text"]["en"]
+    row = next(x for x in r.to_dict()["explain"]["powers"] if x["authority"] == power)
+    assert row["deviations"][kind]["cases"] == 1 and row["deviations"][kind]["share"] == 1.0
+    assert row["deviations"][kind]["median_without"] is None and row["deviations"][kind]["median_with"] is not None
+
+
+def test_throughput_per_power_and_step_against_limits(reg_root: Path, tmp_path: Path) -> None:
+    """Median and P90 of throughput time per power and per step, over the limit counted; with/without deviation."""
+    p = tmp_path / "tp.csv"
+    rows = [ESC_ROWS, *_late_legal_case("T0", 4), *_late_legal_case("T1", 11, dt.timedelta(days=2)),
+            *_seq_rows("T2", "CF-001", "S1 S2 S4 S5")]
+    p.write_text("\n".join(rows) + "\n", encoding="utf-8")
+    r = run_monitor(Register(reg_root), [p], AS_OF)
+    row = next(x for x in r.to_dict()["explain"]["powers"] if x["authority"] == "CF-001")
+    assert row["cases"] == row["closed"] == 3
+    s3 = next(s for s in row["steps"] if s["step"] == "S3")
+    assert s3["n"] == 2 and s3["limit"] == 5.0 and s3["kind"] == "工作日" and s3["over_limit"] == 1
+    assert s3["p90"] == s3["max"] == 10.0 and s3["median"] == 5.5  # 1 and 10 working days
+    tp = row["throughput"]
+    assert tp["n"] == 3 and tp["limit"] == 90.0 and tp["kind"] == "自然日" and tp["over_limit"] == 0
+    sk = row["deviations"]["skipped"]
+    assert sk["cases"] == 1 and sk["median_with"] < sk["median_without"]
+
+
 def test_progress_is_reported(reg_root: Path) -> None:
     calls: list[tuple[int, int]] = []
     run_monitor(Register(reg_root), [EVENTS / "license.csv"], AS_OF, progress=lambda d, t: calls.append((d, t)))
@@ -330,7 +438,7 @@ def test_counts_and_to_dict(reg_root: Path) -> None:
     r = run_monitor(Register(reg_root), [EVENTS / "penalty.csv", EVENTS / "license.csv"], AS_OF)
     d = r.to_dict("en")
     json.dumps(d, ensure_ascii=False)
-    assert set(d) == {"as_of", "mode", "summary", "findings", "cases", "escalations", "counts"}
+    assert set(d) == {"as_of", "mode", "summary", "findings", "cases", "escalations", "counts", "explain"}
     assert set(d["counts"]) == {"unit", "authority", "step", "post", "risk"}
     unit = d["counts"]["unit"][0]
     assert unit["key"] == "county-amr" and unit["name"] == "示例县市场监督管理局"
@@ -402,6 +510,20 @@ def test_cli_json_and_csv(runner, reg_root: Path) -> None:  # type: ignore[no-un
     assert rows and set(rows[0]) >= {"code", "warning", "disposal", "path", "line", "case_id", "step", "message"}
     actor = next(r for r in rows if r["case_id"] == "P-ACTOR")
     assert actor["code"] == "MON201" and json.loads(actor["columns"]) == {"经办科室": "执法一科"}
+
+
+def test_cli_explains_deviations_in_text_and_json(runner, reg_root: Path) -> None:  # type: ignore[no-untyped-def]
+    """Text: the warned-cases table says how a case deviated, and the throughput tables follow; --no-explain drops them."""
+    pen = str(EVENTS / "penalty.csv")
+    res = invoke(runner, "monitor", "--root", str(reg_root), "--as-of", AS_OF, "--lang", "en", pen)
+    assert res.exit_code == 0
+    assert "skipped: 法制审核" in res.stdout and "Throughput time against the limits" in res.stdout
+    assert "5 working days" in res.stdout and "Cases deviating from the flow" in res.stdout
+    res = invoke(runner, "monitor", "--root", str(reg_root), "--as-of", AS_OF, "-f", "json", "--no-explain", pen)
+    doc = json.loads(res.stdout)
+    assert doc["explain"] == {"powers": []} and all(c["alignment"] is None for c in doc["cases"])
+    res = invoke(runner, "monitor", "--root", str(reg_root), "--as-of", AS_OF, "--lang", "en", "--no-explain", pen)
+    assert "Throughput time" not in res.stdout and "skipped: 法制审核" not in res.stdout
 
 
 def test_cli_text_and_errors(runner, reg_root: Path) -> None:  # type: ignore[no-untyped-def]
@@ -499,3 +621,15 @@ def test_a_deeply_nested_json_line_is_a_bad_row(reg_root: Path, tmp_path: Path) 
     assert [(f.code, f.line) for f in r.findings if f.code == "MON003"] == [("MON003", 1), ("MON003", 2)]
     assert r.summary["cases"] == 1
     json.dumps(r.to_dict("en"))  # the nested extra column is one text cell
+
+
+def test_a_very_long_deviating_case_is_not_aligned(reg_root: Path, tmp_path: Path) -> None:
+    """A case of more than MAX_ALIGN events keeps its findings but gets no alignment (the search would grow)."""
+    from lfk.monitor.explain import MAX_ALIGN
+
+    p = tmp_path / "long.csv"
+    p.write_text("\n".join([ESC_ROWS, *_seq_rows("LONG", "CF-001", " ".join(["S1"] + ["S2"] * MAX_ALIGN + ["S4", "S5"]))])
+                 + "\n", encoding="utf-8")
+    r = run_monitor(Register(reg_root), [p], AS_OF)
+    case = next(c for c in r.cases if c["case_id"] == "LONG")
+    assert "MON102" in case["codes"] and case["alignment"] is None

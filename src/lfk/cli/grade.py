@@ -35,6 +35,7 @@ from lfk.grading.report import (
     format_explain,
     format_grades,
     grade_register,
+    has_residual,
     headers,
     summary_text,
     table_rows,
@@ -61,7 +62,7 @@ def _rich_text(report, lang: str, only_failing: bool) -> None:  # type: ignore[n
         if weighted:  # factor values in lfk.yaml's order, their labels named once under the table
             for r, cells in zip(u.rows, rows, strict=True):
                 cells[2] = "·".join(str((r.risk.factors or {}).get(k, "—")) for k in defined)
-        heads = headers(lang)
+        heads = headers(lang, has_residual(u))
         natural = [max([cell_len(c[i]) for c in rows] + [cell_len(h)]) for i, h in enumerate(heads)]
         others = sum(w for i, w in enumerate(natural) if i != 1) + 2 * (len(heads) - 1)
         title_width = max(8, min(natural[1], con.width - others))

@@ -22,7 +22,7 @@ COMMANDS = {
     "diff": "diff", "site": "site", "monitor": "monitor", "score": "score", "export": "tables",
     "import": "tables", "init": "scaffold", "new": "scaffold", "fmt": "fmt", "schema": "schema",
     "log": "log", "trend": "trend", "verify-site": "verify", "impact": "impact",
-    "dispose": "dispose", "explain": "explain", "baseline": "baseline",
+    "dispose": "dispose", "explain": "explain", "baseline": "baseline", "due": "due",
 }
 
 

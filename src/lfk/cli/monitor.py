@@ -26,6 +26,7 @@ from lfk.cli.common import (
 from lfk.core.errors import UsageError
 from lfk.core.fsutil import atomic_write
 from lfk.core.safe import csv_row, printable
+from lfk.model.text import days_text
 
 CI_FORMATS = ("github", "sarif", "junit")
 FORMATS = ("text", "json", "csv", *CI_FORMATS)
@@ -79,6 +80,50 @@ def format_ci(result: Any, fmt: str, lang: str, logs: list[str]) -> str:
                            path_prefix="", files=[rel(p) for p in logs], name="lfk monitor")
 
 
+def _d(x: float | None) -> str:
+    return "—" if x is None else f"{x:g}"
+
+
+def explain_tables(con: Any, powers: list[dict[str, Any]], zh: bool) -> None:
+    """Per power: the share of cases with each deviation and the median throughput with/without it; then
+    throughput per power and per step (median, P90) against the limits (``lfk.monitor.explain``)."""
+    from rich.markup import escape
+    from rich.table import Table
+
+    if not powers:
+        return
+    kinds = (("skipped", "跳过", "skipped"), ("extra", "多余环节", "extra"), ("out_of_order", "顺序错误", "out of order"),
+             ("repeated", "重复办理", "repeated"), ("any", "任一偏离", "any"))
+    t = Table(title="偏离流程的案件占比 · 办理时长中位数（有 / 无该偏离，天）" if zh else
+              "Cases deviating from the flow · median throughput with / without (days)", title_justify="left")
+    t.add_column("职权" if zh else "power")
+    t.add_column("案件" if zh else "cases", justify="right")
+    for _k, z, e in kinds:
+        t.add_column(z if zh else e, justify="right")
+    for p in powers:
+        cells = []
+        for k, _z, _e in kinds:
+            d = p["deviations"][k]
+            cells.append(f"{d['cases']} ({100 * (d['share'] or 0):.0f}%) {_d(d['median_with'])}/{_d(d['median_without'])}"
+                         if d["cases"] else "0")
+        t.add_row(escape(f"{p['unit']}/{p['authority']} {p['name']}"), str(p["cases"]), *cells)
+    con.print(t)
+    t = Table(title="办理时长与时限（天）" if zh else "Throughput time against the limits (days)", title_justify="left")
+    for h in (("职权 · 环节", "power · step"), ("件数", "n"), ("中位数", "median"), ("P90", "P90"), ("最长", "max"),
+              ("时限", "limit"), ("超时限", "over")):
+        t.add_column(h[0] if zh else h[1], justify="left" if h[1] == "power · step" else "right")
+    for p in powers:
+        rows = [(f"{p['unit']}/{p['authority']} {p['name']}" + ("（全案）" if zh else " (case)"), p["throughput"])]
+        rows += [(f"  {s['step']} {s['name']}", s) for s in p["steps"]]
+        for label, s in rows:
+            lim = "—" if s["limit"] is None else days_text(s["limit"], s["kind"], "zh" if zh else "en")
+            over = str(s["over_limit"]) if s["limit"] is not None else "—"
+            style = "bold red" if s["over_limit"] else ""
+            t.add_row(escape(label), str(s["n"]), _d(s["median"]), _d(s["p90"]), _d(s["max"]), lim,
+                      f"[{style}]{over}[/]" if style else over)
+    con.print(t)
+
+
 def format_text(result: Any, lang: str, color: bool) -> str:
     """Findings, the warned cases, escalations, counts per dimension and a summary (rich tables)."""
     from rich.console import Console
@@ -107,13 +152,15 @@ def format_text(result: Any, lang: str, color: bool) -> str:
         t = Table(title="预警案件" if zh else "Warned cases", title_justify="left")
         for h in (("案件", "case"), ("单位", "unit"), ("职权", "power"), ("预警", "warning"), ("处置", "disposal"),
                   ("问题", "codes"), ("岗位", "posts"), ("预警编号", "warning id"), ("处置状态", "state"),
-                  ("处置期限", "dispose by")):
+                  ("处置期限", "dispose by"), ("偏离流程", "against the flow")):
             t.add_column(h[0] if zh else h[1])
         for c in result.cases:
+            al = c.get("alignment")
             t.add_row(c["case_id"], c["unit"], c["authority"], f"[{style[c['warning']]}]{c['warning']}[/]",
                       c["disposal"] or "", " ".join(c["codes"]), " ".join(c["posts"]), c.get("warning_id", ""),
-                      c.get("state", ""), c.get("dispose_by", ""))
+                      c.get("state", ""), c.get("dispose_by", ""), escape(al["text"][lang if zh else "en"]) if al else "")
         con.print(t)
+    explain_tables(con, result.explain, zh)
     if result.escalations:
         t = Table(title="升级处置" if zh else "Escalations", title_justify="left")
         for h in (("单位", "unit"), ("岗位", "post"), ("次数", "count"), ("窗口（天）", "within days"),
@@ -150,6 +197,9 @@ def format_text(result: Any, lang: str, color: bool) -> str:
         states = "，".join(f"{k} {disp[k]}" for k in ("待处置", "处置中", "已整改", "逾期未处置"))
         line += (f"；处置：{states}；按期处置 {disp['on_time']}" if zh
                  else f"; disposal: {states}; disposed on time {disp['on_time']}")
+    if s.get("accepted"):
+        line += (f"；已接受的偏离 {s['accepted']} 处（accepted.yaml）" if zh
+                 else f"; {s['accepted']} accepted deviation(s) (accepted.yaml)")
     con.print(f"[bold]{escape(line)}[/]")
     return buf.getvalue()
 
@@ -171,6 +221,8 @@ def register(app: typer.Typer) -> None:
         lang: LangOpt = None,
         as_of: Annotated[str | None, typer.Option("--as-of", help="When open cases are judged: a date (its end) or a "
                                                   "date and time; default: the newest time in the logs.")] = None,
+        no_explain: Annotated[bool, typer.Option("--no-explain", help="Leave out the alignments of deviating cases and "
+                                                 "the throughput times (faster on very large logs).")] = False,
         engine: Annotated[str | None, typer.Option("--engine", help="python | duckdb | spark: where the checks run "
                                                    "(the same results); default: python. "
                                                    "Spark: LFK_SPARK_MASTER (default local[2]).")] = None,
@@ -211,9 +263,9 @@ def register(app: typer.Typer) -> None:
                 def tick(done: int, total: int) -> None:
                     bar.update(task, completed=done, total=total)
 
-                result = run_monitor(reg, paths, when, closed=closed, progress=tick, engine=engine)
+                result = run_monitor(reg, paths, when, closed=closed, progress=tick, engine=engine, explain=not no_explain)
         else:
-            result = run_monitor(reg, paths, when, closed=closed, engine=engine)
+            result = run_monitor(reg, paths, when, closed=closed, engine=engine, explain=not no_explain)
         if fmt == "json":
             text = json.dumps(result.to_dict(language), ensure_ascii=False, indent=2) + "\n"
         elif fmt == "csv":

@@ -8,7 +8,7 @@ from typing import Literal
 
 from pydantic import field_validator, model_validator
 
-from lfk.model.base import F, Grade, Model, TaxonomyPreset
+from lfk.model.base import EscalationCounts, F, Grade, Model, TaxonomyPreset
 from lfk.model.vocab import DEFAULT_TAXONOMY, TAXONOMY_PRESETS
 
 
@@ -97,6 +97,8 @@ class LintSettings(Model):
     severity: dict[str, Literal["error", "warning", "info", "off"]] = F("规则级别", "severity per rule code", {})
     max_file_mb: float = F("单文件大小上限（MiB）", "largest file accepted (LFK006)", 10, gt=0, le=1024,
                           allow_inf_nan=False)
+    accept_warn_days: int = F("接受到期提醒（天）", "days before an acceptance expires when LFK807 reminds", 30,
+                              ge=0, le=3650)
 
 
 class DisclosureSettings(Model):
@@ -113,6 +115,9 @@ class Escalation(Model):
     count: int = F("次数", "number of warnings", ge=1)
     within_days: int = F("时间窗口（天）", "window in days", 365, ge=1, le=36500)
     disposal: str = F("处置方式", "disposal, e.g. 诫勉谈话")
+    counts: EscalationCounts = F("计数范围", "which warnings count: undisposed_or_repeated (a warning with a disposal "
+                                 "record counts only when the post had the same MON code again within the window) "
+                                 "or all", "undisposed_or_repeated")
 
 
 class MonitorSettings(Model):

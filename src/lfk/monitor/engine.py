@@ -36,11 +36,14 @@ from collections.abc import Callable, Iterable
 from sys import intern
 from typing import Any
 
-from lfk.core.finding import Finding
+from lfk.core.finding import Finding, Severity
 from lfk.core.i18n import T, Text
+from lfk.model.acceptances import Acceptance
 from lfk.monitor.calendar import WorkCalendar
 from lfk.monitor.codes import CODES, LEVEL_RANK, RED, YELLOW, severity_of
+from lfk.monitor.dispositions import join_dispositions
 from lfk.monitor.events import EventReader
+from lfk.monitor.explain import Explainer
 from lfk.monitor.result import MonitorResult
 from lfk.monitor.tables import Limit, PowerTable, Tables, limit_text
 from lfk.register import Register
@@ -118,6 +121,8 @@ class Monitor:
         self.escalate = list(pol.escalate)
         self._as_of_in = as_of
         self.tables = Tables(register)
+        self._accepted: dict[str, list[Acceptance]] = {}
+        self.explaining = True  # deviations explained and throughput times (lfk.monitor.explain); off: a bit faster
         self._prefix = self.cal.prefix()
 
     # -- helpers -----------------------------------------------------------------------------
@@ -127,6 +132,8 @@ class Monitor:
         self.once: set[tuple[Any, ...]] = set()
         self._plans: dict[tuple[Any, ...], tuple[Any, ...]] = {}
         self.case_warnings: list[dict[str, Any]] = []
+        self.n_accepted = 0
+        self.explain = Explainer(self._prefix, self.explaining)
         self.n_cases = self.n_closed = self.n_open = self.n_events = self.n_bad = 0
         self.max_time: dt.datetime | None = None
         self.pending_open: list[tuple[str, PowerTable, list[tuple[Any, ...]]]] = []
@@ -174,6 +181,13 @@ class Monitor:
         si = ev[SI] if si is None else si
         post = post if post is not None else (ev[POST] or tbl.actors[si])
         risks = list(tbl.risks[si]) + (tbl.post_risks.get(post, []) if post else [])
+        acc = self._accepting(code, tbl, cid, tbl.ids[si], post, ev[FT].date()) if level else None
+        if acc is not None:
+            level = None
+            extra["accepted"] = acc.id
+            self.n_accepted += 1
+            msg = msg + T(f"（已接受：{acc.id}，至 {acc.until.isoformat()}，{acc.reason}）",
+                          f" (accepted: {acc.id}, until {acc.until.isoformat()}, {acc.reason})")
         data: dict[str, Any] = {
             "case_id": cid, "unit": tbl.unit, "authority": tbl.authority.id, "step": tbl.ids[si],
             "step_name": tbl.names[si], "post": post, "person": ev[PERSON], "warning": level,
@@ -182,10 +196,26 @@ class Monitor:
         data.update(extra)
         if ev[EXTRA]:
             data["columns"] = dict(ev[EXTRA])
-        f = Finding(code, severity_of(code, level), self.paths[ev[FIDX]], ev[LINE], 1,
+        f = Finding(code, Severity.INFO if acc is not None else severity_of(code, level), self.paths[ev[FIDX]], ev[LINE], 1,
                     T(f"案件 {cid}：", f"case {cid}: ") + msg, extra=data)
         self.findings.append(f)
         return {"code": code, "level": level, "post": post, "si": si, "at": ev[FT], "finding": f, "risks": risks}
+
+    def _accepting(self, code: str, tbl: PowerTable, cid: str, step: str, post: str | None,
+                   day: dt.date) -> Acceptance | None:
+        """The unit's acceptance (``accepted.yaml``) that covers this deviation on ``day``, or None."""
+        accs = self._accepted.get(tbl.unit)
+        if accs is None:
+            accs = []
+            if tbl.unit in self.register.unit_dirs:
+                accs = [a.model for a in self.register.unit(tbl.unit, kinds=frozenset({"accepted"})).accepted
+                        if a.model.kind() == "deviation"]
+            self._accepted[tbl.unit] = accs
+        for a in accs:
+            if ((a.code or "").upper() == code and a.active(day) and a.case in (None, cid)
+                    and a.authority in (None, tbl.authority.id) and a.step in (None, step) and a.post in (None, post)):
+                return a
+        return None
 
     # -- the pass ----------------------------------------------------------------------------
     def run(self) -> MonitorResult:
@@ -213,6 +243,7 @@ class Monitor:
                 self.findings.append(Finding(code, severity_of(code, None), path, 1, 1, T(
                     f"另有 {more} 行同类问题未逐一列出（共 {n} 行）",
                     f"{more} more row(s) with this problem not listed one by one ({n} in all)")))
+        join_dispositions(self.case_warnings, self.register, as_of)
         escalations = self._escalate()
         self.findings.sort(key=lambda f: (f.path, f.line, f.code))
         return MonitorResult.build(self, as_of, mode, escalations)
@@ -384,9 +415,11 @@ class Monitor:
         ends = tbl.ends
         if ends[evs[-1][SI]] or self.closed or _reached_end(ends, evs):
             self.n_closed += 1
+            self.explain.add(key, tbl, evs, True)
             self._check_case(key[0], tbl, evs, None)
         else:
             self.n_open += 1
+            self.explain.add(key, tbl, evs, False)
             self.pending_open.append((key[0], tbl, evs))
 
     # -- the checks of one case --------------------------------------------------------------
@@ -681,7 +714,8 @@ class Monitor:
             for rule in self.escalate:
                 window: deque[dict[str, Any]] = deque()
                 span = dt.timedelta(days=rule.within_days)
-                for w in ws:
+                counted = ws if rule.counts == "all" else _undisposed_or_repeated(ws, post, span)
+                for w in counted:
                     while window and w["at"] - window[0]["at"] >= span:
                         window.popleft()
                     window.append(w)
@@ -690,7 +724,7 @@ class Monitor:
                         f0: Finding = w["first"]
                         data = {"unit": unit, "post": post, "count": len(window), "within_days": rule.within_days,
                                 "disposal": rule.disposal, "cases": cases, "at": w["at"].isoformat(),
-                                "warning": None}
+                                "counts": rule.counts, "warning": None}
                         pname = post
                         tbl_posts = self.tables.unit(unit)
                         if tbl_posts is not None:
@@ -703,6 +737,21 @@ class Monitor:
                         out.append(data)
                         window.clear()
         return out
+
+
+def _undisposed_or_repeated(ws: list[dict[str, Any]], post: str, span: dt.timedelta) -> list[dict[str, Any]]:
+    """The warnings of ``post`` (sorted by time) an escalation rule counts: those with no disposal record,
+    and those that repeat (another warning of the post with one of the same MON codes within ``span``)."""
+    repeated: set[int] = set()
+    by_code: dict[str, list[int]] = defaultdict(list)  # code -> positions in ws (in time order)
+    for i, w in enumerate(ws):
+        for code in sorted({d[0] for d in w["deviations"] if d[3] == post}):
+            by_code[code].append(i)
+    for idx in by_code.values():
+        for a, b in zip(idx, idx[1:], strict=False):  # neighbours in time: the nearest other warning of that code
+            if ws[b]["at"] - ws[a]["at"] < span:
+                repeated.update((a, b))
+    return [w for i, w in enumerate(ws) if not w.get("records") or i in repeated]
 
 
 _EV_ORDER = operator.itemgetter(ST, FT, FIDX, LINE)

@@ -225,7 +225,9 @@ def format_sarif(findings: list[Finding], summary: dict[str, Any], *, lang: str 
             "partialFingerprints": {"lfkFinding/v1": _fingerprint(f, uri)},
         }
         if f.suppressed:
-            res["suppressions"] = [{"kind": "inSource", "justification": f.suppress_reason or ""}]
+            # an acceptance in accepted.yaml (lfk.lint.acceptance) is kept outside the file: SARIF's "external"
+            kind = "external" if (f.suppress_reason or "").startswith("accepted ") else "inSource"
+            res["suppressions"] = [{"kind": kind, "justification": f.suppress_reason or ""}]
         results.append(res)
     run: dict[str, Any] = {
         "tool": {"driver": {"name": "lfk", "version": __version__, "informationUri": INFO_URI, "rules": driver_rules}},

@@ -38,6 +38,7 @@ from lfk.model.disclosure import INTERNAL, PUBLIC
 from lfk.monitor import run_monitor
 from lfk.register import Register
 from lfk.site import flowchart
+from lfk.site.charts import throughput_svg
 from lfk.site.pages import Page, Planner
 from lfk.site.publication import PUBLICATION, PUBLICATION_JS, publication_manifest, publication_script
 from lfk.site.words import HTML_LANG, check_lang, pick, t
@@ -373,14 +374,21 @@ def _monitor_page(register: Register, events: list[Path | str], lang: str = "zh"
     names = {row["key"]: row.get("name") or row["key"] for rows in counts.values() for row in rows}
     units = {uid: (register.unit_model(uid).name if register.unit_model(uid) else uid) for uid in register.unit_ids}
     cases = [{**c, "unit_name": units.get(c.get("unit"), c.get("unit")),
-              "authority_name": names.get(f"{c.get('unit')}/{c.get('authority')}", c.get("authority"))}
+              "authority_name": names.get(f"{c.get('unit')}/{c.get('authority')}", c.get("authority")),
+              "how": ((c.get("alignment") or {}).get("text") or {}).get("en" if lang == "en" else "zh")}
              for c in data.get("cases", [])]
     findings = [{k: f.get(k) for k in ("code", "severity", "message", "case_id", "warning", "disposal")}
                 for f in data.get("findings", [])[:1000]]
+    explained = data.get("explain", {}).get("powers", [])
+    yellow_at = register.config.monitor.yellow_at
     return Page("monitor.html", "monitor.html", {
         "title": pick(lang, "电子监察预警", "E-supervision warnings"), "as_of": data.get("as_of"), "summary": data.get("summary", {}),
         "counts": counts, "cases": cases, "escalations": data.get("escalations", []), "findings": findings,
         "more_findings": max(0, len(data.get("findings", [])) - len(findings)),
+        "explain": explained,
+        "chart": throughput_svg(explained, lang, yellow_at, steps=False, ident="tp-all", unit_names=units),
+        "step_charts": [({**p, "unit_name": units.get(p["unit"], p["unit"])}, throughput_svg([p], lang, yellow_at, ident=f"tp-{i}"))
+                        for i, p in enumerate(explained)],
         "crumbs": [[pick(lang, "首页", "Home"), "index.html"]],
     })
 

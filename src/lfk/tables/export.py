@@ -229,6 +229,7 @@ def build_tables(register: Register, units: list[str] | None = None) -> dict[str
                 "id": r.id, "authority": r.authority, "steps": V.join_list(r.steps), "post": r.post, "kind": r.kind,
                 "sources": V.join_list(r.sources), "criteria": V.join_list(r.criteria),
                 "grade_reason": r.grade_reason, "approved_digest": r.approved_digest,
+                "residual": " ".join(f"{k}={v}" for k, v in r.residual.items()) or None,
                 "disclosure": V.disclosure_text(r.disclosure, False),
             }
             for k, v in r.factors.items():

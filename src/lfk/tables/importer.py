@@ -759,6 +759,8 @@ def _risk(ctx: _Ctx, rec: dict[str, Any], where: tuple[str, int], at: dict[str, 
         "description": V.text(rec.get("description")), "sources": V.split_list(rec.get("sources")),
         "factors": factors, "criteria": V.split_list(rec.get("criteria")), "grade": grade,
         "grade_reason": V.text(rec.get("grade_reason")),
+        "residual": {k: V.scalar(v) for k, _, v in (x.partition("=") for x in (V.text(rec.get("residual")) or "").split())
+                     if k and v},
         "owner": ctx.post(V.text(rec.get("owner")), where, at.get("owner", 1), "责任人"),
         "approval": _approval(ctx, V.text(rec.get("approval"))), "approved_digest": V.text(rec.get("approved_digest")),
         "reviewed": reviewed, "disclosure": disc,
