@@ -470,7 +470,6 @@ def test_a_public_build_over_an_internal_site_leaves_no_internal_page(runner: Cl
 
 
 # -- item 11: odd file names and merge keys with the cache ----------------------------------------------
-@pytest.mark.skipif(sys.platform == "darwin", reason="macOS file systems refuse names that are not UTF-8")
 def test_file_names_that_are_not_utf8_are_findings_for_every_cached_command(runner: CliRunner, base_register: Path,
                                                                             tmp_path: Path) -> None:
     unit = os.fsencode(base_register / "units" / "county-amr")
@@ -510,3 +509,67 @@ def test_a_merge_key_with_dates_reads_and_caches(runner: CliRunner, base_registe
     for _ in range(2):
         r = invoke(runner, "lint", "--root", str(base_register))
         assert r.exit_code in (0, 1) and "internal error" not in r.output, r.output
+
+
+# -- item 11: writes that fail are one line, exit 2, nothing half-written -------------------------------
+def _full_disk(monkeypatch: pytest.MonkeyPatch) -> None:
+    import errno
+
+    import lfk.core.fsutil as fsutil
+
+    def full(fd: int) -> None:
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(fsutil.os, "fsync", full)
+
+
+@pytest.mark.parametrize("args", [["export", "--out", "{out}/a.xlsx"], ["export", "--format", "json", "--out", "{out}/a.json"],
+                                  ["export", "--format", "csv", "--table", "all", "--out", "{out}/csv"],
+                                  ["export", "--format", "csv", "--out", "{out}/a.csv"],
+                                  ["lint", "--output", "{out}/lint.txt"], ["init", "{out}/new"]])
+def test_a_full_disk_is_one_line_exit_2_and_nothing_half_written(runner: CliRunner, base_register: Path, tmp_path: Path,
+                                                                 monkeypatch: pytest.MonkeyPatch, args: list[str]) -> None:
+    out = tmp_path / "out"
+    out.mkdir()
+    _full_disk(monkeypatch)
+    argv = [a.format(out=out) for a in args] + ([] if args[0] == "init" else ["--root", str(base_register)])
+    r = invoke(runner, *argv)
+    assert r.exit_code == 2 and len(r.output.strip().splitlines()) == 1, r.output
+    assert "No space left" in r.output and "internal error" not in r.output
+    assert not [p for p in out.rglob("*") if p.is_file()], list(out.rglob("*"))  # no file, no temporary left
+
+
+def test_a_full_stdout_is_a_write_error(monkeypatch: pytest.MonkeyPatch) -> None:
+    import errno
+
+    from lfk.cli.common import write_stdout, write_stdout_bytes
+    from lfk.core.errors import WriteError
+
+    class Full:
+        def write(self, data: object) -> int:
+            raise OSError(errno.ENOSPC, "No space left on device")
+
+        def flush(self) -> None:
+            pass
+
+        buffer = property(lambda self: self)
+
+    monkeypatch.setattr(sys, "stdout", Full())
+    for call in (lambda: write_stdout("x"), lambda: write_stdout_bytes(b"x")):
+        with pytest.raises(WriteError, match="No space left"):
+            call()
+
+
+@pytest.mark.parametrize("target", ["/proc/1", "/proc/1/new", "/proc/self/fd/x"])
+def test_init_where_nothing_can_be_written_is_one_line(runner: CliRunner, target: str) -> None:
+    r = invoke(runner, "init", target)
+    assert r.exit_code == 2 and len(r.output.strip().splitlines()) == 1 and "internal error" not in r.output, r.output
+
+
+@pytest.mark.parametrize("as_of", ["0001-01-01", "9999-12-31", "1900-12-31", "2200-01-01"])
+def test_an_extreme_as_of_is_one_line_exit_2(runner: CliRunner, base_register: Path, as_of: str) -> None:
+    for cmd in (["lint"], ["score"], ["grade"]):
+        r = invoke(runner, *cmd, "--root", str(base_register), "--as-of", as_of)
+        assert r.exit_code == 2 and len(r.output.strip().splitlines()) == 1 and "--as-of" in r.output, r.output
+    r = invoke(runner, "lint", "--root", str(base_register), "--as-of", "2199-12-31")
+    assert r.exit_code in (0, 1), r.output
