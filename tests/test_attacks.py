@@ -573,3 +573,43 @@ def test_an_extreme_as_of_is_one_line_exit_2(runner: CliRunner, base_register: P
         assert r.exit_code == 2 and len(r.output.strip().splitlines()) == 1 and "--as-of" in r.output, r.output
     r = invoke(runner, "lint", "--root", str(base_register), "--as-of", "2199-12-31")
     assert r.exit_code in (0, 1), r.output
+
+
+# -- item 7: the cache is never read or written through a link -----------------------------------------
+@pytest.mark.parametrize("layout", ["folder", "dangling", "tag-folder", "kind-folder", "gitignore", "entry"])
+def test_a_linked_cache_is_never_written_through(runner: CliRunner, base_register: Path, tmp_path: Path,
+                                                 monkeypatch: pytest.MonkeyPatch, layout: str) -> None:
+    from lfk.core.cache import Cache
+
+    monkeypatch.delenv("LFK_CACHE_DIR", raising=False)
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    cache = base_register / ".lfk-cache"
+    r = invoke(runner, "lint", "--root", str(base_register))  # a real cache first, for the inner layouts
+    assert r.exit_code == 0, r.output
+    tag = Cache(cache).folder
+    if layout in ("folder", "dangling"):
+        shutil.rmtree(cache)
+        cache.symlink_to(outside if layout == "folder" else outside / "nope")
+    elif layout == "tag-folder":
+        shutil.rmtree(tag)
+        tag.symlink_to(outside)
+    elif layout == "kind-folder":
+        shutil.rmtree(tag / "parse-unit")
+        (tag / "parse-unit").symlink_to(outside)
+    elif layout == "gitignore":
+        shutil.rmtree(cache)
+        cache.mkdir()
+        (cache / ".gitignore").symlink_to(outside / "gitignore")
+    else:
+        entries = [p for p in tag.rglob("*") if p.is_file()]
+        assert entries
+        for p in entries:
+            p.unlink()
+            p.symlink_to("/dev/zero")
+    for _ in range(2):
+        r = invoke(runner, "lint", "--root", str(base_register))
+        assert r.exit_code == 0, r.output
+        assert invoke(runner, "grade", "--root", str(base_register)).exit_code == 0
+    assert not list(outside.iterdir()), os.environ.get("LFK_CACHE_DIR")
+    assert (base_register / ".lfk-cache").exists() or layout == "dangling"
