@@ -613,3 +613,14 @@ def test_a_linked_cache_is_never_written_through(runner: CliRunner, base_registe
         assert invoke(runner, "grade", "--root", str(base_register)).exit_code == 0
     assert not list(outside.iterdir()), os.environ.get("LFK_CACHE_DIR")
     assert (base_register / ".lfk-cache").exists() or layout == "dangling"
+
+
+# -- minor: usage errors are one line, like every other error -------------------------------------------
+@pytest.mark.parametrize("args", [["export", "/tmp/x.csv"], ["lint", "--nope"], ["nosuch"], ["lint", "--jobs", "abc"],
+                                  ["site"], ["--nope"], ["grade", "--root"], ["monitor"], ["lint", "--format"],
+                                  ["render", "--format", "dot", "-o"]])
+def test_usage_errors_are_one_line_exit_2(runner: CliRunner, args: list[str]) -> None:
+    r = invoke(runner, *args)
+    assert r.exit_code == 2, r.output
+    lines = r.output.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("lfk: ") and "Usage:" not in r.output, r.output

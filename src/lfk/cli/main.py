@@ -58,10 +58,19 @@ class LfkGroup(TyperGroup):
         module = COMMANDS.get(cmd_name)
         return None if module is None else _module_commands(module).get(cmd_name)
 
+    def parse_args(self, ctx: typer.Context, args: list[str]) -> list[str]:
+        """Parse ``lfk``'s own options; a usage error is one line (``usage_error``)."""
+        try:
+            return super().parse_args(ctx, args)
+        except ClickUsageError as e:
+            raise usage_error(e) from None
+
     def invoke(self, ctx: typer.Context) -> Any:
         """Run the command, mapping errors to CLI.md's exit codes."""
         try:
             return super().invoke(ctx)
+        except ClickUsageError as e:
+            raise usage_error(e) from None
         except (typer.Exit, typer.Abort, TyperException):
             raise
         except LfkError as e:
@@ -82,6 +91,19 @@ class LfkGroup(TyperGroup):
             raise typer.Exit(2) from None
         except Exception as e:  # noqa: BLE001 - the promise: never a traceback
             raise _internal(e) from None
+
+
+ClickUsageError: type[Exception] = typer.BadParameter.__bases__[0]  # click's UsageError (typer vendors click)
+
+
+def usage_error(e: Any) -> typer.Exit:
+    """Print a usage error (unknown option or command, missing or bad argument) as one line, like every
+    other error: ``lfk: <message> (try 'lfk lint -h')``; the exit (2) to raise."""
+    ctx = getattr(e, "ctx", None)
+    where = f" (try '{ctx.command_path} -h')" if ctx is not None else ""
+    message = " ".join(str(e.format_message()).split())
+    typer.echo(f"lfk: {message}{where}", err=True)
+    return typer.Exit(2)
 
 
 WRITE_ERRNOS = frozenset({errno.ENOSPC, errno.EDQUOT, errno.EFBIG, errno.EROFS, errno.EIO})
