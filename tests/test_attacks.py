@@ -624,3 +624,33 @@ def test_usage_errors_are_one_line_exit_2(runner: CliRunner, args: list[str]) ->
     assert r.exit_code == 2, r.output
     lines = r.output.strip().splitlines()
     assert len(lines) == 1 and lines[0].startswith("lfk: ") and "Usage:" not in r.output, r.output
+
+
+# -- items 3-4 for import: it writes through the one guard, under the write lock ------------------------
+def test_import_writes_through_the_guard_and_the_lock(runner: CliRunner, base_register: Path, tmp_path: Path,
+                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    import lfk.tables.importer as importer
+
+    csv_path = tmp_path / "r.csv"
+    csv_path.write_text("风险编号,风险点,风险类别,风险等级\nR-900,新的风险,权力行使,高\n", encoding="utf-8")
+    outside = base_register / "risks-copy.yaml"  # a link inside the register: read, but never written through
+    real = base_register / RISKS
+    outside.write_bytes(real.read_bytes())
+    real.unlink()
+    real.symlink_to(outside)
+    before = outside.read_bytes()
+    r = invoke(runner, "import", str(csv_path), "--root", str(base_register), "--unit", "county-amr")
+    assert r.exit_code == 2 and "symbolic link" in r.output and len(r.output.strip().splitlines()) == 1, r.output
+    assert outside.read_bytes() == before and real.is_symlink()
+    real.unlink()
+    real.write_bytes(before)
+    held: list[bool] = []
+    lock = importer.register_lock
+
+    def watched(root: Path, *a: object, **kw: object):  # type: ignore[no-untyped-def]
+        held.append(True)
+        return lock(root, *a, **kw)
+
+    monkeypatch.setattr(importer, "register_lock", watched)
+    r = invoke(runner, "import", str(csv_path), "--root", str(base_register), "--unit", "county-amr")
+    assert r.exit_code == 0 and held and "R-900" in real.read_text(encoding="utf-8"), r.output
