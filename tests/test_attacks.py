@@ -437,6 +437,10 @@ def test_a_real_comment_after_a_quoted_look_alike_still_suppresses() -> None:
     lf = load_bytes(raw.encode(), "x.yaml")
     assert [s.codes for s in lf.suppressions[1]] == [("LFK702",)] and lf.suppressions[1][0].reason == "the real one"
     assert [s.codes for s in lf.suppressions[3]] == [("LFK703",)]
+    raw = ("risks:\n  - description: |\n      text\n\n    # lfk: ignore[LFK402] after a block\n    grade: 高\n"
+           '  - d: "a\n      # lfk: ignore[LFK404] a quoted continuation"\n    e: 1\n')
+    lf = load_bytes(raw.encode(), "x.yaml")
+    assert {k: [s.codes for s in v] for k, v in lf.suppressions.items()} == {5: [("LFK402",)], 6: [("LFK402",)]}
 
 
 # -- minor: a public build over an internal site leaves no internal page --------------------------------
