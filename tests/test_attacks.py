@@ -658,3 +658,26 @@ def test_import_writes_through_the_guard_and_the_lock(runner: CliRunner, base_re
     monkeypatch.setattr(importer, "register_lock", watched)
     r = invoke(runner, "import", str(csv_path), "--root", str(base_register), "--unit", "county-amr")
     assert r.exit_code == 0 and held and "R-900" in real.read_text(encoding="utf-8"), r.output
+
+
+# -- item 10: a YAML-escaped control character is a finding, and reaches no output ----------------------
+def test_an_escaped_control_character_is_lfk008_and_reaches_no_page(runner: CliRunner, base_register: Path,
+                                                                   tmp_path: Path) -> None:
+    p = base_register / "units/county-amr/authorities.yaml"
+    text = p.read_text(encoding="utf-8")
+    assert "    name: 食品经营许可\n" in text
+    p.write_text(text.replace("    name: 食品经营许可\n", '    name: "食品经营许可\\e]0;pwned\\a\\r- [x] y"\n', 1),
+                 encoding="utf-8")
+    r = invoke(runner, "lint", "--root", str(base_register), "--format", "json")
+    assert r.exit_code == 1 and '"LFK008"' in r.stdout and '"error"' in r.stdout, r.output
+    for audience in ("public", "internal"):
+        out = tmp_path / audience
+        r = invoke(runner, "site", str(out), "--root", str(base_register), "--audience", audience)
+        assert r.exit_code == 0, r.output  # the text still serves, shown escaped
+        for f in out.rglob("*"):
+            if f.is_file():
+                assert not re.search(rb"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]", f.read_bytes()), f
+        assert "食品经营许可\\x1b]0;pwned\\x07" in (out / "units/county-amr/powers/XK-001.html").read_text(encoding="utf-8")
+    for args in (["grade"], ["score"], ["export", "--format", "json"]):
+        r = invoke(runner, *args, "--root", str(base_register))
+        assert r.exit_code in (0, 1) and "\x1b" not in r.stdout, (args, r.output)
