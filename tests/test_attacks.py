@@ -437,6 +437,10 @@ def test_a_real_comment_after_a_quoted_look_alike_still_suppresses() -> None:
     lf = load_bytes(raw.encode(), "x.yaml")
     assert [s.codes for s in lf.suppressions[1]] == [("LFK702",)] and lf.suppressions[1][0].reason == "the real one"
     assert [s.codes for s in lf.suppressions[3]] == [("LFK703",)]
+    raw = ("risks:\n  - description: |\n      text\n\n    # lfk: ignore[LFK402] after a block\n    grade: 高\n"
+           '  - d: "a\n      # lfk: ignore[LFK404] a quoted continuation"\n    e: 1\n')
+    lf = load_bytes(raw.encode(), "x.yaml")
+    assert {k: [s.codes for s in v] for k, v in lf.suppressions.items()} == {5: [("LFK402",)], 6: [("LFK402",)]}
 
 
 # -- minor: a public build over an internal site leaves no internal page --------------------------------
@@ -470,7 +474,6 @@ def test_a_public_build_over_an_internal_site_leaves_no_internal_page(runner: Cl
 
 
 # -- item 11: odd file names and merge keys with the cache ----------------------------------------------
-@pytest.mark.skipif(sys.platform == "darwin", reason="macOS file systems refuse names that are not UTF-8")
 def test_file_names_that_are_not_utf8_are_findings_for_every_cached_command(runner: CliRunner, base_register: Path,
                                                                             tmp_path: Path) -> None:
     unit = os.fsencode(base_register / "units" / "county-amr")
@@ -510,3 +513,171 @@ def test_a_merge_key_with_dates_reads_and_caches(runner: CliRunner, base_registe
     for _ in range(2):
         r = invoke(runner, "lint", "--root", str(base_register))
         assert r.exit_code in (0, 1) and "internal error" not in r.output, r.output
+
+
+# -- item 11: writes that fail are one line, exit 2, nothing half-written -------------------------------
+def _full_disk(monkeypatch: pytest.MonkeyPatch) -> None:
+    import errno
+
+    import lfk.core.fsutil as fsutil
+
+    def full(fd: int) -> None:
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(fsutil.os, "fsync", full)
+
+
+@pytest.mark.parametrize("args", [["export", "--out", "{out}/a.xlsx"], ["export", "--format", "json", "--out", "{out}/a.json"],
+                                  ["export", "--format", "csv", "--table", "all", "--out", "{out}/csv"],
+                                  ["export", "--format", "csv", "--out", "{out}/a.csv"],
+                                  ["lint", "--output", "{out}/lint.txt"], ["init", "{out}/new"]])
+def test_a_full_disk_is_one_line_exit_2_and_nothing_half_written(runner: CliRunner, base_register: Path, tmp_path: Path,
+                                                                 monkeypatch: pytest.MonkeyPatch, args: list[str]) -> None:
+    out = tmp_path / "out"
+    out.mkdir()
+    _full_disk(monkeypatch)
+    argv = [a.format(out=out) for a in args] + ([] if args[0] == "init" else ["--root", str(base_register)])
+    r = invoke(runner, *argv)
+    assert r.exit_code == 2 and len(r.output.strip().splitlines()) == 1, r.output
+    assert "No space left" in r.output and "internal error" not in r.output
+    assert not [p for p in out.rglob("*") if p.is_file()], list(out.rglob("*"))  # no file, no temporary left
+
+
+def test_a_full_stdout_is_a_write_error(monkeypatch: pytest.MonkeyPatch) -> None:
+    import errno
+
+    from lfk.cli.common import write_stdout, write_stdout_bytes
+    from lfk.core.errors import WriteError
+
+    class Full:
+        def write(self, data: object) -> int:
+            raise OSError(errno.ENOSPC, "No space left on device")
+
+        def flush(self) -> None:
+            pass
+
+        buffer = property(lambda self: self)
+
+    monkeypatch.setattr(sys, "stdout", Full())
+    for call in (lambda: write_stdout("x"), lambda: write_stdout_bytes(b"x")):
+        with pytest.raises(WriteError, match="No space left"):
+            call()
+
+
+@pytest.mark.parametrize("target", ["/proc/1", "/proc/1/new", "/proc/self/fd/x"])
+def test_init_where_nothing_can_be_written_is_one_line(runner: CliRunner, target: str) -> None:
+    r = invoke(runner, "init", target)
+    assert r.exit_code == 2 and len(r.output.strip().splitlines()) == 1 and "internal error" not in r.output, r.output
+
+
+@pytest.mark.parametrize("as_of", ["0001-01-01", "9999-12-31", "1900-12-31", "2200-01-01"])
+def test_an_extreme_as_of_is_one_line_exit_2(runner: CliRunner, base_register: Path, as_of: str) -> None:
+    for cmd in (["lint"], ["score"], ["grade"]):
+        r = invoke(runner, *cmd, "--root", str(base_register), "--as-of", as_of)
+        assert r.exit_code == 2 and len(r.output.strip().splitlines()) == 1 and "--as-of" in r.output, r.output
+    r = invoke(runner, "lint", "--root", str(base_register), "--as-of", "2199-12-31")
+    assert r.exit_code in (0, 1), r.output
+
+
+# -- item 7: the cache is never read or written through a link -----------------------------------------
+@pytest.mark.parametrize("layout", ["folder", "dangling", "tag-folder", "kind-folder", "gitignore", "entry"])
+def test_a_linked_cache_is_never_written_through(runner: CliRunner, base_register: Path, tmp_path: Path,
+                                                 monkeypatch: pytest.MonkeyPatch, layout: str) -> None:
+    from lfk.core.cache import Cache
+
+    monkeypatch.delenv("LFK_CACHE_DIR", raising=False)
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    cache = base_register / ".lfk-cache"
+    r = invoke(runner, "lint", "--root", str(base_register))  # a real cache first, for the inner layouts
+    assert r.exit_code == 0, r.output
+    tag = Cache(cache).folder
+    if layout in ("folder", "dangling"):
+        shutil.rmtree(cache)
+        cache.symlink_to(outside if layout == "folder" else outside / "nope")
+    elif layout == "tag-folder":
+        shutil.rmtree(tag)
+        tag.symlink_to(outside)
+    elif layout == "kind-folder":
+        shutil.rmtree(tag / "parse-unit")
+        (tag / "parse-unit").symlink_to(outside)
+    elif layout == "gitignore":
+        shutil.rmtree(cache)
+        cache.mkdir()
+        (cache / ".gitignore").symlink_to(outside / "gitignore")
+    else:
+        entries = [p for p in tag.rglob("*") if p.is_file()]
+        assert entries
+        for p in entries:
+            p.unlink()
+            p.symlink_to("/dev/zero")
+    for _ in range(2):
+        r = invoke(runner, "lint", "--root", str(base_register))
+        assert r.exit_code == 0, r.output
+        assert invoke(runner, "grade", "--root", str(base_register)).exit_code == 0
+    assert not list(outside.iterdir()), os.environ.get("LFK_CACHE_DIR")
+    assert (base_register / ".lfk-cache").exists() or layout == "dangling"
+
+
+# -- minor: usage errors are one line, like every other error -------------------------------------------
+@pytest.mark.parametrize("args", [["export", "/tmp/x.csv"], ["lint", "--nope"], ["nosuch"], ["lint", "--jobs", "abc"],
+                                  ["site"], ["--nope"], ["grade", "--root"], ["monitor"], ["lint", "--format"],
+                                  ["render", "--format", "dot", "-o"]])
+def test_usage_errors_are_one_line_exit_2(runner: CliRunner, args: list[str]) -> None:
+    r = invoke(runner, *args)
+    assert r.exit_code == 2, r.output
+    lines = r.output.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("lfk: ") and "Usage:" not in r.output, r.output
+
+
+# -- items 3-4 for import: it writes through the one guard, under the write lock ------------------------
+def test_import_writes_through_the_guard_and_the_lock(runner: CliRunner, base_register: Path, tmp_path: Path,
+                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    import lfk.tables.importer as importer
+
+    csv_path = tmp_path / "r.csv"
+    csv_path.write_text("风险编号,风险点,风险类别,风险等级\nR-900,新的风险,权力行使,高\n", encoding="utf-8")
+    outside = base_register / "risks-copy.yaml"  # a link inside the register: read, but never written through
+    real = base_register / RISKS
+    outside.write_bytes(real.read_bytes())
+    real.unlink()
+    real.symlink_to(outside)
+    before = outside.read_bytes()
+    r = invoke(runner, "import", str(csv_path), "--root", str(base_register), "--unit", "county-amr")
+    assert r.exit_code == 2 and "symbolic link" in r.output and len(r.output.strip().splitlines()) == 1, r.output
+    assert outside.read_bytes() == before and real.is_symlink()
+    real.unlink()
+    real.write_bytes(before)
+    held: list[bool] = []
+    lock = importer.register_lock
+
+    def watched(root: Path, *a: object, **kw: object):  # type: ignore[no-untyped-def]
+        held.append(True)
+        return lock(root, *a, **kw)
+
+    monkeypatch.setattr(importer, "register_lock", watched)
+    r = invoke(runner, "import", str(csv_path), "--root", str(base_register), "--unit", "county-amr")
+    assert r.exit_code == 0 and held and "R-900" in real.read_text(encoding="utf-8"), r.output
+
+
+# -- item 10: a YAML-escaped control character is a finding, and reaches no output ----------------------
+def test_an_escaped_control_character_is_lfk008_and_reaches_no_page(runner: CliRunner, base_register: Path,
+                                                                   tmp_path: Path) -> None:
+    p = base_register / "units/county-amr/authorities.yaml"
+    text = p.read_text(encoding="utf-8")
+    assert "    name: 食品经营许可\n" in text
+    p.write_text(text.replace("    name: 食品经营许可\n", '    name: "食品经营许可\\e]0;pwned\\a\\r- [x] y"\n', 1),
+                 encoding="utf-8")
+    r = invoke(runner, "lint", "--root", str(base_register), "--format", "json")
+    assert r.exit_code == 1 and '"LFK008"' in r.stdout and '"error"' in r.stdout, r.output
+    for audience in ("public", "internal"):
+        out = tmp_path / audience
+        r = invoke(runner, "site", str(out), "--root", str(base_register), "--audience", audience)
+        assert r.exit_code == 0, r.output  # the text still serves, shown escaped
+        for f in out.rglob("*"):
+            if f.is_file():
+                assert not re.search(rb"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]", f.read_bytes()), f
+        assert "食品经营许可\\x1b]0;pwned\\x07" in (out / "units/county-amr/powers/XK-001.html").read_text(encoding="utf-8")
+    for args in (["grade"], ["score"], ["export", "--format", "json"]):
+        r = invoke(runner, *args, "--root", str(base_register))
+        assert r.exit_code in (0, 1) and "\x1b" not in r.stdout, (args, r.output)

@@ -117,16 +117,23 @@ def test_skip_broken_leaves_out_a_unit_without_unit_file(base_register: Path) ->
 
 # -- issue 19, item 15: no silent result from an odd rubric or an odd encoding ---------------------------
 @pytest.mark.parametrize("grading", ["  method: matrix\n  matrix: [[高]]\n", "  method: matrix\n",
-                                     "  method: matrix\n  matrix: [[高, 高, 高, 高, 高]]\n"])
-def test_a_matrix_that_is_not_5x5_is_a_finding(runner: CliRunner, base_register: Path, grading: str) -> None:
+                                     "  method: matrix\n  matrix: [[高, 高, 高, 高, 高]]\n",
+                                     "  method: lec\n", "  method: lec\n  levels: {L: {可能: 6}, C: {}}\n",
+                                     "  method: weighted\n  thresholds: {高: 2.5, 中: 3.5}\n",
+                                     "  method: weighted\n  thresholds: {高: .inf, 中: 2.5}\n",
+                                     "  method: weighted\n  thresholds: {高: 3.5, 低: 1}\n"])
+def test_a_rubric_that_cannot_grade_is_a_finding(runner: CliRunner, base_register: Path, grading: str) -> None:
+    """A 1×1 matrix, lec without levels, thresholds out of order: LFK101 in lfk.yaml, never a silent grade."""
     cfg = base_register / "lfk.yaml"
     text = cfg.read_text(encoding="utf-8")
     text = re.sub(r"grading:\n(?:  .*\n)+", "grading:\n" + grading, text)
     cfg.write_text(text, encoding="utf-8")
     r = invoke(runner, "lint", "--root", str(base_register), "--lang", "en")
-    assert r.exit_code == 1 and "lfk.yaml" in r.stdout and "LFK101" in r.stdout and "matrix" in r.stdout, r.output
+    assert r.exit_code == 1 and "lfk.yaml" in r.stdout and "LFK101" in r.stdout, r.output
+    word = "levels" if "lec" in grading else next(w for w in ("matrix", "thresholds") if w in grading)
+    assert word in r.stdout, r.output
     r = invoke(runner, "grade", "--check", "--root", str(base_register))
-    assert r.exit_code == 2 and len(r.output.strip().splitlines()) == 1 and "matrix" in r.output, r.output
+    assert r.exit_code == 2 and len(r.output.strip().splitlines()) == 1 and word in r.output, r.output
 
 
 def test_a_gbk_risks_file_is_one_line_naming_the_encoding(runner: CliRunner, base_register: Path) -> None:

@@ -585,6 +585,22 @@ def test_verdicts_do_not_depend_on_the_time_zone_notation(reg_root: Path, tmp_pa
     assert {k: v for k, v in _verdicts(r).items() if k != "AAA-UTC"} == plain
 
 
+def test_slashed_times_with_an_offset_are_the_same_instants(reg_root: Path, tmp_path: Path) -> None:
+    reg = Register(reg_root)
+    plain = _verdicts(run_monitor(reg, [EVENTS / "license.csv"], AS_OF))
+    lines = (EVENTS / "license.csv").read_text(encoding="utf-8").splitlines()
+    out = [lines[0]]
+    for line in lines[1:]:
+        cells = line.split(",")
+        for k in (6, 7):
+            t = dt.datetime.fromisoformat(cells[k]).replace(tzinfo=dt.timezone(dt.timedelta(hours=8)))
+            cells[k] = t.astimezone(dt.UTC).strftime("%Y/%m/%d %H:%M:%S+00:00")
+        out.append(",".join(cells))
+    p = tmp_path / "slashed.csv"
+    p.write_text("\n".join(out) + "\n", encoding="utf-8")
+    assert _verdicts(run_monitor(reg, [p], AS_OF)) == plain
+
+
 def test_as_of_with_an_offset_is_the_same_instant(reg_root: Path) -> None:
     reg = Register(reg_root)
     a = _verdicts(run_monitor(reg, [EVENTS / "penalty.csv"], "2026-06-30T23:59:59+08:00"))

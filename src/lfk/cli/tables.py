@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import sys
 from pathlib import Path
 from typing import Annotated
 
@@ -23,8 +22,9 @@ from lfk.cli.common import (
     parse_as_of,
     terminal_width,
     write_stdout,
+    write_stdout_bytes,
 )
-from lfk.core.errors import UsageError
+from lfk.core.errors import UsageError, WriteError
 from lfk.core.finding import Severity
 from lfk.core.fsutil import atomic_write
 from lfk.register import Register
@@ -163,15 +163,17 @@ def register(app: typer.Typer) -> None:
         if table == "all":
             if out is None:
                 raise UsageError("--table all writes one CSV per table: give a folder with --out DIR / 请用 --out 指定文件夹")
-            out.mkdir(parents=True, exist_ok=True)
+            try:
+                out.mkdir(parents=True, exist_ok=True)
+            except OSError as e:
+                raise WriteError(f"{out}: cannot create the folder ({e.strerror or e}) / 无法创建文件夹") from None
             for n, blob in blobs.items():
                 atomic_write(out / f"{n}.csv", blob)
             err_console().print(f"wrote {len(blobs)} CSV files to {out}")
             return
         blob = blobs[names[0]]
         if out is None:
-            sys.stdout.buffer.write(blob)
-            sys.stdout.flush()
+            write_stdout_bytes(blob)
         else:
             atomic_write(out, blob)
             err_console().print(f"wrote {out}")

@@ -9,7 +9,7 @@ from typing import Literal
 from pydantic import field_validator, model_validator
 
 from lfk.model.base import EscalationCounts, F, Grade, Model, TaxonomyPreset
-from lfk.model.vocab import DEFAULT_TAXONOMY, TAXONOMY_PRESETS
+from lfk.model.vocab import DEFAULT_TAXONOMY, GRADES, TAXONOMY_PRESETS
 
 
 class Factor(Model):
@@ -56,10 +56,33 @@ class Grading(Model):
                              f"{MATRIX_SIZE} grades (harm 1..{MATRIX_SIZE}), not {shape}")
         return v
 
+    @field_validator("thresholds")
+    @classmethod
+    def _ordered_thresholds(cls, v: dict[str, float] | None) -> dict[str, float] | None:
+        if v is None:
+            return v
+        graded = GRADES[:-1]  # every grade but the lowest has a threshold
+        unknown = [k for k in v if k not in graded]
+        if unknown:
+            raise ValueError(f"thresholds are given for {', '.join(graded)} only, not {', '.join(unknown)}")
+        if any(x != x or x in (float("inf"), float("-inf")) for x in v.values()):
+            raise ValueError("thresholds must be finite numbers")
+        given = [v[g] for g in graded if g in v]
+        if any(a <= b for a, b in zip(given, given[1:], strict=False)):
+            raise ValueError(f"thresholds must fall from {graded[0]} to {graded[-1]} "
+                             f"({', '.join(f'{g}: {v[g]:g}' for g in graded if g in v)})")
+        return v
+
     @model_validator(mode="after")
     def _method_has_its_table(self) -> Grading:
         if self.method == "matrix" and self.matrix is None:
             raise ValueError(f"method: matrix needs grading.matrix ({MATRIX_SIZE} rows of {MATRIX_SIZE} grades)")
+        if self.method == "lec":
+            levels = self.levels or {}
+            empty = [k for k in ("L", "C") if not levels.get(k)]
+            if empty:
+                raise ValueError(f"method: lec needs grading.levels with the levels of {' and '.join(empty)} "
+                                 "(e.g. L: {很可能: 6, 可能: 3}); without them no risk can be graded")
         return self
 
 

@@ -146,12 +146,15 @@ class Monitor:
         except (ValueError, TypeError):
             t = None
             s = str(v).strip().replace("/", "-").replace("T", " ")
-            for fmt in _FALLBACK_FORMATS:
-                try:
-                    t = dt.datetime.strptime(s, fmt)
-                    break
-                except ValueError:
-                    continue
+            try:
+                t = _fromiso(s)  # 2026/03/02 09:00+08:00
+            except ValueError:
+                for fmt in _FALLBACK_FORMATS:
+                    try:
+                        t = dt.datetime.strptime(s, fmt)
+                        break
+                    except ValueError:
+                        continue
             if t is None:
                 return None
         if t.tzinfo is not None:
