@@ -204,82 +204,83 @@ def format_text(result: Any, lang: str, color: bool) -> str:
     return buf.getvalue()
 
 
+def monitor_cmd(
+    events: Annotated[list[Path], typer.Argument(help="Event logs: CSV (UTF-8 or GBK) or JSON Lines.")],
+    fmt: Annotated[str, typer.Option("--format", "-f", help="text | json | csv | github | sarif | junit")] = "text",
+    fail_on: Annotated[str | None, typer.Option("--fail-on", help="Exit 1 when a case has a warning at or above "
+                                                 "this: 黄牌 | 红牌 (default: always exit 0).")] = None,
+    closed: Annotated[bool, typer.Option("--closed", help="Every case in the logs is finished: one that stopped "
+                                         "at a step that is not an end is reported (MON104).")] = False,
+    output: Annotated[Path | None, typer.Option("--output", "-o", help="Write the report to this file.")] = None,
+    root: RootOpt = None,
+    skip_broken: SkipBrokenOpt = False,
+    lang: LangOpt = None,
+    as_of: Annotated[str | None, typer.Option("--as-of", help="When open cases are judged: a date (its end) or a "
+                                              "date and time; default: the newest time in the logs.")] = None,
+    no_explain: Annotated[bool, typer.Option("--no-explain", help="Leave out the alignments of deviating cases and "
+                                             "the throughput times (faster on very large logs).")] = False,
+    engine: Annotated[str | None, typer.Option("--engine", help="python | duckdb | spark: where the checks run "
+                                               "(the same results); default: python. "
+                                               "Spark: LFK_SPARK_MASTER (default local[2]).")] = None,
+) -> None:
+    """Check case event logs against the flows, time limits and discretion benchmarks; warn (黄牌/红牌).
+
+    Example: lfk monitor cases-2026.csv --as-of 2026-12-01 --fail-on 红牌 --format json
+    """
+    from lfk.monitor import default_engine, parse_as_of, run_monitor
+    from lfk.monitor.sql.engine import require
+
+    if fmt not in FORMATS:
+        raise UsageError(f"--format {fmt!r}: use one of {', '.join(FORMATS)}")
+    level = None
+    if fail_on is not None:
+        level = FAIL_ON.get(fail_on.strip().lower())
+        if level is None:
+            raise UsageError(f"--fail-on {fail_on!r}: use 黄牌 or 红牌 / 请用 黄牌 或 红牌")
+    when = None
+    if as_of is not None:
+        try:
+            when = parse_as_of(as_of)
+        except ValueError:
+            raise UsageError(f"--as-of {as_of!r} is not a date or time / 不是日期或时间",
+                             hint="write YYYY-MM-DD or YYYY-MM-DDTHH:MM") from None
+    engine = engine or default_engine()
+    require(engine)
+    reg = open_register(root, skip_broken=skip_broken)
+    language = lang_for(lang, reg)
+    paths = [str(p) for p in events]
+    if sys.stderr.isatty() and sum(p.stat().st_size for p in events if p.is_file()) > 8 << 20:
+        from rich.progress import BarColumn, DownloadColumn, Progress, TimeRemainingColumn
+
+        with Progress("[progress.description]{task.description}", BarColumn(), DownloadColumn(),
+                      TimeRemainingColumn(), console=err_console(), transient=True) as bar:
+            task = bar.add_task("monitor", total=None)
+
+            def tick(done: int, total: int) -> None:
+                bar.update(task, completed=done, total=total)
+
+            result = run_monitor(reg, paths, when, closed=closed, progress=tick, engine=engine, explain=not no_explain)
+    else:
+        result = run_monitor(reg, paths, when, closed=closed, engine=engine, explain=not no_explain)
+    if fmt == "json":
+        text = json.dumps(result.to_dict(language), ensure_ascii=False, indent=2) + "\n"
+    elif fmt == "csv":
+        text = format_csv(result, language)
+    elif fmt in CI_FORMATS:
+        text = format_ci(result, fmt, language, paths)
+    else:
+        color = output is None and is_terminal() and "NO_COLOR" not in os.environ
+        text = printable(format_text(result, language, color), newlines=True)
+    if output is not None:
+        atomic_write(output, text)
+        err_console().print(f"wrote {output}")
+    elif fmt == "text" and is_terminal():
+        out_console().file.write(text)
+    else:
+        write_stdout(text)
+    raise typer.Exit(result.exit_code(level))
+
+
 def register(app: typer.Typer) -> None:
     """Add ``monitor`` to ``app``."""
-
-    @app.command("monitor")
-    def monitor_cmd(
-        events: Annotated[list[Path], typer.Argument(help="Event logs: CSV (UTF-8 or GBK) or JSON Lines.")],
-        fmt: Annotated[str, typer.Option("--format", "-f", help="text | json | csv | github | sarif | junit")] = "text",
-        fail_on: Annotated[str | None, typer.Option("--fail-on", help="Exit 1 when a case has a warning at or above "
-                                                     "this: 黄牌 | 红牌 (default: always exit 0).")] = None,
-        closed: Annotated[bool, typer.Option("--closed", help="Every case in the logs is finished: one that stopped "
-                                             "at a step that is not an end is reported (MON104).")] = False,
-        output: Annotated[Path | None, typer.Option("--output", "-o", help="Write the report to this file.")] = None,
-        root: RootOpt = None,
-        skip_broken: SkipBrokenOpt = False,
-        lang: LangOpt = None,
-        as_of: Annotated[str | None, typer.Option("--as-of", help="When open cases are judged: a date (its end) or a "
-                                                  "date and time; default: the newest time in the logs.")] = None,
-        no_explain: Annotated[bool, typer.Option("--no-explain", help="Leave out the alignments of deviating cases and "
-                                                 "the throughput times (faster on very large logs).")] = False,
-        engine: Annotated[str | None, typer.Option("--engine", help="python | duckdb | spark: where the checks run "
-                                                   "(the same results); default: python. "
-                                                   "Spark: LFK_SPARK_MASTER (default local[2]).")] = None,
-    ) -> None:
-        """Check case event logs against the flows, time limits and discretion benchmarks; warn (黄牌/红牌).
-
-        Example: lfk monitor cases-2026.csv --as-of 2026-12-01 --fail-on 红牌 --format json
-        """
-        from lfk.monitor import default_engine, parse_as_of, run_monitor
-        from lfk.monitor.sql.engine import require
-
-        if fmt not in FORMATS:
-            raise UsageError(f"--format {fmt!r}: use one of {', '.join(FORMATS)}")
-        level = None
-        if fail_on is not None:
-            level = FAIL_ON.get(fail_on.strip().lower())
-            if level is None:
-                raise UsageError(f"--fail-on {fail_on!r}: use 黄牌 or 红牌 / 请用 黄牌 或 红牌")
-        when = None
-        if as_of is not None:
-            try:
-                when = parse_as_of(as_of)
-            except ValueError:
-                raise UsageError(f"--as-of {as_of!r} is not a date or time / 不是日期或时间",
-                                 hint="write YYYY-MM-DD or YYYY-MM-DDTHH:MM") from None
-        engine = engine or default_engine()
-        require(engine)
-        reg = open_register(root, skip_broken=skip_broken)
-        language = lang_for(lang, reg)
-        paths = [str(p) for p in events]
-        if sys.stderr.isatty() and sum(p.stat().st_size for p in events if p.is_file()) > 8 << 20:
-            from rich.progress import BarColumn, DownloadColumn, Progress, TimeRemainingColumn
-
-            with Progress("[progress.description]{task.description}", BarColumn(), DownloadColumn(),
-                          TimeRemainingColumn(), console=err_console(), transient=True) as bar:
-                task = bar.add_task("monitor", total=None)
-
-                def tick(done: int, total: int) -> None:
-                    bar.update(task, completed=done, total=total)
-
-                result = run_monitor(reg, paths, when, closed=closed, progress=tick, engine=engine, explain=not no_explain)
-        else:
-            result = run_monitor(reg, paths, when, closed=closed, engine=engine, explain=not no_explain)
-        if fmt == "json":
-            text = json.dumps(result.to_dict(language), ensure_ascii=False, indent=2) + "\n"
-        elif fmt == "csv":
-            text = format_csv(result, language)
-        elif fmt in CI_FORMATS:
-            text = format_ci(result, fmt, language, paths)
-        else:
-            color = output is None and is_terminal() and "NO_COLOR" not in os.environ
-            text = printable(format_text(result, language, color), newlines=True)
-        if output is not None:
-            atomic_write(output, text)
-            err_console().print(f"wrote {output}")
-        elif fmt == "text" and is_terminal():
-            out_console().file.write(text)
-        else:
-            write_stdout(text)
-        raise typer.Exit(result.exit_code(level))
+    app.command("monitor")(monitor_cmd)
