@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Run lfk's CI recipes with real tools, outside the test suite (tests/test_ci_integration.py runs each
+# Run lfk's CI recipes with real tools, outside the test suite (tests/e2e/test_ci_integration.py runs each
 # job's steps under bash -e as the runners do, with pip and gh shimmed):
 #
 #   - docs/ci/github-actions.yml through actionlint (with shellcheck on every `run:` when installed);
