@@ -17,8 +17,8 @@ from lfk.loader import fast, load_bytes
 from lfk.loader.read import LoadedFile, from_cache, to_cache
 from lfk.testing.fuzz import mutate, read_tree
 
-ROOT = Path(__file__).resolve().parent.parent
-YAML_FILES = sorted(p for d in ("registers", "tests/fixtures", "tests/rule_cases")
+ROOT = Path(__file__).resolve().parents[3]
+YAML_FILES = sorted(p for d in ("registers", "tests/fixtures", "tests/rules/cases")
                     for p in (ROOT / d).rglob("*") if p.suffix in (".yaml", ".yml") and p.is_file())
 # plain scalars YAML 1.1 (PyYAML) and YAML 1.2 (yaml-rs) type differently, or alike
 SCALARS = ["yes", "No", "ON", "off", "y", "n", "true", "False", "null", "Null", "~", "", "=", "017", "0o17", "0b101",
