@@ -35,9 +35,11 @@ from lfk.monitor.engine import (
     _plan,
     _range,
     _reached_end,
+    _Restart,
     _time_msg,
     late_start_message,
 )
+from lfk.monitor.sql.scan import FileShape, Scan
 from lfk.monitor.tables import PowerTable, limit_text
 
 SQL_PATH = Path(__file__).with_name("checks.sql")
@@ -153,15 +155,89 @@ class SqlMonitor(Monitor):
         super().__init__(register, paths, as_of, closed=closed, progress=progress)
         require(engine)
         self.engine = engine
+        self._scan: tuple[_Duck, Scan, dict[str, Any]] | None = None  # DuckDB read the files itself
+        self._scan_tried = False
+        self.read_by = "lfk"  # who read the event files: "duckdb" (read_csv) or "lfk" (lfk.monitor.events)
 
     def _reset(self) -> None:
         super()._reset()
         self._evs: list[tuple[Any, ...]] = []
         self._ev_rows: list[tuple[Any, ...]] = []
         self._cases: list[tuple[str, PowerTable, int]] = []   # ck -> (case id, table, open)
-        self._pk: dict[int, int] = {}                          # id(table) -> pk
-        self._tbls: list[PowerTable] = []
+        if self._scan is None:  # a direct read keeps its powers across a restart in buffered mode
+            self._pk: dict[int, int] = {}                      # id(table) -> pk
+            self._tbls: list[PowerTable] = []
         self._spans: list[tuple[int, int]] = []               # ck -> (first eid, number of events)
+        self._by_case: dict[int, list[tuple[Any, ...]]] = {}   # direct read: the events of the cases with a row
+
+    # -- DuckDB reads the files (lfk.monitor.sql.scan), else lfk's reader -----------------------
+    def _pass(self, streaming: bool) -> None:
+        if not self._scan_tried:
+            self._scan_tried = True
+            if self.engine == "duckdb":
+                self._scan = self._direct()
+        if self._scan is None:
+            super()._pass(streaming)
+            return
+        self.read_by = "duckdb"
+        info = self._scan[2]
+        if streaming and not info["sorted"]:
+            raise _Restart  # the same mode as the Python engine reports
+        self.rows_read = self.n_events = info["rows"]
+        self.n_cases, self.n_open = info["cases"], info["open"]
+        self.n_closed = self.n_cases - self.n_open
+        self.max_time = info["max_time"]
+        if self.progress is not None:
+            total = sum(os.path.getsize(p) for p in self.paths)
+            self.progress(total, total)
+
+    def _direct(self) -> tuple[_Duck, Scan, dict[str, Any]] | None:
+        """Load the files into DuckDB when every file and row is plainly valid (else None: lfk's reader)."""
+        shapes = []
+        for p in self.paths:
+            try:
+                shape = FileShape.of(p) if os.path.isfile(p) else None
+            except OSError:
+                shape = None
+            if shape is None:
+                return None
+            shapes.append(shape)
+        import duckdb
+
+        backend = _Duck()
+        try:
+            try:
+                scan = Scan(backend.con, shapes)
+            except duckdb.Error:
+                backend.close()  # not UTF-8 after all, a line too long, ...: lfk's reader says what
+                return None
+            if scan.row_counts() != [s.lines for s in shapes]:
+                backend.close()
+                return None
+            pairs, steps = [], []
+            for unit, auth in scan.pairs():
+                tbl = self.tables.get(unit, auth)
+                if isinstance(tbl, tuple):
+                    continue
+                pk = self._pkey(tbl)
+                pairs.append((unit, auth, pk))
+            for pk, tbl in enumerate(self._tbls):
+                steps.extend((pk, sid, si, int(bool(tbl.ends[si]))) for si, sid in enumerate(tbl.ids))
+            info = scan.build(pairs, steps, self.closed)
+        except BaseException:
+            backend.close()
+            raise
+        if info is None:
+            backend.close()
+            self._pk, self._tbls = {}, []
+            return None
+        return backend, scan, info
+
+    def _extra(self, fidx: int, xl: Any) -> dict[str, Any] | None:
+        if not xl:
+            return None
+        names = self._scan[1].extra_names[fidx] if self._scan else []
+        return {h: v for h, v in zip(names, xl, strict=True) if v is not None and v != ""} or None
 
     def _pkey(self, tbl: PowerTable) -> int:
         pk = self._pk.get(id(tbl))
@@ -196,7 +272,9 @@ class SqlMonitor(Monitor):
         self._evs.extend(evs)
 
     # -- the relations -------------------------------------------------------------------------
-    def _relations(self, as_of: dt.datetime | None) -> dict[str, Iterable[tuple[Any, ...]]]:
+    def _relations(self, as_of: dt.datetime | None, bounds: tuple[int, int] | None = None
+                   ) -> dict[str, Iterable[tuple[Any, ...]]]:
+        """The relations of checks.sql; with ``bounds`` (first start, last finish ordinal) no ev and cases."""
         powers, steps, edges, tiers = [], [], [], []
         for pk, t in enumerate(self._tbls):
             cl, cp = t.case_limit, t.case_promised
@@ -224,8 +302,12 @@ class SqlMonitor(Monitor):
         rows = self._ev_rows
         longest = max([d for t in self._tbls for lim in (*t.limits, *t.promised, t.case_limit, t.case_promised)
                        if lim is not None for d in (lim[0],)] + [0.0])
-        first = min((r[5] for r in rows), default=lo)
-        final = max([r[6] for r in rows] + ([as_of.toordinal()] if as_of is not None else []), default=lo)
+        if bounds is None:
+            first = min((r[5] for r in rows), default=lo)
+            final = max([r[6] for r in rows] + ([as_of.toordinal()] if as_of is not None else []), default=lo)
+        else:
+            first = bounds[0]
+            final = max([bounds[1]] + ([as_of.toordinal()] if as_of is not None else []))
         a = max(first - lo, 0)
         b = min(final - lo + math.ceil(longest) + 2, n - 1)
         cal = ((lo + i, flags[i], cum[i], nxt[i]) for i in range(a, b + 1))
@@ -235,11 +317,16 @@ class SqlMonitor(Monitor):
             sec = as_of.hour * 3600 + as_of.minute * 60 + as_of.second
             params = [(self.yellow_at, self.red_at, as_of.toordinal(), sec,
                        as_of.toordinal() * _US_PER_DAY + sec * 1_000_000 + as_of.microsecond)]
-        cases = ((ck, self._pk[id(t)], op) for ck, (_c, t, op) in enumerate(self._cases))
-        return {"ev": self._ev_rows, "cases": cases, "powers": powers, "steps": steps, "edges": edges, "cal": cal,
-                "tiers": tiers, "params": params}
+        out: dict[str, Iterable[tuple[Any, ...]]] = {
+            "powers": powers, "steps": steps, "edges": edges, "cal": cal, "tiers": tiers, "params": params}
+        if bounds is None:
+            out["ev"] = self._ev_rows
+            out["cases"] = ((ck, self._pk[id(t)], op) for ck, (_c, t, op) in enumerate(self._cases))
+        return out
 
     def _query(self, as_of: dt.datetime | None) -> list[tuple[Any, ...]]:
+        if self._scan is not None:
+            return self._query_direct(as_of)
         backend = _Duck() if self.engine == "duckdb" else _Spark()
         try:
             with tempfile.TemporaryDirectory(prefix="lfk-monitor-") as tmp:
@@ -258,10 +345,41 @@ class SqlMonitor(Monitor):
         finally:
             backend.close()
 
+    def _query_direct(self, as_of: dt.datetime | None) -> list[tuple[Any, ...]]:
+        """checks.sql on the relations DuckDB read itself; fetches the events of the cases with a row."""
+        assert self._scan is not None
+        backend, scan, info = self._scan
+        try:
+            with tempfile.TemporaryDirectory(prefix="lfk-monitor-") as tmp:
+                for name, rows in self._relations(as_of, (info["first_ord"], info["last_ord"])).items():
+                    path = os.path.join(tmp, f"{name}.csv")
+                    with open(path, "w", encoding="utf-8", newline="") as fh:
+                        w = csv.writer(fh, lineterminator="\n")
+                        w.writerow([c for c, _ in SCHEMA[name]])
+                        w.writerows(rows)
+                    backend.load(name, path)
+            for sql in statements():
+                backend.run(sql)
+            cols = ", ".join(f"d.{c}" for c in DEV_COLUMNS)
+            out = backend.rows(f"SELECT {cols}, k.op FROM dev d JOIN cases k ON k.ck = d.ck "
+                               "ORDER BY k.op, d.ck, d.ph, d.pos, d.sub")
+            cks = sorted({r[0] for r in out})
+            by_case = scan.events_of(cks, self._extra)
+            ids = scan.case_ids(cks)
+        finally:
+            backend.close()
+        evs: dict[int, tuple[Any, ...]] = {}
+        for ck, pairs in by_case.items():
+            self._by_case[ck] = [ev for _eid, ev in pairs]
+            evs.update(pairs)
+        self._evs = evs  # type: ignore[assignment]
+        self._cases = {ck: (cid, self._tbls[pk], op) for ck, (cid, pk, op) in ids.items()}  # type: ignore[assignment]
+        return out
+
     # -- SQL rows -> findings ------------------------------------------------------------------
     def _check_pending(self, as_of: dt.datetime | None) -> None:
         self.pending_open = []
-        rows = self._query(as_of) if self._cases else []
+        rows = self._query(as_of) if (self._cases or (self._scan and self._scan[2]["cases"])) else []
         self._ev_rows = []
         i = 0
         while i < len(rows):
@@ -373,6 +491,8 @@ class SqlMonitor(Monitor):
         return first[pair[0]], first[pair[1]]
 
     def _case_events(self, ck: int) -> list[tuple[Any, ...]]:
+        if ck in self._by_case:
+            return self._by_case[ck]
         base, n = self._spans[ck]
         return self._evs[base:base + n]
 
