@@ -211,19 +211,20 @@ class SqlMonitor(Monitor):
             except duckdb.Error:
                 backend.close()  # not UTF-8 after all, a line too long, ...: lfk's reader says what
                 return None
-            if scan.row_counts() != [s.lines for s in shapes]:
+            if not scan.lines_agree():
                 backend.close()
                 return None
-            pairs, steps = [], []
+            steps = []
             for unit, auth in scan.pairs():
                 tbl = self.tables.get(unit, auth)
                 if isinstance(tbl, tuple):
                     continue
                 pk = self._pkey(tbl)
-                pairs.append((unit, auth, pk))
-            for pk, tbl in enumerate(self._tbls):
-                steps.extend((pk, sid, si, int(bool(tbl.ends[si]))) for si, sid in enumerate(tbl.ids))
-            info = scan.build(pairs, steps, self.closed)
+                for si, sid in enumerate(tbl.ids):
+                    lim, pro = tbl.limits[si], tbl.promised[si]
+                    steps.append((unit, auth, sid, pk, si, int(bool(tbl.ends[si])), tbl.actors[si], tbl.duties[si],
+                                  lim and lim[0], lim and int(lim[1]), pro and pro[0], pro and int(pro[1])))
+            info = scan.build(steps, self.closed)
         except BaseException:
             backend.close()
             raise
@@ -358,14 +359,15 @@ class SqlMonitor(Monitor):
                         w.writerow([c for c, _ in SCHEMA[name]])
                         w.writerows(rows)
                     backend.load(name, path)
-            for sql in statements():
+            stmts = statements()
+            assert stmts[0].startswith("CREATE OR REPLACE TEMPORARY VIEW e AS")
+            for sql in stmts[1:]:  # the scan made e (ev with each event's previous step, the case's last place)
                 backend.run(sql)
             cols = ", ".join(f"d.{c}" for c in DEV_COLUMNS)
-            out = backend.rows(f"SELECT {cols}, k.op FROM dev d JOIN cases k ON k.ck = d.ck "
-                               "ORDER BY k.op, d.ck, d.ph, d.pos, d.sub")
-            cks = sorted({r[0] for r in out})
-            by_case = scan.events_of(cks, self._extra)
-            ids = scan.case_ids(cks)
+            backend.run(f"CREATE TABLE devt AS SELECT {cols}, k.op FROM dev d JOIN cases k ON k.ck = d.ck")
+            out = backend.rows(f"SELECT {', '.join(DEV_COLUMNS)}, op FROM devt ORDER BY op, ck, ph, pos, sub")
+            by_case = scan.events_of(self._extra)
+            ids = scan.case_ids()
         finally:
             backend.close()
         evs: dict[int, tuple[Any, ...]] = {}

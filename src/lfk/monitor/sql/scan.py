@@ -27,7 +27,7 @@ from typing import Any
 from lfk.monitor.events import COLUMNS, JSON_SUFFIXES, KNOWN, REQUIRED
 
 CHUNK = 1 << 23
-FIELD_LIMIT = 131072  # the csv module's field_size_limit: a longer cell is a MON003 row there
+FIELD_LIMIT = 131072  # the csv module's field_size_limit (a longer cell is a MON003 row): DuckDB's longest line
 _US_PER_DAY = 86_400_000_000
 _TIME_RE = "^[0-9]{4}-[0-9]{2}-[0-9]{2}([ T][0-9]{2}:[0-9]{2}(:[0-9]{2})?)?$"
 _AMOUNT_RE = "^-?[0-9]+([.][0-9]+)?$"
@@ -41,7 +41,7 @@ class FileShape:
 
     path: str
     header: list[str]
-    lines: int
+    lines: int            # data lines: DuckDB must read as many rows (blank lines, cells spanning lines)
     quotes: bool = False
 
     @classmethod
@@ -49,7 +49,7 @@ class FileShape:
         """The file's shape, or None when lfk's own reader must read it (see the module doc)."""
         if path.lower().endswith(JSON_SUFFIXES):
             return None
-        newlines = cr = crlf = 0
+        newlines = crs = crlfs = 0
         first = b""
         prev_last = b""
         quotes = False
@@ -61,19 +61,19 @@ class FileShape:
                 if not first:
                     first = chunk
                 if b"\x00" in chunk:
-                    return None
+                    return None  # a MON003 row for the csv module
                 newlines += chunk.count(b"\n")
-                cr += chunk.count(b"\r")
-                pair = prev_last + chunk[:1]
-                crlf += chunk.count(b"\r\n") + (pair == b"\r\n")
-                if b'"' in chunk or pair[:1] == b'"':
+                if b"\r" in chunk:
+                    crs += chunk.count(b"\r")
+                    crlfs += chunk.count(b"\r\n") + (prev_last == b"\r" and chunk[:1] == b"\n")
+                if b'"' in chunk:
                     quotes = True
-                    for seq in _QUOTE_SPACE:
-                        if seq in chunk or pair == seq:
-                            return None
+                    seam = prev_last + chunk[:1]
+                    if any(seq in chunk or seq == seam for seq in _QUOTE_SPACE):
+                        return None
                 prev_last = chunk[-1:]
-        if cr != crlf:
-            return None
+        if crs != crlfs:
+            return None  # a lone carriage return ends a row for the csv module
         head, nl, _rest = first.partition(b"\n")
         if not nl and len(first) >= CHUNK:
             return None
@@ -95,137 +95,130 @@ class FileShape:
         named = [h for h in header if h]
         if len(set(named)) != len(named) or any(c not in header for c in REQUIRED):
             return None
-        lines = newlines + (0 if prev_last == b"\n" else 1)
-        return cls(path, header, lines - 1, quotes)
+        return cls(path, header, newlines + (0 if prev_last == b"\n" else 1) - 1, quotes)
 
 
 class Scan:
-    """The event files of one run loaded into DuckDB ``con`` (every file passed ``FileShape.of``)."""
+    """The event files of one run loaded into DuckDB ``con`` (every file passed ``FileShape.of``).
+
+    Each file becomes ``raw<i>`` in one pass of read_csv with per-row projections only (so the table's
+    rowid is the row's place in the file); ``build`` then makes ``e``, the relation checks.sql's first view
+    would make, in one join and one window over the cases."""
 
     def __init__(self, con: Any, shapes: list[FileShape]) -> None:
         self.con = con
         self.shapes = shapes
         self.extra_names: list[list[str]] = []
-        parts = []
-        for fidx, sh in enumerate(shapes):
-            w = len(sh.header)
-            cols = ", ".join(f"'c{i}': 'VARCHAR'" for i in range(w + 1))
-            path = sh.path.replace("'", "''")
-            q = "'\"'" if sh.quotes else "''"
-            con.execute(f"CREATE TABLE raw{fidx} AS SELECT * FROM read_csv('{path}', header = false, skip = 1, "
-                        f"delim = ',', quote = {q}, escape = {q}, nullstr = '\x01', null_padding = true, "
-                        f"auto_detect = false, columns = {{{cols}}})")
-            pos = {h: i for i, h in enumerate(sh.header) if h}
-
-            def cell(name: str, pos: dict[str, int] = pos) -> str:
-                return f"c{pos[name]}" if name in pos else "''"
-
-            extras = [(i, h) for i, h in enumerate(sh.header) if h and h not in KNOWN]
-            self.extra_names.append([h for _, h in extras])
-            xl = f"[{', '.join(f'c{i}' for i, _ in extras)}]" if extras else "CAST(NULL AS VARCHAR[])"
-            long = " OR ".join(f"length(c{i}) >= {FIELD_LIMIT}" for i in range(w))
-            viol = f"NULLIF(c{pos['violation']}, '')" if "violation" in pos else "CAST(NULL AS VARCHAR)"
-            known = ", ".join(f"{cell(c)} AS {c}" for c in COLUMNS)
-            parts.append(f"SELECT {fidx} AS fidx, CAST(rowid AS BIGINT) + 2 AS line, {known}, {viol} AS violation, "
-                         f"{xl} AS xl, (c{w - 1} IS NULL OR c{w} IS NOT NULL OR {long}) AS bad_shape FROM raw{fidx}")
-        con.execute("CREATE TEMPORARY VIEW rows_all AS " + " UNION ALL ".join(parts))
-
-    def row_counts(self) -> list[int]:
-        """Rows DuckDB read per file."""
-        return [self.con.execute(f"SELECT count(*) FROM raw{i}").fetchone()[0] for i in range(len(self.shapes))]
-
-    def pairs(self) -> list[tuple[str, str]]:
-        """The distinct (unit, authority) of rows whose required cells are there."""
-        return self.con.execute("SELECT DISTINCT unit, authority FROM rows_all WHERE unit <> '' AND authority <> ''"
-                                ).fetchall()
-
-    def build(self, pairs: list[tuple[str, str, int]], steps: list[tuple[int, str, int, int]], closed: bool
-              ) -> dict[str, Any] | None:
-        """Make the relations ``ev`` and ``cases`` (plus ``evx``); None when a row is not plainly valid.
-
-        ``pairs``: (unit, authority, pk) of the powers with a table; ``steps``: (pk, step id, si, is end)."""
-        con = self.con
-        con.execute("CREATE TABLE pairs(unit VARCHAR, authority VARCHAR, pk INT)")
-        if pairs:
-            con.executemany("INSERT INTO pairs VALUES (?, ?, ?)", pairs)
-        con.execute("CREATE TABLE step_ids(pk INT, step VARCHAR, si INT, is_end INT)")
-        if steps:
-            con.executemany("INSERT INTO step_ids VALUES (?, ?, ?, ?)", steps)
         ok_time = " AND ".join(
             f"regexp_full_match({c}, '{_TIME_RE}') AND (length({c}) = 10 OR (substr({c}, 12, 2) <= '23' AND "
             f"substr({c}, 15, 2) <= '59' AND (length({c}) = 16 OR substr({c}, 18, 2) <= '59')))"
-            for c in ("r.started_at", "r.finished_at"))
+            for c in ("started_at", "finished_at"))
+        amount = "replace(replace(amount, ',', ''), '元', '')"
+        for fidx, sh in enumerate(shapes):
+            w = len(sh.header)
+            cols = ", ".join(f"'c{i}': 'VARCHAR'" for i in range(w))
+            path = sh.path.replace("'", "''")
+            q = "'\"'" if sh.quotes else "''"
+            pos = {h: i for i, h in enumerate(sh.header) if h}
+            extras = [(i, h) for i, h in enumerate(sh.header) if h and h not in KNOWN]
+            self.extra_names.append([h for _, h in extras])
+            xl = f"[{', '.join(f'c{i}' for i, _ in extras)}]" if extras else "CAST(NULL AS VARCHAR[])"
+            viol = f"NULLIF(c{pos['violation']}, '')" if "violation" in pos else "CAST(NULL AS VARCHAR)"
+            known = ", ".join(f"{f'c{pos[c]}' if c in pos else chr(39) * 2} AS {c}" for c in COLUMNS)
+            con.execute(f"""
+                CREATE TABLE raw{fidx} AS
+                SELECT case_id AS cid, unit, authority, step, st, ft, NULLIF(actor_post, '') AS post,
+                       NULLIF(actor_person, '') AS person, amt, NULLIF(tier, '') AS tier, violation, xl,
+                       bad OR st IS NULL OR ft IS NULL OR ft < st OR year(st) < 1901 OR year(st) > 2199
+                         OR year(ft) < 1901 OR year(ft) > 2199 OR (amount <> '' AND amt IS NULL) AS bad
+                FROM (SELECT *, CASE WHEN {ok_time} THEN TRY_CAST(started_at AS TIMESTAMP) END AS st,
+                             CASE WHEN {ok_time} THEN TRY_CAST(finished_at AS TIMESTAMP) END AS ft,
+                             CASE WHEN regexp_full_match({amount}, '{_AMOUNT_RE}') THEN CAST({amount} AS DOUBLE) END AS amt
+                      FROM (SELECT {known}, {viol} AS violation, {xl} AS xl,
+                                   case_id = '' OR unit = '' OR authority = '' OR step = '' OR started_at = ''
+                                     OR finished_at = '' AS bad
+                            FROM read_csv('{path}', header = false, skip = 1, delim = ',', quote = {q}, escape = {q},
+                                          nullstr = '\x01', auto_detect = false, max_line_size = {FIELD_LIMIT},
+                                          columns = {{{cols}}})))""")
+
+    def lines_agree(self) -> bool:
+        """Whether DuckDB read one row per data line of every file (a blank line or a cell spanning lines: no)."""
+        self.rows = [self.con.execute(f"SELECT count(*) FROM raw{i}").fetchone()[0] for i in range(len(self.shapes))]
+        return [sh.lines for sh in self.shapes] == self.rows
+
+    def pairs(self) -> list[tuple[str, str]]:
+        """The distinct (unit, authority) of the rows."""
+        union = " UNION ".join(f"SELECT DISTINCT unit, authority FROM raw{i}" for i in range(len(self.shapes)))
+        return self.con.execute(union).fetchall()
+
+    def build(self, steps: list[tuple[Any, ...]], closed: bool) -> dict[str, Any] | None:
+        """Make the relations ``e`` and ``cases`` of checks.sql; None when a row is not plainly valid.
+
+        ``steps``: (unit, authority, step id, pk, si, is end, actor, duty, limit days, natural, promised days,
+        natural) of every step of every power with a table. A case is keyed by
+        its first row's place in the input (``ck``: the order of first appearance, as the Python engine's)."""
+        con = self.con
+        con.execute("CREATE TABLE steps3(unit VARCHAR, authority VARCHAR, step VARCHAR, pk INT, si INT, is_end INT, "
+                    "actor VARCHAR, duty VARCHAR, l_days DOUBLE, l_nat INT, p_days DOUBLE, p_nat INT)")
+        if steps:
+            con.executemany("INSERT INTO steps3 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", steps)
+        parts, offset = [], 0
+        for fidx in range(len(self.shapes)):
+            parts.append(f"SELECT *, {fidx} AS fidx, CAST(rowid AS BIGINT) + 2 AS line, "
+                         f"CAST(rowid AS BIGINT) + {offset} AS g FROM raw{fidx}")
+            offset += self.rows[fidx]
+        w = "PARTITION BY x.cid, x.unit ORDER BY x.st, x.ft, x.g"
+        wf = f"{w} ROWS BETWEEN UNBOUNDED PRECEDING AND UNBOUNDED FOLLOWING"
+        op = "0" if closed else f"CASE WHEN MAX(s.is_end) OVER ({wf}) = 1 THEN 0 ELSE 1 END"
         con.execute(f"""
-            CREATE TABLE evx AS
-            SELECT r.fidx, r.line, r.case_id AS cid, r.unit, p.pk, s.si, s.is_end,
-                   CASE WHEN {ok_time} THEN TRY_CAST(r.started_at AS TIMESTAMP) END AS st,
-                   CASE WHEN {ok_time} THEN TRY_CAST(r.finished_at AS TIMESTAMP) END AS ft,
-                   NULLIF(r.actor_post, '') AS post, NULLIF(r.actor_person, '') AS person,
-                   CASE WHEN regexp_full_match(replace(replace(r.amount, ',', ''), '元', ''), '{_AMOUNT_RE}')
-                        THEN CAST(replace(replace(r.amount, ',', ''), '元', '') AS DOUBLE) END AS amt,
-                   r.amount AS amount_text, NULLIF(r.tier, '') AS tier, r.violation, r.xl, r.bad_shape,
-                   r.case_id = '' OR r.unit = '' OR r.authority = '' OR r.step = '' OR r.started_at = ''
-                     OR r.finished_at = '' AS bad_empty
-            FROM rows_all r
-            LEFT JOIN pairs p ON p.unit = r.unit AND p.authority = r.authority
-            LEFT JOIN step_ids s ON s.pk = p.pk AND s.step = r.step""")
-        bad = con.execute("""
-            SELECT count(*) FROM evx
-            WHERE bad_shape OR bad_empty OR si IS NULL OR st IS NULL OR ft IS NULL OR ft < st
-               OR year(st) < 1901 OR year(st) > 2199 OR year(ft) < 1901 OR year(ft) > 2199
-               OR (amount_text <> '' AND amt IS NULL)""").fetchone()[0]
-        if bad:
-            return None
-        if con.execute("SELECT count(*) FROM (SELECT 1 FROM evx GROUP BY cid, unit HAVING count(DISTINCT pk) > 1)"
-                       ).fetchone()[0]:
-            return None  # MON009 rows: lfk's reader says which
+            CREATE TABLE e AS
+            SELECT y.*, date_diff('day', DATE '0001-01-01', CAST(y.st AS DATE)) + 1 AS st_ord,
+                   date_diff('day', DATE '0001-01-01', CAST(y.ft AS DATE)) + 1 AS ft_ord,
+                   hour(y.ft) * 3600 + minute(y.ft) * 60 + second(y.ft) AS ft_sec,
+                   (date_diff('day', DATE '0001-01-01', CAST(y.ft AS DATE)) + 1) * {_US_PER_DAY}
+                     + (hour(y.ft) * 3600 + minute(y.ft) * 60 + second(y.ft)) * 1000000 AS ft_key
+            FROM (SELECT x.g AS eid, x.cid, x.unit, x.st, x.ft, x.post, x.person, x.amt, x.tier, x.violation, x.xl,
+                         x.fidx, x.line, x.bad, s.pk, s.si, s.actor AS st_actor, s.duty AS st_duty,
+                         s.is_end AS st_end, s.l_days AS st_l_days, s.l_nat AS st_l_nat, s.p_days AS st_p_days,
+                         s.p_nat AS st_p_nat, LAG(s.is_end) OVER ({w}) AS prev_end,
+                         MIN(x.g) OVER ({wf}) AS ck,
+                         CAST(ROW_NUMBER() OVER ({w}) - 1 AS INT) AS pos,
+                         LAG(s.si) OVER ({w}) AS prev_si,
+                         CAST(COUNT(*) OVER ({wf}) - 1 AS INT) AS last_pos,
+                         MIN(s.pk) OVER ({wf}) AS pk_lo, MAX(s.pk) OVER ({wf}) AS pk_hi,
+                         MAX(x.g) OVER ({wf}) AS g_hi, {op} AS op
+                  FROM ({" UNION ALL ".join(parts)}) x
+                  LEFT JOIN steps3 s ON s.unit = x.unit AND s.authority = x.authority AND s.step = x.step) y""")
+        for fidx in range(len(self.shapes)):
+            con.execute(f"DROP TABLE raw{fidx}")
+        if con.execute("SELECT count(*) FROM e WHERE bad OR pk IS NULL OR pk_lo <> pk_hi").fetchone()[0]:
+            return None  # rows lfk's reader reports (MON003-MON009), with its messages
+        con.execute("CREATE TABLE cases AS SELECT ck, pk, op, cid, unit, g_hi, last_pos FROM e WHERE pos = 0")
         unsorted = con.execute("""
-            SELECT count(*) FROM (SELECT cid, unit, LAG(cid) OVER w AS pc, LAG(unit) OVER w AS pu FROM evx
-                                  WINDOW w AS (ORDER BY fidx, line))
-            WHERE cid < pc OR (cid = pc AND unit < pu)""").fetchone()[0]
-        op = "0" if closed else "CASE WHEN MAX(is_end) = 1 THEN 0 ELSE 1 END"
-        con.execute(f"""
-            CREATE TABLE cases AS
-            SELECT CAST(ROW_NUMBER() OVER (ORDER BY first) - 1 AS BIGINT) AS ck, pk, op, cid, unit FROM (
-              SELECT cid, unit, ANY_VALUE(pk) AS pk, MIN(fidx * 4294967296 + line) AS first, {op} AS op
-              FROM evx GROUP BY cid, unit)""")
-        con.execute(f"""
-            CREATE TABLE ev AS
-            SELECT x.fidx * 4294967296 + x.line AS eid, k.ck, x.pk,
-                   CAST(ROW_NUMBER() OVER (PARTITION BY k.ck ORDER BY x.st, x.ft, x.fidx, x.line) - 1 AS INT) AS pos,
-                   x.si, date_diff('day', DATE '0001-01-01', CAST(x.st AS DATE)) + 1 AS st_ord,
-                   date_diff('day', DATE '0001-01-01', CAST(x.ft AS DATE)) + 1 AS ft_ord,
-                   hour(x.ft) * 3600 + minute(x.ft) * 60 + second(x.ft) AS ft_sec,
-                   (date_diff('day', DATE '0001-01-01', CAST(x.ft AS DATE)) + 1) * {_US_PER_DAY}
-                     + (hour(x.ft) * 3600 + minute(x.ft) * 60 + second(x.ft)) * 1000000 AS ft_key,
-                   x.post, x.person, x.amt, x.tier, x.violation
-            FROM evx x JOIN cases k ON k.cid = x.cid AND k.unit = x.unit""")
+            SELECT count(*) FROM (SELECT ck, cid, unit, g_hi, last_pos, LAG(cid) OVER (ORDER BY ck) AS pc,
+                                         LAG(unit) OVER (ORDER BY ck) AS pu FROM cases)
+            WHERE g_hi - ck <> last_pos OR cid < pc OR (cid = pc AND unit < pu)""").fetchone()[0]
         n_rows, n_cases, n_open, max_ft, first_ord, last_ord = con.execute("""
-            SELECT (SELECT count(*) FROM evx), (SELECT count(*) FROM cases), (SELECT count(*) FROM cases WHERE op = 1),
-                   (SELECT max(ft) FROM evx), (SELECT min(st_ord) FROM ev), (SELECT max(ft_ord) FROM ev)""").fetchone()
+            SELECT count(*), count(*) FILTER (WHERE pos = 0), count(*) FILTER (WHERE pos = 0 AND op = 1), max(ft),
+                   min(st_ord), max(ft_ord) FROM e""").fetchone()
         return {"rows": n_rows, "cases": n_cases, "open": n_open, "max_time": max_ft, "sorted": not unsorted,
                 "first_ord": first_ord, "last_ord": last_ord}
 
-    def events_of(self, cks: list[int], extra: Callable[[int, Any], Any]
-                  ) -> dict[int, list[tuple[int, tuple[Any, ...]]]]:
-        """(eid, the engine's event tuple) of the events of cases ``cks``, by case, in case order.
+    def events_of(self, extra: Callable[[int, Any], Any]) -> dict[int, list[tuple[int, tuple[Any, ...]]]]:
+        """(eid, the engine's event tuple) of the events of the cases with a row in ``devt``, by case, in order.
 
         ``extra(fidx, xl)`` turns a row's extra cells into the engine's ``columns`` dict (or None)."""
-        con = self.con
-        con.execute("CREATE OR REPLACE TEMPORARY TABLE want(ck BIGINT)")
-        con.executemany("INSERT INTO want VALUES (?)", [(c,) for c in cks])
         out: dict[int, list[tuple[int, tuple[Any, ...]]]] = {}
-        for ck, eid, st, ft, si, post, person, amt, tier, fidx, line, xl in con.execute("""
-                SELECT e.ck, e.eid, x.st, x.ft, x.si, x.post, x.person, x.amt, x.tier, x.fidx, x.line, x.xl
-                FROM ev e JOIN want w ON w.ck = e.ck JOIN evx x ON x.fidx * 4294967296 + x.line = e.eid
-                ORDER BY e.ck, e.pos""").fetchall():
+        for ck, eid, st, ft, si, post, person, amt, tier, fidx, line, xl in self.con.execute("""
+                SELECT ck, eid, st, ft, si, post, person, amt, tier, fidx, line, xl FROM e
+                WHERE ck IN (SELECT ck FROM devt) ORDER BY ck, pos""").fetchall():
             out.setdefault(ck, []).append((eid, (st, ft, si, post, person, amt, tier, fidx, line, extra(fidx, xl))))
         return out
 
-    def case_ids(self, cks: list[int]) -> dict[int, tuple[str, int, int]]:
-        """ck -> (case id, pk, op) for the cases ``cks`` (the table ``want`` of ``events_of``)."""
+    def case_ids(self) -> dict[int, tuple[str, int, int]]:
+        """ck -> (case id, pk, op) of the cases with a row in ``devt``."""
         return {ck: (cid, pk, op) for ck, cid, pk, op in self.con.execute(
-            "SELECT k.ck, k.cid, k.pk, k.op FROM cases k JOIN want w ON w.ck = k.ck").fetchall()}
+            "SELECT ck, cid, pk, op FROM cases WHERE ck IN (SELECT ck FROM devt)").fetchall()}
 
 
 __all__ = ["FileShape", "Scan"]
