@@ -140,30 +140,27 @@ WHERE k.op = 0 AND c.reached_end = 0;
 
 -- separation of duties: one person did 审查 and 决定, or 决定 and 监督, in one case (first event of each duty)
 CREATE OR REPLACE TEMPORARY VIEW sod_first AS
-SELECT e.ck, e.person, e.st_duty AS duty, MIN(e.pos) AS pos
+SELECT e.ck, e.person, e.st_duty AS duty, MIN(e.pos) AS pos, MIN_BY(e.eid, e.pos) AS eid
 FROM e
 WHERE e.person IS NOT NULL AND e.st_duty IN ('审查', '决定', '监督')
 GROUP BY e.ck, e.person, e.st_duty;
 
 CREATE OR REPLACE TEMPORARY VIEW sod_person AS
 SELECT ck, person, MIN(pos) AS p_first,
-       MAX(CASE WHEN duty = '审查' THEN pos END) AS p_rev,
-       MAX(CASE WHEN duty = '决定' THEN pos END) AS p_dec,
-       MAX(CASE WHEN duty = '监督' THEN pos END) AS p_sup
+       MAX(CASE WHEN duty = '审查' THEN pos END) AS p_rev, MAX(CASE WHEN duty = '审查' THEN eid END) AS e_rev,
+       MAX(CASE WHEN duty = '决定' THEN pos END) AS p_dec, MAX(CASE WHEN duty = '决定' THEN eid END) AS e_dec,
+       MAX(CASE WHEN duty = '监督' THEN pos END) AS p_sup, MAX(CASE WHEN duty = '监督' THEN eid END) AS e_sup
 FROM sod_first GROUP BY ck, person;
 
-CREATE OR REPLACE TEMPORARY VIEW sod_pairs AS
-SELECT ck, p_first, 0 AS pair, GREATEST(p_rev, p_dec) AS at_pos, p_dec FROM sod_person
-WHERE p_rev IS NOT NULL AND p_dec IS NOT NULL
-UNION ALL
-SELECT ck, p_first, 1, GREATEST(p_dec, p_sup), p_dec FROM sod_person
-WHERE p_dec IS NOT NULL AND p_sup IS NOT NULL;
-
+-- the finding sits on the later event of the pair; x1 is the 决定 event (its post is the finding's)
 CREATE OR REPLACE TEMPORARY VIEW d_sod AS
-SELECT p.ck, a.eid, 1 AS ph, p.p_first AS pos, p.pair AS sub, 'MON202' AS code,
-       CAST(NULL AS DOUBLE) AS used, CAST(NULL AS DOUBLE) AS days, CAST(NULL AS INT) AS nat,
-       d.eid AS x1, p.pair AS x2
-FROM sod_pairs p JOIN e a ON a.ck = p.ck AND a.pos = p.at_pos JOIN e d ON d.ck = p.ck AND d.pos = p.p_dec;
+SELECT ck, CASE WHEN p_rev > p_dec THEN e_rev ELSE e_dec END AS eid, 1 AS ph, p_first AS pos, 0 AS sub,
+       'MON202' AS code, CAST(NULL AS DOUBLE) AS used, CAST(NULL AS DOUBLE) AS days, CAST(NULL AS INT) AS nat,
+       e_dec AS x1, 0 AS x2
+FROM sod_person WHERE p_rev IS NOT NULL AND p_dec IS NOT NULL
+UNION ALL
+SELECT ck, CASE WHEN p_sup > p_dec THEN e_sup ELSE e_dec END, 1, p_first, 1, 'MON202', NULL, NULL, NULL, e_dec, 1
+FROM sod_person WHERE p_dec IS NOT NULL AND p_sup IS NOT NULL;
 
 -- amounts against the benchmark's tiers: the event's violation picks the items (when it names one), its tier the tiers
 CREATE OR REPLACE TEMPORARY VIEW disc_e AS

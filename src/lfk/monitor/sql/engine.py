@@ -196,20 +196,37 @@ class SqlMonitor(Monitor):
         shapes = []
         for p in self.paths:
             try:
-                shape = FileShape.of(p) if os.path.isfile(p) else None
+                shape = FileShape.head(p) if os.path.isfile(p) else None
             except OSError:
                 shape = None
             if shape is None:
                 return None
             shapes.append(shape)
+        import threading
+
         import duckdb
 
+        checked: list[bool] = []
+
+        def check() -> None:
+            try:
+                checked.extend(s.body_ok() for s in shapes)
+            except OSError:
+                checked.append(False)
+
+        checker = threading.Thread(target=check, name="lfk-monitor-bytes", daemon=True)
+        checker.start()  # the byte checks run while DuckDB reads the files (it releases the GIL)
         backend = _Duck()
         try:
             try:
                 scan = Scan(backend.con, shapes)
             except duckdb.Error:
+                checker.join()
                 backend.close()  # not UTF-8 after all, a line too long, ...: lfk's reader says what
+                return None
+            checker.join()
+            if not all(checked) or len(checked) != len(shapes):
+                backend.close()
                 return None
             if not scan.lines_agree():
                 backend.close()

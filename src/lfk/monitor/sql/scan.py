@@ -27,6 +27,7 @@ from typing import Any
 from lfk.monitor.events import COLUMNS, JSON_SUFFIXES, KNOWN, REQUIRED
 
 CHUNK = 1 << 23
+HEAD = 1 << 20
 FIELD_LIMIT = 131072  # the csv module's field_size_limit (a longer cell is a MON003 row): DuckDB's longest line
 _US_PER_DAY = 86_400_000_000
 _TIME_RE = "^[0-9]{4}-[0-9]{2}-[0-9]{2}([ T][0-9]{2}:[0-9]{2}(:[0-9]{2})?)?$"
@@ -41,41 +42,17 @@ class FileShape:
 
     path: str
     header: list[str]
-    lines: int            # data lines: DuckDB must read as many rows (blank lines, cells spanning lines)
-    quotes: bool = False
+    lines: int            # data lines (``body_ok``): DuckDB must read as many rows (blank lines, cells spanning lines)
 
     @classmethod
-    def of(cls, path: str) -> FileShape | None:
-        """The file's shape, or None when lfk's own reader must read it (see the module doc)."""
+    def head(cls, path: str) -> FileShape | None:
+        """The file's header, or None when lfk's own reader must read it (not a CSV lfk and DuckDB agree on)."""
         if path.lower().endswith(JSON_SUFFIXES):
             return None
-        newlines = crs = crlfs = 0
-        first = b""
-        prev_last = b""
-        quotes = False
         with open(path, "rb") as fh:
-            while True:
-                chunk = fh.read(CHUNK)
-                if not chunk:
-                    break
-                if not first:
-                    first = chunk
-                if b"\x00" in chunk:
-                    return None  # a MON003 row for the csv module
-                newlines += chunk.count(b"\n")
-                if b"\r" in chunk:
-                    crs += chunk.count(b"\r")
-                    crlfs += chunk.count(b"\r\n") + (prev_last == b"\r" and chunk[:1] == b"\n")
-                if b'"' in chunk:
-                    quotes = True
-                    seam = prev_last + chunk[:1]
-                    if any(seq in chunk or seq == seam for seq in _QUOTE_SPACE):
-                        return None
-                prev_last = chunk[-1:]
-        if crs != crlfs:
-            return None  # a lone carriage return ends a row for the csv module
+            first = fh.read(HEAD)
         head, nl, _rest = first.partition(b"\n")
-        if not nl and len(first) >= CHUNK:
+        if not nl and len(first) >= HEAD:
             return None
         if head.startswith(codecs.BOM_UTF8):
             head = head[len(codecs.BOM_UTF8):]
@@ -83,19 +60,44 @@ class FileShape:
             text = head.decode("utf-8")
         except UnicodeDecodeError:
             return None
-        if quotes and text.count('"') % 2:
-            return None  # a quoted header cell goes on on the next line
+        if text.count('"') % 2 or b"\x00" in head or "\r" in text.rstrip("\r"):
+            return None  # a quoted header cell goes on on the next line, ...
         try:
             cells = next(csv.reader([text.rstrip("\r")]))
         except (csv.Error, StopIteration):
             return None
         if not any(c.strip() for c in cells):
-            return None
+            return None  # lfk's reader looks further for the header
         header = [c.strip().lstrip("\ufeff").strip().lower() for c in cells]
         named = [h for h in header if h]
         if len(set(named)) != len(named) or any(c not in header for c in REQUIRED):
             return None
-        return cls(path, header, newlines + (0 if prev_last == b"\n" else 1) - 1, quotes)
+        return cls(path, header, -1)
+
+    def body_ok(self) -> bool:
+        """Scan the bytes (while DuckDB reads the file): no NUL, no lone CR, no blank around a quote; count lines."""
+        newlines = crs = crlfs = 0
+        prev_last = b""
+        with open(self.path, "rb") as fh:
+            while True:
+                chunk = fh.read(CHUNK)
+                if not chunk:
+                    break
+                if b"\x00" in chunk:
+                    return False  # a MON003 row for the csv module
+                newlines += chunk.count(b"\n")
+                if b"\r" in chunk:
+                    crs += chunk.count(b"\r")
+                    crlfs += chunk.count(b"\r\n") + (prev_last == b"\r" and chunk[:1] == b"\n")
+                if b'"' in chunk:
+                    seam = prev_last + chunk[:1]
+                    if any(seq in chunk or seq == seam for seq in _QUOTE_SPACE):
+                        return False
+                prev_last = chunk[-1:]
+        if crs != crlfs:
+            return False  # a lone carriage return ends a row for the csv module
+        self.lines = newlines + (0 if prev_last == b"\n" else 1) - 1
+        return True
 
 
 class Scan:
@@ -118,7 +120,6 @@ class Scan:
             w = len(sh.header)
             cols = ", ".join(f"'c{i}': 'VARCHAR'" for i in range(w))
             path = sh.path.replace("'", "''")
-            q = "'\"'" if sh.quotes else "''"
             pos = {h: i for i, h in enumerate(sh.header) if h}
             extras = [(i, h) for i, h in enumerate(sh.header) if h and h not in KNOWN]
             self.extra_names.append([h for _, h in extras])
@@ -137,7 +138,7 @@ class Scan:
                       FROM (SELECT {known}, {viol} AS violation, {xl} AS xl,
                                    case_id = '' OR unit = '' OR authority = '' OR step = '' OR started_at = ''
                                      OR finished_at = '' AS bad
-                            FROM read_csv('{path}', header = false, skip = 1, delim = ',', quote = {q}, escape = {q},
+                            FROM read_csv('{path}', header = false, skip = 1, delim = ',', quote = '"', escape = '"',
                                           nullstr = '\x01', auto_detect = false, max_line_size = {FIELD_LIMIT},
                                           columns = {{{cols}}})))""")
 
@@ -158,10 +159,13 @@ class Scan:
         natural) of every step of every power with a table. A case is keyed by
         its first row's place in the input (``ck``: the order of first appearance, as the Python engine's)."""
         con = self.con
+        con.execute("SET preserve_insertion_order = false")  # the rows have their places (g) from here on
         con.execute("CREATE TABLE steps3(unit VARCHAR, authority VARCHAR, step VARCHAR, pk INT, si INT, is_end INT, "
                     "actor VARCHAR, duty VARCHAR, l_days DOUBLE, l_nat INT, p_days DOUBLE, p_nat INT)")
-        if steps:
-            con.executemany("INSERT INTO steps3 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", steps)
+        for i in range(0, len(steps), 500):  # one statement per 500 rows (executemany costs a statement a row)
+            part = steps[i:i + 500]
+            con.execute("INSERT INTO steps3 VALUES " + ", ".join(["(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"] * len(part)),
+                        [v for row in part for v in row])
         parts, offset = [], 0
         for fidx in range(len(self.shapes)):
             parts.append(f"SELECT *, {fidx} AS fidx, CAST(rowid AS BIGINT) + 2 AS line, "
@@ -185,13 +189,13 @@ class Scan:
                          CAST(ROW_NUMBER() OVER ({w}) - 1 AS INT) AS pos,
                          LAG(s.si) OVER ({w}) AS prev_si,
                          CAST(COUNT(*) OVER ({wf}) - 1 AS INT) AS last_pos,
-                         MIN(s.pk) OVER ({wf}) AS pk_lo, MAX(s.pk) OVER ({wf}) AS pk_hi,
+                         LAG(s.pk) OVER ({w}) AS prev_pk,
                          MAX(x.g) OVER ({wf}) AS g_hi, {op} AS op
                   FROM ({" UNION ALL ".join(parts)}) x
                   LEFT JOIN steps3 s ON s.unit = x.unit AND s.authority = x.authority AND s.step = x.step) y""")
         for fidx in range(len(self.shapes)):
             con.execute(f"DROP TABLE raw{fidx}")
-        if con.execute("SELECT count(*) FROM e WHERE bad OR pk IS NULL OR pk_lo <> pk_hi").fetchone()[0]:
+        if con.execute("SELECT count(*) FROM e WHERE bad OR pk IS NULL OR prev_pk <> pk").fetchone()[0]:
             return None  # rows lfk's reader reports (MON003-MON009), with its messages
         con.execute("CREATE TABLE cases AS SELECT ck, pk, op, cid, unit, g_hi, last_pos FROM e WHERE pos = 0")
         unsorted = con.execute("""
