@@ -178,6 +178,8 @@ DIRECT: dict[str, tuple[list[tuple[str, bytes]], str]] = {
                                               + "\n").encode())], "duckdb"),
     "two files": ([(".csv", "\n".join(_license().splitlines()[:12]).encode()),
                    (".csv", "\n".join([_license().splitlines()[0], *_license().splitlines()[12:]]).encode())], "duckdb"),
+    "header only": ([(".csv", _license().splitlines()[0].encode())], "duckdb"),
+    "header only, and a log": ([(".csv", _license().splitlines()[0].encode()), (".csv", _penalty().encode())], "duckdb"),
     "blank line": ([(".csv", _line(_license(), 3, "").encode())], "lfk"),
     "blank line, crlf": ([(".csv", _line(_license(), 3, "").replace("\n", "\r\n").encode())], "lfk"),
     "blank before the header": ([(".csv", ("\n" + _license()).encode())], "lfk"),

@@ -1,12 +1,17 @@
 """The monitor's case checks run as SQL (``checks.sql``) on DuckDB or Spark: one definition, two engines.
 
-``SqlMonitor`` is the Python ``Monitor`` with its per-case checks replaced: the input is read and
-validated by the same reader (so bad input gives the same MON00x findings and exit codes on every
-engine), each case's events are sorted as the Python engine sorts them, and the valid events become the
-relations ``checks.sql`` reads (events, steps, edges, powers, tiers, the working-day calendar with
-prefix sums, the run's parameters). The SQL decides every deviation (code, event, days used);
-this module only turns its rows into the same ``Finding`` objects (messages, extras, warnings,
-escalation) the Python engine gives, through the engine's own ``_dev``/``_case_warning``/``_escalate``.
+``SqlMonitor`` is the Python ``Monitor`` with its per-case checks replaced. With ``--engine duckdb``, DuckDB
+reads the event files itself when it sees exactly what lfk's reader sees (UTF-8 CSV, the row checks as SQL
+predicates: ``lfk.monitor.sql.scan``), numbers the events of each case in one window and runs ``checks.sql``
+on them with no Python per event. Any other input (JSON Lines, GB18030/GBK, a row that is MON003-MON009, a
+blank line, ...) and every Spark run go through lfk's reader, as the Python engine does (so bad input gives
+the same MON00x findings and exit codes on every engine): each case's events are sorted as the Python engine
+sorts them and the valid events become the relations ``checks.sql`` reads (events, steps, edges, powers,
+tiers, the working-day calendar with prefix sums, the run's parameters), handed over as temporary CSV files.
+The SQL decides every deviation (code, event, days used); this module only turns its rows into the same
+``Finding`` objects (messages, extras, warnings, escalation) the Python engine gives, through the engine's own
+``_dev``/``_case_warning``/``_escalate``. ``LFK_DUCKDB_THREADS`` and ``LFK_DUCKDB_MEMORY`` (e.g. ``500MB``,
+beyond which DuckDB spills to a temporary folder) bound what one run takes.
 """
 
 from __future__ import annotations
@@ -15,6 +20,7 @@ import csv
 import datetime as dt
 import math
 import os
+import shutil
 import tempfile
 from collections.abc import Callable, Iterable
 from pathlib import Path
@@ -90,9 +96,9 @@ def require(engine: str) -> None:
 def default_engine() -> str:
     """The engine ``lfk monitor`` uses without ``--engine``: python.
 
-    The SQL engines agree with it on the whole suite, but ``--engine duckdb`` still reads the input with the
-    Python reader and hands it over through a temporary CSV, so it costs ~2.7x the Python engine's CPU
-    (docs/monitor.md); it becomes the default once DuckDB reads the files itself.
+    The SQL engines agree with it on the whole suite, and DuckDB now reads plain CSV files itself, but on
+    the bench's 1M-event log ``--engine duckdb`` still takes ~1.1-1.2x the Python engine's time on two cores
+    and ~14x its memory (docs/monitor.md "Engines"): it becomes the default once it is faster.
     """
     return "python"
 
@@ -101,10 +107,19 @@ class _Duck:
     def __init__(self) -> None:
         import duckdb
 
-        self.con = duckdb.connect()
         threads = os.environ.get("LFK_DUCKDB_THREADS")
+        memory = os.environ.get("LFK_DUCKDB_MEMORY")  # e.g. 500MB: DuckDB spills to a temporary folder beyond it
+        if threads and not threads.isdigit():
+            raise UsageError(f"LFK_DUCKDB_THREADS={threads!r}: give a number / 应为线程数")
+        if memory and not memory.replace(" ", "").rstrip("KMGTBkmgtib").isdigit():
+            raise UsageError(f"LFK_DUCKDB_MEMORY={memory!r}: give a size such as 500MB / 应为内存大小，如 500MB")
+        self.con = duckdb.connect()
+        self.tmp = tempfile.mkdtemp(prefix="lfk-duckdb-")  # where DuckDB spills beyond its memory limit
+        self.con.execute("SET temp_directory = '" + self.tmp.replace("'", "''") + "'")
         if threads:
             self.con.execute(f"SET threads = {int(threads)}")
+        if memory:
+            self.con.execute(f"SET memory_limit = '{memory}'")
 
     def load(self, name: str, path: str) -> None:
         cols = ", ".join(f"'{c}': '{t}'" for c, t in SCHEMA[name])
@@ -119,6 +134,7 @@ class _Duck:
 
     def close(self) -> None:
         self.con.close()
+        shutil.rmtree(self.tmp, ignore_errors=True)
 
 
 class _Spark:
