@@ -50,7 +50,7 @@ bench-peers: install
 .PHONY: test-spark
 test-spark: install
 	@$(PY) -c 'import pyspark' 2>/dev/null || $(PY) -m pip install --quiet --disable-pip-version-check -e '.[spark]'
-	LFK_TEST_SPARK=1 $(PY) -m pytest -q tests/test_monitor_engines.py
+	LFK_TEST_SPARK=1 $(PY) -m pytest -q tests/unit/monitor/test_monitor_engines.py
 
 ## fuzz: 1,000 seeded random edits of the demo register; no traceback allowed
 fuzz: install

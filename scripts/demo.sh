@@ -31,6 +31,10 @@ recent=scripts/demo-recent-cases.csv
   rm -rf "$out/dispose-demo" && cp -r "$root" "$out/dispose-demo"
   step dispose W-bee5d920 --root "$out/dispose-demo" --events "$out/events.csv" --by P-disc --date 2026-11-30 --deadline 2026-12-31 --ref 城投纪〔2026〕15号
   step dispose W-bee5d920 --root "$out/dispose-demo" --unit county-cti --result 整改完成 --result-date 2026-12-01
+  # review reminders: what falls due in the next 30 days per unit and owner, and a calendar file to import
+  step due --root "$root" --as-of 2026-12-01 --within 30 --events "$out/events.csv" --events "$recent"
+  "$lfk" due --root "$root" --as-of 2026-12-01 --within 90 --events "$out/events.csv" --events "$recent" \
+    --format ics --output "$out/due.ics" >/dev/null 2>&1 || true
 }
 step site "$out/site-public" --root "$root" --audience public --as-of 2026-12-01
 step site "$out/site-internal" --root "$root" --audience internal --as-of 2026-12-01 --events "$out/events.csv" --events "$recent"
@@ -116,6 +120,7 @@ echo "Done. Look at:"
 [ -d "$out/flows" ] && echo "  $out/flows/                     (权力运行流程图 as SVG; PNG in $out/flows-png/)"
 [ -f "$out/register.xlsx" ] && echo "  $out/register.xlsx              (the tables officers file)"
 [ -f "$out/review-2026.html" ] && echo "  $out/review-2026.html           (年度动态调整报告: what changed between two revisions)"
+[ -f "$out/due.ics" ] && echo "  $out/due.ics                    (lfk due: reviews, measures, disposal and 整改 deadlines, expiries as iCalendar)"
 [ -f "$out/monitor.json" ] && echo "  $out/monitor.json               (电子监察: warnings on the generated case log)"
 [ -d "$out/site-v2026" ] && echo "  $out/site-v2026/                (public site of tag v2026 with lfk-publication.json; lfk verify-site checks it)"
 [ -f "$out/site-v2026/verify.html" ] && echo "  $out/site-v2026/verify.html     (核验本网站: checks the site's digests in the browser, offline; try site-tampered/ too)"

@@ -14,7 +14,7 @@ Usage (yaml-language-server from npm, e.g. ``npm install yaml-language-server`` 
     python scripts/lsp_trial.py --server /tmp/yls/node_modules/.bin/yaml-language-server [--register registers]
 
 Prints one line per check (``ok`` / ``FAIL``) and exits 1 when a check fails. Needs node; not part of
-the test suite (tests/test_schemas.py checks the same schemas with the ``jsonschema`` library).
+the test suite (tests/unit/model/test_schemas.py checks the same schemas with the ``jsonschema`` library).
 """
 
 from __future__ import annotations

@@ -61,7 +61,7 @@ def _private_cache(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest
 
 def apply_case_edits(root: Path, case: dict, name: str = "") -> None:
     """Apply a case file's ``edits`` (plain text replacement, once), ``add`` (new files) and ``delete`` to ``root``
-    (the shape of tests/rule_cases and tests/score_cases)."""
+    (the shape of tests/rules/cases and tests/unit/score/cases)."""
     for edit in case.get("edits", []):
         p = root / edit["file"]
         text = p.read_text(encoding="utf-8")

@@ -33,14 +33,16 @@ from lfk.core.i18n import T
 from lfk.loader import LoadedFile, load_bytes
 from lfk.loader.read import from_cache, to_cache
 from lfk.model import UNIT_LIST_FILES, AuthoritiesFile, Benchmark, Config, Flow, MeasuresFile, RisksFile, Unit, file_kind
+from lfk.model.acceptances import Acceptance, AcceptedFile
 from lfk.model.dispositions import Disposition, DispositionsFile
 from lfk.model.items import Authority, Measure, Post, Risk
 from lfk.model.validate import validate
 from lfk.model.vocab import TAILOR_KINDS
 
 M = TypeVar("M")
-UNIT_FILES = ("unit.yaml", "authorities.yaml", "risks.yaml", "measures.yaml", "dispositions.yaml")
-LIST_FILES = ("authorities.yaml", "risks.yaml", "measures.yaml", "dispositions.yaml")
+UNIT_FILES = ("unit.yaml", "authorities.yaml", "risks.yaml", "measures.yaml", "dispositions.yaml",
+              "accepted.yaml")
+LIST_FILES = ("authorities.yaml", "risks.yaml", "measures.yaml", "dispositions.yaml", "accepted.yaml")
 IGNORED_NAMES = {".gitkeep", ".DS_Store", "Thumbs.db", "desktop.ini"}
 DEFAULT_MAX_BYTES = 10 * 1024 * 1024
 MAX_BASELINE_DEPTH = 4
@@ -222,6 +224,7 @@ class UnitData:
     risks: list[Item[Risk]] = field(default_factory=list)
     measures: list[Item[Measure]] = field(default_factory=list)
     dispositions: list[Item[Disposition]] = field(default_factory=list)
+    accepted: list[Item[Acceptance]] = field(default_factory=list)
     benchmarks: list[Item[Benchmark]] = field(default_factory=list)
     stray: list[str] = field(default_factory=list)
     raw_ids: dict[str, set[str]] = field(default_factory=dict)
@@ -494,7 +497,7 @@ class Register:
         loaded = self._load_many([rel for rel, _, _ in wanted])
         for (_rel, sub, kind), lf in zip(wanted, loaded, strict=True):
             ud.files.append(lf)
-            if kind in ("authorities", "risks", "measures", "dispositions"):
+            if kind in ("authorities", "risks", "measures", "dispositions", "accepted"):
                 self._read_list_file(ud, lf, kind)
                 continue
             stem = sub.split("/")[-1][:-5]
@@ -642,7 +645,7 @@ class Register:
 
     def _read_list_file(self, ud: UnitData, lf: LoadedFile, kind: str) -> None:
         model_cls = {"authorities": AuthoritiesFile, "risks": RisksFile, "measures": MeasuresFile,
-                     "dispositions": DispositionsFile}[kind]
+                     "dispositions": DispositionsFile, "accepted": AcceptedFile}[kind]
         ud.raw_ids[kind] = _raw_ids(lf.data, kind)
         model, good = validate(lf, model_cls, kind)
         target: list[Item[Any]] = getattr(ud, kind)
@@ -771,7 +774,7 @@ def _stray(rel: str) -> Finding:
         "LFK005", Severity.WARNING, rel, 1, 1,
         T("登记册格式不认识此文件", "the register layout does not know this file"),
         T("单位文件夹只放 unit.yaml、authorities.yaml、risks.yaml、measures.yaml、flows/*.yaml、benchmarks/*.yaml；"
-          "请移走或改名", "a unit folder holds unit.yaml, authorities.yaml, risks.yaml, measures.yaml, dispositions.yaml, flows/*.yaml "
+          "请移走或改名", "a unit folder holds unit.yaml, authorities.yaml, risks.yaml, measures.yaml, dispositions.yaml, accepted.yaml, flows/*.yaml "
           "and benchmarks/*.yaml only: move or rename it"),
     )
 

@@ -63,9 +63,24 @@ def _write_all(files: list[tuple[Path, str]]) -> list[Path]:
     for path, _ in files:
         if path.exists():
             raise UsageError(f"{path}: already exists; nothing written / 文件已存在，未写入任何文件")
-    for path, text in files:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        atomic_write(path, text)
+    made: list[Path] = []  # files and folders created so far: removed again when a write fails
+    try:
+        for path, text in files:
+            missing = [d for d in (path.parent, *path.parent.parents) if not d.exists()]
+            try:
+                path.parent.mkdir(parents=True, exist_ok=True)
+            except OSError as e:
+                raise WriteError(f"{path.parent}: cannot create the folder ({e.strerror or e}) / 无法创建文件夹") from None
+            made += reversed(missing)
+            atomic_write(path, text)
+            made.append(path)
+    except WriteError:
+        for p in reversed(made):  # nothing half-made: a new register or unit is all there or not at all
+            try:
+                p.rmdir() if p.is_dir() else p.unlink()
+            except OSError:
+                pass
+        raise
     return [p for p, _ in files]
 
 

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from lfk.core.errors import ConfigError, UsageError
+from lfk.core.errors import ConfigError, UsageError, WriteError
 from lfk.core.finding import Finding
 from lfk.core.i18n import Text, resolve_lang
 from lfk.history import register_at
@@ -43,14 +43,21 @@ SkipBrokenOpt = Annotated[
 DebugOpt = Annotated[bool, typer.Option("--debug", help="Show a Python traceback on internal errors.", hidden=True)]
 
 
+AS_OF_YEARS = (1901, 2199)  # the span of dates --as-of takes (as the monitor's working-day calendar)
+
+
 def parse_as_of(value: str | None) -> dt.date:
     """``--as-of`` as a date (today when not given); a bad value is a usage error."""
     if not value:
         return dt.date.today()
     try:
-        return dt.date.fromisoformat(value.strip()[:10])
+        day = dt.date.fromisoformat(value.strip()[:10])
     except ValueError:
         raise UsageError(f"--as-of {value!r} is not a date / 不是日期", hint="write YYYY-MM-DD, e.g. 2026-12-01") from None
+    if not AS_OF_YEARS[0] <= day.year <= AS_OF_YEARS[1]:
+        raise UsageError(f"--as-of {value!r} is outside the years {AS_OF_YEARS[0]}-{AS_OF_YEARS[1]} / 超出可用的年份范围",
+                         hint="write a date of the register's time, e.g. 2026-12-01")
+    return day
 
 
 def open_register(root: Path | None, *, no_cache: bool = False, rev: str | None = None, at: str | None = None,
@@ -129,14 +136,32 @@ def terminal_width() -> int:
 
 
 def write_stdout(text: str) -> None:
-    """Write machine output to stdout exactly (UTF-8, no colour)."""
+    """Write machine output to stdout exactly (UTF-8, no colour). A full disk (or any other failed
+    write) is a ``WriteError``: one line, exit 2."""
     data = text if text.endswith("\n") or not text else text + "\n"
     try:
-        sys.stdout.write(data)
+        try:
+            sys.stdout.write(data)
+            sys.stdout.flush()
+        except UnicodeEncodeError:
+            sys.stdout.buffer.write(data.encode("utf-8"))
+            sys.stdout.flush()
+    except BrokenPipeError:
+        raise
+    except OSError as e:
+        raise WriteError(f"stdout: cannot write ({e.strerror or e}) / 无法写出到标准输出") from None
+
+
+def write_stdout_bytes(data: bytes) -> None:
+    """Write bytes (a CSV in its encoding) to stdout; a failed write is a ``WriteError``."""
+    try:
         sys.stdout.flush()
-    except UnicodeEncodeError:
-        sys.stdout.buffer.write(data.encode("utf-8"))
+        sys.stdout.buffer.write(data)
         sys.stdout.flush()
+    except BrokenPipeError:
+        raise
+    except OSError as e:
+        raise WriteError(f"stdout: cannot write ({e.strerror or e}) / 无法写出到标准输出") from None
 
 
 @contextlib.contextmanager

@@ -35,6 +35,7 @@ from lfk.grading.report import (
     format_explain,
     format_grades,
     grade_register,
+    has_residual,
     headers,
     summary_text,
     table_rows,
@@ -61,7 +62,7 @@ def _rich_text(report, lang: str, only_failing: bool) -> None:  # type: ignore[n
         if weighted:  # factor values in lfk.yaml's order, their labels named once under the table
             for r, cells in zip(u.rows, rows, strict=True):
                 cells[2] = "·".join(str((r.risk.factors or {}).get(k, "—")) for k in defined)
-        heads = headers(lang)
+        heads = headers(lang, has_residual(u))
         natural = [max([cell_len(c[i]) for c in rows] + [cell_len(h)]) for i, h in enumerate(heads)]
         others = sum(w for i, w in enumerate(natural) if i != 1) + 2 * (len(heads) - 1)
         title_width = max(8, min(natural[1], con.width - others))
@@ -86,78 +87,79 @@ def _rich_text(report, lang: str, only_failing: bool) -> None:  # type: ignore[n
     con.print(summary_text(report, lang), markup=False)
 
 
+def grade_cmd(
+    units: Annotated[list[str] | None, typer.Argument(help="Unit ids (default: every unit).")] = None,
+    fmt: Annotated[str, typer.Option("--format", "-f", help="text | json | csv | markdown")] = "text",
+    check: Annotated[bool, typer.Option("--check", help="Show only drifted or missing grades; exit 1 when any.")] = False,
+    explain_id: Annotated[str | None, typer.Option("--explain", metavar="RISK", help="Show the arithmetic (and floor) of one risk.")] = None,
+    write: Annotated[bool, typer.Option("--write", help="Write computed grades into risks.yaml (risks with grade_reason keep theirs).")] = False,
+    no_cache: Annotated[bool, typer.Option("--no-cache", help="Neither read nor write the parse cache (.lfk-cache/ or $LFK_CACHE_DIR).")] = False,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar.")] = False,
+    root: RootOpt = None,
+    skip_broken: SkipBrokenOpt = False,
+    lang: LangOpt = None,
+    as_of: AsOfNoEffectOpt = None,
+    rev: RevOpt = None,
+    at: AtOpt = None,
+) -> None:
+    """Grade each risk by the register's rubric and compare with its declared grade (一致 / 偏差 / 缺失).
+
+    Exit 1 when a grade drifts without grade_reason and approval, or is missing; 0 otherwise.
+
+    Example: lfk grade county-amr --explain R-002
+    """
+    if fmt not in FORMATS:
+        raise UsageError(f"--format {fmt!r}: use one of {', '.join(FORMATS)}")
+    parse_as_of(as_of)
+    if write and (rev or at):
+        raise UsageError("--write does not go with --rev/--at (a past revision is read-only) / 历史版本只读")
+    root_dir = find_root(root)
+
+    def open_reg() -> Register:
+        if rev or at:
+            return open_register(root_dir, no_cache=no_cache, rev=rev, at=at, skip_broken=skip_broken)
+        return require_config(Register(root_dir, cache=None if no_cache else Cache(default_dir(root_dir)),
+                               **broken_policy(skip_broken)))
+
+    def graded(reg: Register):  # type: ignore[no-untyped-def]
+        with progress_bar(quiet, T("评定", "grading")) as bar:
+            return grade_register(reg, units, bar)
+
+    reg = open_reg()
+    language = lang_for(lang, reg)
+    if explain_id:
+        if write:
+            raise UsageError("--explain and --write do not go together / 不能同时使用")
+        rows = explain(reg, explain_id, units)
+        text = format_explain(rows, reg.config, language, "json" if fmt == "json" else "text")
+        write_stdout(text)
+        raise typer.Exit(1 if any(r.result.failing for r in rows) else 0)
+    report = graded(reg)
+    if write:
+        changes = write_grades(reg, report)
+
+        def say(line: str) -> None:  # machine formats keep stdout clean: messages go to stderr
+            if fmt == "text":
+                write_stdout(line)
+            else:
+                err_console().print(line, markup=False)
+
+        for c in changes:
+            say(c.text(language))
+        if not changes:
+            say("无需修改，未写入任何文件" if language == "zh" else "nothing to change; no file written")
+        else:
+            n = len({c.rel for c in changes})
+            say(f"已写入 {len(changes)} 个等级（{n} 个文件）\n" if language == "zh"
+                else f"wrote {len(changes)} grade(s) in {n} file(s)\n")
+            report = graded(open_reg())
+    if fmt == "text" and is_terminal() and "NO_COLOR" not in os.environ:
+        _rich_text(report, language, check)
+    else:
+        write_stdout(format_grades(report, fmt, language, only_failing=check))
+    raise typer.Exit(report.exit_code)
+
+
 def register(app: typer.Typer) -> None:
     """Add ``grade`` to ``app``."""
-
-    @app.command("grade")
-    def grade_cmd(
-        units: Annotated[list[str] | None, typer.Argument(help="Unit ids (default: every unit).")] = None,
-        fmt: Annotated[str, typer.Option("--format", "-f", help="text | json | csv | markdown")] = "text",
-        check: Annotated[bool, typer.Option("--check", help="Show only drifted or missing grades; exit 1 when any.")] = False,
-        explain_id: Annotated[str | None, typer.Option("--explain", metavar="RISK", help="Show the arithmetic (and floor) of one risk.")] = None,
-        write: Annotated[bool, typer.Option("--write", help="Write computed grades into risks.yaml (risks with grade_reason keep theirs).")] = False,
-        no_cache: Annotated[bool, typer.Option("--no-cache", help="Neither read nor write the parse cache (.lfk-cache/ or $LFK_CACHE_DIR).")] = False,
-        quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar.")] = False,
-        root: RootOpt = None,
-        skip_broken: SkipBrokenOpt = False,
-        lang: LangOpt = None,
-        as_of: AsOfNoEffectOpt = None,
-        rev: RevOpt = None,
-        at: AtOpt = None,
-    ) -> None:
-        """Grade each risk by the register's rubric and compare with its declared grade (一致 / 偏差 / 缺失).
-
-        Exit 1 when a grade drifts without grade_reason and approval, or is missing; 0 otherwise.
-
-        Example: lfk grade county-amr --explain R-002
-        """
-        if fmt not in FORMATS:
-            raise UsageError(f"--format {fmt!r}: use one of {', '.join(FORMATS)}")
-        parse_as_of(as_of)
-        if write and (rev or at):
-            raise UsageError("--write does not go with --rev/--at (a past revision is read-only) / 历史版本只读")
-        root_dir = find_root(root)
-
-        def open_reg() -> Register:
-            if rev or at:
-                return open_register(root_dir, no_cache=no_cache, rev=rev, at=at, skip_broken=skip_broken)
-            return require_config(Register(root_dir, cache=None if no_cache else Cache(default_dir(root_dir)),
-                                   **broken_policy(skip_broken)))
-
-        def graded(reg: Register):  # type: ignore[no-untyped-def]
-            with progress_bar(quiet, T("评定", "grading")) as bar:
-                return grade_register(reg, units, bar)
-
-        reg = open_reg()
-        language = lang_for(lang, reg)
-        if explain_id:
-            if write:
-                raise UsageError("--explain and --write do not go together / 不能同时使用")
-            rows = explain(reg, explain_id, units)
-            text = format_explain(rows, reg.config, language, "json" if fmt == "json" else "text")
-            write_stdout(text)
-            raise typer.Exit(1 if any(r.result.failing for r in rows) else 0)
-        report = graded(reg)
-        if write:
-            changes = write_grades(reg, report)
-
-            def say(line: str) -> None:  # machine formats keep stdout clean: messages go to stderr
-                if fmt == "text":
-                    write_stdout(line)
-                else:
-                    err_console().print(line, markup=False)
-
-            for c in changes:
-                say(c.text(language))
-            if not changes:
-                say("无需修改，未写入任何文件" if language == "zh" else "nothing to change; no file written")
-            else:
-                n = len({c.rel for c in changes})
-                say(f"已写入 {len(changes)} 个等级（{n} 个文件）\n" if language == "zh"
-                    else f"wrote {len(changes)} grade(s) in {n} file(s)\n")
-                report = graded(open_reg())
-        if fmt == "text" and is_terminal() and "NO_COLOR" not in os.environ:
-            _rich_text(report, language, check)
-        else:
-            write_stdout(format_grades(report, fmt, language, only_failing=check))
-        raise typer.Exit(report.exit_code)
+    app.command("grade")(grade_cmd)

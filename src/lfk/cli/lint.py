@@ -126,82 +126,82 @@ def apply_fixes(root: Path, paths: list[str] | None, grades: bool) -> None:
                           markup=False)
 
 
+def lint_cmd(
+    paths: Annotated[list[str] | None, typer.Argument(help="Files, folders or unit ids to report on (default: all).")] = None,
+    fmt: Annotated[str | None, typer.Option("--format", "-f", help="text | json | github | sarif | junit (github under GitHub Actions).")] = None,
+    strict: Annotated[bool, typer.Option("--strict", help="Warnings fail too (exit 1).")] = False,
+    select: Annotated[list[str] | None, typer.Option("--select", help="Only these codes or prefixes (LFK3, LFK402).")] = None,
+    ignore: Annotated[list[str] | None, typer.Option("--ignore", help="Skip these codes or prefixes.")] = None,
+    show_suppressed: Annotated[bool, typer.Option("--show-suppressed", help="List suppressed findings too.")] = False,
+    changed_since: Annotated[str | None, typer.Option("--changed-since", help="Lint only what changed since this git revision, plus what refers to it.")] = None,
+    jobs: Annotated[int | None, typer.Option("--jobs", "-j", help="Processes for cold parsing (default: the machine's cores; at most 64).", min=1, max=64)] = None,
+    no_cache: Annotated[bool, typer.Option("--no-cache", help="Neither read nor write the cache (.lfk-cache/ or $LFK_CACHE_DIR).")] = False,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar.")] = False,
+    fix: Annotated[bool, typer.Option("--fix", help="First apply the fixes that are certain: canonical formatting (as lfk fmt).")] = False,
+    fix_grades: Annotated[bool, typer.Option("--fix-grades", help="With --fix: also write computed grades where they drift (LFK402; risks with grade_reason keep theirs).")] = False,
+    output: Annotated[Path | None, typer.Option("--output", "-o", help="Write the report to this file instead of stdout.")] = None,
+    path_prefix: Annotated[str | None, typer.Option("--path-prefix", help="Put this before register-relative paths in github, sarif and junit output (default: the register's folder in its git work tree).")] = None,
+    events: Annotated[list[Path] | None, typer.Option("--events", help="Case event logs: warnings past their disposal deadline (LFK804).")] = None,
+    root: RootOpt = None,
+    lang: LangOpt = None,
+    as_of: AsOfOpt = None,
+) -> None:
+    """Check the register against every rule of RULES.md.
+
+    Example: lfk lint --format json --as-of 2026-12-01
+    """
+    import lfk.lint.rules  # noqa: F401  - the rule list, for checking --select/--ignore
+
+    if fmt is None:
+        fmt = "github" if os.environ.get("GITHUB_ACTIONS") == "true" else "text"
+    if fmt not in FORMATS:
+        raise UsageError(f"--format {fmt!r}: use one of {', '.join(FORMATS)}")
+    unknown = [c for c in split_codes(select) + split_codes(ignore) if not any(k.startswith(c) for k in REGISTRY.codes())]
+    if unknown:
+        raise UsageError(f"unknown rule code(s): {', '.join(unknown)} / 未知的规则代码", hint="see `lfk rules`")
+    day = parse_as_of(as_of)
+    root_dir = find_root(root)
+    if fix_grades and not fix:
+        raise UsageError("--fix-grades goes with --fix / --fix-grades 需与 --fix 一起使用")
+    if fix:
+        apply_fixes(root_dir, resolve_paths(root_dir, paths), fix_grades)
+    reg = Register(root_dir, cache=None if no_cache else Cache(default_dir(root_dir)))
+    language = lang_for(lang, reg)
+    units = None
+    if changed_since is not None:
+        units = affected_units(reg, changed_files(reg.root, changed_since))
+    opts = LintOptions(as_of=day, select=split_codes(select) or None, ignore=split_codes(ignore) or None,
+                       strict=strict, paths=resolve_paths(reg.root, paths), units=units,
+                       jobs=jobs or default_jobs(), events=[str(e) for e in events or []] or None)
+    for e in events or []:
+        if not e.is_file():
+            raise UsageError(f"--events {e}: no such file / 文件不存在")
+    started = time.monotonic()
+    with progress_bar(quiet, T("检查", "linting")) as bar:
+        opts.progress = bar
+        result = lint_register(reg, opts)
+    elapsed = time.monotonic() - started
+    shown = result.findings if (show_suppressed or fmt == "sarif") else result.active
+    summary = result.summary()
+    on_terminal = fmt == "text" and output is None and is_terminal()
+    color = on_terminal and "NO_COLOR" not in os.environ
+    extra: dict[str, object] = {"width": terminal_width()} if on_terminal else {}
+    if fmt in ("github", "sarif", "junit"):
+        base, prefix = repo_paths(reg.root, path_prefix)
+        extra = {"root_uri": base.as_uri() + "/", "path_prefix": prefix, "elapsed": elapsed,
+                 "files": checked_files(reg, opts) if fmt == "junit" else ()}
+    text = format_findings(fmt, shown, summary, lang=language, color=color, rules=rule_metas(), **extra)
+    if output is not None:
+        atomic_write(output, text)
+        err_console().print(text.splitlines()[-1] if fmt == "text" else f"wrote {output}")
+    elif color:
+        out_console().print(text, end="")
+    else:
+        write_stdout(text)
+    raise typer.Exit(result.exit_code)
+
+
 def register(app: typer.Typer) -> None:
     """Add ``lint`` to ``app``."""
-
-    @app.command("lint")
-    def lint_cmd(
-        paths: Annotated[list[str] | None, typer.Argument(help="Files, folders or unit ids to report on (default: all).")] = None,
-        fmt: Annotated[str | None, typer.Option("--format", "-f", help="text | json | github | sarif | junit (github under GitHub Actions).")] = None,
-        strict: Annotated[bool, typer.Option("--strict", help="Warnings fail too (exit 1).")] = False,
-        select: Annotated[list[str] | None, typer.Option("--select", help="Only these codes or prefixes (LFK3, LFK402).")] = None,
-        ignore: Annotated[list[str] | None, typer.Option("--ignore", help="Skip these codes or prefixes.")] = None,
-        show_suppressed: Annotated[bool, typer.Option("--show-suppressed", help="List suppressed findings too.")] = False,
-        changed_since: Annotated[str | None, typer.Option("--changed-since", help="Lint only what changed since this git revision, plus what refers to it.")] = None,
-        jobs: Annotated[int | None, typer.Option("--jobs", "-j", help="Processes for cold parsing (default: the machine's cores; at most 64).", min=1, max=64)] = None,
-        no_cache: Annotated[bool, typer.Option("--no-cache", help="Neither read nor write the cache (.lfk-cache/ or $LFK_CACHE_DIR).")] = False,
-        quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar.")] = False,
-        fix: Annotated[bool, typer.Option("--fix", help="First apply the fixes that are certain: canonical formatting (as lfk fmt).")] = False,
-        fix_grades: Annotated[bool, typer.Option("--fix-grades", help="With --fix: also write computed grades where they drift (LFK402; risks with grade_reason keep theirs).")] = False,
-        output: Annotated[Path | None, typer.Option("--output", "-o", help="Write the report to this file instead of stdout.")] = None,
-        path_prefix: Annotated[str | None, typer.Option("--path-prefix", help="Put this before register-relative paths in github, sarif and junit output (default: the register's folder in its git work tree).")] = None,
-        events: Annotated[list[Path] | None, typer.Option("--events", help="Case event logs: warnings past their disposal deadline (LFK804).")] = None,
-        root: RootOpt = None,
-        lang: LangOpt = None,
-        as_of: AsOfOpt = None,
-    ) -> None:
-        """Check the register against every rule of RULES.md.
-
-        Example: lfk lint --format json --as-of 2026-12-01
-        """
-        import lfk.lint.rules  # noqa: F401  - the rule list, for checking --select/--ignore
-
-        if fmt is None:
-            fmt = "github" if os.environ.get("GITHUB_ACTIONS") == "true" else "text"
-        if fmt not in FORMATS:
-            raise UsageError(f"--format {fmt!r}: use one of {', '.join(FORMATS)}")
-        unknown = [c for c in split_codes(select) + split_codes(ignore) if not any(k.startswith(c) for k in REGISTRY.codes())]
-        if unknown:
-            raise UsageError(f"unknown rule code(s): {', '.join(unknown)} / 未知的规则代码", hint="see `lfk rules`")
-        day = parse_as_of(as_of)
-        root_dir = find_root(root)
-        if fix_grades and not fix:
-            raise UsageError("--fix-grades goes with --fix / --fix-grades 需与 --fix 一起使用")
-        if fix:
-            apply_fixes(root_dir, resolve_paths(root_dir, paths), fix_grades)
-        reg = Register(root_dir, cache=None if no_cache else Cache(default_dir(root_dir)))
-        language = lang_for(lang, reg)
-        units = None
-        if changed_since is not None:
-            units = affected_units(reg, changed_files(reg.root, changed_since))
-        opts = LintOptions(as_of=day, select=split_codes(select) or None, ignore=split_codes(ignore) or None,
-                           strict=strict, paths=resolve_paths(reg.root, paths), units=units,
-                           jobs=jobs or default_jobs(), events=[str(e) for e in events or []] or None)
-        for e in events or []:
-            if not e.is_file():
-                raise UsageError(f"--events {e}: no such file / 文件不存在")
-        started = time.monotonic()
-        with progress_bar(quiet, T("检查", "linting")) as bar:
-            opts.progress = bar
-            result = lint_register(reg, opts)
-        elapsed = time.monotonic() - started
-        shown = result.findings if (show_suppressed or fmt == "sarif") else result.active
-        summary = result.summary()
-        on_terminal = fmt == "text" and output is None and is_terminal()
-        color = on_terminal and "NO_COLOR" not in os.environ
-        extra: dict[str, object] = {"width": terminal_width()} if on_terminal else {}
-        if fmt in ("github", "sarif", "junit"):
-            base, prefix = repo_paths(reg.root, path_prefix)
-            extra = {"root_uri": base.as_uri() + "/", "path_prefix": prefix, "elapsed": elapsed,
-                     "files": checked_files(reg, opts) if fmt == "junit" else ()}
-        text = format_findings(fmt, shown, summary, lang=language, color=color, rules=rule_metas(), **extra)
-        if output is not None:
-            atomic_write(output, text)
-            err_console().print(text.splitlines()[-1] if fmt == "text" else f"wrote {output}")
-        elif color:
-            out_console().print(text, end="")
-        else:
-            write_stdout(text)
-        raise typer.Exit(result.exit_code)
-
+    app.command("lint")(lint_cmd)
     assert FORMATTERS  # formatters registered on import

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 import importlib
 import os
 import sys
@@ -22,7 +23,7 @@ COMMANDS = {
     "diff": "diff", "site": "site", "monitor": "monitor", "score": "score", "export": "tables",
     "import": "tables", "init": "scaffold", "new": "scaffold", "fmt": "fmt", "schema": "schema",
     "log": "log", "trend": "trend", "verify-site": "verify", "impact": "impact",
-    "dispose": "dispose", "explain": "explain", "baseline": "baseline",
+    "dispose": "dispose", "explain": "explain", "baseline": "baseline", "due": "due",
 }
 
 
@@ -56,10 +57,19 @@ class LfkGroup(TyperGroup):
         module = COMMANDS.get(cmd_name)
         return None if module is None else _module_commands(module).get(cmd_name)
 
+    def parse_args(self, ctx: typer.Context, args: list[str]) -> list[str]:
+        """Parse ``lfk``'s own options; a usage error is one line (``usage_error``)."""
+        try:
+            return super().parse_args(ctx, args)
+        except ClickUsageError as e:
+            raise usage_error(e) from None
+
     def invoke(self, ctx: typer.Context) -> Any:
         """Run the command, mapping errors to CLI.md's exit codes."""
         try:
             return super().invoke(ctx)
+        except ClickUsageError as e:
+            raise usage_error(e) from None
         except (typer.Exit, typer.Abort, TyperException):
             raise
         except LfkError as e:
@@ -74,20 +84,47 @@ class LfkGroup(TyperGroup):
             raise typer.Exit(130) from None
         except BrokenPipeError:
             raise typer.Exit(0) from None
-        except Exception as e:  # noqa: BLE001 - the promise: never a traceback
-            if _debug():
-                import traceback
-
-                traceback.print_exc()
-            where = ""
-            tb = e.__traceback__
-            while tb is not None and tb.tb_next is not None:
-                tb = tb.tb_next
-            if tb is not None:
-                where = f" [{os.path.basename(tb.tb_frame.f_code.co_filename)}:{tb.tb_lineno}]"
-            typer.echo(f"lfk: internal error: {type(e).__name__}: {e}{where} — please report it; "
-                       "run with --debug for the trace / 内部错误，请加 --debug 查看详情并报告", err=True)
+        except OSError as e:
+            if e.errno not in WRITE_ERRNOS:
+                raise _internal(e) from None
+            # a write no command wrapped (a full disk under a rich console, a quota): one line, exit 2
+            typer.echo(f"lfk: {e.filename or 'output'}: cannot write ({e.strerror}) / 写入失败", err=True)
             raise typer.Exit(2) from None
+        except Exception as e:  # noqa: BLE001 - the promise: never a traceback
+            raise _internal(e) from None
+
+
+ClickUsageError: type[Exception] = typer.BadParameter.__bases__[0]  # click's UsageError (typer vendors click)
+
+
+def usage_error(e: Any) -> typer.Exit:
+    """Print a usage error (unknown option or command, missing or bad argument) as one line, like every
+    other error: ``lfk: <message> (try 'lfk lint -h')``; the exit (2) to raise."""
+    ctx = getattr(e, "ctx", None)
+    where = f" (try '{ctx.command_path} -h')" if ctx is not None else ""
+    message = " ".join(str(e.format_message()).split())
+    typer.echo(f"lfk: {message}{where}", err=True)
+    return typer.Exit(2)
+
+
+WRITE_ERRNOS = frozenset({errno.ENOSPC, errno.EDQUOT, errno.EFBIG, errno.EROFS, errno.EIO})
+
+
+def _internal(e: BaseException) -> typer.Exit:
+    """Print the one line of an internal error (the trace with --debug); the exit to raise."""
+    if _debug():
+        import traceback
+
+        traceback.print_exception(e)
+    where = ""
+    tb = e.__traceback__
+    while tb is not None and tb.tb_next is not None:
+        tb = tb.tb_next
+    if tb is not None:
+        where = f" [{os.path.basename(tb.tb_frame.f_code.co_filename)}:{tb.tb_lineno}]"
+    typer.echo(f"lfk: internal error: {type(e).__name__}: {e}{where} — please report it; "
+               "run with --debug for the trace / 内部错误，请加 --debug 查看详情并报告", err=True)
+    return typer.Exit(2)
 
 
 app = typer.Typer(

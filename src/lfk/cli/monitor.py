@@ -26,6 +26,7 @@ from lfk.cli.common import (
 from lfk.core.errors import UsageError
 from lfk.core.fsutil import atomic_write
 from lfk.core.safe import csv_row, printable
+from lfk.model.text import days_text
 
 CI_FORMATS = ("github", "sarif", "junit")
 FORMATS = ("text", "json", "csv", *CI_FORMATS)
@@ -79,6 +80,50 @@ def format_ci(result: Any, fmt: str, lang: str, logs: list[str]) -> str:
                            path_prefix="", files=[rel(p) for p in logs], name="lfk monitor")
 
 
+def _d(x: float | None) -> str:
+    return "—" if x is None else f"{x:g}"
+
+
+def explain_tables(con: Any, powers: list[dict[str, Any]], zh: bool) -> None:
+    """Per power: the share of cases with each deviation and the median throughput with/without it; then
+    throughput per power and per step (median, P90) against the limits (``lfk.monitor.explain``)."""
+    from rich.markup import escape
+    from rich.table import Table
+
+    if not powers:
+        return
+    kinds = (("skipped", "跳过", "skipped"), ("extra", "多余环节", "extra"), ("out_of_order", "顺序错误", "out of order"),
+             ("repeated", "重复办理", "repeated"), ("any", "任一偏离", "any"))
+    t = Table(title="偏离流程的案件占比 · 办理时长中位数（有 / 无该偏离，天）" if zh else
+              "Cases deviating from the flow · median throughput with / without (days)", title_justify="left")
+    t.add_column("职权" if zh else "power")
+    t.add_column("案件" if zh else "cases", justify="right")
+    for _k, z, e in kinds:
+        t.add_column(z if zh else e, justify="right")
+    for p in powers:
+        cells = []
+        for k, _z, _e in kinds:
+            d = p["deviations"][k]
+            cells.append(f"{d['cases']} ({100 * (d['share'] or 0):.0f}%) {_d(d['median_with'])}/{_d(d['median_without'])}"
+                         if d["cases"] else "0")
+        t.add_row(escape(f"{p['unit']}/{p['authority']} {p['name']}"), str(p["cases"]), *cells)
+    con.print(t)
+    t = Table(title="办理时长与时限（天）" if zh else "Throughput time against the limits (days)", title_justify="left")
+    for h in (("职权 · 环节", "power · step"), ("件数", "n"), ("中位数", "median"), ("P90", "P90"), ("最长", "max"),
+              ("时限", "limit"), ("超时限", "over")):
+        t.add_column(h[0] if zh else h[1], justify="left" if h[1] == "power · step" else "right")
+    for p in powers:
+        rows = [(f"{p['unit']}/{p['authority']} {p['name']}" + ("（全案）" if zh else " (case)"), p["throughput"])]
+        rows += [(f"  {s['step']} {s['name']}", s) for s in p["steps"]]
+        for label, s in rows:
+            lim = "—" if s["limit"] is None else days_text(s["limit"], s["kind"], "zh" if zh else "en")
+            over = str(s["over_limit"]) if s["limit"] is not None else "—"
+            style = "bold red" if s["over_limit"] else ""
+            t.add_row(escape(label), str(s["n"]), _d(s["median"]), _d(s["p90"]), _d(s["max"]), lim,
+                      f"[{style}]{over}[/]" if style else over)
+    con.print(t)
+
+
 def format_text(result: Any, lang: str, color: bool) -> str:
     """Findings, the warned cases, escalations, counts per dimension and a summary (rich tables)."""
     from rich.console import Console
@@ -107,13 +152,15 @@ def format_text(result: Any, lang: str, color: bool) -> str:
         t = Table(title="预警案件" if zh else "Warned cases", title_justify="left")
         for h in (("案件", "case"), ("单位", "unit"), ("职权", "power"), ("预警", "warning"), ("处置", "disposal"),
                   ("问题", "codes"), ("岗位", "posts"), ("预警编号", "warning id"), ("处置状态", "state"),
-                  ("处置期限", "dispose by")):
+                  ("处置期限", "dispose by"), ("偏离流程", "against the flow")):
             t.add_column(h[0] if zh else h[1])
         for c in result.cases:
+            al = c.get("alignment")
             t.add_row(c["case_id"], c["unit"], c["authority"], f"[{style[c['warning']]}]{c['warning']}[/]",
                       c["disposal"] or "", " ".join(c["codes"]), " ".join(c["posts"]), c.get("warning_id", ""),
-                      c.get("state", ""), c.get("dispose_by", ""))
+                      c.get("state", ""), c.get("dispose_by", ""), escape(al["text"][lang if zh else "en"]) if al else "")
         con.print(t)
+    explain_tables(con, result.explain, zh)
     if result.escalations:
         t = Table(title="升级处置" if zh else "Escalations", title_justify="left")
         for h in (("单位", "unit"), ("岗位", "post"), ("次数", "count"), ("窗口（天）", "within days"),
@@ -150,84 +197,90 @@ def format_text(result: Any, lang: str, color: bool) -> str:
         states = "，".join(f"{k} {disp[k]}" for k in ("待处置", "处置中", "已整改", "逾期未处置"))
         line += (f"；处置：{states}；按期处置 {disp['on_time']}" if zh
                  else f"; disposal: {states}; disposed on time {disp['on_time']}")
+    if s.get("accepted"):
+        line += (f"；已接受的偏离 {s['accepted']} 处（accepted.yaml）" if zh
+                 else f"; {s['accepted']} accepted deviation(s) (accepted.yaml)")
     con.print(f"[bold]{escape(line)}[/]")
     return buf.getvalue()
 
 
+def monitor_cmd(
+    events: Annotated[list[Path], typer.Argument(help="Event logs: CSV (UTF-8 or GBK) or JSON Lines.")],
+    fmt: Annotated[str, typer.Option("--format", "-f", help="text | json | csv | github | sarif | junit")] = "text",
+    fail_on: Annotated[str | None, typer.Option("--fail-on", help="Exit 1 when a case has a warning at or above "
+                                                 "this: 黄牌 | 红牌 (default: always exit 0).")] = None,
+    closed: Annotated[bool, typer.Option("--closed", help="Every case in the logs is finished: one that stopped "
+                                         "at a step that is not an end is reported (MON104).")] = False,
+    output: Annotated[Path | None, typer.Option("--output", "-o", help="Write the report to this file.")] = None,
+    root: RootOpt = None,
+    skip_broken: SkipBrokenOpt = False,
+    lang: LangOpt = None,
+    as_of: Annotated[str | None, typer.Option("--as-of", help="When open cases are judged: a date (its end) or a "
+                                              "date and time; default: the newest time in the logs.")] = None,
+    no_explain: Annotated[bool, typer.Option("--no-explain", help="Leave out the alignments of deviating cases and "
+                                             "the throughput times (faster on very large logs).")] = False,
+    engine: Annotated[str | None, typer.Option("--engine", help="python | duckdb | spark: where the checks run "
+                                               "(the same results); default: python. "
+                                               "Spark: LFK_SPARK_MASTER (default local[2]).")] = None,
+) -> None:
+    """Check case event logs against the flows, time limits and discretion benchmarks; warn (黄牌/红牌).
+
+    Example: lfk monitor cases-2026.csv --as-of 2026-12-01 --fail-on 红牌 --format json
+    """
+    from lfk.monitor import default_engine, parse_as_of, run_monitor
+    from lfk.monitor.sql.engine import require
+
+    if fmt not in FORMATS:
+        raise UsageError(f"--format {fmt!r}: use one of {', '.join(FORMATS)}")
+    level = None
+    if fail_on is not None:
+        level = FAIL_ON.get(fail_on.strip().lower())
+        if level is None:
+            raise UsageError(f"--fail-on {fail_on!r}: use 黄牌 or 红牌 / 请用 黄牌 或 红牌")
+    when = None
+    if as_of is not None:
+        try:
+            when = parse_as_of(as_of)
+        except ValueError:
+            raise UsageError(f"--as-of {as_of!r} is not a date or time / 不是日期或时间",
+                             hint="write YYYY-MM-DD or YYYY-MM-DDTHH:MM") from None
+    engine = engine or default_engine()
+    require(engine)
+    reg = open_register(root, skip_broken=skip_broken)
+    language = lang_for(lang, reg)
+    paths = [str(p) for p in events]
+    if sys.stderr.isatty() and sum(p.stat().st_size for p in events if p.is_file()) > 8 << 20:
+        from rich.progress import BarColumn, DownloadColumn, Progress, TimeRemainingColumn
+
+        with Progress("[progress.description]{task.description}", BarColumn(), DownloadColumn(),
+                      TimeRemainingColumn(), console=err_console(), transient=True) as bar:
+            task = bar.add_task("monitor", total=None)
+
+            def tick(done: int, total: int) -> None:
+                bar.update(task, completed=done, total=total)
+
+            result = run_monitor(reg, paths, when, closed=closed, progress=tick, engine=engine, explain=not no_explain)
+    else:
+        result = run_monitor(reg, paths, when, closed=closed, engine=engine, explain=not no_explain)
+    if fmt == "json":
+        text = json.dumps(result.to_dict(language), ensure_ascii=False, indent=2) + "\n"
+    elif fmt == "csv":
+        text = format_csv(result, language)
+    elif fmt in CI_FORMATS:
+        text = format_ci(result, fmt, language, paths)
+    else:
+        color = output is None and is_terminal() and "NO_COLOR" not in os.environ
+        text = printable(format_text(result, language, color), newlines=True)
+    if output is not None:
+        atomic_write(output, text)
+        err_console().print(f"wrote {output}")
+    elif fmt == "text" and is_terminal():
+        out_console().file.write(text)
+    else:
+        write_stdout(text)
+    raise typer.Exit(result.exit_code(level))
+
+
 def register(app: typer.Typer) -> None:
     """Add ``monitor`` to ``app``."""
-
-    @app.command("monitor")
-    def monitor_cmd(
-        events: Annotated[list[Path], typer.Argument(help="Event logs: CSV (UTF-8 or GBK) or JSON Lines.")],
-        fmt: Annotated[str, typer.Option("--format", "-f", help="text | json | csv | github | sarif | junit")] = "text",
-        fail_on: Annotated[str | None, typer.Option("--fail-on", help="Exit 1 when a case has a warning at or above "
-                                                     "this: 黄牌 | 红牌 (default: always exit 0).")] = None,
-        closed: Annotated[bool, typer.Option("--closed", help="Every case in the logs is finished: one that stopped "
-                                             "at a step that is not an end is reported (MON104).")] = False,
-        output: Annotated[Path | None, typer.Option("--output", "-o", help="Write the report to this file.")] = None,
-        root: RootOpt = None,
-        skip_broken: SkipBrokenOpt = False,
-        lang: LangOpt = None,
-        as_of: Annotated[str | None, typer.Option("--as-of", help="When open cases are judged: a date (its end) or a "
-                                                  "date and time; default: the newest time in the logs.")] = None,
-        engine: Annotated[str | None, typer.Option("--engine", help="python | duckdb | spark: where the checks run "
-                                                   "(the same results); default: python. "
-                                                   "Spark: LFK_SPARK_MASTER (default local[2]).")] = None,
-    ) -> None:
-        """Check case event logs against the flows, time limits and discretion benchmarks; warn (黄牌/红牌).
-
-        Example: lfk monitor cases-2026.csv --as-of 2026-12-01 --fail-on 红牌 --format json
-        """
-        from lfk.monitor import default_engine, parse_as_of, run_monitor
-        from lfk.monitor.sql.engine import require
-
-        if fmt not in FORMATS:
-            raise UsageError(f"--format {fmt!r}: use one of {', '.join(FORMATS)}")
-        level = None
-        if fail_on is not None:
-            level = FAIL_ON.get(fail_on.strip().lower())
-            if level is None:
-                raise UsageError(f"--fail-on {fail_on!r}: use 黄牌 or 红牌 / 请用 黄牌 或 红牌")
-        when = None
-        if as_of is not None:
-            try:
-                when = parse_as_of(as_of)
-            except ValueError:
-                raise UsageError(f"--as-of {as_of!r} is not a date or time / 不是日期或时间",
-                                 hint="write YYYY-MM-DD or YYYY-MM-DDTHH:MM") from None
-        engine = engine or default_engine()
-        require(engine)
-        reg = open_register(root, skip_broken=skip_broken)
-        language = lang_for(lang, reg)
-        paths = [str(p) for p in events]
-        if sys.stderr.isatty() and sum(p.stat().st_size for p in events if p.is_file()) > 8 << 20:
-            from rich.progress import BarColumn, DownloadColumn, Progress, TimeRemainingColumn
-
-            with Progress("[progress.description]{task.description}", BarColumn(), DownloadColumn(),
-                          TimeRemainingColumn(), console=err_console(), transient=True) as bar:
-                task = bar.add_task("monitor", total=None)
-
-                def tick(done: int, total: int) -> None:
-                    bar.update(task, completed=done, total=total)
-
-                result = run_monitor(reg, paths, when, closed=closed, progress=tick, engine=engine)
-        else:
-            result = run_monitor(reg, paths, when, closed=closed, engine=engine)
-        if fmt == "json":
-            text = json.dumps(result.to_dict(language), ensure_ascii=False, indent=2) + "\n"
-        elif fmt == "csv":
-            text = format_csv(result, language)
-        elif fmt in CI_FORMATS:
-            text = format_ci(result, fmt, language, paths)
-        else:
-            color = output is None and is_terminal() and "NO_COLOR" not in os.environ
-            text = printable(format_text(result, language, color), newlines=True)
-        if output is not None:
-            atomic_write(output, text)
-            err_console().print(f"wrote {output}")
-        elif fmt == "text" and is_terminal():
-            out_console().file.write(text)
-        else:
-            write_stdout(text)
-        raise typer.Exit(result.exit_code(level))
+    app.command("monitor")(monitor_cmd)

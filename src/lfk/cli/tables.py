@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 import json
-import sys
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
@@ -17,15 +16,19 @@ from lfk.cli.common import (
     RootOpt,
     SkipBrokenOpt,
     err_console,
+    is_terminal,
     lang_for,
     open_register,
     parse_as_of,
+    terminal_width,
     write_stdout,
+    write_stdout_bytes,
 )
-from lfk.core.errors import UsageError
+from lfk.core.errors import UsageError, WriteError
 from lfk.core.finding import Severity
 from lfk.core.fsutil import atomic_write
 from lfk.register import Register
+from lfk.report import format_findings
 from lfk.tables import TABLE_ORDER, build_tables, register_json, run_import, workbook_bytes, write_csv
 from lfk.tables.importer import ImportResult, read_column_map
 
@@ -48,11 +51,11 @@ def _units(reg: Register, units: list[str] | None) -> list[str]:
 
 
 def _import_text(res: ImportResult, language: str, *, dry_run: bool, wrote: bool) -> str:
-    """The text report of ``lfk import``: findings, the diff (dry run), the column report, the counts."""
+    """The text report of ``lfk import``: findings (through the formatter registry, as lint prints them;
+    wrapped on a terminal), the diff (dry run), the column report, the counts."""
     findings, planned, counts = res.findings, res.files, res.counts
-    out_lines = []
-    for x in findings:
-        out_lines.append(f"{x.path}:{x.line}:{x.column}: {x.code} {x.severity.value} {x.text(language)}")
+    width = {"width": terminal_width()} if is_terminal() else {}
+    out_lines = format_findings("text", findings, {}, lang=language, tail=False, **width).splitlines()
     if dry_run:
         for p in planned:
             out_lines.append(p.diff().rstrip("\n"))
@@ -85,148 +88,166 @@ def _import_text(res: ImportResult, language: str, *, dry_run: bool, wrote: bool
     return "\n".join(out_lines)
 
 
+def export_cmd(
+    fmt: Annotated[str, typer.Option("--format", "-f", help="xlsx | csv | json.")] = "xlsx",
+    unit: Annotated[list[str] | None, typer.Option("--unit", "-u", help="Only these units (repeat or comma-separate).")] = None,
+    out: Annotated[Path | None, typer.Option("--out", "-o", help="Output file (xlsx default: lfk-export.xlsx; csv/json default: stdout). "
+                                             "With --table all, a folder for one CSV per table.")] = None,
+    table: Annotated[str, typer.Option("--table", "-t", help="CSV: authorities | risks | measures | benchmarks | posts | approvals | all.")] = "risks",
+    encoding: Annotated[str, typer.Option("--encoding", help="CSV encoding: utf-8-sig (opens right in Excel) | utf-8 | gbk.")] = "utf-8-sig",
+    also: Annotated[list[Path] | None, typer.Option("--also", help="Roll-up: more register roots (e.g. each unit's own repository) exported into the same tables; repeatable.")] = None,
+    root: RootOpt = None,
+    skip_broken: SkipBrokenOpt = False,
+    lang: LangOpt = None,
+    as_of: AsOfOpt = None,
+    rev: RevOpt = None,
+    at: AtOpt = None,
+) -> None:
+    """Export the register as the tables officers file (职权目录, 廉政风险防控登记表, 防控措施, 裁量基准, 岗位, 审定记录).
+
+    --also ROOT (repeatable) rolls several registers (a county's units in separate repositories)
+    into the same tables.
+
+    Example: lfk export --format xlsx --unit county-amr --out amr.xlsx
+    """
+    if fmt not in EXPORT_FORMATS:
+        raise UsageError(f"--format {fmt!r}: use one of {', '.join(EXPORT_FORMATS)}")
+    day = parse_as_of(as_of)
+    reg = open_register(root, rev=rev, at=at, skip_broken=skip_broken)
+    lang_for(lang, reg)
+    uids = _units(reg, unit)
+    others = [open_register(extra, rev=rev, at=at, skip_broken=skip_broken) for extra in also or []]
+    if fmt == "json":
+        _export_json(reg, uids, others, out)
+        return
+    tables = build_tables(reg, uids)
+    if others:
+        from lfk.tables.rollup import merge_tables
+
+        tables = merge_tables([(reg.root.name, tables), *((o.root.name, build_tables(o)) for o in others)])
+        uids = uids + [u for o in others for u in o.unit_ids]
+    if fmt == "xlsx":
+        _export_xlsx(reg, uids, tables, out, day)
+        return
+    _export_csv(tables, table, encoding, out)
+
+
+def _export_json(reg: Register, uids: list[str], others: list[Register], out: Path | None) -> None:
+    """``lfk export --format json``: the register's tables (rolled up with ``others``) as one JSON document."""
+    doc = register_json(reg, uids)
+    if others:
+        from lfk.tables.rollup import merge_json
+
+        doc = merge_json([(reg.root.name, doc), *((o.root.name, register_json(o)) for o in others)])
+    text = json.dumps(doc, ensure_ascii=False, indent=2) + "\n"
+    if out is None:
+        write_stdout(text)
+    else:
+        atomic_write(out, text)
+        err_console().print(f"wrote {out}")
+
+
+def _export_xlsx(reg: Register, uids: list[str], tables: dict[str, Any], out: Path | None, day: Any) -> None:
+    """``lfk export --format xlsx``: one workbook, a sheet per table (default file lfk-export.xlsx)."""
+    target = out or Path("lfk-export.xlsx")
+    scope = reg.unit(uids[0]).name if len(uids) == 1 else f"全部 {len(uids)} 个单位"
+    data = workbook_bytes(tables, register_name=reg.config.name, scope=scope,
+                          grade_labels=dict(reg.config.grading.labels or {}), today=day)
+    atomic_write(target, data)
+    err_console().print(f"wrote {target} ({', '.join(f'{t.table.title} {len(t.rows)}' for t in tables.values())})")
+
+
+def _export_csv(tables: dict[str, Any], table: str, encoding: str, out: Path | None) -> None:
+    """``lfk export --format csv``: one table to ``out`` or stdout, or (``--table all``) a CSV per table
+    into the folder ``out``."""
+    enc = encoding.lower()
+    if enc not in ("utf-8-sig", "utf-8", "gbk", "gb18030"):
+        raise UsageError(f"--encoding {encoding!r}: use utf-8-sig, utf-8 or gbk")
+    names = list(TABLE_ORDER) if table == "all" else [table]
+    for n in names:
+        if n not in tables:
+            raise UsageError(f"--table {n!r}: use one of {', '.join(TABLE_ORDER)} or all")
+    try:
+        blobs = {n: write_csv(tables[n], enc) for n in names}
+    except UnicodeEncodeError as e:
+        raise UsageError(f"a value cannot be written in {encoding}: {e.object[e.start:e.end]!r} / 无法用该编码写出",
+                         hint="use --encoding utf-8-sig") from None
+    if table == "all":
+        if out is None:
+            raise UsageError("--table all writes one CSV per table: give a folder with --out DIR / 请用 --out 指定文件夹")
+        try:
+            out.mkdir(parents=True, exist_ok=True)
+        except OSError as e:
+            raise WriteError(f"{out}: cannot create the folder ({e.strerror or e}) / 无法创建文件夹") from None
+        for n, blob in blobs.items():
+            atomic_write(out / f"{n}.csv", blob)
+        err_console().print(f"wrote {len(blobs)} CSV files to {out}")
+        return
+    blob = blobs[names[0]]
+    if out is None:
+        write_stdout_bytes(blob)
+    else:
+        atomic_write(out, blob)
+        err_console().print(f"wrote {out}")
+
+
+def import_cmd(
+    files: Annotated[list[Path], typer.Argument(help="xlsx, xls, docx (every Word table), html (every table of a web page), csv (UTF-8 or GBK) or json files (lfk export's, or the unit's own tables).")],
+    unit: Annotated[str, typer.Option("--unit", "-u", help="The unit to import into (it must exist: lfk new unit).")],
+    dry_run: Annotated[bool, typer.Option("--dry-run", "-n", help="Show what would be written (a diff); write nothing.")] = False,
+    replace: Annotated[bool, typer.Option("--replace", help="Items whose id the unit has already are replaced (default: refused).")] = False,
+    force: Annotated[bool, typer.Option("--force", help="Write the readable rows even when some rows have errors.")] = False,
+    from_unit: Annotated[str | None, typer.Option("--from-unit", help="When the input holds several units: which one to take.")] = None,
+    as_kind: Annotated[str | None, typer.Option("--as", help="Read every sheet as this table: risks | authorities | measures | benchmarks | flows.")] = None,
+    map_file: Annotated[Path | None, typer.Option("--map", help="YAML column mapping, as import: in lfk.yaml: import: {columns: {<source header>: <field or extra>}}.")] = None,
+    fmt: Annotated[str, typer.Option("--format", "-f", help="Findings as text | json.")] = "text",
+    root: RootOpt = None,
+    skip_broken: SkipBrokenOpt = False,
+    lang: LangOpt = None,
+    as_of: AsOfOpt = None,
+) -> None:
+    """Import Excel/Word/CSV tables (风险点登记表, 职权目录, 防控措施, 裁量基准) into a unit's YAML.
+
+    Reads .xlsx, the old .xls, .docx (each Word table is a sheet named by the paragraph above it), .html
+    (each table of a web page; also a web page saved as .xls or .doc, as web systems export), .csv
+    (UTF-8 or GBK) and lfk's own .json export; merged cells count as in Excel. A real .doc, .wps or .et
+    file is refused with the advice to save it as .docx or .xlsx.
+
+    Items are merged by id: new ids are added; an id the unit already has is left alone when its
+    content is the same and refused (IMP104) when it differs, unless --replace. Unmapped columns
+    (IMP101), unreadable rows (IMP102, with sheet and row) and values outside the register's
+    vocabulary (IMP103) are reported; error findings stop the import (exit 1, nothing written).
+    A sheet's kind comes from its columns (--as says it); headers still not recognised are mapped
+    in lfk.yaml (import: {columns: {<source header>: <field>}}) or a --map file of the same shape.
+    The column report lists each source column and the field it went to (or extra).
+
+    Example: lfk import 风险点登记表.xlsx --unit county-amr --dry-run
+    """
+    if fmt not in ("text", "json"):
+        raise UsageError(f"--format {fmt!r}: use text or json")
+    day = parse_as_of(as_of)
+    reg = open_register(root, skip_broken=skip_broken)
+    language = lang_for(lang, reg)
+    columns = read_column_map(map_file) if map_file is not None else None
+    res = run_import(reg, unit, list(files), replace=replace, dry_run=dry_run, force=force, from_unit=from_unit,
+                     today=day, kind=as_kind, columns=columns)
+    findings, planned, counts, code = res.findings, res.files, res.counts, res.exit_code
+    wrote = not dry_run and (code == 0 or force)
+    if fmt == "json":
+        summary = {"errors": sum(1 for x in findings if x.severity is Severity.ERROR),
+                   "warnings": sum(1 for x in findings if x.severity is Severity.WARNING),
+                   "written": wrote, "dry_run": dry_run, "counts": counts,
+                   "files": [p.rel for p in planned], "exit_code": code, "columns": res.columns}
+        doc = {"findings": [x.to_dict(language) for x in findings], "summary": summary}
+        if dry_run:
+            doc["diff"] = "".join(p.diff() for p in planned)
+        write_stdout(json.dumps(doc, ensure_ascii=False, indent=2))
+        raise typer.Exit(code)
+    write_stdout(_import_text(res, language, dry_run=dry_run, wrote=wrote))
+    raise typer.Exit(code)
+
+
 def register(app: typer.Typer) -> None:
     """Add ``export`` and ``import`` to ``app``."""
-
-    @app.command("export")
-    def export_cmd(
-        fmt: Annotated[str, typer.Option("--format", "-f", help="xlsx | csv | json.")] = "xlsx",
-        unit: Annotated[list[str] | None, typer.Option("--unit", "-u", help="Only these units (repeat or comma-separate).")] = None,
-        out: Annotated[Path | None, typer.Option("--out", "-o", help="Output file (xlsx default: lfk-export.xlsx; csv/json default: stdout). "
-                                                 "With --table all, a folder for one CSV per table.")] = None,
-        table: Annotated[str, typer.Option("--table", "-t", help="CSV: authorities | risks | measures | benchmarks | posts | approvals | all.")] = "risks",
-        encoding: Annotated[str, typer.Option("--encoding", help="CSV encoding: utf-8-sig (opens right in Excel) | utf-8 | gbk.")] = "utf-8-sig",
-        also: Annotated[list[Path] | None, typer.Option("--also", help="Roll-up: more register roots (e.g. each unit's own repository) exported into the same tables; repeatable.")] = None,
-        root: RootOpt = None,
-        skip_broken: SkipBrokenOpt = False,
-        lang: LangOpt = None,
-        as_of: AsOfOpt = None,
-        rev: RevOpt = None,
-        at: AtOpt = None,
-    ) -> None:
-        """Export the register as the tables officers file (职权目录, 廉政风险防控登记表, 防控措施, 裁量基准, 岗位, 审定记录).
-
-        --also ROOT (repeatable) rolls several registers (a county's units in separate repositories)
-        into the same tables.
-
-        Example: lfk export --format xlsx --unit county-amr --out amr.xlsx
-        """
-        if fmt not in EXPORT_FORMATS:
-            raise UsageError(f"--format {fmt!r}: use one of {', '.join(EXPORT_FORMATS)}")
-        day = parse_as_of(as_of)
-        reg = open_register(root, rev=rev, at=at, skip_broken=skip_broken)
-        lang_for(lang, reg)
-        uids = _units(reg, unit)
-        others = [open_register(extra, rev=rev, at=at, skip_broken=skip_broken) for extra in also or []]
-        if fmt == "json":
-            doc = register_json(reg, uids)
-            if others:
-                from lfk.tables.rollup import merge_json
-
-                doc = merge_json([(reg.root.name, doc), *((o.root.name, register_json(o)) for o in others)])
-            text = json.dumps(doc, ensure_ascii=False, indent=2) + "\n"
-            if out is None:
-                write_stdout(text)
-            else:
-                atomic_write(out, text)
-                err_console().print(f"wrote {out}")
-            return
-        tables = build_tables(reg, uids)
-        if others:
-            from lfk.tables.rollup import merge_tables
-
-            tables = merge_tables([(reg.root.name, tables), *((o.root.name, build_tables(o)) for o in others)])
-            uids = uids + [u for o in others for u in o.unit_ids]
-        if fmt == "xlsx":
-            target = out or Path("lfk-export.xlsx")
-            scope = reg.unit(uids[0]).name if len(uids) == 1 else f"全部 {len(uids)} 个单位"
-            data = workbook_bytes(tables, register_name=reg.config.name, scope=scope,
-                                  grade_labels=dict(reg.config.grading.labels or {}), today=day)
-            atomic_write(target, data)
-            err_console().print(f"wrote {target} ({', '.join(f'{t.table.title} {len(t.rows)}' for t in tables.values())})")
-            return
-        enc = encoding.lower()
-        if enc not in ("utf-8-sig", "utf-8", "gbk", "gb18030"):
-            raise UsageError(f"--encoding {encoding!r}: use utf-8-sig, utf-8 or gbk")
-        names = list(TABLE_ORDER) if table == "all" else [table]
-        for n in names:
-            if n not in tables:
-                raise UsageError(f"--table {n!r}: use one of {', '.join(TABLE_ORDER)} or all")
-        try:
-            blobs = {n: write_csv(tables[n], enc) for n in names}
-        except UnicodeEncodeError as e:
-            raise UsageError(f"a value cannot be written in {encoding}: {e.object[e.start:e.end]!r} / 无法用该编码写出",
-                             hint="use --encoding utf-8-sig") from None
-        if table == "all":
-            if out is None:
-                raise UsageError("--table all writes one CSV per table: give a folder with --out DIR / 请用 --out 指定文件夹")
-            out.mkdir(parents=True, exist_ok=True)
-            for n, blob in blobs.items():
-                atomic_write(out / f"{n}.csv", blob)
-            err_console().print(f"wrote {len(blobs)} CSV files to {out}")
-            return
-        blob = blobs[names[0]]
-        if out is None:
-            sys.stdout.buffer.write(blob)
-            sys.stdout.flush()
-        else:
-            atomic_write(out, blob)
-            err_console().print(f"wrote {out}")
-
-    @app.command("import")
-    def import_cmd(
-        files: Annotated[list[Path], typer.Argument(help="xlsx, xls, docx (every Word table), html (every table of a web page), csv (UTF-8 or GBK) or json files (lfk export's, or the unit's own tables).")],
-        unit: Annotated[str, typer.Option("--unit", "-u", help="The unit to import into (it must exist: lfk new unit).")],
-        dry_run: Annotated[bool, typer.Option("--dry-run", "-n", help="Show what would be written (a diff); write nothing.")] = False,
-        replace: Annotated[bool, typer.Option("--replace", help="Items whose id the unit has already are replaced (default: refused).")] = False,
-        force: Annotated[bool, typer.Option("--force", help="Write the readable rows even when some rows have errors.")] = False,
-        from_unit: Annotated[str | None, typer.Option("--from-unit", help="When the input holds several units: which one to take.")] = None,
-        as_kind: Annotated[str | None, typer.Option("--as", help="Read every sheet as this table: risks | authorities | measures | benchmarks | flows.")] = None,
-        map_file: Annotated[Path | None, typer.Option("--map", help="YAML column mapping, as import: in lfk.yaml: import: {columns: {<source header>: <field or extra>}}.")] = None,
-        fmt: Annotated[str, typer.Option("--format", "-f", help="Findings as text | json.")] = "text",
-        root: RootOpt = None,
-        skip_broken: SkipBrokenOpt = False,
-        lang: LangOpt = None,
-        as_of: AsOfOpt = None,
-    ) -> None:
-        """Import Excel/Word/CSV tables (风险点登记表, 职权目录, 防控措施, 裁量基准) into a unit's YAML.
-
-        Reads .xlsx, the old .xls, .docx (each Word table is a sheet named by the paragraph above it), .html
-        (each table of a web page; also a web page saved as .xls or .doc, as web systems export), .csv
-        (UTF-8 or GBK) and lfk's own .json export; merged cells count as in Excel. A real .doc, .wps or .et
-        file is refused with the advice to save it as .docx or .xlsx.
-
-        Items are merged by id: new ids are added; an id the unit already has is left alone when its
-        content is the same and refused (IMP104) when it differs, unless --replace. Unmapped columns
-        (IMP101), unreadable rows (IMP102, with sheet and row) and values outside the register's
-        vocabulary (IMP103) are reported; error findings stop the import (exit 1, nothing written).
-        A sheet's kind comes from its columns (--as says it); headers still not recognised are mapped
-        in lfk.yaml (import: {columns: {<source header>: <field>}}) or a --map file of the same shape.
-        The column report lists each source column and the field it went to (or extra).
-
-        Example: lfk import 风险点登记表.xlsx --unit county-amr --dry-run
-        """
-        if fmt not in ("text", "json"):
-            raise UsageError(f"--format {fmt!r}: use text or json")
-        day = parse_as_of(as_of)
-        reg = open_register(root, skip_broken=skip_broken)
-        language = lang_for(lang, reg)
-        columns = read_column_map(map_file) if map_file is not None else None
-        res = run_import(reg, unit, list(files), replace=replace, dry_run=dry_run, force=force, from_unit=from_unit,
-                         today=day, kind=as_kind, columns=columns)
-        findings, planned, counts, code = res.findings, res.files, res.counts, res.exit_code
-        wrote = not dry_run and (code == 0 or force)
-        if fmt == "json":
-            summary = {"errors": sum(1 for x in findings if x.severity is Severity.ERROR),
-                       "warnings": sum(1 for x in findings if x.severity is Severity.WARNING),
-                       "written": wrote, "dry_run": dry_run, "counts": counts,
-                       "files": [p.rel for p in planned], "exit_code": code, "columns": res.columns}
-            doc = {"findings": [x.to_dict(language) for x in findings], "summary": summary}
-            if dry_run:
-                doc["diff"] = "".join(p.diff() for p in planned)
-            write_stdout(json.dumps(doc, ensure_ascii=False, indent=2))
-            raise typer.Exit(code)
-        write_stdout(_import_text(res, language, dry_run=dry_run, wrote=wrote))
-        raise typer.Exit(code)
-
-
+    app.command("export")(export_cmd)
+    app.command("import")(import_cmd)

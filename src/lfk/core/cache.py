@@ -20,6 +20,7 @@ import hmac
 import marshal
 import os
 import secrets
+import stat
 import sys
 import tempfile
 import time
@@ -28,7 +29,6 @@ from typing import Any
 
 from lfk import __version__
 from lfk.core.errors import WriteError
-from lfk.core.fsutil import atomic_write
 
 FORMAT = "1"
 
@@ -73,8 +73,24 @@ def default_dir(root: Path) -> Path:
     return Path(env) if env else Path(root) / ".lfk-cache"
 
 
+def _real_dir_or_absent(p: Path) -> bool:
+    """Whether ``p`` is a real folder (not a link to one) or does not exist at all (not even as a
+    dangling link)."""
+    try:
+        st = os.lstat(p)
+    except FileNotFoundError:
+        return True
+    except OSError:
+        return False
+    return stat.S_ISDIR(st.st_mode)
+
+
 class Cache:
-    """A content-addressed, authenticated cache folder."""
+    """A content-addressed, authenticated cache folder.
+
+    The cache never reads or writes through a symbolic link: when the cache folder (``.lfk-cache``) or
+    any folder or entry inside it is a link — pointing out of the register, dangling, or at a device —
+    that part of the cache is not used (``enabled`` is False when the folder itself is one)."""
 
     def __init__(self, folder: Path) -> None:
         tag = f"v{FORMAT}-lfk{__version__}-py{sys.version_info[0]}{sys.version_info[1]}-{code_fingerprint()}"
@@ -82,16 +98,41 @@ class Cache:
         self.key = _secret()
         self.hits = 0
         self.misses = 0
-        self.writable = True
+        self.enabled = _real_dir_or_absent(Path(folder)) and _real_dir_or_absent(self.folder)
+        self.writable = self.enabled
         self._dirs: set[Path] = set()
 
     def _path(self, kind: str, key: str) -> Path:
         return self.folder / kind / key[:2] / key
 
+    def _dir_ok(self, d: Path) -> bool:
+        """Whether ``d`` (inside the cache folder) and the folders between are real folders or absent."""
+        if d in self._dirs:
+            return True
+        cur = self.folder
+        for part in d.relative_to(self.folder).parts:
+            cur = cur / part
+            if not _real_dir_or_absent(cur):
+                return False
+        return True
+
     def get(self, kind: str, key: str) -> bytes | None:
         """The payload stored under (kind, key), if present and authentic."""
+        path = self._path(kind, key)
+        if not self.enabled or not self._dir_ok(path.parent):
+            self.misses += 1
+            return None
         try:
-            raw = self._path(kind, key).read_bytes()
+            fd = os.open(path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0))
+        except OSError:
+            self.misses += 1
+            return None
+        try:
+            with os.fdopen(fd, "rb") as fh:
+                if not stat.S_ISREG(os.fstat(fh.fileno()).st_mode):
+                    self.misses += 1
+                    return None
+                raw = fh.read()
         except OSError:
             self.misses += 1
             return None
@@ -109,10 +150,23 @@ class Cache:
         path = self._path(kind, key)
         try:
             if path.parent not in self._dirs:
-                path.parent.mkdir(parents=True, exist_ok=True)
-                gitignore = self.folder.parent / ".gitignore"
-                if not gitignore.exists():
-                    atomic_write(gitignore, "*\n")
+                if not self._dir_ok(path.parent):
+                    self.writable = False
+                    return
+                base = self.folder.parent
+                if not os.path.lexists(base):
+                    base.mkdir(parents=True, exist_ok=True)
+                dirs = [base, self.folder]
+                for part in path.parent.relative_to(self.folder).parts:
+                    dirs.append(dirs[-1] / part)
+                for d in dirs:
+                    try:
+                        os.mkdir(d)  # one level at a time: never through a link
+                    except FileExistsError:
+                        if not _real_dir_or_absent(d):
+                            self.writable = False
+                            return
+                _write_new(self.folder.parent / ".gitignore", b"*\n")
                 self._dirs.add(path.parent)
             fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-")
             with os.fdopen(fd, "wb") as fh:
@@ -138,6 +192,16 @@ class Cache:
         except ValueError:
             return
         self.put(kind, key, payload)
+
+
+def _write_new(path: Path, data: bytes) -> None:
+    """Create ``path`` with ``data`` unless something (a file, a link) is already there."""
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0), 0o644)
+    except FileExistsError:
+        return
+    with os.fdopen(fd, "wb") as fh:
+        fh.write(data)
 
 
 def digest(*parts: bytes | str) -> str:

@@ -42,8 +42,8 @@ def atomic_write(path: Path, data: bytes | str, *, encoding: str = "utf-8", make
         if mode is not None and (not mode & 0o222 or not os.access(path, os.W_OK)):
             raise WriteError(f"{path}: the file is read-only / 文件只读", hint="make it writable (chmod u+w) and run again")
         fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
-    except PermissionError as e:
-        raise WriteError(f"{path}: cannot write here ({e.strerror}) / 无法写入", hint="check the folder's permissions") from None
+    except OSError as e:  # permissions, /proc and /sys, a read-only or full file system
+        raise WriteError(f"{path}: cannot write here ({e.strerror or e}) / 无法写入", hint="check the folder and its permissions") from None
     try:
         with os.fdopen(fd, "wb") as fh:
             fh.write(raw)

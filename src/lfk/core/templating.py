@@ -3,8 +3,12 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import jinja2
+from markupsafe import Markup
+
+from lfk.core.safe import printable
 
 
 def templates_dir() -> Path:
@@ -16,8 +20,18 @@ def templates_dir() -> Path:
     return repo
 
 
+def _no_controls(value: Any) -> Any:
+    """Every text a page shows without control characters (``lfk.core.safe.printable``, line breaks
+    kept): register text with a YAML-escaped ESC or BEL (LFK008) reaches no HTML page as such."""
+    if isinstance(value, str):
+        out = printable(value, newlines=True)
+        return Markup(out) if isinstance(value, Markup) else out
+    return value
+
+
 def environment(subdir: str, *, autoescape: bool = True) -> jinja2.Environment:
-    """A jinja2 environment over ``templates/<subdir>`` with autoescape on, strict undefined."""
+    """A jinja2 environment over ``templates/<subdir>`` with autoescape on, strict undefined; with
+    autoescape (HTML), every value printed is free of control characters."""
     return jinja2.Environment(
         loader=jinja2.FileSystemLoader(str(templates_dir() / subdir)),
         autoescape=autoescape,
@@ -25,4 +39,5 @@ def environment(subdir: str, *, autoescape: bool = True) -> jinja2.Environment:
         keep_trailing_newline=True,
         trim_blocks=True,
         lstrip_blocks=True,
+        finalize=_no_controls if autoescape else None,
     )

@@ -35,7 +35,7 @@ from lfk.model.validate import validate
 from lfk.register import IGNORED_NAMES, DirSource, Source
 
 WORKTREE_LABEL = "working tree"
-LIST_FILES = {name: kind for name, kind in UNIT_LIST_FILES.items() if kind != "dispositions"}  # what diff compares
+LIST_FILES = {name: kind for name, kind in UNIT_LIST_FILES.items() if kind not in ("dispositions", "accepted")}  # what diff compares
 _DIFF_KINDS = {"unit": "units", "authorities": "authorities", "risks": "risks", "measures": "measures",
                "flow": "flows", "benchmark": "benchmarks"}
 LIST_MODELS: dict[str, type] = {"authorities": AuthoritiesFile, "risks": RisksFile, "measures": MeasuresFile}

@@ -29,7 +29,8 @@ from lfk.model.vocab import grade_rank
 
 __all__ = [
     "CONSISTENT", "DEFAULT_FACTORS", "DEFAULT_THRESHOLDS", "DRIFT", "MISSING", "zone_grade",
-    "GradeResult", "Problem", "factor_problems", "factors_schema", "fmt_number", "grade_risk", "max_grade", "risk_digest",
+    "GradeResult", "Problem", "factor_problems", "factors_schema", "fmt_number", "grade_risk", "max_grade",
+    "residual_risk", "risk_digest",
 ]
 
 CONSISTENT, DRIFT, MISSING = "一致", "偏差", "缺失"
@@ -71,6 +72,14 @@ class GradeResult:
     problems: list[Text] = field(default_factory=list)
     explanation: list[Text] = field(default_factory=list)
     excused: bool = False
+    residual: str | None = None            # the grade of the residual factors (after floors), None without them
+    residual_score: Decimal | None = None
+    residual_problems: list[Problem] = field(default_factory=list)
+
+    @property
+    def has_residual(self) -> bool:
+        """Whether the risk gives residual factors."""
+        return self.residual is not None or bool(self.residual_problems)
 
     @property
     def drift(self) -> bool:
@@ -355,14 +364,13 @@ def _floor_holds(fl: Floor, risk: Risk, authority: Authority | None, config: Con
              f"floor: {' and '.join(conds_en)} → at least {fl.grade}")
 
 
-def grade_risk(config: Config, risk: Risk, authority: Authority | None = None) -> GradeResult:
-    """Grade ``risk`` by the register's rubric (``authority``: the power it sits on, for key-area floors)."""
-    method = config.grading.method
-    expl: list[Text] = []
-    problems = [p.message for p in factor_problems(config, risk)]
+def _rubric(config: Config, risk: Risk, authority: Authority | None,
+            expl: list[Text]) -> tuple[list[Problem], Decimal | None, str | None, str | None, Text | None]:
+    """(factor problems, score, base grade, grade after floors, the floor that raised it) of ``risk``."""
+    found = factor_problems(config, risk)
     score: Decimal | None = None
     base: str | None = None
-    if not problems:
+    if not found:
         score, base = _base(config, risk, expl)
     computed, floor = base, None
     if base is not None:
@@ -374,6 +382,31 @@ def grade_risk(config: Config, risk: Risk, authority: Authority | None = None) -
                 computed, floor = fl.grade, why
         if floor is not None:
             expl.append(floor + T(f"：{base} → {computed}", f": {base} → {computed}"))
+    return found, score, base, computed, floor
+
+
+def residual_risk(risk: Risk) -> Risk | None:
+    """The risk as its residual factors describe it (after its measures), or None without ``residual``."""
+    if not risk.residual:
+        return None
+    res = dict(risk.residual)
+    crit = res.pop("criteria", None)
+    update: dict[str, Any] = {"factors": res}
+    if isinstance(crit, list):
+        update["criteria"] = [str(c) for c in crit]
+    return risk.model_copy(update=update)
+
+
+def grade_risk(config: Config, risk: Risk, authority: Authority | None = None) -> GradeResult:
+    """Grade ``risk`` by the register's rubric (``authority``: the power it sits on, for key-area floors).
+
+    With ``residual`` factors, the residual risk is graded by the same rubric (floors included):
+    ``residual``, ``residual_score`` and ``residual_problems`` (paths inside ``residual``) of the result.
+    """
+    method = config.grading.method
+    expl: list[Text] = []
+    found, score, base, computed, floor = _rubric(config, risk, authority, expl)
+    problems = [p.message for p in found]
     declared = risk.grade
     reason = (risk.grade_reason or "").strip()
     excused = False
@@ -397,7 +430,17 @@ def grade_risk(config: Config, risk: Risk, authority: Authority | None = None) -
         else:
             expl.append(T(f"声明等级 {declared} ≠ 计算等级 {computed} → {DRIFT}",
                           f"declared {declared} ≠ computed {computed} → drift ({DRIFT})"))
-    return GradeResult(risk.id, method, score, base, computed, floor, declared, status, problems, expl, excused)
+    result = GradeResult(risk.id, method, score, base, computed, floor, declared, status, problems, expl, excused)
+    rr = residual_risk(risk)
+    if rr is not None:
+        r_expl: list[Text] = []
+        r_found, result.residual_score, _b, result.residual, _f = _rubric(config, rr, authority, r_expl)
+        result.residual_problems = [Problem(("residual", *(p.path if p.path[0] == "criteria" else p.path[1:])), p.message)
+                                    for p in r_found]
+        if result.residual is not None:
+            expl.append(T(f"剩余风险（措施后）：{fmt_number(result.residual_score)} → {result.residual}",
+                          f"residual risk (after measures): {fmt_number(result.residual_score)} → {result.residual}"))
+    return result
 
 
 # -- approval digest --------------------------------------------------------------------------------

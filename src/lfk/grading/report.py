@@ -260,16 +260,25 @@ def _row_json(r: RiskRow, config: Config, lang: str, *, explain: bool = False) -
     }
     if config.grading.method == "criteria":
         d["criteria"] = list(r.risk.criteria)
+    d["residual"] = None
+    if res.has_residual:
+        d["residual"] = {"factors": dict(r.risk.residual), "score": _num(res.residual_score), "grade": res.residual,
+                         "problems": [p.message.get(lang) for p in res.residual_problems]}
     if explain:
         d["explanation"] = [t.get(lang) for t in res.explanation]
     return d
 
 
-def headers(lang: str) -> list[str]:
-    """Column headers of the grade table."""
+def headers(lang: str, residual: bool = False) -> list[str]:
+    """Column headers of the grade table (``residual``: the computed column shows inherent → residual)."""
     if lang == "zh":
-        return ["风险编号", "风险点", "评定因素", "得分", "计算等级", "声明等级", "状态"]
-    return ["risk", "title", "factors", "score", "computed", "declared", "status"]
+        return ["风险编号", "风险点", "评定因素", "得分", "计算等级 → 剩余" if residual else "计算等级", "声明等级", "状态"]
+    return ["risk", "title", "factors", "score", "computed → residual" if residual else "computed", "declared", "status"]
+
+
+def has_residual(u: UnitGrades) -> bool:
+    """Whether a risk of the unit gives residual factors (the table then shows inherent → residual)."""
+    return any(r.result.has_residual for r in u.rows)
 
 
 def table_rows(u: UnitGrades, config: Config, lang: str) -> list[list[str]]:
@@ -278,9 +287,11 @@ def table_rows(u: UnitGrades, config: Config, lang: str) -> list[list[str]]:
     out = []
     for r in u.rows:
         res = r.result
+        computed = lbl(res.computed) if res.computed else "—"
+        if res.has_residual:
+            computed += " → " + (lbl(res.residual) if res.residual else "—")
         out.append([r.risk.id, r.risk.title, _factors_text(config, r.risk, labels=True), fmt_number(res.score) if res.score is not None else "—",
-                    lbl(res.computed) if res.computed else "—", lbl(res.declared) if res.declared else "—",
-                    _status_text(res, lang)])
+                    computed, lbl(res.declared) if res.declared else "—", _status_text(res, lang)])
     return out
 
 
@@ -320,7 +331,8 @@ def format_grades(report: GradeReport, fmt: str, lang: str, *, only_failing: boo
     if fmt == "csv":
         buf = io.StringIO()
         w = csv.writer(buf, lineterminator="\n")
-        w.writerow(["unit", "risk", "title", "factors", "score", "base", "computed", "floor", "declared", "status", "excused"])
+        w.writerow(["unit", "risk", "title", "factors", "score", "base", "computed", "floor", "declared", "status", "excused",
+                    "residual_factors", "residual_score", "residual"])
         for r in report.rows:
             if only_failing and not r.result.failing:
                 continue
@@ -328,14 +340,16 @@ def format_grades(report: GradeReport, fmt: str, lang: str, *, only_failing: boo
             w.writerow(csv_row([r.unit, r.risk.id, r.risk.title, _factors_text(cfg, r.risk),
                         fmt_number(res.score) if res.score is not None else "", res.base or "", res.computed or "",
                         res.floor.get(lang) if res.floor else "", res.declared or "", res.status,
-                        "true" if res.excused else "false"]))
+                        "true" if res.excused else "false",
+                        " ".join(f"{k}={v}" for k, v in r.risk.residual.items()),
+                        fmt_number(res.residual_score) if res.residual_score is not None else "", res.residual or ""]))
         return buf.getvalue()
     if fmt == "markdown":
         lines: list[str] = []
         for u in report.units:
             lines.append(f"## {u.unit} {u.name}")
             lines.append("")
-            lines.append("| " + " | ".join(headers(lang)) + " |")
+            lines.append("| " + " | ".join(headers(lang, has_residual(u))) + " |")
             lines.append("|" + "---|" * len(headers(lang)))
             for r, cells in zip(u.rows, table_rows(u, cfg, lang), strict=True):
                 if only_failing and not r.result.failing:
@@ -355,7 +369,7 @@ def format_grades(report: GradeReport, fmt: str, lang: str, *, only_failing: boo
         lines.append(f"{u.unit}  {u.name}")
         rows = [c for r, c in zip(u.rows, table_rows(u, cfg, lang), strict=True) if r.result.failing or not only_failing]
         if rows:
-            lines.extend(columns([headers(lang), *rows], indent="  "))
+            lines.extend(columns([headers(lang, has_residual(u)), *rows], indent="  "))
         lines.append("  " + ("等级分布：" if lang == "zh" else "grades: ") + counts_text(u.counts, cfg, lang))
         lines.append("")
     lines.append(("合计：" if lang == "zh" else "total: ") + counts_text(report.counts, cfg, lang))

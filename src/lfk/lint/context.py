@@ -20,7 +20,8 @@ class RegisterContext:
 
     register: Register
     as_of: dt.date
-    events: list[str] = field(default_factory=list)  # event logs (lfk lint --events) for LFK804
+    events: list[str] = field(default_factory=list)  # event logs (lfk lint --events) for LFK804, LFK808
+    cache: dict[str, Any] = field(default_factory=dict)  # shared by the register rules of one run
 
     @property
     def config(self) -> Config:

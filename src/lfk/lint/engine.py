@@ -22,6 +22,7 @@ import lfk.lint.rules  # noqa: F401  - importing the rules registers every one o
 from lfk.core.cache import Cache, digest
 from lfk.core.finding import Finding, Severity
 from lfk.core.i18n import Text
+from lfk.lint.acceptance import apply_acceptances
 from lfk.lint.context import FileContext, RegisterContext, UnitContext
 from lfk.lint.registry import REGISTRY, Report, Rule, select_codes
 from lfk.loader import LoadedFile
@@ -238,7 +239,7 @@ class _Runner:
         uctx = UnitContext(self.register, ud, self.opts.as_of)
         for rule in self.unit_rules:
             self.emit(rule, rule.func(uctx), files, out)
-        return drop_cascades(ud, out), n
+        return apply_acceptances(ud, drop_cascades(ud, out), self.opts.as_of), n
 
     # -- cache ---------------------------------------------------------------------------------
     def settings_key(self) -> str:

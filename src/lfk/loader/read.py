@@ -289,12 +289,14 @@ class _Walker:
             if m:
                 self.controls += 1
                 mark = node.start_mark
-                self.lf.error(
-                    "LFK008", mark.line + 1, mark.column + 1,
+                # recorded as a warning, so the file still serves every command (its text is shown
+                # escaped); lint reports it at the rule's severity (error)
+                self.lf.findings.append(Finding(
+                    "LFK008", Severity.WARNING, self.lf.rel, mark.line + 1, mark.column + 1,
                     T(f"文字中含有控制字符 U+{ord(m.group()):04X}（由 YAML 转义写成）",
                       f"the text holds the control character U+{ord(m.group()):04X} (written as a YAML escape)"),
                     T("请删除该转义（如 \\e、\\a、\\r、\\x1b）；换行请用块标量 |",
-                      "delete the escape (such as \\e, \\a, \\r, \\x1b); for line breaks use a block scalar |"))
+                      "delete the escape (such as \\e, \\a, \\r, \\x1b); for line breaks use a block scalar |")))
 
     def fatal(self, node: Any, message: Text, hint: Text | None = None) -> None:
         mark = node.start_mark

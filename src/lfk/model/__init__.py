@@ -1,5 +1,6 @@
 """Pydantic models of every file kind of the register (REGISTER.md); they never see YAML nodes."""
 
+from lfk.model.acceptances import AcceptedFile
 from lfk.model.config import Config
 from lfk.model.dispositions import DispositionsFile
 from lfk.model.items import (
@@ -24,10 +25,11 @@ FILE_KINDS: dict[str, type] = {
     "measures": MeasuresFile,
     "benchmark": Benchmark,
     "dispositions": DispositionsFile,
+    "accepted": AcceptedFile,
 }
 
 UNIT_LIST_FILES: dict[str, str] = {"authorities.yaml": "authorities", "risks.yaml": "risks", "measures.yaml": "measures",
-                                   "dispositions.yaml": "dispositions"}
+                                   "dispositions.yaml": "dispositions", "accepted.yaml": "accepted"}
 """A unit's list files and their kinds."""
 UNIT_FOLDERS: dict[str, str] = {"flows": "flow", "benchmarks": "benchmark"}
 """A unit's folders of one-item files and their kinds."""

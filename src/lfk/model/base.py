@@ -24,6 +24,7 @@ MeasureEffect = Literal[V.MEASURE_EFFECTS]  # type: ignore[valid-type]
 MeasurePhase = Literal[V.MEASURE_PHASES]  # type: ignore[valid-type]
 TaxonomyPreset = Literal[tuple(V.TAXONOMY_PRESETS)]  # type: ignore[valid-type]
 TailorKind = Literal[V.TAILOR_KINDS]  # type: ignore[valid-type]
+EscalationCounts = Literal[V.ESCALATION_COUNTS]  # type: ignore[valid-type]
 
 
 class Model(BaseModel):

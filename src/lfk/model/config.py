@@ -8,8 +8,8 @@ from typing import Literal
 
 from pydantic import field_validator, model_validator
 
-from lfk.model.base import F, Grade, Model, TaxonomyPreset
-from lfk.model.vocab import DEFAULT_TAXONOMY, TAXONOMY_PRESETS
+from lfk.model.base import EscalationCounts, F, Grade, Model, TaxonomyPreset
+from lfk.model.vocab import DEFAULT_TAXONOMY, GRADES, TAXONOMY_PRESETS
 
 
 class Factor(Model):
@@ -56,10 +56,33 @@ class Grading(Model):
                              f"{MATRIX_SIZE} grades (harm 1..{MATRIX_SIZE}), not {shape}")
         return v
 
+    @field_validator("thresholds")
+    @classmethod
+    def _ordered_thresholds(cls, v: dict[str, float] | None) -> dict[str, float] | None:
+        if v is None:
+            return v
+        graded = GRADES[:-1]  # every grade but the lowest has a threshold
+        unknown = [k for k in v if k not in graded]
+        if unknown:
+            raise ValueError(f"thresholds are given for {', '.join(graded)} only, not {', '.join(unknown)}")
+        if any(x != x or x in (float("inf"), float("-inf")) for x in v.values()):
+            raise ValueError("thresholds must be finite numbers")
+        given = [v[g] for g in graded if g in v]
+        if any(a <= b for a, b in zip(given, given[1:], strict=False)):
+            raise ValueError(f"thresholds must fall from {graded[0]} to {graded[-1]} "
+                             f"({', '.join(f'{g}: {v[g]:g}' for g in graded if g in v)})")
+        return v
+
     @model_validator(mode="after")
     def _method_has_its_table(self) -> Grading:
         if self.method == "matrix" and self.matrix is None:
             raise ValueError(f"method: matrix needs grading.matrix ({MATRIX_SIZE} rows of {MATRIX_SIZE} grades)")
+        if self.method == "lec":
+            levels = self.levels or {}
+            empty = [k for k in ("L", "C") if not levels.get(k)]
+            if empty:
+                raise ValueError(f"method: lec needs grading.levels with the levels of {' and '.join(empty)} "
+                                 "(e.g. L: {很可能: 6, 可能: 3}); without them no risk can be graded")
         return self
 
 
@@ -97,6 +120,8 @@ class LintSettings(Model):
     severity: dict[str, Literal["error", "warning", "info", "off"]] = F("规则级别", "severity per rule code", {})
     max_file_mb: float = F("单文件大小上限（MiB）", "largest file accepted (LFK006)", 10, gt=0, le=1024,
                           allow_inf_nan=False)
+    accept_warn_days: int = F("接受到期提醒（天）", "days before an acceptance expires when LFK807 reminds", 30,
+                              ge=0, le=3650)
 
 
 class DisclosureSettings(Model):
@@ -113,6 +138,9 @@ class Escalation(Model):
     count: int = F("次数", "number of warnings", ge=1)
     within_days: int = F("时间窗口（天）", "window in days", 365, ge=1, le=36500)
     disposal: str = F("处置方式", "disposal, e.g. 诫勉谈话")
+    counts: EscalationCounts = F("计数范围", "which warnings count: undisposed_or_repeated (a warning with a disposal "
+                                 "record counts only when the post had the same MON code again within the window) "
+                                 "or all", "undisposed_or_repeated")
 
 
 class MonitorSettings(Model):

@@ -179,6 +179,8 @@ class Risk(Model):
     sources: list[RiskSource] = F("查找方式", "how it was found", [])
     factors: dict[str, Any] = F("评定因素", "grading factors", {})
     criteria: list[str] = F("符合的判定标准", "criteria met (criteria method)", [])
+    residual: dict[str, Any] = F("剩余风险因素", "grading factors after the measures (residual risk), graded by the "
+                                 "same rubric; for the criteria method {criteria: [...]}", {})
     grade: Grade | None = F("风险等级", "grade as approved", None)
     grade_reason: str | None = F("等级调整理由", "why the approved grade differs from the rubric", None)
     owner: str | None = F("责任人岗位", "owner post", None)

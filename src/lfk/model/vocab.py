@@ -67,6 +67,8 @@ MEASURE_EFFECTS: tuple[str, ...] = ("有效", "部分有效", "无效", "未评�
 MEASURE_PHASES: tuple[str, ...] = ("事前", "事中", "事后")
 # what a `tailor:` entry of unit.yaml may name with `kind:` (baselines, docs/output.md "Baselines")
 TAILOR_KINDS: tuple[str, ...] = ("authority", "risk", "measure", "flow", "benchmark")
+# monitor.escalate[].counts: which warnings a rule counts (clause 12: a disposed warning counts only when it repeats)
+ESCALATION_COUNTS: tuple[str, ...] = ("undisposed_or_repeated", "all")
 DEFAULT_BENCHMARK_LEVELS: tuple[str, ...] = ("不予处罚", "减轻处罚", "从轻处罚", "一般", "从重处罚")
 
 DEFAULT_TAXONOMY: dict[str, dict[str, list[str]]] = {

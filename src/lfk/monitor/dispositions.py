@@ -12,6 +12,11 @@ A layer over the engine's result (``MonitorResult.cases``), so the core check en
 
 A record matches a warning by ``warning`` (the id), or by ``case`` (and ``code`` when given, one of
 the case's codes). ``summary["dispositions"]`` counts the states and the disposals made on time.
+
+The engine joins the records (``join_dispositions``) before escalation: a ``monitor.escalate`` rule with
+``counts: undisposed_or_repeated`` (the default) counts a warning on a post only while it has no disposal
+record, or when it repeats (the post had a warning with the same MON code within the rule's window);
+``counts: all`` counts every warning.
 """
 
 from __future__ import annotations
@@ -23,7 +28,7 @@ from typing import Any
 
 from lfk.model.dispositions import Disposition
 from lfk.monitor.result import MonitorResult
-from lfk.register import Item, Register
+from lfk.register import Register
 
 STATES = ("待处置", "处置中", "已整改", "逾期未处置")
 CLOSED_RESULTS = ("整改完成", "说明理由")
@@ -55,36 +60,62 @@ def matches(rec: Disposition, case: dict[str, Any]) -> bool:
     return rec.code is None or rec.code in case.get("codes", [])
 
 
-def apply_dispositions(result: MonitorResult, register: Register) -> MonitorResult:
-    """Annotate ``result.cases`` with warning_id, deadline, state, disposed/records; count in the summary."""
-    as_of = (result.as_of or dt.datetime.now()).date()
+def join_dispositions(warnings: list[dict[str, Any]], register: Register, as_of: dt.datetime | None) -> None:
+    """Annotate the engine's case warnings (``at`` a datetime) with warning_id, dispose_by, state, records.
+
+    Run by the engine before escalation, so that ``monitor.escalate`` rules can count only the warnings
+    not disposed of (or repeated); ``MonitorResult.cases`` then carries the same keys.
+    """
+    today = (as_of or dt.datetime.now()).date()
     days = {**DEFAULT_DAYS, **register.config.monitor.dispose_within_days}
-    records: dict[str, list[Item[Disposition]]] = {}
-    for uid in {c["unit"] for c in result.cases}:
+    # per unit: records by warning id, and by case (those naming no warning id); ``matches`` decides
+    by_id: dict[str, dict[str, list[Disposition]]] = {}
+    by_case: dict[str, dict[str, list[Disposition]]] = {}
+    for uid in sorted({w["unit"] for w in warnings}):
         if uid in register.unit_dirs:
-            records[uid] = list(register.unit(uid, kinds=frozenset({"dispositions"})).dispositions)
-    states: Counter[str] = Counter()
-    on_time = 0
-    for c in result.cases:
-        c["warning_id"] = warning_id(c["unit"], c["case_id"])
-        at = dt.datetime.fromisoformat(c["at"]).date() if isinstance(c.get("at"), str) else as_of
-        deadline = at + dt.timedelta(days=days.get(c["warning"], 10))
-        c["dispose_by"] = deadline.isoformat()
-        recs = [r.model for r in records.get(c["unit"], []) if matches(r.model, c)]
+            for it in register.unit(uid, kinds=frozenset({"dispositions"})).dispositions:
+                rec = it.model
+                if rec.warning:
+                    by_id.setdefault(uid, {}).setdefault(rec.warning, []).append(rec)
+                elif rec.case:
+                    by_case.setdefault(uid, {}).setdefault(rec.case, []).append(rec)
+    for w in warnings:
+        w["warning_id"] = warning_id(w["unit"], w["case_id"])
+        at = w["at"].date() if isinstance(w.get("at"), dt.datetime) else today
+        deadline = at + dt.timedelta(days=days.get(w["warning"], 10))
+        w["dispose_by"] = deadline.isoformat()
+        cands = by_id.get(w["unit"], {}).get(w["warning_id"], []) + by_case.get(w["unit"], {}).get(w["case_id"], [])
+        recs = [r for r in cands if matches(r, w)]
         recs.sort(key=lambda r: r.date)
         if not recs:
-            state = "逾期未处置" if as_of > deadline else "待处置"
+            state = "逾期未处置" if today > deadline else "待处置"
         elif any(r.result in CLOSED_RESULTS for r in recs):
             state = "已整改"
         else:
             state = "处置中"
-        c["disposed_on_time"] = bool(recs) and recs[0].date <= deadline
-        on_time += c["disposed_on_time"]
-        c["state"] = state
-        c["records"] = [{"disposal": r.disposal, "date": r.date.isoformat(), "by": r.by, "to": r.to,
+        w["state"] = state
+        w["disposed_on_time"] = bool(recs) and recs[0].date <= deadline
+        w["records"] = [{"disposal": r.disposal, "date": r.date.isoformat(), "by": r.by, "to": r.to,
                          "deadline": r.deadline.isoformat() if r.deadline else None, "result": r.result,
                          "ref": r.ref} for r in recs]
-        states[state] += 1
+
+
+def apply_dispositions(result: MonitorResult, register: Register) -> MonitorResult:
+    """Count the states of ``result.cases`` (joined by the engine, ``join_dispositions``) in the summary.
+
+    Cases not joined yet (a result built elsewhere) are joined here first.
+    """
+    todo = [c for c in result.cases if "state" not in c]
+    if todo:
+        for c in todo:
+            if isinstance(c.get("at"), str):
+                c["at"] = dt.datetime.fromisoformat(c["at"])
+        join_dispositions(todo, register, result.as_of)
+        for c in todo:
+            if isinstance(c.get("at"), dt.datetime):
+                c["at"] = c["at"].isoformat()
+    states = Counter(c["state"] for c in result.cases)
+    on_time = sum(1 for c in result.cases if c["disposed_on_time"])
     result.summary["dispositions"] = {**{s: states.get(s, 0) for s in STATES}, "on_time": on_time,
                                       "disposed": sum(1 for c in result.cases if c["records"])}
     return result

@@ -32,15 +32,18 @@ import gc
 import operator
 import os
 from collections import Counter, defaultdict, deque
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from sys import intern
 from typing import Any
 
-from lfk.core.finding import Finding
+from lfk.core.finding import Finding, Severity
 from lfk.core.i18n import T, Text
+from lfk.model.acceptances import Acceptance
 from lfk.monitor.calendar import WorkCalendar
 from lfk.monitor.codes import CODES, LEVEL_RANK, RED, YELLOW, severity_of
+from lfk.monitor.dispositions import join_dispositions
 from lfk.monitor.events import EventReader
+from lfk.monitor.explain import Explainer
 from lfk.monitor.result import MonitorResult
 from lfk.monitor.tables import Limit, PowerTable, Tables, limit_text
 from lfk.register import Register
@@ -64,6 +67,25 @@ _SOD_DUTIES = frozenset(("审查", "决定", "监督"))
 
 class _Restart(Exception):
     """The input is not sorted by case: run again keeping every case until the end."""
+
+
+class _Reading:
+    """What one pass has read so far: rows (across the files) and the files' sizes (for ``progress``)."""
+
+    __slots__ = ("rows", "sizes", "total")
+
+    def __init__(self, sizes: list[int]) -> None:
+        self.sizes = sizes
+        self.total = sum(sizes)
+        self.rows = 0
+
+
+_BAD = object()  # an unreadable cell (reported already)
+
+
+def _intern(v: Any) -> Any:
+    """``v`` interned when it is a string (the repeated posts, people and tiers of a buffered pass)."""
+    return intern(v) if v.__class__ is str else v
 
 
 def local_time(t: dt.datetime) -> dt.datetime:
@@ -118,6 +140,8 @@ class Monitor:
         self.escalate = list(pol.escalate)
         self._as_of_in = as_of
         self.tables = Tables(register)
+        self._accepted: dict[str, list[Acceptance]] = {}
+        self.explaining = True  # deviations explained and throughput times (lfk.monitor.explain); off: a bit faster
         self._prefix = self.cal.prefix()
 
     # -- helpers -----------------------------------------------------------------------------
@@ -127,6 +151,8 @@ class Monitor:
         self.once: set[tuple[Any, ...]] = set()
         self._plans: dict[tuple[Any, ...], tuple[Any, ...]] = {}
         self.case_warnings: list[dict[str, Any]] = []
+        self.n_accepted = 0
+        self.explain = Explainer(self._prefix, self.explaining)
         self.n_cases = self.n_closed = self.n_open = self.n_events = self.n_bad = 0
         self.max_time: dt.datetime | None = None
         self.pending_open: list[tuple[str, PowerTable, list[tuple[Any, ...]]]] = []
@@ -139,12 +165,15 @@ class Monitor:
         except (ValueError, TypeError):
             t = None
             s = str(v).strip().replace("/", "-").replace("T", " ")
-            for fmt in _FALLBACK_FORMATS:
-                try:
-                    t = dt.datetime.strptime(s, fmt)
-                    break
-                except ValueError:
-                    continue
+            try:
+                t = _fromiso(s)  # 2026/03/02 09:00+08:00
+            except ValueError:
+                for fmt in _FALLBACK_FORMATS:
+                    try:
+                        t = dt.datetime.strptime(s, fmt)
+                        break
+                    except ValueError:
+                        continue
             if t is None:
                 return None
         if t.tzinfo is not None:
@@ -174,6 +203,13 @@ class Monitor:
         si = ev[SI] if si is None else si
         post = post if post is not None else (ev[POST] or tbl.actors[si])
         risks = list(tbl.risks[si]) + (tbl.post_risks.get(post, []) if post else [])
+        acc = self._accepting(code, tbl, cid, tbl.ids[si], post, ev[FT].date()) if level else None
+        if acc is not None:
+            level = None
+            extra["accepted"] = acc.id
+            self.n_accepted += 1
+            msg = msg + T(f"（已接受：{acc.id}，至 {acc.until.isoformat()}，{acc.reason}）",
+                          f" (accepted: {acc.id}, until {acc.until.isoformat()}, {acc.reason})")
         data: dict[str, Any] = {
             "case_id": cid, "unit": tbl.unit, "authority": tbl.authority.id, "step": tbl.ids[si],
             "step_name": tbl.names[si], "post": post, "person": ev[PERSON], "warning": level,
@@ -182,10 +218,26 @@ class Monitor:
         data.update(extra)
         if ev[EXTRA]:
             data["columns"] = dict(ev[EXTRA])
-        f = Finding(code, severity_of(code, level), self.paths[ev[FIDX]], ev[LINE], 1,
+        f = Finding(code, Severity.INFO if acc is not None else severity_of(code, level), self.paths[ev[FIDX]], ev[LINE], 1,
                     T(f"案件 {cid}：", f"case {cid}: ") + msg, extra=data)
         self.findings.append(f)
         return {"code": code, "level": level, "post": post, "si": si, "at": ev[FT], "finding": f, "risks": risks}
+
+    def _accepting(self, code: str, tbl: PowerTable, cid: str, step: str, post: str | None,
+                   day: dt.date) -> Acceptance | None:
+        """The unit's acceptance (``accepted.yaml``) that covers this deviation on ``day``, or None."""
+        accs = self._accepted.get(tbl.unit)
+        if accs is None:
+            accs = []
+            if tbl.unit in self.register.unit_dirs:
+                accs = [a.model for a in self.register.unit(tbl.unit, kinds=frozenset({"accepted"})).accepted
+                        if a.model.kind() == "deviation"]
+            self._accepted[tbl.unit] = accs
+        for a in accs:
+            if ((a.code or "").upper() == code and a.active(day) and a.case in (None, cid)
+                    and a.authority in (None, tbl.authority.id) and a.step in (None, step) and a.post in (None, post)):
+                return a
+        return None
 
     # -- the pass ----------------------------------------------------------------------------
     def run(self) -> MonitorResult:
@@ -213,6 +265,7 @@ class Monitor:
                 self.findings.append(Finding(code, severity_of(code, None), path, 1, 1, T(
                     f"另有 {more} 行同类问题未逐一列出（共 {n} 行）",
                     f"{more} more row(s) with this problem not listed one by one ({n} in all)")))
+        join_dispositions(self.case_warnings, self.register, as_of)
         escalations = self._escalate()
         self.findings.sort(key=lambda f: (f.path, f.line, f.code))
         return MonitorResult.build(self, as_of, mode, escalations)
@@ -224,157 +277,168 @@ class Monitor:
         self.pending_open = []
 
     def _pass(self, streaming: bool) -> None:
-        reader = EventReader(self.paths, self._row)
-        get_table = self.tables.get
-        tcache: dict[tuple[str, str], Any] = {}
-        slow_time = self._time
-        fromiso = _fromiso
+        """One pass over the logs: rows become events (``_file_events``), events are grouped by case, and a
+        case is closed (``_close``) as soon as the next one begins (streaming) or at the end."""
         cases: dict[tuple[str, str], list[Any]] = {}
         prev: tuple[str, str] | None = None
         max_time = self.max_time
         n_events = 0
-        rows_read = 0
-        last_auth = last_unit = last_tbl = None
         cur: list[Any] | None = None  # the events of the case of the previous row
         cur_cid = cur_unit = None
-        progress = self.progress
-        sizes = [os.path.getsize(p) for p in self.paths]
-        total = sum(sizes)
+        reader = EventReader(self.paths, self._row)  # InputError for a missing or unreadable file
+        reading = _Reading([os.path.getsize(p) for p in self.paths])
         for fr in reader.files():
-            fidx, path, pick, extra_pos, pad = fr.fidx, fr.path, fr.pick, fr.extra_pos, fr.pad
-            done_before = sum(sizes[:fidx])
-            tell = fr.tell
-            rows = fr.rows
-            jr = fr.json
-            width = 10 if pick is None else None
-            extra = None
-            rows_before = rows_read
-            while True:  # a csv.Error (NUL byte, huge field) is one bad row; the reader then goes on
-                try:
-                    for cells in rows:
-                        rows_read += 1
-                        line = rows.line_num
-                        if not rows_read & 0xFFFF and progress is not None:
-                            progress(done_before + tell(), total)
-                        try:
-                            if pick is None:
-                                cid, unit, auth, step, post, person, s, f, amount, tier = cells
-                            else:
-                                if pad:
-                                    cells.append("")
-                                cid, unit, auth, step, post, person, s, f, amount, tier = pick(cells)
-                        except (ValueError, IndexError):
-                            if not any(str(c).strip() for c in cells):
-                                rows_read -= 1
-                                continue
-                            n = len(cells) - (1 if pad else 0)
-                            self._row("MON003", path, line, T(
-                                f"此行有 {n} 个单元格，与表头的列数不符", f"the row has {n} cells, which does not match the header"))
-                            continue
-                        if jr is not None:
-                            extra = jr.extra
-                        elif extra_pos:
-                            extra = {h: cells[i] for i, h in extra_pos if i < len(cells) and cells[i] != ""} or None
-                        if not (cid and unit and auth and step and s and f):
-                            if width == 10 and not any(cells):
-                                rows_read -= 1
-                                continue
-                            names = [n for n, v in (("case_id", cid), ("unit", unit), ("authority", auth), ("step", step),
-                                                    ("started_at", s), ("finished_at", f)) if not v]
-                            self._row("MON003", path, line, T(f"必填项为空：{', '.join(names)}",
-                                                              f"empty required cell(s): {', '.join(names)}"))
-                            continue
-                        if auth == last_auth and unit == last_unit:
-                            tbl = last_tbl
-                        else:
-                            tbl = tcache.get((unit, auth))
-                            if tbl is None:
-                                tbl = tcache[(unit, auth)] = get_table(unit, auth)
-                            last_auth, last_unit, last_tbl = auth, unit, tbl
-                        if tbl.__class__ is tuple:
-                            self._row(tbl[0], path, line, tbl[1])
-                            continue
-                        si = tbl.index.get(step)
-                        if si is None:
-                            self._row("MON006", path, line, T(
-                                f"职权 {auth} 的流程 {tbl.flow.id} 中没有环节 {step}（有：{'、'.join(tbl.ids)}）",
-                                f"the flow {tbl.flow.id} of power {auth} has no step {step} (it has: {', '.join(tbl.ids)})"))
-                            continue
-                        try:
-                            st = fromiso(s)
-                            ft = fromiso(f)
-                            if st.tzinfo is not None or ft.tzinfo is not None or st.year < 1901 or ft.year > 2199:
-                                raise ValueError
-                        except (ValueError, TypeError):
-                            st = slow_time(s)
-                            ft = slow_time(f)
-                            if st is None or ft is None:
-                                bad = s if st is None else f
-                                self._row("MON007", path, line, T(
-                                    f"无法识别的时间：{bad!r}（应为 ISO 8601，如 2026-03-01T09:30）",
-                                    f"unreadable time {bad!r} (use ISO 8601, e.g. 2026-03-01T09:30)"))
-                                continue
-                        if ft < st:
-                            self._row("MON008", path, line, T(f"结束时间 {f} 早于开始时间 {s}",
-                                                              f"finished at {f}, before it started at {s}"))
-                            continue
-                        amt = None
-                        if amount:
-                            if amount.__class__ is str:
-                                try:
-                                    amt = float(amount.replace(",", "").replace("元", "").strip())
-                                except ValueError:
-                                    self._row("MON007", path, line, T(f"无法识别的金额：{amount!r}",
-                                                                      f"unreadable amount {amount!r}"))
-                                    continue
-                            else:
-                                amt = float(amount)
-                        elif amount == 0:
-                            amt = 0.0
-                        if not streaming:  # every case stays in memory: share the repeated strings
-                            post = intern(post) if post.__class__ is str else post
-                            person = intern(person) if person.__class__ is str else person
-                            tier = intern(tier) if tier.__class__ is str else tier
-                        ev = (st, ft, si, post or None, person or None, amt, tier or None, fidx, line, extra)
-                        if cid == cur_cid and unit == cur_unit and cur is not None and cur[0] is tbl:
-                            cur[1].append(ev)
-                            n_events += 1
-                            if ft > max_time:
-                                max_time = ft
-                            continue
-                        if cid.__class__ is not str:
-                            cid = str(cid)
-                        key = (cid, unit)
-                        state = cases.get(key)
-                        if state is None:
-                            if streaming and prev is not None:
-                                if key < prev:
-                                    raise _Restart
-                                self._close(prev, cases.pop(prev))
-                            state = cases[key] = [tbl, []]
-                            prev = key
-                        elif state[0] is not tbl:
-                            self._row("MON009", path, line, T(
-                                f"案件 {cid} 前面的行属于职权 {state[0].authority.id}，此行却是 {auth}",
-                                f"case {cid}: earlier rows belong to power {state[0].authority.id}, this row to {auth}"))
-                            continue
-                        state[1].append(ev)
-                        cur, cur_cid, cur_unit = state, cid, unit
-                        n_events += 1
-                        if max_time is None or ft > max_time:
-                            max_time = ft
-                    break
-                except csv.Error as e:
-                    self._row("MON003", path, rows.line_num, T(f"无法读取此行：{e}", f"unreadable row: {e}"))
-            if jr is not None:  # JSON lines that were not objects never reached the loop
-                rows_read = rows_before + jr.rows
-        if progress is not None:
-            progress(total, total)
+            for cid, unit, auth, tbl, ev in self._file_events(fr, reading, streaming):
+                ft = ev[FT]
+                if cid == cur_cid and unit == cur_unit and cur is not None and cur[0] is tbl:
+                    cur[1].append(ev)
+                    n_events += 1
+                    if ft > max_time:
+                        max_time = ft
+                    continue
+                if cid.__class__ is not str:
+                    cid = str(cid)
+                key = (cid, unit)
+                state = cases.get(key)
+                if state is None:
+                    if streaming and prev is not None:
+                        if key < prev:
+                            raise _Restart
+                        self._close(prev, cases.pop(prev))
+                    state = cases[key] = [tbl, []]
+                    prev = key
+                elif state[0] is not tbl:
+                    self._row("MON009", self.paths[ev[FIDX]], ev[LINE], T(
+                        f"案件 {cid} 前面的行属于职权 {state[0].authority.id}，此行却是 {auth}",
+                        f"case {cid}: earlier rows belong to power {state[0].authority.id}, this row to {auth}"))
+                    continue
+                state[1].append(ev)
+                cur, cur_cid, cur_unit = state, cid, unit
+                n_events += 1
+                if max_time is None or ft > max_time:
+                    max_time = ft
+        if self.progress is not None:
+            self.progress(reading.total, reading.total)
         for key, state in cases.items():
             self._close(key, state)
         self.max_time = max_time
         self.n_events = n_events
-        self.rows_read = rows_read
+        self.rows_read = reading.rows
+
+    def _file_events(self, fr: Any, reading: _Reading, streaming: bool,
+                     ) -> Iterator[tuple[Any, Any, str, PowerTable, tuple[Any, ...]]]:
+        """The events of one file as ``(case id, unit, authority, table, event)``; a row that is not one is
+        reported (MON003-MON008) and left out: a csv.Error (NUL byte, huge field) too, and reading goes on."""
+        fidx, path, pick, pad, rows, jr = fr.fidx, fr.path, fr.pick, fr.pad, fr.rows, fr.json
+        get_table, fromiso, progress, tell = self.tables.get, _fromiso, self.progress, fr.tell
+        done_before = sum(reading.sizes[:fidx])
+        extra = None
+        rows_read = rows_before = reading.rows
+        last_auth = last_unit = tbl = None
+        while True:
+            try:
+                for cells in rows:
+                    rows_read += 1
+                    line = rows.line_num
+                    if not rows_read & 0xFFFF and progress is not None:
+                        progress(done_before + tell(), reading.total)
+                    try:
+                        if pick is None:
+                            cid, unit, auth, step, post, person, s, f, amount, tier = cells
+                        else:
+                            if pad:
+                                cells.append("")
+                            cid, unit, auth, step, post, person, s, f, amount, tier = pick(cells)
+                    except (ValueError, IndexError):
+                        rows_read -= self._short_row(cells, pad, path, line)
+                        continue
+                    if jr is not None:
+                        extra = jr.extra
+                    elif fr.extra_pos:
+                        extra = {h: cells[i] for i, h in fr.extra_pos if i < len(cells) and cells[i] != ""} or None
+                    if not (cid and unit and auth and step and s and f):
+                        rows_read -= self._empty_cells(cells, pick, path, line, (cid, unit, auth, step, s, f))
+                        continue
+                    if auth != last_auth or unit != last_unit:  # else tbl is still the table of the row before
+                        last_auth, last_unit, tbl = auth, unit, get_table(unit, auth)
+                    if tbl.__class__ is tuple:
+                        self._row(tbl[0], path, line, tbl[1])
+                        continue
+                    si = tbl.index.get(step)
+                    if si is None:
+                        self._no_step(tbl, auth, step, path, line)
+                        continue
+                    try:
+                        st, ft = fromiso(s), fromiso(f)
+                        if st.tzinfo is not None or ft.tzinfo is not None or st.year < 1901 or ft.year > 2199:
+                            raise ValueError
+                    except (ValueError, TypeError):
+                        st, ft = self._slow_times(s, f, path, line)
+                        if st is None:
+                            continue
+                    if ft < st:
+                        self._row("MON008", path, line, T(f"结束时间 {f} 早于开始时间 {s}", f"finished at {f}, before it started at {s}"))
+                        continue
+                    amt = self._amount(amount, path, line) if amount or amount == 0 else None
+                    if amt is _BAD:
+                        continue
+                    if not streaming:  # every case stays in memory: share the repeated strings
+                        post, person, tier = _intern(post), _intern(person), _intern(tier)
+                    yield cid, unit, auth, tbl, (st, ft, si, post or None, person or None, amt, tier or None, fidx, line,
+                                                 extra)
+                break
+            except csv.Error as e:
+                self._row("MON003", path, rows.line_num, T(f"无法读取此行：{e}", f"unreadable row: {e}"))
+        reading.rows = rows_before + jr.rows if jr is not None else rows_read  # JSON lines that were not objects
+
+    # -- the rows that are not events --------------------------------------------------------
+    def _short_row(self, cells: list[Any], pad: bool, path: str, line: int) -> int:
+        """A row with too few or too many cells: MON003 and 0, or 1 when it is blank (not counted as read)."""
+        if not any(str(c).strip() for c in cells):
+            return 1
+        n = len(cells) - (1 if pad else 0)
+        self._row("MON003", path, line, T(
+            f"此行有 {n} 个单元格，与表头的列数不符", f"the row has {n} cells, which does not match the header"))
+        return 0
+
+    def _empty_cells(self, cells: list[Any], pick: Any, path: str, line: int, values: tuple[Any, ...]) -> int:
+        """A row with an empty required cell: MON003 and 0, or 1 when it is blank (not counted as read)."""
+        if pick is None and not any(cells):
+            return 1
+        names = [n for n, v in zip(("case_id", "unit", "authority", "step", "started_at", "finished_at"), values,
+                                   strict=True) if not v]
+        self._row("MON003", path, line, T(f"必填项为空：{', '.join(names)}", f"empty required cell(s): {', '.join(names)}"))
+        return 0
+
+    def _no_step(self, tbl: PowerTable, auth: str, step: str, path: str, line: int) -> None:
+        """MON006: the row's step is not in the power's flow."""
+        self._row("MON006", path, line, T(
+            f"职权 {auth} 的流程 {tbl.flow.id} 中没有环节 {step}（有：{'、'.join(tbl.ids)}）",
+            f"the flow {tbl.flow.id} of power {auth} has no step {step} (it has: {', '.join(tbl.ids)})"))
+
+    def _slow_times(self, s: Any, f: Any, path: str, line: int) -> tuple[Any, Any]:
+        """The start and finish times in any accepted notation (``_time``); (None, None) and MON007 when
+        one cannot be read."""
+        st = self._time(s)
+        ft = self._time(f)
+        if st is None or ft is None:
+            bad = s if st is None else f
+            self._row("MON007", path, line, T(
+                f"无法识别的时间：{bad!r}（应为 ISO 8601，如 2026-03-01T09:30）",
+                f"unreadable time {bad!r} (use ISO 8601, e.g. 2026-03-01T09:30)"))
+            return None, None
+        return st, ft
+
+    def _amount(self, amount: Any, path: str, line: int) -> Any:
+        """The amount in 元 (a number, or text with thousands separators and 元); ``_BAD`` and MON007
+        when it is not one."""
+        if amount.__class__ is not str:
+            return float(amount)
+        try:
+            return float(amount.replace(",", "").replace("元", "").strip())
+        except ValueError:
+            self._row("MON007", path, line, T(f"无法识别的金额：{amount!r}", f"unreadable amount {amount!r}"))
+            return _BAD
 
     def _close(self, key: tuple[str, str], state: list[Any]) -> None:
         tbl, evs = state
@@ -384,16 +448,35 @@ class Monitor:
         ends = tbl.ends
         if ends[evs[-1][SI]] or self.closed or _reached_end(ends, evs):
             self.n_closed += 1
+            self.explain.add(key, tbl, evs, True)
             self._check_case(key[0], tbl, evs, None)
         else:
             self.n_open += 1
+            self.explain.add(key, tbl, evs, False)
             self.pending_open.append((key[0], tbl, evs))
 
     # -- the checks of one case --------------------------------------------------------------
     def _check_case(self, cid: str, tbl: PowerTable, evs: list[tuple[Any, ...]], as_of: dt.datetime | None) -> None:
+        """The checks of one case: its steps one by one (order, actor, time, discretion), separation of
+        duties over the case, then the case as a whole (closed: end and case limit; open: MON306)."""
         devs: list[dict[str, Any]] = []
-        names = tbl.names
-        limits = tbl.limits
+        dec_evs, sod = self._check_steps(cid, tbl, evs, devs)
+        if dec_evs and sod:
+            self._separation_check(cid, tbl, dec_evs, sod, devs)
+        if as_of is None:
+            self._closed_check(cid, tbl, evs, devs)
+        else:
+            self._open_check(cid, tbl, evs, as_of, devs)
+        if devs:
+            self._case_warning(cid, tbl, devs)
+
+    def _check_steps(self, cid: str, tbl: PowerTable, evs: list[tuple[Any, ...]], devs: list[dict[str, Any]],
+                     ) -> tuple[list[tuple[Any, ...]], list[tuple[str, str, tuple[Any, ...]]]]:
+        """Each event against the flow: order (MON101-MON103), actor (MON201), the step's time limits
+        (MON301-MON303; a cheap screen on the days used, the full check only near a limit) and discretion
+        (MON401-MON403). Returns the 决定 events and the (person, duty, event) of 审查 and 监督 that have a
+        person, for the separation of duties."""
+        names, limits = tbl.names, tbl.limits
         cum, flags, lo = self._prefix
         thr = tbl.thr
         if thr is None:
@@ -404,47 +487,21 @@ class Monitor:
         succ, actors, duties, promised = tbl.succ, tbl.actors, tbl.duties, tbl.promised
         for ev in evs:
             st, ft, si, post, person, amt, tier, _fidx, _line, _extra = ev
-            # order
             if prev is None:
                 if si != 0:
                     devs.append(self._dev("MON101", tbl, cid, ev, late_start_message(tbl, names, si)))
-            else:
-                a = prev[SI]
-                if si not in succ[a]:
-                    if tbl.ends[a]:
-                        devs.append(self._dev("MON103", tbl, cid, ev, T(
-                            f"{names[a]} 已是结束环节，之后又办理了 {names[si]}",
-                            f"{names[a]} is an end step, yet {names[si]} followed it")))
-                    else:
-                        skipped = tbl.path(a, si)
-                        if skipped:
-                            devs.append(self._dev("MON102", tbl, cid, ev, T(
-                                f"{'、'.join(names[i] for i in skipped)} 被跳过：{names[a]} 之后直接办理了 {names[si]}",
-                                f"{', '.join(names[i] for i in skipped)} {'was' if len(skipped) == 1 else 'were'} skipped: "
-                                f"{names[a]} was followed by {names[si]}"),
-                                skipped=[tbl.ids[i] for i in skipped]))
-                        else:
-                            allowed = [names[i] for i in sorted(tbl.succ[a])]
-                            devs.append(self._dev("MON102", tbl, cid, ev, T(
-                                f"顺序错误：{names[a]} 之后不应办理 {names[si]}（流程图允许：{'、'.join(allowed) or '无'}）",
-                                f"wrong order: {names[si]} may not follow {names[a]} "
-                                f"(the flow allows: {', '.join(allowed) or 'nothing'})")))
-            # actor
+            elif si not in succ[prev[SI]]:
+                devs.append(self._order_dev(cid, tbl, prev[SI], ev))
             actor = actors[si]
             if post is not None and actor is not None and post != actor:
-                devs.append(self._dev("MON201", tbl, cid, ev, T(
-                    f"{names[si]} 由 {tbl.post_name(post)}（{post}）办理，流程图规定由 {tbl.post_name(actor)}（{actor}）办理",
-                    f"{names[si]} was done by {tbl.post_name(post)} ({post}); the flow gives it to "
-                    f"{tbl.post_name(actor)} ({actor})")))
-            # separation of duties: remember each person's duties
-            if person is not None:
+                devs.append(self._actor_dev(cid, tbl, ev, actor))
+            if person is not None:  # separation of duties: remember each person's duties
                 duty = duties[si]
                 if duty in _SOD_DUTIES:
                     if duty == "决定":
                         dec_evs.append(ev)
                     else:
                         sod.append((person, duty, ev))
-            # time of the step: a cheap screen on the days used, the full check only near a limit
             lim = limits[si]
             if lim is not None:
                 fo = ft.toordinal() - lo
@@ -454,10 +511,7 @@ class Monitor:
                     check = False
                 else:
                     frac = (ft.hour * 3600 + ft.minute * 60 + ft.second) / 86400.0
-                    if lim[1]:
-                        used = (fo - so) + frac
-                    else:
-                        used = cum[fo] - cum[so] + (frac if flags[fo] else 0.0)
+                    used = (fo - so) + frac if lim[1] else cum[fo] - cum[so] + (frac if flags[fo] else 0.0)
                     check = used >= thr[si]
             else:
                 check = promised[si] is not None
@@ -467,25 +521,53 @@ class Monitor:
                     code, used, limit = d
                     devs.append(self._dev(code, tbl, cid, ev, _time_msg(code, names[si], used, limit, self.yellow_at),
                                           used_days=round(used, 2), limit_days=limit[0]))
-            # discretion
             if amt is not None or tier is not None:
                 self._discretion(tbl, cid, ev, devs)
             prev = ev
-        # separation of duties over the whole case
+        return dec_evs, sod
+
+    def _order_dev(self, cid: str, tbl: PowerTable, a: int, ev: tuple[Any, ...]) -> dict[str, Any]:
+        """MON103 (a step after an end step) or MON102 (steps skipped, or an order the flow does not allow):
+        step ``ev`` followed step ``a`` though the flow has no such edge."""
+        names, si = tbl.names, ev[SI]
+        if tbl.ends[a]:
+            return self._dev("MON103", tbl, cid, ev, T(
+                f"{names[a]} 已是结束环节，之后又办理了 {names[si]}",
+                f"{names[a]} is an end step, yet {names[si]} followed it"))
+        skipped = tbl.path(a, si)
+        if skipped:
+            return self._dev("MON102", tbl, cid, ev, T(
+                f"{'、'.join(names[i] for i in skipped)} 被跳过：{names[a]} 之后直接办理了 {names[si]}",
+                f"{', '.join(names[i] for i in skipped)} {'was' if len(skipped) == 1 else 'were'} skipped: "
+                f"{names[a]} was followed by {names[si]}"),
+                skipped=[tbl.ids[i] for i in skipped])
+        allowed = [names[i] for i in sorted(tbl.succ[a])]
+        return self._dev("MON102", tbl, cid, ev, T(
+            f"顺序错误：{names[a]} 之后不应办理 {names[si]}（流程图允许：{'、'.join(allowed) or '无'}）",
+            f"wrong order: {names[si]} may not follow {names[a]} "
+            f"(the flow allows: {', '.join(allowed) or 'nothing'})"))
+
+    def _actor_dev(self, cid: str, tbl: PowerTable, ev: tuple[Any, ...], actor: str) -> dict[str, Any]:
+        """MON201: step ``ev`` was done by another post than the flow's ``actor``."""
+        names, si, post = tbl.names, ev[SI], ev[POST]
+        return self._dev("MON201", tbl, cid, ev, T(
+            f"{names[si]} 由 {tbl.post_name(post)}（{post}）办理，流程图规定由 {tbl.post_name(actor)}（{actor}）办理",
+            f"{names[si]} was done by {tbl.post_name(post)} ({post}); the flow gives it to "
+            f"{tbl.post_name(actor)} ({actor})"))
+
+    def _separation_check(self, cid: str, tbl: PowerTable, dec_evs: list[tuple[Any, ...]],
+                          sod: list[tuple[str, str, tuple[Any, ...]]], devs: list[dict[str, Any]]) -> None:
+        """MON202 (separation of duties over the whole case): one person both 审查 and 决定, or both 决定
+        and 监督."""
+        if not any(d[PERSON] == p for d in dec_evs for p, _, _ in sod):
+            return
+        names = tbl.names
+        for ev in dec_evs:
+            sod.append((ev[PERSON], "决定", ev))
+        sod.sort(key=lambda x: _EV_ORDER(x[2]))
         duty_ev: dict[str, dict[str, tuple[Any, ...]]] = {}
-        conflict = False
-        if dec_evs and sod:
-            for d in dec_evs:
-                dp = d[PERSON]
-                for p, _, _ in sod:
-                    if p == dp:
-                        conflict = True
-        if conflict:
-            for ev in dec_evs:
-                sod.append((ev[PERSON], "决定", ev))
-            sod.sort(key=lambda x: _EV_ORDER(x[2]))
-            for person, duty, ev in sod:
-                duty_ev.setdefault(person, {}).setdefault(duty, ev)
+        for person, duty, ev in sod:
+            duty_ev.setdefault(person, {}).setdefault(duty, ev)
         for person, duties_of in duty_ev.items():
             for pair in (("审查", "决定"), ("决定", "监督")):
                 if pair[0] in duties_of and pair[1] in duties_of:
@@ -496,27 +578,26 @@ class Monitor:
                         f"{person} 既办理了 {names[e1[SI]]}（{pair[0]}），又办理了 {names[e2[SI]]}（{pair[1]}）",
                         f"{person} did both {names[e1[SI]]} ({pair[0]}) and {names[e2[SI]]} ({pair[1]})"),
                         post=dec[POST] or tbl.actors[dec[SI]], duties=list(pair)))
+
+    def _closed_check(self, cid: str, tbl: PowerTable, evs: list[tuple[Any, ...]], devs: list[dict[str, Any]]) -> None:
+        """A closed case as a whole: it reached an end step (MON104) and kept the power's case limits
+        (MON304 statutory, MON305 promised)."""
+        names = tbl.names
         first, last = evs[0], evs[-1]
-        if as_of is None:
-            # closed case
-            if not tbl.ends[last[SI]] and not _reached_end(tbl.ends, evs):
-                devs.append(self._dev("MON104", tbl, cid, last, T(
-                    f"案件在 {names[last[SI]]} 之后再无办理，该环节不是结束环节",
-                    f"the case stopped after {names[last[SI]]}, which is not an end step")))
-            cl = tbl.case_limit
-            if (cl is not None and last[FT].toordinal() - first[ST].toordinal() > cl[0] * min(self.yellow_at, self.red_at)) \
-                    or tbl.case_promised is not None:
-                d = self._time_check(first[ST], last[FT], tbl.case_limit, tbl.case_promised)
-                if d is not None:
-                    orig, used, limit = d
-                    code = "MON304" if orig == "MON301" else "MON305"
-                    devs.append(self._dev(code, tbl, cid, last, _time_msg(orig, tbl.authority.name, used, limit,
-                                                                          self.yellow_at),
-                                          used_days=round(used, 2), limit_days=limit[0]))
-        else:
-            self._open_check(cid, tbl, evs, as_of, devs)
-        if devs:
-            self._case_warning(cid, tbl, devs)
+        if not tbl.ends[last[SI]] and not _reached_end(tbl.ends, evs):
+            devs.append(self._dev("MON104", tbl, cid, last, T(
+                f"案件在 {names[last[SI]]} 之后再无办理，该环节不是结束环节",
+                f"the case stopped after {names[last[SI]]}, which is not an end step")))
+        cl = tbl.case_limit
+        if (cl is not None and last[FT].toordinal() - first[ST].toordinal() > cl[0] * min(self.yellow_at, self.red_at)) \
+                or tbl.case_promised is not None:
+            d = self._time_check(first[ST], last[FT], tbl.case_limit, tbl.case_promised)
+            if d is not None:
+                orig, used, limit = d
+                code = "MON304" if orig == "MON301" else "MON305"
+                devs.append(self._dev(code, tbl, cid, last, _time_msg(orig, tbl.authority.name, used, limit,
+                                                                      self.yellow_at),
+                                      used_days=round(used, 2), limit_days=limit[0]))
 
     def _threshold(self, lim: Limit | None, promised: Limit | None) -> float:
         """Days used below which a step with these limits cannot raise a time finding."""
@@ -681,7 +762,8 @@ class Monitor:
             for rule in self.escalate:
                 window: deque[dict[str, Any]] = deque()
                 span = dt.timedelta(days=rule.within_days)
-                for w in ws:
+                counted = ws if rule.counts == "all" else _undisposed_or_repeated(ws, post, span)
+                for w in counted:
                     while window and w["at"] - window[0]["at"] >= span:
                         window.popleft()
                     window.append(w)
@@ -690,7 +772,7 @@ class Monitor:
                         f0: Finding = w["first"]
                         data = {"unit": unit, "post": post, "count": len(window), "within_days": rule.within_days,
                                 "disposal": rule.disposal, "cases": cases, "at": w["at"].isoformat(),
-                                "warning": None}
+                                "counts": rule.counts, "warning": None}
                         pname = post
                         tbl_posts = self.tables.unit(unit)
                         if tbl_posts is not None:
@@ -703,6 +785,21 @@ class Monitor:
                         out.append(data)
                         window.clear()
         return out
+
+
+def _undisposed_or_repeated(ws: list[dict[str, Any]], post: str, span: dt.timedelta) -> list[dict[str, Any]]:
+    """The warnings of ``post`` (sorted by time) an escalation rule counts: those with no disposal record,
+    and those that repeat (another warning of the post with one of the same MON codes within ``span``)."""
+    repeated: set[int] = set()
+    by_code: dict[str, list[int]] = defaultdict(list)  # code -> positions in ws (in time order)
+    for i, w in enumerate(ws):
+        for code in sorted({d[0] for d in w["deviations"] if d[3] == post}):
+            by_code[code].append(i)
+    for idx in by_code.values():
+        for a, b in zip(idx, idx[1:], strict=False):  # neighbours in time: the nearest other warning of that code
+            if ws[b]["at"] - ws[a]["at"] < span:
+                repeated.update((a, b))
+    return [w for i, w in enumerate(ws) if not w.get("records") or i in repeated]
 
 
 _EV_ORDER = operator.itemgetter(ST, FT, FIDX, LINE)

@@ -1,7 +1,8 @@
 """``MonitorResult``: findings, warned cases, escalations, counts per unit/power/step/post/risk point, summary.
 
 ``to_dict(lang)`` gives a JSON-ready dict (the ``--format json`` document, and what the internal site
-page reads): ``{"as_of", "mode", "summary", "findings", "cases", "escalations", "counts"}``.
+page reads): ``{"as_of", "mode", "summary", "findings", "cases", "escalations", "counts", "explain"}``;
+``explain`` (``lfk.monitor.explain``) has the per-power deviation shares and throughput times.
 """
 
 from __future__ import annotations
@@ -32,6 +33,7 @@ class MonitorResult:
     as_of: dt.datetime | None = None
     mode: str = "streaming"
     labels: dict[str, dict[str, str]] = field(default_factory=dict)
+    explain: list[dict[str, Any]] = field(default_factory=list)
 
     @classmethod
     def build(cls, mon: Monitor, as_of: dt.datetime | None, mode: str,
@@ -66,7 +68,8 @@ class MonitorResult:
                         labels["post"][f"{unit}/{post}"] = tbl.post_name(post)
             cases.append({k: (v.isoformat() if isinstance(v, dt.datetime) else v)
                           for k, v in w.items() if k not in ("deviations", "first")}
-                         | {"path": w["first"].path, "line": w["first"].line})
+                         | {"path": w["first"].path, "line": w["first"].line,
+                            "alignment": mon.explain.alignment(None if isinstance(tbl, tuple) else tbl, (cid, unit))})
         for r_key in counts["risk"]:
             unit, rid = r_key.split("/", 1)
             ud = mon.tables.unit(unit)
@@ -92,12 +95,13 @@ class MonitorResult:
             YELLOW: by_level.get(YELLOW, 0),
             RED: by_level.get(RED, 0),
             "escalations": len(escalations),
+            "accepted": getattr(mon, "n_accepted", 0),
             "by_code": dict(sorted(by_code.items())),
             "errors": sev.get(Severity.ERROR, 0),
             "warnings": sev.get(Severity.WARNING, 0),
             "infos": sev.get(Severity.INFO, 0),
         }
-        return cls(mon.findings, cases, escalations, counts, summary, as_of, mode, labels)
+        return cls(mon.findings, cases, escalations, counts, summary, as_of, mode, labels, mon.explain.summary())
 
     def worst(self) -> str | None:
         """The highest warning of any case (红牌 > 黄牌), or None."""
@@ -132,4 +136,5 @@ class MonitorResult:
             "cases": self.cases,
             "escalations": self.escalations,
             "counts": {dim: self.count_rows(dim) for dim in DIMENSIONS},
+            "explain": {"powers": self.explain},
         }

@@ -16,10 +16,14 @@ from lfk.model.items import Authority, Flow, Measure, Risk, Step
 from lfk.model.text import days_text
 from lfk.model.vocab import DUTY_COLORS, GRADE_COLORS, GRADE_TINTS, GRADES, NO_GRADE_COLOR, NO_GRADE_TINT, grade_rank
 from lfk.register import Item, Register, UnitData
-from lfk.render.escape import html_text, html_wrapped, safe_id
+from lfk.render.escape import char_width, html_text, html_wrapped, safe_id
 from lfk.render.paths import LongestPath, back_edges, convert_days, longest_path
 
 FONT = "Noto Sans CJK SC"
+FONT_FALLBACKS = ("Source Han Sans SC", "PingFang SC", "Microsoft YaHei", "Hiragino Sans GB", "WenQuanYi Micro Hei",
+                  "sans-serif")
+"""Where ``FONT`` is missing, the CJK fonts of other systems (macOS, Windows, Linux) a viewer of the SVG
+falls back to (graphviz writes ``FONT`` alone; the renderer adds these), as the site's stylesheet does."""
 SUPERVISION_COLOR = "#6a1b9a"
 SUPERVISION_TINT = "#f3e5f5"
 COLLECTIVE_COLOR = "#00695c"
@@ -346,11 +350,39 @@ def _footer(ctx: FlowContext, register: Register, lang: str, columns: bool) -> s
             f'BGCOLOR="#fafafa">{"".join(rows)}</TABLE>>')
 
 
-def _edge_label(text: str | None) -> str | None:
+EDGE_LABEL_WIDTH = 9
+"""Widest line of a branch condition, in CJK characters."""
+
+
+def _edge_label(text: str | None, beside: bool = True) -> str | None:
+    """A branch condition: on a white ground; ``beside`` an edge (a graphviz edge label, placed right of
+    the line) with a clear gap on its left, so the line never touches the text."""
     if not text:
         return None
-    return (f'<<TABLE BORDER="0" CELLBORDER="0" CELLPADDING="1" BGCOLOR="white"><TR><TD>'
-            f'{html_wrapped(text, 9)}</TD></TR></TABLE>>')
+    gap = '<TD WIDTH="8"></TD>' if beside else ""
+    return (f'<<TABLE BORDER="0" CELLBORDER="0" CELLSPACING="0" CELLPADDING="1"><TR>{gap}<TD BGCOLOR="white">'
+            f'{html_wrapped(text, _balanced_width(text))}</TD></TR></TABLE>>')
+
+
+def _balanced_width(text: str) -> float:
+    """A wrap width giving lines of about equal length (``变更金额50`` / ``万元以下``, not a last line of
+    one character), none wider than ``EDGE_LABEL_WIDTH``."""
+    total = sum(char_width(c) for c in text)
+    if total <= EDGE_LABEL_WIDTH:
+        return EDGE_LABEL_WIDTH
+    lines = -(-total // EDGE_LABEL_WIDTH)
+    return min(float(EDGE_LABEL_WIDTH), total / lines + 1)
+
+
+def _branch(dot: Dot, src: str, dst: str, step_id: str, to_id: str, when: str) -> None:
+    """A forward branch with its condition drawn on the line: ``src`` — condition → ``dst``. The condition
+    is a node of its own that the line enters and leaves, so no line of the chart crosses it (a graphviz
+    edge label sits beside its edge's middle, and diagonal lines out of a decision ran over it)."""
+    mid = f"w_{src}_{dst}"
+    dot.node(mid, id=f"branch_{safe_id(step_id)}_{safe_id(to_id)}", shape="plain", fontsize=10,
+             fontcolor="#37474f", label=_edge_label(when, beside=False))
+    dot.edge(src, mid, arrowhead="none")
+    dot.edge(mid, dst)
 
 
 def _terminal(dot: Dot, name: str, text: str) -> None:
@@ -425,6 +457,9 @@ def _flow_body(dot: Dot, ctx: FlowContext, register: Register, lang: str) -> Non
                      label=f"<{html_text(w['decision'])}>")
             dot.edge(n, src)
         for e in edges:
+            if e.when and (step.id, e.to) not in back:
+                _branch(dot, src, names[e.to], step.id, e.to, e.when)
+                continue
             attrs: dict[str, object] = {"label": _edge_label(e.when)}
             if (step.id, e.to) in back:
                 attrs.update(style="dashed", color=BACK_COLOR, fontcolor=BACK_COLOR)

@@ -19,9 +19,10 @@ from pathlib import Path
 
 from lfk.core.cache import Cache
 from lfk.core.errors import LfkError
+from lfk.render.dot import FONT, FONT_FALLBACKS
 
 FORMATS = ("svg", "png", "pdf")
-ENGINE_TAG = "lfk-render-1"
+ENGINE_TAG = "lfk-render-2"
 EXTRA_ARGS = {"png": ["-Gdpi=144"]}
 MAX_BATCH = 250
 
@@ -68,6 +69,14 @@ def _first_error(stderr: bytes) -> str:
 
 
 _PAGE_ID = re.compile(rb'id="page\d+,\d+_graph0"')
+_FONT_ATTR = re.compile(rb'font-family="' + re.escape(FONT.encode()) + rb'[^"]*"')
+_FONT_STACK = ('font-family="' + ", ".join(f"'{f}'" if " " in f else f for f in (FONT, *FONT_FALLBACKS)) + '"').encode()
+
+
+def svg_fonts(svg: bytes) -> bytes:
+    """The SVG with ``FONT`` followed by its CJK fallbacks on every text (a viewer without Noto Sans CJK
+    SC then shows its own CJK font, not boxes or a serif default)."""
+    return _FONT_ATTR.sub(_FONT_STACK, svg)
 
 
 def _batch_svg(dot: str, dots: list[str]) -> list[bytes]:
@@ -76,7 +85,7 @@ def _batch_svg(dot: str, dots: list[str]) -> list[bytes]:
     parts = proc.stdout.split(b"<?xml")
     # graphviz numbers the graphs of one run ("page0,7_graph0"): drop that, so a flow's SVG does not
     # depend on its place in the batch (reproducible output, and a cache that means something)
-    docs = [_PAGE_ID.sub(b'id="graph0"', b"<?xml" + p, count=1) for p in parts[1:]]
+    docs = [svg_fonts(_PAGE_ID.sub(b'id="graph0"', b"<?xml" + p, count=1)) for p in parts[1:]]
     if proc.returncode != 0 or len(docs) != len(dots):
         if len(dots) == 1:
             raise RenderError(f"graphviz failed: {_first_error(proc.stderr)} / 绘图失败")

@@ -79,13 +79,14 @@ def _summary_line(summary: dict[str, Any], lang: str) -> str:
 
 @formatter("text")
 def format_text(findings: list[Finding], summary: dict[str, Any], *, lang: str = "en", color: bool = False,
-                width: int | None = None, rules: Iterable[RuleMeta] = (), **_: Any) -> str:
+                width: int | None = None, rules: Iterable[RuleMeta] = (), tail: bool = True, **_: Any) -> str:
     """Human output: ``path:line:col: CODE severity message`` per finding, then a summary line.
 
     With ``width`` (a terminal's columns) each finding wraps at that width with a hanging indent, its
     ``path:line:col:`` kept whole at the head of the line (terminals make it a link), CJK characters
     counted two columns, and a blank line between files; without it, one line per finding (for grep and
-    CI logs). ``color``: the same as rich markup.
+    CI logs). ``color``: the same as rich markup. ``tail=False`` leaves out the summary line (a command that
+    prints its own, as ``lfk import`` does).
     """
     if color:  # rich only for a terminal: plain output (hooks, CI) does not import it
         from rich.markup import escape as rescape
@@ -108,6 +109,8 @@ def format_text(findings: list[Finding], summary: dict[str, Any], *, lang: str =
                 wrapped = [f"[bold]{rescape(loc)}[/] [{style[sev]}]{what}[/]{rescape(rest)}",
                            *(rescape(x) for x in wrapped[1:])]
             lines.extend(wrapped)
+    if not tail:
+        return "".join(x + "\n" for x in lines)
     line = _summary_line(summary, lang)
     if width is not None and findings:
         lines.append("")
@@ -222,7 +225,9 @@ def format_sarif(findings: list[Finding], summary: dict[str, Any], *, lang: str 
             "partialFingerprints": {"lfkFinding/v1": _fingerprint(f, uri)},
         }
         if f.suppressed:
-            res["suppressions"] = [{"kind": "inSource", "justification": f.suppress_reason or ""}]
+            # an acceptance in accepted.yaml (lfk.lint.acceptance) is kept outside the file: SARIF's "external"
+            kind = "external" if (f.suppress_reason or "").startswith("accepted ") else "inSource"
+            res["suppressions"] = [{"kind": kind, "justification": f.suppress_reason or ""}]
         results.append(res)
     run: dict[str, Any] = {
         "tool": {"driver": {"name": "lfk", "version": __version__, "informationUri": INFO_URI, "rules": driver_rules}},

@@ -2,7 +2,7 @@
 
 ``@criterion(key, title, short)`` registers a function ``(facts, c)`` that counts what it judges into the
 ``Criterion`` ``c`` (``total``, ``ok``, ``lost``, ``points``, ``note``). Its docstring is its documentation
-(a summary line, then zh and en), shown by ``lfk score --criteria``; ``tests/score_cases/<key>.yaml`` holds its
+(a summary line, then zh and en), shown by ``lfk score --criteria``; ``tests/unit/score/cases/<key>.yaml`` holds its
 cases. The default points are ``DEFAULT_ASSESSMENT_WEIGHTS`` in lfk.model.config (``assessment.weights``).
 """
 

@@ -1,5 +1,7 @@
-"""The site build pipeline: gather the register, build each page's context, render the changed pages
-to strings, then write them at the end.
+"""The site build pipeline, in named phases (as mkdocs' ``commands/build.py``): prepare (the request, the
+earlier build, the site settings) → plan (each page's context; the disclosure lint) → select (the pages
+whose inputs changed) → render flowcharts (one batch) → render pages (to bytes) → write at the end (pages,
+stale files removed, manifests). ``build_site`` is that sequence; ``_Build`` carries the state between them.
 
 Incremental: ``OUT/.lfk-site.json`` (the manifest) keeps, for every page, the SHA-256 of its inputs
 (template set, audience, site settings including the language, and the page's context, which holds
@@ -38,13 +40,14 @@ from lfk.model.disclosure import INTERNAL, PUBLIC
 from lfk.monitor import run_monitor
 from lfk.register import Register
 from lfk.site import flowchart
+from lfk.site.charts import throughput_svg
 from lfk.site.pages import Page, Planner
 from lfk.site.publication import PUBLICATION, PUBLICATION_JS, publication_manifest, publication_script
 from lfk.site.words import HTML_LANG, check_lang, pick, t
 
 MANIFEST = ".lfk-site.json"
 MANIFEST_VERSION = 1
-STATIC = ("site.css", "site.js", "verify.js")
+STATIC = ("site.css", "site.js", "verify.js", "favicon.svg")
 
 
 class PublicationBlocked(LfkError):
@@ -154,6 +157,41 @@ DISCLOSURE_KEY_CODES = ("LFK002", "LFK101")
 _DISCLOSURE_KEY = re.compile(r"`(internal|disclosure)`")
 
 
+@dataclass
+class _Build:
+    """The state of one build, handed from phase to phase."""
+
+    register: Register
+    out: Path
+    audience: str
+    lang: str
+    old: dict[str, Any] | None  # the earlier build's manifest (None: no lfk site there yet)
+    sweep: bool  # every file of the site's layout that this build does not write goes
+    site: dict[str, Any]  # the site settings every template sees as ``site``
+    as_of: dt.date | None
+    monitor: Page | None
+    report: SiteReport
+    tdig: str = ""  # templates_digest()
+    linted: bool = False
+    pages: list[Page] = field(default_factory=list)
+    env: Any = None  # the jinja2 environment of templates/site
+    unit_records: dict[str, dict[str, Any]] = field(default_factory=dict)  # the planner's, for the manifest
+    entries: dict[str, dict[str, str]] = field(default_factory=dict)  # the new manifest's pages
+
+    @property
+    def old_pages(self) -> dict[str, Any]:
+        """The earlier manifest's entry of every page (empty without one)."""
+        return (self.old or {}).get("pages", {})
+
+    def unchanged(self, rel: str, entry: Any) -> bool:
+        """The file ``rel`` in OUT is still the output recorded in the manifest ``entry``."""
+        target = self.out / rel
+        if not isinstance(entry, dict) or not target.is_file():
+            return False
+        current = _file_digest(target)
+        return current is not None and current == entry.get("out")
+
+
 def build_site(
     register: Register,
     out_dir: Path | str,
@@ -175,16 +213,55 @@ def build_site(
     Raises ``PublicationBlocked`` when a public build meets LFK7xx errors (with ``lint``), ``UsageError``
     when ``out_dir`` holds files that are not an lfk site (unless ``force``), ``WriteError`` when it
     cannot write.
+
+    The phases: prepare (request, earlier build, settings) → plan (pages, disclosure lint) → select
+    (pages whose inputs changed) → flowcharts (one batch) → render → write (pages, stale files,
+    manifests).
     """
     import time
 
     t0 = time.perf_counter()
+    b = _prepare(register, out_dir, audience, base_url, as_of=as_of, force=force, events=events, lang=lang)
+    _plan(b, lint)
+    todo = _select(b)
+    charts = _render_flowcharts(b, todo)
+    rendered = _render_pages(b, todo, charts, progress)
+    _write_output(b, rendered)
+    b.report.written.sort()
+    b.report.skipped.sort()
+    b.report.seconds = time.perf_counter() - t0
+    return b.report
+
+
+def _prepare(register: Register, out_dir: Path | str, audience: str, base_url: str | None, *,
+             as_of: dt.date | None, force: bool, events: list[Path | str] | None, lang: str) -> _Build:
+    """Phase 1: check the request, read the earlier build in ``out_dir``, settle the site settings and
+    the 电子监察 page."""
     if audience not in (PUBLIC, INTERNAL):
         raise UsageError(f"--audience {audience!r}: use public or internal / 请用 public 或 internal")
     if events and audience != INTERNAL:
         raise UsageError("--events only goes with --audience internal (event logs name people) / 电子监察结果只能放在内部版本")
     lang = check_lang(lang)
     out = Path(out_dir)
+    old = _earlier_build(out, force)
+    # a public build over a folder it cannot vouch for (no readable manifest, built over with --force)
+    # or over an internal site: every file in the site's own layout that this build does not write goes,
+    # since it may be an internal page (an earlier internal build whose manifest was lost)
+    sweep = audience == PUBLIC and out.is_dir() and (old is None or old.get("audience") != PUBLIC)
+    site, as_of = _site_settings(register, audience, base_url, as_of, lang)
+    monitor = _monitor_page(register, events, lang) if events else None
+    site["monitor"] = monitor is not None
+    if audience == INTERNAL:
+        cfg = register.config
+        site["as_of"] = as_of.isoformat() if as_of else None
+        site["cycle_days"] = cfg.review.cycle_days
+        site["method"] = cfg.grading.method
+    return _Build(register, out, audience, lang, old, sweep, site, as_of, monitor, SiteReport(out, audience))
+
+
+def _earlier_build(out: Path, force: bool) -> dict[str, Any] | None:
+    """The manifest of the lfk site already in ``out`` (None: none there); refuses a folder that holds
+    other files (unless ``force``)."""
     if out.exists() and not out.is_dir():
         raise UsageError(f"{out}: not a folder / 不是文件夹")
     old = _read_manifest(out) if out.is_dir() else None
@@ -193,10 +270,13 @@ def build_site(
         if visible:
             raise UsageError(f"{out}: the folder is not empty and holds no lfk site / 目标文件夹非空且不是 lfk 生成的网站",
                              hint="choose an empty or new folder, or pass --force to build over it")
-    # a public build over a folder it cannot vouch for (no readable manifest, built over with --force)
-    # or over an internal site: every file in the site's own layout that this build does not write goes,
-    # since it may be an internal page (an earlier internal build whose manifest was lost)
-    sweep = audience == PUBLIC and out.is_dir() and (old is None or old.get("audience") != PUBLIC)
+    return old
+
+
+def _site_settings(register: Register, audience: str, base_url: str | None, as_of: dt.date | None,
+                   lang: str) -> tuple[dict[str, Any], dt.date | None]:
+    """The site settings of lfk.yaml and the request, and the date of the stale/overdue checks (internal:
+    default the last commit's date, else 31 December of ``year``)."""
     cfg = register.config
     committed = commit_date(register.root, getattr(register.source, "commit", None))
     data_date = committed[:10] if committed else None
@@ -218,91 +298,106 @@ def build_site(
         "lang": lang,
         "html_lang": HTML_LANG[lang],
     }
-    monitor = _monitor_page(register, events, lang) if events else None
-    site["monitor"] = monitor is not None
-    if audience == INTERNAL:
-        site["as_of"] = as_of.isoformat() if as_of else None
-        site["cycle_days"] = cfg.review.cycle_days
-        site["method"] = cfg.grading.method
+    return site, as_of
 
-    tdig = templates_digest()
-    old_pages: dict[str, Any] = (old or {}).get("pages", {})
-    salt = _sha(json.dumps({"site": site, "tpl": tdig, "v": __version__, "cfg": _sha(_read(register, "lfk.yaml")),
+
+def _plan(b: _Build, lint: bool) -> None:
+    """Phase 2: plan every page (unchanged units reuse their manifest entries), stop a public build on
+    disclosure errors, add the monitor page, the static assets and the sitemap."""
+    register = b.register
+    b.tdig = templates_digest()
+    salt = _sha(json.dumps({"site": b.site, "tpl": b.tdig, "v": __version__, "cfg": _sha(_read(register, "lfk.yaml")),
                             "std": {k: _sha(_read(register, lf.rel)) for k, lf in sorted(register.std_flow_files.items())}},
                            sort_keys=True, ensure_ascii=False).encode("utf-8"))
-
-    def unchanged(rel: str, entry: Any) -> bool:
-        target = out / rel
-        if not isinstance(entry, dict) or not target.is_file():
-            return False
-        try:
-            return _sha(target.read_bytes()) == entry.get("out")
-        except OSError:
-            return False
-
-    prior = old if old is not None and old.get("audience") == audience else None
-    planner = Planner(register, audience, site=site, as_of=as_of, salt=salt, prior=prior, check=unchanged, lang=lang)
-    linted = False
-    if audience == PUBLIC and lint:
+    old = b.old
+    prior = old if old is not None and old.get("audience") == b.audience else None
+    planner = Planner(register, b.audience, site=b.site, as_of=b.as_of, salt=salt, prior=prior, check=b.unchanged,
+                      lang=b.lang)
+    if b.audience == PUBLIC and lint:
         # units unchanged since a build that passed this same lint need no second look
         changed = planner.changed_units() if prior is not None and prior.get("linted") else None
-        blocked = lint_disclosure(register, as_of, changed)
+        blocked = lint_disclosure(register, b.as_of, changed)
         if blocked:
             raise PublicationBlocked(blocked)
-        linted = True
+        b.linted = True
     pages = planner.plan()
-    if monitor is not None:
-        pages.append(monitor)
+    if b.monitor is not None:
+        pages.append(b.monitor)
     env = environment("site")
     env.globals["t"] = t
     for name in STATIC:
         src, _, _ = env.loader.get_source(env, name)  # type: ignore[union-attr]
         pages.append(Page(f"assets/{name}", None, raw=src.encode("utf-8")))
-    if base_url:
-        pages.append(_sitemap(pages, site["base_url"]))
+    if b.site["base_url"]:
+        pages.append(_sitemap(pages, b.site["base_url"]))
+    b.pages = pages
+    b.env = env
+    b.report.warnings = list(planner.warnings)
+    b.unit_records = planner.unit_records
 
-    report = SiteReport(out, audience, warnings=list(planner.warnings))
-    entries: dict[str, dict[str, str]] = {}
+
+def _select(b: _Build) -> list[tuple[Page, str]]:
+    """Phase 3: the pages to render, each with its input digest; a page whose inputs and file are as
+    the earlier build left them is skipped (its manifest entry kept)."""
+    report = b.report
     todo: list[tuple[Page, str]] = []
     seen: set[str] = set()
-    for page in pages:
+    for page in b.pages:
         rel = _check_rel(page.path)
         if rel.lower() in seen:
             report.warnings.append(f"{rel}: two pages with one file name; the second is skipped")
             continue
         seen.add(rel.lower())
         if page.reuse is not None:
-            entries[rel] = dict(page.reuse)
+            b.entries[rel] = dict(page.reuse)
             report.skipped.append(rel)
             continue
-        if page.raw is not None:
-            ident = _sha(page.raw)
-        else:
-            blob = json.dumps({"t": page.template, "ctx": page.context, "site": site, "tpl": tdig,
-                               "v": __version__, "root": _root_prefix(rel)},
-                              ensure_ascii=False, sort_keys=True, default=str)
-            ident = _sha(blob.encode("utf-8"))
-        prev = old_pages.get(rel)
-        target = out / rel
+        ident = _page_digest(b, page, rel)
+        prev = b.old_pages.get(rel)
+        target = b.out / rel
         if isinstance(prev, dict) and prev.get("in") == ident and target.is_file():
-            try:
-                current = _sha(target.read_bytes())
-            except OSError:
-                current = None
+            current = _file_digest(target)
             if current == prev.get("out"):
-                entries[rel] = {"in": ident, "out": current}
+                b.entries[rel] = {"in": ident, "out": current}  # type: ignore[dict-item]
                 report.skipped.append(rel)
                 continue
         todo.append((page, ident))
+    return todo
 
-    # flowcharts of the pages to render, drawn in one batch
+
+def _page_digest(b: _Build, page: Page, rel: str) -> str:
+    """The SHA-256 of a page's inputs: its bytes, or its template, context and the site settings."""
+    if page.raw is not None:
+        return _sha(page.raw)
+    blob = json.dumps({"t": page.template, "ctx": page.context, "site": b.site, "tpl": b.tdig,
+                       "v": __version__, "root": _root_prefix(rel)},
+                      ensure_ascii=False, sort_keys=True, default=str)
+    return _sha(blob.encode("utf-8"))
+
+
+def _file_digest(path: Path) -> str | None:
+    """The SHA-256 of a file's bytes (None when it cannot be read)."""
+    try:
+        return _sha(path.read_bytes())
+    except OSError:
+        return None
+
+
+def _render_flowcharts(b: _Build, todo: list[tuple[Page, str]]) -> dict[int, dict[str, Any]]:
+    """Phase 4: the flowcharts of the pages to render, drawn in one batch: ``id(page)`` → context key →
+    inline SVG (None where graphviz drew nothing)."""
     dots = [(page, key, dot, label) for page, _ in todo for key, dot, label in page.dots]
     svgs = flowchart.render_svgs([d for _, _, d, _ in dots])
-    report.flowcharts = sum(1 for s in svgs if s)
-    extra: dict[int, dict[str, Any]] = {}
+    b.report.flowcharts = sum(1 for s in svgs if s)
+    charts: dict[int, dict[str, Any]] = {}
     for (page, key, _, label), svg in zip(dots, svgs, strict=True):
-        extra.setdefault(id(page), {})[key] = Markup(flowchart.inline_svg(svg, label)) if svg else None
+        charts.setdefault(id(page), {})[key] = Markup(flowchart.inline_svg(svg, label)) if svg else None
+    return charts
 
+
+def _render_pages(b: _Build, todo: list[tuple[Page, str]], charts: dict[int, dict[str, Any]],
+                  progress: Callable[[int, int], None] | None) -> list[tuple[str, bytes]]:
+    """Phase 5: render the pages to bytes (in memory; nothing is written yet) and record their digests."""
     rendered: list[tuple[str, bytes]] = []
     for done, (page, ident) in enumerate(todo, start=1):
         if progress is not None:
@@ -311,59 +406,79 @@ def build_site(
         if page.raw is not None:
             data = page.raw
         else:
-            ctx = dict(page.context)
-            ctx.update({"site": site, "root": _root_prefix(rel), "path": rel, "lang": lang})
-            for key, _, _ in page.dots:
-                ctx.setdefault(key, None)
-            ctx.update(extra.get(id(page), {}))
-            if site["base_url"]:
-                ctx["canonical"] = site["base_url"] + rel
-            else:
-                ctx["canonical"] = None
-            data = env.get_template(page.template).render(ctx).encode("utf-8")  # type: ignore[arg-type]
+            ctx = _page_context(b, page, charts.get(id(page), {}))
+            data = b.env.get_template(page.template).render(ctx).encode("utf-8")
         rendered.append((rel, data))
-        entries[rel] = {"in": ident, "out": _sha(data)}
+        b.entries[rel] = {"in": ident, "out": _sha(data)}
+    return rendered
 
-    # write at the end
+
+def _page_context(b: _Build, page: Page, charts: dict[str, Any]) -> dict[str, Any]:
+    """A page's template context: its own, the site settings, its path and root, its flowcharts and
+    canonical address."""
+    rel = page.path
+    ctx = dict(page.context)
+    ctx.update({"site": b.site, "root": _root_prefix(rel), "path": rel, "lang": b.lang})
+    for key, _, _ in page.dots:
+        ctx.setdefault(key, None)
+    ctx.update(charts)
+    if b.site["base_url"]:
+        ctx["canonical"] = b.site["base_url"] + rel
+    else:
+        ctx["canonical"] = None
+    return ctx
+
+
+def _write_output(b: _Build, rendered: list[tuple[str, bytes]]) -> None:
+    """Phase 6, at the end: write the rendered pages, delete stale files, write the manifests."""
     try:
-        out.mkdir(parents=True, exist_ok=True)
+        b.out.mkdir(parents=True, exist_ok=True)
         for rel, data in rendered:
-            _write(out / rel, data)
-            report.written.append(rel)
-        for rel in sorted(set(old_pages) - set(entries)):
-            try:
-                _check_rel(rel)
-            except LfkError:
-                continue
-            p = out / rel
-            if p.is_file():
-                p.unlink()
-                report.removed.append(rel)
-                _prune(p.parent, out)
-        if sweep:
-            for rel in sorted(set(_layout_files(out)) - set(entries)):
-                p = out / rel
-                p.unlink()
-                report.removed.append(rel)
-                _prune(p.parent, out)
-        manifest: dict[str, Any] = {"version": MANIFEST_VERSION, "audience": audience,
-                                    "pages": dict(sorted(entries.items()))}
-        if linted:
-            manifest["linted"] = True
-        if planner.unit_records:
-            manifest["units"] = dict(sorted(planner.unit_records.items()))
-        text = json.dumps(manifest, ensure_ascii=False, indent=1, sort_keys=True)
-        text = text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
-        atomic_write(out / MANIFEST, text + "\n")
-        published = publication_manifest(register, site, {r: e["out"] for r, e in entries.items()})
-        atomic_write(out / PUBLICATION, published)
-        atomic_write(out / PUBLICATION_JS, publication_script(published))  # for verify.html from file://
+            _write(b.out / rel, data)
+            b.report.written.append(rel)
+        _remove_stale(b)
+        _write_manifests(b)
     except OSError as e:
-        raise WriteError(f"{out}: cannot write the site ({e.strerror or e}) / 无法写入网站") from None
-    report.written.sort()
-    report.skipped.sort()
-    report.seconds = time.perf_counter() - t0
-    return report
+        raise WriteError(f"{b.out}: cannot write the site ({e.strerror or e}) / 无法写入网站") from None
+
+
+def _remove_stale(b: _Build) -> None:
+    """Delete the pages of the earlier build this one no longer produces (and, with ``sweep``, every
+    file of the site's layout it does not write), then the folders they leave empty."""
+    out, report = b.out, b.report
+    for rel in sorted(set(b.old_pages) - set(b.entries)):
+        try:
+            _check_rel(rel)
+        except LfkError:
+            continue
+        p = out / rel
+        if p.is_file():
+            p.unlink()
+            report.removed.append(rel)
+            _prune(p.parent, out)
+    if b.sweep:
+        for rel in sorted(set(_layout_files(out)) - set(b.entries)):
+            p = out / rel
+            p.unlink()
+            report.removed.append(rel)
+            _prune(p.parent, out)
+
+
+def _write_manifests(b: _Build) -> None:
+    """Write ``.lfk-site.json`` (the incremental build's memory) and the publication manifest
+    ``lfk-publication.json`` with its script twin (for verify.html from file://)."""
+    manifest: dict[str, Any] = {"version": MANIFEST_VERSION, "audience": b.audience,
+                                "pages": dict(sorted(b.entries.items()))}
+    if b.linted:
+        manifest["linted"] = True
+    if b.unit_records:
+        manifest["units"] = dict(sorted(b.unit_records.items()))
+    text = json.dumps(manifest, ensure_ascii=False, indent=1, sort_keys=True)
+    text = text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+    atomic_write(b.out / MANIFEST, text + "\n")
+    published = publication_manifest(b.register, b.site, {r: e["out"] for r, e in b.entries.items()})
+    atomic_write(b.out / PUBLICATION, published)
+    atomic_write(b.out / PUBLICATION_JS, publication_script(published))
 
 
 def _monitor_page(register: Register, events: list[Path | str], lang: str = "zh") -> Page:
@@ -373,14 +488,21 @@ def _monitor_page(register: Register, events: list[Path | str], lang: str = "zh"
     names = {row["key"]: row.get("name") or row["key"] for rows in counts.values() for row in rows}
     units = {uid: (register.unit_model(uid).name if register.unit_model(uid) else uid) for uid in register.unit_ids}
     cases = [{**c, "unit_name": units.get(c.get("unit"), c.get("unit")),
-              "authority_name": names.get(f"{c.get('unit')}/{c.get('authority')}", c.get("authority"))}
+              "authority_name": names.get(f"{c.get('unit')}/{c.get('authority')}", c.get("authority")),
+              "how": ((c.get("alignment") or {}).get("text") or {}).get("en" if lang == "en" else "zh")}
              for c in data.get("cases", [])]
     findings = [{k: f.get(k) for k in ("code", "severity", "message", "case_id", "warning", "disposal")}
                 for f in data.get("findings", [])[:1000]]
+    explained = data.get("explain", {}).get("powers", [])
+    yellow_at = register.config.monitor.yellow_at
     return Page("monitor.html", "monitor.html", {
         "title": pick(lang, "电子监察预警", "E-supervision warnings"), "as_of": data.get("as_of"), "summary": data.get("summary", {}),
         "counts": counts, "cases": cases, "escalations": data.get("escalations", []), "findings": findings,
         "more_findings": max(0, len(data.get("findings", [])) - len(findings)),
+        "explain": explained,
+        "chart": throughput_svg(explained, lang, yellow_at, steps=False, ident="tp-all", unit_names=units),
+        "step_charts": [({**p, "unit_name": units.get(p["unit"], p["unit"])}, throughput_svg([p], lang, yellow_at, ident=f"tp-{i}"))
+                        for i, p in enumerate(explained)],
         "crumbs": [[pick(lang, "首页", "Home"), "index.html"]],
     })
 

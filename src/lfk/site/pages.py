@@ -374,10 +374,11 @@ class Planner:
                   power_href: dict[str, str], base: str) -> dict[str, Any]:
         """One risk for the internal register: grade, rubric check, review and measures."""
         auth = auth_by_id.get(r.authority) if r.authority else None
-        computed = status = score = None
+        computed = status = score = residual = None
         excused = False
         if self.grade_risk is not None:
             res = self.grade_risk(self.cfg, r, auth)
+            residual = getattr(res, "residual", None)
             computed = getattr(res, "computed", None)
             status = getattr(res, "status", None)
             score = getattr(res, "score", None)
@@ -404,6 +405,10 @@ class Planner:
             "status_label": status_text(str(status), self.lang) if status is not None else None,
             "score": f"{float(score):.2f}".rstrip("0").rstrip(".") if score is not None else None,
             "excused": excused,
+            "residual": residual, "residual_label": self.grade_label(residual) if residual else None,
+            "accepted": [{"id": a.model.id, "until": a.model.until.isoformat(), "reason": a.model.reason,
+                          "code": a.model.code, "expired": bool(self.as_of and a.model.until < self.as_of)}
+                         for a in ud.accepted if r.id in (a.model.risk, a.model.item)],
             "grade_reason": r.grade_reason, "owner": self.post_name(ud, r.owner), "approval": r.approval,
             "reviewed": r.reviewed.isoformat() if r.reviewed else None, "stale": stale, "measures": ms,
             "risks_href": f"{base}risks.html",

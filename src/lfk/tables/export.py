@@ -14,6 +14,7 @@ import unicodedata
 from dataclasses import dataclass, field
 from typing import Any
 
+from lfk.core.safe import csv_cell
 from lfk.grading.engine import DEFAULT_FACTORS, factor_names
 from lfk.model.config import Config
 from lfk.model.items import Risk
@@ -229,6 +230,7 @@ def build_tables(register: Register, units: list[str] | None = None) -> dict[str
                 "id": r.id, "authority": r.authority, "steps": V.join_list(r.steps), "post": r.post, "kind": r.kind,
                 "sources": V.join_list(r.sources), "criteria": V.join_list(r.criteria),
                 "grade_reason": r.grade_reason, "approved_digest": r.approved_digest,
+                "residual": " ".join(f"{k}={v}" for k, v in r.residual.items()) or None,
                 "disclosure": V.disclosure_text(r.disclosure, False),
             }
             for k, v in r.factors.items():
@@ -275,8 +277,8 @@ def write_csv(td: TableData, encoding: str = "utf-8-sig") -> bytes:
     buf = io.StringIO()
     w = csv.writer(buf, lineterminator="\r\n")
     w.writerow([c.header for c in td.columns])
-    for row in td.rows:
-        w.writerow([_cell_text(v) for v in row])
+    for row in td.rows:  # a text starting = + - @ gets a leading ' (never a live formula; import drops it)
+        w.writerow([csv_cell(_cell_text(v)) if isinstance(v, str) else _cell_text(v) for v in row])
     return buf.getvalue().encode(encoding, errors="strict")
 
 

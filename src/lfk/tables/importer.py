@@ -38,9 +38,11 @@ from pydantic import BaseModel, ValidationError
 from lfk.canonical import check_writable
 from lfk.core.errors import ConfigError, InputError, UsageError
 from lfk.core.finding import Finding, Severity
+from lfk.core.fsutil import register_lock
 from lfk.core.i18n import T, Text
 from lfk.grading.engine import DEFAULT_FACTORS, factor_names
-from lfk.loader.emit import canonicalize, dump_new, dump_rt, load_rt, to_node, write_text
+from lfk.loader.emit import canonicalize, dump_new, dump_rt, load_rt, to_node
+from lfk.loader.guard import register_target, write_register_file
 from lfk.loader.read import load_file
 from lfk.model import AuthoritiesFile, Benchmark, MeasuresFile, RisksFile, Unit
 from lfk.model.base import EducationForm, MeasureEffect, MeasureKind, MeasurePhase, MeasureStatus
@@ -759,6 +761,8 @@ def _risk(ctx: _Ctx, rec: dict[str, Any], where: tuple[str, int], at: dict[str, 
         "description": V.text(rec.get("description")), "sources": V.split_list(rec.get("sources")),
         "factors": factors, "criteria": V.split_list(rec.get("criteria")), "grade": grade,
         "grade_reason": V.text(rec.get("grade_reason")),
+        "residual": {k: V.scalar(v) for k, _, v in (x.partition("=") for x in (V.text(rec.get("residual")) or "").split())
+                     if k and v},
         "owner": ctx.post(V.text(rec.get("owner")), where, at.get("owner", 1), "责任人"),
         "approval": _approval(ctx, V.text(rec.get("approval"))), "approved_digest": V.text(rec.get("approved_digest")),
         "reviewed": reviewed, "disclosure": disc,
@@ -1435,18 +1439,20 @@ def _plan_flows(res: ImportResult, register: Register, unit_id: str, items: Item
 
 
 def apply(register: Register, result: ImportResult) -> None:
-    """Write the planned files (atomically, each; folders created as needed)."""
+    """Write the planned files (atomically, each; folders created as needed) under the register's write
+    lock, each through ``lfk.loader.guard`` like every other writer: a register file of a known kind,
+    under the root, not a link."""
     root = register.root.resolve()
     for pf in result.files:  # every write stays under the root, inside the unit's folder
         parts = Path(pf.rel).parts
         target = (register.root / pf.rel).resolve()
         if ".." in parts or Path(pf.rel).is_absolute() or not target.is_relative_to(root) or parts[:1] != ("units",):
             raise InputError(f"{pf.rel}: outside the register / 不在登记册内，拒绝写入")
+        register_target(register.root, pf.rel)
     check_writable([register.root / pf.rel for pf in result.files])
-    for pf in result.files:
-        path = register.root / pf.rel
-        path.parent.mkdir(parents=True, exist_ok=True)
-        write_text(path, pf.new)
+    with register_lock(register.root):
+        for pf in result.files:
+            write_register_file(register.root, pf.rel, pf.new, make_parents=True)
     result.written = True
 
 

@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from lfk.core.errors import InputError
+from lfk.core.safe import FORMULA_START
 
 ENCODINGS = ("utf-8-sig", "gb18030")
 
@@ -664,6 +665,14 @@ def decode(raw: bytes, name: str) -> tuple[str, str]:
     raise InputError(f"{name}: neither UTF-8 nor GBK text / 既不是 UTF-8 也不是 GBK 编码")
 
 
+def uncsv_cell(cell: str) -> str:
+    """A CSV cell as written before ``lfk.core.safe.csv_cell`` guarded it: ``'=…`` (``'+…``, ``'-…``,
+    ``'@…``) is the text ``=…``, so an exported table imports back unchanged."""
+    if cell[:1] == "'" and cell[1:2] and cell[1:].startswith(FORMULA_START):
+        return cell[1:]
+    return cell
+
+
 def read_csv(path: Path) -> list[Sheet]:
     """A CSV file as one sheet (delimiter , ; or tab, sniffed)."""
     try:
@@ -681,7 +690,7 @@ def read_csv(path: Path) -> list[Sheet]:
     start = 1
     try:
         for row in reader:
-            sheet.rows.append((start, list(row)))
+            sheet.rows.append((start, [uncsv_cell(c) for c in row]))
             start = reader.line_num + 1
     except csv.Error as e:
         raise InputError(f"{path}:{reader.line_num}: unreadable CSV / CSV 格式错误: {e}") from None

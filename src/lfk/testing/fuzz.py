@@ -112,7 +112,12 @@ def _swap_ids(d: bytes, r: random.Random) -> bytes:
 
 # the attack classes of issue #19: hostile ids (paths, newlines), control characters, formulas, Markdown
 HOSTILE = ["../../../../X", "a/../../b", "/etc/passwd", "R-01\n", "x\x00y", r'"\e]0;t\a\e[2K"', r'"\r- [x] y\r---"',
-           "=HYPERLINK(\"http://x\")", "+1+1", "@SUM(A1)", "-2+3", "@octocat", "\u202egnp.exe", "<<: *base"]
+           "=HYPERLINK(\"http://x\")", "+1+1", "@SUM(A1)", "-2+3", "@octocat", "\u202egnp.exe", "<<: *base",
+           # issue 19, items 6, 11, 12, 15: personal data in other notations, an ignore look-alike inside a
+           # value, dates through a merge key, offsets at the calendar's edges, odd rubric values
+           '"王 +86 138-1234-5678 ＠ １３８１２３４５６７８"', '"x # lfk: ignore[LFK701] data"',
+           "{<<: {d: 2026-01-01}, e: 0001-01-01}", "0001-01-01T00:00:00+14:00", "9999-12-31T23:59:59-12:00",
+           "[[高]]", "{高: 1, 中: 2}", '"\x85\u2028\x9b"']
 
 
 def _hostile_id(d: bytes, r: random.Random) -> bytes:

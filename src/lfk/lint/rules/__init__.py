@@ -1,6 +1,7 @@
 """Every lint rule, one module per topic; importing this package registers them all."""
 
 from lfk.lint.rules import (
+    acceptances,  # noqa: F401  - LFK805-LFK807
     authorities,  # noqa: F401  - LFK2xx
     baseline,  # noqa: F401  - LFK111-LFK115
     benchmarks,  # noqa: F401  - LFK6xx
@@ -10,6 +11,7 @@ from lfk.lint.rules import (
     flows,  # noqa: F401  - LFK3xx
     laws,  # noqa: F401  - LFK210
     measures,  # noqa: F401  - LFK5xx
+    residual,  # noqa: F401  - LFK412-LFK413
     risks,  # noqa: F401  - LFK4xx
     structure,  # noqa: F401  - LFK1xx
 )

@@ -20,9 +20,11 @@ from lfk.lint.registry import Report, rule
 from lfk.loader import LoadedFile
 from lfk.model.items import Fine, Flow
 
-# a mainland mobile number: 1[3-9] and 9 more digits (3-4-4 with optional - or space), no longer digit
-# run, optionally after the country code (+86, 0086, (+86), with or without a separator)
-MOBILE_RE = re.compile(r"(?<![\d+])(?:\(?(?:\+|00) ?86\)?[- ]?)?(1[3-9]\d)[- ]?(\d{4})[- ]?(\d{4})(?!\d)")
+# a mainland mobile number: 1[3-9] and 9 more digits (3-4-4 with an optional separator: - . space or a
+# dash), no longer digit run, optionally after the country code (86, +86, 0086, (+86), with or without
+# a separator)
+_SEP = "[-.\u2010-\u2015 ]?"
+MOBILE_RE = re.compile(rf"(?<![\d+])(?:\(?(?:\+|00)? ?86\)?{_SEP})?(1[3-9]\d){_SEP}(\d{{4}}){_SEP}(\d{{4}})(?!\d)")
 # an 18-digit resident ID: 17 digits and a check character (digit or X), checksum verified
 RESIDENT_ID_RE = re.compile(r"(?<![0-9A-Za-z])(\d{17}[0-9Xx])(?![0-9A-Za-z])")
 EMAIL_RE = re.compile(r"(?<![A-Za-z0-9._%+-])([A-Za-z0-9._%+-]+)@([A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,})")

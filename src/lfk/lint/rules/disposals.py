@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 from lfk.core.i18n import T
 from lfk.lint.context import RegisterContext, UnitContext
 from lfk.lint.registry import Report, rule
 from lfk.monitor import run_monitor
 from lfk.monitor.codes import CODES
-from lfk.monitor.dispositions import CLOSED_RESULTS, weaker
+from lfk.monitor.dispositions import CLOSED_RESULTS, matches, weaker
 
 
 @rule("LFK801", severity="error", scope="unit", clause="12",
@@ -137,7 +138,7 @@ def warning_undisposed(ctx: RegisterContext) -> Iterator[Report]:
     """
     if not ctx.events:
         return
-    res = run_monitor(ctx.register, ctx.events, ctx.as_of)
+    res = _monitor(ctx)
     for c in res.cases:
         if c.get("state") == "逾期未处置":
             yield Report(None, (), T(f"{c['warning']} {c['warning_id']}（{c['unit']} 案件 {c['case_id']}，"
@@ -147,6 +148,57 @@ def warning_undisposed(ctx: RegisterContext) -> Iterator[Report]:
                          T(f"请处置并登记：lfk dispose {c['warning_id']} --disposal {c.get('disposal') or '…'}",
                            f"dispose of it and record it: lfk dispose {c['warning_id']} --disposal ..."),
                          rel=_shown(ctx, c["path"]), line=c["line"], column=1, extra={k: c[k] for k in ("warning_id", "case_id", "unit")})
+
+
+@rule("LFK808", severity="warning", scope="register", clause="12",
+      title_zh="处置记录在事件日志中找不到对应预警", title_en="a disposal record whose warning is not in the event logs")
+def record_without_warning(ctx: RegisterContext) -> Iterator[Report]:
+    """With `lfk lint --events LOG`: a record whose warning id, case (or case and code) matches no warning of the logs. / 处置记录无对应预警。
+
+    A disposal answers a warning `lfk monitor` raised: with the event logs given, each record of a unit's
+    `dispositions.yaml` should match one of the unit's warned cases (by `warning` id, or by `case` and,
+    when given, `code`). A record of an unknown case, a case without a warning, or a code the case did not
+    raise is reported (pass the logs of every period the records cover). Without `--events` the rule does nothing.
+    给出事件日志时，处置记录应能对应到日志中的预警（预警编号，或案件编号及预警代码）。
+
+    Failing:
+    ```yaml
+    # events.csv: case C-0007 has a 红牌 MON101 only
+    dispositions:
+      - {case: C-0007, code: MON301, disposal: 责令纠错, date: 2026-11-04}
+    ```
+    Passing:
+    ```yaml
+    dispositions:
+      - {case: C-0007, code: MON101, disposal: 责令纠错, date: 2026-11-04}
+    ```
+    """
+    if not ctx.events:
+        return
+    by_unit: dict[str, list[dict[str, Any]]] = {}
+    for c in _monitor(ctx).cases:
+        by_unit.setdefault(c["unit"], []).append(c)
+    reg = ctx.register
+    for uid in reg.unit_ids:
+        if uid not in reg.unit_dirs:
+            continue
+        for d in reg.unit(uid, kinds=frozenset({"dispositions"})).dispositions:
+            m = d.model
+            if not (m.warning or m.case) or any(matches(m, c) for c in by_unit.get(uid, [])):
+                continue
+            what = m.warning or (f"{m.case} {m.code}" if m.code else m.case)
+            yield Report(d.file, d.path, T(f"处置记录所指预警 {what} 不在所给事件日志的 {uid} 预警中",
+                                           f"the record's warning {what} is not among the warnings of {uid} in the event logs"),
+                         T("请核对预警编号 / 案件编号及预警代码（lfk monitor 输出），或一并给出该时期的事件日志",
+                           "check the warning id, case and code (as lfk monitor prints them), or pass that period's logs"))
+
+
+def _monitor(ctx: RegisterContext) -> Any:
+    """The monitor's result on the lint's event logs, run once per lint (no explanations: not needed here)."""
+    res = ctx.cache.get("monitor")
+    if res is None:
+        res = ctx.cache["monitor"] = run_monitor(ctx.register, ctx.events, ctx.as_of, explain=False)
+    return res
 
 
 def _shown(ctx: RegisterContext, path: str) -> str:

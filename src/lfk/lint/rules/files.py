@@ -223,8 +223,8 @@ def control_in_text(ctx: FileContext) -> Iterator[Report]:
     The file's bytes are clean (else LFK003), but a double-quoted escape decodes to a real control
     character: a terminal escape sequence, a bell, a carriage return that rewrites a line or a PR
     comment. No register text needs one; lfk shows such characters escaped in its output, and reports
-    them here, at the value (at most 20 a file). Tab and line feed are fine; write line breaks as a
-    block scalar (`|`).
+    them here, at the value (at most 20 a file); other commands still read the file. Tab and line
+    feed are fine; write line breaks as a block scalar (`|`).
     文件字节本身没有控制字符（否则为 LFK003），但双引号中的转义（如 \e、\a、\r、\x1b）会解码成真实的
     控制字符，可改写终端显示或评论内容。登记册文字不需要控制字符；换行请用块标量 |。
 

@@ -290,6 +290,7 @@ class SqlMonitor(Monitor):
             self.n_open += 1
         else:
             self.n_closed += 1
+        self.explain.add(key, tbl, evs, not op)
         ck = len(self._cases)
         self._cases.append((key[0], tbl, op))
         pk = self._pkey(tbl)
