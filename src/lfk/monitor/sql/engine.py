@@ -199,6 +199,9 @@ class SqlMonitor(Monitor):
         info = self._scan[2]
         if streaming and not info["sorted"]:
             raise _Restart  # the same mode as the Python engine reports
+        if self.explain.enabled:  # the explainer sees every case, as in the Python engine's _close
+            for cid, unit, pk, op, evs in self._scan[1].every_case():
+                self.explain.add((cid, unit), self._tbls[pk], evs, not op)
         self.rows_read = self.n_events = info["rows"]
         self.n_cases, self.n_open = info["cases"], info["open"]
         self.n_closed = self.n_cases - self.n_open

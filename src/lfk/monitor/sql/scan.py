@@ -219,6 +219,20 @@ class Scan:
             out.setdefault(ck, []).append((eid, (st, ft, si, post, person, amt, tier, fidx, line, extra(fidx, xl))))
         return out
 
+    def every_case(self) -> Any:
+        """Each case as (case id, unit, pk, open, [(start, finish, si), ...] by place): for the explainer,
+        which sees every case (lfk.monitor.explain); streamed in batches."""
+        cur = self.con.execute("""
+            SELECT k.cid, k.unit, k.pk, k.op, x.evs FROM cases k JOIN (
+              SELECT ck, list(struct_pack(st := st, ft := ft, si := si) ORDER BY pos) AS evs FROM e GROUP BY ck) x
+            ON x.ck = k.ck ORDER BY k.ck""")
+        while True:
+            batch = cur.fetchmany(20000)
+            if not batch:
+                return
+            for cid, unit, pk, op, evs in batch:
+                yield cid, unit, pk, op, [(d["st"], d["ft"], d["si"]) for d in evs]
+
     def case_ids(self) -> dict[int, tuple[str, int, int]]:
         """ck -> (case id, pk, op) of the cases with a row in ``devt``."""
         return {ck: (cid, pk, op) for ck, cid, pk, op in self.con.execute(
