@@ -199,9 +199,7 @@ class SqlMonitor(Monitor):
         info = self._scan[2]
         if streaming and not info["sorted"]:
             raise _Restart  # the same mode as the Python engine reports
-        if self.explain.enabled:  # the explainer sees every case, as in the Python engine's _close
-            for cid, unit, pk, op, evs in self._scan[1].every_case():
-                self.explain.add((cid, unit), self._tbls[pk], evs, not op)
+
         self.rows_read = self.n_events = info["rows"]
         self.n_cases, self.n_open = info["cases"], info["open"]
         self.n_closed = self.n_cases - self.n_open
@@ -400,6 +398,8 @@ class SqlMonitor(Monitor):
             assert stmts[0].startswith("CREATE OR REPLACE TEMPORARY VIEW e AS")
             for sql in stmts[1:]:  # the scan made e (ev with each event's previous step, the case's last place)
                 backend.run(sql)
+            if self.explain.enabled:
+                scan.explain(self.explain, self._tbls)
             cols = ", ".join(f"d.{c}" for c in DEV_COLUMNS)
             backend.run(f"CREATE TABLE devt AS SELECT {cols}, k.op FROM dev d JOIN cases k ON k.ck = d.ck")
             out = backend.rows(f"SELECT {', '.join(DEV_COLUMNS)}, op FROM devt ORDER BY op, ck, ph, pos, sub")

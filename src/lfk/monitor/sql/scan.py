@@ -20,11 +20,14 @@ from __future__ import annotations
 
 import codecs
 import csv
+from array import array
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
 from lfk.monitor.events import COLUMNS, JSON_SUFFIXES, KNOWN, REQUIRED
+from lfk.monitor.explain import _BIT, KINDS, MAX_ALIGN, Explainer, _PowerStats, align, name_moves
+from lfk.monitor.tables import PowerTable
 
 CHUNK = 1 << 23
 HEAD = 1 << 20
@@ -219,19 +222,69 @@ class Scan:
             out.setdefault(ck, []).append((eid, (st, ft, si, post, person, amt, tier, fidx, line, extra(fidx, xl))))
         return out
 
-    def every_case(self) -> Any:
-        """Each case as (case id, unit, pk, open, [(start, finish, si), ...] by place): for the explainer,
-        which sees every case (lfk.monitor.explain); streamed in batches."""
-        cur = self.con.execute("""
-            SELECT k.cid, k.unit, k.pk, k.op, x.evs FROM cases k JOIN (
-              SELECT ck, list(struct_pack(st := st, ft := ft, si := si) ORDER BY pos) AS evs FROM e GROUP BY ck) x
-            ON x.ck = k.ck ORDER BY k.ck""")
-        while True:
-            batch = cur.fetchmany(20000)
-            if not batch:
-                return
-            for cid, unit, pk, op, evs in batch:
-                yield cid, unit, pk, op, [(d["st"], d["ft"], d["si"]) for d in evs]
+    def explain(self, ex: Explainer, tbls: list[PowerTable]) -> None:
+        """Fill the explainer (lfk.monitor.explain) as ``Explainer.add`` would for every case, from SQL: the
+        throughput times of every step and closed case (the same float operations, so the same figures), and
+        the alignment, in Python, of the cases whose steps do not follow the flow (fetched alone).
+
+        Needs checks.sql's views (``d_order``) and the ``cal`` relation."""
+        con = self.con
+        frac = "CAST({t} AS DOUBLE) / 86400.0"
+        s_sec = "hour(e.st) * 3600 + minute(e.st) * 60 + second(e.st)"
+        stats = {pk: _PowerStats(t) for pk, t in enumerate(tbls)}
+        for pk, si, days in con.execute(f"""
+                SELECT pk, si, list(CASE WHEN d > 0.0 THEN d ELSE 0.0 END) FROM (
+                  SELECT e.pk, e.si, CASE WHEN e.st_l_days IS NULL OR e.st_l_nat = 1
+                      THEN (epoch(e.ft) - epoch(e.st)) / 86400.0
+                      ELSE CAST(cb.cum - ca.cum AS DOUBLE) + CASE WHEN cb.work = 1 THEN {frac.format(t='e.ft_sec')}
+                             ELSE 0.0 END - CASE WHEN ca.work = 1 THEN {frac.format(t=s_sec)} ELSE 0.0 END END AS d
+                  FROM e JOIN cal ca ON ca.o = e.st_ord JOIN cal cb ON cb.o = e.ft_ord)
+                GROUP BY pk, si""").fetchall():
+            stats[pk].steps[si] = array("d", days)
+        con.execute(f"""
+            CREATE TEMPORARY TABLE xcase AS
+            SELECT k.ck, k.cid, k.unit, k.pk, k.op, f.n, f.last_si,
+                   CASE WHEN k.ck IN (SELECT ck FROM d_order) OR (k.op = 0 AND f.last_end = 0) THEN 0 ELSE 1 END AS follows,
+                   CASE WHEN 0.0 > dur THEN 0.0 ELSE dur END AS dur
+            FROM cases k JOIN (
+              SELECT e.ck, COUNT(*) AS n, MAX_BY(e.si, e.pos) AS last_si, MAX_BY(e.st_end, e.pos) AS last_end,
+                     CASE WHEN p.c_days IS NULL OR p.c_nat = 1
+                       THEN (epoch(MAX_BY(e.ft, e.pos)) - epoch(MIN_BY(e.st, e.pos))) / 86400.0
+                       ELSE (CAST(MAX_BY(cb.cum, e.pos) AS DOUBLE) + CASE WHEN MAX_BY(cb.work, e.pos) = 1
+                               THEN {frac.format(t='MAX_BY(e.ft_sec, e.pos)')} ELSE 0.0 END)
+                          - (CAST(MIN_BY(ca.cum, e.pos) AS DOUBLE) + CASE WHEN MIN_BY(ca.work, e.pos) = 1
+                               THEN {frac.format(t=f'MIN_BY({s_sec}, e.pos)')} ELSE 0.0 END) END AS dur
+              FROM e JOIN powers p ON p.pk = e.pk JOIN cal ca ON ca.o = e.st_ord JOIN cal cb ON cb.o = e.ft_ord
+              GROUP BY e.ck, p.c_days, p.c_nat) f ON f.ck = k.ck""")
+        for pk, n, closed, durs in con.execute("""
+                SELECT pk, count(*), count(*) FILTER (WHERE op = 0), list(dur) FILTER (WHERE op = 0 AND follows = 1)
+                FROM xcase GROUP BY pk""").fetchall():
+            ps = stats[pk]
+            ps.n, ps.closed = n, closed
+            ps.dur = array("d", durs or [])
+            ps.masks = bytearray(len(ps.dur))
+        for cid, unit, pk, op, n, dur, seq in con.execute("""
+                SELECT x.cid, x.unit, x.pk, x.op, x.n, x.dur, list(e.si ORDER BY e.pos) FROM xcase x JOIN e ON e.ck = x.ck
+                WHERE x.follows = 0 GROUP BY x.ck, x.cid, x.unit, x.pk, x.op, x.n, x.dur ORDER BY x.ck""").fetchall():
+            ps, tbl = stats[pk], tbls[pk]
+            mask = 0
+            if n <= MAX_ALIGN:
+                moves = name_moves(align(tbl, seq, not op))
+                for mv, _s in moves:
+                    if mv in _BIT:
+                        mask |= _BIT[mv]
+                if mask:
+                    ex.alignments[(cid, unit)] = moves
+                    ps.any += 1
+                    for k in KINDS:
+                        if mask & _BIT[k]:
+                            ps.kinds[k] += 1
+            if not op:
+                ps.dur.append(dur)
+                ps.masks.append(mask)
+        for pk, ps in stats.items():
+            if ps.n:
+                ex.powers[tbls[pk].key] = ps
 
     def case_ids(self) -> dict[int, tuple[str, int, int]]:
         """ck -> (case id, pk, op) of the cases with a row in ``devt``."""
