@@ -1,5 +1,5 @@
 -- lfk monitor: the case checks, once, as SQL that DuckDB and Spark SQL both run (see docs/monitor.md).
--- Portable subset: CREATE OR REPLACE TEMPORARY VIEW, CASE, COALESCE, GREATEST, CEIL, CAST, window
+-- Portable subset: CREATE OR REPLACE TEMPORARY VIEW, CASE, COALESCE, GREATEST, LEAST, CEIL, CAST, MIN_BY, window
 -- functions (LAG, MAX, ROW_NUMBER OVER), LEFT JOIN, GROUP BY, UNION ALL. No '::', no QUALIFY, no
 -- dialect functions. Booleans are 0/1 integers. Statements are separated by ';' at the end of a line.
 --
@@ -14,6 +14,7 @@
 --   tiers(pk, ti, violation, level, f_has, f_times, f_lo, f_hi, s_has, s_times, s_lo, s_hi)
 --      bounds in 元 with the engine's tolerance applied (NULL: open side)
 --   params(yellow_at, red_at, as_of_ord, as_of_sec, as_of_key)
+-- The first view, e, is the events with their step's attributes: lfk's DuckDB scan builds it itself.
 -- Output: the view dev(ck, eid, ph, pos, sub, code, used, days, nat, x1, x2)
 
 -- e: each event with its step's attributes (st_*), the previous step of its case (and whether that was an

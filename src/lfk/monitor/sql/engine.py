@@ -96,9 +96,10 @@ def require(engine: str) -> None:
 def default_engine() -> str:
     """The engine ``lfk monitor`` uses without ``--engine``: python.
 
-    The SQL engines agree with it on the whole suite, and DuckDB now reads plain CSV files itself, but on
-    the bench's 1M-event log ``--engine duckdb`` still takes ~1.1-1.2x the Python engine's time on two cores
-    and ~14x its memory (docs/monitor.md "Engines"): it becomes the default once it is faster.
+    The SQL engines agree with it on the whole suite, and with DuckDB reading a plain CSV log itself
+    ``--engine duckdb`` is faster on two free cores (0.84x on the bench's 1M-event log), but it takes ~1.3x the
+    CPU and ~11x the memory, and a file it cannot read itself (GBK, JSON Lines, a bad row) still goes through
+    lfk's reader at ~3.4x (docs/monitor.md "Engines").
     """
     return "python"
 

@@ -1,19 +1,22 @@
 """DuckDB reads the event files itself: the fast path of ``lfk monitor --engine duckdb``.
 
-``FileShape.of(path)`` decides from the bytes whether DuckDB's CSV reader sees exactly the rows and cells
-that lfk's reader (``lfk.monitor.events``) sees: a UTF-8 CSV file (BOM allowed) whose first line is the
-header, with no ``"`` (so no quoting and no field spanning lines), no NUL byte, no lone carriage return
-and no duplicate column name. Then every data row is one line (line = row number + 2, checked against
-the file's line count after reading, which also catches blank lines) and its cells are the comma-split
-line. Anything else (JSON Lines, GB18030/GBK files, quoted cells, ...) is read by lfk's reader, as before.
+``FileShape.head(path)`` and ``FileShape.body_ok()`` decide whether DuckDB's CSV reader sees exactly the rows
+and cells that lfk's reader (``lfk.monitor.events``) sees: a UTF-8 CSV file (BOM and CRLF allowed) whose first
+line is the header, with no duplicate column name, no NUL byte, no lone carriage return and no blank next to
+a quote (DuckDB trims it, the csv module keeps it). Lines longer than the csv module's field limit make
+DuckDB stop (``max_line_size``); so do rows with the wrong number of cells (strict mode) and bytes that are
+not UTF-8. After the read, the file's line count must equal the rows read (a blank line, or a quoted cell
+spanning lines, and it does not): then the line of a row is its place + 2. Anything else (JSON Lines,
+GB18030/GBK files, ...) is read by lfk's reader, as before.
 
-``Scan`` loads such files into DuckDB (every cell VARCHAR), and then decides in SQL, row by row, whether
-lfk's reader would take the row as it is: the number of cells, the required cells, a known unit, power
-and step, times in the plain ISO forms ``YYYY-MM-DD[( |T)HH:MM[:SS]]`` (TRY_CAST, then the same calendar
-range), finish not before start, an amount of digits with an optional sign and decimals, one power per
-case. When every row is such a row the checks run on these relations (``ev``, ``cases``) with no Python per
-row; when one is not (a row that would be MON003-MON009), the run falls back to lfk's reader, which
-gives those findings with the messages of the Python engine.
+``Scan`` loads such files into DuckDB (every cell VARCHAR) and decides in SQL, row by row, whether lfk's
+reader would take the row as it is: the required cells, a known unit, power and step, times in the plain
+ISO forms ``YYYY-MM-DD[( |T)HH:MM[:SS]]`` (a regular expression and ranges, then TRY_CAST and the calendar's
+years), finish not before start, an amount of digits with an optional sign and decimals (``,`` and ``元``
+removed, as the reader does), one power per case. When every row is such a row, ``build`` makes the relation
+checks.sql's first view would make (``e``) and ``cases``, and the checks run with no Python per row; when one
+is not (a row that would be MON003-MON009), the run falls back to lfk's reader, which gives those findings
+with the Python engine's messages.
 """
 
 from __future__ import annotations
