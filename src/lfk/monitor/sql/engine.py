@@ -367,13 +367,7 @@ class SqlMonitor(Monitor):
         backend = _Duck() if self.engine == "duckdb" else _Spark()
         try:
             with tempfile.TemporaryDirectory(prefix="lfk-monitor-") as tmp:
-                for name, rows in self._relations(as_of).items():
-                    path = os.path.join(tmp, f"{name}.csv")
-                    with open(path, "w", encoding="utf-8", newline="") as fh:
-                        w = csv.writer(fh, lineterminator="\n")
-                        w.writerow([c for c, _ in SCHEMA[name]])
-                        w.writerows(rows)
-                    backend.load(name, path)
+                _load(backend, tmp, self._relations(as_of))
                 for sql in statements():
                     backend.run(sql)
                 cols = ", ".join(f"d.{c}" for c in DEV_COLUMNS)
@@ -388,13 +382,7 @@ class SqlMonitor(Monitor):
         backend, scan, info = self._scan
         try:
             with tempfile.TemporaryDirectory(prefix="lfk-monitor-") as tmp:
-                for name, rows in self._relations(as_of, (info["first_ord"], info["last_ord"])).items():
-                    path = os.path.join(tmp, f"{name}.csv")
-                    with open(path, "w", encoding="utf-8", newline="") as fh:
-                        w = csv.writer(fh, lineterminator="\n")
-                        w.writerow([c for c, _ in SCHEMA[name]])
-                        w.writerows(rows)
-                    backend.load(name, path)
+                _load(backend, tmp, self._relations(as_of, (info["first_ord"], info["last_ord"])))
             stmts = statements()
             assert stmts[0].startswith("CREATE OR REPLACE TEMPORARY VIEW e AS")
             for sql in stmts[1:]:  # the scan made e (ev with each event's previous step, the case's last place)
@@ -569,6 +557,17 @@ class SqlMonitor(Monitor):
             "这些金额无法核对（每项职权只提示一次）",
             f"fines of {aid} (e.g. {t.level!r}) are multiples of {t.fine.of or 'a base'}, which the log "
             "does not give: such amounts cannot be checked (said once per power)"))
+
+
+def _load(backend: Any, tmp: str, relations: dict[str, Iterable[tuple[Any, ...]]]) -> None:
+    """Hand the relations to the engine as CSV files in the private folder ``tmp``."""
+    for name, rows in relations.items():
+        path = os.path.join(tmp, f"{name}.csv")
+        with open(path, "w", encoding="utf-8", newline="") as fh:
+            w = csv.writer(fh, lineterminator="\n")
+            w.writerow([c for c, _ in SCHEMA[name]])
+            w.writerows(rows)
+        backend.load(name, path)
 
 
 def _bounds(f: Any) -> tuple[Any, ...]:
