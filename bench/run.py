@@ -87,11 +87,12 @@ def row(name: str, res: dict, size: int | None = None) -> dict:
 def fmt_row(r: dict) -> str:
     """One line of the printed table."""
     if "ratio" in r:
-        return f"{r['name']:<60} {r['ratio']:8.2f} ×"
+        return f"{r['name']:<60} {r['ratio']:8.2f} ×" if r["ratio"] is not None else f"{r['name']:<60}      n/a"
     if "error" in r:
         return f"{r['name']:<60} ERROR {r['error'].splitlines()[-1] if r['error'] else ''}"
     mbps = f"{r['mb_per_s']:8.1f} MB/s" if "mb_per_s" in r else " " * 13
-    line = f"{r['name']:<60} {r['seconds']:8.2f} s {mbps} {r['peak_bytes'] / 1e6:9.0f} MB peak"
+    peak = f"{r['peak_bytes'] / 1e6:9.0f} MB peak" if "peak_bytes" in r else ""
+    line = f"{r['name']:<60} {r['seconds']:8.2f} s {mbps} {peak}"
     extras = [f"{k}={r[k]:,.0f}" if isinstance(r[k], float) and r[k] > 100 else f"{k}={r[k]}"
               for k in ("events_per_s", "precision", "recall") if k in r]
     return line + ("  " + " ".join(extras) if extras else "")
