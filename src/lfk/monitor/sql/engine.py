@@ -28,7 +28,6 @@ from typing import Any
 
 from lfk.core.errors import UsageError
 from lfk.core.i18n import T, Text
-from lfk.monitor.codes import RED, YELLOW
 from lfk.monitor.engine import (
     EXTRA,
     FT,
@@ -37,16 +36,18 @@ from lfk.monitor.engine import (
     SI,
     ST,
     Monitor,
-    _day_words,
     _plan,
     _range,
     _reached_end,
     _Restart,
     _time_msg,
+    case_time_text,
     late_start_message,
+    open_case_message,
+    pending_step_text,
 )
 from lfk.monitor.sql.scan import FileShape, Scan
-from lfk.monitor.tables import PowerTable, limit_text
+from lfk.monitor.tables import PowerTable
 
 SQL_PATH = Path(__file__).with_name("checks.sql")
 ENGINES = ("python", "duckdb", "spark")
@@ -480,28 +481,15 @@ class SqlMonitor(Monitor):
                 last_ev = ev
                 level = 2 if code == "MON306R" else 1
                 lim = (days, bool(nat))
-                uz, ue = _day_words(lim)
                 if x1 is not None:
-                    nxt = sorted(tbl.succ[si])
-                    pend = "、".join(names[k] for k in nxt)
-                    open_parts.append((level, T(f"待办环节 {pend} 自 {names[si]} 办结后已过 {used:.1f} 个{uz}（时限 ",
-                                                f"the pending step {pend} has waited {used:.1f} {ue} days since "
-                                                f"{names[si]} finished (limit ") + limit_text(lim) + T("）", ")"),
+                    open_parts.append((level, pending_step_text(names, sorted(tbl.succ[si]), si, used, lim),
                                        x1, used, lim))
                 else:
-                    open_parts.append((level, T(f"案件已用时 {used:.1f} 个{uz}（{tbl.authority.name} 法定时限 ",
-                                                f"the case has run {used:.1f} {ue} days ({tbl.authority.name} has a limit of ")
-                                       + limit_text(lim) + T("）", ")"), None, used, lim))
+                    open_parts.append((level, case_time_text(tbl, used, lim), None, used, lim))
             elif code in ("MON010N", "MON010T"):
                 self._once(code, tbl, ev)
         if open_parts and last_ev is not None and as_of is not None:
-            open_parts.sort(key=lambda r: -r[0])
-            level = RED if open_parts[0][0] == 2 else YELLOW
-            word = T("已超期", "past a limit") if level == RED else T("临近期限", "near a limit")
-            msg = T(f"截至 {as_of:%Y-%m-%d %H:%M} 尚未办结，", f"still open at {as_of:%Y-%m-%d %H:%M} and ") + word + T("：", ": ")
-            msg = msg + open_parts[0][1]
-            for r in open_parts[1:]:
-                msg = msg + T("；", "; ") + r[1]
+            level, msg = open_case_message(as_of, open_parts)
             pend_si = open_parts[0][2]
             post = tbl.actors[pend_si] if pend_si is not None else None
             devs.append(self._dev("MON306", tbl, cid, last_ev, msg, level=level, post=post, as_of=as_of.isoformat(),
