@@ -22,6 +22,7 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import IO
 
+from lfk.core.cache import Cache, StatIndex
 from lfk.core.errors import InputError, UsageError
 
 _GIT_ENV = {
@@ -144,16 +145,17 @@ class GitRepo:
             out[path] = meta[12:].decode("ascii")
         return out
 
-    def changed_paths(self, a: str, b: str | None, subdir: str = "") -> set[str]:
+    def changed_paths(self, a: str, b: str | None, subdir: str = "", cache: Cache | None = None) -> set[str]:
         """Paths (relative to ``subdir``) that differ between commits ``a`` and ``b``.
 
         ``b`` None: between ``a`` and the working tree, compared here (``worktree_blobs``): git never
         reads the working tree, so no fsmonitor hook or clean filter can run, and untracked and ignored
-        files count as changed too (as a full lint reads them).
+        files count as changed too (as a full lint reads them). With ``cache``, blob ids of files whose
+        ``lstat`` is unchanged come from a stat index (no read, no hash).
         """
         if b is None:
             old = self.tree(a, subdir)
-            now = self.worktree_blobs(subdir)
+            now = self.worktree_blobs(subdir, cache)
             return {p for p in set(old) | set(now) if old.get(p) != now.get(p)}
         spec = subdir or "."
         proc = run_git(self.top, "diff-tree", "-r", "--name-only", "-z", "--no-renames", a, b, "--", spec)
@@ -173,11 +175,13 @@ class GitRepo:
         fmt = proc.stdout.decode("ascii", "replace").strip()
         return fmt if proc.returncode == 0 and fmt in ("sha1", "sha256") else "sha1"
 
-    def worktree_blobs(self, subdir: str = "") -> dict[str, str]:
+    def worktree_blobs(self, subdir: str = "", cache: Cache | None = None) -> dict[str, str]:
         """``{path relative to subdir: blob id}`` of the regular files under ``subdir`` in the working tree,
-        as ``tree`` lists a commit (dot-folders and links left out), hashed in Python."""
+        as ``tree`` lists a commit (dot-folders and links left out), hashed in Python; with ``cache``, a
+        file whose size, mtime, inode and ctime are unchanged keeps the blob id of an earlier run."""
         fmt = self.object_format()
         base = self.top / subdir if subdir else self.top
+        index = StatIndex(cache, f"git-blobs {fmt} {os.path.realpath(base)}") if cache is not None else None
         out: dict[str, str] = {}
         for dirpath, dirnames, filenames in os.walk(base):
             dirnames[:] = [d for d in dirnames if not d.startswith(".") and not os.path.islink(os.path.join(dirpath, d))]
@@ -188,12 +192,20 @@ class GitRepo:
                     st = os.lstat(full)
                     if not stat.S_ISREG(st.st_mode):
                         continue
-                    with open(full, "rb") as fh:
-                        data = fh.read()
+                    key = (st.st_size, st.st_mtime_ns, st.st_ino, st.st_ctime_ns)
+                    rel = name if rel_dir == "." else f"{rel_dir}/{name}"
+                    oid = index.get(rel, key) if index is not None else None
+                    if oid is None:
+                        with open(full, "rb") as fh:
+                            data = fh.read()
+                        oid = blob_id(data, fmt)
+                        if index is not None:
+                            index.put(rel, key, oid)
                 except OSError:
                     continue
-                rel = name if rel_dir == "." else f"{rel_dir}/{name}"
-                out[rel.encode("utf-8", "surrogateescape").decode("utf-8", "replace")] = blob_id(data, fmt)
+                out[rel.encode("utf-8", "surrogateescape").decode("utf-8", "replace")] = oid
+        if index is not None:
+            index.save()
         return out
 
     # -- blobs -------------------------------------------------------------------------------------

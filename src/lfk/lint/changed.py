@@ -10,14 +10,16 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from lfk.core.cache import Cache
 from lfk.core.errors import InputError, UsageError
 from lfk.core.git import GitRepo
 from lfk.register import Register
 
 
-def changed_files(root: Path, rev: str) -> list[str]:
+def changed_files(root: Path, rev: str, cache: Cache | None = None) -> list[str]:
     """Register-relative paths that differ between ``rev`` and the working tree (untracked and ignored
-    files included), through ``lfk.core.git.GitRepo`` (git runs under configuration that runs no program)."""
+    files included), through ``lfk.core.git.GitRepo`` (git runs under configuration that runs no program);
+    with ``cache``, unchanged files are not read again (their blob ids kept by stat)."""
     if not rev or rev.startswith("-"):
         raise UsageError(f"--changed-since {rev!r}: not a git revision / 不是 git 版本")
     try:
@@ -31,7 +33,7 @@ def changed_files(root: Path, rev: str) -> list[str]:
         except UsageError:
             raise UsageError(f"--changed-since {rev!r}: no such revision / 找不到该版本",
                              hint="try a tag, a branch or HEAD~1") from None
-        return sorted(repo.changed_paths(commit, None, repo.prefix))
+        return sorted(repo.changed_paths(commit, None, repo.prefix, cache))
 
 
 def affected_units(register: Register, changed: list[str]) -> list[str] | None:

@@ -226,3 +226,24 @@ def test_stat_index_skips_racily_clean_files(tmp_path: Path) -> None:
     index.save()
     assert StatIndex(Cache(tmp_path), "root").get("settled.yaml", (10, now - 2 * SETTLE_NS, 2, now)) == "d2"
     assert StatIndex(Cache(tmp_path), "other-root").entries == {}
+
+
+def test_changed_since_with_a_cache_reads_only_what_changed(repo: Path, tmp_path: Path,
+                                                           monkeypatch: pytest.MonkeyPatch) -> None:
+    """#16: the blob ids of unchanged files come from a stat index: a second run opens only the edited file,
+    and an edit of the same size with the old mtime put back is still seen (ctime)."""
+    import lfk.core.git as gitmod
+
+    _age(repo.parent)
+    cache = Cache(tmp_path / "c")
+    assert changed_files(repo, "HEAD", cache) == []
+    p = repo / "units/unit-00020/risks.yaml"
+    st = p.stat()
+    p.write_text(p.read_text(encoding="utf-8").replace("grade: 中", "grade: 低", 1), encoding="utf-8")
+    os.utime(p, ns=(st.st_atime_ns, st.st_mtime_ns))
+    opened: list[str] = []
+    real_open = open
+    monkeypatch.setattr(gitmod, "open", lambda f, *a, **k: opened.append(str(f)) or real_open(f, *a, **k), raising=False)
+    assert changed_files(repo, "HEAD", Cache(tmp_path / "c")) == ["units/unit-00020/risks.yaml"]
+    assert [Path(f).name for f in opened] == ["risks.yaml"] and "unit-00020" in opened[0]
+    assert changed_files(repo, "HEAD") == ["units/unit-00020/risks.yaml"]  # the same without a cache
