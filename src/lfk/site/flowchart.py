@@ -10,11 +10,43 @@ import re
 from markupsafe import escape
 
 from lfk.core.errors import InputError, LfkError
-from lfk.render import render_dots
+from lfk.render import RenderCache, render_dots
 
 
-def render_svgs(dots: list[str]) -> list[str | None]:
+def render_svgs(dots: list[str], cache: RenderCache | None = None) -> list[str | None]:
     """SVG text for each DOT (None where graphviz is unavailable or failed on that graph)."""
+    return render_svgs_counted(dots, cache)[0]
+
+
+def render_svgs_counted(dots: list[str], cache: RenderCache | None = None) -> tuple[list[str | None], int]:
+    """SVG text for each DOT and how many distinct DOTs came from ``cache``.
+
+    Each distinct DOT text is drawn once (identical flowcharts of many powers share one graphviz run);
+    with ``cache`` (the render cache that ``lfk render`` uses too), a DOT drawn by an earlier build —
+    public or internal, any command — is not drawn again, and what is drawn now is kept for the next.
+    """
+    distinct = list(dict.fromkeys(dots))
+    got: dict[str, str | None] = {}
+    hits = 0
+    if cache is not None:
+        for d in distinct:
+            data = cache.get(d, "svg")
+            if data is not None:
+                try:
+                    got[d] = data.decode("utf-8")
+                    hits += 1
+                except UnicodeDecodeError:
+                    continue
+    todo = [d for d in distinct if d not in got]
+    for d, svg in zip(todo, _draw(todo), strict=True):
+        got[d] = svg
+        if svg is not None and cache is not None:
+            cache.put(d, "svg", svg.encode("utf-8"))
+    return [got[d] for d in dots], hits
+
+
+def _draw(dots: list[str]) -> list[str | None]:
+    """SVG text for each DOT through graphviz (None where it is unavailable or failed on that graph)."""
     if not dots:
         return []
     try:
