@@ -138,8 +138,10 @@ def _read(register: Register, rel: str) -> bytes:
 
 
 def _write(path: Path, data: bytes) -> None:
-    """Write via a temporary file and a rename (readers never see half a page)."""
-    atomic_write(path, data, make_parents=True)
+    """Write via a temporary file and a rename (readers never see half a page). No ``fsync`` per page:
+    a page lost in a crash no longer has the digest the manifest records, so the next build writes it
+    again; the manifests, written last, are durable."""
+    atomic_write(path, data, make_parents=True, durable=False)
 
 
 def disclosure_options(as_of: dt.date | None) -> LintOptions:
