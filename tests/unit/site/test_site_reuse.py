@@ -120,3 +120,22 @@ def test_svg_ids_do_not_depend_on_the_batch() -> None:
     alone = [flowchart.render_svgs([d])[0] for d in dots]
     together = flowchart.render_svgs(dots)
     assert alone == together and all(s and not re.search(r'id="page\d', s) for s in together)
+
+
+@pytest.mark.parametrize("text", [
+    '<svg width="1" xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink">',
+    'a\n\t xmlns="x"b', 'xmlns="at the start"', ' xmlns:="no name"', ' xmlns:a_1="v" xmlns="w"', ' xmlns="b xmlns="c"',
+    '\u3000xmlns="ideographic space"', ' xmlnsxmlns="x"', ' xmlns=x', '',
+])
+def test_drop_xmlns_is_the_pattern(text: str) -> None:
+    assert flowchart.drop_xmlns(text) == flowchart._XMLNS.sub("", text)
+
+
+def test_drop_xmlns_on_random_text() -> None:
+    import random
+
+    alpha = [" ", "\n", "\u3000", "x", "xmlns", "xmlns", ":", "a", "_", "=", '"', '="', ">", "é"]
+    rnd = random.Random(20261202)
+    for _ in range(20000):
+        text = "".join(rnd.choice(alpha) for _ in range(rnd.randint(0, 30)))
+        assert flowchart.drop_xmlns(text) == flowchart._XMLNS.sub("", text), repr(text)
