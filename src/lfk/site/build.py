@@ -352,6 +352,7 @@ def _plan(b: _Build, lint: bool) -> None:
         if blocked:
             raise PublicationBlocked(blocked)
         b.linted = True
+    register.save_caches()  # the stat index learnt while reading (a no-op without a cache)
     b.items = items
     if b.monitor is not None:
         pages.append(b.monitor)
