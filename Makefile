@@ -11,7 +11,7 @@ DEMO   := build/demo
 
 $(STAMP): pyproject.toml
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
-	$(PY) -m pip install --quiet --disable-pip-version-check -e '.[dev,duckdb]'
+	$(PY) -m pip install --quiet --disable-pip-version-check -e '.[dev,duckdb,fast]'
 	@# an editable install leaves src/ uncompiled; with PYTHONDONTWRITEBYTECODE every run would recompile
 	$(PY) -m compileall -q -j 0 src >/dev/null
 	@touch $(STAMP)

@@ -1,9 +1,12 @@
 """Bench: the monitor's engines on the generator's 1,000,000-event log (sorted by case).
 
-Rows: ``run_monitor`` with engine python, duckdb (lfk's reader + checks.sql on DuckDB) and spark (local[2],
-only when pyspark is installed), and a hand-written DuckDB reference: DuckDB reads the CSV itself and runs
-the core checks (first step, allowed transitions, actor posts, step limits in natural/working days via a
-calendar join) with no Python per row. Each row carries precision/recall against the truth where it applies.
+Rows: ``run_monitor`` with engine python, duckdb (DuckDB reads the CSV itself, lfk.monitor.sql.scan, and runs
+checks.sql) and spark (local[2], lfk's reader, only when pyspark is installed); duckdb again on one thread
+(``LFK_DUCKDB_THREADS=1``: the per-core figure of docs/monitor.md's province plan); and a hand-written DuckDB
+reference: DuckDB reads the CSV itself and runs the core checks (first step, allowed transitions, actor posts,
+step limits in natural/working days via a calendar join) with no Python per row and no input validation.
+Each row carries precision/recall against the truth where it applies; two ratio rows close the group:
+duckdb over the reference (issue 16's target: ≤ 1.0) and duckdb over python.
 """
 
 from __future__ import annotations
@@ -72,8 +75,27 @@ def measure(registers: dict[str, Path], child, row) -> list[dict]:  # type: igno
     truth, as_of = truth_doc["cases"], truth_doc["as_of"]
     root, path, n = meta["register"], meta["by_case"], meta["events"]
     out = []
-    for engine in ("python", "duckdb") + (("spark",) if importlib.util.find_spec("pyspark") else ()):
+    secs: dict[str, float] = {}
+    runs = [("python", {}), ("duckdb", {}), ("duckdb, 1 thread", {"LFK_DUCKDB_THREADS": "1"})]
+    if importlib.util.find_spec("pyspark"):
+        runs.append(("spark", {}))
+    for name, env in runs:
+        engine = name.split(",")[0]
         body = _body(root, path, as_of).replace(f"[{path!r}], {as_of!r})", f"[{path!r}], {as_of!r}, engine={engine!r})")
-        out.append(_row(row, f"monitor engines: {n:,} events, {engine}", child(body), truth))
-    out.append(row(f"monitor engines: {n:,} events, hand-written DuckDB reference (core checks)", child(_reference(root, path))))
+        r = _row(row, f"monitor engines: {n:,} events, {name}", child(body, env=env), truth)
+        out.append(r)
+        if "seconds" in r:
+            secs[name] = r["seconds"]
+    ref = row(f"monitor engines: {n:,} events, hand-written DuckDB reference (core checks)", child(_reference(root, path)))
+    ref_extra = ref.pop("extra", None) or {}
+    if "run_s" in ref_extra:
+        ref["child_seconds"], ref["seconds"] = ref["seconds"], ref_extra.pop("run_s")
+        ref.update(ref_extra)
+        secs["reference"] = ref["seconds"]
+    out.append(ref)
+    if "duckdb" in secs and "reference" in secs:
+        out.append({"name": "monitor engines: duckdb / DuckDB reference (target ≤ 1.0)",
+                    "ratio": round(secs["duckdb"] / secs["reference"], 2)})
+    if "duckdb" in secs and "python" in secs:
+        out.append({"name": "monitor engines: duckdb / python", "ratio": round(secs["duckdb"] / secs["python"], 2)})
     return out

@@ -66,14 +66,14 @@ def bare_parse(root: Path) -> dict:
     """)
 
 
-def cold_lint(root: Path, extra_opts: str = "") -> dict:
+def cold_lint(root: Path, extra_opts: str = "", env: dict[str, str] | None = None) -> dict:
     """Lint of the whole register in one process (library call, as `lfk lint` does)."""
     return child(f"""
         import datetime
         from lfk.lint import LintOptions, run
         r = run({str(root)!r}, LintOptions(as_of=datetime.date(2026, 12, 1){extra_opts}))
         extra = r.summary()
-    """)
+    """, env)
 
 
 def row(name: str, res: dict, size: int | None = None) -> dict:
@@ -112,9 +112,12 @@ def main() -> int:
         figures[f"{name}_yaml_mb"] = round(size / 1e6, 2)
         bare = row(f"{name}: bare CSafeLoader parse", bare_parse(root), size)
         lint = row(f"{name}: cold lint", cold_lint(root), size)
-        results += [bare, lint]
+        slow = row(f"{name}: cold lint, PyYAML path only", cold_lint(root, env={"LFK_PARSER": "pyyaml"}), size)
+        results += [bare, lint, slow]
         if "seconds" in bare and "seconds" in lint:
             figures[f"{name}_lint_over_bare"] = round(lint["seconds"] / bare["seconds"], 2)
+        if "seconds" in bare and "seconds" in slow:
+            figures[f"{name}_lint_pyyaml_over_bare"] = round(slow["seconds"] / bare["seconds"], 2)
         if "peak_bytes" in lint:
             figures[f"{name}_lint_peak_over_size"] = round(lint["peak_bytes"] / size, 2)
     for extra in sorted(HERE.glob("extra_*.py")):

@@ -105,10 +105,23 @@ class Problem:
     message: Text
 
 
+_FMT_CACHE: dict[tuple[type, str], str] = {}  # registers repeat a few numbers (factors 1..5, weights)
+
+
 def fmt_number(d: Decimal | float | int | None) -> str:
     """A number without exponent or trailing zeros (3.50 → 3.5, 1E+2 → 100)."""
     if d is None:
         return "—"
+    key = (d.__class__, str(d))  # by its text: equal values may print apart (-0 and 0)
+    hit = _FMT_CACHE.get(key)
+    if hit is None:
+        hit = _fmt_number(d)
+        if len(_FMT_CACHE) < 10_000:
+            _FMT_CACHE[key] = hit
+    return hit
+
+
+def _fmt_number(d: Decimal | float | int) -> str:
     if not isinstance(d, Decimal):
         d = _dec(d) or Decimal(0)
     try:
@@ -128,8 +141,13 @@ def max_grade(a: str | None, b: str | None) -> str | None:
     return a if grade_rank(a) >= grade_rank(b) else b
 
 
+_SMALL_INTS = {i: Decimal(i) for i in range(-10, 101)}  # factors 1..5, scores, counts: Decimal(str(i)) == Decimal(i)
+
+
 def _dec(x: Any) -> Decimal | None:
     """``x`` as an exact Decimal of its decimal text (0.3 → Decimal('0.3')); None when not a number."""
+    if x.__class__ is int and x in _SMALL_INTS:
+        return _SMALL_INTS[x]
     if isinstance(x, bool) or x is None:
         return None
     if isinstance(x, Decimal):
@@ -143,8 +161,19 @@ def _dec(x: Any) -> Decimal | None:
     return None
 
 
+_LAST_WEIGHTS: list[Any] = [None, None, None]  # (grading, its factors, weights): one rubric per run, asked per risk
+
+
 def _weights(grading: Grading) -> list[tuple[str, Decimal, str]]:
-    """(factor, weight, label) of the weighted method; defaults per REGISTER.md."""
+    """(factor, weight, label) of the weighted method; defaults per REGISTER.md (kept for the last rubric asked)."""
+    if _LAST_WEIGHTS[0] is grading and _LAST_WEIGHTS[1] is grading.factors:
+        return _LAST_WEIGHTS[2]  # type: ignore[no-any-return]
+    out = _compute_weights(grading)
+    _LAST_WEIGHTS[:] = [grading, grading.factors, out]
+    return out
+
+
+def _compute_weights(grading: Grading) -> list[tuple[str, Decimal, str]]:
     if not grading.factors:
         return [(k, Decimal(w), lbl) for k, (w, lbl) in DEFAULT_FACTORS.items()]
     items = list(grading.factors.items())
@@ -154,8 +183,20 @@ def _weights(grading: Grading) -> list[tuple[str, Decimal, str]]:
     return [(k, _dec(f.weight) or Decimal(0), f.label or k) for k, f in items]
 
 
+_LAST_THRESHOLDS: list[Any] = [None, None, None, None]  # (grading, its thresholds, its method, result), as _LAST_WEIGHTS
+
+
 def _thresholds(grading: Grading) -> list[tuple[str, Decimal]]:
-    """(grade, threshold) from the highest grade down."""
+    """(grade, threshold) from the highest grade down (kept for the last rubric asked)."""
+    last = _LAST_THRESHOLDS
+    if last[0] is grading and last[1] is grading.thresholds and last[2] == grading.method:
+        return last[3]  # type: ignore[no-any-return]
+    out = _compute_thresholds(grading)
+    _LAST_THRESHOLDS[:] = [grading, grading.thresholds, grading.method, out]
+    return out
+
+
+def _compute_thresholds(grading: Grading) -> list[tuple[str, Decimal]]:
     raw: dict[str, Any] = dict(grading.thresholds or DEFAULT_THRESHOLDS.get(grading.method, {}))
     out = []
     for g in ("高", "中"):
@@ -234,10 +275,11 @@ def factor_problems(config: Config, risk: Risk) -> list[Problem]:
                     f"判定标准 `{c}` 不在 lfk.yaml 的 grading.criteria 中（{'、'.join(known)}）",
                     f"the criterion `{c}` is not in grading.criteria of lfk.yaml ({', '.join(known)})")))
         return out
-    missing = [n for n in factor_names(config) if n not in factors or factors[n] is None]
+    names = factor_names(config)
+    missing = [n for n in names if n not in factors or factors[n] is None]
     if missing:
         out.append(Problem(("factors",), T(f"缺少评定因素：{'、'.join(missing)}", f"grading factors missing: {', '.join(missing)}")))
-    for name in factor_names(config):
+    for name in names:
         if name not in factors or factors[name] is None:
             continue
         v = factors[name]

@@ -22,6 +22,7 @@ from yaml.nodes import MappingNode, ScalarNode, SequenceNode
 
 from lfk.core.finding import Finding, Severity
 from lfk.core.i18n import T, Text
+from lfk.loader import fast
 
 try:  # the C composer; pure Python only where libyaml is missing
     from yaml import CSafeLoader as _Loader
@@ -163,6 +164,23 @@ def load_bytes(raw: bytes, rel: str, *, max_bytes: int | None = None) -> LoadedF
             T("请删除该字符（常见于从其他系统复制粘贴的文本）", "delete it (it often comes with text pasted from other systems)"),
         )
         return lf
+    if fast.ENABLED:  # (a file with "lfk:" comments, as any it cannot be sure of, goes to PyYAML's path)
+        data = fast.load(text)
+        if data is not fast.MISS:  # positions only when one is looked up (a finding): by the PyYAML path
+            lf.data, lf.dates = data, fast.Dates(data)
+            lf.pos, lf.keypos = fast.lazy_positions(raw, _positions)
+            return lf
+    return _compose(lf, raw, text)
+
+
+def _positions(raw: bytes) -> tuple[dict[Path_, Pos], dict[Path_, Pos]]:
+    """(pos, keypos) of ``raw`` (UTF-8 without a BOM) by the PyYAML path."""
+    lf = _compose(LoadedFile(""), raw, raw.decode("utf-8"))
+    return lf.pos, lf.keypos
+
+
+def _compose(lf: LoadedFile, raw: bytes, text: str) -> LoadedFile:
+    """The PyYAML path: compose ``raw`` with libyaml, walk the nodes into ``lf`` with positions."""
     candidates = _suppression_candidates(text) if "lfk:" in text else []
     enabled = gc.isenabled()
     gc.disable()
@@ -433,7 +451,11 @@ def to_cache(lf: LoadedFile) -> bytes | None:
         findings = [(f.code, f.severity.value, f.line, f.column, f.message.zh, f.message.en,
                      f.hint.zh if f.hint else None, f.hint.en if f.hint else None) for f in lf.findings]
         sups = [(line, s.line, s.column, s.codes, s.reason) for line, items in lf.suppressions.items() for s in items]
-        return marshal.dumps((data, lf.pos, lf.keypos, findings, sups, lf.size,
+        pos: Any = lf.pos
+        keypos: Any = lf.keypos
+        if isinstance(pos, fast.Positions):  # fast path: the source stands for positions not computed yet
+            pos, keypos = (pos.source, None) if pos.pending else (pos.plain(), keypos.plain())
+        return marshal.dumps((data, pos, keypos, findings, sups, lf.size,
                               [(p, type(v).__name__) for p, v in saved]))
     except ValueError:
         return None
@@ -453,6 +475,8 @@ def from_cache(payload: bytes, rel: str) -> LoadedFile | None:
         data, pos, keypos, findings, sups, size, dates = marshal.loads(payload)
     except (EOFError, ValueError, TypeError):
         return None
+    if isinstance(pos, bytes):
+        pos, keypos = fast.lazy_positions(pos, _positions)
     lf = LoadedFile(rel, data, pos, keypos, size=size)
     for p, kind in dates:
         parent = data

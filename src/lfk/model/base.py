@@ -37,6 +37,11 @@ def F(zh: str, en: str, default: object = ..., **kw: object) -> object:  # noqa:
     """A field with a bilingual title (zh) and description (en) for schemas and editor hover text."""
     if "default_factory" in kw:
         return Field(title=zh, description=f"{zh} — {en}", **kw)  # type: ignore[call-overload]
+    if (default.__class__ is list or default.__class__ is dict) and not default:
+        # a fresh empty list/dict per model: pydantic would deep-copy the shared default each time (slow);
+        # the schema still says default [] / {}
+        return Field(default_factory=default.__class__, title=zh, description=f"{zh} — {en}",  # type: ignore[call-overload]
+                     json_schema_extra={"default": default.__class__()}, **kw)
     return Field(default, title=zh, description=f"{zh} — {en}", **kw)  # type: ignore[call-overload]
 
 

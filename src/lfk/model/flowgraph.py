@@ -18,6 +18,7 @@ from collections import deque
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from fractions import Fraction
+from functools import lru_cache
 from typing import Any
 
 WORK_TO_NATURAL = Fraction(7, 5)  # n 工作日 = n·7/5 自然日 (5 working days a week)
@@ -169,6 +170,7 @@ def exact(days: float | int) -> Fraction:
     return min(d, HUGE_DAYS)
 
 
+@lru_cache(maxsize=4096, typed=True)  # pure, and a register repeats a few limits (Fractions are immutable)
 def days_as(days: float | int, kind: str, target: str) -> Fraction:
     """``days`` of ``kind`` (工作日 | 自然日) expressed in ``target`` days: 工作日 × 7/5 = 自然日."""
     d = exact(days)

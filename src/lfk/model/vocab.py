@@ -128,9 +128,17 @@ UNIT_ID_RE = re.compile(r"^[a-z0-9][a-z0-9-]{0,62}\Z")
 """A unit id (its folder name)."""
 
 
+_VALID_IDS: set[str] = set()  # ids found valid (a register names the same ids again and again)
+
+
 def valid_id(value: object) -> bool:
     """Whether ``value`` is an item id that may also name a file (no ``..``, no line break)."""
-    return isinstance(value, str) and ID_RE.fullmatch(value) is not None and ".." not in value
+    if value.__class__ is str and value in _VALID_IDS:
+        return True
+    ok = isinstance(value, str) and ID_RE.fullmatch(value) is not None and ".." not in value
+    if ok and value.__class__ is str and len(_VALID_IDS) < 200_000:
+        _VALID_IDS.add(value)  # type: ignore[arg-type]
+    return ok
 
 
 def valid_unit_id(value: object) -> bool:

@@ -654,29 +654,15 @@ class Monitor:
             d = self._time_check(last[FT], as_of, lim, None)
             if d is not None:
                 level = 2 if d[0] == "MON301" else 1
-                pend = "、".join(names[i] for i in nxt)
-                uz, ue = _day_words(lim)
-                results.append((level, T(f"待办环节 {pend} 自 {names[last[SI]]} 办结后已过 {d[1]:.1f} 个{uz}（时限 ",
-                                         f"the pending step {pend} has waited {d[1]:.1f} {ue} days since "
-                                         f"{names[last[SI]]} finished (limit ") + limit_text(lim) + T("）", ")"),
-                                nxt[j], d[1], lim))
+                results.append((level, pending_step_text(names, nxt, last[SI], d[1], lim), nxt[j], d[1], lim))
         if tbl.case_limit is not None:
             d = self._time_check(first[ST], as_of, tbl.case_limit, None)
             if d is not None:
                 level = 2 if d[0] == "MON301" else 1
-                uz, ue = _day_words(tbl.case_limit)
-                results.append((level, T(f"案件已用时 {d[1]:.1f} 个{uz}（{tbl.authority.name} 法定时限 ",
-                                         f"the case has run {d[1]:.1f} {ue} days ({tbl.authority.name} has a limit of ")
-                                + limit_text(tbl.case_limit) + T("）", ")"), None, d[1], tbl.case_limit))
+                results.append((level, case_time_text(tbl, d[1], tbl.case_limit), None, d[1], tbl.case_limit))
         if not results:
             return
-        results.sort(key=lambda r: -r[0])
-        level = RED if results[0][0] == 2 else YELLOW
-        word = T("已超期", "past a limit") if level == RED else T("临近期限", "near a limit")
-        msg = T(f"截至 {as_of:%Y-%m-%d %H:%M} 尚未办结，", f"still open at {as_of:%Y-%m-%d %H:%M} and ") + word + T("：", ": ")
-        msg = msg + results[0][1]
-        for r in results[1:]:
-            msg = msg + T("；", "; ") + r[1]
+        level, msg = open_case_message(as_of, results)
         pend_si = results[0][2]
         post = None
         if pend_si is not None:
@@ -841,6 +827,34 @@ def _reached_end(ends: list[bool], evs: list[tuple[Any, ...]]) -> bool:
         if ends[e[SI]]:
             return True
     return False
+
+
+def pending_step_text(names: list[str], nxt: list[int], last_si: int, used: float, lim: Limit) -> Text:
+    """MON306's part for an open case's pending step(s) ``nxt`` after step ``last_si`` (both engines)."""
+    pend = "、".join(names[i] for i in nxt)
+    uz, ue = _day_words(lim)
+    return T(f"待办环节 {pend} 自 {names[last_si]} 办结后已过 {used:.1f} 个{uz}（时限 ",
+             f"the pending step {pend} has waited {used:.1f} {ue} days since {names[last_si]} finished (limit ") \
+        + limit_text(lim) + T("）", ")")
+
+
+def case_time_text(tbl: PowerTable, used: float, lim: Limit) -> Text:
+    """MON306's part for an open case that ran ``used`` days against the power's limit (both engines)."""
+    uz, ue = _day_words(lim)
+    return T(f"案件已用时 {used:.1f} 个{uz}（{tbl.authority.name} 法定时限 ",
+             f"the case has run {used:.1f} {ue} days ({tbl.authority.name} has a limit of ") + limit_text(lim) + T("）", ")")
+
+
+def open_case_message(as_of: dt.datetime, parts: list[tuple[Any, ...]]) -> tuple[str, Text]:
+    """MON306's level and message from its parts ``(level 1|2, text, ...)``, sorted worst first in place."""
+    parts.sort(key=lambda r: -r[0])
+    level = RED if parts[0][0] == 2 else YELLOW
+    word = T("已超期", "past a limit") if level == RED else T("临近期限", "near a limit")
+    msg = T(f"截至 {as_of:%Y-%m-%d %H:%M} 尚未办结，", f"still open at {as_of:%Y-%m-%d %H:%M} and ") + word + T("：", ": ")
+    msg = msg + parts[0][1]
+    for r in parts[1:]:
+        msg = msg + T("；", "; ") + r[1]
+    return level, msg
 
 
 def late_start_message(tbl: PowerTable, names: list[str], si: int) -> Text:

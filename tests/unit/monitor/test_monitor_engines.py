@@ -135,3 +135,87 @@ def test_the_sql_is_portable() -> None:
     for construct in ("::", "QUALIFY", "ILIKE", " EXCLUDE", "LIST(", "STRUCT_PACK", "DATE_DIFF", "EPOCH"):
         assert construct not in text, construct
 
+
+
+# -- DuckDB reads the files itself (lfk.monitor.sql.scan) when it sees what lfk's reader sees ------------------
+def _license() -> str:
+    return (EVENTS / "license.csv").read_text(encoding="utf-8")
+
+
+def _penalty() -> str:
+    return (EVENTS / "penalty.csv").read_text(encoding="utf-8")
+
+
+def _quote_all(text: str) -> str:
+    return "\n".join(",".join(f'"{c}"' for c in line.split(",")) for line in text.splitlines()) + "\n"
+
+
+def _columns(text: str, order: list[int]) -> str:
+    return "\n".join(",".join(line.split(",")[i] for i in order) for line in text.splitlines()) + "\n"
+
+
+def _line(text: str, n: int, new: str) -> str:
+    lines = text.splitlines()
+    lines[n] = new
+    return "\n".join(lines) + "\n"
+
+
+# name -> (files as (suffix, bytes), who reads them)
+DIRECT: dict[str, tuple[list[tuple[str, bytes]], str]] = {
+    "plain": ([(".csv", _license().encode())], "duckdb"),
+    "crlf": ([(".csv", _license().replace("\n", "\r\n").encode())], "duckdb"),
+    "bom": ([(".csv", b"\xef\xbb\xbf" + _license().encode())], "duckdb"),
+    "no final newline": ([(".csv", _license().rstrip("\n").encode())], "duckdb"),
+    "space and seconds": ([(".csv", _license().replace("T09:00", " 09:00:30").encode())], "duckdb"),
+    "date only": ([(".csv", _license().replace(",2026-03-02T09:00,", ",2026-03-02,", 1).encode())], "duckdb"),
+    "every cell quoted": ([(".csv", _quote_all(_license()).encode())], "duckdb"),
+    "quoted amount with comma and 元": ([(".csv", _penalty().replace(',60000,', ',"60,000元",').encode())], "duckdb"),
+    "extra column": ([(".csv", _penalty().encode())], "duckdb"),
+    "violation column": ([(".csv", _penalty().replace("经办科室", "Violation").encode())], "duckdb"),
+    "columns reordered": ([(".csv", _columns(_license(), [3, 0, 2, 1, 7, 6, 4, 5, 9, 8]).encode())], "duckdb"),
+    "optional columns missing": ([(".csv", _columns(_license(), [0, 1, 2, 3, 6, 7]).encode())], "duckdb"),
+    "rows in reverse (buffered)": ([(".csv", ("\n".join([_license().splitlines()[0], *_license().splitlines()[:0:-1]])
+                                              + "\n").encode())], "duckdb"),
+    "two files": ([(".csv", "\n".join(_license().splitlines()[:12]).encode()),
+                   (".csv", "\n".join([_license().splitlines()[0], *_license().splitlines()[12:]]).encode())], "duckdb"),
+    "header only": ([(".csv", _license().splitlines()[0].encode())], "duckdb"),
+    "header only, and a log": ([(".csv", _license().splitlines()[0].encode()), (".csv", _penalty().encode())], "duckdb"),
+    "blank line": ([(".csv", _line(_license(), 3, "").encode())], "lfk"),
+    "blank line, crlf": ([(".csv", _line(_license(), 3, "").replace("\n", "\r\n").encode())], "lfk"),
+    "blank before the header": ([(".csv", ("\n" + _license()).encode())], "lfk"),
+    "blank before a quote": ([(".csv", _quote_all(_license()).replace(',"P-window"', ', "P-window"').encode())], "lfk"),
+    "cell over two lines": ([(".csv", _quote_all(_license()).replace('"赵六"', '"赵\n六"', 1).encode())], "lfk"),
+    "lone carriage return": ([(".csv", _license().replace("赵六", "赵\r六", 1).encode())], "lfk"),
+    "NUL byte": ([(".csv", _license().replace("赵六", "赵\x00六", 1).encode())], "lfk"),
+    "hour 24": ([(".csv", _license().replace("T11:00", "T24:00", 1).encode())], "lfk"),
+    "slashes in a date": ([(".csv", _license().replace("2026-03-02T09:00", "2026/03/02 09:00", 1).encode())], "lfk"),
+    "blank around an amount": ([(".csv", _penalty().replace(",60000,", ", 60000,", 1).encode())], "lfk"),
+    "a row too long": ([(".csv", _line(_license(), 2, _license().splitlines()[2] + ",x").encode())], "lfk"),
+    "a row too short": ([(".csv", _line(_license(), 2, "L-OK,county-amr,XK-001,S1").encode())], "lfk"),
+    "unknown step": ([(".csv", _license().replace(",S2,", ",S9,", 1).encode())], "lfk"),
+    "one case, two powers": ([(".csv", _license().replace("L-OK,county-amr,XK-001,S2", "L-OK,county-amr,CF-001,S2", 1)
+                              .encode())], "lfk"),
+    "duplicate column": ([(".csv", _license().replace("tier", "case_id", 1).encode())], "lfk"),
+    "GB18030": ([(".csv", _license().encode("gb18030"))], "lfk"),
+    "JSON Lines": ([(".jsonl", (EVENTS / "procure.jsonl").read_bytes())], "lfk"),
+    "bad rows": ([(".csv", (EVENTS / "bad.csv").read_bytes())], "lfk"),
+}
+
+
+@pytest.mark.parametrize("name", list(DIRECT))
+@pytest.mark.parametrize("closed", [False, True])
+def test_duckdb_reads_plain_csv_itself_and_agrees(reg_root: Path, tmp_path: Path, name: str, closed: bool) -> None:
+    from lfk.monitor.dispositions import apply_dispositions
+    from lfk.monitor.sql.engine import SqlMonitor
+
+    files, reader = DIRECT[name]
+    paths = []
+    for i, (suffix, data) in enumerate(files):
+        p = tmp_path / f"events{i}{suffix}"
+        p.write_bytes(data)
+        paths.append(p)
+    py = _original(Register(reg_root), paths, AS_OF, closed=closed)
+    reg = Register(reg_root)
+    mon = SqlMonitor(reg, [str(p) for p in paths], AS_OF, closed=closed, engine="duckdb")
+    assert_same(py, apply_dispositions(mon.run(), reg), "duckdb")
+    assert mon.read_by == reader

@@ -27,6 +27,7 @@ _SEP = "[-.\u2010-\u2015 ]?"
 MOBILE_RE = re.compile(rf"(?<![\d+])(?:\(?(?:\+|00)? ?86\)?{_SEP})?(1[3-9]\d){_SEP}(\d{{4}}){_SEP}(\d{{4}})(?!\d)")
 # an 18-digit resident ID: 17 digits and a check character (digit or X), checksum verified
 RESIDENT_ID_RE = re.compile(r"(?<![0-9A-Za-z])(\d{17}[0-9Xx])(?![0-9A-Za-z])")
+_MAYBE_PERSONAL = re.compile(r"@|1[3-9]\d|\d{17}")  # what each pattern below needs: @, a mobile's prefix, 17 digits
 EMAIL_RE = re.compile(r"(?<![A-Za-z0-9._%+-])([A-Za-z0-9._%+-]+)@([A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,})")
 # local parts of role mailboxes, not of a person (举报, 信访, office...)
 ROLE_MAILBOXES = frozenset({"jubao", "jb", "xinfang", "office", "admin", "info", "contact", "service"})
@@ -47,8 +48,11 @@ def personal_data(text: str) -> list[tuple[str, str, str]]:
     part is not a role mailbox (`ROLE_MAILBOXES`). Hotlines like 12388 and landlines are not matched.
     The text is read in NFKC form first, so full-width digits, ＋ and ＠ count as their ASCII forms.
     """
-    text = unicodedata.normalize("NFKC", text)
+    if not unicodedata.is_normalized("NFKC", text):  # the quick test first: most text is already NFKC
+        text = unicodedata.normalize("NFKC", text)
     out: list[tuple[str, str, str]] = []
+    if _MAYBE_PERSONAL.search(text) is None:
+        return out
     ids = []
     for m in RESIDENT_ID_RE.finditer(text):
         if resident_id_ok(m.group(1)):
@@ -68,9 +72,15 @@ def personal_data(text: str) -> list[tuple[str, str, str]]:
 
 
 def _scan(lf: LoadedFile, fields: Iterable[tuple[tuple[Any, ...], Any]], where: Text) -> Iterator[Report]:
-    for path, value in fields:
-        if not isinstance(value, str) or not value:
-            continue
+    texts = [(path, value) for path, value in fields if isinstance(value, str) and value]
+    if not texts:
+        return
+    joined = "\n".join(value for _, value in texts)  # one test for all: NFKC and the pre-filter stop at a line break
+    if not unicodedata.is_normalized("NFKC", joined):
+        joined = unicodedata.normalize("NFKC", joined)
+    if _MAYBE_PERSONAL.search(joined) is None:
+        return
+    for path, value in texts:
         for kzh, ken, masked in personal_data(value):
             yield Report(lf, path, T(f"{where.zh}含有{kzh} {masked}，会在公开网站上显示（第10条，个人信息保护）",
                                      f"{where.en} holds {ken} ({masked}) that the public site would show "

@@ -87,8 +87,9 @@ def grade_drift(ctx: UnitContext) -> Iterator[Report]:
     grades = _grades(ctx)
     for i, r in enumerate(ctx.unit.risks):
         g = grades[i]
-        score = f"（得分 {fmt_number(g.score)}）" if g.score is not None else ""
-        score_en = f" (score {fmt_number(g.score)})" if g.score is not None else ""
+        if g.status == DRIFT and not g.excused or g.status == MISSING and g.declared is None and g.computed is not None:
+            score = f"（得分 {fmt_number(g.score)}）" if g.score is not None else ""
+            score_en = f" (score {fmt_number(g.score)})" if g.score is not None else ""
         if g.status == DRIFT and not g.excused:
             declared, computed = _label(ctx, g.declared), _label(ctx, g.computed)
             if (r.model.grade_reason or "").strip():

@@ -103,26 +103,28 @@ def _ids(lf: LoadedFile | None, key: str) -> Iterator[tuple[tuple[Any, ...], Any
 
 
 def _dupes(lf: LoadedFile | None, key: str, what: tuple[str, str]) -> Iterator[Report]:
-    first: dict[Any, int] = {}
+    first: dict[Any, tuple[Any, ...]] = {}  # id -> its first path (a line is looked up only for a repeat)
     for path, ident in _ids(lf, key):
         if ident in first:
             assert lf is not None
-            yield Report(lf, path, T(f"{what[0]}编号 `{ident}` 重复（第 {first[ident]} 行已有）",
-                                     f"the {what[1]} id `{ident}` repeats (first on line {first[ident]})"),
+            line = lf.loc(first[ident])[0]
+            yield Report(lf, path, T(f"{what[0]}编号 `{ident}` 重复（第 {line} 行已有）",
+                                     f"the {what[1]} id `{ident}` repeats (first on line {line})"),
                          T("每个编号在单位内只能用一次，请改用新编号", "ids are unique within the unit: give it a new id"))
         else:
-            first[ident] = lf.loc(path)[0] if lf else 0
+            first[ident] = path
 
 
 def _step_dupes(lf: LoadedFile) -> Iterator[Report]:
-    first: dict[Any, int] = {}
+    first: dict[Any, tuple[Any, ...]] = {}
     for path, ident in _ids(lf, "steps"):
         if ident in first:
-            yield Report(lf, path, T(f"环节编号 `{ident}` 在流程内重复（第 {first[ident]} 行已有）",
-                                     f"the step id `{ident}` repeats in the flow (first on line {first[ident]})"),
+            line = lf.loc(first[ident])[0]
+            yield Report(lf, path, T(f"环节编号 `{ident}` 在流程内重复（第 {line} 行已有）",
+                                     f"the step id `{ident}` repeats in the flow (first on line {line})"),
                          T("请改用新的环节编号", "give the step a new id"))
         else:
-            first[ident] = lf.loc(path)[0]
+            first[ident] = path
 
 
 @rule("LFK103", severity="error", scope="register+unit", clause="4",
@@ -207,9 +209,10 @@ def dangling_reference(ctx: RegisterContext | UnitContext) -> Iterator[Report]:
     posts = ud.raw_ids.get("posts", set())
     post_hint = ("请在 unit.yaml 的 posts 中定义该岗位，或改正拼写", "define the post in unit.yaml's posts, or fix the spelling")
 
-    def post_ref(lf: LoadedFile, path: tuple[Any, ...], ident: str | None) -> Iterator[Report]:
-        if ident and valid_id(ident) and ident not in posts:
-            yield _missing(lf, path, ("岗位", "post"), ident, post_hint)
+    def post_ref(lf: LoadedFile, path: tuple[Any, ...], ident: str | None) -> tuple[Report, ...]:
+        if ident and ident not in posts and valid_id(ident):
+            return (_missing(lf, path, ("岗位", "post"), ident, post_hint),)
+        return ()
 
     for a in ud.authorities:
         for i, p in enumerate(a.model.posts):
@@ -290,41 +293,54 @@ def _bad_ids(lf: LoadedFile | None) -> Iterator[Report]:
                 continue
             for f in single:
                 if f in item and item[f] is not None:
-                    yield from _check_id(lf, (key, i, f), item[f])
+                    yield from _bad_id(lf, (key, i, f), item[f])
             for f in multi:
                 if isinstance(item.get(f), list):
                     for j, v in enumerate(item[f]):
-                        yield from _check_id(lf, (key, i, f, j), v)
+                        yield from _bad_id(lf, (key, i, f, j), v)
     if isinstance(data.get("steps"), list):  # a flow
         if "id" in data:
-            yield from _check_id(lf, ("id",), data["id"])
+            yield from _bad_id(lf, ("id",), data["id"])
         for j, step in enumerate(data["steps"]):
             if not isinstance(step, dict):
                 continue
             for f in ("id", "actor"):
                 if step.get(f) is not None:
-                    yield from _check_id(lf, ("steps", j, f), step[f])
+                    yield from _bad_id(lf, ("steps", j, f), step[f])
             if isinstance(step.get("next"), list):
                 for k, e in enumerate(step["next"]):
                     if isinstance(e, dict) and e.get("to") is not None:
-                        yield from _check_id(lf, ("steps", j, "next", k, "to"), e["to"])
+                        yield from _bad_id(lf, ("steps", j, "next", k, "to"), e["to"])
                     elif isinstance(e, str):
-                        yield from _check_id(lf, ("steps", j, "next", k), e)
+                        yield from _bad_id(lf, ("steps", j, "next", k), e)
     if "authority" in data and "items" in data and data["authority"] is not None:  # a benchmark
-        yield from _check_id(lf, ("authority",), data["authority"])
+        yield from _bad_id(lf, ("authority",), data["authority"])
 
 
-def _check_id(lf: LoadedFile, path: tuple[Any, ...], value: Any) -> Iterator[Report]:
+_GOOD_IDS: set[str] = set()  # ids already found valid (valid_id is pure; a register repeats its ids)
+
+
+def _bad_id(lf: LoadedFile, path: tuple[Any, ...], value: Any) -> tuple[Report, ...]:
+    """() for a valid id (the common case: no generator made), else the one report."""
+    if value.__class__ is str and value in _GOOD_IDS:
+        return ()
+    report = _check_id(lf, path, value)
+    return () if report is None else (report,)
+
+
+def _check_id(lf: LoadedFile, path: tuple[Any, ...], value: Any) -> Report | None:
     if isinstance(value, (dict, list)) or value is None:
-        return
+        return None
     text = str(value)
     if valid_id(text):
-        return
+        if value.__class__ is str and len(_GOOD_IDS) < 200_000:
+            _GOOD_IDS.add(text)
+        return None
     why = T("编号不能是路径（不能含 /、.. 或以 . 开头）", "an id is never a path (no /, no .., no leading .)") \
         if ("/" in text or ".." in text or text.startswith(".") or "\\" in text) else \
         T("编号只能用字母、数字和 . _ -，以字母或数字开头，最长 64 个字符",
           "ids use letters, digits and . _ - only, start with a letter or digit, at most 64 characters")
-    yield Report(lf, path, T(f"编号 `{text}` 格式不对", f"the id `{text}` is malformed"), why, key=False)
+    return Report(lf, path, T(f"编号 `{text}` 格式不对", f"the id `{text}` is malformed"), why, key=False)
 
 
 @rule("LFK105", severity="error", scope="register+unit", clause="—",

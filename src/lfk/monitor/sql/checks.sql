@@ -1,5 +1,5 @@
 -- lfk monitor: the case checks, once, as SQL that DuckDB and Spark SQL both run (see docs/monitor.md).
--- Portable subset: CREATE OR REPLACE TEMPORARY VIEW, CASE, COALESCE, GREATEST, CEIL, CAST, window
+-- Portable subset: CREATE OR REPLACE TEMPORARY VIEW, CASE, COALESCE, GREATEST, LEAST, CEIL, CAST, MIN_BY, window
 -- functions (LAG, MAX, ROW_NUMBER OVER), LEFT JOIN, GROUP BY, UNION ALL. No '::', no QUALIFY, no
 -- dialect functions. Booleans are 0/1 integers. Statements are separated by ';' at the end of a line.
 --
@@ -14,22 +14,28 @@
 --   tiers(pk, ti, violation, level, f_has, f_times, f_lo, f_hi, s_has, s_times, s_lo, s_hi)
 --      bounds in 元 with the engine's tolerance applied (NULL: open side)
 --   params(yellow_at, red_at, as_of_ord, as_of_sec, as_of_key)
+-- The first view, e, is the events with their step's attributes: lfk's DuckDB scan builds it itself.
 -- Output: the view dev(ck, eid, ph, pos, sub, code, used, days, nat, x1, x2)
 
+-- e: each event with its step's attributes (st_*), the previous step of its case (and whether that was an
+-- end step) and the case's last position. lfk's DuckDB scan (lfk.monitor.sql.scan) makes the same relation
+-- in the window that numbers the events, and skips this statement.
 CREATE OR REPLACE TEMPORARY VIEW e AS
-SELECT ev.*, LAG(ev.si) OVER (PARTITION BY ev.ck ORDER BY ev.pos) AS prev_si,
+SELECT ev.*, s.actor AS st_actor, s.duty AS st_duty, s.is_end AS st_end, s.l_days AS st_l_days,
+       s.l_nat AS st_l_nat, s.p_days AS st_p_days, s.p_nat AS st_p_nat,
+       LAG(ev.si) OVER (PARTITION BY ev.ck ORDER BY ev.pos) AS prev_si,
+       LAG(s.is_end) OVER (PARTITION BY ev.ck ORDER BY ev.pos) AS prev_end,
        MAX(ev.pos) OVER (PARTITION BY ev.ck) AS last_pos
-FROM ev;
+FROM ev JOIN steps s ON s.pk = ev.pk AND s.si = ev.si;
 
 -- order against the flow graph: the first step, allowed transitions (loops are edges), nothing after an end
 CREATE OR REPLACE TEMPORARY VIEW d_order AS
 SELECT e.ck, e.eid, 0 AS ph, e.pos, 0 AS sub,
-       CASE WHEN e.prev_si IS NULL THEN 'MON101' WHEN ps.is_end = 1 THEN 'MON103' ELSE 'MON102' END AS code,
+       CASE WHEN e.prev_si IS NULL THEN 'MON101' WHEN e.prev_end = 1 THEN 'MON103' ELSE 'MON102' END AS code,
        CAST(NULL AS DOUBLE) AS used, CAST(NULL AS DOUBLE) AS days, CAST(NULL AS INT) AS nat,
        e.prev_si AS x1, CAST(NULL AS INT) AS x2
 FROM e
 LEFT JOIN edges g ON g.pk = e.pk AND g.src = e.prev_si AND g.dst = e.si
-LEFT JOIN steps ps ON ps.pk = e.pk AND ps.si = e.prev_si
 WHERE (e.prev_si IS NULL AND e.si <> 0) OR (e.prev_si IS NOT NULL AND g.dst IS NULL);
 
 -- actor posts
@@ -37,8 +43,8 @@ CREATE OR REPLACE TEMPORARY VIEW d_actor AS
 SELECT e.ck, e.eid, 0 AS ph, e.pos, 1 AS sub, 'MON201' AS code,
        CAST(NULL AS DOUBLE) AS used, CAST(NULL AS DOUBLE) AS days, CAST(NULL AS INT) AS nat,
        CAST(NULL AS INT) AS x1, CAST(NULL AS INT) AS x2
-FROM e JOIN steps s ON s.pk = e.pk AND s.si = e.si
-WHERE e.post IS NOT NULL AND s.actor IS NOT NULL AND e.post <> s.actor;
+FROM e
+WHERE e.post IS NOT NULL AND e.st_actor IS NOT NULL AND e.post <> e.st_actor;
 
 -- spans to judge against a limit: each step, each closed case, and for open cases the pending step and the case
 CREATE OR REPLACE TEMPORARY VIEW c_first_last AS
@@ -49,8 +55,8 @@ SELECT e.ck, MAX(CASE WHEN e.pos = 0 THEN e.st_ord END) AS st_ord,
        MAX(CASE WHEN e.pos = e.last_pos THEN e.ft_ord END) AS ft_ord,
        MAX(CASE WHEN e.pos = e.last_pos THEN e.ft_sec END) AS ft_sec,
        MAX(CASE WHEN e.pos = e.last_pos THEN e.ft_key END) AS ft_key,
-       MAX(s.is_end) AS reached_end
-FROM e JOIN steps s ON s.pk = e.pk AND s.si = e.si
+       MAX(e.st_end) AS reached_end
+FROM e
 GROUP BY e.ck;
 
 CREATE OR REPLACE TEMPORARY VIEW c_pending AS   -- open case: the longest limit among the possible next steps
@@ -65,11 +71,17 @@ SELECT x.ck, x.dst, x.l_days, x.l_nat FROM (
   WHERE k.op = 1) x
 WHERE x.rn = 1 AND x.n_next = x.n_lim;
 
+-- a step's span is judged only when the natural days it covers pass the days below which neither limit can
+-- be reached (the Python engine's screen, lfk.monitor.engine Monitor._threshold)
 CREATE OR REPLACE TEMPORARY VIEW spans AS
 SELECT e.ck, e.eid, 0 AS ph, e.pos, 2 AS sub, e.st_ord, e.ft_ord, e.ft_sec,
-       s.l_days, s.l_nat, s.p_days, s.p_nat, CAST(NULL AS INT) AS x1
-FROM e JOIN steps s ON s.pk = e.pk AND s.si = e.si
-WHERE s.l_days IS NOT NULL OR s.p_days IS NOT NULL
+       e.st_l_days AS l_days, e.st_l_nat AS l_nat, e.st_p_days AS p_days, e.st_p_nat AS p_nat, CAST(NULL AS INT) AS x1
+FROM e CROSS JOIN params q
+WHERE (e.st_l_days IS NULL AND e.st_p_days IS NOT NULL)
+   OR (e.st_l_days IS NOT NULL AND e.ft_ord - e.st_ord > GREATEST(0.0, CASE
+         WHEN e.st_p_days IS NULL THEN LEAST(e.st_l_days * q.yellow_at, e.st_l_days * q.red_at)
+         WHEN e.st_p_nat = e.st_l_nat THEN LEAST(LEAST(e.st_l_days * q.yellow_at, e.st_l_days * q.red_at), e.st_p_days)
+         ELSE 0.0 END - 0.000000001))
 UNION ALL
 SELECT c.ck, c.last_eid, 2, c.last_pos, 1, c.st_ord, c.ft_ord, c.ft_sec, p.c_days, p.c_nat, p.cp_days, p.cp_nat, NULL
 FROM c_first_last c JOIN cases k ON k.ck = c.ck JOIN powers p ON p.pk = k.pk
@@ -129,30 +141,27 @@ WHERE k.op = 0 AND c.reached_end = 0;
 
 -- separation of duties: one person did 审查 and 决定, or 决定 and 监督, in one case (first event of each duty)
 CREATE OR REPLACE TEMPORARY VIEW sod_first AS
-SELECT e.ck, e.person, s.duty, MIN(e.pos) AS pos
-FROM e JOIN steps s ON s.pk = e.pk AND s.si = e.si
-WHERE e.person IS NOT NULL AND s.duty IN ('审查', '决定', '监督')
-GROUP BY e.ck, e.person, s.duty;
+SELECT e.ck, e.person, e.st_duty AS duty, MIN(e.pos) AS pos, MIN_BY(e.eid, e.pos) AS eid
+FROM e
+WHERE e.person IS NOT NULL AND e.st_duty IN ('审查', '决定', '监督')
+GROUP BY e.ck, e.person, e.st_duty;
 
 CREATE OR REPLACE TEMPORARY VIEW sod_person AS
 SELECT ck, person, MIN(pos) AS p_first,
-       MAX(CASE WHEN duty = '审查' THEN pos END) AS p_rev,
-       MAX(CASE WHEN duty = '决定' THEN pos END) AS p_dec,
-       MAX(CASE WHEN duty = '监督' THEN pos END) AS p_sup
+       MAX(CASE WHEN duty = '审查' THEN pos END) AS p_rev, MAX(CASE WHEN duty = '审查' THEN eid END) AS e_rev,
+       MAX(CASE WHEN duty = '决定' THEN pos END) AS p_dec, MAX(CASE WHEN duty = '决定' THEN eid END) AS e_dec,
+       MAX(CASE WHEN duty = '监督' THEN pos END) AS p_sup, MAX(CASE WHEN duty = '监督' THEN eid END) AS e_sup
 FROM sod_first GROUP BY ck, person;
 
-CREATE OR REPLACE TEMPORARY VIEW sod_pairs AS
-SELECT ck, p_first, 0 AS pair, GREATEST(p_rev, p_dec) AS at_pos, p_dec FROM sod_person
-WHERE p_rev IS NOT NULL AND p_dec IS NOT NULL
-UNION ALL
-SELECT ck, p_first, 1, GREATEST(p_dec, p_sup), p_dec FROM sod_person
-WHERE p_dec IS NOT NULL AND p_sup IS NOT NULL;
-
+-- the finding sits on the later event of the pair; x1 is the 决定 event (its post is the finding's)
 CREATE OR REPLACE TEMPORARY VIEW d_sod AS
-SELECT p.ck, a.eid, 1 AS ph, p.p_first AS pos, p.pair AS sub, 'MON202' AS code,
-       CAST(NULL AS DOUBLE) AS used, CAST(NULL AS DOUBLE) AS days, CAST(NULL AS INT) AS nat,
-       d.eid AS x1, p.pair AS x2
-FROM sod_pairs p JOIN e a ON a.ck = p.ck AND a.pos = p.at_pos JOIN e d ON d.ck = p.ck AND d.pos = p.p_dec;
+SELECT ck, CASE WHEN p_rev > p_dec THEN e_rev ELSE e_dec END AS eid, 1 AS ph, p_first AS pos, 0 AS sub,
+       'MON202' AS code, CAST(NULL AS DOUBLE) AS used, CAST(NULL AS DOUBLE) AS days, CAST(NULL AS INT) AS nat,
+       e_dec AS x1, 0 AS x2
+FROM sod_person WHERE p_rev IS NOT NULL AND p_dec IS NOT NULL
+UNION ALL
+SELECT ck, CASE WHEN p_sup > p_dec THEN e_sup ELSE e_dec END, 1, p_first, 1, 'MON202', NULL, NULL, NULL, e_dec, 1
+FROM sod_person WHERE p_dec IS NOT NULL AND p_sup IS NOT NULL;
 
 -- amounts against the benchmark's tiers: the event's violation picks the items (when it names one), its tier the tiers
 CREATE OR REPLACE TEMPORARY VIEW disc_e AS

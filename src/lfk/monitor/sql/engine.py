@@ -1,12 +1,17 @@
 """The monitor's case checks run as SQL (``checks.sql``) on DuckDB or Spark: one definition, two engines.
 
-``SqlMonitor`` is the Python ``Monitor`` with its per-case checks replaced: the input is read and
-validated by the same reader (so bad input gives the same MON00x findings and exit codes on every
-engine), each case's events are sorted as the Python engine sorts them, and the valid events become the
-relations ``checks.sql`` reads (events, steps, edges, powers, tiers, the working-day calendar with
-prefix sums, the run's parameters). The SQL decides every deviation (code, event, days used);
-this module only turns its rows into the same ``Finding`` objects (messages, extras, warnings,
-escalation) the Python engine gives, through the engine's own ``_dev``/``_case_warning``/``_escalate``.
+``SqlMonitor`` is the Python ``Monitor`` with its per-case checks replaced. With ``--engine duckdb``, DuckDB
+reads the event files itself when it sees exactly what lfk's reader sees (UTF-8 CSV, the row checks as SQL
+predicates: ``lfk.monitor.sql.scan``), numbers the events of each case in one window and runs ``checks.sql``
+on them with no Python per event. Any other input (JSON Lines, GB18030/GBK, a row that is MON003-MON009, a
+blank line, ...) and every Spark run go through lfk's reader, as the Python engine does (so bad input gives
+the same MON00x findings and exit codes on every engine): each case's events are sorted as the Python engine
+sorts them and the valid events become the relations ``checks.sql`` reads (events, steps, edges, powers,
+tiers, the working-day calendar with prefix sums, the run's parameters), handed over as temporary CSV files.
+The SQL decides every deviation (code, event, days used); this module only turns its rows into the same
+``Finding`` objects (messages, extras, warnings, escalation) the Python engine gives, through the engine's own
+``_dev``/``_case_warning``/``_escalate``. ``LFK_DUCKDB_THREADS`` and ``LFK_DUCKDB_MEMORY`` (e.g. ``500MB``,
+beyond which DuckDB spills to a temporary folder) bound what one run takes.
 """
 
 from __future__ import annotations
@@ -15,6 +20,7 @@ import csv
 import datetime as dt
 import math
 import os
+import shutil
 import tempfile
 from collections.abc import Callable, Iterable
 from pathlib import Path
@@ -22,7 +28,6 @@ from typing import Any
 
 from lfk.core.errors import UsageError
 from lfk.core.i18n import T, Text
-from lfk.monitor.codes import RED, YELLOW
 from lfk.monitor.engine import (
     EXTRA,
     FT,
@@ -31,14 +36,18 @@ from lfk.monitor.engine import (
     SI,
     ST,
     Monitor,
-    _day_words,
     _plan,
     _range,
     _reached_end,
+    _Restart,
     _time_msg,
+    case_time_text,
     late_start_message,
+    open_case_message,
+    pending_step_text,
 )
-from lfk.monitor.tables import PowerTable, limit_text
+from lfk.monitor.sql.scan import FileShape, Scan
+from lfk.monitor.tables import PowerTable
 
 SQL_PATH = Path(__file__).with_name("checks.sql")
 ENGINES = ("python", "duckdb", "spark")
@@ -88,9 +97,10 @@ def require(engine: str) -> None:
 def default_engine() -> str:
     """The engine ``lfk monitor`` uses without ``--engine``: python.
 
-    The SQL engines agree with it on the whole suite, but ``--engine duckdb`` still reads the input with the
-    Python reader and hands it over through a temporary CSV, so it costs ~2.7x the Python engine's CPU
-    (docs/monitor.md); it becomes the default once DuckDB reads the files itself.
+    The SQL engines agree with it on the whole suite, and with DuckDB reading a plain CSV log itself
+    ``--engine duckdb`` is faster on two free cores (0.84x on the bench's 1M-event log), but it takes ~1.3x the
+    CPU and ~11x the memory, and a file it cannot read itself (GBK, JSON Lines, a bad row) still goes through
+    lfk's reader at ~3.4x (docs/monitor.md "Engines").
     """
     return "python"
 
@@ -99,10 +109,19 @@ class _Duck:
     def __init__(self) -> None:
         import duckdb
 
-        self.con = duckdb.connect()
         threads = os.environ.get("LFK_DUCKDB_THREADS")
+        memory = os.environ.get("LFK_DUCKDB_MEMORY")  # e.g. 500MB: DuckDB spills to a temporary folder beyond it
+        if threads and not threads.isdigit():
+            raise UsageError(f"LFK_DUCKDB_THREADS={threads!r}: give a number / 应为线程数")
+        if memory and not memory.replace(" ", "").rstrip("KMGTBkmgtib").isdigit():
+            raise UsageError(f"LFK_DUCKDB_MEMORY={memory!r}: give a size such as 500MB / 应为内存大小，如 500MB")
+        self.con = duckdb.connect()
+        self.tmp = tempfile.mkdtemp(prefix="lfk-duckdb-")  # where DuckDB spills beyond its memory limit
+        self.con.execute("SET temp_directory = '" + self.tmp.replace("'", "''") + "'")
         if threads:
             self.con.execute(f"SET threads = {int(threads)}")
+        if memory:
+            self.con.execute(f"SET memory_limit = '{memory}'")
 
     def load(self, name: str, path: str) -> None:
         cols = ", ".join(f"'{c}': '{t}'" for c, t in SCHEMA[name])
@@ -117,6 +136,7 @@ class _Duck:
 
     def close(self) -> None:
         self.con.close()
+        shutil.rmtree(self.tmp, ignore_errors=True)
 
 
 class _Spark:
@@ -153,15 +173,108 @@ class SqlMonitor(Monitor):
         super().__init__(register, paths, as_of, closed=closed, progress=progress)
         require(engine)
         self.engine = engine
+        self._scan: tuple[_Duck, Scan, dict[str, Any]] | None = None  # DuckDB read the files itself
+        self._scan_tried = False
+        self.read_by = "lfk"  # who read the event files: "duckdb" (read_csv) or "lfk" (lfk.monitor.events)
 
     def _reset(self) -> None:
         super()._reset()
         self._evs: list[tuple[Any, ...]] = []
         self._ev_rows: list[tuple[Any, ...]] = []
         self._cases: list[tuple[str, PowerTable, int]] = []   # ck -> (case id, table, open)
-        self._pk: dict[int, int] = {}                          # id(table) -> pk
-        self._tbls: list[PowerTable] = []
+        if self._scan is None:  # a direct read keeps its powers across a restart in buffered mode
+            self._pk: dict[int, int] = {}                      # id(table) -> pk
+            self._tbls: list[PowerTable] = []
         self._spans: list[tuple[int, int]] = []               # ck -> (first eid, number of events)
+        self._by_case: dict[int, list[tuple[Any, ...]]] = {}   # direct read: the events of the cases with a row
+
+    # -- DuckDB reads the files (lfk.monitor.sql.scan), else lfk's reader -----------------------
+    def _pass(self, streaming: bool) -> None:
+        if not self._scan_tried:
+            self._scan_tried = True
+            if self.engine == "duckdb":
+                self._scan = self._direct()
+        if self._scan is None:
+            super()._pass(streaming)
+            return
+        self.read_by = "duckdb"
+        info = self._scan[2]
+        if streaming and not info["sorted"]:
+            raise _Restart  # the same mode as the Python engine reports
+
+        self.rows_read = self.n_events = info["rows"]
+        self.n_cases, self.n_open = info["cases"], info["open"]
+        self.n_closed = self.n_cases - self.n_open
+        self.max_time = info["max_time"]
+        if self.progress is not None:
+            total = sum(os.path.getsize(p) for p in self.paths)
+            self.progress(total, total)
+
+    def _direct(self) -> tuple[_Duck, Scan, dict[str, Any]] | None:
+        """Load the files into DuckDB when every file and row is plainly valid (else None: lfk's reader)."""
+        shapes = []
+        for p in self.paths:
+            try:
+                shape = FileShape.head(p) if os.path.isfile(p) else None
+            except OSError:
+                shape = None
+            if shape is None:
+                return None
+            shapes.append(shape)
+        import threading
+
+        import duckdb
+
+        checked: list[bool] = []
+
+        def check() -> None:
+            try:
+                checked.extend(s.body_ok() for s in shapes)
+            except OSError:
+                checked.append(False)
+
+        checker = threading.Thread(target=check, name="lfk-monitor-bytes", daemon=True)
+        checker.start()  # the byte checks run while DuckDB reads the files (it releases the GIL)
+        backend = _Duck()
+        try:
+            try:
+                scan = Scan(backend.con, shapes)
+            except duckdb.Error:
+                checker.join()
+                backend.close()  # not UTF-8 after all, a line too long, ...: lfk's reader says what
+                return None
+            checker.join()
+            if not all(checked) or len(checked) != len(shapes):
+                backend.close()
+                return None
+            if not scan.lines_agree():
+                backend.close()
+                return None
+            steps = []
+            for unit, auth in scan.pairs():
+                tbl = self.tables.get(unit, auth)
+                if isinstance(tbl, tuple):
+                    continue
+                pk = self._pkey(tbl)
+                for si, sid in enumerate(tbl.ids):
+                    lim, pro = tbl.limits[si], tbl.promised[si]
+                    steps.append((unit, auth, sid, pk, si, int(bool(tbl.ends[si])), tbl.actors[si], tbl.duties[si],
+                                  lim and lim[0], lim and int(lim[1]), pro and pro[0], pro and int(pro[1])))
+            info = scan.build(steps, self.closed)
+        except BaseException:
+            backend.close()
+            raise
+        if info is None:
+            backend.close()
+            self._pk, self._tbls = {}, []
+            return None
+        return backend, scan, info
+
+    def _extra(self, fidx: int, xl: Any) -> dict[str, Any] | None:
+        if not xl:
+            return None
+        names = self._scan[1].extra_names[fidx] if self._scan else []
+        return {h: v for h, v in zip(names, xl, strict=True) if v is not None and v != ""} or None
 
     def _pkey(self, tbl: PowerTable) -> int:
         pk = self._pk.get(id(tbl))
@@ -197,7 +310,9 @@ class SqlMonitor(Monitor):
         self._evs.extend(evs)
 
     # -- the relations -------------------------------------------------------------------------
-    def _relations(self, as_of: dt.datetime | None) -> dict[str, Iterable[tuple[Any, ...]]]:
+    def _relations(self, as_of: dt.datetime | None, bounds: tuple[int, int] | None = None
+                   ) -> dict[str, Iterable[tuple[Any, ...]]]:
+        """The relations of checks.sql; with ``bounds`` (first start, last finish ordinal) no ev and cases."""
         powers, steps, edges, tiers = [], [], [], []
         for pk, t in enumerate(self._tbls):
             cl, cp = t.case_limit, t.case_promised
@@ -225,8 +340,12 @@ class SqlMonitor(Monitor):
         rows = self._ev_rows
         longest = max([d for t in self._tbls for lim in (*t.limits, *t.promised, t.case_limit, t.case_promised)
                        if lim is not None for d in (lim[0],)] + [0.0])
-        first = min((r[5] for r in rows), default=lo)
-        final = max([r[6] for r in rows] + ([as_of.toordinal()] if as_of is not None else []), default=lo)
+        if bounds is None:
+            first = min((r[5] for r in rows), default=lo)
+            final = max([r[6] for r in rows] + ([as_of.toordinal()] if as_of is not None else []), default=lo)
+        else:
+            first = bounds[0]
+            final = max([bounds[1]] + ([as_of.toordinal()] if as_of is not None else []))
         a = max(first - lo, 0)
         b = min(final - lo + math.ceil(longest) + 2, n - 1)
         cal = ((lo + i, flags[i], cum[i], nxt[i]) for i in range(a, b + 1))
@@ -236,21 +355,20 @@ class SqlMonitor(Monitor):
             sec = as_of.hour * 3600 + as_of.minute * 60 + as_of.second
             params = [(self.yellow_at, self.red_at, as_of.toordinal(), sec,
                        as_of.toordinal() * _US_PER_DAY + sec * 1_000_000 + as_of.microsecond)]
-        cases = ((ck, self._pk[id(t)], op) for ck, (_c, t, op) in enumerate(self._cases))
-        return {"ev": self._ev_rows, "cases": cases, "powers": powers, "steps": steps, "edges": edges, "cal": cal,
-                "tiers": tiers, "params": params}
+        out: dict[str, Iterable[tuple[Any, ...]]] = {
+            "powers": powers, "steps": steps, "edges": edges, "cal": cal, "tiers": tiers, "params": params}
+        if bounds is None:
+            out["ev"] = self._ev_rows
+            out["cases"] = ((ck, self._pk[id(t)], op) for ck, (_c, t, op) in enumerate(self._cases))
+        return out
 
     def _query(self, as_of: dt.datetime | None) -> list[tuple[Any, ...]]:
+        if self._scan is not None:
+            return self._query_direct(as_of)
         backend = _Duck() if self.engine == "duckdb" else _Spark()
         try:
             with tempfile.TemporaryDirectory(prefix="lfk-monitor-") as tmp:
-                for name, rows in self._relations(as_of).items():
-                    path = os.path.join(tmp, f"{name}.csv")
-                    with open(path, "w", encoding="utf-8", newline="") as fh:
-                        w = csv.writer(fh, lineterminator="\n")
-                        w.writerow([c for c, _ in SCHEMA[name]])
-                        w.writerows(rows)
-                    backend.load(name, path)
+                _load(backend, tmp, self._relations(as_of))
                 for sql in statements():
                     backend.run(sql)
                 cols = ", ".join(f"d.{c}" for c in DEV_COLUMNS)
@@ -259,10 +377,38 @@ class SqlMonitor(Monitor):
         finally:
             backend.close()
 
+    def _query_direct(self, as_of: dt.datetime | None) -> list[tuple[Any, ...]]:
+        """checks.sql on the relations DuckDB read itself; fetches the events of the cases with a row."""
+        assert self._scan is not None
+        backend, scan, info = self._scan
+        try:
+            with tempfile.TemporaryDirectory(prefix="lfk-monitor-") as tmp:
+                _load(backend, tmp, self._relations(as_of, (info["first_ord"], info["last_ord"])))
+            stmts = statements()
+            assert stmts[0].startswith("CREATE OR REPLACE TEMPORARY VIEW e AS")
+            for sql in stmts[1:]:  # the scan made e (ev with each event's previous step, the case's last place)
+                backend.run(sql)
+            if self.explain.enabled:
+                scan.explain(self.explain, self._tbls)
+            cols = ", ".join(f"d.{c}" for c in DEV_COLUMNS)
+            backend.run(f"CREATE TABLE devt AS SELECT {cols}, k.op FROM dev d JOIN cases k ON k.ck = d.ck")
+            out = backend.rows(f"SELECT {', '.join(DEV_COLUMNS)}, op FROM devt ORDER BY op, ck, ph, pos, sub")
+            by_case = scan.events_of(self._extra)
+            ids = scan.case_ids()
+        finally:
+            backend.close()
+        evs: dict[int, tuple[Any, ...]] = {}
+        for ck, pairs in by_case.items():
+            self._by_case[ck] = [ev for _eid, ev in pairs]
+            evs.update(pairs)
+        self._evs = evs  # type: ignore[assignment]
+        self._cases = {ck: (cid, self._tbls[pk], op) for ck, (cid, pk, op) in ids.items()}  # type: ignore[assignment]
+        return out
+
     # -- SQL rows -> findings ------------------------------------------------------------------
     def _check_pending(self, as_of: dt.datetime | None) -> None:
         self.pending_open = []
-        rows = self._query(as_of) if self._cases else []
+        rows = self._query(as_of) if (self._cases or (self._scan and self._scan[2]["cases"])) else []
         self._ev_rows = []
         i = 0
         while i < len(rows):
@@ -335,28 +481,15 @@ class SqlMonitor(Monitor):
                 last_ev = ev
                 level = 2 if code == "MON306R" else 1
                 lim = (days, bool(nat))
-                uz, ue = _day_words(lim)
                 if x1 is not None:
-                    nxt = sorted(tbl.succ[si])
-                    pend = "、".join(names[k] for k in nxt)
-                    open_parts.append((level, T(f"待办环节 {pend} 自 {names[si]} 办结后已过 {used:.1f} 个{uz}（时限 ",
-                                                f"the pending step {pend} has waited {used:.1f} {ue} days since "
-                                                f"{names[si]} finished (limit ") + limit_text(lim) + T("）", ")"),
+                    open_parts.append((level, pending_step_text(names, sorted(tbl.succ[si]), si, used, lim),
                                        x1, used, lim))
                 else:
-                    open_parts.append((level, T(f"案件已用时 {used:.1f} 个{uz}（{tbl.authority.name} 法定时限 ",
-                                                f"the case has run {used:.1f} {ue} days ({tbl.authority.name} has a limit of ")
-                                       + limit_text(lim) + T("）", ")"), None, used, lim))
+                    open_parts.append((level, case_time_text(tbl, used, lim), None, used, lim))
             elif code in ("MON010N", "MON010T"):
                 self._once(code, tbl, ev)
         if open_parts and last_ev is not None and as_of is not None:
-            open_parts.sort(key=lambda r: -r[0])
-            level = RED if open_parts[0][0] == 2 else YELLOW
-            word = T("已超期", "past a limit") if level == RED else T("临近期限", "near a limit")
-            msg = T(f"截至 {as_of:%Y-%m-%d %H:%M} 尚未办结，", f"still open at {as_of:%Y-%m-%d %H:%M} and ") + word + T("：", ": ")
-            msg = msg + open_parts[0][1]
-            for r in open_parts[1:]:
-                msg = msg + T("；", "; ") + r[1]
+            level, msg = open_case_message(as_of, open_parts)
             pend_si = open_parts[0][2]
             post = tbl.actors[pend_si] if pend_si is not None else None
             devs.append(self._dev("MON306", tbl, cid, last_ev, msg, level=level, post=post, as_of=as_of.isoformat(),
@@ -374,6 +507,8 @@ class SqlMonitor(Monitor):
         return first[pair[0]], first[pair[1]]
 
     def _case_events(self, ck: int) -> list[tuple[Any, ...]]:
+        if ck in self._by_case:
+            return self._by_case[ck]
         base, n = self._spans[ck]
         return self._evs[base:base + n]
 
@@ -410,6 +545,17 @@ class SqlMonitor(Monitor):
             "这些金额无法核对（每项职权只提示一次）",
             f"fines of {aid} (e.g. {t.level!r}) are multiples of {t.fine.of or 'a base'}, which the log "
             "does not give: such amounts cannot be checked (said once per power)"))
+
+
+def _load(backend: Any, tmp: str, relations: dict[str, Iterable[tuple[Any, ...]]]) -> None:
+    """Hand the relations to the engine as CSV files in the private folder ``tmp``."""
+    for name, rows in relations.items():
+        path = os.path.join(tmp, f"{name}.csv")
+        with open(path, "w", encoding="utf-8", newline="") as fh:
+            w = csv.writer(fh, lineterminator="\n")
+            w.writerow([c for c, _ in SCHEMA[name]])
+            w.writerows(rows)
+        backend.load(name, path)
 
 
 def _bounds(f: Any) -> tuple[Any, ...]:
