@@ -326,7 +326,7 @@ class _Runner:
             finally:
                 _ACTIVE = None
         else:
-            with _few_collections():
+            with few_collections():
                 for uid in todo:
                     unit_findings, n = self.lint_unit(uid)
                     store(uid, n, _pack(unit_findings))
@@ -384,7 +384,7 @@ class UnitLinter:
 
 
 @contextmanager
-def _few_collections() -> Iterator[None]:
+def few_collections() -> Iterator[None]:
     """Fewer garbage collections while units are linted one after another: the objects alive now (the
     register's set-up) are frozen, never scanned again, and the young generation is 100,000 objects, not
     700 (each unit makes and drops many; few cycles among them). Both are undone afterwards."""

@@ -35,7 +35,7 @@ from lfk.core.finding import Finding, Severity
 from lfk.core.fsutil import atomic_write
 from lfk.core.templating import environment, templates_dir
 from lfk.lint import LintOptions, LintResult, lint_register
-from lfk.lint.engine import UnitLinter, default_jobs
+from lfk.lint.engine import UnitLinter, default_jobs, few_collections
 from lfk.model.disclosure import INTERNAL, PUBLIC
 from lfk.monitor import run_monitor
 from lfk.register import Register, UnitData
@@ -236,10 +236,11 @@ def build_site(
 
     t0 = time.perf_counter()
     b = _prepare(register, out_dir, audience, base_url, as_of=as_of, force=force, events=events, lang=lang)
-    _plan(b, lint)
-    todo = _select(b)
-    charts = _render_flowcharts(b, todo)
-    rendered = _render_pages(b, todo, charts, progress)
+    with few_collections():  # planning and rendering make many objects and few cycles
+        _plan(b, lint)
+        todo = _select(b)
+        charts = _render_flowcharts(b, todo)
+        rendered = _render_pages(b, todo, charts, progress)
     _write_output(b, rendered)
     b.report.written.sort()
     b.report.skipped.sort()
