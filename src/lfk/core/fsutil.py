@@ -20,8 +20,12 @@ def _umask_mode() -> int:
     return 0o666 & ~mask
 
 
-def atomic_write(path: Path, data: bytes | str, *, encoding: str = "utf-8", make_parents: bool = False) -> None:
+def atomic_write(path: Path, data: bytes | str, *, encoding: str = "utf-8", make_parents: bool = False,
+                 durable: bool = True) -> None:
     """Write ``data`` to ``path`` atomically: the old content stays whole until the rename.
+
+    ``durable``: the bytes reach the disk before the rename (``fsync``). Files that are checked and
+    rebuilt anyway (a site's pages, against the digests of its manifest) may skip that.
 
     Keeps an existing file's permission bits (a new file gets the usual umask mode). Raises
     ``WriteError`` (exit 2, nothing changed) when the folder is missing (unless ``make_parents``) or not
@@ -48,7 +52,8 @@ def atomic_write(path: Path, data: bytes | str, *, encoding: str = "utf-8", make
         with os.fdopen(fd, "wb") as fh:
             fh.write(raw)
             fh.flush()
-            os.fsync(fh.fileno())
+            if durable:
+                os.fsync(fh.fileno())
         os.chmod(tmp, mode if mode is not None else _umask_mode())
         _before_replace(Path(tmp), path)
         os.replace(tmp, path)

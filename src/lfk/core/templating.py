@@ -24,6 +24,8 @@ def _no_controls(value: Any) -> Any:
     """Every text a page shows without control characters (``lfk.core.safe.printable``, line breaks
     kept): register text with a YAML-escaped ESC or BEL (LFK008) reaches no HTML page as such."""
     if isinstance(value, str):
+        if value.isprintable() and type(value) in (str, Markup):
+            return value  # every character ``printable`` replaces is one ``isprintable`` refuses
         out = printable(value, newlines=True)
         return Markup(out) if isinstance(value, Markup) else out
     return value

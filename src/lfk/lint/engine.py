@@ -28,7 +28,7 @@ from lfk.lint.acceptance import apply_acceptances
 from lfk.lint.context import FileContext, RegisterContext, UnitContext
 from lfk.lint.registry import REGISTRY, Report, Rule, select_codes
 from lfk.loader import LoadedFile
-from lfk.register import Register, locate
+from lfk.register import Register, UnitData, locate
 
 PARALLEL_MIN_UNITS = 40  # below this, worker start-up costs more than it saves
 
@@ -230,9 +230,11 @@ class _Runner:
                 self.emit(rule, rule.func(ctx), all_files, out)
         return n
 
-    def lint_unit(self, uid: str) -> tuple[list[Finding], int]:
-        """Every finding of one unit (unfiltered, suppressions applied) and its number of files."""
-        ud = self.register.unit(uid)
+    def lint_unit(self, uid: str, ud: UnitData | None = None) -> tuple[list[Finding], int]:
+        """Every finding of one unit (unfiltered, suppressions applied) and its number of files; ``ud``:
+        the unit as already read (else it is read now)."""
+        if ud is None:
+            ud = self.register.unit(uid)
         files = {lf.rel: lf for lf in ud.baseline_files}
         files.update({lf.rel: lf for lf in ud.files})
         files.update(self.header_files)
@@ -324,7 +326,7 @@ class _Runner:
             finally:
                 _ACTIVE = None
         else:
-            with _few_collections():
+            with few_collections():
                 for uid in todo:
                     unit_findings, n = self.lint_unit(uid)
                     store(uid, n, _pack(unit_findings))
@@ -344,8 +346,45 @@ class _Runner:
         return LintResult(findings, nfiles, total, self.opts.strict, cached_units)
 
 
+class UnitLinter:
+    """A lint run that the caller drives unit by unit, handing over each unit it has read anyway (the
+    site build lints the units it is planning pages of, so each unit is parsed once). No cache, no
+    workers; ``result`` gives what ``lint_register`` with the same options gives for the units handed
+    over (in register order)."""
+
+    def __init__(self, register: Register, opts: LintOptions) -> None:
+        self._runner = _Runner(register, opts)
+        runner = self._runner
+        self._head: list[Finding] = []
+        self._files = runner.file_findings(runner.header_files.values(), runner.header_files, self._head)
+        rctx = RegisterContext(register, opts.as_of, list(opts.events or []))
+        for rule in runner.rules:
+            if "register" in rule.scope.split("+"):
+                runner.emit(rule, rule.func(rctx), runner.header_files, self._head)
+        self._units: dict[str, list[Finding]] = {}
+
+    def done(self, uid: str) -> bool:
+        """Whether unit ``uid`` was linted already."""
+        return uid in self._units
+
+    def add(self, ud: UnitData) -> None:
+        """Lint one unit as read by ``Register.unit``."""
+        findings, n = self._runner.lint_unit(ud.id, ud)
+        self._units[ud.id] = findings
+        self._files += n
+
+    def result(self) -> LintResult:
+        """The findings of the register's own files and of every unit handed over, sorted as ``lint_register``'s."""
+        runner = self._runner
+        order = [u for u in runner.register.unit_ids if u in self._units]
+        findings = [*self._head, *(f for u in order for f in self._units[u])]
+        findings = [f for f in findings if runner.wanted(f.path)]
+        findings.sort(key=cause_first_key(findings))
+        return LintResult(findings, self._files, len(order), runner.opts.strict, 0)
+
+
 @contextmanager
-def _few_collections() -> Iterator[None]:
+def few_collections() -> Iterator[None]:
     """Fewer garbage collections while units are linted one after another: the objects alive now (the
     register's set-up) are frozen, never scanned again, and the young generation is 100,000 objects, not
     700 (each unit makes and drops many; few cycles among them). Both are undone afterwards."""

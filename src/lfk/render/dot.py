@@ -337,7 +337,7 @@ def _path_text(ctx: FlowContext, lang: str) -> tuple[str, str]:
 
 def _footer(ctx: FlowContext, register: Register, lang: str, columns: bool) -> str:
     w = _w(lang)
-    grades = not ctx.public or bool(ctx.risks_by_step or ctx.power_risks)
+    grades = bool(ctx.risks_by_step or ctx.power_risks)  # the grade legend only where grades are drawn
     text, color = _path_text(ctx, lang)
     rows = [f'<TR><TD ALIGN="LEFT" BALIGN="LEFT"><FONT COLOR="{color}">{html_wrapped(text, 64)}</FONT></TD></TR>']
     if ctx.power_risks and not columns:

@@ -34,15 +34,16 @@ from lfk.core.errors import LfkError, UsageError, WriteError
 from lfk.core.finding import Finding, Severity
 from lfk.core.fsutil import atomic_write
 from lfk.core.templating import environment, templates_dir
-from lfk.lint import LintOptions, lint_register
-from lfk.lint.engine import default_jobs
+from lfk.lint import LintOptions, LintResult, lint_register
+from lfk.lint.engine import UnitLinter, default_jobs, few_collections
 from lfk.model.disclosure import INTERNAL, PUBLIC
 from lfk.monitor import run_monitor
-from lfk.register import Register
+from lfk.register import Register, UnitData
+from lfk.render import RenderCache
 from lfk.site import flowchart
 from lfk.site.charts import throughput_svg
 from lfk.site.pages import Page, Planner
-from lfk.site.publication import PUBLICATION, PUBLICATION_JS, publication_manifest, publication_script
+from lfk.site.publication import PUBLICATION, PUBLICATION_JS, publication_manifest, publication_script, unit_items
 from lfk.site.words import HTML_LANG, check_lang, pick, t
 
 MANIFEST = ".lfk-site.json"
@@ -70,7 +71,8 @@ class SiteReport:
     skipped: list[str] = field(default_factory=list)
     removed: list[str] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
-    flowcharts: int = 0
+    flowcharts: int = 0  # flowcharts on the pages rendered now
+    flowcharts_cached: int = 0  # distinct flowcharts taken from the render cache (an earlier build drew them)
     seconds: float = 0.0
 
     @property
@@ -136,21 +138,32 @@ def _read(register: Register, rel: str) -> bytes:
 
 
 def _write(path: Path, data: bytes) -> None:
-    """Write via a temporary file and a rename (readers never see half a page)."""
-    atomic_write(path, data, make_parents=True)
+    """Write via a temporary file and a rename (readers never see half a page). No ``fsync`` per page:
+    a page lost in a crash no longer has the digest the manifest records, so the next build writes it
+    again; the manifests, written last, are durable."""
+    atomic_write(path, data, make_parents=True, durable=False)
+
+
+def disclosure_options(as_of: dt.date | None) -> LintOptions:
+    """The lint options of the disclosure gate: LFK7xx and the disclosure key codes only."""
+    sel = ["LFK7", *DISCLOSURE_KEY_CODES]
+    return LintOptions(select=sel) if as_of is None else LintOptions(as_of=as_of, select=sel)
+
+
+def disclosure_errors(result: LintResult) -> list[Finding]:
+    """The findings of a disclosure lint that stop a public build."""
+    return [f for f in result.active if f.severity is Severity.ERROR and (
+        f.code.startswith("LFK7") or (f.code in DISCLOSURE_KEY_CODES and _DISCLOSURE_KEY.search(f.message.en)))]
 
 
 def lint_disclosure(register: Register, as_of: dt.date | None, units: list[str] | None = None) -> list[Finding]:
     """Unsuppressed errors that stop a public build: LFK7xx, and a repeated or invalid ``internal`` /
     ``disclosure`` key (LFK002, LFK101: readers disagree on which value holds). ``units``: only these
     units (and lfk.yaml)."""
-    sel = ["LFK7", *DISCLOSURE_KEY_CODES]
-    opts = LintOptions(select=sel) if as_of is None else LintOptions(as_of=as_of, select=sel)
+    opts = disclosure_options(as_of)
     opts.units = units
     opts.jobs = default_jobs()
-    result = lint_register(register, opts)
-    return [f for f in result.active if f.severity is Severity.ERROR and (
-        f.code.startswith("LFK7") or (f.code in DISCLOSURE_KEY_CODES and _DISCLOSURE_KEY.search(f.message.en)))]
+    return disclosure_errors(lint_register(register, opts))
 
 
 DISCLOSURE_KEY_CODES = ("LFK002", "LFK101")
@@ -177,6 +190,7 @@ class _Build:
     env: Any = None  # the jinja2 environment of templates/site
     unit_records: dict[str, dict[str, Any]] = field(default_factory=dict)  # the planner's, for the manifest
     entries: dict[str, dict[str, str]] = field(default_factory=dict)  # the new manifest's pages
+    items: dict[str, list[dict[str, str]]] = field(default_factory=dict)  # published items of the units read
 
     @property
     def old_pages(self) -> dict[str, Any]:
@@ -222,10 +236,11 @@ def build_site(
 
     t0 = time.perf_counter()
     b = _prepare(register, out_dir, audience, base_url, as_of=as_of, force=force, events=events, lang=lang)
-    _plan(b, lint)
-    todo = _select(b)
-    charts = _render_flowcharts(b, todo)
-    rendered = _render_pages(b, todo, charts, progress)
+    with few_collections():  # planning and rendering make many objects and few cycles
+        _plan(b, lint)
+        todo = _select(b)
+        charts = _render_flowcharts(b, todo)
+        rendered = _render_pages(b, todo, charts, progress)
     _write_output(b, rendered)
     b.report.written.sort()
     b.report.skipped.sort()
@@ -313,14 +328,33 @@ def _plan(b: _Build, lint: bool) -> None:
     prior = old if old is not None and old.get("audience") == b.audience else None
     planner = Planner(register, b.audience, site=b.site, as_of=b.as_of, salt=salt, prior=prior, check=b.unchanged,
                       lang=b.lang)
+    gate: UnitLinter | None = None
+    to_lint: set[str] = set()
     if b.audience == PUBLIC and lint:
         # units unchanged since a build that passed this same lint need no second look
         changed = planner.changed_units() if prior is not None and prior.get("linted") else None
-        blocked = lint_disclosure(register, b.as_of, changed)
+        gate = UnitLinter(register, disclosure_options(b.as_of))
+        to_lint = {u for u in (register.unit_ids if changed is None else changed) if u in register.unit_dirs}
+    items: dict[str, list[dict[str, str]]] = {}
+
+    def read(ud: UnitData) -> None:
+        # each unit is read once: the disclosure lint, the pages and the published items share it
+        if gate is not None and ud.id in to_lint:
+            gate.add(ud)
+        items[ud.id] = unit_items(register, ud, b.audience == INTERNAL)
+
+    planner.on_unit = read
+    pages = planner.plan()
+    if gate is not None:
+        for uid in register.unit_ids:  # units the planner did not read (reused pages): read for the lint
+            if uid in to_lint and not gate.done(uid):
+                gate.add(register.unit(uid))
+        blocked = disclosure_errors(gate.result())
         if blocked:
             raise PublicationBlocked(blocked)
         b.linted = True
-    pages = planner.plan()
+    register.save_caches()  # the stat index learnt while reading (a no-op without a cache)
+    b.items = items
     if b.monitor is not None:
         pages.append(b.monitor)
     env = environment("site")
@@ -387,7 +421,9 @@ def _render_flowcharts(b: _Build, todo: list[tuple[Page, str]]) -> dict[int, dic
     """Phase 4: the flowcharts of the pages to render, drawn in one batch: ``id(page)`` → context key →
     inline SVG (None where graphviz drew nothing)."""
     dots = [(page, key, dot, label) for page, _ in todo for key, dot, label in page.dots]
-    svgs = flowchart.render_svgs([d for _, _, d, _ in dots])
+    store = b.register.cache
+    cache = RenderCache(store.folder.parent) if store is not None and store.enabled else None
+    svgs, b.report.flowcharts_cached = flowchart.render_svgs_counted([d for _, _, d, _ in dots], cache)
     b.report.flowcharts = sum(1 for s in svgs if s)
     charts: dict[int, dict[str, Any]] = {}
     for (page, key, _, label), svg in zip(dots, svgs, strict=True):
@@ -476,7 +512,7 @@ def _write_manifests(b: _Build) -> None:
     text = json.dumps(manifest, ensure_ascii=False, indent=1, sort_keys=True)
     text = text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
     atomic_write(b.out / MANIFEST, text + "\n")
-    published = publication_manifest(b.register, b.site, {r: e["out"] for r, e in b.entries.items()})
+    published = publication_manifest(b.register, b.site, {r: e["out"] for r, e in b.entries.items()}, b.items)
     atomic_write(b.out / PUBLICATION, published)
     atomic_write(b.out / PUBLICATION_JS, publication_script(published))
 

@@ -10,11 +10,43 @@ import re
 from markupsafe import escape
 
 from lfk.core.errors import InputError, LfkError
-from lfk.render import render_dots
+from lfk.render import RenderCache, render_dots
 
 
-def render_svgs(dots: list[str]) -> list[str | None]:
+def render_svgs(dots: list[str], cache: RenderCache | None = None) -> list[str | None]:
     """SVG text for each DOT (None where graphviz is unavailable or failed on that graph)."""
+    return render_svgs_counted(dots, cache)[0]
+
+
+def render_svgs_counted(dots: list[str], cache: RenderCache | None = None) -> tuple[list[str | None], int]:
+    """SVG text for each DOT and how many distinct DOTs came from ``cache``.
+
+    Each distinct DOT text is drawn once (identical flowcharts of many powers share one graphviz run);
+    with ``cache`` (the render cache that ``lfk render`` uses too), a DOT drawn by an earlier build —
+    public or internal, any command — is not drawn again, and what is drawn now is kept for the next.
+    """
+    distinct = list(dict.fromkeys(dots))
+    got: dict[str, str | None] = {}
+    hits = 0
+    if cache is not None:
+        for d in distinct:
+            data = cache.get(d, "svg")
+            if data is not None:
+                try:
+                    got[d] = data.decode("utf-8")
+                    hits += 1
+                except UnicodeDecodeError:
+                    continue
+    todo = [d for d in distinct if d not in got]
+    for d, svg in zip(todo, _draw(todo), strict=True):
+        got[d] = svg
+        if svg is not None and cache is not None:
+            cache.put(d, "svg", svg.encode("utf-8"))
+    return [got[d] for d in dots], hits
+
+
+def _draw(dots: list[str]) -> list[str | None]:
+    """SVG text for each DOT through graphviz (None where it is unavailable or failed on that graph)."""
     if not dots:
         return []
     try:
@@ -36,6 +68,27 @@ _EXT_LINK = re.compile(r'\s(?:xlink:)?href="(?:[a-zA-Z][a-zA-Z0-9+.-]*:|//)[^"]*
 _SCRIPTY = re.compile(r"<script\b.*?</script>|<foreignObject\b.*?</foreignObject>", re.S | re.I)
 _EVENT_ATTR = re.compile(r'\son\w+="[^"]*"', re.I)
 _BATCH_ID = re.compile(r'(["#])page\d+,\d+_')
+_XMLNS_TAIL = re.compile(r'(?::\w+)?="[^"]*"')
+
+
+def drop_xmlns(s: str) -> str:
+    """``_XMLNS.sub("", s)``, found from each ``xmlns`` (a regex starting with ``\\s+`` tries every space)."""
+    parts: list[str] = []
+    pos = 0
+    q = s.find("xmlns")
+    while q != -1:
+        start = q
+        while start > pos and s[start - 1].isspace():
+            start -= 1
+        m = _XMLNS_TAIL.match(s, q + 5) if start < q else None
+        if m is not None:
+            parts.append(s[pos:start])
+            pos = m.end()
+            q = s.find("xmlns", pos)
+        else:
+            q = s.find("xmlns", q + 1)
+    parts.append(s[pos:])
+    return "".join(parts)
 
 
 def inline_svg(svg: str, label: str) -> str:
@@ -44,9 +97,11 @@ def inline_svg(svg: str, label: str) -> str:
     s = _PROLOG.sub("", svg)
     s = _SCRIPTY.sub("", s)
     s = _EVENT_ATTR.sub("", s)
-    s = _EXT_LINK.sub("", s)
-    s = _XMLNS.sub("", s)
-    s = _BATCH_ID.sub(r"\1", s)
+    if 'href="' in s:  # (each test is a condition of its pattern: a page of a big site has 6,000 charts)
+        s = _EXT_LINK.sub("", s)
+    s = drop_xmlns(s)
+    if "page" in s:
+        s = _BATCH_ID.sub(r"\1", s)
     start = s.find("<svg")
     if start < 0:
         raise InputError("graphviz gave no SVG / graphviz 未生成 SVG")

@@ -12,6 +12,7 @@ import datetime as dt
 import hashlib
 import json
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -74,6 +75,7 @@ class Planner:
         self.salt = salt
         self.prior = prior or {}
         self.check = check  # check(rel, entry) -> bool: the file in OUT is still that entry's output
+        self.on_unit: Callable[[UnitData], None] | None = None  # called with each unit read for its pages
         self.unit_records: dict[str, dict[str, Any]] = {}
         self._digests: dict[str, str] = {}
         self.audience = audience
@@ -122,7 +124,10 @@ class Planner:
             if digest is not None and self.reuse_unit(uid, digest):
                 continue
             start, n_index = len(self.pages), len(self.index)
-            self.plan_unit(self.reg.unit(uid), slug)
+            ud = self.reg.unit(uid)
+            if self.on_unit is not None:
+                self.on_unit(ud)
+            self.plan_unit(ud, slug)
             if digest is not None:
                 self.unit_records[uid] = {
                     "digest": digest, "pages": sorted(p.path for p in self.pages[start:]),

@@ -19,7 +19,7 @@ from lfk.core.errors import InputError
 from lfk.core.git import GitRepo
 from lfk.diff.compare import canon
 from lfk.history import revision_info
-from lfk.register import Register
+from lfk.register import Register, UnitData
 from lfk.site.pages import is_public_power
 
 PUBLICATION = "lfk-publication.json"
@@ -59,38 +59,53 @@ def revision_of(register: Register) -> dict[str, Any] | None:
         return None
 
 
-def published_items(register: Register, internal: bool) -> list[dict[str, str]]:
-    """Every power the site shows, with its flow and benchmark, each with a content digest."""
+def published_items(register: Register, internal: bool,
+                    known: dict[str, list[dict[str, str]]] | None = None) -> list[dict[str, str]]:
+    """Every power the site shows, with its flow and benchmark, each with a content digest; ``known``:
+    the items of units already worked out (``unit_items``), the others are read now."""
     out: list[dict[str, str]] = []
     for uid in register.unit_ids:
-        ud = register.unit(uid, kinds=frozenset({"authorities", "flows", "benchmarks"}))
-        bms = {b.model.authority: b for b in ud.benchmarks}
-        seen: set[str] = set()
-        for a in ud.authorities:
-            m = a.model
-            if m.id in seen or not (internal or is_public_power(m)):
-                continue
-            seen.add(m.id)
-            out.append({"unit": uid, "kind": "authorities", "id": m.id, "file": a.rel, "digest": item_digest(m)})
-            if m.flow:
-                flow, _std = register.flow_for(ud, m.flow)
-                if flow is not None:
-                    out.append({"unit": uid, "kind": "flows", "id": m.flow, "file": flow.rel, "digest": item_digest(flow.model)})
-            if m.id in bms:
-                b = bms[m.id]
-                out.append({"unit": uid, "kind": "benchmarks", "id": m.id, "file": b.rel, "digest": item_digest(b.model)})
+        if known is not None and uid in known:
+            out.extend(known[uid])
+            continue
+        out.extend(unit_items(register, register.unit(uid, kinds=frozenset({"authorities", "flows", "benchmarks"})),
+                              internal))
     return out
 
 
-def publication_manifest(register: Register, site: dict[str, Any], files: dict[str, str]) -> str:
-    """The text of ``lfk-publication.json`` for a build with options ``site`` and file digests ``files``."""
+def unit_items(register: Register, ud: UnitData, internal: bool) -> list[dict[str, str]]:
+    """The published items of one unit (its powers, their flows and benchmarks) with their digests."""
+    out: list[dict[str, str]] = []
+    uid = ud.id
+    bms = {b.model.authority: b for b in ud.benchmarks}
+    seen: set[str] = set()
+    for a in ud.authorities:
+        m = a.model
+        if m.id in seen or not (internal or is_public_power(m)):
+            continue
+        seen.add(m.id)
+        out.append({"unit": uid, "kind": "authorities", "id": m.id, "file": a.rel, "digest": item_digest(m)})
+        if m.flow:
+            flow, _std = register.flow_for(ud, m.flow)
+            if flow is not None:
+                out.append({"unit": uid, "kind": "flows", "id": m.flow, "file": flow.rel, "digest": item_digest(flow.model)})
+        if m.id in bms:
+            b = bms[m.id]
+            out.append({"unit": uid, "kind": "benchmarks", "id": m.id, "file": b.rel, "digest": item_digest(b.model)})
+    return out
+
+
+def publication_manifest(register: Register, site: dict[str, Any], files: dict[str, str],
+                         known: dict[str, list[dict[str, str]]] | None = None) -> str:
+    """The text of ``lfk-publication.json`` for a build with options ``site`` and file digests ``files``
+    (``known``: the published items of units already read, see ``published_items``)."""
     doc = {
         "format": FORMAT,
         "register": register.config.name,
         "revision": revision_of(register),
         "build": {"audience": site["audience"], "lang": site["lang"], "base_url": site["base_url"], "lfk": __version__},
         "files": dict(sorted(files.items())),
-        "items": published_items(register, site["audience"] == "internal"),
+        "items": published_items(register, site["audience"] == "internal", known),
     }
     base = baseline_info(register)
     if base is not None:  # the baseline the units adopt (lfk.yaml baseline:); commit null when not pinned

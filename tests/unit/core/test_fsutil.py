@@ -74,3 +74,13 @@ def test_new_files_get_the_umask_mode_and_parents_on_request(tmp_path: Path) -> 
         os.umask(old)
     assert p.read_text(encoding="utf-8") == "x"
     assert p.stat().st_mode & 0o777 == 0o644
+
+
+@pytest.mark.parametrize("durable,syncs", [(True, 1), (False, 0)])
+def test_durable_decides_the_fsync(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, durable: bool, syncs: int) -> None:
+    calls: list[int] = []
+    real = os.fsync
+    monkeypatch.setattr(fsutil.os, "fsync", lambda fd: calls.append(fd) or real(fd))
+    p = tmp_path / "page.html"
+    fsutil.atomic_write(p, "<p>x</p>", durable=durable)
+    assert p.read_text(encoding="utf-8") == "<p>x</p>" and len(calls) == syncs

@@ -311,18 +311,18 @@ def test_incremental(tmp_path: Path) -> None:
     seen_units: list[object] = []
     from lfk.site import build as site_build
 
-    real = site_build.lint_disclosure
+    real = site_build.UnitLinter.add
 
-    def spy(register, as_of, units=None):  # type: ignore[no-untyped-def]
-        seen_units.append(units)
-        return real(register, as_of, units)
+    def spy(self, ud):  # type: ignore[no-untyped-def]
+        seen_units.append(ud.id)
+        return real(self, ud)
 
-    site_build.lint_disclosure = spy  # type: ignore[assignment]
+    site_build.UnitLinter.add = spy  # type: ignore[method-assign]
     try:
         third = build_site(Register(root), out, "public")
     finally:
-        site_build.lint_disclosure = real  # type: ignore[assignment]
-    assert seen_units == [[uid]]  # only the changed unit is linted again
+        site_build.UnitLinter.add = real  # type: ignore[method-assign]
+    assert seen_units == [uid]  # only the changed unit is linted again
     assert f"units/{uid}/powers/{target['id']}.html" in third.written
     allowed = {"assets/search-index.js", "assets/search-index.json"}
     assert all(p.startswith(f"units/{uid}/") or p in allowed for p in third.written), third.written
@@ -449,12 +449,12 @@ def test_cli_public_build_stops_on_lfk7_errors(runner, tmp_path: Path, monkeypat
 
     calls = []
 
-    def fake(register, as_of, units=None):  # type: ignore[no-untyped-def]
+    def fake(result):  # type: ignore[no-untyped-def]
         calls.append(1)
         return [Finding("LFK701", Severity.ERROR, "units/county-amr/authorities.yaml", 3, 5,
                         T("个人手机号", "a personal mobile number"))]
 
-    monkeypatch.setattr(site_build, "lint_disclosure", fake)
+    monkeypatch.setattr(site_build, "disclosure_errors", fake)
     out = tmp_path / "s"
     res = invoke(runner, "site", str(out), "--root", str(BASE), "--lang", "en")
     assert res.exit_code == 1
