@@ -10,7 +10,6 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
-import unicodedata
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -19,7 +18,6 @@ from lfk.grading.engine import DEFAULT_FACTORS, factor_names
 from lfk.model.config import Config
 from lfk.model.items import Risk
 from lfk.model.text import fine_text, limit_text
-from lfk.model.vocab import GRADES
 from lfk.register import Register, UnitData
 from lfk.tables import values as V
 from lfk.tables.columns import (
@@ -34,7 +32,6 @@ from lfk.tables.columns import (
     Table,
     factor_header,
 )
-from lfk.tables.importer import GRADE_ALIASES
 
 GRADE_EXTRA = "风险等级"
 """The ``extra:`` key where import keeps a grade word as the table wrote it (一级, ★★★ …)."""
@@ -65,24 +62,10 @@ class TableData:
         return None
 
 
-def _fold(word: str) -> str:
-    return unicodedata.normalize("NFKC", word).replace(" ", "").strip()
-
-
 def grade_of_word(cfg: Config, word: str) -> str | None:
     """The grade (高/中/低) a table's grade word stands for: the grade itself, a ``grading.labels`` or
     ``grading.aliases`` word of lfk.yaml, or one of import's built-in words (一级, ★★★ …); None otherwise."""
-    words: dict[str, str] = {g: g for g in GRADES}
-    for g, ws in GRADE_ALIASES.items():
-        words.update({_fold(w): g for w in ws})
-    words.update({_fold(str(w)): g for g, w in (cfg.grading.labels or {}).items()})
-    for g, ws in (cfg.grading.aliases or {}).items():
-        words.update({_fold(str(w)): g for w in ws})
-    v = _fold(word)
-    for cand in (v, v.removesuffix("风险"), v.removesuffix("等级"), v.removesuffix("级"), v.upper()):
-        if cand in words:
-            return words[cand]
-    return None
+    return V.grade_of(V.grade_words(cfg.grading), word)
 
 
 def grade_word(cfg: Config, risk: Risk) -> str | None:

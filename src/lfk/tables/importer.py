@@ -63,14 +63,6 @@ MEASURE_STATUS: tuple[str, ...] = get_args(MeasureStatus)
 MEASURE_EFFECT: tuple[str, ...] = get_args(MeasureEffect)
 MEASURE_PHASES: tuple[str, ...] = get_args(MeasurePhase)
 EDUCATION: tuple[str, ...] = get_args(EducationForm)
-# words real tables use for the three grades (grading.aliases in lfk.yaml adds the unit's own)
-GRADE_ALIASES: dict[str, tuple[str, ...]] = {
-    "高": ("一级", "1级", "Ⅰ级", "I级", "1", "一", "I", "A", "A级", "★★★", "高风险", "高级", "重大", "重大风险", "红",
-          "较高"),
-    "中": ("二级", "2级", "Ⅱ级", "II级", "2", "二", "II", "B", "B级", "★★", "中风险", "中级", "中等", "一般风险", "黄",
-          "橙", "一般"),
-    "低": ("三级", "3级", "Ⅲ级", "III级", "3", "三", "III", "C", "C级", "★", "低风险", "低级", "较低", "蓝", "绿"),
-}
 UNCATEGORISED = "未分类"
 EXTRA = "__extra__"
 KINDS = ("risks", "authorities", "measures", "benchmarks", "flows")  # what --as may say
@@ -142,15 +134,10 @@ class _Ctx:
         self.findings: list[Finding] = []
         cfg = register.config
         self.categories = cfg.categories()
-        self.grade_words: dict[str, str] = {g: g for g in GRADES}
-        for g, words in GRADE_ALIASES.items():
-            for w in words:
-                self.grade_words[w] = g
-        own = [(g, str(label)) for g, label in (cfg.grading.labels or {}).items()] + [
-            (g, str(w)) for g, words in (cfg.grading.aliases or {}).items() for w in words]
-        for g, w in own:
-            self.grade_words[_grade_forms(w)[0]] = g
-        self.own_grade_words = set(GRADES) | {_grade_forms(w)[0] for _, w in own}
+        self.grade_words = V.grade_words(cfg.grading)
+        own = [str(label) for label in (cfg.grading.labels or {}).values()] + [
+            str(w) for words in (cfg.grading.aliases or {}).values() for w in words]
+        self.own_grade_words = set(GRADES) | {V.grade_forms(w)[0] for w in own}
         self.extra: dict[str, str] = {}  # values of the row being read that no field takes (→ extra:)
         # the unit's measures by description, with the risks they answer (re-import by content)
         self.measure_by_text: dict[str, list[tuple[str, tuple[str, ...]]]] = {}
@@ -632,14 +619,9 @@ def _guess_category(name: str) -> str:
     return "其他行政权力"
 
 
-def _grade_forms(value: str) -> tuple[str, ...]:
-    v = unicodedata.normalize("NFKC", value).replace(" ", "").strip()
-    return v, v.removesuffix("风险"), v.removesuffix("等级"), v.removesuffix("级"), v.upper()
-
-
 def _grade_of(ctx: _Ctx, value: str) -> str | None:
     """The grade (高/中/低) a grade word stands for (一级风险, Ⅰ级, 1, 较高 …), or None."""
-    return next((ctx.grade_words[c] for c in _grade_forms(value) if c in ctx.grade_words), None)
+    return V.grade_of(ctx.grade_words, value)
 
 
 def _grade(ctx: _Ctx, value: str | None, where: tuple[str, int], col: int) -> tuple[str | None, bool]:
@@ -648,7 +630,7 @@ def _grade(ctx: _Ctx, value: str | None, where: tuple[str, int], col: int) -> tu
     g = _grade_of(ctx, value)
     if g is None:
         return _vocab(ctx, value.strip(), list(GRADES), where, col, "风险等级", "grade")
-    if not ctx.own_grade_words & set(_grade_forms(value)[:4]):  # a word of the table's own (一级风险): kept as written
+    if not ctx.own_grade_words & set(V.grade_forms(value)[:4]):  # a word of the table's own (一级风险): kept as written
         ctx.extra["风险等级"] = value.strip()
         ctx.grade_seen.setdefault(g, {}).setdefault(value.strip(), where)
     return g, True

@@ -4,9 +4,12 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import unicodedata
 from typing import Any
 
+from lfk.model.config import Grading
 from lfk.model.items import LegalBasis
+from lfk.model.vocab import GRADES
 
 LIST_SPLIT = re.compile(r"[、,，;；\n]+")
 _NUMBERING = re.compile(r"^\s*(?:\d+\s*[.．、)）]|[（(]\s*\d+\s*[)）]|[①-⑳])\s*")
@@ -18,6 +21,38 @@ TRUE_WORDS = {"是", "true", "yes", "y", "√", "✓", "1", "内部", "领导"}
 FALSE_WORDS = {"否", "false", "no", "n", "×", "0", ""}
 DISCLOSURE_WORDS = {"public": "public", "公开": "public", "对外公开": "public", "主动公开": "public", "社会公开": "public",
                     "internal": "internal", "内部": "internal", "内部公开": "internal", "不公开": "internal"}
+
+
+# words real tables use for the three grades (grading.aliases in lfk.yaml adds the unit's own)
+GRADE_ALIASES: dict[str, tuple[str, ...]] = {
+    "高": ("一级", "1级", "Ⅰ级", "I级", "1", "一", "I", "A", "A级", "★★★", "高风险", "高级", "重大", "重大风险", "红",
+          "较高"),
+    "中": ("二级", "2级", "Ⅱ级", "II级", "2", "二", "II", "B", "B级", "★★", "中风险", "中级", "中等", "一般风险", "黄",
+          "橙", "一般"),
+    "低": ("三级", "3级", "Ⅲ级", "III级", "3", "三", "III", "C", "C级", "★", "低风险", "低级", "较低", "蓝", "绿"),
+}
+
+
+def grade_forms(value: str) -> tuple[str, ...]:
+    """The forms a grade word is looked up by: NFKC-folded without spaces, then without 风险 / 等级 / 级, upper-cased."""
+    v = unicodedata.normalize("NFKC", value).replace(" ", "").strip()
+    return v, v.removesuffix("风险"), v.removesuffix("等级"), v.removesuffix("级"), v.upper()
+
+
+def grade_words(grading: Grading) -> dict[str, str]:
+    """Every word that stands for a grade (folded): 高/中/低, the built-in words, ``grading.labels``, ``grading.aliases``."""
+    words: dict[str, str] = {g: g for g in GRADES}
+    for g, ws in GRADE_ALIASES.items():
+        words.update({grade_forms(w)[0]: g for w in ws})
+    words.update({grade_forms(str(w))[0]: g for g, w in (grading.labels or {}).items()})
+    for g, ws in (grading.aliases or {}).items():
+        words.update({grade_forms(str(w))[0]: g for w in ws})
+    return words
+
+
+def grade_of(words: dict[str, str], value: str) -> str | None:
+    """The grade (高/中/低) ``value`` stands for among ``words`` (``grade_words``), or None."""
+    return next((words[c] for c in grade_forms(value) if c in words), None)
 
 
 class BadValue(ValueError):
