@@ -259,14 +259,26 @@ class _Runner:
                       *reg.baseline_inputs(uid))
 
     # -- the run -------------------------------------------------------------------------------
-    def run(self) -> LintResult:
-        reg = self.register
+    def register_findings(self) -> tuple[list[Finding], int]:
+        """The findings of lfk.yaml and the standard flows (file rules) and of the register-scope rules,
+        and the number of files read for them."""
         findings: list[Finding] = []
         nfiles = self.file_findings(self.header_files.values(), self.header_files, findings)
-        rctx = RegisterContext(reg, self.opts.as_of, list(self.opts.events or []))
+        rctx = RegisterContext(self.register, self.opts.as_of, list(self.opts.events or []))
         for rule in self.rules:
             if "register" in rule.scope.split("+"):
                 self.emit(rule, rule.func(rctx), self.header_files, findings)
+        return findings, nfiles
+
+    def result(self, findings: list[Finding], nfiles: int, units: int, cached_units: int = 0) -> LintResult:
+        """The run's result: findings under the wanted paths, the cause first, then by path, line, column."""
+        findings = [f for f in findings if self.wanted(f.path)]
+        findings.sort(key=cause_first_key(findings))
+        return LintResult(findings, nfiles, units, self.opts.strict, cached_units)
+
+    def run(self) -> LintResult:
+        reg = self.register
+        findings, nfiles = self.register_findings()
         unit_ids = list(self.opts.units) if self.opts.units is not None else list(reg.unit_ids)
         unit_ids = [u for u in unit_ids if u in reg.unit_dirs]
         if self.opts.paths:
@@ -341,9 +353,7 @@ class _Runner:
             cache.put_obj("lint-results", settings, merged)
         if cache is not None:
             reg.save_caches()
-        findings = [f for f in findings if self.wanted(f.path)]
-        findings.sort(key=cause_first_key(findings))
-        return LintResult(findings, nfiles, total, self.opts.strict, cached_units)
+        return self.result(findings, nfiles, total, cached_units)
 
 
 class UnitLinter:
@@ -354,13 +364,7 @@ class UnitLinter:
 
     def __init__(self, register: Register, opts: LintOptions) -> None:
         self._runner = _Runner(register, opts)
-        runner = self._runner
-        self._head: list[Finding] = []
-        self._files = runner.file_findings(runner.header_files.values(), runner.header_files, self._head)
-        rctx = RegisterContext(register, opts.as_of, list(opts.events or []))
-        for rule in runner.rules:
-            if "register" in rule.scope.split("+"):
-                runner.emit(rule, rule.func(rctx), runner.header_files, self._head)
+        self._head, self._files = self._runner.register_findings()
         self._units: dict[str, list[Finding]] = {}
 
     def done(self, uid: str) -> bool:
@@ -375,12 +379,9 @@ class UnitLinter:
 
     def result(self) -> LintResult:
         """The findings of the register's own files and of every unit handed over, sorted as ``lint_register``'s."""
-        runner = self._runner
-        order = [u for u in runner.register.unit_ids if u in self._units]
+        order = [u for u in self._runner.register.unit_ids if u in self._units]
         findings = [*self._head, *(f for u in order for f in self._units[u])]
-        findings = [f for f in findings if runner.wanted(f.path)]
-        findings.sort(key=cause_first_key(findings))
-        return LintResult(findings, self._files, len(order), runner.opts.strict, 0)
+        return self._runner.result(findings, self._files, len(order))
 
 
 @contextmanager
