@@ -24,7 +24,7 @@ from typing import Any, Generic, Literal, Protocol, TypeVar
 
 from pydantic import ValidationError
 
-from lfk.core.cache import Cache, StatIndex, StatKey, digest
+from lfk.core.cache import Cache, StatIndex, StatKey, digest, stat_key
 from lfk.core.errors import ConfigError, InputError, LfkError, RootNotFound
 from lfk.core.finding import Finding, Severity
 from lfk.core.fsutil import Confined
@@ -121,7 +121,7 @@ class DirSource:
             return None
         if not stat.S_ISREG(st.st_mode):
             return None
-        return (st.st_size, st.st_mtime_ns, st.st_ino, st.st_ctime_ns)
+        return stat_key(st)
 
 
 @dataclass(slots=True)

@@ -28,7 +28,6 @@ from pathlib import Path
 from typing import Any
 
 from lfk import __version__
-from lfk.core.errors import WriteError
 
 FORMAT = "1"
 
@@ -172,7 +171,7 @@ class Cache:
             with os.fdopen(fd, "wb") as fh:
                 fh.write(hmac.new(self.key, payload, hashlib.sha256).digest() + payload)
             os.replace(tmp, path)
-        except (OSError, WriteError):
+        except OSError:
             self.writable = False
 
     def get_obj(self, kind: str, key: str) -> Any:
@@ -216,6 +215,11 @@ def digest(*parts: bytes | str) -> str:
 
 StatKey = tuple[int, int, int, int]  # size, mtime_ns, inode, ctime_ns (of lstat)
 SETTLE_NS = 2_000_000_000  # a file touched this recently when hashed is hashed again next time
+
+
+def stat_key(st: os.stat_result) -> StatKey:
+    """What a ``StatIndex`` keys a file by: size, mtime, inode and ctime of its ``lstat``."""
+    return (st.st_size, st.st_mtime_ns, st.st_ino, st.st_ctime_ns)
 
 
 class StatIndex:

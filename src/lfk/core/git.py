@@ -22,7 +22,7 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import IO
 
-from lfk.core.cache import Cache, StatIndex
+from lfk.core.cache import Cache, StatIndex, stat_key
 from lfk.core.errors import InputError, UsageError
 
 _GIT_ENV = {
@@ -192,7 +192,7 @@ class GitRepo:
                     st = os.lstat(full)
                     if not stat.S_ISREG(st.st_mode):
                         continue
-                    key = (st.st_size, st.st_mtime_ns, st.st_ino, st.st_ctime_ns)
+                    key = stat_key(st)
                     rel = name if rel_dir == "." else f"{rel_dir}/{name}"
                     oid = index.get(rel, key) if index is not None else None
                     if oid is None:
