@@ -132,7 +132,7 @@ def alignment_text(tbl: PowerTable, moves: list[tuple[str, int]]) -> Text:
     return T("；".join(zh), "; ".join(en))
 
 
-class _PowerStats:
+class PowerStats:
     """What one power's cases added up to."""
 
     __slots__ = ("any", "closed", "dur", "kinds", "masks", "n", "natural", "steps", "tbl")
@@ -155,7 +155,7 @@ class Explainer:
     def __init__(self, prefix: tuple[list[int], bytearray, int], enabled: bool = True) -> None:
         self.cum, self.flags, self.lo = prefix
         self.enabled = enabled
-        self.powers: dict[str, _PowerStats] = {}
+        self.powers: dict[str, PowerStats] = {}
         self.alignments: dict[tuple[str, str], list[tuple[str, int]]] = {}
 
     def _elapsed(self, a: Any, b: Any, natural: bool) -> float:
@@ -174,7 +174,7 @@ class Explainer:
             return
         ps = self.powers.get(tbl.key)
         if ps is None:
-            ps = self.powers[tbl.key] = _PowerStats(tbl)
+            ps = self.powers[tbl.key] = PowerStats(tbl)
         ps.n += 1
         succ, steps, nat = tbl.succ, ps.steps, ps.natural
         cum, flags, lo = self.cum, self.flags, self.lo
@@ -199,21 +199,28 @@ class Explainer:
             follows = False
         mask = 0
         if not follows and len(evs) <= MAX_ALIGN:
-            moves = name_moves(align(tbl, [ev[2] for ev in evs], closed))
-            for op, _s in moves:
-                if op in _BIT:
-                    mask |= _BIT[op]
-            if mask:
-                self.alignments[key] = moves
-                ps.any += 1
-                for k in KINDS:
-                    if mask & _BIT[k]:
-                        ps.kinds[k] += 1
+            mask = self.deviation(ps, key, tbl, [ev[2] for ev in evs], closed)
         if closed:
             ps.closed += 1
             cl = tbl.case_limit
             ps.dur.append(self._elapsed(evs[0][0], evs[-1][1], cl is None or cl[1]))
             ps.masks.append(mask)
+
+    def deviation(self, ps: PowerStats, key: tuple[str, str], tbl: PowerTable, seq: list[int], closed: bool) -> int:
+        """Align a case that left its flow (steps ``seq``), record its alignment and count its deviation kinds
+        on ``ps``; the kinds as bits (0: the alignment found none)."""
+        moves = name_moves(align(tbl, seq, closed))
+        mask = 0
+        for op, _s in moves:
+            if op in _BIT:
+                mask |= _BIT[op]
+        if mask:
+            self.alignments[key] = moves
+            ps.any += 1
+            for k in KINDS:
+                if mask & _BIT[k]:
+                    ps.kinds[k] += 1
+        return mask
 
     def alignment(self, tbl: PowerTable | None, key: tuple[str, str]) -> dict[str, Any] | None:
         """The case's alignment for the JSON: ``{"moves": [{"op", "step", "name"}], "skipped": [...], ...,

@@ -29,7 +29,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from lfk.monitor.events import COLUMNS, JSON_SUFFIXES, KNOWN, REQUIRED
-from lfk.monitor.explain import _BIT, KINDS, MAX_ALIGN, Explainer, _PowerStats, align, name_moves
+from lfk.monitor.explain import MAX_ALIGN, Explainer, PowerStats
 from lfk.monitor.tables import PowerTable
 
 CHUNK = 1 << 23
@@ -234,7 +234,7 @@ class Scan:
         con = self.con
         frac = "CAST({t} AS DOUBLE) / 86400.0"
         s_sec = "hour(e.st) * 3600 + minute(e.st) * 60 + second(e.st)"
-        stats = {pk: _PowerStats(t) for pk, t in enumerate(tbls)}
+        stats = {pk: PowerStats(t) for pk, t in enumerate(tbls)}
         for pk, si, days in con.execute(f"""
                 SELECT pk, si, list(CASE WHEN d > 0.0 THEN d ELSE 0.0 END) FROM (
                   SELECT e.pk, e.si, CASE WHEN e.st_l_days IS NULL OR e.st_l_nat = 1
@@ -270,18 +270,7 @@ class Scan:
                 SELECT x.cid, x.unit, x.pk, x.op, x.n, x.dur, list(e.si ORDER BY e.pos) FROM xcase x JOIN e ON e.ck = x.ck
                 WHERE x.follows = 0 GROUP BY x.ck, x.cid, x.unit, x.pk, x.op, x.n, x.dur ORDER BY x.ck""").fetchall():
             ps, tbl = stats[pk], tbls[pk]
-            mask = 0
-            if n <= MAX_ALIGN:
-                moves = name_moves(align(tbl, seq, not op))
-                for mv, _s in moves:
-                    if mv in _BIT:
-                        mask |= _BIT[mv]
-                if mask:
-                    ex.alignments[(cid, unit)] = moves
-                    ps.any += 1
-                    for k in KINDS:
-                        if mask & _BIT[k]:
-                            ps.kinds[k] += 1
+            mask = ex.deviation(ps, (cid, unit), tbl, seq, not op) if n <= MAX_ALIGN else 0
             if not op:
                 ps.dur.append(dur)
                 ps.masks.append(mask)
