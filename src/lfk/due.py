@@ -25,6 +25,7 @@ import datetime as dt
 import hashlib
 import io
 import json
+from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from typing import Any
 
@@ -101,43 +102,45 @@ def due_items(register: Register, as_of: dt.date, within: int = 30, events: list
         ud = register.unit(uid)
         posts = ud.posts
 
-        def add(due: dt.date, kind: str, owner: str | None, ident: str, title: str, path: str, line: int,
-                ud: Any = ud, posts: Any = posts) -> None:
+        def add(due: dt.date, kind: str, owner: str | None, ident: str, title: str, path: str,
+                line: Callable[[], int], ud: Any = ud, posts: Any = posts) -> None:
+            """Record an item due by the horizon; its line is looked up only then (positions are lazy)."""
             if due <= horizon:
                 name = posts[owner].name if owner in posts else None
-                out.append(DueItem(due, kind, ud.id, ud.name, owner, name, ident, title, path, line,
+                out.append(DueItem(due, kind, ud.id, ud.name, owner, name, ident, title, path, line(),
                                    (due - as_of).days))
 
         for r in ud.risks:
             m = r.model
             due = _plus(m.reviewed, cycle) if m.reviewed else as_of
-            add(due, "risk_review", m.owner, m.id, m.title, r.rel, r.loc("reviewed" if m.reviewed else "id")[0])
+            add(due, "risk_review", m.owner, m.id, m.title, r.rel,
+                lambda r=r, k="reviewed" if m.reviewed else "id": r.loc(k)[0])
             if m.approved_digest and m.approved_digest != risk_digest(m):
                 add(as_of, "approval", m.owner, m.approval or m.id, f"{m.id} {m.title}", r.rel,
-                    r.loc("approved_digest")[0])
+                    lambda r=r: r.loc("approved_digest")[0])
         for it in ud.measures:
             m = it.model
             if m.due and m.status != "已落实":
-                add(m.due, "measure", m.owner, m.id, m.description or m.id, it.rel, it.loc("due")[0])
+                add(m.due, "measure", m.owner, m.id, m.description or m.id, it.rel, lambda it=it: it.loc("due")[0])
         for it in ud.dispositions:
             d = it.model
             if d.deadline and d.result not in CLOSED_RESULTS:
                 add(d.deadline, "rectification", d.to, d.warning or d.case or "—",
-                    f"{d.disposal}（{d.ref}）" if d.ref else d.disposal, it.rel, it.loc("deadline")[0])
+                    f"{d.disposal}（{d.ref}）" if d.ref else d.disposal, it.rel, lambda it=it: it.loc("deadline")[0])
         for it in ud.accepted:
             a = it.model
-            add(a.until, "acceptance", None, a.id, a.reason, it.rel, it.loc("until")[0])
+            add(a.until, "acceptance", None, a.id, a.reason, it.rel, lambda it=it: it.loc("until")[0])
         used = {r.model.approval for r in ud.risks if r.model.approval}
         if ud.unit is not None and ud.unit_file is not None:
             for i, ap in enumerate(ud.unit.approvals):
                 if ap.id in used:
                     add(_plus(ap.date, cycle), "approval", None, ap.id, ap.meeting, ud.unit_file.rel,
-                        ud.unit_file.loc(("approvals", i, "date"))[0])
+                        lambda lf=ud.unit_file, i=i: lf.loc(("approvals", i, "date"))[0])
         for c in warnings.get(uid, []):
             if c.get("state") in ("待处置", "逾期未处置"):
                 add(dt.date.fromisoformat(c["dispose_by"]), "disposal", None, c["warning_id"],
                     f"{c['warning']} {c['case_id']} {' '.join(c.get('codes', []))}（{c.get('disposal') or '—'}）",
-                    c["path"], c["line"])
+                    c["path"], lambda c=c: c["line"])
     out.sort(key=lambda x: (x.due, x.unit, x.owner or "~", x.kind, x.id))
     return out
 
