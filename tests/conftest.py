@@ -21,14 +21,15 @@ def base_register(tmp_path: Path) -> Path:
     """A fresh, writable copy of the small clean register (a market-regulation bureau)."""
     dst = tmp_path / "register"
     shutil.copytree(BASE, dst)
-    _writable(dst)
+    writable(dst)
     return dst
 
 
-def _writable(root: Path) -> None:
-    """Give the owner write permission on a copied tree (sources may be read-only, as shared/ is)."""
+def writable(root: Path) -> Path:
+    """Give the owner write permission on a copied tree (sources may be read-only, as shared/ is); ``root``."""
     for p in [root, *root.rglob("*")]:
         p.chmod(p.stat().st_mode | 0o200)
+    return root
 
 
 @pytest.fixture
@@ -36,7 +37,7 @@ def demo_register(tmp_path: Path) -> Path:
     """A fresh, writable copy of the demo register in registers/."""
     dst = tmp_path / "demo"
     shutil.copytree(DEMO, dst)
-    _writable(dst)
+    writable(dst)
     return dst
 
 

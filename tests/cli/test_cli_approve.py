@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import os
-import stat
 from pathlib import Path
 
 import pytest
@@ -20,9 +19,7 @@ RISKS = "units/county-amr/risks.yaml"
 
 @pytest.fixture
 def reg(base_register: Path) -> Path:
-    """``base_register`` made writable (copytree keeps the fixture's read-only modes)."""
-    for p in [base_register, *base_register.rglob("*")]:
-        p.chmod(p.stat().st_mode | stat.S_IWUSR)
+    """The base register, writable (``base_register`` is a writable copy)."""
     return base_register
 
 

@@ -10,8 +10,7 @@ import pytest
 import lfk.core.fsutil
 from lfk.loader import load_bytes
 from lfk.loader.emit import format_text
-from tests.conftest import BASE, DEMO, invoke
-from tests.unit.tables.test_tables import writable
+from tests.conftest import BASE, DEMO, invoke, writable
 
 
 def _data(root: Path) -> dict[str, object]:

@@ -10,8 +10,7 @@ import pytest
 
 from lfk.model.vocab import DEFAULT_TAXONOMY, MEASURE_KINDS, TAXONOMY_PRESETS
 from lfk.register import Register
-from tests.conftest import AS_OF, invoke
-from tests.unit.tables.test_tables import writable
+from tests.conftest import AS_OF, invoke, writable
 
 TODAY = dt.date(2026, 11, 1)
 

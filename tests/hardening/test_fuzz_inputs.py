@@ -14,7 +14,7 @@ from lfk.core.errors import LfkError
 from lfk.monitor import run_monitor
 from lfk.register import Register
 from lfk.tables.importer import run_import
-from tests.conftest import BASE, HERE
+from tests.conftest import BASE, HERE, writable
 
 EVENTS = (HERE / "fixtures" / "events" / "penalty.csv").read_bytes()
 HEADER = "序号,风险点,风险类别,风险等级,风险描述,防控措施,责任人\n".encode()
@@ -71,9 +71,7 @@ def test_any_bytes_as_an_event_log(tmp_path_factory, raw: bytes) -> None:  # typ
 def _writable_base(root: Path) -> Path:
     """A writable copy of the base register at ``root``."""
     shutil.copytree(BASE, root)
-    for q in [root, *root.rglob("*")]:
-        q.chmod(q.stat().st_mode | 0o200)
-    return root
+    return writable(root)
 
 
 @FUZZ

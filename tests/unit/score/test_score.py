@@ -9,8 +9,7 @@ import pytest
 
 from lfk.register import Register
 from lfk.score.card import score_register
-from tests.conftest import AS_OF, BASE, DEMO, HERE, invoke
-from tests.unit.tables.test_tables import writable
+from tests.conftest import AS_OF, BASE, DEMO, HERE, invoke, writable
 
 EVENTS = HERE / "fixtures" / "events" / "penalty.csv"
 

@@ -12,8 +12,7 @@ from openpyxl import load_workbook
 from typer.testing import CliRunner
 
 from lfk.register import Register
-from tests.conftest import AS_OF, invoke
-from tests.unit.tables.test_tables import writable
+from tests.conftest import AS_OF, invoke, writable
 
 TABLE = ("序号,岗位,风险类别,风险点,风险等级,防控措施\r\n"
          "1,校长,权力行使,招生中优亲厚友,一级,1.招生公开；2.集体研究\r\n"

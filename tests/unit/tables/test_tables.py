@@ -11,16 +11,9 @@ import pytest
 from openpyxl import Workbook, load_workbook
 
 from lfk.register import Register
-from tests.conftest import AS_OF, BASE, DEMO, invoke
+from tests.conftest import AS_OF, BASE, DEMO, invoke, writable
 
 KINDS = ("authorities", "risks", "measures")
-
-
-def writable(root: Path) -> Path:
-    """Make a copied register writable (the fixtures in the repository may be read-only)."""
-    for p in [root, *root.rglob("*")]:
-        p.chmod(p.stat().st_mode | 0o200)
-    return root
 
 
 @pytest.fixture
