@@ -3,7 +3,7 @@
 - ``lfk --version`` and ``lfk lint`` must not import openpyxl, jinja2, graphviz, rich or the site, tables,
   render, monitor and diff packages (checked in a fresh interpreter through ``sys.modules``);
 - no ``except ImportError`` around an import of ``lfk.*`` and no ``hasattr``/``getattr`` probing an lfk module;
-- no ``lfk`` import inside a function outside ``cli/`` (the cli loads command modules lazily on purpose).
+- no ``lfk`` import inside a function outside ``cli/`` and ``lfk.api`` (both load command code lazily on purpose).
 """
 
 from __future__ import annotations
@@ -129,7 +129,13 @@ def _lfk_module_names(tree: ast.Module) -> set[str]:
     return names
 
 
-@pytest.mark.parametrize("path", [p for p in modules() if "cli" not in p.relative_to(SRC).parts],
+# lfk.api is the commands' facade: ``lfk lint`` imports it, so each function imports its own engine when
+# called (openpyxl, jinja2, the site, tables ...), as cli/main.py imports a command's module only when it runs.
+LAZY = ("api.py",)
+
+
+@pytest.mark.parametrize("path", [p for p in modules() if "cli" not in p.relative_to(SRC).parts
+                                  and p.relative_to(SRC).as_posix() not in LAZY],
                          ids=lambda p: str(p.relative_to(SRC)))
 def test_no_lfk_import_inside_a_function(path: Path) -> None:
     tree = ast.parse(path.read_text(encoding="utf-8"))
