@@ -400,17 +400,25 @@ def split_list(values: Iterable[str] | None) -> list[str] | None:
     return out or None
 
 
-def diff(root: str | Path | None = None, rev_a: str | None = None, rev_b: str | None = None, *,
-         units: Iterable[str] | None = None, kinds: Iterable[str] | None = None,
-         progress: Progress | None = None) -> DiffResult:
-    """``lfk diff``: the item-by-item difference between two git revisions (default: the last two tags,
-    else HEAD~1 and the working tree); ``units`` and ``kinds`` may be comma-separated."""
-    from lfk.diff import KINDS, diff_revisions
+def check_kinds(kinds: Iterable[str] | None) -> list[str] | None:
+    """The item kinds ``diff`` compares (comma-separated lists split; None: all), each checked."""
+    from lfk.diff import KINDS
 
     wanted = split_list(kinds)
     bad = [k for k in wanted or [] if k not in KINDS]
     if bad:
         raise UsageError(f"--kind {', '.join(bad)}: use {'|'.join(KINDS)} / 类别无效")
+    return wanted
+
+
+def diff(root: str | Path | None = None, rev_a: str | None = None, rev_b: str | None = None, *,
+         units: Iterable[str] | None = None, kinds: Iterable[str] | None = None,
+         progress: Progress | None = None) -> DiffResult:
+    """``lfk diff``: the item-by-item difference between two git revisions (default: the last two tags,
+    else HEAD~1 and the working tree); ``units`` and ``kinds`` may be comma-separated."""
+    from lfk.diff import diff_revisions
+
+    wanted = check_kinds(kinds)
     reg_root = find_root(Path(root) if root is not None else None)
     return diff_revisions(reg_root, rev_a, rev_b, units=split_list(units), kinds=wanted, progress=progress)
 
