@@ -474,34 +474,42 @@ def baseline_diff(register: RegisterLike = None, to: str | None = None) -> Basel
 
 # --- monitoring --------------------------------------------------------------------------------------
 
+def monitor_time(as_of: str | dt.date | dt.datetime | None) -> dt.date | dt.datetime | None:
+    """When ``monitor`` judges open cases: a date (its end) or a datetime, from ISO text too; None: the newest
+    time in the logs."""
+    from lfk.monitor import parse_as_of as parse_when
+
+    if not isinstance(as_of, str):
+        return as_of
+    try:
+        return parse_when(as_of)
+    except ValueError:
+        raise UsageError(f"--as-of {as_of!r} is not a date or time / 不是日期或时间",
+                         hint="write YYYY-MM-DD or YYYY-MM-DDTHH:MM") from None
+
+
+def monitor_engine(engine: str | None) -> str:
+    """The engine ``monitor`` runs on (python, duckdb or spark; default python), checked to be installed."""
+    from lfk.monitor import default_engine
+    from lfk.monitor.sql.engine import require
+
+    engine = engine or default_engine()
+    require(engine)
+    return engine
+
+
 def monitor(register: RegisterLike, events: Sequence[str | Path], *, as_of: str | dt.date | dt.datetime | None = None,
             closed: bool = False, engine: str | None = None, explain: bool = True,
             progress: Progress | None = None) -> MonitorResult:
     """``lfk monitor``: case event logs checked against the flows, limits and benchmarks; warnings (黄牌/红牌).
 
-    ``as_of`` (a date, a datetime or their ISO text) is when open cases are judged (default: the newest
-    time in the logs); ``engine`` is python (default), duckdb or spark.
+    ``as_of`` as ``monitor_time``; ``engine`` as ``monitor_engine``.
     """
-    from lfk.monitor import default_engine
-    from lfk.monitor import parse_as_of as parse_when
-    from lfk.monitor.sql.engine import require
-
-    when = None
-    if isinstance(as_of, str):
-        try:
-            when = parse_when(as_of)
-        except ValueError:
-            raise UsageError(f"--as-of {as_of!r} is not a date or time / 不是日期或时间",
-                             hint="write YYYY-MM-DD or YYYY-MM-DDTHH:MM") from None
-    else:
-        when = as_of
-    engine = engine or default_engine()
-    require(engine)
+    when = monitor_time(as_of)
+    engine = monitor_engine(engine)
     reg = _open(register)
-    paths = [str(p) for p in events]
-    if progress is None:
-        return run_monitor(reg, paths, when, closed=closed, engine=engine, explain=explain)
-    return run_monitor(reg, paths, when, closed=closed, progress=progress, engine=engine, explain=explain)
+    return run_monitor(reg, [str(p) for p in events], when, closed=closed, progress=progress, engine=engine,
+                       explain=explain)
 
 
 def _parse_day(value: str | None, option: str) -> dt.date | None:
