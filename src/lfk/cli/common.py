@@ -249,3 +249,23 @@ def progress_bar(quiet: bool, label: Text, *, min_total: int = 50) -> Iterator[C
     finally:
         if "task" in state:
             progress.stop()
+
+
+@contextlib.contextmanager
+def stderr_bar(show: bool, label: str, *, sizes: bool = False) -> Iterator[Callable[[int, int], None] | None]:
+    """A ``progress(done, total)`` callback drawing a transient rich bar labelled ``label`` on stderr when
+    ``show``, else None; ``sizes``: done and total are bytes (shown as sizes, with the time left)."""
+    if not show:
+        yield None
+        return
+    from rich.progress import BarColumn, DownloadColumn, Progress, TimeRemainingColumn
+
+    columns = ("[progress.description]{task.description}", BarColumn(), DownloadColumn(), TimeRemainingColumn()) \
+        if sizes else ()
+    with Progress(*columns, console=err_console(), transient=True) as bar:
+        task = bar.add_task(label, total=None)
+
+        def update(done: int, total: int) -> None:
+            bar.update(task, completed=done, total=total)
+
+        yield update

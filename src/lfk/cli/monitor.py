@@ -2,20 +2,18 @@
 
 from __future__ import annotations
 
-import contextlib
 import csv
 import io
 import json
 import os
 import sys
-from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Annotated, Any
 
 import typer
 
 from lfk import api
-from lfk.cli.common import Shared, err_console, is_terminal, out_console, shared_options, write_stdout
+from lfk.cli.common import Shared, err_console, is_terminal, out_console, shared_options, stderr_bar, write_stdout
 from lfk.core.errors import UsageError
 from lfk.core.fsutil import atomic_write
 from lfk.core.safe import csv_row, printable
@@ -231,7 +229,8 @@ def monitor_cmd(
     reg = opts.register()
     language = opts.language(reg)
     paths = [str(p) for p in events]
-    with _progress(events) as tick:
+    large = sys.stderr.isatty() and sum(p.stat().st_size for p in events if p.is_file()) > 8 << 20
+    with stderr_bar(large, "monitor", sizes=True) as tick:
         result = api.monitor(reg, events, as_of=when, closed=closed, engine=engine, explain=not no_explain,
                              progress=tick)
     if fmt == "json":
@@ -251,24 +250,6 @@ def monitor_cmd(
     else:
         write_stdout(text)
     raise typer.Exit(result.exit_code(level))
-
-
-@contextlib.contextmanager
-def _progress(events: list[Path]) -> Iterator[Callable[[int, int], None] | None]:
-    """A ``progress(done, total)`` callback drawing a bar on a terminal for logs over 8 MiB; else None."""
-    if not (sys.stderr.isatty() and sum(p.stat().st_size for p in events if p.is_file()) > 8 << 20):
-        yield None
-        return
-    from rich.progress import BarColumn, DownloadColumn, Progress, TimeRemainingColumn
-
-    with Progress("[progress.description]{task.description}", BarColumn(), DownloadColumn(),
-                  TimeRemainingColumn(), console=err_console(), transient=True) as bar:
-        task = bar.add_task("monitor", total=None)
-
-        def tick(done: int, total: int) -> None:
-            bar.update(task, completed=done, total=total)
-
-        yield tick
 
 
 def register(app: typer.Typer) -> None:

@@ -2,19 +2,14 @@
 
 from __future__ import annotations
 
-import contextlib
-from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from typing import Annotated
 
 import typer
 
 from lfk import api
-from lfk.cli.common import Shared, err_console, shared_options
+from lfk.cli.common import Shared, err_console, shared_options, stderr_bar
 from lfk.core.errors import UsageError
-
-if TYPE_CHECKING:
-    from rich.console import Console
 
 FORMATS = ("svg", "png", "pdf", "dot")
 LAYOUTS = ("flow", "columns")
@@ -44,7 +39,7 @@ def render_cmd(
     reg = opts.register(no_cache=no_cache)
     language = opts.language(reg)
     console = err_console()
-    with _progress(console, len(reg.unit_ids) > 20) as progress:
+    with stderr_bar(console.is_terminal and len(reg.unit_ids) > 20, "rendering / 绘制中") as progress:
         res = api.render(reg, targets, out=out, fmt=fmt, layout=layout, cache_dir=cache_dir, no_cache=no_cache,
                          lang=language, public=public, progress=progress)
     flows = res.flows
@@ -58,23 +53,6 @@ def render_cmd(
                       markup=False)
     if not flows:
         console.print("没有可绘制的流程 / no flows to draw (run lfk lint to see invalid flow files)", markup=False)
-
-
-@contextlib.contextmanager
-def _progress(console: Console, large: bool) -> Iterator[Callable[[int, int], None] | None]:
-    """A ``progress(done, total)`` callback drawing a bar on a terminal when the register is ``large``; else None."""
-    if not (console.is_terminal and large):
-        yield None
-        return
-    from rich.progress import Progress
-
-    with Progress(console=console, transient=True) as bar:
-        task = bar.add_task("rendering / 绘制中", total=None)
-
-        def progress(done: int, total: int) -> None:
-            bar.update(task, completed=done, total=total)
-
-        yield progress
 
 
 def register(app: typer.Typer) -> None:
