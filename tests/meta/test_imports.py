@@ -142,3 +142,20 @@ def test_no_lfk_import_inside_a_function(path: Path) -> None:
     bad = [f"{fn.name} (line {fn.lineno})" for fn in ast.walk(tree)
            if isinstance(fn, ast.FunctionDef | ast.AsyncFunctionDef) and any(_imports_lfk(s) for s in fn.body)]
     assert bad == [], "import at module level (fix the cycle instead)"
+
+
+def command_modules() -> list[Path]:
+    from lfk.cli.main import COMMANDS
+
+    return [SRC / "cli" / f"{m}.py" for m in dict.fromkeys(COMMANDS.values())]
+
+
+@pytest.mark.parametrize("path", command_modules(), ids=lambda p: p.name)
+def test_a_command_module_is_options_then_lfk_api_then_output(path: Path) -> None:
+    """Each command stands at module level (``register(app)`` only adds it) and runs through lfk.api (#14)."""
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    register = next(n for n in tree.body if isinstance(n, ast.FunctionDef) and n.name == "register")
+    nested = [n.name for n in ast.walk(register) if isinstance(n, ast.FunctionDef | ast.AsyncFunctionDef) and n is not register]
+    assert nested == [], "define commands at module level; register(app) adds them"
+    assert any(isinstance(n, ast.ImportFrom) and n.module == "lfk" and any(a.name == "api" for a in n.names)
+               for n in tree.body), "a command calls lfk.api instead of composing the engines itself"
