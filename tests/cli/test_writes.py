@@ -93,7 +93,7 @@ def test_debug_shows_a_traceback_only_when_asked(runner, base_register: Path, mo
         raise RuntimeError("simulated bug")
 
     monkeypatch.setattr(engine, "lint_register", boom)
-    monkeypatch.setattr("lfk.cli.lint.lint_register", boom)
+    monkeypatch.setattr("lfk.api.lint_register", boom)
     r = invoke(runner, "lint", "--root", str(base_register))
     assert r.exit_code == 2 and "internal error" in r.stderr and "Traceback" not in r.output
     assert len(r.stderr.strip().splitlines()) == 1

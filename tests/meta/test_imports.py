@@ -3,7 +3,7 @@
 - ``lfk --version`` and ``lfk lint`` must not import openpyxl, jinja2, graphviz, rich or the site, tables,
   render, monitor and diff packages (checked in a fresh interpreter through ``sys.modules``);
 - no ``except ImportError`` around an import of ``lfk.*`` and no ``hasattr``/``getattr`` probing an lfk module;
-- no ``lfk`` import inside a function outside ``cli/`` (the cli loads command modules lazily on purpose).
+- no ``lfk`` import inside a function outside ``cli/`` and ``lfk.api`` (both load command code lazily on purpose).
 """
 
 from __future__ import annotations
@@ -129,10 +129,33 @@ def _lfk_module_names(tree: ast.Module) -> set[str]:
     return names
 
 
-@pytest.mark.parametrize("path", [p for p in modules() if "cli" not in p.relative_to(SRC).parts],
+# lfk.api is the commands' facade: ``lfk lint`` imports it, so each function imports its own engine when
+# called (openpyxl, jinja2, the site, tables ...), as cli/main.py imports a command's module only when it runs.
+LAZY = ("api.py",)
+
+
+@pytest.mark.parametrize("path", [p for p in modules() if "cli" not in p.relative_to(SRC).parts
+                                  and p.relative_to(SRC).as_posix() not in LAZY],
                          ids=lambda p: str(p.relative_to(SRC)))
 def test_no_lfk_import_inside_a_function(path: Path) -> None:
     tree = ast.parse(path.read_text(encoding="utf-8"))
     bad = [f"{fn.name} (line {fn.lineno})" for fn in ast.walk(tree)
            if isinstance(fn, ast.FunctionDef | ast.AsyncFunctionDef) and any(_imports_lfk(s) for s in fn.body)]
     assert bad == [], "import at module level (fix the cycle instead)"
+
+
+def command_modules() -> list[Path]:
+    from lfk.cli.main import COMMANDS
+
+    return [SRC / "cli" / f"{m}.py" for m in dict.fromkeys(COMMANDS.values())]
+
+
+@pytest.mark.parametrize("path", command_modules(), ids=lambda p: p.name)
+def test_a_command_module_is_options_then_lfk_api_then_output(path: Path) -> None:
+    """Each command stands at module level (``register(app)`` only adds it) and runs through lfk.api (#14)."""
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    register = next(n for n in tree.body if isinstance(n, ast.FunctionDef) and n.name == "register")
+    nested = [n.name for n in ast.walk(register) if isinstance(n, ast.FunctionDef | ast.AsyncFunctionDef) and n is not register]
+    assert nested == [], "define commands at module level; register(app) adds them"
+    assert any(isinstance(n, ast.ImportFrom) and n.module == "lfk" and any(a.name == "api" for a in n.names)
+               for n in tree.body), "a command calls lfk.api instead of composing the engines itself"

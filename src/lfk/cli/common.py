@@ -4,19 +4,22 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import functools
+import inspect
 import os
 import sys
 from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, Any, TypeVar
 
 import typer
 
-from lfk.core.errors import ConfigError, UsageError, WriteError
+from lfk import api
+from lfk.core.errors import UsageError, WriteError
 from lfk.core.finding import Finding
 from lfk.core.i18n import Text, resolve_lang
-from lfk.history import register_at
-from lfk.register import Register, find_root
+from lfk.register import Register
 
 if TYPE_CHECKING:  # rich is imported only when something is drawn (lfk lint in a hook never needs it)
     from rich.console import Console
@@ -41,6 +44,78 @@ SkipBrokenOpt = Annotated[
                  "instead of stopping with exit 2.", show_default=False),
 ]
 DebugOpt = Annotated[bool, typer.Option("--debug", help="Show a Python traceback on internal errors.", hidden=True)]
+# Options several commands take with the same help.
+NoCacheOpt = Annotated[bool, typer.Option("--no-cache", help="Neither read nor write the parse cache (.lfk-cache/ or $LFK_CACHE_DIR).")]
+QuietOpt = Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar.")]
+TextJsonOpt = Annotated[str, typer.Option("--format", "-f", help="text | json.")]
+UnitsOpt = Annotated[list[str] | None, typer.Option("--unit", "-u", help="Only these units (repeat or comma-separate).")]
+UnitArgs = Annotated[list[str] | None, typer.Argument(help="Units (default: all).")]
+ItemIdArg = Annotated[str, typer.Argument(metavar="[UNIT/]ID", help="A power, risk, measure, flow or benchmark id.")]
+
+
+@dataclass
+class Shared:
+    """The options every command shares (``--root``, ``--skip-broken``, ``--lang``, ``--as-of``, ``--rev``,
+    ``--at``), as ``shared_options`` collects them; an option the command does not take is None/False."""
+
+    root: Path | None = None
+    skip_broken: bool = False
+    lang: str | None = None
+    as_of: str | None = None
+    rev: str | None = None
+    at: str | None = None
+
+    def register(self, *, no_cache: bool = False) -> Register:
+        """The register these options name (``open_register``)."""
+        return open_register(self.root, no_cache=no_cache, rev=self.rev, at=self.at, skip_broken=self.skip_broken)
+
+    def day(self) -> dt.date:
+        """``--as-of`` as a date (today when not given); a bad value is a usage error."""
+        return parse_as_of(self.as_of)
+
+    def language(self, register: Register | None = None) -> str:
+        """The message language (``lang_for``)."""
+        return lang_for(self.lang, register)
+
+
+# shared_options names → (parameter, its typer type, default); help lists them in the order a command names them
+SHARED_OPTIONS: dict[str, tuple[str, Any, Any]] = {
+    "root": ("root", RootOpt, None), "skip_broken": ("skip_broken", SkipBrokenOpt, False),
+    "lang": ("lang", LangOpt, None), "as_of": ("as_of", AsOfOpt, None),
+    "as_of_no_effect": ("as_of", AsOfNoEffectOpt, None), "rev": ("rev", RevOpt, None), "at": ("at", AtOpt, None),
+}
+CommandFn = TypeVar("CommandFn", bound=Callable[..., Any])
+
+
+def shared_options(*names: str) -> Callable[[CommandFn], CommandFn]:
+    """Decorator: the command takes the shared options ``names`` (keys of ``SHARED_OPTIONS``) where its
+    ``opts: Shared`` parameter stands, and gets them as that one ``Shared`` argument.
+
+    ``@shared_options("root", "lang", "rev", "at")`` on ``def explain_cmd(ident, fmt, opts: Shared)`` gives
+    ``lfk explain ID [--format] [--root] [--lang] [--rev] [--at]``: the same options, help and order as
+    writing the four parameters out in every command.
+    """
+    def decorate(fn: CommandFn) -> CommandFn:
+        sig = inspect.signature(fn, eval_str=True)
+        params: list[inspect.Parameter] = []
+        for p in sig.parameters.values():
+            if p.name != "opts":
+                params.append(p.replace(kind=inspect.Parameter.KEYWORD_ONLY))
+                continue
+            for n in names:
+                name, kind, default = SHARED_OPTIONS[n]
+                params.append(inspect.Parameter(name, inspect.Parameter.KEYWORD_ONLY, annotation=kind, default=default))
+        taken = [SHARED_OPTIONS[n][0] for n in names]
+
+        @functools.wraps(fn)
+        def command(**kwargs: Any) -> Any:
+            opts = Shared(**{n: kwargs.pop(n) for n in taken})
+            return fn(**kwargs, opts=opts)
+
+        command.__signature__ = sig.replace(parameters=params)  # type: ignore[attr-defined]
+        return command  # type: ignore[return-value]
+
+    return decorate
 
 
 AS_OF_YEARS = (1901, 2199)  # the span of dates --as-of takes (as the monitor's working-day calendar)
@@ -62,20 +137,13 @@ def parse_as_of(value: str | None) -> dt.date:
 
 def open_register(root: Path | None, *, no_cache: bool = False, rev: str | None = None, at: str | None = None,
                   skip_broken: bool = False) -> Register:
-    """Find and read the register (lfk.yaml, standard flows, unit headers), with the parse cache unless ``no_cache``.
+    """``lfk.api.open_register`` with the command line's broken-file policy (``broken_policy``).
 
-    With ``rev`` / ``at`` the register is read from that git revision (``lfk.history.register_at``).
     An unusable lfk.yaml is a ``ConfigError`` (exit 2, its file:line and a fix); only ``lfk lint`` reports
     it as findings instead. Any other file that cannot be read or validated stops the command the same way
     (``BrokenFile``) when it is reached, unless ``skip_broken``: then it is left out and named on stderr.
     """
-    from lfk.core.cache import Cache, default_dir
-
-    root_dir = find_root(root)
-    cache = None if no_cache else Cache(default_dir(root_dir))
-    if rev is not None or at is not None:
-        return require_config(register_at(root_dir, rev, at, cache, **broken_policy(skip_broken))[0])
-    return require_config(Register(root_dir, cache=cache, **broken_policy(skip_broken)))
+    return api.open_register(root, no_cache=no_cache, rev=rev, at=at, **broken_policy(skip_broken))  # type: ignore[arg-type]
 
 
 def broken_policy(skip_broken: bool) -> dict[str, object]:
@@ -88,17 +156,6 @@ def broken_policy(skip_broken: bool) -> dict[str, object]:
                             " (--skip-broken)", markup=False)
 
     return {"on_broken": "skip", "on_skip": say}
-
-
-def require_config(register: Register) -> Register:
-    """``register`` when its lfk.yaml is valid; else a ``ConfigError`` naming the first problem."""
-    if register.config_ok:
-        return register
-    problems = [f for f in register.config_file.findings if f.severity.value == "error"]
-    first = problems[0] if problems else None
-    where = f"{register.root / 'lfk.yaml'}:{first.line}:{first.column}" if first else str(register.root / "lfk.yaml")
-    what = f"{first.code} {first.text('en')} / {first.message.zh}" if first else "lfk.yaml is not usable / lfk.yaml 无法使用"
-    raise ConfigError(what, location=where, hint="fix lfk.yaml (`lfk lint` lists every problem) / 请先修正 lfk.yaml")
 
 
 def lang_for(option: str | None, register: Register | None = None) -> str:
@@ -192,3 +249,23 @@ def progress_bar(quiet: bool, label: Text, *, min_total: int = 50) -> Iterator[C
     finally:
         if "task" in state:
             progress.stop()
+
+
+@contextlib.contextmanager
+def stderr_bar(show: bool, label: str, *, sizes: bool = False) -> Iterator[Callable[[int, int], None] | None]:
+    """A ``progress(done, total)`` callback drawing a transient rich bar labelled ``label`` on stderr when
+    ``show``, else None; ``sizes``: done and total are bytes (shown as sizes, with the time left)."""
+    if not show:
+        yield None
+        return
+    from rich.progress import BarColumn, DownloadColumn, Progress, TimeRemainingColumn
+
+    columns = ("[progress.description]{task.description}", BarColumn(), DownloadColumn(), TimeRemainingColumn()) \
+        if sizes else ()
+    with Progress(*columns, console=err_console(), transient=True) as bar:
+        task = bar.add_task(label, total=None)
+
+        def update(done: int, total: int) -> None:
+            bar.update(task, completed=done, total=total)
+
+        yield update

@@ -7,39 +7,31 @@ from typing import Annotated
 
 import typer
 
+from lfk import api
 from lfk.cli.common import (
-    AsOfNoEffectOpt,
-    AtOpt,
-    LangOpt,
-    RevOpt,
-    RootOpt,
-    SkipBrokenOpt,
-    broken_policy,
+    NoCacheOpt,
+    QuietOpt,
+    Shared,
     err_console,
     is_terminal,
-    lang_for,
-    open_register,
     out_console,
-    parse_as_of,
     progress_bar,
-    require_config,
+    shared_options,
     write_stdout,
 )
-from lfk.core.cache import Cache, default_dir
 from lfk.core.errors import UsageError
 from lfk.core.i18n import T
 from lfk.grading.report import (
     FORMATS,
+    Change,
+    GradeReport,
     counts_text,
-    explain,
     format_explain,
     format_grades,
-    grade_register,
     has_residual,
     headers,
     summary_text,
     table_rows,
-    write_grades,
 )
 from lfk.register import Register, find_root
 
@@ -87,20 +79,16 @@ def _rich_text(report, lang: str, only_failing: bool) -> None:  # type: ignore[n
     con.print(summary_text(report, lang), markup=False)
 
 
+@shared_options("root", "skip_broken", "lang", "as_of_no_effect", "rev", "at")
 def grade_cmd(
     units: Annotated[list[str] | None, typer.Argument(help="Unit ids (default: every unit).")] = None,
     fmt: Annotated[str, typer.Option("--format", "-f", help="text | json | csv | markdown")] = "text",
     check: Annotated[bool, typer.Option("--check", help="Show only drifted or missing grades; exit 1 when any.")] = False,
     explain_id: Annotated[str | None, typer.Option("--explain", metavar="RISK", help="Show the arithmetic (and floor) of one risk.")] = None,
     write: Annotated[bool, typer.Option("--write", help="Write computed grades into risks.yaml (risks with grade_reason keep theirs).")] = False,
-    no_cache: Annotated[bool, typer.Option("--no-cache", help="Neither read nor write the parse cache (.lfk-cache/ or $LFK_CACHE_DIR).")] = False,
-    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar.")] = False,
-    root: RootOpt = None,
-    skip_broken: SkipBrokenOpt = False,
-    lang: LangOpt = None,
-    as_of: AsOfNoEffectOpt = None,
-    rev: RevOpt = None,
-    at: AtOpt = None,
+    no_cache: NoCacheOpt = False,
+    quiet: QuietOpt = False,
+    opts: Shared = Shared(),
 ) -> None:
     """Grade each risk by the register's rubric and compare with its declared grade (一致 / 偏差 / 缺失).
 
@@ -110,54 +98,52 @@ def grade_cmd(
     """
     if fmt not in FORMATS:
         raise UsageError(f"--format {fmt!r}: use one of {', '.join(FORMATS)}")
-    parse_as_of(as_of)
-    if write and (rev or at):
+    opts.day()
+    if write and (opts.rev or opts.at):
         raise UsageError("--write does not go with --rev/--at (a past revision is read-only) / 历史版本只读")
-    root_dir = find_root(root)
+    opts.root = find_root(opts.root)
 
-    def open_reg() -> Register:
-        if rev or at:
-            return open_register(root_dir, no_cache=no_cache, rev=rev, at=at, skip_broken=skip_broken)
-        return require_config(Register(root_dir, cache=None if no_cache else Cache(default_dir(root_dir)),
-                               **broken_policy(skip_broken)))
-
-    def graded(reg: Register):  # type: ignore[no-untyped-def]
+    def graded(reg: Register) -> GradeReport:
         with progress_bar(quiet, T("评定", "grading")) as bar:
-            return grade_register(reg, units, bar)
+            return api.grade(reg, units, progress=bar)
 
-    reg = open_reg()
-    language = lang_for(lang, reg)
+    reg = opts.register(no_cache=no_cache)
+    language = opts.language(reg)
     if explain_id:
         if write:
             raise UsageError("--explain and --write do not go together / 不能同时使用")
-        rows = explain(reg, explain_id, units)
+        rows = api.explain_grade(reg, explain_id, units)
         text = format_explain(rows, reg.config, language, "json" if fmt == "json" else "text")
         write_stdout(text)
         raise typer.Exit(1 if any(r.result.failing for r in rows) else 0)
     report = graded(reg)
-    if write:
-        changes = write_grades(reg, report)
-
-        def say(line: str) -> None:  # machine formats keep stdout clean: messages go to stderr
-            if fmt == "text":
-                write_stdout(line)
-            else:
-                err_console().print(line, markup=False)
-
-        for c in changes:
-            say(c.text(language))
-        if not changes:
-            say("无需修改，未写入任何文件" if language == "zh" else "nothing to change; no file written")
-        else:
-            n = len({c.rel for c in changes})
-            say(f"已写入 {len(changes)} 个等级（{n} 个文件）\n" if language == "zh"
-                else f"wrote {len(changes)} grade(s) in {n} file(s)\n")
-            report = graded(open_reg())
+    if write and _report_writes(api.write_grades(reg, report), fmt, language):
+        report = graded(opts.register(no_cache=no_cache))
     if fmt == "text" and is_terminal() and "NO_COLOR" not in os.environ:
         _rich_text(report, language, check)
     else:
         write_stdout(format_grades(report, fmt, language, only_failing=check))
     raise typer.Exit(report.exit_code)
+
+
+def _report_writes(changes: list[Change], fmt: str, language: str) -> bool:
+    """Say which grades ``--write`` changed (on stdout for text, else on stderr, keeping machine output
+    clean); whether any was."""
+    def say(line: str) -> None:
+        if fmt == "text":
+            write_stdout(line)
+        else:
+            err_console().print(line, markup=False)
+
+    for c in changes:
+        say(c.text(language))
+    if not changes:
+        say("无需修改，未写入任何文件" if language == "zh" else "nothing to change; no file written")
+        return False
+    n = len({c.rel for c in changes})
+    say(f"已写入 {len(changes)} 个等级（{n} 个文件）\n" if language == "zh"
+        else f"wrote {len(changes)} grade(s) in {n} file(s)\n")
+    return True
 
 
 def register(app: typer.Typer) -> None:

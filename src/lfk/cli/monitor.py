@@ -12,17 +12,8 @@ from typing import Annotated, Any
 
 import typer
 
-from lfk.cli.common import (
-    LangOpt,
-    RootOpt,
-    SkipBrokenOpt,
-    err_console,
-    is_terminal,
-    lang_for,
-    open_register,
-    out_console,
-    write_stdout,
-)
+from lfk import api
+from lfk.cli.common import Shared, err_console, is_terminal, out_console, shared_options, stderr_bar, write_stdout
 from lfk.core.errors import UsageError
 from lfk.core.fsutil import atomic_write
 from lfk.core.safe import csv_row, printable
@@ -204,6 +195,7 @@ def format_text(result: Any, lang: str, color: bool) -> str:
     return buf.getvalue()
 
 
+@shared_options("root", "skip_broken", "lang")
 def monitor_cmd(
     events: Annotated[list[Path], typer.Argument(help="Event logs: CSV (UTF-8 or GBK) or JSON Lines.")],
     fmt: Annotated[str, typer.Option("--format", "-f", help="text | json | csv | github | sarif | junit")] = "text",
@@ -212,9 +204,7 @@ def monitor_cmd(
     closed: Annotated[bool, typer.Option("--closed", help="Every case in the logs is finished: one that stopped "
                                          "at a step that is not an end is reported (MON104).")] = False,
     output: Annotated[Path | None, typer.Option("--output", "-o", help="Write the report to this file.")] = None,
-    root: RootOpt = None,
-    skip_broken: SkipBrokenOpt = False,
-    lang: LangOpt = None,
+    opts: Shared = Shared(),
     as_of: Annotated[str | None, typer.Option("--as-of", help="When open cases are judged: a date (its end) or a "
                                               "date and time; default: the newest time in the logs.")] = None,
     no_explain: Annotated[bool, typer.Option("--no-explain", help="Leave out the alignments of deviating cases and "
@@ -227,9 +217,6 @@ def monitor_cmd(
 
     Example: lfk monitor cases-2026.csv --as-of 2026-12-01 --fail-on 红牌 --format json
     """
-    from lfk.monitor import default_engine, parse_as_of, run_monitor
-    from lfk.monitor.sql.engine import require
-
     if fmt not in FORMATS:
         raise UsageError(f"--format {fmt!r}: use one of {', '.join(FORMATS)}")
     level = None
@@ -237,31 +224,15 @@ def monitor_cmd(
         level = FAIL_ON.get(fail_on.strip().lower())
         if level is None:
             raise UsageError(f"--fail-on {fail_on!r}: use 黄牌 or 红牌 / 请用 黄牌 或 红牌")
-    when = None
-    if as_of is not None:
-        try:
-            when = parse_as_of(as_of)
-        except ValueError:
-            raise UsageError(f"--as-of {as_of!r} is not a date or time / 不是日期或时间",
-                             hint="write YYYY-MM-DD or YYYY-MM-DDTHH:MM") from None
-    engine = engine or default_engine()
-    require(engine)
-    reg = open_register(root, skip_broken=skip_broken)
-    language = lang_for(lang, reg)
+    when = api.monitor_time(as_of)
+    engine = api.monitor_engine(engine)
+    reg = opts.register()
+    language = opts.language(reg)
     paths = [str(p) for p in events]
-    if sys.stderr.isatty() and sum(p.stat().st_size for p in events if p.is_file()) > 8 << 20:
-        from rich.progress import BarColumn, DownloadColumn, Progress, TimeRemainingColumn
-
-        with Progress("[progress.description]{task.description}", BarColumn(), DownloadColumn(),
-                      TimeRemainingColumn(), console=err_console(), transient=True) as bar:
-            task = bar.add_task("monitor", total=None)
-
-            def tick(done: int, total: int) -> None:
-                bar.update(task, completed=done, total=total)
-
-            result = run_monitor(reg, paths, when, closed=closed, progress=tick, engine=engine, explain=not no_explain)
-    else:
-        result = run_monitor(reg, paths, when, closed=closed, engine=engine, explain=not no_explain)
+    large = sys.stderr.isatty() and sum(p.stat().st_size for p in events if p.is_file()) > 8 << 20
+    with stderr_bar(large, "monitor", sizes=True) as tick:
+        result = api.monitor(reg, events, as_of=when, closed=closed, engine=engine, explain=not no_explain,
+                             progress=tick)
     if fmt == "json":
         text = json.dumps(result.to_dict(language), ensure_ascii=False, indent=2) + "\n"
     elif fmt == "csv":

@@ -2,50 +2,45 @@
 
 from __future__ import annotations
 
+import json
 from typing import Annotated
 
 import typer
 
+from lfk import api
 from lfk.cli.common import LangOpt, lang_for, out_console, write_stdout
-from lfk.core.errors import UsageError
-from lfk.lint import REGISTRY
+
+
+def rules_cmd(
+    code: Annotated[str | None, typer.Argument(help="A rule code, e.g. LFK402.")] = None,
+    fmt: Annotated[str, typer.Option("--format", "-f", help="text | json")] = "text",
+    lang: LangOpt = None,
+) -> None:
+    """List the lint rules, or explain one (clause, severity, failing and passing examples).
+
+    Example: lfk rules LFK305
+    """
+    language = lang_for(lang)
+    if code:
+        [r] = api.rules(code)
+        if fmt == "json":
+            write_stdout(json.dumps({"code": r.code, "severity": r.severity.value, "clause": r.clause,
+                                     "title": r.title.get(language), "doc": r.doc}, ensure_ascii=False, indent=2))
+            return
+        clause = f"指导意见第{r.clause}条" if language == "zh" else f"guideline clause {r.clause}"
+        head = f"{r.code} ({r.severity.value}) — {r.title.get(language)}"
+        if r.clause not in ("", "—"):
+            head += f" [{clause}]"
+        write_stdout(head + "\n\n" + r.doc + "\n")
+        return
+    if fmt == "json":
+        write_stdout(json.dumps([{"code": r.code, "severity": r.severity.value, "clause": r.clause,
+                                  "title": r.title.get(language)} for r in api.rules()], ensure_ascii=False, indent=2))
+        return
+    lines = [f"{r.code}  {r.severity.value:<7}  {r.title.get(language)}" for r in api.rules()]
+    out_console().print("\n".join(lines), markup=False)
 
 
 def register(app: typer.Typer) -> None:
     """Add ``rules`` to ``app``."""
-
-    @app.command("rules")
-    def rules_cmd(
-        code: Annotated[str | None, typer.Argument(help="A rule code, e.g. LFK402.")] = None,
-        fmt: Annotated[str, typer.Option("--format", "-f", help="text | json")] = "text",
-        lang: LangOpt = None,
-    ) -> None:
-        """List the lint rules, or explain one (clause, severity, failing and passing examples).
-
-        Example: lfk rules LFK305
-        """
-        import json
-
-        import lfk.lint.rules  # noqa: F401
-
-        language = lang_for(lang)
-        if code:
-            r = REGISTRY.get(code)
-            if r is None:
-                raise UsageError(f"unknown rule {code!r} / 未知规则", hint="run `lfk rules` for the list")
-            if fmt == "json":
-                write_stdout(json.dumps({"code": r.code, "severity": r.severity.value, "clause": r.clause,
-                                         "title": r.title.get(language), "doc": r.doc}, ensure_ascii=False, indent=2))
-                return
-            clause = f"指导意见第{r.clause}条" if language == "zh" else f"guideline clause {r.clause}"
-            head = f"{r.code} ({r.severity.value}) — {r.title.get(language)}"
-            if r.clause not in ("", "—"):
-                head += f" [{clause}]"
-            write_stdout(head + "\n\n" + r.doc + "\n")
-            return
-        if fmt == "json":
-            write_stdout(json.dumps([{"code": r.code, "severity": r.severity.value, "clause": r.clause,
-                                      "title": r.title.get(language)} for r in REGISTRY], ensure_ascii=False, indent=2))
-            return
-        lines = [f"{r.code}  {r.severity.value:<7}  {r.title.get(language)}" for r in REGISTRY]
-        out_console().print("\n".join(lines), markup=False)
+    app.command("rules")(rules_cmd)

@@ -8,18 +8,14 @@ from typing import Annotated, Any
 
 import typer
 
+from lfk import api
 from lfk.cli.common import (
-    AsOfOpt,
-    AtOpt,
-    LangOpt,
-    RevOpt,
-    RootOpt,
-    SkipBrokenOpt,
+    Shared,
+    UnitsOpt,
     err_console,
     is_terminal,
-    lang_for,
     open_register,
-    parse_as_of,
+    shared_options,
     terminal_width,
     write_stdout,
     write_stdout_bytes,
@@ -29,25 +25,12 @@ from lfk.core.finding import Severity
 from lfk.core.fsutil import atomic_write
 from lfk.register import Register
 from lfk.report import format_findings
-from lfk.tables import TABLE_ORDER, build_tables, register_json, run_import, workbook_bytes, write_csv
-from lfk.tables.importer import ImportResult, read_column_map
+from lfk.tables import TABLE_ORDER, workbook_bytes, write_csv
+from lfk.tables.importer import ImportResult
 
 EXPORT_FORMATS = ("xlsx", "csv", "json")
 TABLE_NAMES = {"authorities": "职权目录", "risks": "廉政风险防控登记表", "measures": "防控措施", "benchmarks": "裁量基准",
                "posts": "岗位", "approvals": "审定记录"}
-
-
-def _units(reg: Register, units: list[str] | None) -> list[str]:
-    out = []
-    for u in units or []:
-        for part in u.split(","):
-            part = part.strip()
-            if not part:
-                continue
-            if part not in reg.unit_ids:
-                raise UsageError(f"no unit {part!r} / 没有该单位", hint="units: " + ", ".join(reg.unit_ids))
-            out.append(part)
-    return out or list(reg.unit_ids)
 
 
 def _import_text(res: ImportResult, language: str, *, dry_run: bool, wrote: bool) -> str:
@@ -88,20 +71,16 @@ def _import_text(res: ImportResult, language: str, *, dry_run: bool, wrote: bool
     return "\n".join(out_lines)
 
 
+@shared_options("root", "skip_broken", "lang", "as_of", "rev", "at")
 def export_cmd(
     fmt: Annotated[str, typer.Option("--format", "-f", help="xlsx | csv | json.")] = "xlsx",
-    unit: Annotated[list[str] | None, typer.Option("--unit", "-u", help="Only these units (repeat or comma-separate).")] = None,
+    unit: UnitsOpt = None,
     out: Annotated[Path | None, typer.Option("--out", "-o", help="Output file (xlsx default: lfk-export.xlsx; csv/json default: stdout). "
                                              "With --table all, a folder for one CSV per table.")] = None,
     table: Annotated[str, typer.Option("--table", "-t", help="CSV: authorities | risks | measures | benchmarks | posts | approvals | all.")] = "risks",
     encoding: Annotated[str, typer.Option("--encoding", help="CSV encoding: utf-8-sig (opens right in Excel) | utf-8 | gbk.")] = "utf-8-sig",
     also: Annotated[list[Path] | None, typer.Option("--also", help="Roll-up: more register roots (e.g. each unit's own repository) exported into the same tables; repeatable.")] = None,
-    root: RootOpt = None,
-    skip_broken: SkipBrokenOpt = False,
-    lang: LangOpt = None,
-    as_of: AsOfOpt = None,
-    rev: RevOpt = None,
-    at: AtOpt = None,
+    opts: Shared = Shared(),
 ) -> None:
     """Export the register as the tables officers file (职权目录, 廉政风险防控登记表, 防控措施, 裁量基准, 岗位, 审定记录).
 
@@ -112,33 +91,23 @@ def export_cmd(
     """
     if fmt not in EXPORT_FORMATS:
         raise UsageError(f"--format {fmt!r}: use one of {', '.join(EXPORT_FORMATS)}")
-    day = parse_as_of(as_of)
-    reg = open_register(root, rev=rev, at=at, skip_broken=skip_broken)
-    lang_for(lang, reg)
-    uids = _units(reg, unit)
-    others = [open_register(extra, rev=rev, at=at, skip_broken=skip_broken) for extra in also or []]
+    day = opts.day()
+    reg = opts.register()
+    opts.language(reg)
+    api.check_units(reg, unit)
+    others = [open_register(extra, rev=opts.rev, at=opts.at, skip_broken=opts.skip_broken) for extra in also or []]
     if fmt == "json":
-        _export_json(reg, uids, others, out)
+        _export_json(api.export_json(reg, unit, also=others), out)
         return
-    tables = build_tables(reg, uids)
-    if others:
-        from lfk.tables.rollup import merge_tables
-
-        tables = merge_tables([(reg.root.name, tables), *((o.root.name, build_tables(o)) for o in others)])
-        uids = uids + [u for o in others for u in o.unit_ids]
+    tables, uids = api.export_tables(reg, unit, also=others)
     if fmt == "xlsx":
         _export_xlsx(reg, uids, tables, out, day)
         return
     _export_csv(tables, table, encoding, out)
 
 
-def _export_json(reg: Register, uids: list[str], others: list[Register], out: Path | None) -> None:
-    """``lfk export --format json``: the register's tables (rolled up with ``others``) as one JSON document."""
-    doc = register_json(reg, uids)
-    if others:
-        from lfk.tables.rollup import merge_json
-
-        doc = merge_json([(reg.root.name, doc), *((o.root.name, register_json(o)) for o in others)])
+def _export_json(doc: dict[str, Any], out: Path | None) -> None:
+    """``lfk export --format json``: the register's tables as one JSON document to ``out`` or stdout."""
     text = json.dumps(doc, ensure_ascii=False, indent=2) + "\n"
     if out is None:
         write_stdout(text)
@@ -191,6 +160,7 @@ def _export_csv(tables: dict[str, Any], table: str, encoding: str, out: Path | N
         err_console().print(f"wrote {out}")
 
 
+@shared_options("root", "skip_broken", "lang", "as_of")
 def import_cmd(
     files: Annotated[list[Path], typer.Argument(help="xlsx, xls, docx (every Word table), html (every table of a web page), csv (UTF-8 or GBK) or json files (lfk export's, or the unit's own tables).")],
     unit: Annotated[str, typer.Option("--unit", "-u", help="The unit to import into (it must exist: lfk new unit).")],
@@ -201,10 +171,7 @@ def import_cmd(
     as_kind: Annotated[str | None, typer.Option("--as", help="Read every sheet as this table: risks | authorities | measures | benchmarks | flows.")] = None,
     map_file: Annotated[Path | None, typer.Option("--map", help="YAML column mapping, as import: in lfk.yaml: import: {columns: {<source header>: <field or extra>}}.")] = None,
     fmt: Annotated[str, typer.Option("--format", "-f", help="Findings as text | json.")] = "text",
-    root: RootOpt = None,
-    skip_broken: SkipBrokenOpt = False,
-    lang: LangOpt = None,
-    as_of: AsOfOpt = None,
+    opts: Shared = Shared(),
 ) -> None:
     """Import Excel/Word/CSV tables (风险点登记表, 职权目录, 防控措施, 裁量基准) into a unit's YAML.
 
@@ -225,12 +192,11 @@ def import_cmd(
     """
     if fmt not in ("text", "json"):
         raise UsageError(f"--format {fmt!r}: use text or json")
-    day = parse_as_of(as_of)
-    reg = open_register(root, skip_broken=skip_broken)
-    language = lang_for(lang, reg)
-    columns = read_column_map(map_file) if map_file is not None else None
-    res = run_import(reg, unit, list(files), replace=replace, dry_run=dry_run, force=force, from_unit=from_unit,
-                     today=day, kind=as_kind, columns=columns)
+    day = opts.day()
+    reg = opts.register()
+    language = opts.language(reg)
+    res = api.import_tables(reg, unit, files, replace=replace, dry_run=dry_run, force=force, from_unit=from_unit,
+                            kind=as_kind, map_file=map_file, as_of=day)
     findings, planned, counts, code = res.findings, res.files, res.counts, res.exit_code
     wrote = not dry_run and (code == 0 or force)
     if fmt == "json":
