@@ -23,6 +23,7 @@ from lfk.cli.common import (
     write_stdout,
 )
 from lfk.core.cache import Cache, default_dir
+from lfk.core.decision import split, unknown
 from lfk.core.errors import UsageError
 from lfk.core.fsutil import atomic_write
 from lfk.core.i18n import T
@@ -42,10 +43,7 @@ def rule_metas() -> list[RuleMeta]:
 
 def split_codes(values: list[str] | None) -> list[str]:
     """``--select A,B --select C`` as [A, B, C]."""
-    out: list[str] = []
-    for v in values or []:
-        out.extend(c.strip().upper() for c in v.split(",") if c.strip())
-    return out
+    return split(values)
 
 
 def resolve_paths(root: Path, paths: list[str] | None) -> list[str] | None:
@@ -156,9 +154,9 @@ def lint_cmd(
         fmt = "github" if os.environ.get("GITHUB_ACTIONS") == "true" else "text"
     if fmt not in FORMATS:
         raise UsageError(f"--format {fmt!r}: use one of {', '.join(FORMATS)}")
-    unknown = [c for c in split_codes(select) + split_codes(ignore) if not any(k.startswith(c) for k in REGISTRY.codes())]
-    if unknown:
-        raise UsageError(f"unknown rule code(s): {', '.join(unknown)} / 未知的规则代码", hint="see `lfk rules`")
+    bad = unknown(split_codes(select) + split_codes(ignore), REGISTRY.codes())
+    if bad:
+        raise UsageError(f"unknown rule code(s): {', '.join(bad)} / 未知的规则代码", hint="see `lfk rules`")
     day = parse_as_of(as_of)
     root_dir = find_root(root)
     if fix_grades and not fix:

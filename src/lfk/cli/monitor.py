@@ -222,12 +222,17 @@ def monitor_cmd(
     engine: Annotated[str | None, typer.Option("--engine", help="python | duckdb | spark: where the checks run "
                                                "(the same results); default: python. "
                                                "Spark: LFK_SPARK_MASTER (default local[2]).")] = None,
+    select: Annotated[list[str] | None, typer.Option("--select", help="Report only these MON codes or prefixes "
+                                                     "(MON3, MON202); the most specific entry wins.")] = None,
+    ignore: Annotated[list[str] | None, typer.Option("--ignore", help="Do not report these MON codes or prefixes: "
+                                                     "they warn no case (lfk.yaml: lint.ignore / lint.severity).")] = None,
 ) -> None:
     """Check case event logs against the flows, time limits and discretion benchmarks; warn (黄牌/红牌).
 
-    Example: lfk monitor cases-2026.csv --as-of 2026-12-01 --fail-on 红牌 --format json
+    Example: lfk monitor cases-2026.csv --as-of 2026-12-01 --fail-on 红牌 --ignore MON302 --format json
     """
-    from lfk.monitor import default_engine, parse_as_of, run_monitor
+    from lfk.core.decision import for_register
+    from lfk.monitor import CODES, default_engine, parse_as_of, run_monitor
     from lfk.monitor.sql.engine import require
 
     if fmt not in FORMATS:
@@ -247,6 +252,7 @@ def monitor_cmd(
     engine = engine or default_engine()
     require(engine)
     reg = open_register(root, skip_broken=skip_broken)
+    decision = for_register(reg, CODES, "MON", select, ignore)
     language = lang_for(lang, reg)
     paths = [str(p) for p in events]
     if sys.stderr.isatty() and sum(p.stat().st_size for p in events if p.is_file()) > 8 << 20:
@@ -259,9 +265,10 @@ def monitor_cmd(
             def tick(done: int, total: int) -> None:
                 bar.update(task, completed=done, total=total)
 
-            result = run_monitor(reg, paths, when, closed=closed, progress=tick, engine=engine, explain=not no_explain)
+            result = run_monitor(reg, paths, when, closed=closed, progress=tick, engine=engine, explain=not no_explain,
+                                 decision=decision)
     else:
-        result = run_monitor(reg, paths, when, closed=closed, engine=engine, explain=not no_explain)
+        result = run_monitor(reg, paths, when, closed=closed, engine=engine, explain=not no_explain, decision=decision)
     if fmt == "json":
         text = json.dumps(result.to_dict(language), ensure_ascii=False, indent=2) + "\n"
     elif fmt == "csv":
