@@ -115,10 +115,12 @@ class Calendar(Model):
 
 
 class LintSettings(Model):
-    """Lint settings for the whole register; ``ignore`` and ``severity`` apply to every code: LFK (lint), MON
-    (monitor) and IMP (import), each entry a code or a prefix (``MON3``). The most specific entry wins
-    (``lfk.core.decision``); for MON and IMP codes they change what is reported, never what is checked or
-    imported."""
+    """Lint settings, and which codes of lint (LFK), monitor (MON) and import (IMP) are reported, how.
+
+    Each entry of ``ignore`` and ``severity`` is a code or a prefix (``MON3``); the most specific entry wins
+    (``lfk.core.decision``). For MON and IMP codes they change what is reported and the exit code, never
+    what is checked or imported.
+    """
 
     ignore: list[str] = F("忽略的代码", "codes or prefixes switched off (LFK…, MON…, IMP…)", [])
     severity: dict[str, Literal["error", "warning", "info", "off"]] = F(
