@@ -112,6 +112,7 @@ class Decision:
         self._entries = sorted(entries, key=lambda e: (-len(e[0]), e[1]))
         self._levels = [(e, sev) for e, _on, sev in self._entries if sev is not None]
         self._cache: dict[str, bool] = {}
+        self._sev_cache: dict[tuple[str, Severity], Severity] = {}
 
     def on(self, code: str) -> bool:
         """Whether findings of ``code`` are reported."""
@@ -135,8 +136,13 @@ class Decision:
 
     def severity(self, code: str, default: Severity) -> Severity:
         """The severity findings of ``code`` are reported at; ``default``: the producer's own."""
-        c = normalize(code)
-        return next((sev for entry, sev in self._levels if c.startswith(entry)), default)
+        if not self._levels:
+            return default
+        hit = self._sev_cache.get((code, default))
+        if hit is None:
+            c = normalize(code)
+            hit = self._sev_cache[(code, default)] = next((sev for e, sev in self._levels if c.startswith(e)), default)
+        return hit
 
     def decide(self, code: str, default: Severity) -> Severity | None:
         """``severity(code, default)`` when ``code`` is on, else None."""
