@@ -255,3 +255,27 @@ def test_rules_lists_mon_and_imp_codes(runner) -> None:  # type: ignore[no-untyp
     r = invoke(runner, "rules", "mon302", "--lang", "en")
     assert r.exit_code == 0 and r.stdout.startswith("MON302 (warning)") and "docs/monitor.md" in r.stdout
     assert json.loads(invoke(runner, "rules", "IMP107", "-f", "json").stdout)["severity"] == "error"
+
+
+# (case, lfk.yaml lint settings, options, LFK005's severity or None when not reported)
+LINT_CASES = [
+    ("reported as a warning", "", [], "warning"),
+    ("--select a code beats --ignore of its prefix", "", ["--select", "LFK005", "--ignore", "LFK0"], "warning"),
+    ("--ignore a code beats --select of its prefix", "", ["--select", "LFK0", "--ignore", "LFK005"], None),
+    ("a prefix in lint.severity", "severity: {LFK0: error}", [], "error"),
+    ("the longer severity entry wins", "severity: {LFK0: info, LFK00: error}", [], "error"),
+    ("--select beats a shorter lint.ignore", "ignore: [LFK0]", ["--select", "LFK005"], "warning"),
+    ("lint.ignore of the code beats --select of it (a tie)", "ignore: [LFK005]", ["--select", "LFK005"], None),
+]
+
+
+@pytest.mark.parametrize(("settings", "options", "expected"), [c[1:] for c in LINT_CASES],
+                         ids=[c[0] for c in LINT_CASES])
+def test_lint_decides_through_the_engine(runner, base_register: Path, settings: str, options: list[str],  # type: ignore[no-untyped-def]
+                                         expected: str | None) -> None:
+    (base_register / "units/county-amr/notes.txt").write_text("x", encoding="utf-8")  # LFK005, a warning
+    if settings:
+        _lint_settings(base_register, settings)
+    r = invoke(runner, "lint", "--root", str(base_register), "--as-of", AS_OF, "-f", "json", *options)
+    found = [f["severity"] for f in json.loads(r.stdout)["findings"] if f["code"] == "LFK005"]
+    assert found == ([expected] if expected else []) and r.exit_code == (1 if expected == "error" else 0)
