@@ -279,3 +279,12 @@ def test_lint_decides_through_the_engine(runner, base_register: Path, settings: 
     r = invoke(runner, "lint", "--root", str(base_register), "--as-of", AS_OF, "-f", "json", *options)
     found = [f["severity"] for f in json.loads(r.stdout)["findings"] if f["code"] == "LFK005"]
     assert found == ([expected] if expected else []) and r.exit_code == (1 if expected == "error" else 0)
+
+
+def test_import_hidden_errors_counts_the_hidden_one_even_beside_a_raised_one(runner, reg: Path,  # type: ignore[no-untyped-def]
+                                                                             tmp_path: Path) -> None:
+    """IMP107 ignored and IMP101 raised to error: one error reported, and still one hidden that stops the import."""
+    _lint_settings(reg, "severity: {IMP101: error}")
+    code, doc = _import(runner, reg, _table(tmp_path, repeated=True), "--ignore", "IMP107")
+    assert code == 1 and doc["summary"]["errors"] == 1 and doc["summary"]["hidden_errors"] == 1
+    assert not doc["summary"]["written"] and "R-001" not in _risks(reg)

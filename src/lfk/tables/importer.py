@@ -104,6 +104,7 @@ class ImportResult:
     written: bool = False
     columns: list[dict[str, Any]] = field(default_factory=list)  # the column report: source column → field
     held: int = 0  # the importer's own error findings (before the settings): they stop the import
+    hidden: int = 0  # of those, the ones the settings switch off or report below error
     forced: bool = False  # --force: written in spite of them
 
     @property
@@ -119,7 +120,7 @@ class ImportResult:
     @property
     def hidden_errors(self) -> int:
         """Errors that stop the import but are not reported as errors (switched off or lowered by the settings)."""
-        return max(0, self.held - self.errors) if self.stopped else 0
+        return self.hidden if self.stopped else 0
 
     @property
     def exit_code(self) -> int:
@@ -1484,10 +1485,12 @@ def run_import(register: Register, unit_id: str, paths: list[Path] | Path, *, re
     items, findings = read_items(register, unit_id, paths, from_unit=from_unit, kind=kind, columns=columns)
     res = plan_import(register, unit_id, items, replace=replace, source=shown, findings=findings, today=today)
     res.findings.sort(key=lambda f: (f.line, f.column, f.code))
-    res.held, res.forced = res.errors, force
     decision = decision or for_register(register, CODES, "IMP", strict=False)
-    res.findings = [dataclasses.replace(f, severity=sev) for f in res.findings
-                    if (sev := decision.decide(f.code, f.severity)) is not None]
+    reported = [(f, decision.decide(f.code, f.severity)) for f in res.findings]
+    res.held = sum(1 for f, _ in reported if f.severity is Severity.ERROR)
+    res.hidden = sum(1 for f, sev in reported if f.severity is Severity.ERROR and sev is not Severity.ERROR)
+    res.forced = force
+    res.findings = [dataclasses.replace(f, severity=sev) for f, sev in reported if sev is not None]
     if dry_run or res.stopped:
         return res
     apply(register, res)
