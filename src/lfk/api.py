@@ -29,6 +29,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from lfk.core.cache import Cache, default_dir
+from lfk.core.decision import for_register, split, unknown
 from lfk.core.errors import ConfigError, LfkError, UsageError
 from lfk.core.finding import Finding
 from lfk.history import register_at
@@ -37,6 +38,7 @@ from lfk.lint.changed import affected_units, changed_files
 from lfk.lint.engine import default_jobs
 from lfk.model.disclosure import INTERNAL, PUBLIC
 from lfk.model.dispositions import DISPOSITION_RESULTS
+from lfk.monitor import CODES as MON_CODES
 from lfk.monitor import run_monitor
 from lfk.register import Register, find_root
 
@@ -126,20 +128,17 @@ def check_files(paths: Iterable[str | Path] | None, option: str = "--events") ->
 # --- lint --------------------------------------------------------------------------------------------
 
 def split_codes(values: Iterable[str] | None) -> list[str]:
-    """``["A,B", "C"]`` (``--select A,B --select C``) as [A, B, C], upper case."""
-    out: list[str] = []
-    for v in values or []:
-        out.extend(c.strip().upper() for c in v.split(",") if c.strip())
-    return out
+    """``["A,B", "C"]`` (``--select A,B --select C``) as [A, B, C], upper case (``lfk.core.decision.split``)."""
+    return split(values)
 
 
 def check_codes(*code_lists: Iterable[str] | None) -> None:
     """A ``UsageError`` when a code or prefix names no lint rule."""
     import lfk.lint.rules  # noqa: F401  - the rule list
 
-    unknown = [c for codes in code_lists for c in split_codes(codes) if not any(k.startswith(c) for k in REGISTRY.codes())]
-    if unknown:
-        raise UsageError(f"unknown rule code(s): {', '.join(unknown)} / 未知的规则代码", hint="see `lfk rules`")
+    bad = unknown([c for codes in code_lists for c in split_codes(codes)], REGISTRY.codes())
+    if bad:
+        raise UsageError(f"unknown rule code(s): {', '.join(bad)} / 未知的规则代码", hint="see `lfk rules`")
 
 
 def resolve_paths(root: Path, paths: Iterable[str] | None) -> list[str] | None:
@@ -242,6 +241,27 @@ def rules(code: str | None = None) -> list[Rule]:
     if r is None:
         raise UsageError(f"unknown rule {code!r} / 未知规则", hint="run `lfk rules` for the list")
     return [r]
+
+
+def other_codes() -> dict[str, dict[str, Any]]:
+    """``lfk rules``: the codes of ``lfk monitor`` (MON) and ``lfk import`` (IMP): code, severity, clause,
+    title (a ``Text``) and a short doc (their long documentation is docs/monitor.md and docs/output.md)."""
+    from lfk.monitor.codes import CODES as MON_CODES
+    from lfk.monitor.codes import severity_of
+    from lfk.tables.codes import CODES as IMP_CODES
+
+    out: dict[str, dict[str, Any]] = {}
+    for c, (title, level) in MON_CODES.items():
+        warn = f"warning: {level}; " if level else ""
+        out[c] = {"code": c, "severity": severity_of(c, level).value, "clause": "11-12", "title": title,
+                  "doc": f"{warn}lfk monitor — docs/monitor.md. Switch off or re-level it in lfk.yaml "
+                         f"(lint.ignore / lint.severity) or with lfk monitor --ignore {c}."}
+    for c, (title, sev) in IMP_CODES.items():
+        out[c] = {"code": c, "severity": sev.value, "clause": "—", "title": title,
+                  "doc": f"lfk import — docs/output.md (a finding's severity may differ from the usual one shown). "
+                         f"lint.ignore / lint.severity or lfk import --ignore {c} change what is reported, never "
+                         "what is written."}
+    return out
 
 
 # --- grades and approvals ----------------------------------------------------------------------------
@@ -500,16 +520,19 @@ def monitor_engine(engine: str | None) -> str:
 
 def monitor(register: RegisterLike, events: Sequence[str | Path], *, as_of: str | dt.date | dt.datetime | None = None,
             closed: bool = False, engine: str | None = None, explain: bool = True,
+            select: Iterable[str] | None = None, ignore: Iterable[str] | None = None,
             progress: Progress | None = None) -> MonitorResult:
     """``lfk monitor``: case event logs checked against the flows, limits and benchmarks; warnings (黄牌/红牌).
 
-    ``as_of`` as ``monitor_time``; ``engine`` as ``monitor_engine``.
+    ``as_of`` as ``monitor_time``; ``engine`` as ``monitor_engine``; ``select``/``ignore`` (MON codes or
+    prefixes) with lfk.yaml's ``lint.ignore``/``lint.severity`` decide what is reported (``lfk.core.decision``).
     """
     when = monitor_time(as_of)
     engine = monitor_engine(engine)
     reg = _open(register)
+    decision = for_register(reg, MON_CODES, "MON", select, ignore)
     return run_monitor(reg, [str(p) for p in events], when, closed=closed, progress=progress, engine=engine,
-                       explain=explain)
+                       explain=explain, decision=decision)
 
 
 def _parse_day(value: str | None, option: str) -> dt.date | None:
@@ -603,16 +626,22 @@ def export_json(register: RegisterLike = None, units: Iterable[str] | None = Non
 
 def import_tables(register: RegisterLike, unit: str, files: Sequence[str | Path], *, replace: bool = False,
                   dry_run: bool = False, force: bool = False, from_unit: str | None = None, kind: str | None = None,
-                  map_file: str | Path | None = None, as_of: dt.date | None = None) -> ImportResult:
+                  map_file: str | Path | None = None, as_of: dt.date | None = None,
+                  select: Iterable[str] | None = None, ignore: Iterable[str] | None = None) -> ImportResult:
     """``lfk import``: Excel/Word/CSV/HTML/JSON tables merged by id into ``unit``'s YAML (nothing written when
-    ``dry_run``, or on an error finding unless ``force``); ``map_file`` maps unrecognised headers."""
+    ``dry_run``, or on an error finding unless ``force``); ``map_file`` maps unrecognised headers.
+    ``select``/``ignore`` (IMP codes or prefixes) with lfk.yaml's ``lint.ignore``/``lint.severity`` change what
+    is reported and the exit code, never what is written (``lfk.core.decision``)."""
     from lfk.tables import run_import
+    from lfk.tables.codes import CODES as IMP_CODES
     from lfk.tables.importer import read_column_map
 
     reg = _open(register)
     columns = read_column_map(Path(map_file)) if map_file is not None else None
+    decision = for_register(reg, IMP_CODES, "IMP", select, ignore)
     return run_import(reg, unit, [Path(f) for f in files], replace=replace, dry_run=dry_run, force=force,
-                      from_unit=from_unit, today=as_of or dt.date.today(), kind=kind, columns=columns)
+                      from_unit=from_unit, today=as_of or dt.date.today(), kind=kind, columns=columns,
+                      decision=decision)
 
 
 # --- files -------------------------------------------------------------------------------------------

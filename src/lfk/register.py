@@ -529,6 +529,10 @@ class Register:
             self._baseline_open = True
         return self._baseline
 
+    def config_at(self, path: tuple[Any, ...]) -> str:
+        """``lfk.yaml:LINE`` of the value at ``path`` in lfk.yaml (for a ``ConfigError``'s location)."""
+        return f"{self._display_root / 'lfk.yaml'}:{self.config_file.loc(path)[0]}"
+
     def baseline_location(self) -> tuple[Path, str] | None:
         """(folder of the baseline register on disk, its path as lfk.yaml names it) or None."""
         cfg = self.config.baseline

@@ -212,10 +212,14 @@ def monitor_cmd(
     engine: Annotated[str | None, typer.Option("--engine", help="python | duckdb | spark: where the checks run "
                                                "(the same results); default: python. "
                                                "Spark: LFK_SPARK_MASTER (default local[2]).")] = None,
+    select: Annotated[list[str] | None, typer.Option("--select", help="Report only these MON codes or prefixes "
+                                                     "(MON3, MON202); the most specific entry wins.")] = None,
+    ignore: Annotated[list[str] | None, typer.Option("--ignore", help="Do not report these MON codes or prefixes: "
+                                                     "they warn no case (lfk.yaml: lint.ignore / lint.severity).")] = None,
 ) -> None:
     """Check case event logs against the flows, time limits and discretion benchmarks; warn (黄牌/红牌).
 
-    Example: lfk monitor cases-2026.csv --as-of 2026-12-01 --fail-on 红牌 --format json
+    Example: lfk monitor cases-2026.csv --as-of 2026-12-01 --fail-on 红牌 --ignore MON302 --format json
     """
     if fmt not in FORMATS:
         raise UsageError(f"--format {fmt!r}: use one of {', '.join(FORMATS)}")
@@ -232,7 +236,7 @@ def monitor_cmd(
     large = sys.stderr.isatty() and sum(p.stat().st_size for p in events if p.is_file()) > 8 << 20
     with stderr_bar(large, "monitor", sizes=True) as tick:
         result = api.monitor(reg, events, as_of=when, closed=closed, engine=engine, explain=not no_explain,
-                             progress=tick)
+                             select=select, ignore=ignore, progress=tick)
     if fmt == "json":
         text = json.dumps(result.to_dict(language), ensure_ascii=False, indent=2) + "\n"
     elif fmt == "csv":

@@ -1,4 +1,4 @@
-"""``lfk rules [CODE]``: the rule catalog, or one rule's documentation."""
+"""``lfk rules [CODE]``: the rule catalog (with the MON and IMP codes), or one code's documentation."""
 
 from __future__ import annotations
 
@@ -16,11 +16,19 @@ def rules_cmd(
     fmt: Annotated[str, typer.Option("--format", "-f", help="text | json")] = "text",
     lang: LangOpt = None,
 ) -> None:
-    """List the lint rules, or explain one (clause, severity, failing and passing examples).
+    """List the lint rules and the MON (monitor) and IMP (import) codes, or explain one (clause, severity, examples).
 
     Example: lfk rules LFK305
     """
     language = lang_for(lang)
+    others = api.other_codes()
+    if code and code.strip().upper() in others:
+        o = others[code.strip().upper()]
+        if fmt == "json":
+            write_stdout(json.dumps({**o, "title": o["title"].get(language)}, ensure_ascii=False, indent=2))
+            return
+        write_stdout(f"{o['code']} ({o['severity']}) — {o['title'].get(language)}\n\n{o['doc']}\n")
+        return
     if code:
         [r] = api.rules(code)
         if fmt == "json":
@@ -33,11 +41,15 @@ def rules_cmd(
             head += f" [{clause}]"
         write_stdout(head + "\n\n" + r.doc + "\n")
         return
+    rules = api.rules()
     if fmt == "json":
         write_stdout(json.dumps([{"code": r.code, "severity": r.severity.value, "clause": r.clause,
-                                  "title": r.title.get(language)} for r in api.rules()], ensure_ascii=False, indent=2))
+                                  "title": r.title.get(language)} for r in rules]
+                                + [{k: o[k] for k in ("code", "severity", "clause")} | {"title": o["title"].get(language)}
+                                   for o in others.values()], ensure_ascii=False, indent=2))
         return
-    lines = [f"{r.code}  {r.severity.value:<7}  {r.title.get(language)}" for r in api.rules()]
+    lines = [f"{r.code}  {r.severity.value:<7}  {r.title.get(language)}" for r in rules]
+    lines += [f"{o['code']}  {o['severity']:<7}  {o['title'].get(language)}" for o in others.values()]
     out_console().print("\n".join(lines), markup=False)
 
 

@@ -57,13 +57,17 @@ def _import_text(res: ImportResult, language: str, *, dry_run: bool, wrote: bool
     summary = "; ".join(parts) or ("无可导入的内容" if zh else "nothing to import")
     if dry_run:
         head = "试运行，未写入" if zh else "dry run, nothing written"
-        if res.errors:
+        if res.stopped:
             head += "（有错误：实际导入同样不写入）" if zh else " (errors: the real run writes nothing either)"
     elif wrote:
         head = f"已写入 {len(planned)} 个文件" if zh else f"wrote {len(planned)} file(s)"
     else:
         head = "有错误，未写入任何文件（可用 --force 只写入可读的行）" if zh else \
             "errors found: nothing written (--force writes the readable rows)"
+    if res.hidden_errors:
+        n = res.hidden_errors
+        head += (f"（其中 {n} 个错误按 lint.ignore/lint.severity 或 --ignore 未列出，仍阻止写入）" if zh else
+                 f" ({n} error(s) not listed as errors by lint.ignore/lint.severity or --ignore still stop it)")
     out_lines.append(f"{head} — {summary} (+{'新增' if zh else 'added'} ~{'替换' if zh else 'replaced'} "
                      f"={'未变' if zh else 'unchanged'})")
     if not dry_run and wrote:
@@ -171,6 +175,8 @@ def import_cmd(
     as_kind: Annotated[str | None, typer.Option("--as", help="Read every sheet as this table: risks | authorities | measures | benchmarks | flows.")] = None,
     map_file: Annotated[Path | None, typer.Option("--map", help="YAML column mapping, as import: in lfk.yaml: import: {columns: {<source header>: <field or extra>}}.")] = None,
     fmt: Annotated[str, typer.Option("--format", "-f", help="Findings as text | json.")] = "text",
+    select: Annotated[list[str] | None, typer.Option("--select", help="Report only these IMP codes or prefixes (IMP1, IMP106); the most specific entry wins.")] = None,
+    ignore: Annotated[list[str] | None, typer.Option("--ignore", help="Do not report these IMP codes or prefixes (what is written stays the same).")] = None,
     opts: Shared = Shared(),
 ) -> None:
     """Import Excel/Word/CSV tables (风险点登记表, 职权目录, 防控措施, 裁量基准) into a unit's YAML.
@@ -186,7 +192,9 @@ def import_cmd(
     vocabulary (IMP103) are reported; error findings stop the import (exit 1, nothing written).
     A sheet's kind comes from its columns (--as says it); headers still not recognised are mapped
     in lfk.yaml (import: {columns: {<source header>: <field>}}) or a --map file of the same shape.
-    The column report lists each source column and the field it went to (or extra).
+    The column report lists each source column and the field it went to (or extra). --select/--ignore and
+    lfk.yaml's lint.ignore/lint.severity change which IMP findings are reported and the exit code, never
+    what is written: an import its errors stop stays stopped, even with those errors hidden.
 
     Example: lfk import 风险点登记表.xlsx --unit county-amr --dry-run
     """
@@ -196,14 +204,17 @@ def import_cmd(
     reg = opts.register()
     language = opts.language(reg)
     res = api.import_tables(reg, unit, files, replace=replace, dry_run=dry_run, force=force, from_unit=from_unit,
-                            kind=as_kind, map_file=map_file, as_of=day)
+                            kind=as_kind, map_file=map_file, as_of=day,
+                            select=select, ignore=ignore)
     findings, planned, counts, code = res.findings, res.files, res.counts, res.exit_code
-    wrote = not dry_run and (code == 0 or force)
+    wrote = res.written
     if fmt == "json":
         summary = {"errors": sum(1 for x in findings if x.severity is Severity.ERROR),
                    "warnings": sum(1 for x in findings if x.severity is Severity.WARNING),
                    "written": wrote, "dry_run": dry_run, "counts": counts,
                    "files": [p.rel for p in planned], "exit_code": code, "columns": res.columns}
+        if res.hidden_errors:
+            summary["hidden_errors"] = res.hidden_errors
         doc = {"findings": [x.to_dict(language) for x in findings], "summary": summary}
         if dry_run:
             doc["diff"] = "".join(p.diff() for p in planned)

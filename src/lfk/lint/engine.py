@@ -22,11 +22,12 @@ from typing import Any
 
 import lfk.lint.rules  # noqa: F401  - importing the rules registers every one of them
 from lfk.core.cache import Cache, digest
+from lfk.core.decision import Decision, suppression
 from lfk.core.finding import Finding, Severity
 from lfk.core.i18n import Text
 from lfk.lint.acceptance import apply_acceptances
 from lfk.lint.context import FileContext, RegisterContext, UnitContext
-from lfk.lint.registry import REGISTRY, Report, Rule, select_codes
+from lfk.lint.registry import REGISTRY, Report, Rule
 from lfk.loader import LoadedFile
 from lfk.register import Register, UnitData, locate
 
@@ -178,16 +179,10 @@ class _Runner:
     def __init__(self, register: Register, opts: LintOptions) -> None:
         self.register = register
         self.opts = opts
-        cfg = register.config.lint
-        enabled = select_codes(REGISTRY.codes(), opts.select, list(opts.ignore or []) + list(cfg.ignore))
-        self.severity: dict[str, Severity] = {}
-        for rule in REGISTRY:
-            level = cfg.severity.get(rule.code)
-            if level == "off":
-                enabled.discard(rule.code)
-            self.severity[rule.code] = Severity(level) if level and level != "off" else rule.severity
-        self.enabled = enabled
-        self.rules = [r for r in REGISTRY if r.code in enabled]
+        decision = Decision(REGISTRY.codes(), select=opts.select, ignore=opts.ignore, settings=register.config.lint)
+        self.enabled = decision.enabled
+        self.severity: dict[str, Severity] = {r.code: decision.severity(r.code, r.severity) for r in REGISTRY}
+        self.rules = [r for r in REGISTRY if r.code in self.enabled]
         self.file_rules = [r for r in self.rules if "file" in r.scope.split("+")]
         self.unit_rules = [r for r in self.rules if "unit" in r.scope.split("+")]
         self.known = frozenset(REGISTRY.codes())
@@ -213,12 +208,9 @@ class _Runner:
             f = Finding(rule.code, self.severity[rule.code], rel, line, col, rep.message, rep.hint,
                         extra=dict(rep.extra or {}))
             lf = files.get(rel)
-            if lf is not None and f.code != "LFK007":
-                for sup in lf.suppressions.get(f.line, ()):
-                    if f.code in sup.codes and sup.reason:
-                        f.suppressed = True
-                        f.suppress_reason = sup.reason
-                        break
+            reason = suppression(f.code, lf.suppressions.get(f.line, ())) if lf is not None else None
+            if reason is not None:
+                f.suppressed, f.suppress_reason = True, reason
             out.append(f)
 
     def file_findings(self, files: Iterable[LoadedFile], all_files: dict[str, LoadedFile], out: list[Finding]) -> int:

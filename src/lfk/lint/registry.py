@@ -107,16 +107,3 @@ def rule(code: str, *, severity: str, scope: str, clause: str, title_zh: str, ti
 
     return deco
 
-
-def select_codes(codes: Iterable[str], select: Iterable[str] | None, ignore: Iterable[str] | None) -> set[str]:
-    """Codes enabled by ``--select``/``--ignore``; each entry is a code or a prefix (``LFK3``)."""
-    sel = [s.strip().upper() for s in (select or []) if s.strip()]
-    ign = [s.strip().upper() for s in (ignore or []) if s.strip()]
-    out = set()
-    for c in codes:
-        if sel and not any(c.startswith(s) for s in sel):
-            continue
-        if any(c.startswith(s) for s in ign):
-            continue
-        out.add(c)
-    return out

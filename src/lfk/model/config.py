@@ -8,6 +8,7 @@ from typing import Literal
 
 from pydantic import field_validator, model_validator
 
+from lfk.core.decision import FAMILIES, SELECTOR_RE, normalize
 from lfk.model.base import EscalationCounts, F, Grade, Model, TaxonomyPreset
 from lfk.model.vocab import DEFAULT_TAXONOMY, GRADES, TAXONOMY_PRESETS
 
@@ -114,14 +115,40 @@ class Calendar(Model):
 
 
 class LintSettings(Model):
-    """Lint settings for the whole register."""
+    """Lint settings, and which codes of lint (LFK), monitor (MON) and import (IMP) are reported, how.
 
-    ignore: list[str] = F("忽略的规则", "rule codes switched off", [])
-    severity: dict[str, Literal["error", "warning", "info", "off"]] = F("规则级别", "severity per rule code", {})
+    Each entry of ``ignore`` and ``severity`` is a code or a prefix (``MON3``); the most specific entry wins
+    (``lfk.core.decision``). For MON and IMP codes they change what is reported and the exit code, never
+    what is checked or imported.
+    """
+
+    ignore: list[str] = F("忽略的代码", "codes or prefixes switched off (LFK…, MON…, IMP…)", [])
+    severity: dict[str, Literal["error", "warning", "info", "off"]] = F(
+        "代码级别", "severity per code or prefix (LFK…, MON…, IMP…); off switches it off", {})
     max_file_mb: float = F("单文件大小上限（MiB）", "largest file accepted (LFK006)", 10, gt=0, le=1024,
                           allow_inf_nan=False)
     accept_warn_days: int = F("接受到期提醒（天）", "days before an acceptance expires when LFK807 reminds", 30,
                               ge=0, le=3650)
+
+    @field_validator("ignore")
+    @classmethod
+    def _ignore_entries(cls, v: list[str]) -> list[str]:
+        _check_selectors(v)
+        return v
+
+    @field_validator("severity")
+    @classmethod
+    def _severity_entries(cls, v: dict[str, str]) -> dict[str, str]:
+        _check_selectors(list(v))
+        return v
+
+
+def _check_selectors(entries: list[str]) -> None:
+    """Entries of ``lint.ignore``/``lint.severity`` must be codes or prefixes of a code family."""
+    bad = [e for e in entries if not SELECTOR_RE.match(normalize(e))]
+    if bad:
+        raise ValueError(f"{', '.join(bad)}: not a code or prefix; write one of {', '.join(FAMILIES)} and up to "
+                         "three digits (LFK402, MON3, IMP); `lfk rules` lists the codes")
 
 
 class DisclosureSettings(Model):

@@ -17,6 +17,7 @@ import json
 from pathlib import Path
 from typing import Any
 
+from lfk.core.decision import Decision
 from lfk.model import FILE_KINDS
 from lfk.model.config import Config
 from lfk.model.vocab import DEFAULT_BENCHMARK_LEVELS, GRADE_EN, GRADES
@@ -79,10 +80,6 @@ def _for_editors(node: Any) -> None:
         _for_editors(v)
 
 
-def _lint_off(config: Config, code: str) -> bool:
-    return code in config.lint.ignore or config.lint.severity.get(code) == "off"
-
-
 def _register_aware(kind: str, schema: dict[str, Any], config: Config, factors: dict[str, Any]) -> None:
     """Narrow the generic ``schema`` of file kind ``kind`` to the register's settings (in place)."""
     defs = schema.get("$defs", {})
@@ -108,7 +105,7 @@ def _register_aware(kind: str, schema: dict[str, Any], config: Config, factors: 
         if factors:
             props["factors"] = {"title": props["factors"]["title"], "description": props["factors"]["description"],
                                 **factors}
-            if not _lint_off(config, "LFK401"):
+            if Decision(["LFK401"], settings=config.lint).on("LFK401"):
                 risk["required"] = [*risk.get("required", []), "factors"]
         else:
             props["factors"].pop("default", None)

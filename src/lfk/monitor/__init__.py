@@ -24,6 +24,7 @@ import datetime as dt
 from collections.abc import Callable, Iterable
 from pathlib import Path
 
+from lfk.core.decision import Decision
 from lfk.monitor.calendar import WorkCalendar
 from lfk.monitor.codes import CODES, RED, YELLOW
 from lfk.monitor.dispositions import apply_dispositions
@@ -38,18 +39,23 @@ __all__ = ["CODES", "ENGINES", "RED", "YELLOW", "MonitorResult", "WorkCalendar",
 
 def run_monitor(register: Register, paths: Iterable[str | Path], as_of: str | dt.date | dt.datetime | None = None,
                 *, closed: bool = False, progress: Callable[[int, int], None] | None = None,
-                engine: str = "python", explain: bool = True) -> MonitorResult:
+                engine: str = "python", explain: bool = True, decision: Decision | None = None) -> MonitorResult:
     """Check the event logs ``paths`` against ``register``; see the module doc.
 
     ``progress(bytes_read, bytes_total)`` is called now and then while the files are read. ``engine``:
     ``python`` (this package's engine), ``duckdb`` or ``spark`` (the same checks as SQL, ``lfk.monitor.sql``;
     ``UsageError`` when the engine's package is not installed). ``explain=False`` leaves out the alignments
     of deviating cases and the throughput times (``lfk.monitor.explain``; about a quarter less CPU).
+    ``decision``: which MON codes are reported and at which severity (``lfk.core.decision.for_register``:
+    ``--select``/``--ignore`` with lfk.yaml's ``lint.ignore``/``lint.severity``; default: the settings
+    alone); a code switched off warns no case and counts towards no escalation.
     """
     if engine == "python":
         mon: Monitor = Monitor(register, [str(p) for p in paths], as_of, closed=closed, progress=progress)
     else:
         mon = SqlMonitor(register, [str(p) for p in paths], as_of, closed=closed, engine=engine, progress=progress)
     mon.explaining = explain
+    if decision is not None:
+        mon.decision = decision
     result = mon.run()
     return apply_dispositions(result, register)

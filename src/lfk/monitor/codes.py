@@ -30,7 +30,8 @@
 | MON501 | —       | escalation: repeated warnings on one post within the policy's window call for a stronger disposal |
 
 Severity: 红牌 → error, 黄牌 → warning, input problems (MON00x) → warning, MON010 → info,
-MON501 → error. The disposal of each warning comes from ``monitor.disposal`` in lfk.yaml
+MON501 → error; lfk.yaml's ``lint.ignore``/``lint.severity`` and ``--select``/``--ignore`` change what is
+reported (``lfk.core.decision``), never what is checked. The disposal of each warning comes from ``monitor.disposal`` in lfk.yaml
 (default 黄牌 → 风险提示, 红牌 → 责令纠错); MON501 carries the escalation's own disposal.
 """
 
@@ -84,3 +85,5 @@ def severity_of(code: str, level: str | None) -> Severity:
     if code == "MON010":
         return Severity.INFO
     return Severity.WARNING
+
+

@@ -36,6 +36,7 @@ from collections.abc import Callable, Iterable, Iterator
 from sys import intern
 from typing import Any
 
+from lfk.core.decision import Decision, for_register
 from lfk.core.finding import Finding, Severity
 from lfk.core.i18n import T, Text
 from lfk.model.acceptances import Acceptance
@@ -142,6 +143,7 @@ class Monitor:
         self.tables = Tables(register)
         self._accepted: dict[str, list[Acceptance]] = {}
         self.explaining = True  # deviations explained and throughput times (lfk.monitor.explain); off: a bit faster
+        self.decision: Decision = for_register(register, CODES, "MON", strict=False)  # what is reported, how
         self._prefix = self.cal.prefix()
 
     # -- helpers -----------------------------------------------------------------------------
@@ -187,12 +189,15 @@ class Monitor:
 
     def _row(self, code: str, path: str, line: int, msg: Text) -> None:
         """A finding about the input (a file or a row), capped per file and code."""
-        self.row_counts[(path, code)] += 1
         if code not in ("MON001", "MON002", "MON010"):
             self.n_bad += 1
+        sev = self.decision.decide(code, severity_of(code, None))
+        if sev is None:  # switched off: the row is still bad, only not reported
+            return
+        self.row_counts[(path, code)] += 1
         if self.row_counts[(path, code)] > ROW_FINDINGS_PER_CODE:
             return
-        self.findings.append(Finding(code, severity_of(code, None), path, line, 1, msg))
+        self.findings.append(Finding(code, sev, path, line, 1, msg))
 
     def _dev(self, code: str, tbl: PowerTable, cid: str, ev: tuple[Any, ...], msg: Text, *,
              level: str | None = "", post: str | None = None, si: int | None = None,
@@ -201,6 +206,8 @@ class Monitor:
         if level == "":
             level = CODES[code][1]
         si = ev[SI] if si is None else si
+        if not self.decision.on(code):  # switched off: not reported, warns no case, counts towards no escalation
+            return {"code": code, "level": None, "post": None, "si": si, "at": ev[FT], "finding": None, "risks": []}
         post = post if post is not None else (ev[POST] or tbl.actors[si])
         risks = list(tbl.risks[si]) + (tbl.post_risks.get(post, []) if post else [])
         acc = self._accepting(code, tbl, cid, tbl.ids[si], post, ev[FT].date()) if level else None
@@ -218,7 +225,8 @@ class Monitor:
         data.update(extra)
         if ev[EXTRA]:
             data["columns"] = dict(ev[EXTRA])
-        f = Finding(code, Severity.INFO if acc is not None else severity_of(code, level), self.paths[ev[FIDX]], ev[LINE], 1,
+        sev = Severity.INFO if acc is not None else self.decision.severity(code, severity_of(code, level))
+        f = Finding(code, sev, self.paths[ev[FIDX]], ev[LINE], 1,
                     T(f"案件 {cid}：", f"case {cid}: ") + msg, extra=data)
         self.findings.append(f)
         return {"code": code, "level": level, "post": post, "si": si, "at": ev[FT], "finding": f, "risks": risks}
@@ -262,7 +270,7 @@ class Monitor:
         for (path, code), n in sorted(self.row_counts.items()):
             if n > ROW_FINDINGS_PER_CODE:
                 more = n - ROW_FINDINGS_PER_CODE
-                self.findings.append(Finding(code, severity_of(code, None), path, 1, 1, T(
+                self.findings.append(Finding(code, self.decision.severity(code, severity_of(code, None)), path, 1, 1, T(
                     f"另有 {more} 行同类问题未逐一列出（共 {n} 行）",
                     f"{more} more row(s) with this problem not listed one by one ({n} in all)")))
         join_dispositions(self.case_warnings, self.register, as_of)
@@ -735,8 +743,10 @@ class Monitor:
         })
 
     def _escalate(self) -> list[dict[str, Any]]:
-        """Escalation: ``count`` warnings on one post within ``within_days`` → the rule's disposal."""
-        if not self.escalate:
+        """Escalation: ``count`` warnings on one post within ``within_days`` → the rule's disposal (none while
+        MON501 is switched off)."""
+        sev = self.decision.decide("MON501", severity_of("MON501", None))
+        if not self.escalate or sev is None:
             return []
         by_post: dict[tuple[str, str], list[dict[str, Any]]] = defaultdict(list)
         for w in self.case_warnings:
@@ -763,7 +773,7 @@ class Monitor:
                         tbl_posts = self.tables.unit(unit)
                         if tbl_posts is not None:
                             pname = tbl_posts.posts.get(post).name if post in tbl_posts.posts else post
-                        self.findings.append(Finding("MON501", severity_of("MON501", None), f0.path, f0.line, 1, T(
+                        self.findings.append(Finding("MON501", sev, f0.path, f0.line, 1, T(
                             f"岗位 {pname}（{unit}/{post}）{rule.within_days} 天内被预警 {len(window)} 次"
                             f"（案件 {'、'.join(cases)}）：应{rule.disposal}",
                             f"post {pname} ({unit}/{post}) was warned {len(window)} times within {rule.within_days} "

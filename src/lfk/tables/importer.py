@@ -17,6 +17,13 @@ the same content is left alone; an id the unit already has with *different* cont
 (IMP104, error) unless ``replace=True``, which replaces the item where it stands. Error findings
 stop the import: nothing is written (``force`` writes the readable rows anyway).
 
+Reporting (decided): lfk.yaml's ``lint.ignore``/``lint.severity`` and ``--select``/``--ignore`` (the one
+decision engine, ``lfk.core.decision``) change which IMP findings are reported, at which severity, and so
+the exit code — never what is written. Whether the import writes is decided by the importer's own
+errors (``ImportResult.held``): an IMP104 switched off still stops the import (exit 1, and the summary
+says how many errors the settings hide); an IMP106 raised to error is reported and fails the run, but
+what was read is still written. Nothing the user brings is lost to a setting.
+
 Codes: IMP100 sheet not recognised · IMP101 unmapped column · IMP102 unreadable row or value ·
 IMP103 value outside the vocabulary · IMP104 id conflict with the unit · IMP105 unresolved name ·
 IMP106 a value assumed (reported so it can be checked) · IMP107 an id repeated in the input ·
@@ -25,6 +32,7 @@ IMP108 a sheet without a header row, its columns inferred.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import difflib
 import re
@@ -36,6 +44,7 @@ from typing import Any, get_args
 from pydantic import BaseModel, ValidationError
 
 from lfk.canonical import check_writable
+from lfk.core.decision import Decision, for_register
 from lfk.core.errors import ConfigError, InputError, UsageError
 from lfk.core.finding import Finding, Severity
 from lfk.core.fsutil import register_lock
@@ -53,6 +62,7 @@ from lfk.tables import flows as FL
 from lfk.tables import layout as L
 from lfk.tables import prose
 from lfk.tables import values as V
+from lfk.tables.codes import CODES
 from lfk.tables.columns import IMPORT_ONLY, TABLES, Column, Table, import_fields
 from lfk.tables.reader import Sheet, read_any
 
@@ -93,16 +103,29 @@ class ImportResult:
     counts: dict[str, dict[str, int]] = field(default_factory=dict)
     written: bool = False
     columns: list[dict[str, Any]] = field(default_factory=list)  # the column report: source column → field
+    held: int = 0  # the importer's own error findings (before the settings): they stop the import
+    hidden: int = 0  # of those, the ones the settings switch off or report below error
+    forced: bool = False  # --force: written in spite of them
 
     @property
     def errors(self) -> int:
-        """Error findings."""
+        """Error findings (as reported)."""
         return sum(1 for f in self.findings if f.severity is Severity.ERROR)
 
     @property
+    def stopped(self) -> bool:
+        """Whether the importer's own errors stop (or, in a dry run, would stop) the import."""
+        return bool(self.held) and not self.forced
+
+    @property
+    def hidden_errors(self) -> int:
+        """Errors that stop the import but are not reported as errors (switched off or lowered by the settings)."""
+        return self.hidden if self.stopped else 0
+
+    @property
     def exit_code(self) -> int:
-        """1 when an error finding stopped (or would stop) the import."""
-        return 1 if self.errors else 0
+        """1 when an error is reported, or the import's own errors stopped (or would stop) it."""
+        return 1 if self.errors or self.stopped else 0
 
 
 @dataclass
@@ -1441,11 +1464,13 @@ def apply(register: Register, result: ImportResult) -> None:
 def run_import(register: Register, unit_id: str, paths: list[Path] | Path, *, replace: bool = False,
                dry_run: bool = False, force: bool = False, from_unit: str | None = None,
                today: dt.date | None = None, kind: str | None = None,
-               columns: dict[str, str] | None = None) -> ImportResult:
+               columns: dict[str, str] | None = None, decision: Decision | None = None) -> ImportResult:
     """Read ``paths`` and merge them into ``unit_id`` (library entry point of ``lfk import``).
 
-    Nothing is written with ``dry_run``, nor when an error finding remains (unless ``force``). ``kind``
-    (``--as``) reads every sheet as that table; ``columns`` (``--map``) maps source headers to fields.
+    Nothing is written with ``dry_run``, nor when an error finding of the importer remains (unless
+    ``force``). ``kind`` (``--as``) reads every sheet as that table; ``columns`` (``--map``) maps source
+    headers to fields. ``decision``: which IMP findings are reported, at which severity (default: lfk.yaml's
+    ``lint`` settings; ``lfk.core.decision.for_register``); it never changes what is written.
     """
     if kind is not None and kind not in KINDS:
         raise UsageError(f"--as {kind!r}: use one of {', '.join(KINDS)} / 未知的表种类")
@@ -1460,7 +1485,13 @@ def run_import(register: Register, unit_id: str, paths: list[Path] | Path, *, re
     items, findings = read_items(register, unit_id, paths, from_unit=from_unit, kind=kind, columns=columns)
     res = plan_import(register, unit_id, items, replace=replace, source=shown, findings=findings, today=today)
     res.findings.sort(key=lambda f: (f.line, f.column, f.code))
-    if dry_run or (res.errors and not force):
+    decision = decision or for_register(register, CODES, "IMP", strict=False)
+    reported = [(f, decision.decide(f.code, f.severity)) for f in res.findings]
+    res.held = sum(1 for f, _ in reported if f.severity is Severity.ERROR)
+    res.hidden = sum(1 for f, sev in reported if f.severity is Severity.ERROR and sev is not Severity.ERROR)
+    res.forced = force
+    res.findings = [dataclasses.replace(f, severity=sev) for f, sev in reported if sev is not None]
+    if dry_run or res.stopped:
         return res
     apply(register, res)
     return res

@@ -5,12 +5,14 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
+from lfk.core.decision import settings_problems, valid_codes_text
 from lfk.core.i18n import T
 from lfk.lint.context import FileContext, RegisterContext, UnitContext
-from lfk.lint.registry import Report, rule
+from lfk.lint.registry import REGISTRY, Report, rule
 from lfk.lint.rules._util import from_loader, valid_id, valid_unit_id
 from lfk.loader import LoadedFile
 from lfk.model.vocab import DEFAULT_BENCHMARK_LEVELS, TAXONOMY_PRESETS
+from lfk.monitor.codes import CODES as MON_CODES
 
 
 @rule("LFK101", severity="error", scope="file+unit", clause="—",
@@ -32,6 +34,8 @@ def field_value(ctx: FileContext | UnitContext) -> Iterator[Report]:
     """
     if isinstance(ctx, FileContext):
         yield from from_loader(ctx.file, "LFK101")
+        if ctx.file.rel == "lfk.yaml":
+            yield from _code_settings(ctx)
         return
     if ctx.unit.unit_file is None:
         yield Report(None, (), T(f"单位 `{ctx.unit.id}` 缺少 unit.yaml", f"the unit `{ctx.unit.id}` has no unit.yaml"),
@@ -39,6 +43,17 @@ def field_value(ctx: FileContext | UnitContext) -> Iterator[Report]:
                        "create it with `lfk new unit` or by hand (id, name, type, posts)"),
                      rel=f"{ctx.unit.rel_dir}/unit.yaml")
     yield from _taxonomy_values(ctx)
+
+
+def _code_settings(ctx: FileContext) -> Iterator[Report]:
+    """Entries of ``lint.ignore``/``lint.severity`` naming no LFK or MON code (IMP entries: ``lfk import`` checks
+    them; ``lfk.tables`` is not loaded by lint)."""
+    for fam, known in (("LFK", REGISTRY.codes()), ("MON", list(MON_CODES))):
+        valid = valid_codes_text(known)
+        for path, setting, entry in settings_problems(ctx.register.config.lint, known, fam):
+            yield Report(ctx.file, path, T(f"{setting} 中的 `{entry}` 不是任何 {fam} 代码或前缀",
+                                           f"`{entry}` in {setting} is no {fam} code or prefix"),
+                         T(f"{fam} 代码：{valid}（lfk rules 列出全部代码）", f"{fam} codes: {valid} (`lfk rules` lists them)"))
 
 
 def _taxonomy_values(ctx: UnitContext) -> Iterator[Report]:
