@@ -9,6 +9,7 @@ from typing import Annotated
 
 import typer
 
+from lfk.cli import replay
 from lfk.cli.common import (
     AsOfOpt,
     LangOpt,
@@ -165,6 +166,8 @@ def lint_cmd(
         raise UsageError("--fix-grades goes with --fix / --fix-grades 需与 --fix 一起使用")
     if fix:
         apply_fixes(root_dir, resolve_paths(root_dir, paths), fix_grades)
+    recorder = replay.Recorder.start(root_dir, eligible=fmt in ("text", "json") and output is None and not (
+        no_cache or fix or events or changed_since is not None))
     reg = Register(root_dir, cache=None if no_cache else Cache(default_dir(root_dir)))
     language = lang_for(lang, reg)
     units = None
@@ -198,6 +201,8 @@ def lint_cmd(
         out_console().print(text, end="")
     else:
         write_stdout(text)
+        if recorder is not None:
+            recorder.save(reg.cache, replay.baseline_folders(reg), text, result.exit_code)
     raise typer.Exit(result.exit_code)
 
 
