@@ -87,7 +87,14 @@ def row(name: str, res: dict, size: int | None = None) -> dict:
 def fmt_row(r: dict) -> str:
     """One line of the printed table."""
     if "ratio" in r:
-        return f"{r['name']:<60} {r['ratio']:8.2f} ×" if r["ratio"] is not None else f"{r['name']:<60}      n/a"
+        if r["ratio"] is None:
+            return f"{r['name']:<60}      n/a"
+        pct = r.get("percent", False)
+        value = f"{r['ratio'] * 100:8.1f} %" if pct else f"{r['ratio']:8.2f} ×"
+        if "target" not in r:
+            return f"{r['name']:<60} {value}"
+        target = f"{r['target'] * 100:g} %" if pct else f"{r['target']:g} ×"
+        return f"{r['name']:<60} {value}  (target ≤ {target}: {'met' if r['ratio'] <= r['target'] else 'NOT met'})"
     if "error" in r:
         return f"{r['name']:<60} ERROR {r['error'].splitlines()[-1] if r['error'] else ''}"
     mbps = f"{r['mb_per_s']:8.1f} MB/s" if "mb_per_s" in r else " " * 13

@@ -22,7 +22,7 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import IO
 
-from lfk.core.cache import Cache, StatIndex, stat_key
+from lfk.core.cache import Cache, StatIndex, digest, stat_key
 from lfk.core.errors import InputError, UsageError
 
 _GIT_ENV = {
@@ -123,12 +123,18 @@ class GitRepo:
         return out
 
     # -- trees -------------------------------------------------------------------------------------
-    def tree(self, commit: str, subdir: str = "") -> dict[str, str]:
+    def tree(self, commit: str, subdir: str = "", cache: Cache | None = None) -> dict[str, str]:
         """``{path relative to subdir: blob id}`` of the regular files under ``subdir`` at ``commit``.
 
         Files inside dot-folders (as ``DirSource`` skips them), symlinks and submodules are left out.
-        An empty dict when ``subdir`` does not exist at that commit.
+        An empty dict when ``subdir`` does not exist at that commit. With ``cache`` and a full commit id
+        (what ``commit()`` returns), the listing is kept: a commit's tree never changes.
         """
+        key = digest("git-tree", commit, subdir) if cache is not None and _is_oid(commit) else None
+        if key is not None:
+            stored = cache.get_obj("git-tree", key)  # type: ignore[union-attr]
+            if isinstance(stored, dict):
+                return stored
         treeish = f"{commit}:{subdir}" if subdir else commit
         proc = run_git(self.top, "ls-tree", "-r", "-z", "--full-tree", treeish, check=False)
         if proc.returncode != 0:
@@ -143,6 +149,8 @@ class GitRepo:
                 if any(part.startswith(".") for part in path.split("/")[:-1]):
                     continue
             out[path] = meta[12:].decode("ascii")
+        if key is not None:
+            cache.put_obj("git-tree", key, out)  # type: ignore[union-attr]
         return out
 
     def changed_paths(self, a: str, b: str | None, subdir: str = "", cache: Cache | None = None) -> set[str]:
@@ -154,7 +162,7 @@ class GitRepo:
         ``lstat`` is unchanged come from a stat index (no read, no hash).
         """
         if b is None:
-            old = self.tree(a, subdir)
+            old = self.tree(a, subdir, cache)
             now = self.worktree_blobs(subdir, cache)
             return {p for p in set(old) | set(now) if old.get(p) != now.get(p)}
         spec = subdir or "."
@@ -365,3 +373,8 @@ def work_tree_of(path: Path) -> tuple[Path, str] | None:
     lines = proc.stdout.decode("utf-8", "surrogateescape").split("\n")
     prefix = (lines[1] if len(lines) > 1 else "").strip("/")
     return Path(lines[0]), (prefix + "/" if prefix else "")
+
+
+def _is_oid(name: str) -> bool:
+    """Whether ``name`` is a full object id (40 or 64 lower-case hex digits), not a ref that can move."""
+    return len(name) in (40, 64) and all(c in "0123456789abcdef" for c in name)
