@@ -172,7 +172,7 @@ def lint_cmd(
     language = lang_for(lang, reg)
     units = None
     if changed_since is not None:
-        units = affected_units(reg, changed_files(reg.root, changed_since, reg.cache))
+        units = affected_units(reg, changed_files(reg.root, changed_since, reg.cache, reg.all_files))
     opts = LintOptions(as_of=day, select=split_codes(select) or None, ignore=split_codes(ignore) or None,
                        strict=strict, paths=resolve_paths(reg.root, paths), units=units,
                        jobs=jobs or default_jobs(), events=[str(e) for e in events or []] or None)

@@ -274,3 +274,16 @@ def test_a_commits_tree_listing_is_kept_by_its_id_and_a_moved_ref_lists_again(re
     monkeypatch.setattr(gitmod, "run_git", real)
     assert changed_files(repo, "HEAD", Cache(tmp_path / "c")) == []  # HEAD moved: its new tree, not the old one
     assert changed_files(repo, "HEAD~1", Cache(tmp_path / "c")) == ["units/unit-00021/new.yaml"]
+
+
+def test_changed_since_over_the_registers_own_listing_matches_its_own_walk(repo: Path, tmp_path: Path) -> None:
+    """#16: lfk lint hands the register's file list to --changed-since (one walk of the working tree, not two);
+    edits, untracked files, removals and links come out the same as from git's own walk."""
+    p = repo / "units/unit-00020/risks.yaml"
+    p.write_text(p.read_text(encoding="utf-8").replace("grade: 中", "grade: 高", 1), encoding="utf-8")
+    (repo / "units/unit-00021/notes.txt").write_text("untracked", encoding="utf-8")
+    (repo / "units/unit-00022/measures.yaml").unlink()
+    os.symlink(repo / "lfk.yaml", repo / "units/unit-00023/link.yaml")
+    walked = changed_files(repo, "HEAD")
+    assert changed_files(repo, "HEAD", Cache(tmp_path / "c"), Register(repo).all_files) == walked
+    assert walked == ["units/unit-00020/risks.yaml", "units/unit-00021/notes.txt", "units/unit-00022/measures.yaml"]
