@@ -221,7 +221,8 @@ def walk_tree(root: str) -> Iterator[tuple[str, str, list[str], list[str]]]:
     """(folder, its path relative to ``root`` with ``/``, sub-folder names, file names) of ``root`` and every
     folder below it except dot-folders (.git, .lfk-cache ...), in sorted order; links to folders are
     listed among the sub-folders but not followed. The one walk of a register folder."""
+    skip = len(os.path.join(root, ""))  # os.walk names each folder root + os.sep + its path below root
     for dirpath, dirnames, filenames in os.walk(root):
         dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
-        rel_dir = os.path.relpath(dirpath, root).replace(os.sep, "/")
-        yield dirpath, "" if rel_dir == "." else rel_dir + "/", dirnames, filenames
+        rel_dir = dirpath[skip:].replace(os.sep, "/") if len(dirpath) > len(root) else ""
+        yield dirpath, rel_dir + "/" if rel_dir else "", dirnames, filenames

@@ -216,7 +216,7 @@ class GitRepo:
                         index.put(rel, key, oid)
             except OSError:
                 continue
-            out[rel.encode("utf-8", "surrogateescape").decode("utf-8", "replace")] = oid
+            out[rel if rel.isascii() else rel.encode("utf-8", "surrogateescape").decode("utf-8", "replace")] = oid
         if index is not None:
             index.save()
         return out
