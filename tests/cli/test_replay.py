@@ -233,3 +233,35 @@ def test_code_fingerprint_is_memoised_by_the_sources_stat(tmp_path: Path, monkey
     monkeypatch.setattr(Path, "read_bytes", lambda self: reads.append(self.name) or b"")
     cache.code_fingerprint.__wrapped__()
     assert len(reads) >= len(files)  # a source whose facts changed: everything is hashed again
+
+
+@pytest.mark.parametrize("when", ["before-reading", "after-reading"])
+def test_a_file_changed_during_a_run_is_never_paired_with_its_report(base_register: Path, runs: Runs,
+                                                                     monkeypatch: pytest.MonkeyPatch, when: str) -> None:
+    """The facts recorded are those taken before the run read anything: an edit while the run goes on
+    (whether the run saw it or not) leaves facts that no longer match, so the next run is a full one."""
+    import lfk.cli.lint as lint_cli
+
+    args = ("lint", "--root", str(base_register), "--as-of", "2026-12-01", "--format", "json")
+    runs(*args)
+    settle()
+    _edit(base_register)  # the record no longer matches: the next run's replay misses and keeps the facts
+    settle()
+    real = lint_cli.lint_register
+    risks = base_register / "units" / "county-amr" / "risks.yaml"
+
+    def edit_meanwhile(reg, opts):  # type: ignore[no-untyped-def]
+        if when == "before-reading":
+            risks.write_text(risks.read_text(encoding="utf-8").replace("极高", "", 1), encoding="utf-8")
+        result = real(reg, opts)
+        if when == "after-reading":
+            risks.write_text(risks.read_text(encoding="utf-8").replace("极高", "", 1), encoding="utf-8")
+        return result
+
+    monkeypatch.setattr(lint_cli, "lint_register", edit_meanwhile)
+    during = runs(*args)
+    monkeypatch.setattr(lint_cli, "lint_register", real)
+    after = runs(*args)
+    assert during[2] and after[2]  # the edit made during the run is seen: no replay of that run's report
+    assert after[0] == 0 and '"errors": 0' in after[1]
+    assert not runs(*args)[2]

@@ -53,10 +53,7 @@ NEVER = frozenset({"--no-cache", "--fix", "--fix-grades", "--output", "-o", "--e
                    "-h", "--help"})
 
 _argv: tuple[str, ...] | None = None  # the command line of the run in progress (set by lfk.cli.main)
-
-
-class Unsettled(Exception):
-    """An input file changed too recently (or is not a regular file) for its facts to be trusted."""
+_before: tuple[list[str], str, bool] | None = None  # (roots, inputs, settled) found by a replay that missed
 
 
 def stdout_data(text: str) -> str:
@@ -100,28 +97,30 @@ def _environment() -> list[str]:
     return out
 
 
-def tree_facts(root: str, settled_before: int | None = None) -> bytes:
-    """The names and ``lstat`` facts of every file below ``root`` (as ``DirSource.files`` lists them).
-
-    With ``settled_before`` (ns), a file changed (mtime or ctime) after it, a link or anything but a
-    regular file raises ``Unsettled``."""
+def tree_facts(root: str, settled_before: int) -> tuple[bytes, bool]:
+    """A digest of the names and ``lstat`` facts of every file below ``root`` (as ``DirSource.files`` lists
+    them), and whether they can be trusted: no file changed (mtime or ctime) at or after ``settled_before``
+    (ns), no link and nothing but regular files."""
     rows: list[tuple[str, tuple[int, int, int, int]]] = []
+    settled = True
     for dirpath, rel_dir, dirnames, filenames in walk_tree(root):
-        if settled_before is not None and any(os.path.islink(os.path.join(dirpath, d)) for d in dirnames):
-            raise Unsettled(rel_dir)
+        if settled and any(os.path.islink(os.path.join(dirpath, d)) for d in dirnames):
+            settled = False
         for name in filenames:
             st = os.lstat(os.path.join(dirpath, name))
-            if settled_before is not None and (not stat.S_ISREG(st.st_mode) or
-                                               max(st.st_mtime_ns, st.st_ctime_ns) >= settled_before):
-                raise Unsettled(rel_dir + name)
+            if settled and (not stat.S_ISREG(st.st_mode) or max(st.st_mtime_ns, st.st_ctime_ns) >= settled_before):
+                settled = False
             rows.append((rel_dir + name, stat_key(st)))
     rows.sort()
-    return hashlib.sha256(marshal.dumps(rows)).digest()
+    return hashlib.sha256(marshal.dumps(rows)).digest(), settled
 
 
-def _inputs(roots: list[str], settled_before: int | None = None) -> str:
-    return digest(*_environment(), *(r.encode("utf-8", "surrogateescape") + b"\0" + tree_facts(r, settled_before)
-                                     for r in roots))
+def _inputs(roots: list[str], settled_before: int) -> tuple[str, bool]:
+    """The digest of every input of a lint run over ``roots`` (see the module's docstring), and whether
+    the files' facts can be trusted (``tree_facts``)."""
+    facts = [tree_facts(r, settled_before) for r in roots]
+    inputs = digest(*_environment(), *(r.encode("utf-8", "surrogateescape") + b"\0" + f for r, (f, _) in zip(roots, facts, strict=True)))
+    return inputs, all(ok for _, ok in facts)
 
 
 def _naive_root(args: list[str]) -> str | None:
@@ -147,7 +146,10 @@ def replay(argv: list[str]) -> int | None:
         if not isinstance(record, dict) or record.get("argv") != list(argv) or record.get("root") != root:
             return None
         roots, data, code = record["roots"], record["data"], record["code"]
-        if record.get("inputs") != _inputs(roots):
+        inputs, settled = _inputs(roots, time.time_ns() - SETTLE_NS)
+        if record.get("inputs") != inputs:
+            global _before
+            _before = (list(roots), inputs, settled)  # the facts before this run reads anything: its record's
             return None
     except (LfkError, OSError, KeyError, TypeError, ValueError):
         return None
@@ -168,18 +170,23 @@ def begin(argv: list[str]) -> None:
 
 
 def end() -> None:
-    """Forget the command line (the run is over)."""
-    global _argv
-    _argv = None
+    """Forget the command line and the facts found before the run (the run is over)."""
+    global _argv, _before
+    _argv = _before = None
 
 
 class Recorder:
-    """Records one run's report once it is printed: made before the register is read (``start``)."""
+    """Records one run's report once it is printed: made before the register is read (``start``).
+
+    The inputs recorded are the facts taken before the run read a file: those a replay that missed
+    found just before (``_before``), else the facts after the run, trusted only when no file changed
+    since two seconds before the run began (so no file read during the run can differ from them)."""
 
     def __init__(self, argv: tuple[str, ...], root: Path) -> None:
         self.argv = argv
         self.root = str(root)
         self.started = time.time_ns() - SETTLE_NS
+        self.before = _before
 
     @classmethod
     def start(cls, root: Path, eligible: bool) -> Recorder | None:
@@ -195,11 +202,15 @@ class Recorder:
             return
         roots = [self.root, *baselines]
         try:
-            inputs = _inputs(roots, self.started)
-        except (Unsettled, OSError):
+            if self.before is not None and self.before[0] == roots:
+                _, inputs, settled = self.before
+            else:
+                inputs, settled = _inputs(roots, self.started)
+        except OSError:
             return
-        cache.put_obj(KIND, _slot(self.argv), {"argv": list(self.argv), "root": self.root, "roots": roots,
-                                               "inputs": inputs, "data": stdout_data(text), "code": code})
+        if settled:
+            cache.put_obj(KIND, _slot(self.argv), {"argv": list(self.argv), "root": self.root, "roots": roots,
+                                                   "inputs": inputs, "data": stdout_data(text), "code": code})
 
 
 def baseline_folders(register: Any) -> list[str] | None:
