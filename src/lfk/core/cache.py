@@ -80,12 +80,12 @@ def code_fingerprint() -> str:
     """A digest of lfk's own source, so a changed rule (even in an editable install) never reuses old results.
 
     Hashing every source file costs ~20 ms a run, so the digest is memoised in the user's cache folder
-    (``fingerprint``, authenticated like every cache entry) under the ``lstat`` facts of every source
+    (``fingerprint-<digest of the package's folder>``, authenticated like every cache entry) under the ``lstat`` facts of every source
     file; any file touched, added or removed means hashing again (and a file touched in the two seconds
     before is never memoised, as in ``StatIndex``)."""
     files = source_files()
     stats = digest(*(f"{rel}={st}" for rel, st in files))
-    memo = _user_dir() / "fingerprint"
+    memo = _user_dir() / f"fingerprint-{digest(str(Path(__file__).resolve().parents[1]))[:16]}"  # one per install
     key = _secret()
     try:
         raw = memo.read_bytes()
