@@ -71,6 +71,44 @@ def ensure(out: Path, units: int, copies: int = 3) -> Path:
     return generate(out, units, copies)
 
 
+DEMO = Path(__file__).resolve().parents[1] / "registers"
+TILED_VERSION = "1"
+
+
+def generate_tiled(out: Path, units: int) -> Path:
+    """A register of ``units`` units of many small files, independent of ``generate``: the demo register's
+    lfk.yaml, standard flows and root unit, and its other units tiled (unit ``county-amr-0007`` is a copy
+    of ``county-amr`` with its id renamed and the root unit as parent). Same arguments, same bytes."""
+    if out.exists():
+        shutil.rmtree(out)
+    (out / "units").mkdir(parents=True)
+    shutil.copy(DEMO / "lfk.yaml", out / "lfk.yaml")
+    shutil.copytree(DEMO / "flows", out / "flows")
+    shutil.copytree(DEMO / "units" / "county", out / "units" / "county")
+    templates = sorted(d for d in (DEMO / "units").iterdir() if d.is_dir() and d.name != "county")
+    for n in range(units - 1):
+        src = templates[n % len(templates)]
+        uid = f"{src.name}-{n:04d}"
+        for f in sorted(src.rglob("*.yaml")):
+            text = f.read_text(encoding="utf-8")
+            if f.name == "unit.yaml" and f.parent == src:
+                text = re.sub(r"^id: \S+$", f"id: {uid}", text, count=1, flags=re.M)
+                text = re.sub(r"^parent: \S+$", "parent: county", text, count=1, flags=re.M)
+            dest = out / "units" / uid / f.relative_to(src)
+            dest.parent.mkdir(parents=True, exist_ok=True)
+            dest.write_text(text, encoding="utf-8")
+    (out / ".gen-version").write_text(f"tiled {TILED_VERSION} {units}\n", encoding="utf-8")
+    return out
+
+
+def ensure_tiled(out: Path, units: int) -> Path:
+    """``generate_tiled`` unless ``out`` already holds the same generation."""
+    stamp = out / ".gen-version"
+    if stamp.exists() and stamp.read_text(encoding="utf-8") == f"tiled {TILED_VERSION} {units}\n":
+        return out
+    return generate_tiled(out, units)
+
+
 def main() -> None:
     """Command line: gen.py OUT --units N."""
     ap = argparse.ArgumentParser()

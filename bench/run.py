@@ -87,12 +87,19 @@ def row(name: str, res: dict, size: int | None = None) -> dict:
 def fmt_row(r: dict) -> str:
     """One line of the printed table."""
     if "ratio" in r:
-        return f"{r['name']:<60} {r['ratio']:8.2f} ×" if r["ratio"] is not None else f"{r['name']:<60}      n/a"
+        if r["ratio"] is None:
+            return f"{r['name']:<78}      n/a"
+        pct = r.get("percent", False)
+        value = f"{r['ratio'] * 100:8.1f} %" if pct else f"{r['ratio']:8.2f} ×"
+        if "target" not in r:
+            return f"{r['name']:<78} {value}"
+        target = f"{r['target'] * 100:g} %" if pct else f"{r['target']:g} ×"
+        return f"{r['name']:<78} {value}  (target ≤ {target}: {'met' if r['ratio'] <= r['target'] else 'NOT met'})"
     if "error" in r:
-        return f"{r['name']:<60} ERROR {r['error'].splitlines()[-1] if r['error'] else ''}"
+        return f"{r['name']:<78} ERROR {r['error'].splitlines()[-1] if r['error'] else ''}"
     mbps = f"{r['mb_per_s']:8.1f} MB/s" if "mb_per_s" in r else " " * 13
     peak = f"{r['peak_bytes'] / 1e6:9.0f} MB peak" if "peak_bytes" in r else ""
-    line = f"{r['name']:<60} {r['seconds']:8.2f} s {mbps} {peak}"
+    line = f"{r['name']:<78} {r['seconds']:8.2f} s {mbps} {peak}"
     extras = [f"{k}={r[k]:,.0f}" if isinstance(r[k], float) and r[k] > 100 else f"{k}={r[k]}"
               for k in ("events_per_s", "precision", "recall") if k in r]
     return line + ("  " + " ".join(extras) if extras else "")
@@ -129,7 +136,7 @@ def main() -> int:
         print(fmt_row(r))
     for k, v in figures.items():
         if k != "machine":
-            print(f"{k:<60} {v}")
+            print(f"{k:<78} {v}")
     (HERE / "results.json").write_text(json.dumps({"figures": figures, "results": results}, ensure_ascii=False, indent=2) + "\n",
                                        encoding="utf-8")
     print(f"wrote {HERE / 'results.json'}")

@@ -180,7 +180,7 @@ def lint_options(register: Register, paths: Iterable[str] | None = None, *, sele
     check_codes(select, ignore)
     units = None
     if changed_since is not None:
-        units = affected_units(register, changed_files(register.root, changed_since, register.cache))
+        units = affected_units(register, changed_files(register.root, changed_since, register.cache, register.all_files))
     logs = [Path(e) for e in events or []]
     opts = LintOptions(as_of=as_of or dt.date.today(), select=split_codes(select) or None,
                        ignore=split_codes(ignore) or None, strict=strict, paths=resolve_paths(register.root, paths),

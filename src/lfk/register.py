@@ -25,9 +25,10 @@ from typing import Any, Generic, Literal, Protocol, TypeVar
 from pydantic import ValidationError
 
 from lfk.core.cache import Cache, StatIndex, StatKey, digest, stat_key
-from lfk.core.errors import ConfigError, InputError, LfkError, RootNotFound
+from lfk.core.errors import ConfigError, InputError, LfkError
 from lfk.core.finding import Finding, Severity
-from lfk.core.fsutil import Confined
+from lfk.core.fsutil import Confined, walk_tree
+from lfk.core.fsutil import find_root as find_root  # re-exported: commands find the root through lfk.register
 from lfk.core.git import GitSource, work_tree_of
 from lfk.core.i18n import T
 from lfk.loader import LoadedFile, load_bytes
@@ -54,29 +55,6 @@ ID_FIELDS = {"authority": "id", "risk": "id", "measure": "id", "flow": "id", "be
 OnBroken = Literal["keep", "fail", "skip"]
 
 
-def find_root(option: str | os.PathLike[str] | None = None, cwd: Path | None = None) -> Path:
-    """The register root: ``option``, ``$LFK_ROOT``, the nearest folder up with lfk.yaml, ``./registers``."""
-    explicit = option or os.environ.get("LFK_ROOT")
-    if explicit:
-        root = Path(explicit).expanduser()
-        if not (root / "lfk.yaml").is_file():
-            raise RootNotFound(
-                f"{root}: no lfk.yaml here / 此处没有 lfk.yaml",
-                hint="point --root at the folder that holds lfk.yaml, or run `lfk init DIR` / 请指向含 lfk.yaml 的文件夹",
-            )
-        return root.resolve()
-    here = (cwd or Path.cwd()).resolve()
-    for folder in (here, *here.parents):
-        if (folder / "lfk.yaml").is_file():
-            return folder
-    if (here / "registers" / "lfk.yaml").is_file():
-        return here / "registers"
-    raise RootNotFound(
-        "no register found: no lfk.yaml in this folder or above, nor in ./registers / 找不到登记册（lfk.yaml）",
-        hint="use --root DIR or set LFK_ROOT, or create one with `lfk init DIR`",
-    )
-
-
 class Source(Protocol):
     """Where register files come from: ``files()`` lists paths relative to the root, ``read`` gives bytes."""
 
@@ -100,12 +78,9 @@ class DirSource:
         """Every file below the root except inside dot-folders (.git, .lfk-cache ...)."""
         out: list[str] = []
         root = str(self.root)
-        for dirpath, dirnames, filenames in os.walk(root):  # links to folders are not followed
+        for dirpath, rel_dir, _, filenames in walk_tree(root):  # links to folders are not followed
             self._reader.trust(dirpath)
-            dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
-            rel_dir = os.path.relpath(dirpath, root).replace(os.sep, "/")
-            for name in filenames:
-                out.append(name if rel_dir == "." else f"{rel_dir}/{name}")
+            out.extend(rel_dir + name for name in filenames)
         out.sort()
         return out
 

@@ -66,7 +66,22 @@ def test_lint_imports_only_what_lint_needs() -> None:
     assert heavy(modules) == []
     assert sorted(m for m in modules if m in SLOW_STDLIB) == []
     assert sorted(m for m in modules if m.startswith("lfk.cli.")) == ["lfk.cli.common", "lfk.cli.lint",
-                                                                       "lfk.cli.main"]
+                                                                       "lfk.cli.main", "lfk.cli.replay"]
+
+
+# what a replayed lint (the same command line over unchanged inputs: lfk.cli.replay) never imports
+NOT_ON_REPLAY = ("typer", "click", "pydantic", "pydantic_core", "yaml", "yaml_rs", "ruamel", "rich", "lfk.model",
+                 "lfk.register", "lfk.lint", "lfk.loader", "lfk.report", "lfk.cli.main", "lfk.cli.common")
+
+
+def test_a_replayed_lint_imports_neither_typer_nor_pydantic_nor_the_models() -> None:
+    args = ("lint", "--root", str(DEMO), "--format", "json", "--as-of", "2026-12-01")
+    first_code, first = imported_by(*args)
+    code, modules = imported_by(*args)
+    assert "pydantic" in first  # the first run was a full one
+    assert code == first_code
+    assert sorted(m for m in modules if any(m == n or m.startswith(n + ".") for n in NOT_ON_REPLAY)) == []
+    assert heavy(modules) == []
 
 
 def test_help_still_lists_every_command() -> None:

@@ -1,7 +1,9 @@
 """The command line (typer): the only package that parses options and prints.
 
 ``main`` is the console script: ``lfk --version`` answers without importing typer or any command;
-everything else goes to :func:`lfk.cli.main.main`, which imports only the command being run.
+``lfk lint`` with the same command line over the same inputs as a recorded run prints that run's report
+without importing typer either (:mod:`lfk.cli.replay`); everything else goes to :func:`lfk.cli.main.main`,
+which imports only the command being run.
 """
 
 from __future__ import annotations
@@ -17,6 +19,18 @@ def main(argv: list[str] | None = None) -> int:
 
         sys.stdout.write(f"lfk {__version__}\n")
         return 0
+    from lfk.cli import replay
+
+    code = replay.replay(args)
+    if code is not None:
+        return code
     from lfk.cli.main import main as run
 
-    return run(argv)
+    replay.begin(args)
+    try:
+        return run(argv)
+    finally:
+        replay.end()
+
+
+entry = main  # the same function, under a name that importing the submodule ``lfk.cli.main`` does not shadow

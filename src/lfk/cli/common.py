@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Annotated, Any, TypeVar
 import typer
 
 from lfk import api
+from lfk.cli import replay
 from lfk.core.errors import UsageError, WriteError
 from lfk.core.finding import Finding
 from lfk.core.i18n import Text, resolve_lang
@@ -195,18 +196,7 @@ def terminal_width() -> int:
 def write_stdout(text: str) -> None:
     """Write machine output to stdout exactly (UTF-8, no colour). A full disk (or any other failed
     write) is a ``WriteError``: one line, exit 2."""
-    data = text if text.endswith("\n") or not text else text + "\n"
-    try:
-        try:
-            sys.stdout.write(data)
-            sys.stdout.flush()
-        except UnicodeEncodeError:
-            sys.stdout.buffer.write(data.encode("utf-8"))
-            sys.stdout.flush()
-    except BrokenPipeError:
-        raise
-    except OSError as e:
-        raise WriteError(f"stdout: cannot write ({e.strerror or e}) / 无法写出到标准输出") from None
+    replay.write_out(replay.stdout_data(text))
 
 
 def write_stdout_bytes(data: bytes) -> None:

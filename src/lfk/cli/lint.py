@@ -10,6 +10,7 @@ from typing import Annotated
 import typer
 
 from lfk import api
+from lfk.cli import replay
 from lfk.cli.common import (
     QuietOpt,
     Shared,
@@ -118,6 +119,8 @@ def lint_cmd(
         raise UsageError("--fix-grades goes with --fix / --fix-grades 需与 --fix 一起使用")
     if fix:
         report_fixes(api.fix(root_dir, paths, grades=fix_grades))
+    recorder = replay.Recorder.start(root_dir, eligible=fmt in ("text", "json") and output is None and not (
+        no_cache or fix or events or changed_since is not None))
     reg = api.lint_register_at(root_dir, no_cache=no_cache)
     language = opts.language(reg)
     options = api.lint_options(reg, paths, select=select, ignore=ignore, strict=strict, changed_since=changed_since,
@@ -143,6 +146,8 @@ def lint_cmd(
         out_console().print(text, end="")
     else:
         write_stdout(text)
+        if recorder is not None:
+            recorder.save(reg.cache, replay.baseline_folders(reg), text, result.exit_code)
     raise typer.Exit(result.exit_code)
 
 

@@ -32,11 +32,16 @@ from lfk import __version__
 FORMAT = "1"
 
 
+def _user_dir() -> Path:
+    """``$XDG_CACHE_HOME/lfk`` (else ``~/.cache/lfk``): the secret and the source fingerprint memo."""
+    return Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "lfk"
+
+
 def _secret() -> bytes:
     env = os.environ.get("LFK_CACHE_SECRET")
     if env:
         return env.encode("utf-8")
-    base = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "lfk"
+    base = _user_dir()
     path = base / "secret"
     try:
         return path.read_bytes()
@@ -55,15 +60,59 @@ def _secret() -> bytes:
         return b"lfk-process-" + secrets.token_hex(16).encode()  # no home: a per-process cache
 
 
+def source_files() -> list[tuple[str, StatKey]]:
+    """Every ``.py`` file of lfk's own package (relative, sorted) with its ``lstat`` facts."""
+    pkg = str(Path(__file__).resolve().parents[1])
+    out: list[tuple[str, StatKey]] = []
+    for dirpath, dirnames, filenames in os.walk(pkg):
+        dirnames[:] = [d for d in dirnames if d != "__pycache__"]
+        rel_dir = os.path.relpath(dirpath, pkg).replace(os.sep, "/")
+        for name in filenames:
+            if name.endswith(".py"):
+                out.append((name if rel_dir == "." else f"{rel_dir}/{name}",
+                            stat_key(os.lstat(os.path.join(dirpath, name)))))
+    out.sort()
+    return out
+
+
 @functools.cache
 def code_fingerprint() -> str:
-    """A digest of lfk's own source, so a changed rule (even in an editable install) never reuses old results."""
+    """A digest of lfk's own source, so a changed rule (even in an editable install) never reuses old results.
+
+    Hashing every source file costs ~20 ms a run, so the digest is memoised in the user's cache folder
+    (``fingerprint-<digest of the package's folder>``, authenticated like every cache entry) under the ``lstat`` facts of every source
+    file; any file touched, added or removed means hashing again (and a file touched in the two seconds
+    before is never memoised, as in ``StatIndex``)."""
+    files = source_files()
+    stats = digest(*(f"{rel}={st}" for rel, st in files))
+    memo = _user_dir() / f"fingerprint-{digest(str(Path(__file__).resolve().parents[1]))[:16]}"  # one per install
+    key = _secret()
+    try:
+        raw = memo.read_bytes()
+        mac, payload = raw[:32], raw[32:]
+        if hmac.compare_digest(mac, hmac.new(key, payload, hashlib.sha256).digest()):
+            stored_stats, fingerprint = payload.decode("ascii").split(" ")
+            if stored_stats == stats:
+                return fingerprint
+    except (OSError, ValueError, UnicodeDecodeError):
+        pass
     h = hashlib.sha256()
     pkg = Path(__file__).resolve().parents[1]
-    for p in sorted(pkg.rglob("*.py")):
-        h.update(p.relative_to(pkg).as_posix().encode())
-        h.update(p.read_bytes())
-    return h.hexdigest()[:12]
+    for rel, _ in files:
+        h.update(rel.encode())
+        h.update((pkg / rel).read_bytes())
+    fingerprint = h.hexdigest()[:12]
+    if all(time.time_ns() - st[1] >= SETTLE_NS for _, st in files):
+        payload = f"{stats} {fingerprint}".encode("ascii")
+        try:
+            memo.parent.mkdir(parents=True, exist_ok=True)
+            fd, tmp = tempfile.mkstemp(dir=memo.parent, prefix=".tmp-")
+            with os.fdopen(fd, "wb") as fh:
+                fh.write(hmac.new(key, payload, hashlib.sha256).digest() + payload)
+            os.replace(tmp, memo)
+        except OSError:
+            pass
+    return fingerprint
 
 
 def default_dir(root: Path) -> Path:

@@ -11,7 +11,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from lfk.core.errors import WriteError
+from lfk.core.errors import RootNotFound, WriteError
 
 
 def _umask_mode() -> int:
@@ -192,3 +192,37 @@ def register_lock(root: Path, wait: float = LOCK_WAIT_S) -> Iterator[None]:
         yield
     finally:
         os.close(fd)  # releases the lock
+
+
+def find_root(option: str | os.PathLike[str] | None = None, cwd: Path | None = None) -> Path:
+    """The register root: ``option``, ``$LFK_ROOT``, the nearest folder up with lfk.yaml, ``./registers``."""
+    explicit = option or os.environ.get("LFK_ROOT")
+    if explicit:
+        root = Path(explicit).expanduser()
+        if not (root / "lfk.yaml").is_file():
+            raise RootNotFound(
+                f"{root}: no lfk.yaml here / 此处没有 lfk.yaml",
+                hint="point --root at the folder that holds lfk.yaml, or run `lfk init DIR` / 请指向含 lfk.yaml 的文件夹",
+            )
+        return root.resolve()
+    here = (cwd or Path.cwd()).resolve()
+    for folder in (here, *here.parents):
+        if (folder / "lfk.yaml").is_file():
+            return folder
+    if (here / "registers" / "lfk.yaml").is_file():
+        return here / "registers"
+    raise RootNotFound(
+        "no register found: no lfk.yaml in this folder or above, nor in ./registers / 找不到登记册（lfk.yaml）",
+        hint="use --root DIR or set LFK_ROOT, or create one with `lfk init DIR`",
+    )
+
+
+def walk_tree(root: str) -> Iterator[tuple[str, str, list[str], list[str]]]:
+    """(folder, its path relative to ``root`` with ``/``, sub-folder names, file names) of ``root`` and every
+    folder below it except dot-folders (.git, .lfk-cache ...), in sorted order; links to folders are
+    listed among the sub-folders but not followed. The one walk of a register folder."""
+    skip = len(os.path.join(root, ""))  # os.walk names each folder root + os.sep + its path below root
+    for dirpath, dirnames, filenames in os.walk(root):
+        dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
+        rel_dir = dirpath[skip:].replace(os.sep, "/") if len(dirpath) > len(root) else ""
+        yield dirpath, rel_dir + "/" if rel_dir else "", dirnames, filenames

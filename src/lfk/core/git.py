@@ -22,8 +22,9 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import IO
 
-from lfk.core.cache import Cache, StatIndex, stat_key
+from lfk.core.cache import Cache, StatIndex, digest, stat_key
 from lfk.core.errors import InputError, UsageError
+from lfk.core.fsutil import walk_tree
 
 _GIT_ENV = {
     "GIT_OPTIONAL_LOCKS": "0",  # never refresh or write the index as a side effect
@@ -123,12 +124,18 @@ class GitRepo:
         return out
 
     # -- trees -------------------------------------------------------------------------------------
-    def tree(self, commit: str, subdir: str = "") -> dict[str, str]:
+    def tree(self, commit: str, subdir: str = "", cache: Cache | None = None) -> dict[str, str]:
         """``{path relative to subdir: blob id}`` of the regular files under ``subdir`` at ``commit``.
 
         Files inside dot-folders (as ``DirSource`` skips them), symlinks and submodules are left out.
-        An empty dict when ``subdir`` does not exist at that commit.
+        An empty dict when ``subdir`` does not exist at that commit. With ``cache`` and a full commit id
+        (what ``commit()`` returns), the listing is kept: a commit's tree never changes.
         """
+        key = digest("git-tree", commit, subdir) if cache is not None and _is_oid(commit) else None
+        if key is not None:
+            stored = cache.get_obj("git-tree", key)  # type: ignore[union-attr]
+            if isinstance(stored, dict):
+                return stored
         treeish = f"{commit}:{subdir}" if subdir else commit
         proc = run_git(self.top, "ls-tree", "-r", "-z", "--full-tree", treeish, check=False)
         if proc.returncode != 0:
@@ -143,19 +150,23 @@ class GitRepo:
                 if any(part.startswith(".") for part in path.split("/")[:-1]):
                     continue
             out[path] = meta[12:].decode("ascii")
+        if key is not None:
+            cache.put_obj("git-tree", key, out)  # type: ignore[union-attr]
         return out
 
-    def changed_paths(self, a: str, b: str | None, subdir: str = "", cache: Cache | None = None) -> set[str]:
+    def changed_paths(self, a: str, b: str | None, subdir: str = "", cache: Cache | None = None,
+                      files: Iterable[str] | None = None) -> set[str]:
         """Paths (relative to ``subdir``) that differ between commits ``a`` and ``b``.
 
         ``b`` None: between ``a`` and the working tree, compared here (``worktree_blobs``): git never
         reads the working tree, so no fsmonitor hook or clean filter can run, and untracked and ignored
         files count as changed too (as a full lint reads them). With ``cache``, blob ids of files whose
-        ``lstat`` is unchanged come from a stat index (no read, no hash).
+        ``lstat`` is unchanged come from a stat index (no read, no hash). ``files``: the working tree's
+        paths below ``subdir`` when the caller has listed them (see ``worktree_blobs``).
         """
         if b is None:
-            old = self.tree(a, subdir)
-            now = self.worktree_blobs(subdir, cache)
+            old = self.tree(a, subdir, cache)
+            now = self.worktree_blobs(subdir, cache, files)
             return {p for p in set(old) | set(now) if old.get(p) != now.get(p)}
         spec = subdir or "."
         proc = run_git(self.top, "diff-tree", "-r", "--name-only", "-z", "--no-renames", a, b, "--", spec)
@@ -175,35 +186,37 @@ class GitRepo:
         fmt = proc.stdout.decode("ascii", "replace").strip()
         return fmt if proc.returncode == 0 and fmt in ("sha1", "sha256") else "sha1"
 
-    def worktree_blobs(self, subdir: str = "", cache: Cache | None = None) -> dict[str, str]:
+    def worktree_blobs(self, subdir: str = "", cache: Cache | None = None,
+                       files: Iterable[str] | None = None) -> dict[str, str]:
         """``{path relative to subdir: blob id}`` of the regular files under ``subdir`` in the working tree,
         as ``tree`` lists a commit (dot-folders and links left out), hashed in Python; with ``cache``, a
-        file whose size, mtime, inode and ctime are unchanged keeps the blob id of an earlier run."""
+        file whose size, mtime, inode and ctime are unchanged keeps the blob id of an earlier run.
+        ``files``: the paths below ``subdir`` when the caller has walked it already (``DirSource.files``,
+        the same walk: ``lfk.core.fsutil.walk_tree``); else it is walked here."""
         fmt = self.object_format()
         base = self.top / subdir if subdir else self.top
         index = StatIndex(cache, f"git-blobs {fmt} {os.path.realpath(base)}") if cache is not None else None
         out: dict[str, str] = {}
-        for dirpath, dirnames, filenames in os.walk(base):
-            dirnames[:] = [d for d in dirnames if not d.startswith(".") and not os.path.islink(os.path.join(dirpath, d))]
-            rel_dir = os.path.relpath(dirpath, base).replace(os.sep, "/")
-            for name in filenames:
-                full = os.path.join(dirpath, name)
-                try:
-                    st = os.lstat(full)
-                    if not stat.S_ISREG(st.st_mode):
-                        continue
-                    key = stat_key(st)
-                    rel = name if rel_dir == "." else f"{rel_dir}/{name}"
-                    oid = index.get(rel, key) if index is not None else None
-                    if oid is None:
-                        with open(full, "rb") as fh:
-                            data = fh.read()
-                        oid = blob_id(data, fmt)
-                        if index is not None:
-                            index.put(rel, key, oid)
-                except OSError:
+        if files is None:
+            files = [rel_dir + name for _, rel_dir, _, names in walk_tree(str(base)) for name in names]
+        top = str(base)
+        for rel in files:
+            full = os.path.join(top, rel)
+            try:
+                st = os.lstat(full)
+                if not stat.S_ISREG(st.st_mode):
                     continue
-                out[rel.encode("utf-8", "surrogateescape").decode("utf-8", "replace")] = oid
+                key = stat_key(st)
+                oid = index.get(rel, key) if index is not None else None
+                if oid is None:
+                    with open(full, "rb") as fh:
+                        data = fh.read()
+                    oid = blob_id(data, fmt)
+                    if index is not None:
+                        index.put(rel, key, oid)
+            except OSError:
+                continue
+            out[rel if rel.isascii() else rel.encode("utf-8", "surrogateescape").decode("utf-8", "replace")] = oid
         if index is not None:
             index.save()
         return out
@@ -365,3 +378,8 @@ def work_tree_of(path: Path) -> tuple[Path, str] | None:
     lines = proc.stdout.decode("utf-8", "surrogateescape").split("\n")
     prefix = (lines[1] if len(lines) > 1 else "").strip("/")
     return Path(lines[0]), (prefix + "/" if prefix else "")
+
+
+def _is_oid(name: str) -> bool:
+    """Whether ``name`` is a full object id (40 or 64 lower-case hex digits), not a ref that can move."""
+    return len(name) in (40, 64) and all(c in "0123456789abcdef" for c in name)

@@ -16,10 +16,11 @@ from lfk.core.git import GitRepo
 from lfk.register import Register
 
 
-def changed_files(root: Path, rev: str, cache: Cache | None = None) -> list[str]:
+def changed_files(root: Path, rev: str, cache: Cache | None = None, files: list[str] | None = None) -> list[str]:
     """Register-relative paths that differ between ``rev`` and the working tree (untracked and ignored
     files included), through ``lfk.core.git.GitRepo`` (git runs under configuration that runs no program);
-    with ``cache``, unchanged files are not read again (their blob ids kept by stat)."""
+    with ``cache``, unchanged files are not read again (their blob ids kept by stat); ``files``: the
+    register's files as ``Register.all_files`` lists them (the working tree is not walked again)."""
     if not rev or rev.startswith("-"):
         raise UsageError(f"--changed-since {rev!r}: not a git revision / 不是 git 版本")
     try:
@@ -33,7 +34,7 @@ def changed_files(root: Path, rev: str, cache: Cache | None = None) -> list[str]
         except UsageError:
             raise UsageError(f"--changed-since {rev!r}: no such revision / 找不到该版本",
                              hint="try a tag, a branch or HEAD~1") from None
-        return sorted(repo.changed_paths(commit, None, repo.prefix, cache))
+        return sorted(repo.changed_paths(commit, None, repo.prefix, cache, files))
 
 
 def affected_units(register: Register, changed: list[str]) -> list[str] | None:

@@ -30,7 +30,7 @@ EscalationCounts = Literal[V.ESCALATION_COUNTS]  # type: ignore[valid-type]
 class Model(BaseModel):
     """Base of every register model: unknown keys are refused; numbers are accepted as text."""
 
-    model_config = ConfigDict(extra="forbid", coerce_numbers_to_str=True, populate_by_name=True)
+    model_config = ConfigDict(extra="forbid", coerce_numbers_to_str=True, populate_by_name=True, defer_build=True)
 
 
 def F(zh: str, en: str, default: object = ..., **kw: object) -> object:  # noqa: N802

@@ -247,3 +247,43 @@ def test_changed_since_with_a_cache_reads_only_what_changed(repo: Path, tmp_path
     assert changed_files(repo, "HEAD", Cache(tmp_path / "c")) == ["units/unit-00020/risks.yaml"]
     assert [Path(f).name for f in opened] == ["risks.yaml"] and "unit-00020" in opened[0]
     assert changed_files(repo, "HEAD") == ["units/unit-00020/risks.yaml"]  # the same without a cache
+
+
+def test_a_commits_tree_listing_is_kept_by_its_id_and_a_moved_ref_lists_again(repo: Path, tmp_path: Path,
+                                                                               monkeypatch: pytest.MonkeyPatch) -> None:
+    """#16: --changed-since lists the commit's tree once; later runs take it from the cache by the commit id
+    (a commit never changes), while a ref (HEAD) that moved to a new commit is listed afresh."""
+    import lfk.core.git as gitmod
+    from lfk.core.git import GitRepo
+
+    cache = Cache(tmp_path / "c")
+    with GitRepo(repo) as g:
+        head = g.commit("HEAD")
+        listed = g.tree(head, g.prefix, cache)
+        assert listed == g.tree(head, g.prefix) and "lfk.yaml" in listed
+        calls: list[tuple[str, ...]] = []
+        real = gitmod.run_git
+        monkeypatch.setattr(gitmod, "run_git", lambda top, *a, **k: calls.append(a) or real(top, *a, **k))
+        assert g.tree(head, g.prefix, Cache(tmp_path / "c")) == listed
+        assert not [c for c in calls if c[0] == "ls-tree"]  # from the cache
+        g.tree("HEAD", g.prefix, cache)
+        assert [c for c in calls if c[0] == "ls-tree"]  # a ref is never a cache key
+    (repo / "units/unit-00021/new.yaml").write_text("x: 1\n", encoding="utf-8")
+    git(repo.parent, "add", "-A")
+    git(repo.parent, "commit", "-qm", "second")
+    monkeypatch.setattr(gitmod, "run_git", real)
+    assert changed_files(repo, "HEAD", Cache(tmp_path / "c")) == []  # HEAD moved: its new tree, not the old one
+    assert changed_files(repo, "HEAD~1", Cache(tmp_path / "c")) == ["units/unit-00021/new.yaml"]
+
+
+def test_changed_since_over_the_registers_own_listing_matches_its_own_walk(repo: Path, tmp_path: Path) -> None:
+    """#16: lfk lint hands the register's file list to --changed-since (one walk of the working tree, not two);
+    edits, untracked files, removals and links come out the same as from git's own walk."""
+    p = repo / "units/unit-00020/risks.yaml"
+    p.write_text(p.read_text(encoding="utf-8").replace("grade: 中", "grade: 高", 1), encoding="utf-8")
+    (repo / "units/unit-00021/notes.txt").write_text("untracked", encoding="utf-8")
+    (repo / "units/unit-00022/measures.yaml").unlink()
+    os.symlink(repo / "lfk.yaml", repo / "units/unit-00023/link.yaml")
+    walked = changed_files(repo, "HEAD")
+    assert changed_files(repo, "HEAD", Cache(tmp_path / "c"), Register(repo).all_files) == walked
+    assert walked == ["units/unit-00020/risks.yaml", "units/unit-00021/notes.txt", "units/unit-00022/measures.yaml"]
