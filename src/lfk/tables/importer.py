@@ -344,8 +344,11 @@ def _headerless(ctx: _Ctx, sheet: Sheet) -> tuple[Sheet, list[L.Segment]]:
 
 
 def _transposed(sheet: Sheet) -> Sheet | None:
-    """A key–value sheet (column A the field names, column B the values: one item) as a header row and a row."""
+    """A key–value sheet (column A the field names, column B the values: one item) as a header row and a row;
+    a wider one read as a form of label–value pairs (``layout.form_rows``)."""
     width = max((len(c) for _, c in sheet.rows), default=0)
+    if 4 <= width <= 8:
+        return L.form_rows(sheet)
     if width < 2 or width > 3 or len(sheet.rows) < 3:
         return None
     keys = [cells[0] if cells else None for _, cells in sheet.rows]  # a row may be empty
@@ -842,25 +845,49 @@ def _benchmarks(ctx: _Ctx, tb: _Table) -> list[tuple[Benchmark, tuple[str, int]]
                                        "remarks": V.text(rec.get("remarks")), "extra": extra}))
             bm["items"][-1].setdefault("tiers", [])
             last_key[auth] = key
+        else:  # a further tier line: a cell of a column without a field that differs from the item's is kept too
+            _more_extra(bm["items"][-1], rec.get(EXTRA) or {})
         item = bm["items"][-1]
         level = V.text(rec.get("level")) or "一般"
         standard = V.text(rec.get("fine")) if not plain else None
         circ = V.text(rec.get("circumstances"))
+        tier = _clean({
+            "level": level, "circumstances": circ, "penalty": V.split_short_list(rec.get("penalty")),
+            "fine": tier_fines[0] if tier_fines else None, "fines": tier_fines[1:], "standard": standard,
+        })
         tiers = item["tiers"]
-        if tiers and tiers[-1]["level"] == level and tiers[-1].get("standard") == standard:
-            if circ:  # several 裁量情节 sharing one tier
+        if tiers and all(tiers[-1].get(k) == tier.get(k) for k in ("level", "standard", "fine", "fines", "penalty")):
+            if circ:  # several 裁量情节 sharing one tier (its 类别 and 裁量标准 merged over them)
                 tiers[-1]["circumstances"] = "\n".join(x for x in (tiers[-1].get("circumstances"), circ) if x)
             continue
-        tiers.append(_clean({
-            "level": level, "circumstances": circ, "penalty": V.split_list(rec.get("penalty")),
-            "fine": tier_fines[0] if tier_fines else None, "fines": tier_fines[1:], "standard": standard,
-        }))
+        tiers.append(tier)
+    if not any(c.key == "level" for c in tb.mapping.values()) and any(
+            len(it["tiers"]) > 1 for data, _ in out.values() for it in data["items"]):
+        ctx.add("IMP106", Severity.WARNING, (tb.sheet.name, tb.header_row), 1,
+                T("表中没有裁量阶次列：各行按「一般」导入（按违法数量等情形分行的，各行的阶次未写明）",
+                  "the table has no 裁量阶次 column: every line imported as 一般 (lines split by quantity or "
+                  "circumstance say no level)"),
+                T("请在各裁量基准文件中为每一行写明 level（从轻处罚、一般、从重处罚，或 lfk.yaml 的 benchmark_levels "
+                  "中本单位的阶次）", "give each line its level (从轻处罚, 一般, 从重处罚, or the unit's own "
+                  "benchmark_levels in lfk.yaml)"))
     result = []
     for data, where in out.values():
         model = _validate(ctx, Benchmark, data, where, {}, tb.table)
         if model is not None:
             result.append((model, where))
     return result
+
+
+def _more_extra(item: dict[str, Any], extra: dict[str, str]) -> None:
+    """Cells of a tier line in columns no field holds, added to the item's ``extra`` when they differ from it
+    (a merged cell repeats the item's value; a tier's own value is appended on a line of its own)."""
+    mine = item.setdefault("extra", {})
+    for name, value in extra.items():
+        have = mine.get(name)
+        if have is None:
+            mine[name] = value
+        elif value not in have.split("\n"):
+            mine[name] = f"{have}\n{value}"
 
 
 def _prose_fine(value: Any) -> dict[str, Any] | None:
@@ -1116,7 +1143,22 @@ def _read_authorities(ctx: _Ctx, tables: list[_Table], items: Items, existing: s
         for rec, where in rows:
             a = _authority(ctx, rec, where, ats[where[1]], tb.table)
             if a is not None:
-                items.authorities.append((a, where))
+                items.authorities.append((_duty_flow(ctx, a, rec.get("duties"), where), where))
+
+
+def _duty_flow(ctx: _Ctx, a: Authority, duties: Any, where: tuple[str, int]) -> Authority:
+    """A power's 责任事项 cell (1.受理责任：… 2.审查责任：…): the power's flow, one step per stage (linked in
+    ``_duty_flow_authorities``); a cell that lists no stages is kept in the power's extra."""
+    text = V.text(duties)
+    if not text:
+        return a
+    found = FL.duty_stages(text)
+    if found is None or a.flow:
+        return a.model_copy(update={"extra": {**a.extra, "责任事项": text}})
+    description, steps = found
+    ctx.flows.append(({"name": a.name, "description": description, "steps": steps, "columns": [], "titled": False,
+                       "authority": a.id}, where))
+    return a
 
 
 def _read_risks(ctx: _Ctx, tables: list[_Table], items: Items, existing: set[str]) -> None:
@@ -1237,6 +1279,7 @@ def plan_import(register: Register, unit_id: str, items: Items, *, replace: bool
     plan = _Plan(res, register, unit_id, items, replace, source, _file_header(source, today, items.titles))
     _flow_ids(register, unit_id, items)
     _titled_flow_authorities(plan.ud, items)
+    _duty_flow_authorities(items)
     plan.merge_list("authorities", items.authorities, {a.model.id: a.model for a in plan.ud.authorities})
     plan.merge_list("risks", items.risks, {r.model.id: r.model for r in plan.ud.risks})
     plan.merge_list("measures", items.measures, {m.model.id: m.model for m in plan.ud.measures})
@@ -1266,6 +1309,13 @@ def _titled_flow_authorities(ud: Any, items: Items) -> None:
             items.authorities.append((Authority.model_validate({
                 "id": f"QL-{n:03d}", "name": flow["name"], "category": _guess_category(flow["name"]),
                 "flow": flow["id"]}), where))
+
+
+def _duty_flow_authorities(items: Items) -> None:
+    """A power whose 责任事项 cell gave a flow runs on it (the flow's id known now)."""
+    flow_of = {flow["authority"]: flow["id"] for flow, _ in items.flows if flow.get("authority")}
+    items.authorities = [(a.model_copy(update={"flow": flow_of[a.id]}) if a.id in flow_of and not a.flow else a, w)
+                         for a, w in items.authorities]
 
 
 @dataclass

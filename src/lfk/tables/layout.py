@@ -221,3 +221,58 @@ def infer_columns(sheet: Sheet, is_grade: Callable[[str], bool]) -> dict[int, st
     if rest:
         out[rest[0]] = "owner"
     return out
+
+
+FORM_LABEL_LEN = 12  # a form's field label (职权名称, 审核转报) is at most this long
+
+
+def _runs(sheet: Sheet, rnum: int, cells: list[Any]) -> list[Any]:
+    """A row's cells with a merged range counted once (its top-left cell), empty cells kept."""
+    out: list[Any] = []
+    for j, v in enumerate(cells):
+        origin = sheet.merged.get((rnum, j + 1))
+        if origin is not None and origin[0] == rnum and origin[1] < j + 1:
+            continue  # covered by the merge that starts left of it on this row
+        out.append(v)
+    while out and out[-1] in (None, ""):
+        out.pop()
+    return out
+
+
+def form_rows(sheet: Sheet) -> Sheet | None:
+    """A form sheet (梳理表: each row pairs of label and value, ``职权名称 | … `` ``职权类型 | 行政处罚 | 审核转报 | 否``;
+    a value may be merged across the rest of the row) as a header row of the labels and one row per item; a
+    label met again starts the next item (forms one under the other). Rows above the first pair that hold
+    one text (the form's title) stay above the header. None when the rows are not label–value pairs."""
+    head: list[tuple[int, list[Any]]] = []
+    labels: list[str] = []
+    items: list[dict[str, Any]] = []
+    pairs = 0
+    for rnum, cells in sheet.rows:
+        runs = _runs(sheet, rnum, cells)
+        filled = [v for v in runs if V.text(v)]
+        if not filled:
+            continue
+        if len(runs) == 1 or len({V.text(v) for v in filled}) == 1 and len(filled) == len(runs) and not pairs:
+            if pairs:
+                return None
+            head.append((rnum, cells))  # the title above the form
+            continue
+        if len(runs) % 2:
+            runs.append(None)
+        row_pairs = [(runs[k], runs[k + 1]) for k in range(0, len(runs), 2)]
+        for label, value in row_pairs:
+            name = V.text(label)
+            if not name or len(re.sub(r"\s+", "", name)) > FORM_LABEL_LEN or isinstance(label, (int, float)):
+                return None
+            if not items or name in items[-1]:
+                items.append({})
+            if name not in labels:
+                labels.append(name)
+            items[-1][name] = value
+            pairs += 1
+    if pairs < 3 or not items:
+        return None
+    first = head[-1][0] + 1 if head else sheet.rows[0][0]
+    rows = [*head, (first, list(labels)), *((first, [it.get(n) for n in labels]) for it in items)]
+    return Sheet(sheet.name, rows, sheet.encoding)
