@@ -814,10 +814,13 @@ def _benchmarks(ctx: _Ctx, tb: _Table) -> list[tuple[Benchmark, tuple[str, int]]
         where = (tb.sheet.name, rnum)
         ctx.extra = {}
         auth = V.text(rec.get("authority"))
+        row_key = (V.text(rec.get("violation")), V.text(rec.get("basis")), V.text(rec.get("statutory")))
         if not auth:  # no 职权编码 column: the item's 序号 (1-1) when it is a valid id, else B-001 …
             seq = V.text(rec.get("seq"))
             if seq and valid_id(seq):
                 auth = seq
+            elif not seq and last_key and row_key[0] and last_key.get(prev := list(last_key)[-1]) == row_key:
+                auth = prev  # a further tier line of the violation above (its cell merged or repeated)
             else:
                 n += 1
                 auth = f"B-{n:03d}" if not seq else (last_key and list(last_key)[-1]) or f"B-{n:03d}"
@@ -836,7 +839,7 @@ def _benchmarks(ctx: _Ctx, tb: _Table) -> list[tuple[Benchmark, tuple[str, int]]
             plain = None
         tier_fines = [plain] if plain else prose.fines(rec.get("fine"))
         bm, _ = out.setdefault(auth, ({"authority": auth, "items": []}, where))
-        key = (V.text(rec.get("violation")), V.text(rec.get("basis")), V.text(rec.get("statutory")))
+        key = row_key
         if last_key.get(auth) != key or not bm["items"]:
             extra = dict(rec.get(EXTRA) or {})
             if rec.get("section"):

@@ -253,9 +253,7 @@ def form_rows(sheet: Sheet) -> Sheet | None:
         filled = [v for v in runs if V.text(v)]
         if not filled:
             continue
-        if len(runs) == 1 or len({V.text(v) for v in filled}) == 1 and len(filled) == len(runs) and not pairs:
-            if pairs:
-                return None
+        if not pairs and (len(runs) == 1 or len({V.text(v) for v in filled}) == 1 and len(filled) == len(runs)):
             head.append((rnum, cells))  # the title above the form
             continue
         if len(runs) % 2:
