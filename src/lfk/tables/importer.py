@@ -913,20 +913,24 @@ def _measures_from_cells(ctx: _Ctx, tb: _Table, risks: list[tuple[Risk, tuple[st
     """Measures numbered in the risk table's 防控措施 cell (when no 防控措施 sheet is given); ``used_now``:
     the unit's measures this import has matched already."""
     out: list[tuple[Measure, tuple[str, int]]] = []
-    by_row = {where: r for r, where in risks}
+    by_row: dict[tuple[str, int], list[Risk]] = {}  # a row listing several risks gives each the row's measures
+    for r, where in risks:
+        by_row.setdefault(where, []).append(r)
     n = 0
     # a cell merged over several risk rows is one set of measures, each listing those risks
     from_origin: dict[tuple[int, int], list[dict[str, Any]]] = {}
     built: list[tuple[dict[str, Any], tuple[str, int]]] = []
+    done: set[int] = set()
     for rnum, rec, at in tb.rows:
-        risk = by_row.get((tb.sheet.name, rnum))
-        if risk is None:
+        row_risks = by_row.get((tb.sheet.name, rnum))
+        if not row_risks or rnum in done:
             continue
+        done.add(rnum)
+        risk = row_risks[0]
         origin = (rec.get("__merged__") or {}).get("measures_text") or (rnum, at.get("measures_text", 0))
         if origin in from_origin:
             for data in from_origin[origin]:
-                if risk.id not in data["risks"]:
-                    data["risks"].append(risk.id)
+                data["risks"].extend(r.id for r in row_risks if r.id not in data["risks"])
             continue
         group = from_origin.setdefault(origin, [])
         for line in prose.split_numbered(rec.get("measures_text"), ctx.register.config.import_.split_measures):
@@ -941,7 +945,7 @@ def _measures_from_cells(ctx: _Ctx, tb: _Table, risks: list[tuple[Risk, tuple[st
             used_now.add(mid)
             pair = ctx.categories.get(risk.category)
             kind = pair.measures[0] if pair and pair.measures and pair.measures[0] in MEASURE_KINDS else "程序规范"
-            data = {"id": mid, "risks": [risk.id], "kind": kind, "description": line}
+            data = {"id": mid, "risks": [r.id for r in row_risks], "kind": kind, "description": line}
             if risk.owner:
                 data["owner"] = risk.owner
             group.append(data)
@@ -1164,9 +1168,28 @@ def _duty_flow(ctx: _Ctx, a: Authority, duties: Any, where: tuple[str, int]) -> 
     return a
 
 
+def _several_risks(tb: _Table) -> list[tuple[int, dict[str, Any], dict[str, int]]]:
+    """A risk table without a 风险点 column whose 表现形式 cell lists several labelled risks (1.受理风险:… 2.审查风险:…,
+    often beside a 风险点数量 column): one record per listed risk, its label the title, its text the description;
+    a grade cell counting them all of one grade (3低) gives each that grade."""
+    if any(c.key == "title" for c in tb.mapping.values()):
+        return tb.rows
+    out = []
+    for rnum, rec, at in tb.rows:
+        found = prose.labelled_items(rec.get("description"))
+        if not found:
+            out.append((rnum, rec, at))
+            continue
+        count = prose.grade_count(rec.get("grade"))
+        grade = count[1] if count and count[0] == len(found) else rec.get("grade")
+        out.extend((rnum, {**rec, "title": label, "description": text, "grade": grade}, at) for label, text in found)
+    return out
+
+
 def _read_risks(ctx: _Ctx, tables: list[_Table], items: Items, existing: set[str]) -> None:
     seen: dict[str, tuple[str, int]] = {}
     for tb in tables:
+        tb.rows = _several_risks(tb)
         rows = _assign_ids(ctx, [({**rec, "id": V.text(rec.get("id")) or _risk_by_content(ctx, rec)},
                                   (tb.sheet.name, n)) for n, rec, _ in tb.rows], "R", existing, seen)
         existing.update(seen)

@@ -173,3 +173,31 @@ def strip_number(text: str) -> str:
     if _LEADING.match(text) and len(split_numbered(text)) == 1:
         return _LEADING.sub("", text, count=1).strip() or text
     return text
+
+
+_LABELLED = re.compile(r"^([^\s:：，,。；;、]{1,10})\s*[:：]\s*(\S.*)$", re.S)
+
+
+def labelled_items(value: Any) -> list[tuple[str, str]] | None:
+    """A cell listing several risks, each numbered and labelled (``1.受理风险:对符合条件不予受理…\n2.审查风险:…``,
+    ``1.调查环节:…``): (label, text) per item; None unless there are two or more and every item is labelled."""
+    items = split_numbered(value)
+    if len(items) < 2:
+        return None
+    out = []
+    for item in items:
+        m = _LABELLED.match(item.strip())
+        if m is None:
+            return None
+        out.append((m.group(1), m.group(2).strip()))
+    return out
+
+
+_GRADE_COUNT = re.compile(r"^\s*(\d{1,2})\s*(\D{1,4}?)\s*$")
+
+
+def grade_count(value: Any) -> tuple[int, str] | None:
+    """A grade cell that counts a row's risks by grade, all of one grade (``3低`` → (3, 低)); None otherwise
+    (``1中2低`` names no grade for each risk)."""
+    m = _GRADE_COUNT.match(str(value or ""))
+    return (int(m.group(1)), m.group(2)) if m else None

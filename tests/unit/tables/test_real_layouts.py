@@ -137,3 +137,31 @@ def test_responsibility_column_gives_the_power_its_flow(runner, tmp_path: Path) 
     assert auth["extra"]["追责情形"].startswith("因不履行或不正确履行行政职责")
     flow = yaml.safe_load((unit / "flows" / "F-001.yaml").read_text(encoding="utf-8"))
     assert [s["name"] for s in flow["steps"]] == ["受理", "审查和决定", "送达", "事后监管", "其他"]
+
+
+@pytest.mark.parametrize(("cell", "want"), [
+    ("1.受理风险:对符合条件不予受理。\n2.审查风险:不按规审查材料。", [("受理风险", "对符合条件不予受理。"),
+                                                          ("审查风险", "不按规审查材料。")]),
+    ("1.调查环节:不按规定程序调查;2.决定环节:处罚裁量明显不当", [("调查环节", "不按规定程序调查"),
+                                                      ("决定环节", "处罚裁量明显不当")]),
+    ("1.加强教育提醒;\n2.制定车辆管理制度", None),  # numbered, not labelled: one risk's text
+    ("受理风险:对符合条件不予受理", None),  # one item
+])
+def test_labelled_risks_in_one_cell(cell: str, want: list[tuple[str, str]] | None) -> None:
+    assert prose.labelled_items(cell) == want
+
+
+def test_grade_counts() -> None:
+    assert prose.grade_count("3低") == (3, "低")
+    assert prose.grade_count("1中2低") is None and prose.grade_count("高") is None
+
+
+def test_a_row_listing_several_risks(runner, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    """衡山镇: one row per power, its 表现形式 listing 3 labelled risks, its measures for all of them."""
+    doc, unit = _import(runner, tmp_path, next((REAL / "hengshan-town-power-risk-summary").glob("*.xlsx")))
+    assert doc["summary"]["errors"] == 0
+    risks = yaml.safe_load((unit / "risks.yaml").read_text(encoding="utf-8"))["risks"]
+    assert [r["title"] for r in risks[:3]] == ["受理风险", "审查风险", "决定风险"]
+    assert all(r["extra"]["风险等级"] == "1中2低" and "grade" not in r for r in risks)
+    measures = yaml.safe_load((unit / "measures.yaml").read_text(encoding="utf-8"))["measures"]
+    assert measures[0]["risks"] == ["R-001", "R-002", "R-003"] and measures[-1]["risks"] == ["R-004", "R-005", "R-006"]
