@@ -631,6 +631,14 @@ def _grade(ctx: _Ctx, value: str | None, where: tuple[str, int], col: int) -> tu
     if value is None:
         return None, True
     g = _grade_of(ctx, value)
+    if g is None and prose.grade_counts(value):  # 1中2低: the row's risks counted by grade, none named
+        ctx.add("IMP103", Severity.WARNING, where, col,
+                T(f"风险等级「{value.strip()}」按等级统计本行的多个风险点，未写明每个风险点的等级，原文保留在 extra 中",
+                  f"the grade {value.strip()!r} counts the row's risks by grade without naming each one's; kept as "
+                  "written in extra"),
+                T("请在 risks.yaml 中为每个风险点写 grade（高、中、低）", "give each risk its grade (高, 中, 低) in risks.yaml"))
+        ctx.extra["风险等级"] = value.strip()
+        return None, True
     if g is None:
         return _vocab(ctx, value.strip(), list(GRADES), where, col, "风险等级", "grade")
     if not ctx.own_grade_words & set(V.grade_forms(value)[:4]):  # a word of the table's own (一级风险): kept as written

@@ -193,11 +193,15 @@ def labelled_items(value: Any) -> list[tuple[str, str]] | None:
     return out
 
 
-_GRADE_COUNT = re.compile(r"^\s*(\d{1,2})\s*(\D{1,4}?)\s*$")
-
-
 def grade_count(value: Any) -> tuple[int, str] | None:
     """A grade cell that counts a row's risks by grade, all of one grade (``3低`` → (3, 低)); None otherwise
     (``1中2低`` names no grade for each risk)."""
-    m = _GRADE_COUNT.match(str(value or ""))
-    return (int(m.group(1)), m.group(2)) if m else None
+    counts = grade_counts(value)
+    return counts[0] if len(counts) == 1 else None
+
+
+def grade_counts(value: Any) -> list[tuple[int, str]]:
+    """A grade cell counting risks by grade (``1中2低`` → [(1, 中), (2, 低)]); [] when it is not such a count."""
+    s = re.sub(r"\s+", "", str(value or ""))
+    parts = re.findall(r"(\d{1,2})(\D{1,4}?)(?=\d|$)", s)
+    return [(int(n), g) for n, g in parts] if parts and "".join(n + g for n, g in parts) == s else []

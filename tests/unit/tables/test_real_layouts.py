@@ -154,6 +154,8 @@ def test_labelled_risks_in_one_cell(cell: str, want: list[tuple[str, str]] | Non
 def test_grade_counts() -> None:
     assert prose.grade_count("3低") == (3, "低")
     assert prose.grade_count("1中2低") is None and prose.grade_count("高") is None
+    assert prose.grade_counts("1中2低") == [(1, "中"), (2, "低")]
+    assert prose.grade_counts("一级") == [] and prose.grade_counts("12") == []
 
 
 def test_a_row_listing_several_risks(runner, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
@@ -163,5 +165,6 @@ def test_a_row_listing_several_risks(runner, tmp_path: Path) -> None:  # type: i
     risks = yaml.safe_load((unit / "risks.yaml").read_text(encoding="utf-8"))["risks"]
     assert [r["title"] for r in risks[:3]] == ["受理风险", "审查风险", "决定风险"]
     assert all(r["extra"]["风险等级"] == "1中2低" and "grade" not in r for r in risks)
+    assert any(f["code"] == "IMP103" and "每个风险点" in f["message"] for f in doc["findings"])  # says what to add
     measures = yaml.safe_load((unit / "measures.yaml").read_text(encoding="utf-8"))["measures"]
     assert measures[0]["risks"] == ["R-001", "R-002", "R-003"] and measures[-1]["risks"] == ["R-004", "R-005", "R-006"]
