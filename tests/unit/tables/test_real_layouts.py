@@ -70,6 +70,8 @@ def test_duty_stages_of_a_responsibility_cell() -> None:
     flow = FL.flow_data({"name": "x", "steps": steps}, "F-1")
     assert [s.get("duty") for s in flow["steps"]] == ["受理", "审查"]  # 调查取证 → 调查 → 审查
     assert FL.duty_stages("因不履行或不正确履行行政职责,应承担相应责任:\n1、对符合条件不予受理的;") is None
+    unnumbered = "受理责任：公示应当提交的材料。\n审查责任：审查申请材料。\n决定责任：作出决定。"
+    assert [s["name"] for s in (FL.duty_stages(unnumbered) or (None, []))[1]] == ["受理", "审查", "决定"]
 
 
 def test_a_form_of_label_value_pairs() -> None:
