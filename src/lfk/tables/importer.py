@@ -281,6 +281,11 @@ def _sheet_tables(ctx: _Ctx, sheet: Sheet) -> list[_Table]:
     matchers = _matchers(ctx)
     min_hits = 2 if ctx.kind else 3
     segs = L.header_rows(sheet, matchers, min_hits) if ctx.kind != "flows" else []
+    if segs:  # a two-row header (风险等级 over 高 | 中 | 低) folded into one
+        folded = L.fold_sub_headers(sheet, [s.idx for s in segs], lambda v: _grade_of(ctx, v) is not None,
+                                    lambda h: any(m.match(h) is not None for m in matchers))
+        if folded.rows != sheet.rows:
+            sheet, segs = folded, L.header_rows(folded, matchers, min_hits)
     if not segs and ctx.kind in (None, "flows") and _read_flow(ctx, sheet):
         return []
     if not segs and ctx.kind != "flows":

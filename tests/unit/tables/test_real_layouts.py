@@ -170,3 +170,37 @@ def test_a_row_listing_several_risks(runner, tmp_path: Path) -> None:  # type: i
     assert any(f["code"] == "IMP103" and "每个风险点" in f["message"] for f in doc["findings"])  # says what to add
     measures = yaml.safe_load((unit / "measures.yaml").read_text(encoding="utf-8"))["measures"]
     assert measures[0]["risks"] == ["R-001", "R-002", "R-003"] and measures[-1]["risks"] == ["R-004", "R-005", "R-006"]
+
+
+def _two_row_header_table(path: Path) -> Path:
+    from openpyxl import Workbook
+
+    wb = Workbook()
+    ws = wb.active
+    for row in (["序号", "岗位", "风险点", "风险等级", None, None, "防控措施", "责任人", None],
+                [None, None, None, "高", "中", "低", None, "部门负责人", "分管领导"],
+                [1, "财务岗", "违规报销", "√", None, None, "1.严格审核；2.定期检查", "张三", "王五"],
+                [2, None, "公款私存", None, "√", None, "定期对账", "张三", "王五"],
+                [3, "办公室", "公车私用", None, None, "●", "登记管理", "李四", "王五"]):
+        ws.append(row)
+    for m in ("A1:A2", "B1:B2", "C1:C2", "D1:F1", "G1:G2", "H1:I1", "B3:B4"):
+        ws.merge_cells(m)
+    wb.save(path)
+    return path
+
+
+def test_a_tick_under_grade_columns_of_a_two_row_header(runner, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    """风险等级 merged over 高 | 中 | 低, a tick in one of them: the grade; the ticks kept; sub-columns named."""
+    doc, unit = _import(runner, tmp_path, _two_row_header_table(tmp_path / "t.xlsx"))
+    assert doc["summary"]["errors"] == 0
+    fields = {c["header"]: c["field"] for c in doc["summary"]["columns"]}
+    assert fields["风险等级"] == "grade" and fields["部门负责人"] == "department_head" and fields["分管领导"] == "leader"
+    risks = yaml.safe_load((unit / "risks.yaml").read_text(encoding="utf-8"))["risks"]
+    assert [r["grade"] for r in risks] == ["高", "中", "低"]
+    assert risks[0]["extra"]["高"] == "√" and risks[2]["extra"]["低"] == "●"
+
+
+def test_a_second_header_row_of_data_is_not_folded() -> None:
+    rows = [(1, ["序号", "风险点", "风险等级", "风险等级"]), (2, [1, "违规报销", "高", "高"])]
+    sheet = Sheet("表", rows, None)
+    assert L.fold_sub_headers(sheet, [0], lambda v: v in ("高", "中", "低")).rows == rows
