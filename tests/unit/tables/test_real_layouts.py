@@ -204,3 +204,11 @@ def test_a_second_header_row_of_data_is_not_folded() -> None:
     rows = [(1, ["序号", "风险点", "风险等级", "风险等级"]), (2, [1, "违规报销", "高", "高"])]
     sheet = Sheet("表", rows, None)
     assert L.fold_sub_headers(sheet, [0], lambda v: v in ("高", "中", "低")).rows == rows
+
+
+@pytest.mark.parametrize(("word", "grade"), [("3星", "高"), ("三星", "高"), ("☆☆", "中"), ("●●●", "高"), ("1星", "低"),
+                                             ("★★★", "高"), ("Ⅱ级", "中")])
+def test_star_and_dot_grades(word: str, grade: str) -> None:
+    from lfk.model.config import Grading
+
+    assert V.grade_of(V.grade_words(Grading()), word) == grade
