@@ -34,8 +34,8 @@ def _cells(path: Path) -> list[str]:
 
 
 def _kept(cell: str, written: str, headers: set[str]) -> bool:
-    """A source cell is in the written YAML (each of its lines; numbering of lists and sections aside),
-    or it is a header of the column report, or a plain 序号."""
+    """A source cell is in the written YAML (each of its lines; numbering of lists and sections aside; a line
+    ``label：text`` may be kept as its two parts), or it is a header of the column report, or a plain 序号."""
     from lfk.tables.columns import norm_header
 
     if re.fullmatch(r"[\d\s.\-]+", cell) or norm_header(cell) in headers:
@@ -50,6 +50,8 @@ def _kept(cell: str, written: str, headers: set[str]) -> bool:
         bare = re.sub(r"^(?:[（(]?[一二三四五六七八九十\d]{1,3}(?:[.．]\d{1,2})*[)）、.．]?)", "", line.strip())
         if squeeze(line) in flat or squeeze(bare) in flat:
             continue
+        if re.search(r"[:：]", bare) and all(squeeze(p) in flat for p in re.split(r"[:：]", bare, maxsplit=1)):
+            continue  # "1.受理责任：公示…": the stage's label and its duty, each kept
         if not all(squeeze(p) in flat for p in split_numbered(line)):
             return False
     return True

@@ -54,12 +54,12 @@ UNIT_ID = C("unit_id", "单位编号", ("单位代码",), 14, data=True)
 
 AUTHORITIES = Table("authorities", "职权目录", "职权目录", ("职权目录", "权力清单", "职权清单", "权力目录", "职权"), (
     SEQ, UNIT,
-    C("id", "职权编码", ("职权编号", "权力编码", "权力编号", "事项编码", "编码", "编号"), 10, center=True),
-    C("name", "职权名称", ("权力名称", "事项名称", "职权事项", "权力事项", "名称"), 26, wrap=True),
+    C("id", "职权编码", ("职权编号", "权力编码", "权力编号", "事项编码", "项目编码", "编码", "编号"), 10, center=True),
+    C("name", "职权名称", ("权力名称", "事项名称", "职权事项", "权力事项", "项目名称", "权力项目名称", "名称"), 26, wrap=True),
     C("category", "职权类别", ("权力类别", "权力类型", "职权类型", "类别", "事项类别"), 11, center=True),
     C("content", "职权内容", ("权力内容", "事项内容", "内容", "职权描述"), 40, wrap=True),
     C("subject", "行使主体", ("实施主体", "责任主体", "主体", "行权主体", "权力行使部门", "行使部门", "实施部门",
-                                   "实施机关"), 16, wrap=True),
+                                   "实施机关", "法定主体", "执法主体"), 16, wrap=True),
     C("legal_basis", "法律依据", ("设定依据", "实施依据", "法律法规依据", "依据", "法定依据", "设立依据", "实施依据及条款",
                                         "授权依据", "职权依据", "权力依据", "行使依据"), 32, wrap=True),
     C("posts", "承办岗位", ("承办机构", "承办科室", "责任岗位", "岗位", "办理岗位"), 20, wrap=True),
@@ -138,11 +138,13 @@ BENCHMARKS = Table("benchmarks", "裁量基准", "行政裁量权基准", ("裁�
     C("basis", "处罚依据", ("依据", "法律依据", "法律法规依据", "处罚依据及条款", "设定依据"), 28, wrap=True),
     C("statutory", "法定幅度", ("法定处罚幅度", "处罚幅度"), 16, wrap=True),
     C("level", "裁量阶次", ("裁量等次", "裁量档次", "阶次", "情节", "类别", "裁量类别", "裁量等级", "档次",
-                                          "裁量阶次类别"), 10, center=True),
-    C("circumstances", "适用情形", ("适用条件", "具体情形", "情形", "裁量情节", "违法情节", "情节描述"), 32, wrap=True),
-    C("penalty", "处罚种类", ("处罚方式", "处罚内容"), 18, wrap=True),
+                                          "裁量阶次类别", "违法程度", "情节程度"), 10, center=True),
+    C("circumstances", "适用情形", ("适用条件", "具体情形", "情形", "裁量情节", "违法情节", "情节描述", "违法行为表现形式",
+                                                   "违法情形表现", "违法数量/归类", "违法数量", "违法数额", "违法后果"),
+      32, wrap=True),
+    C("penalty", "处罚种类", ("处罚方式", "处罚内容", "行政处罚标准", "其他处罚", "并处处罚"), 18, wrap=True),
     C("fine", "罚款幅度", ("裁量幅度", "罚款标准", "处罚标准", "裁量标准", "处罚裁量标准", "自由裁量基准", "裁量基准",
-                                            "自由裁量标准", "裁量基准内容"), 16, wrap=True),
+                                            "自由裁量标准", "裁量基准内容", "处罚款标准", "罚款数额", "罚款金额"), 16, wrap=True),
     C("remarks", "备注", ("说明", "备注说明"), 20, wrap=True, data=True),
     UNIT_ID,
 ))
@@ -168,6 +170,8 @@ APPROVALS = Table("approvals", "审定记录", "集体审定记录", ("审定记
 # columns import reads but export does not write (their field has a column of its own elsewhere, or none)
 IMPORT_ONLY: dict[str, tuple[Column, ...]] = {
     "risks": (C("person", "负责人", ("责任人姓名", "具体责任人", "岗位负责人")),),
+    # a 权责清单's 责任事项 cell (1.受理责任：… 2.审查责任：…): the power's flow, one step per numbered stage
+    "authorities": (C("duties", "责任事项", ("职责事项", "责任内容", "具体责任事项", "责任事项内容")),),
 }
 
 TABLES: dict[str, Table] = {t.key: t for t in (AUTHORITIES, RISKS, MEASURES, BENCHMARKS, POSTS, APPROVALS)}

@@ -22,6 +22,37 @@ DUTY_OF = {"受理": "受理", "立案": "受理", "审查": "审查", "调查":
            "决定": "决定", "审批": "决定", "执行": "执行", "送达": "执行", "监管": "监督", "事后监管": "监督", "监督": "监督"}
 
 
+# a numbered stage heading inside a 权责清单's 责任事项 cell: 1.立案责任：… / 2、审查和决定阶段责任:… / （三）决定责任
+_DUTY_HEADING = re.compile(r"^\s*(?:[（(]\s*[一二三四五六七八九十\d]{1,3}\s*[)）]|\d{1,2}\s*[.．、]|[一二三四五六七八九十]{1,3}\s*、)?"
+                           r"\s*([^\s:：，,。；;、]{1,12}?)\s*(?:环节|阶段)?\s*责任\s*[:：]\s*(.*)$")
+_NUMBERED = re.compile(r"^\s*(?:[（(]\s*[一二三四五六七八九十\d]{1,3}\s*[)）]|\d{1,2}\s*[.．、]|[一二三四五六七八九十]{1,3}\s*、)")
+
+
+def duty_stages(text: Any) -> tuple[str | None, list[dict[str, Any]]] | None:
+    """The stages a 责任事项 cell lists (``1.受理责任：公示…；\n2.审查责任：…``), as flow steps
+    (``{label, name, duties, rows}``) with the lines before the first stage (一般程序：) as a description;
+    None when the cell names fewer than two stages. A numbered line that names no stage (5.其他法律法规规定
+    应履行的责任) is a step 其他 of its own; other lines are duties of the stage above them."""
+    lines = [t.strip() for t in str(text or "").split("\n") if t.strip()]
+    if sum(1 for t in lines if _DUTY_HEADING.match(t)) < 2:
+        return None
+    head: list[str] = []
+    steps: list[dict[str, Any]] = []
+    for t in lines:
+        m = _DUTY_HEADING.match(t)
+        if m:
+            label = t[:m.start(2)].strip() if m.group(2) else t
+            steps.append({"label": label, "name": stage_name(re.sub(r"(环节|阶段)?\s*责任\s*[:：]?$", "", label)),
+                          "duties": [m.group(2).strip()] if m.group(2).strip() else [], "rows": []})
+        elif steps and _NUMBERED.match(t):
+            steps.append({"label": t, "name": "其他", "duties": [], "rows": []})
+        elif steps:
+            steps[-1]["duties"].append(t)
+        else:
+            head.append(t)
+    return ("\n".join(head) or None), steps
+
+
 def stage_name(label: str) -> str:
     """``（二）调查`` → ``调查``; ``1.受理环节`` → ``受理``."""
     name = _NUMBER.sub("", label).strip()
@@ -87,7 +118,7 @@ def flow_data(flow: dict[str, Any], flow_id: str) -> dict[str, Any]:
     n = len(flow["steps"])
     for i, st in enumerate(flow["steps"], 1):
         step: dict[str, Any] = {"id": f"S{i}", "name": st["name"]}
-        duty = DUTY_OF.get(st["name"])
+        duty = DUTY_OF.get(st["name"]) or next((d for w, d in DUTY_OF.items() if st["name"].startswith(w)), None)
         if duty:
             step["duty"] = duty
         if st["duties"]:

@@ -304,6 +304,11 @@ def _sheet_tables(ctx: _Ctx, sheet: Sheet) -> list[_Table]:
     matchers = _matchers(ctx)
     min_hits = 2 if ctx.kind else 3
     segs = L.header_rows(sheet, matchers, min_hits) if ctx.kind != "flows" else []
+    if segs:  # a two-row header (风险等级 over 高 | 中 | 低) folded into one
+        folded = L.fold_sub_headers(sheet, [s.idx for s in segs], lambda v: _grade_of(ctx, v) is not None,
+                                    lambda h: any(m.match(h) is not None for m in matchers))
+        if folded.rows != sheet.rows:
+            sheet, segs = folded, L.header_rows(folded, matchers, min_hits)
     if not segs and ctx.kind in (None, "flows") and _read_flow(ctx, sheet):
         return []
     if not segs and ctx.kind != "flows":
@@ -367,8 +372,11 @@ def _headerless(ctx: _Ctx, sheet: Sheet) -> tuple[Sheet, list[L.Segment]]:
 
 
 def _transposed(sheet: Sheet) -> Sheet | None:
-    """A key–value sheet (column A the field names, column B the values: one item) as a header row and a row."""
+    """A key–value sheet (column A the field names, column B the values: one item) as a header row and a row;
+    a wider one read as a form of label–value pairs (``layout.form_rows``)."""
     width = max((len(c) for _, c in sheet.rows), default=0)
+    if 4 <= width <= 8:
+        return L.form_rows(sheet)
     if width < 2 or width > 3 or len(sheet.rows) < 3:
         return None
     keys = [cells[0] if cells else None for _, cells in sheet.rows]  # a row may be empty
@@ -651,6 +659,14 @@ def _grade(ctx: _Ctx, value: str | None, where: tuple[str, int], col: int) -> tu
     if value is None:
         return None, True
     g = _grade_of(ctx, value)
+    if g is None and prose.grade_counts(value):  # 1中2低: the row's risks counted by grade, none named
+        ctx.add("IMP103", Severity.WARNING, where, col,
+                T(f"风险等级「{value.strip()}」按等级统计本行的多个风险点，未写明每个风险点的等级，原文保留在 extra 中",
+                  f"the grade {value.strip()!r} counts the row's risks by grade without naming each one's; kept as "
+                  "written in extra"),
+                T("请在 risks.yaml 中为每个风险点写 grade（高、中、低）", "give each risk its grade (高, 中, 低) in risks.yaml"))
+        ctx.extra["风险等级"] = value.strip()
+        return None, True
     if g is None:
         return _vocab(ctx, value.strip(), list(GRADES), where, col, "风险等级", "grade")
     if not ctx.own_grade_words & set(V.grade_forms(value)[:4]):  # a word of the table's own (一级风险): kept as written
@@ -834,10 +850,13 @@ def _benchmarks(ctx: _Ctx, tb: _Table) -> list[tuple[Benchmark, tuple[str, int]]
         where = (tb.sheet.name, rnum)
         ctx.extra = {}
         auth = V.text(rec.get("authority"))
+        row_key = (V.text(rec.get("violation")), V.text(rec.get("basis")), V.text(rec.get("statutory")))
         if not auth:  # no 职权编码 column: the item's 序号 (1-1) when it is a valid id, else B-001 …
             seq = V.text(rec.get("seq"))
             if seq and valid_id(seq):
                 auth = seq
+            elif not seq and last_key and row_key[0] and last_key.get(prev := list(last_key)[-1]) == row_key:
+                auth = prev  # a further tier line of the violation above (its cell merged or repeated)
             else:
                 n += 1
                 auth = f"B-{n:03d}" if not seq else (last_key and list(last_key)[-1]) or f"B-{n:03d}"
@@ -856,7 +875,7 @@ def _benchmarks(ctx: _Ctx, tb: _Table) -> list[tuple[Benchmark, tuple[str, int]]
             plain = None
         tier_fines = [plain] if plain else prose.fines(rec.get("fine"))
         bm, _ = out.setdefault(auth, ({"authority": auth, "items": []}, where))
-        key = (V.text(rec.get("violation")), V.text(rec.get("basis")), V.text(rec.get("statutory")))
+        key = row_key
         if last_key.get(auth) != key or not bm["items"]:
             extra = dict(rec.get(EXTRA) or {})
             if rec.get("section"):
@@ -865,25 +884,49 @@ def _benchmarks(ctx: _Ctx, tb: _Table) -> list[tuple[Benchmark, tuple[str, int]]
                                        "remarks": V.text(rec.get("remarks")), "extra": extra}))
             bm["items"][-1].setdefault("tiers", [])
             last_key[auth] = key
+        else:  # a further tier line: a cell of a column without a field that differs from the item's is kept too
+            _more_extra(bm["items"][-1], rec.get(EXTRA) or {})
         item = bm["items"][-1]
         level = V.text(rec.get("level")) or "一般"
         standard = V.text(rec.get("fine")) if not plain else None
         circ = V.text(rec.get("circumstances"))
+        tier = _clean({
+            "level": level, "circumstances": circ, "penalty": V.split_short_list(rec.get("penalty")),
+            "fine": tier_fines[0] if tier_fines else None, "fines": tier_fines[1:], "standard": standard,
+        })
         tiers = item["tiers"]
-        if tiers and tiers[-1]["level"] == level and tiers[-1].get("standard") == standard:
-            if circ:  # several 裁量情节 sharing one tier
+        if tiers and all(tiers[-1].get(k) == tier.get(k) for k in ("level", "standard", "fine", "fines", "penalty")):
+            if circ:  # several 裁量情节 sharing one tier (its 类别 and 裁量标准 merged over them)
                 tiers[-1]["circumstances"] = "\n".join(x for x in (tiers[-1].get("circumstances"), circ) if x)
             continue
-        tiers.append(_clean({
-            "level": level, "circumstances": circ, "penalty": V.split_list(rec.get("penalty")),
-            "fine": tier_fines[0] if tier_fines else None, "fines": tier_fines[1:], "standard": standard,
-        }))
+        tiers.append(tier)
+    if not any(c.key == "level" for c in tb.mapping.values()) and any(
+            len(it["tiers"]) > 1 for data, _ in out.values() for it in data["items"]):
+        ctx.add("IMP106", Severity.WARNING, (tb.sheet.name, tb.header_row), 1,
+                T("表中没有裁量阶次列：各行按「一般」导入（按违法数量等情形分行的，各行的阶次未写明）",
+                  "the table has no 裁量阶次 column: every line imported as 一般 (lines split by quantity or "
+                  "circumstance say no level)"),
+                T("请在各裁量基准文件中为每一行写明 level（从轻处罚、一般、从重处罚，或 lfk.yaml 的 benchmark_levels "
+                  "中本单位的阶次）", "give each line its level (从轻处罚, 一般, 从重处罚, or the unit's own "
+                  "benchmark_levels in lfk.yaml)"))
     result = []
     for data, where in out.values():
         model = _validate(ctx, Benchmark, data, where, {}, tb.table)
         if model is not None:
             result.append((model, where))
     return result
+
+
+def _more_extra(item: dict[str, Any], extra: dict[str, str]) -> None:
+    """Cells of a tier line in columns no field holds, added to the item's ``extra`` when they differ from it
+    (a merged cell repeats the item's value; a tier's own value is appended on a line of its own)."""
+    mine = item.setdefault("extra", {})
+    for name, value in extra.items():
+        have = mine.get(name)
+        if have is None:
+            mine[name] = value
+        elif value not in have.split("\n"):
+            mine[name] = f"{have}\n{value}"
 
 
 def _prose_fine(value: Any) -> dict[str, Any] | None:
@@ -906,20 +949,24 @@ def _measures_from_cells(ctx: _Ctx, tb: _Table, risks: list[tuple[Risk, tuple[st
     """Measures numbered in the risk table's 防控措施 cell (when no 防控措施 sheet is given); ``used_now``:
     the unit's measures this import has matched already."""
     out: list[tuple[Measure, tuple[str, int]]] = []
-    by_row = {where: r for r, where in risks}
+    by_row: dict[tuple[str, int], list[Risk]] = {}  # a row listing several risks gives each the row's measures
+    for r, where in risks:
+        by_row.setdefault(where, []).append(r)
     n = 0
     # a cell merged over several risk rows is one set of measures, each listing those risks
     from_origin: dict[tuple[int, int], list[dict[str, Any]]] = {}
     built: list[tuple[dict[str, Any], tuple[str, int]]] = []
+    done: set[int] = set()
     for rnum, rec, at in tb.rows:
-        risk = by_row.get((tb.sheet.name, rnum))
-        if risk is None:
+        row_risks = by_row.get((tb.sheet.name, rnum))
+        if not row_risks or rnum in done:
             continue
+        done.add(rnum)
+        risk = row_risks[0]
         origin = (rec.get("__merged__") or {}).get("measures_text") or (rnum, at.get("measures_text", 0))
         if origin in from_origin:
             for data in from_origin[origin]:
-                if risk.id not in data["risks"]:
-                    data["risks"].append(risk.id)
+                data["risks"].extend(r.id for r in row_risks if r.id not in data["risks"])
             continue
         group = from_origin.setdefault(origin, [])
         for line in prose.split_numbered(rec.get("measures_text"), ctx.register.config.import_.split_measures):
@@ -934,7 +981,7 @@ def _measures_from_cells(ctx: _Ctx, tb: _Table, risks: list[tuple[Risk, tuple[st
             used_now.add(mid)
             pair = ctx.categories.get(risk.category)
             kind = pair.measures[0] if pair and pair.measures and pair.measures[0] in MEASURE_KINDS else "程序规范"
-            data = {"id": mid, "risks": [risk.id], "kind": kind, "description": line}
+            data = {"id": mid, "risks": [r.id for r in row_risks], "kind": kind, "description": line}
             if risk.owner:
                 data["owner"] = risk.owner
             group.append(data)
@@ -1139,12 +1186,46 @@ def _read_authorities(ctx: _Ctx, tables: list[_Table], items: Items, existing: s
         for rec, where in rows:
             a = _authority(ctx, rec, where, ats[where[1]], tb.table)
             if a is not None:
-                items.authorities.append((a, where))
+                items.authorities.append((_duty_flow(ctx, a, rec.get("duties"), where), where))
+
+
+def _duty_flow(ctx: _Ctx, a: Authority, duties: Any, where: tuple[str, int]) -> Authority:
+    """A power's 责任事项 cell (1.受理责任：… 2.审查责任：…): the power's flow, one step per stage (linked in
+    ``_duty_flow_authorities``); a cell that lists no stages is kept in the power's extra."""
+    text = V.text(duties)
+    if not text:
+        return a
+    found = FL.duty_stages(text)
+    if found is None or a.flow:
+        return a.model_copy(update={"extra": {**a.extra, "责任事项": text}})
+    description, steps = found
+    ctx.flows.append(({"name": a.name, "description": description, "steps": steps, "columns": [], "titled": False,
+                       "authority": a.id}, where))
+    return a
+
+
+def _several_risks(tb: _Table) -> list[tuple[int, dict[str, Any], dict[str, int]]]:
+    """A risk table without a 风险点 column whose 表现形式 cell lists several labelled risks (1.受理风险:… 2.审查风险:…,
+    often beside a 风险点数量 column): one record per listed risk, its label the title, its text the description;
+    a grade cell counting them all of one grade (3低) gives each that grade."""
+    if any(c.key == "title" for c in tb.mapping.values()):
+        return tb.rows
+    out = []
+    for rnum, rec, at in tb.rows:
+        found = prose.labelled_items(rec.get("description"))
+        if not found:
+            out.append((rnum, rec, at))
+            continue
+        count = prose.grade_count(rec.get("grade"))
+        grade = count[1] if count and count[0] == len(found) else rec.get("grade")
+        out.extend((rnum, {**rec, "title": label, "description": text, "grade": grade}, at) for label, text in found)
+    return out
 
 
 def _read_risks(ctx: _Ctx, tables: list[_Table], items: Items, existing: set[str]) -> None:
     seen: dict[str, tuple[str, int]] = {}
     for tb in tables:
+        tb.rows = _several_risks(tb)
         rows = _assign_ids(ctx, [({**rec, "id": V.text(rec.get("id")) or _risk_by_content(ctx, rec)},
                                   (tb.sheet.name, n)) for n, rec, _ in tb.rows], "R", existing, seen)
         existing.update(seen)
@@ -1260,6 +1341,7 @@ def plan_import(register: Register, unit_id: str, items: Items, *, replace: bool
     plan = _Plan(res, register, unit_id, items, replace, source, _file_header(source, today, items.titles))
     _flow_ids(register, unit_id, items)
     _titled_flow_authorities(plan.ud, items)
+    _duty_flow_authorities(items)
     plan.merge_list("authorities", items.authorities, {a.model.id: a.model for a in plan.ud.authorities})
     plan.merge_list("risks", items.risks, {r.model.id: r.model for r in plan.ud.risks})
     plan.merge_list("measures", items.measures, {m.model.id: m.model for m in plan.ud.measures})
@@ -1289,6 +1371,13 @@ def _titled_flow_authorities(ud: Any, items: Items) -> None:
             items.authorities.append((Authority.model_validate({
                 "id": f"QL-{n:03d}", "name": flow["name"], "category": _guess_category(flow["name"]),
                 "flow": flow["id"]}), where))
+
+
+def _duty_flow_authorities(items: Items) -> None:
+    """A power whose 责任事项 cell gave a flow runs on it (the flow's id known now)."""
+    flow_of = {flow["authority"]: flow["id"] for flow, _ in items.flows if flow.get("authority")}
+    items.authorities = [(a.model_copy(update={"flow": flow_of[a.id]}) if a.id in flow_of and not a.flow else a, w)
+                         for a, w in items.authorities]
 
 
 @dataclass

@@ -221,3 +221,135 @@ def infer_columns(sheet: Sheet, is_grade: Callable[[str], bool]) -> dict[int, st
     if rest:
         out[rest[0]] = "owner"
     return out
+
+
+FORM_LABEL_LEN = 12  # a form's field label (职权名称, 审核转报) is at most this long
+
+
+def _runs(sheet: Sheet, rnum: int, cells: list[Any]) -> list[Any]:
+    """A row's cells with a merged range counted once (its top-left cell), empty cells kept."""
+    out: list[Any] = []
+    for j, v in enumerate(cells):
+        origin = sheet.merged.get((rnum, j + 1))
+        if origin is not None and origin[0] == rnum and origin[1] < j + 1:
+            continue  # covered by the merge that starts left of it on this row
+        out.append(v)
+    while out and out[-1] in (None, ""):
+        out.pop()
+    return out
+
+
+def form_rows(sheet: Sheet) -> Sheet | None:
+    """A form sheet (梳理表: each row pairs of label and value, ``职权名称 | … `` ``职权类型 | 行政处罚 | 审核转报 | 否``;
+    a value may be merged across the rest of the row) as a header row of the labels and one row per item; a
+    label met again starts the next item (forms one under the other). Rows above the first pair that hold
+    one text (the form's title) stay above the header. None when the rows are not label–value pairs."""
+    head: list[tuple[int, list[Any]]] = []
+    labels: list[str] = []
+    items: list[dict[str, Any]] = []
+    pairs = 0
+    for rnum, cells in sheet.rows:
+        runs = _runs(sheet, rnum, cells)
+        filled = [v for v in runs if V.text(v)]
+        if not filled:
+            continue
+        if not pairs and (len(runs) == 1 or len({V.text(v) for v in filled}) == 1 and len(filled) == len(runs)):
+            head.append((rnum, cells))  # the title above the form
+            continue
+        if len(runs) % 2:
+            runs.append(None)
+        row_pairs = [(runs[k], runs[k + 1]) for k in range(0, len(runs), 2)]
+        for label, value in row_pairs:
+            name = V.text(label)
+            if not name or len(re.sub(r"\s+", "", name)) > FORM_LABEL_LEN or isinstance(label, (int, float)):
+                return None
+            if not items or name in items[-1]:
+                items.append({})
+            if name not in labels:
+                labels.append(name)
+            items[-1][name] = value
+            pairs += 1
+    if pairs < 3 or not items:
+        return None
+    first = head[-1][0] + 1 if head else sheet.rows[0][0]
+    rows = [*head, (first, list(labels)), *((first, [it.get(n) for n in labels]) for it in items)]
+    return Sheet(sheet.name, rows, sheet.encoding)
+
+
+TICKS = frozenset({"√", "✓", "✔", "●", "☑", "■", "是"})
+SUB_LABEL_LEN = 10  # a sub-header's label (高, 中, 低, 分管领导) is at most this long
+
+
+def _runs_across(cells: list[Any]) -> list[tuple[int, int]]:
+    """Runs of two or more equal non-empty cells side by side (a header cell merged across its sub-columns)."""
+    out: list[tuple[int, int]] = []
+    j = 0
+    while j < len(cells):
+        k = j
+        while k + 1 < len(cells) and V.text(cells[j]) and V.text(cells[k + 1]) == V.text(cells[j]):
+            k += 1
+        if k > j:
+            out.append((j, k))
+        j = k + 1
+    return out
+
+
+def fold_sub_headers(sheet: Sheet, header_idx: list[int], is_grade: Callable[[str], bool],
+                     names: Callable[[str], bool] = lambda _h: False) -> Sheet:
+    """A two-row header (``风险等级`` merged over ``高 | 中 | 低``) as one header row.
+
+    The row under a header row is its sub-header when, under each header cell merged across several columns,
+    it holds a short label per column, and elsewhere repeats the header (a cell merged down) or is empty.
+    The sub-labels become the columns' headers. Sub-columns of grade words whose cells are ticks (√ ✓ ● …)
+    give the row's grade: a column headed by the parent (风险等级) is added holding the ticked column's word;
+    the ticks themselves stay in their own columns (kept in ``extra``). Other sub-columns are headed
+    ``parent（label）`` unless the label alone names a column (``names``)."""
+    rows = list(sheet.rows)
+    for idx in sorted(header_idx, reverse=True):
+        if idx + 1 >= len(rows):
+            continue
+        (hnum, head), (_, sub) = rows[idx], rows[idx + 1]
+        runs = _runs_across(head)
+        if not runs or not _is_sub_header(head, sub, runs):
+            continue
+        stop = min([i for i in header_idx if i > idx + 1] + [len(rows)])  # the sub-header may read as a header
+        body_rows = rows[idx + 2:stop]
+        new_head = list(head)
+        ticks: list[tuple[str, int, int, list[str]]] = []  # (parent, first, last, labels) of tick sub-columns
+        for a, b in runs:
+            parent = V.text(head[a]) or ""
+            labels = [V.text(sub[j]) or "" for j in range(a, b + 1)]
+            body = [c[j] for _, c in body_rows for j in range(a, b + 1) if j < len(c) and V.text(c[j])]
+            tick = all(is_grade(x) for x in labels) and bool(body) and all(V.text(v) in TICKS for v in body)
+            if tick:
+                ticks.append((parent, a, b, labels))
+            for j, label in zip(range(a, b + 1), labels, strict=True):
+                new_head[j] = label if tick or label == parent or names(label) else f"{parent}（{label}）"
+        for j, v in enumerate(sub):  # a label only the second row has
+            if j < len(new_head) and not any(a <= j <= b for a, b in runs) and V.text(v) and not V.text(new_head[j]):
+                new_head[j] = v
+        width = max([len(new_head)] + [len(c) for _, c in body_rows])
+        pad = [None] * (width - len(new_head))
+        folded = [(hnum, [*new_head, *pad, *(parent for parent, *_ in ticks)])]
+        for rnum, cells in body_rows:
+            if not ticks:
+                folded.append((rnum, cells))
+                continue
+            got = ["、".join(lab for j, lab in zip(range(a, b + 1), labels, strict=True)
+                            if j < len(cells) and V.text(cells[j]) in TICKS) or None for _, a, b, labels in ticks]
+            folded.append((rnum, [*cells, *([None] * (width - len(cells))), *got]))
+        rows = [*rows[:idx], *folded, *rows[stop:]]
+    return Sheet(sheet.name, rows, sheet.encoding, sheet.merged)
+
+
+def _is_sub_header(head: list[Any], sub: list[Any], runs: list[tuple[int, int]]) -> bool:
+    """Whether ``sub`` is the second row of a two-row header over ``head`` (see ``fold_sub_headers``)."""
+    if any(v not in (None, "") and (not isinstance(v, str) or len(v.strip()) > SUB_LABEL_LEN) for v in sub):
+        return False
+    for a, b in runs:
+        labels = [V.text(sub[j]) if j < len(sub) else None for j in range(a, b + 1)]
+        if not all(labels) or len(set(labels)) != len(labels):
+            return False
+    inside = {j for a, b in runs for j in range(a, b + 1)}
+    return all(not V.text(v) or V.text(v) == V.text(head[j] if j < len(head) else None)
+               for j, v in enumerate(sub) if j not in inside)

@@ -55,7 +55,8 @@ def _amount(num: str, scale: str | None) -> float | None:
 _SCALE = r"\s*(万|亿)?\s*"
 _FINE_AMOUNTS = (  # (regex, which bounds its two groups give); tried in order, a match hides its span
     (re.compile(rf"({_NUM}){_SCALE}元?\s*(?:以上|至|到|-|—|～|~)\s*({_NUM}){_SCALE}元\s*(?:以下)?"), "range"),
-    (re.compile(rf"处\s*({_NUM}){_SCALE}元\s*(?:的)?罚款"), "one"),
+    (re.compile(rf"处\s*(?:以)?\s*(?:人民币)?\s*({_NUM}){_SCALE}元\s*(?:的)?罚款"), "one"),
+    (re.compile(rf"罚款\s*(?:人民币)?\s*({_NUM}){_SCALE}元(?!\s*以[上下])"), "one"),  # 并处罚款人民币5000元
     (re.compile(rf"({_NUM}){_SCALE}元\s*以下"), "max"),
     (re.compile(rf"({_NUM}){_SCALE}元\s*以上"), "min"),
 )
@@ -63,12 +64,25 @@ _FINE_PERCENT = re.compile(rf"([^，,；;。处按]*?)\s*{_PERCENT}\s*(?:以上|
                            rf"|([^，,；;。处按]*?)\s*{_PERCENT}\s*以下")
 _FINE_TIMES = re.compile(rf"([^，,；;。处按]*?)\s*{_TIMES}\s*(?:以上|至|到)\s*{_TIMES}\s*(?:以下)?"
                          rf"|([^，,；;。处按]*?)\s*{_TIMES}\s*以下")
+# one multiple: 并处违法经营额2倍罚款, 盗伐林木价值3倍 (a cell of the fine column), 价款1倍的罚款
+_FINE_ONE_TIMES = re.compile(rf"([^，,；;。处按]*?)\s*{_TIMES}(?!\s*(?:以上|以下|至|到|[-~～—–]))")
 
 
 def _base(text: str) -> str | None:
     base = re.sub(r"^(?:并|可以|可|处以?|按照?|依照?|的)+", "", text.strip())
     base = base.removesuffix("的")
     return base or None
+
+
+def _fine_context(s: str, m: re.Match[str]) -> bool:
+    """Whether a lone multiple (``N倍``) is a fine: 罚款 follows it, or it is all the clause says (a cell of
+    a fine column: ``盗伐林木价值3倍``) — not ``补种盗伐株数十倍的树木``."""
+    rest = s[m.end():m.end() + 6]
+    if re.match(r"\s*(?:的)?\s*罚款", rest):
+        return True
+    before = re.split(r"[，,；;。\n]", s[:m.start()])[-1]
+    after = re.split(r"[，,；;。\n]", s[m.end():])[0]
+    return not after.strip() and not re.search(r"补种|补植|种植|株", m.group(1) + before)
 
 
 def fines(value: Any) -> list[dict[str, Any]]:
@@ -114,7 +128,13 @@ def fines(value: Any) -> list[dict[str, Any]]:
                 item = {"max_times": _num(hi * scale)}
             if base:
                 item["of"] = base
+            taken.append((m.start(), m.end()))
             found.append((m.start() + len(g[0] or g[3] or ""), item))
+    for m in _FINE_ONE_TIMES.finditer(s):
+        times, base = cn_number(m.group(2)), _base(m.group(1))
+        if times is None or not free(m) or not base or not _fine_context(s, m):
+            continue
+        found.append((m.start(), {"min_times": _num(times), "max_times": _num(times), "of": base}))
     found.sort(key=lambda x: x[0])
     return [f for _, f in found]
 
@@ -153,3 +173,35 @@ def strip_number(text: str) -> str:
     if _LEADING.match(text) and len(split_numbered(text)) == 1:
         return _LEADING.sub("", text, count=1).strip() or text
     return text
+
+
+_LABELLED = re.compile(r"^([^\s:：，,。；;、]{1,10})\s*[:：]\s*(\S.*)$", re.S)
+
+
+def labelled_items(value: Any) -> list[tuple[str, str]] | None:
+    """A cell listing several risks, each numbered and labelled (``1.受理风险:对符合条件不予受理…\n2.审查风险:…``,
+    ``1.调查环节:…``): (label, text) per item; None unless there are two or more and every item is labelled."""
+    items = split_numbered(value)
+    if len(items) < 2:
+        return None
+    out = []
+    for item in items:
+        m = _LABELLED.match(item.strip())
+        if m is None:
+            return None
+        out.append((m.group(1), m.group(2).strip()))
+    return out
+
+
+def grade_count(value: Any) -> tuple[int, str] | None:
+    """A grade cell that counts a row's risks by grade, all of one grade (``3低`` → (3, 低)); None otherwise
+    (``1中2低`` names no grade for each risk)."""
+    counts = grade_counts(value)
+    return counts[0] if len(counts) == 1 else None
+
+
+def grade_counts(value: Any) -> list[tuple[int, str]]:
+    """A grade cell counting risks by grade (``1中2低`` → [(1, 中), (2, 低)]); [] when it is not such a count."""
+    s = re.sub(r"\s+", "", str(value or ""))
+    parts = re.findall(r"(\d{1,2})(\D{1,4}?)(?=\d|$)", s)
+    return [(int(n), g) for n, g in parts] if parts and "".join(n + g for n, g in parts) == s else []

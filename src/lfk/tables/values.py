@@ -26,10 +26,11 @@ DISCLOSURE_WORDS = {"public": "public", "公开": "public", "对外公开": "pub
 # words real tables use for the three grades (grading.aliases in lfk.yaml adds the unit's own)
 GRADE_ALIASES: dict[str, tuple[str, ...]] = {
     "高": ("一级", "1级", "Ⅰ级", "I级", "1", "一", "I", "A", "A级", "★★★", "高风险", "高级", "重大", "重大风险", "红",
-          "较高"),
+          "较高", "三星", "3星", "☆☆☆", "●●●"),
     "中": ("二级", "2级", "Ⅱ级", "II级", "2", "二", "II", "B", "B级", "★★", "中风险", "中级", "中等", "一般风险", "黄",
-          "橙", "一般"),
-    "低": ("三级", "3级", "Ⅲ级", "III级", "3", "三", "III", "C", "C级", "★", "低风险", "低级", "较低", "蓝", "绿"),
+          "橙", "一般", "二星", "2星", "☆☆", "●●"),
+    "低": ("三级", "3级", "Ⅲ级", "III级", "3", "三", "III", "C", "C级", "★", "低风险", "低级", "较低", "蓝", "绿", "一星",
+          "1星", "☆"),
 }
 
 
@@ -126,6 +127,22 @@ def split_list(v: Any) -> list[str]:
     if not s:
         return []
     return [x.strip() for x in LIST_SPLIT.split(s) if x.strip()]
+
+
+_PENALTY_START = re.compile(r"^(?:警告|通报批评|罚款|没收|暂扣|吊销|责令|限期|降低|限制|拘留|行政拘留|取消|撤销|不予|禁止|"
+                            r"列入|停止|停产|停业|关闭|注销|处以?|并处|"
+                            r"[一二三四五六七八九十\d]+(?:至[一二三四五六七八九十\d]+)?(?:年|个月|日)内)")
+
+
+def split_short_list(v: Any) -> list[str]:
+    """``split_list`` for a cell of penalties (警告、罚款、没收违法所得): split at 、 and commas only when
+    each part is a penalty of its own; a phrase such as 没收违法买卖的证件、文件和违法所得 is one value
+    (only lines and ；/; split it)."""
+    parts = split_list(v)
+    if all(_PENALTY_START.match(x) for x in parts):
+        return parts
+    s = text(v) or ""
+    return [x.strip() for x in re.split(r"[;；\n]+", s) if x.strip()]
 
 
 def split_numbered(v: Any) -> list[str]:
@@ -230,6 +247,20 @@ def fine(v: Any) -> dict[str, Any] | None:
                    "(e.g. 50000–150000元 or 5–10倍货值金额)")
 
 
+_N = r"[\d一二三四五六七八九十百千零〇]+"
+_ARTICLE = re.compile(rf"^\s*(第{_N}条(?:之{_N})?(?:第{_N}款)?(?:第{_N}项)?)(\s*)(.*)$")
+
+
+def _article_text(art: str) -> tuple[str, str] | None:
+    """``第三十九条 在国家提倡…`` / ``第四十九条已经领取…`` → (article, its text); None when what follows the
+    article number is not its text (``第三条、第五条``, ``第十条规定``)."""
+    m = _ARTICLE.match(art)
+    if not m or not m.group(3):
+        return None
+    rest = m.group(3)
+    if m.group(2) or (len(rest) >= 8 and not re.match(r"[、,，和及与至或第（(]", rest)):
+        return m.group(1), rest.strip()
+    return None
 _REVISION = re.compile(r"^\s*([（(][^）)]{1,30}[）)])\s*")
 
 
@@ -249,6 +280,8 @@ def legal_basis(v: Any) -> list[dict[str, Any]]:
         elif "《" in line and "》" in line and line.index("《") < line.index("》"):
             i = line.index("》") + 1
             law, art = line[:i], line[i:]
+        elif out and _ARTICLE.match(line):  # 第四十九条…: a further article of the same law
+            law, art = out[-1]["law"], line
         elif out:  # the article's text on its own line
             prev = out[-1]
             prev["text"] = (prev["text"] + "\n" + line) if prev.get("text") else line
@@ -263,6 +296,8 @@ def legal_basis(v: Any) -> list[dict[str, Any]]:
             art = art[m.end():]
         cut = re.search(r"[：:]", art)
         article, body = (art[:cut.start()], art[cut.end():]) if cut else (art, "")
+        if not cut and (found := _article_text(art)):  # 第三十九条 在国家提倡…: the article's text after it
+            article, body = found
         if article.strip():
             item["article"] = article.strip()
         if body.strip():

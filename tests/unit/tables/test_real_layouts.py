@@ -1,0 +1,214 @@
+"""Layouts and cell forms met in real published tables (tests/fixtures/real): each a regression of a gap found
+there — fines written after 罚款 or as one multiple, penalty phrases, article texts, 责任事项 stages, forms."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+from lfk.tables import flows as FL
+from lfk.tables import layout as L
+from lfk.tables import prose
+from lfk.tables import values as V
+from lfk.tables.reader import Sheet
+from tests.conftest import HERE, invoke
+
+
+@pytest.mark.parametrize(("text", "want"), [
+    ("处以吊销《网络文化经营许可证》,没收违法所得,并处罚款人民币5000元的处罚", [{"min": 5000, "max": 5000, "unit": "元"}]),
+    ("处人民币5000元罚款", [{"min": 5000, "max": 5000, "unit": "元"}]),
+    ("并处违法经营额2倍罚款的处罚", [{"min_times": 2, "max_times": 2, "of": "违法经营额"}]),
+    ("盗伐林木价值3倍", [{"min_times": 3, "max_times": 3, "of": "盗伐林木价值"}]),
+    ("违法买卖证件、文件的价款1倍的罚款", [{"min_times": 1, "max_times": 1, "of": "违法买卖证件、文件的价款"}]),
+    ("盗伐株数10倍", []),  # trees to replant, not a fine
+    ("处所收费用三倍以上四倍以下的罚款", [{"min_times": 3, "max_times": 4, "of": "所收费用"}]),  # ranges unchanged
+    ("罚款5000元以上", [{"min": 5000, "unit": "元"}]),
+])
+def test_fines_as_real_tables_write_them(text: str, want: list[dict[str, Any]]) -> None:
+    assert prose.fines(text) == want
+
+
+@pytest.mark.parametrize(("cell", "want"), [
+    ("警告、罚款", ["警告", "罚款"]),
+    ("罚款、列入不良行为记录名单、一年内禁止参加政府采购活动",
+     ["罚款", "列入不良行为记录名单", "一年内禁止参加政府采购活动"]),
+    ("没收违法买卖的证件、文件和违法所得", ["没收违法买卖的证件、文件和违法所得"]),  # one phrase
+    ("没收违法所得；责令停产停业", ["没收违法所得", "责令停产停业"]),
+])
+def test_penalties_split_only_into_penalties(cell: str, want: list[str]) -> None:
+    assert V.split_short_list(cell) == want
+
+
+@pytest.mark.parametrize(("cell", "want"), [
+    ("《条例》第三十九条 在国家提倡…\n第四十九条已经领取独生子女父母光荣证的夫妻",
+     [{"law": "《条例》", "article": "第三十九条", "text": "在国家提倡…"},
+      {"law": "《条例》", "article": "第四十九条", "text": "已经领取独生子女父母光荣证的夫妻"}]),
+    ("《法》第三条、第五条", [{"law": "《法》", "article": "第三条、第五条"}]),
+    ("《法》第十条规定", [{"law": "《法》", "article": "第十条规定"}]),
+    ("《法》第三条：文本\n续文本", [{"law": "《法》", "article": "第三条", "text": "文本\n续文本"}]),
+])
+def test_article_and_its_text(cell: str, want: list[dict[str, Any]]) -> None:
+    assert V.legal_basis(cell) == want
+
+
+def test_duty_stages_of_a_responsibility_cell() -> None:
+    anhui = ("1、受理阶段责任:公示依法应当提交的材料;\n2、审查和决定阶段责任:按照即办件程序审核;\n"
+             "3、送达阶段责任:发放证件;\n4、事后监管责任:加强监管;\n5、其他法律法规政策规定应履行的责任。")
+    description, steps = FL.duty_stages(anhui) or (None, [])
+    assert description is None
+    assert [s["name"] for s in steps] == ["受理", "审查和决定", "送达", "事后监管", "其他"]
+    assert steps[0] == {"label": "1、受理阶段责任:", "name": "受理", "duties": ["公示依法应当提交的材料;"], "rows": []}
+    form = "一般程序:\n1.立案责任:\n予以审查。\n符合条件的予以立案。\n2.调查取证责任:\n制作笔录。"
+    description, steps = FL.duty_stages(form) or (None, [])
+    assert description == "一般程序:"
+    assert [(s["name"], s["duties"]) for s in steps] == [("立案", ["予以审查。", "符合条件的予以立案。"]),
+                                                          ("调查取证", ["制作笔录。"])]
+    flow = FL.flow_data({"name": "x", "steps": steps}, "F-1")
+    assert [s.get("duty") for s in flow["steps"]] == ["受理", "审查"]  # 调查取证 → 调查 → 审查
+    assert FL.duty_stages("因不履行或不正确履行行政职责,应承担相应责任:\n1、对符合条件不予受理的;") is None
+    unnumbered = "受理责任：公示应当提交的材料。\n审查责任：审查申请材料。\n决定责任：作出决定。"
+    assert [s["name"] for s in (FL.duty_stages(unnumbered) or (None, []))[1]] == ["受理", "审查", "决定"]
+
+
+def test_a_form_of_label_value_pairs() -> None:
+    rows = [(1, ["行政权力责任事项梳理表"] * 4), (2, ["职权名称", "甲的处罚", "甲的处罚", "甲的处罚"]),
+            (3, ["职权类型", "行政处罚", "审核\n转报", "否"]), (4, ["职权编码", None, "法定主体", "某局"]),
+            (5, ["职权名称", "乙的处罚", "乙的处罚", "乙的处罚"]), (6, ["职权类型", "行政处罚", "审核\n转报", "是"]),
+            (7, ["法定主体", None, None, None])]  # a field alone on its row, its value empty
+    merged = {(r, c): (r, 2) for r in (2, 5) for c in (3, 4)} | {(1, c): (1, 1) for c in (2, 3, 4)}
+    sheet = L.form_rows(Sheet("梳理表", rows, None, merged))
+    assert sheet is not None
+    head, labels, *items = [cells for _, cells in sheet.rows]
+    assert head == ["行政权力责任事项梳理表"] * 4  # the title stays above the header
+    assert labels == ["职权名称", "职权类型", "审核\n转报", "职权编码", "法定主体"]
+    assert items == [["甲的处罚", "行政处罚", "否", None, "某局"], ["乙的处罚", "行政处罚", "是", None, None]]
+    wide = [(1, ["序号", "风险点", "风险等级", "防控措施"]), (2, [1, "甲", "高", "乙"]), (3, [2, "丙", "低", "丁"])]
+    assert L.form_rows(Sheet("表", wide, None)) is None  # a table, not a form
+
+
+REAL = HERE / "fixtures" / "real"
+
+
+def _import(runner, tmp_path: Path, table: Path) -> tuple[dict[str, Any], Path]:  # type: ignore[no-untyped-def]
+    root = tmp_path / "reg"
+    assert invoke(runner, "init", str(root)).exit_code == 0
+    assert invoke(runner, "new", "unit", "u", "--root", str(root), "--name", "单位", "--type", "行政机关").exit_code == 0
+    r = invoke(runner, "import", str(table), "--root", str(root), "--unit", "u", "--format", "json")
+    return json.loads(r.stdout), root / "units" / "u"
+
+
+def test_tier_lines_without_a_level_stay_apart(runner, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    """六安: no 裁量阶次 column; lines by quantity, each its own fine — none merged into another."""
+    doc, unit = _import(runner, tmp_path, next((REAL / "liuan-forestry-penalty-discretion").glob("*.xlsx")))
+    assert doc["summary"]["errors"] == 0
+    assert any(f["code"] == "IMP106" and "裁量阶次" in f["message"] for f in doc["findings"])
+    items = [yaml.safe_load(p.read_text(encoding="utf-8"))["items"][0] for p in sorted(unit.glob("benchmarks/*.yaml"))]
+    assert [len(it["tiers"]) for it in items] == [2, 2, 3, 4]
+    assert [t["fine"]["max_times"] for t in items[3]["tiers"]] == [2, 3, 2, 3]
+    assert items[2]["tiers"][0]["penalty"] == ["没收违法买卖的证件、文件和违法所得"]
+    assert items[0]["extra"] == {"补种标准": "盗伐株数10倍"}
+
+
+def test_a_column_without_a_field_is_kept_per_tier_line(runner, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    """A tier line's own value in a column lfk has no field for is kept, not only the first line's."""
+    from openpyxl import Workbook
+
+    wb = Workbook()
+    ws = wb.active
+    for row in (["违法行为", "裁量阶次", "适用情形", "罚款幅度", "备案情况"],
+                ["甲", "从轻处罚", "初次", "1000–2000元", "已备案"], [None, "一般", "再次", "2000–3000元", "未备案"]):
+        ws.append(row)
+    ws.merge_cells("A2:A3")
+    wb.save(tmp_path / "t.xlsx")
+    doc, unit = _import(runner, tmp_path, tmp_path / "t.xlsx")
+    assert doc["summary"]["errors"] == 0
+    bm = yaml.safe_load(next(unit.glob("benchmarks/*.yaml")).read_text(encoding="utf-8"))
+    assert bm["items"][0]["extra"] == {"备案情况": "已备案\n未备案"}
+
+
+def test_responsibility_column_gives_the_power_its_flow(runner, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    """明南街道: 项目名称 is the power's name; its 责任事项 cell its flow; 追责情形 kept in extra."""
+    doc, unit = _import(runner, tmp_path, next((REAL / "mingnan-street-power-responsibility-list").glob("*.xlsx")))
+    assert doc["summary"]["errors"] == 0
+    auth = yaml.safe_load((unit / "authorities.yaml").read_text(encoding="utf-8"))["authorities"][0]
+    assert auth["name"] == "独生子女父母光荣证核发与注销" and auth["flow"] == "F-001"
+    assert auth["extra"]["追责情形"].startswith("因不履行或不正确履行行政职责")
+    flow = yaml.safe_load((unit / "flows" / "F-001.yaml").read_text(encoding="utf-8"))
+    assert [s["name"] for s in flow["steps"]] == ["受理", "审查和决定", "送达", "事后监管", "其他"]
+
+
+@pytest.mark.parametrize(("cell", "want"), [
+    ("1.受理风险:对符合条件不予受理。\n2.审查风险:不按规审查材料。", [("受理风险", "对符合条件不予受理。"),
+                                                          ("审查风险", "不按规审查材料。")]),
+    ("1.调查环节:不按规定程序调查;2.决定环节:处罚裁量明显不当", [("调查环节", "不按规定程序调查"),
+                                                      ("决定环节", "处罚裁量明显不当")]),
+    ("1.加强教育提醒;\n2.制定车辆管理制度", None),  # numbered, not labelled: one risk's text
+    ("受理风险:对符合条件不予受理", None),  # one item
+])
+def test_labelled_risks_in_one_cell(cell: str, want: list[tuple[str, str]] | None) -> None:
+    assert prose.labelled_items(cell) == want
+
+
+def test_grade_counts() -> None:
+    assert prose.grade_count("3低") == (3, "低")
+    assert prose.grade_count("1中2低") is None and prose.grade_count("高") is None
+    assert prose.grade_counts("1中2低") == [(1, "中"), (2, "低")]
+    assert prose.grade_counts("一级") == [] and prose.grade_counts("12") == []
+
+
+def test_a_row_listing_several_risks(runner, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    """衡山镇: one row per power, its 表现形式 listing 3 labelled risks, its measures for all of them."""
+    doc, unit = _import(runner, tmp_path, next((REAL / "hengshan-town-power-risk-summary").glob("*.xlsx")))
+    assert doc["summary"]["errors"] == 0
+    risks = yaml.safe_load((unit / "risks.yaml").read_text(encoding="utf-8"))["risks"]
+    assert [r["title"] for r in risks[:3]] == ["受理风险", "审查风险", "决定风险"]
+    assert all(r["extra"]["风险等级"] == "1中2低" and "grade" not in r for r in risks)
+    assert any(f["code"] == "IMP103" and "每个风险点" in f["message"] for f in doc["findings"])  # says what to add
+    measures = yaml.safe_load((unit / "measures.yaml").read_text(encoding="utf-8"))["measures"]
+    assert measures[0]["risks"] == ["R-001", "R-002", "R-003"] and measures[-1]["risks"] == ["R-004", "R-005", "R-006"]
+
+
+def _two_row_header_table(path: Path) -> Path:
+    from openpyxl import Workbook
+
+    wb = Workbook()
+    ws = wb.active
+    for row in (["序号", "岗位", "风险点", "风险等级", None, None, "防控措施", "责任人", None],
+                [None, None, None, "高", "中", "低", None, "部门负责人", "分管领导"],
+                [1, "财务岗", "违规报销", "√", None, None, "1.严格审核；2.定期检查", "张三", "王五"],
+                [2, None, "公款私存", None, "√", None, "定期对账", "张三", "王五"],
+                [3, "办公室", "公车私用", None, None, "●", "登记管理", "李四", "王五"]):
+        ws.append(row)
+    for m in ("A1:A2", "B1:B2", "C1:C2", "D1:F1", "G1:G2", "H1:I1", "B3:B4"):
+        ws.merge_cells(m)
+    wb.save(path)
+    return path
+
+
+def test_a_tick_under_grade_columns_of_a_two_row_header(runner, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    """风险等级 merged over 高 | 中 | 低, a tick in one of them: the grade; the ticks kept; sub-columns named."""
+    doc, unit = _import(runner, tmp_path, _two_row_header_table(tmp_path / "t.xlsx"))
+    assert doc["summary"]["errors"] == 0
+    fields = {c["header"]: c["field"] for c in doc["summary"]["columns"]}
+    assert fields["风险等级"] == "grade" and fields["部门负责人"] == "department_head" and fields["分管领导"] == "leader"
+    risks = yaml.safe_load((unit / "risks.yaml").read_text(encoding="utf-8"))["risks"]
+    assert [r["grade"] for r in risks] == ["高", "中", "低"]
+    assert risks[0]["extra"]["高"] == "√" and risks[2]["extra"]["低"] == "●"
+
+
+def test_a_second_header_row_of_data_is_not_folded() -> None:
+    rows = [(1, ["序号", "风险点", "风险等级", "风险等级"]), (2, [1, "违规报销", "高", "高"])]
+    sheet = Sheet("表", rows, None)
+    assert L.fold_sub_headers(sheet, [0], lambda v: v in ("高", "中", "低")).rows == rows
+
+
+@pytest.mark.parametrize(("word", "grade"), [("3星", "高"), ("三星", "高"), ("☆☆", "中"), ("●●●", "高"), ("1星", "低"),
+                                             ("★★★", "高"), ("Ⅱ级", "中")])
+def test_star_and_dot_grades(word: str, grade: str) -> None:
+    from lfk.model.config import Grading
+
+    assert V.grade_of(V.grade_words(Grading()), word) == grade
