@@ -23,6 +23,7 @@ from lfk.core.errors import UsageError
 from lfk.core.i18n import T
 from lfk.grading.report import (
     FORMATS,
+    Change,
     GradeReport,
     counts_text,
     format_explain,
@@ -116,29 +117,33 @@ def grade_cmd(
         write_stdout(text)
         raise typer.Exit(1 if any(r.result.failing for r in rows) else 0)
     report = graded(reg)
-    if write:
-        changes = api.write_grades(reg, report)
-
-        def say(line: str) -> None:  # machine formats keep stdout clean: messages go to stderr
-            if fmt == "text":
-                write_stdout(line)
-            else:
-                err_console().print(line, markup=False)
-
-        for c in changes:
-            say(c.text(language))
-        if not changes:
-            say("无需修改，未写入任何文件" if language == "zh" else "nothing to change; no file written")
-        else:
-            n = len({c.rel for c in changes})
-            say(f"已写入 {len(changes)} 个等级（{n} 个文件）\n" if language == "zh"
-                else f"wrote {len(changes)} grade(s) in {n} file(s)\n")
-            report = graded(opts.register(no_cache=no_cache))
+    if write and _report_writes(api.write_grades(reg, report), fmt, language):
+        report = graded(opts.register(no_cache=no_cache))
     if fmt == "text" and is_terminal() and "NO_COLOR" not in os.environ:
         _rich_text(report, language, check)
     else:
         write_stdout(format_grades(report, fmt, language, only_failing=check))
     raise typer.Exit(report.exit_code)
+
+
+def _report_writes(changes: list[Change], fmt: str, language: str) -> bool:
+    """Say which grades ``--write`` changed (on stdout for text, else on stderr, keeping machine output
+    clean); whether any was."""
+    def say(line: str) -> None:
+        if fmt == "text":
+            write_stdout(line)
+        else:
+            err_console().print(line, markup=False)
+
+    for c in changes:
+        say(c.text(language))
+    if not changes:
+        say("无需修改，未写入任何文件" if language == "zh" else "nothing to change; no file written")
+        return False
+    n = len({c.rel for c in changes})
+    say(f"已写入 {len(changes)} 个等级（{n} 个文件）\n" if language == "zh"
+        else f"wrote {len(changes)} grade(s) in {n} file(s)\n")
+    return True
 
 
 def register(app: typer.Typer) -> None:
