@@ -172,3 +172,18 @@ def test_schema_on_a_broken_lfk_yaml_stops_with_exit_2(runner, base_register: Pa
 def test_generic_needs_out(runner, base_register: Path) -> None:  # type: ignore[no-untyped-def]
     r = invoke(runner, "schema", "--generic", "--root", str(base_register))
     assert r.exit_code == 2 and "--out" in r.output
+
+
+@pytest.mark.parametrize(("lint", "required"), [
+    ({}, True),
+    ({"ignore": ["LFK401"]}, False),
+    ({"ignore": ["LFK4"]}, False),  # a prefix (the decision engine's; before, only the exact code counted)
+    ({"severity": {"LFK401": "off"}}, False),
+    ({"severity": {"LFK401": "info"}}, True),
+    ({"ignore": ["LFK4"], "severity": {"LFK401": "warning"}}, True),  # the more specific entry wins
+    ({"ignore": ["MON3", "IMP1"]}, True),
+], ids=["default", "ignored", "prefix", "off", "info", "re-enabled", "other-families"])
+def test_factors_required_while_lfk401_is_on(lint: dict[str, Any], required: bool) -> None:
+    cfg = Config.model_validate(yaml.safe_load((DEMO / "lfk.yaml").read_text(encoding="utf-8")) | {"lint": lint})
+    risk = json.loads(generate(cfg, factors_schema(cfg))["risks.schema.json"])["$defs"]["Risk"]
+    assert ("factors" in risk.get("required", [])) is required
