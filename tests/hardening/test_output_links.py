@@ -195,3 +195,23 @@ def test_output_tree_check_names_the_first_link_or_misplaced_file(tmp_path: Path
         tree.check(["file/x.html"])
     with pytest.raises(UsageError, match="not a folder"):
         OutputTree(out / "file").check()
+
+
+def test_without_dir_fd_the_same_refusals_hold(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Where ``os`` has no ``dir_fd`` (Windows), names are taken by path: the same writes, the same refusals."""
+    import lfk.core.fsutil as fsutil
+
+    monkeypatch.setattr(fsutil, "_DIR_FD", False)
+    fsutil.atomic_write(tmp_path / "one.txt", "1")
+    assert (tmp_path / "one.txt").read_text(encoding="utf-8") == "1"
+    tree = OutputTree(tmp_path / "out")
+    assert tree.write("a/b.html", "x") and not tree.write("a/b.html", "x", only_if_changed=True)
+    assert tree.remove("a/b.html") and not (tmp_path / "out/a").exists()
+    outside = _outside(tmp_path)
+    before = _snapshot(outside)
+    (tmp_path / "out/units").symlink_to(outside / "units")
+    for act in (lambda: tree.write("units/county-amr/index.html", "evil"),
+                lambda: tree.remove("units/county-amr/index.html")):
+        with pytest.raises(UsageError, match="symbolic link"):
+            act()
+    assert _snapshot(outside) == before and [p.name for p in tmp_path.iterdir() if p.name.endswith(".tmp")] == []

@@ -46,7 +46,7 @@ def atomic_write(path: Path, data: bytes | str, *, encoding: str = "utf-8", make
         mode = path.stat().st_mode & 0o7777 if path.exists() else None
         if mode is not None and (not mode & 0o222 or not os.access(path, os.W_OK)):
             raise _read_only(path)
-        dfd = os.open(folder, os.O_RDONLY | _DIRECTORY) if _DIR_FD else None
+        dfd = _open_folder(folder)
     except OSError as e:  # permissions, /proc and /sys, a read-only or full file system
         raise WriteError(f"{path}: cannot write here ({e.strerror or e}) / 无法写入", hint="check the folder and its permissions") from None
     try:
@@ -59,6 +59,17 @@ def atomic_write(path: Path, data: bytes | str, *, encoding: str = "utf-8", make
 _DIR_FD = all(f in os.supports_dir_fd for f in (os.open, os.mkdir, os.unlink, os.rmdir, os.stat, os.chmod, os.rename))
 _DIRECTORY = getattr(os, "O_DIRECTORY", 0)
 _NOFOLLOW = getattr(os, "O_NOFOLLOW", 0)
+
+
+def _open_folder(folder: Path) -> int | None:
+    """``folder`` open for ``dir_fd`` use (links followed: atomic_write's folder is the user's), or None where
+    there is no ``dir_fd`` or the folder may be written but not read (then names are taken by path)."""
+    if not _DIR_FD:
+        return None
+    try:
+        return os.open(folder, os.O_RDONLY | _DIRECTORY)
+    except PermissionError:
+        return None
 
 
 def _read_only(path: Path) -> WriteError:
