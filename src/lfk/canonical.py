@@ -19,6 +19,7 @@ from lfk.core.fsutil import inside, read_confined, register_lock
 from lfk.loader import load_bytes
 from lfk.loader.emit import format_text
 from lfk.loader.guard import register_target, write_register_file
+from lfk.model.validate import EMPTY_FILE
 
 
 @dataclass
@@ -114,7 +115,8 @@ def format_file(path: Path, rel: str, raw: bytes | None = None, max_bytes: int |
     before = load_bytes(raw, rel, max_bytes=max_bytes)
     if not before.ok:
         bad = next((f for f in before.findings if f.severity.value == "error"), None)
-        what = f"{bad.code} line {bad.line}: {bad.message.en}" if bad else "unreadable"
+        what = (f"{bad.code} line {bad.line}: {bad.message.en}" if bad else
+                f"LFK009 line 1: {EMPTY_FILE.en}" if before.data is None else "unreadable")
         raise InputError(f"not formatted: {what} / 文件有错误，未格式化")
     try:
         text = raw.decode("utf-8-sig")

@@ -239,11 +239,12 @@ class BrokenFile(InputError):
     """A file a command needs cannot be read or validated (``on_broken="fail"``); ``finding`` is its first error."""
 
     def __init__(self, finding: Finding, location: str) -> None:
+        fix = (f"{finding.hint.get('en')} / {finding.hint.zh}; " if finding.hint is not None else
+               "fix the file (`lfk lint` lists every problem), ")
         super().__init__(
             f"{finding.code} {finding.message.get('en')} / {finding.message.zh}",
             location=location,
-            hint="fix the file (`lfk lint` lists every problem), or pass --skip-broken to leave it out "
-                 "/ 请修正该文件，或用 --skip-broken 跳过",
+            hint=fix + "or pass --skip-broken to leave it out / 或用 --skip-broken 跳过",
         )
         self.finding = finding
 

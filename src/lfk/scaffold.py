@@ -7,15 +7,18 @@ unit whose every file lints without error; ``new_unit`` adds an empty unit (no p
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
+import os
 from pathlib import Path
 from typing import Any
 
-from lfk.core.errors import UsageError, WriteError
-from lfk.core.fsutil import atomic_write
+from lfk.core.errors import LfkError, UsageError, WriteError
+from lfk.core.fsutil import OutputTree, register_lock
 from lfk.core.templating import environment, templates_dir
 from lfk.loader import load_bytes
 from lfk.loader.emit import format_text, model_for_path, quote_scalar
+from lfk.loader.guard import register_target, write_register_file
 from lfk.model.validate import validate
 from lfk.model.vocab import TAXONOMY_PRESETS, UNIT_TYPES, valid_unit_id
 
@@ -59,29 +62,56 @@ def _check(rel: str, text: str) -> None:
         raise WriteError(f"template {rel} renders invalid YAML: {bad[0].message.en} / 模板生成的文件无效")
 
 
-def _write_all(files: list[tuple[Path, str]]) -> list[Path]:
+def _write_all(files: list[tuple[Path, str]], root: Path, *, register: bool = False) -> list[Path]:
+    """Write the new ``files`` below ``root``: all of them or, when one fails, none (what was made is
+    removed again). Refused before anything is written: a file that exists, and a link on the way —
+    ``lfk init``'s folder is an output tree (``OutputTree``: no link at all); ``lfk new unit`` writes
+    register files (``lfk.loader.guard``, under the register's write lock, as import does)."""
+    rels = [path.relative_to(root).as_posix() for path, _ in files]
+    tree = OutputTree(root)
+    if register:
+        for rel in rels:
+            register_target(root, rel)
+    else:
+        tree.check(rels)
     for path, _ in files:
-        if path.exists():
+        if os.path.lexists(path):
             raise UsageError(f"{path}: already exists; nothing written / 文件已存在，未写入任何文件")
-    made: list[Path] = []  # files and folders created so far: removed again when a write fails
+    missing = [d for d in (root, *root.parents) if not os.path.lexists(d)]  # folders made for init's root
+    done: list[Path] = []
     try:
-        for path, text in files:
-            missing = [d for d in (path.parent, *path.parent.parents) if not d.exists()]
+        with register_lock(root) if register else contextlib.nullcontext():
+            for rel, (path, text) in zip(rels, files, strict=True):
+                if register:
+                    write_register_file(root, rel, text, make_parents=True)
+                else:
+                    tree.write(rel, text, durable=True)
+                done.append(path)
+    except LfkError:
+        for path in reversed(done):  # nothing half-made: a new register or unit is all there or not at all
+            _undo(path, root)
+        for d in missing:
             try:
-                path.parent.mkdir(parents=True, exist_ok=True)
-            except OSError as e:
-                raise WriteError(f"{path.parent}: cannot create the folder ({e.strerror or e}) / 无法创建文件夹") from None
-            made += reversed(missing)
-            atomic_write(path, text)
-            made.append(path)
-    except WriteError:
-        for p in reversed(made):  # nothing half-made: a new register or unit is all there or not at all
-            try:
-                p.rmdir() if p.is_dir() else p.unlink()
+                d.rmdir()
             except OSError:
-                pass
+                break
         raise
     return [p for p, _ in files]
+
+
+def _undo(path: Path, root: Path) -> None:
+    """Remove a file just written and the folders below ``root`` it leaves empty (best effort)."""
+    try:
+        path.unlink()
+    except OSError:
+        return
+    folder = path.parent
+    while folder != root and root in folder.parents:
+        try:
+            folder.rmdir()
+        except OSError:
+            return
+        folder = folder.parent
 
 
 def check_unit_id(unit_id: str) -> None:
@@ -118,7 +148,7 @@ def init_register(target: Path, *, name: str | None = None, year: int | None = N
            "unit_name": unit_name, "taxonomy": cats, "taxonomy_title": TAXONOMY_TITLES[taxonomy],
            "cat_of": {k: c for c, spec in cats.items() for k in spec["kinds"]}}
     files = _render_tree("register", target, ctx)
-    return _write_all(files)
+    return _write_all(files, target)
 
 
 def new_unit(root: Path, unit_id: str, *, name: str, unit_type: str, parent: str | None = None,
@@ -143,4 +173,4 @@ def new_unit(root: Path, unit_id: str, *, name: str, unit_type: str, parent: str
            "today": today or dt.date.today(), "taxonomy": list(cats), "example_category": first[0],
            "example_kind": first[1][0] if first[1] else ""}
     files = _render_tree("unit", folder, ctx, rel_base=f"units/{unit_id}/")
-    return _write_all(files)
+    return _write_all(files, Path(root), register=True)

@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import errno
 import os
+import secrets
 import stat
-import tempfile
 import time
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from lfk.core.errors import RootNotFound, WriteError
+from lfk.core.errors import RootNotFound, UsageError, WriteError
 
 
 def _umask_mode() -> int:
@@ -29,7 +29,8 @@ def atomic_write(path: Path, data: bytes | str, *, encoding: str = "utf-8", make
 
     Keeps an existing file's permission bits (a new file gets the usual umask mode). Raises
     ``WriteError`` (exit 2, nothing changed) when the folder is missing (unless ``make_parents``) or not
-    writable, or the file is read-only.
+    writable, or the file is read-only. A single file the user named; a tree of files below an output
+    folder goes through ``OutputTree``, which never follows a link.
     """
     path = Path(path)
     raw = data.encode(encoding) if isinstance(data, str) else data
@@ -44,31 +45,285 @@ def atomic_write(path: Path, data: bytes | str, *, encoding: str = "utf-8", make
     try:
         mode = path.stat().st_mode & 0o7777 if path.exists() else None
         if mode is not None and (not mode & 0o222 or not os.access(path, os.W_OK)):
-            raise WriteError(f"{path}: the file is read-only / 文件只读", hint="make it writable (chmod u+w) and run again")
-        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
+            raise _read_only(path)
+        dfd = _open_folder(folder)
     except OSError as e:  # permissions, /proc and /sys, a read-only or full file system
         raise WriteError(f"{path}: cannot write here ({e.strerror or e}) / 无法写入", hint="check the folder and its permissions") from None
+    try:
+        _commit(str(folder), dfd, path.name, raw, mode, durable, path)
+    finally:
+        if dfd is not None:
+            os.close(dfd)
+
+
+_DIR_FD = all(f in os.supports_dir_fd for f in (os.open, os.mkdir, os.unlink, os.rmdir, os.stat, os.chmod, os.rename))
+_DIRECTORY = getattr(os, "O_DIRECTORY", 0)
+_NOFOLLOW = getattr(os, "O_NOFOLLOW", 0)
+
+
+def _open_folder(folder: Path) -> int | None:
+    """``folder`` open for ``dir_fd`` use (links followed: atomic_write's folder is the user's), or None where
+    there is no ``dir_fd`` or the folder may be written but not read (then names are taken by path)."""
+    if not _DIR_FD:
+        return None
+    try:
+        return os.open(folder, os.O_RDONLY | _DIRECTORY)
+    except PermissionError:
+        return None
+
+
+def _read_only(path: Path) -> WriteError:
+    return WriteError(f"{path}: the file is read-only / 文件只读", hint="make it writable (chmod u+w) and run again")
+
+
+def _at(folder: str, dfd: int | None, name: str) -> str:
+    """How to name ``name`` of ``folder``: bare under an open folder (``dir_fd``), else by its path."""
+    return name if dfd is not None else os.path.join(folder, name)
+
+
+def _commit(folder: str, dfd: int | None, name: str, raw: bytes, mode: int | None, durable: bool, shown: Path) -> None:
+    """Write ``raw`` to a new temporary file beside ``name`` (in the open folder ``dfd``, or ``folder``) and
+    rename it over ``name``: the one write-then-rename of ``atomic_write`` and ``OutputTree``."""
+    for _ in range(100):
+        tmp = f".{name}.{secrets.token_hex(4)}.tmp"
+        try:
+            fd = os.open(_at(folder, dfd, tmp), os.O_WRONLY | os.O_CREAT | os.O_EXCL | _NOFOLLOW | getattr(os, "O_BINARY", 0),
+                         0o600, dir_fd=dfd)
+            break
+        except FileExistsError:
+            continue
+        except OSError as e:
+            raise WriteError(f"{shown}: cannot write here ({e.strerror or e}) / 无法写入",
+                             hint="check the folder and its permissions") from None
+    else:
+        raise WriteError(f"{shown}: cannot make a temporary file / 无法创建临时文件")
     try:
         with os.fdopen(fd, "wb") as fh:
             fh.write(raw)
             fh.flush()
             if durable:
                 os.fsync(fh.fileno())
-        os.chmod(tmp, mode if mode is not None else _umask_mode())
-        _before_replace(Path(tmp), path)
-        os.replace(tmp, path)
+        os.chmod(_at(folder, dfd, tmp), mode if mode is not None else _umask_mode(), dir_fd=dfd)
+        _before_replace(Path(folder, tmp), shown)
+        os.replace(_at(folder, dfd, tmp), _at(folder, dfd, name), src_dir_fd=dfd, dst_dir_fd=dfd)
     except BaseException as e:
         try:
-            os.unlink(tmp)
+            os.unlink(_at(folder, dfd, tmp), dir_fd=dfd)
         except OSError:
             pass
         if isinstance(e, OSError):
-            raise WriteError(f"{path}: cannot write ({e.strerror}) / 写入失败，原文件未改动") from None
+            raise WriteError(f"{shown}: cannot write ({e.strerror}) / 写入失败，原文件未改动") from None
         raise
 
 
 def _before_replace(tmp: Path, target: Path) -> None:
     """Hook called between writing the temporary file and the rename (tests inject failures here)."""
+
+
+# -- writing a tree of files below one output folder -------------------------------------------------
+class OutputTree:
+    """The one confined-writer policy of every command that writes a folder tree (``lfk site``,
+    ``lfk render --out``, ``lfk export --table all --out``, ``lfk init``): files are written and removed
+    below one output folder and never through a symbolic link.
+
+    The output folder itself must not be a link (its parents may be: ``/tmp``, ``/var`` on macOS), and no
+    folder or file on the way to a file lfk writes or removes may be one: lfk refuses (``UsageError``,
+    exit 2, naming the link and where it leads) rather than write through it or replace it, since a
+    link in an output folder is either someone else's arrangement (not lfk's to undo) or an attempt to
+    make lfk write elsewhere. ``check`` refuses before anything is written; ``write`` and ``remove``
+    walk the path one open folder at a time with ``O_NOFOLLOW`` (on POSIX), so a link put in place
+    during the build is refused too. A register's own files go through ``lfk.loader.guard`` instead
+    (links inside a register that stay inside it are the user's layout).
+    """
+
+    def __init__(self, root: Path | str) -> None:
+        self.root = Path(root)
+
+    def _link(self, path: Path) -> UsageError:
+        try:
+            target = os.readlink(path)
+        except OSError:
+            target = "?"
+        if path == self.root:
+            hint = f"give the folder it leads to ({os.path.realpath(path)}) instead, or remove the link"
+        else:
+            hint = f"remove the link from {self.root} (lfk writes its own files there), or choose another folder"
+        return UsageError(f"{path}: a symbolic link (→ {target}); lfk writes no output through a link, nothing written / "
+                          "是符号链接，未写入任何文件", hint=hint)
+
+    def _parts(self, rel: str) -> list[str]:
+        parts = rel.replace("\\", "/").split("/")
+        if not rel or rel.startswith("/") or any(p in ("", ".", "..") for p in parts):
+            raise UsageError(f"{rel!r}: not a path inside {self.root}; nothing written / 不在输出文件夹内，未写入")
+        return parts
+
+    def check(self, rels: Iterable[str] = ()) -> None:
+        """Refuse now (``UsageError``) what a later ``write`` or ``remove`` of ``rels`` would refuse: the output
+        folder a link or not a folder, a link or a file in place of a folder on the way, a link or a folder
+        in place of a file."""
+        if os.path.islink(self.root):
+            raise self._link(self.root)
+        if self.root.exists() and not self.root.is_dir():
+            raise UsageError(f"{self.root}: not a folder / 不是文件夹")
+        for rel in rels:
+            parts = self._parts(rel)
+            cur = self.root
+            for i, part in enumerate(parts):
+                cur = cur / part
+                try:
+                    st = os.lstat(cur)
+                except FileNotFoundError:
+                    break
+                except OSError as e:
+                    raise UsageError(f"{cur}: cannot be examined ({e.strerror}) / 无法访问") from None
+                if stat.S_ISLNK(st.st_mode):
+                    raise self._link(cur)
+                last = i == len(parts) - 1
+                if last and stat.S_ISDIR(st.st_mode):
+                    raise UsageError(f"{cur}: a folder where lfk writes a file; nothing written / 此处应为文件，却是文件夹")
+                if not last and not stat.S_ISDIR(st.st_mode):
+                    raise UsageError(f"{cur}: not a folder; nothing written / 不是文件夹，未写入")
+
+    def _open(self, parts: list[str], create: bool) -> list[int] | None:
+        """Open the root and ``parts`` one folder at a time, never through a link (made when ``create``);
+        the open folders, root first (None: a part is missing and not ``create``)."""
+        if create and not os.path.lexists(self.root):
+            try:
+                self.root.parent.mkdir(parents=True, exist_ok=True)
+                os.mkdir(self.root)
+            except FileExistsError:
+                pass
+            except OSError as e:
+                raise WriteError(f"{self.root}: cannot create the folder ({e.strerror}) / 无法创建文件夹") from None
+        fds: list[int] = []
+        cur = self.root
+        try:
+            fds.append(self._open_dir(str(self.root), None, self.root))
+            for part in parts:
+                cur = cur / part
+                try:
+                    fds.append(self._open_dir(part, fds[-1], cur))
+                except FileNotFoundError:
+                    if not create:
+                        self._close(fds)
+                        return None
+                    try:
+                        os.mkdir(part, 0o777, dir_fd=fds[-1])
+                    except FileExistsError:
+                        pass
+                    fds.append(self._open_dir(part, fds[-1], cur))
+        except FileNotFoundError:
+            self._close(fds)
+            if create:
+                raise WriteError(f"{cur}: cannot create the folder / 无法创建文件夹") from None
+            return None
+        except OSError as e:
+            self._close(fds)
+            raise WriteError(f"{cur}: cannot open the folder ({e.strerror or e}) / 无法打开文件夹") from None
+        return fds
+
+    def _open_dir(self, name: str, dfd: int | None, shown: Path) -> int:
+        try:
+            return os.open(name, os.O_RDONLY | _DIRECTORY | _NOFOLLOW, dir_fd=dfd)
+        except OSError as e:
+            if e.errno in (errno.ELOOP, errno.ENOTDIR) and os.path.islink(shown):
+                raise self._link(shown) from None
+            if e.errno == errno.ENOTDIR:
+                raise UsageError(f"{shown}: not a folder; nothing written / 不是文件夹，未写入") from None
+            raise
+
+    @staticmethod
+    def _close(fds: list[int]) -> None:
+        for fd in fds:
+            os.close(fd)
+
+    def write(self, rel: str, data: bytes | str, *, durable: bool = False, only_if_changed: bool = False) -> bool:
+        """Write ``data`` to ``root/rel`` atomically (folders made as needed); False when ``only_if_changed``
+        and the file already holds exactly ``data``. ``UsageError`` on a link (see the class)."""
+        raw = data.encode("utf-8") if isinstance(data, str) else data
+        parts = self._parts(rel)
+        shown = self.root / rel
+        if not _DIR_FD:  # no dir_fd (Windows): the same refusals by path, then a plain atomic write
+            self.check([rel])
+            if only_if_changed and shown.is_file() and shown.read_bytes() == raw:
+                return False
+            atomic_write(shown, raw, make_parents=True, durable=durable)
+            return True
+        fds = self._open(parts[:-1], create=True)
+        assert fds is not None
+        try:
+            name, dfd = parts[-1], fds[-1]
+            try:
+                st = os.stat(name, dir_fd=dfd, follow_symlinks=False)
+            except FileNotFoundError:
+                st = None
+            except OSError as e:
+                raise WriteError(f"{shown}: cannot write here ({e.strerror}) / 无法写入") from None
+            mode = None
+            if st is not None:
+                if stat.S_ISLNK(st.st_mode):
+                    raise self._link(shown)
+                if not stat.S_ISREG(st.st_mode):
+                    raise UsageError(f"{shown}: not a regular file; nothing written / 不是普通文件，未写入")
+                mode = st.st_mode & 0o7777
+                if not mode & 0o222 or not os.access(name, os.W_OK, dir_fd=dfd):
+                    raise _read_only(shown)
+                if only_if_changed and st.st_size == len(raw) and self._holds(name, dfd, raw):
+                    return False
+            _commit(str(shown.parent), dfd, name, raw, mode, durable, shown)
+            return True
+        finally:
+            self._close(fds)
+
+    @staticmethod
+    def _holds(name: str, dfd: int, raw: bytes) -> bool:
+        try:
+            fd = os.open(name, os.O_RDONLY | _NOFOLLOW | getattr(os, "O_NONBLOCK", 0), dir_fd=dfd)
+        except OSError:
+            return False
+        with os.fdopen(fd, "rb") as fh:
+            return fh.read(len(raw) + 1) == raw
+
+    def remove(self, rel: str, *, prune: bool = True) -> bool:
+        """Delete the file ``root/rel`` (and, with ``prune``, the folders it leaves empty, up to the root);
+        False when it is not there. A link on the way, or as the file, is refused (``UsageError``)."""
+        parts = self._parts(rel)
+        shown = self.root / rel
+        if not _DIR_FD:
+            self.check([rel])
+            if not shown.is_file():
+                return False
+            shown.unlink()
+            folder = shown.parent
+            while prune and folder != self.root and self.root in folder.parents:
+                try:
+                    folder.rmdir()
+                except OSError:
+                    break
+                folder = folder.parent
+            return True
+        fds = self._open(parts[:-1], create=False)
+        if fds is None:
+            return False
+        try:
+            try:
+                st = os.stat(parts[-1], dir_fd=fds[-1], follow_symlinks=False)
+            except FileNotFoundError:
+                return False
+            if stat.S_ISLNK(st.st_mode):
+                raise self._link(shown)
+            if not stat.S_ISREG(st.st_mode):
+                return False
+            os.unlink(parts[-1], dir_fd=fds[-1])
+            if prune:
+                for i in range(len(parts) - 2, -1, -1):  # the folder parts[i] inside fds[i]
+                    try:
+                        os.rmdir(parts[i], dir_fd=fds[i])
+                    except OSError:
+                        break
+            return True
+        finally:
+            self._close(fds)
 
 
 # -- reading and locking inside a register --------------------------------------------------------------

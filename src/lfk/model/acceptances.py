@@ -54,6 +54,6 @@ class Acceptance(Model):
 
 
 class AcceptedFile(Model):
-    """``accepted.yaml``: a unit's accepted deviations, findings and risks."""
+    """``accepted.yaml``: a unit's accepted deviations, findings and risks (none yet: ``accepted: []``, or no file; an empty file is LFK009)."""
 
     accepted: list[Acceptance] = F("接受清单", "accepted deviations, findings and risks", [])

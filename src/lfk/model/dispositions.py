@@ -28,6 +28,6 @@ class Disposition(Model):
 
 
 class DispositionsFile(Model):
-    """``dispositions.yaml``: a unit's 预警处置记录."""
+    """``dispositions.yaml``: a unit's 预警处置记录 (none yet: ``dispositions: []``, or no file; an empty file is LFK009)."""
 
     dispositions: list[Disposition] = F("处置记录", "disposal records", [])

@@ -114,7 +114,7 @@ class Authority(Model):
 
 
 class AuthoritiesFile(Model):
-    """``authorities.yaml``: 职权目录."""
+    """``authorities.yaml``: 职权目录 (none yet: ``authorities: []``, or no file; an empty file is LFK009)."""
 
     authorities: list[Authority] = F("职权目录", "the powers of the unit", [])
 
@@ -194,7 +194,7 @@ class Risk(Model):
 
 
 class RisksFile(Model):
-    """``risks.yaml``: 廉政风险点."""
+    """``risks.yaml``: 廉政风险点 (none yet: ``risks: []``, or no file; an empty file is LFK009)."""
 
     risks: list[Risk] = F("风险点", "risks", [])
 
@@ -217,7 +217,7 @@ class Measure(Model):
 
 
 class MeasuresFile(Model):
-    """``measures.yaml``: 防控措施."""
+    """``measures.yaml``: 防控措施 (none yet: ``measures: []``, or no file; an empty file is LFK009)."""
 
     measures: list[Measure] = F("防控措施", "measures", [])
 

@@ -203,6 +203,29 @@ def _repair(model: type[BaseModel], data: Any, err: ValidationError) -> bool:
     return changed
 
 
+EMPTY_FILE = T("文件是空的（没有内容，或只有空白和注释）", "the file is empty (no content, or only blanks and comments)")
+
+
+def empty_file_finding(rel: str, model: type[BaseModel], list_key: str | None = None) -> Finding:
+    """LFK009 for a file that holds no YAML document (0 bytes, only blanks or comments).
+
+    An empty file is never read as "nothing": it cannot be told from a truncated save, a failed
+    ``>`` redirect or an emptied merge, and reading it as no items would let every command go on
+    with the unit's items lost. "None yet" is written ``risks: []`` (what ``lfk new unit`` writes),
+    or by having no file; the hint says which keys to write.
+    """
+    restore = f"git checkout -- {rel}"
+    if list_key is not None:
+        hint = T(f"尚无条目时写 `{list_key}: []`；内容丢失时从 git 恢复（{restore}）",
+                 f"write `{list_key}: []` if there are none yet; if its content was lost, restore it ({restore})")
+    else:
+        keys = [f.alias or k for k, f in model.model_fields.items() if f.is_required()]
+        shown = "、".join(f"`{k}:`" for k in keys)
+        hint = T(f"请写入内容（至少 {shown}），或从 git 恢复（{restore}）",
+                 f"write its content (at least {', '.join(f'`{k}:`' for k in keys)}), or restore it ({restore})")
+    return Finding("LFK009", Severity.ERROR, rel, 1, 1, EMPTY_FILE, hint)
+
+
 def validate(lf: LoadedFile, model: type[M], list_key: str | None = None) -> tuple[M | None, list[tuple[int, Any]]]:
     """Validate ``lf.data`` as ``model``; errors go to ``lf.findings`` as LFK101/LFK102.
 
@@ -213,8 +236,9 @@ def validate(lf: LoadedFile, model: type[M], list_key: str | None = None) -> tup
     data = lf.data
     if data is None and any(f.code in ("LFK001", "LFK003", "LFK004", "LFK006") for f in lf.findings):
         return None, []  # the file could not be read: its reading error says it all
-    if data is None:
-        data = {}
+    if data is None:  # no document at all: 0 bytes, or only blanks and comments (LFK009)
+        lf.findings.append(empty_file_finding(lf.rel, model, list_key))
+        return None, []
     if not isinstance(data, dict):
         line, col = lf.loc(())
         lf.findings.append(Finding("LFK101", Severity.ERROR, lf.rel, line, col,

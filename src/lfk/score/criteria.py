@@ -46,9 +46,11 @@ class Criterion:
         """False when the criterion is 不适用 (points None: left out of the total)."""
         return self.points is not None
 
-    def ratio(self) -> None:
-        """Points in proportion: ``weight × ok / total`` (不适用 when there is nothing to count)."""
+    def ratio(self, none: Text | None = None) -> None:
+        """Points in proportion: ``weight × ok / total`` (不适用 when there is nothing to count, noted as ``none``)."""
         self.points = None if self.total == 0 else self.weight * self.ok / self.total
+        if self.total == 0 and none is not None:
+            self.note = none
 
     def required(self, why: Text) -> None:
         """Nothing to count where something is required: no points, and why."""
@@ -296,9 +298,7 @@ def high_measures(facts: UnitFacts, c: Criterion) -> None:
         else:
             c.lost.append(T(f"{r.id}：高风险只有 {have} 项措施（至少 {need} 项）",
                             f"{r.id}: a 高 risk with {have} measures (needs {need})"))
-    c.ratio()
-    if c.total == 0:
-        c.note = T("没有高风险，不计", "no 高 risks: not counted")
+    c.ratio(T("没有高风险，不计", "no 高 risks: not counted"))
 
 
 @criterion("measures_on_time", T("措施按期落实", "measures done on time"), T("按期落实", "on time"))
@@ -316,9 +316,7 @@ def measures_on_time(facts: UnitFacts, c: Criterion) -> None:
             c.ok += 1
         else:
             c.lost.append(T(f"{m.id}：{m.due} 到期，仍为“{m.status}”", f"{m.id}: due {m.due}, still {m.status}"))
-    c.ratio()
-    if c.total == 0:
-        c.note = T("没有到期的措施，不计", "no measure due yet: not counted")
+    c.ratio(T("没有到期的措施，不计", "no measure due yet: not counted"))
 
 
 @criterion("measures_effective", T("措施落实有效", "measures effective"), T("措施有效", "effective"))
@@ -340,9 +338,7 @@ def measures_effective(facts: UnitFacts, c: Criterion) -> None:
             c.lost.append(T(f"{m.id}：部分有效（计一半）", f"{m.id}: partly effective (half)"))
         else:
             c.lost.append(T(f"{m.id}：实施效果为“{m.effect}”", f"{m.id}: effect {m.effect}"))
-    c.ratio()
-    if c.total == 0:
-        c.note = T("没有已落实的措施，不计", "no measure done yet: not counted")
+    c.ratio(T("没有已落实的措施，不计", "no measure done yet: not counted"))
 
 
 @criterion("lint", T("登记册检查无问题", "lint errors and warnings"), T("检查", "lint"))

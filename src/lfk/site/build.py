@@ -32,7 +32,7 @@ from markupsafe import Markup
 from lfk import __version__
 from lfk.core.errors import LfkError, UsageError, WriteError
 from lfk.core.finding import Finding, Severity
-from lfk.core.fsutil import atomic_write
+from lfk.core.fsutil import OutputTree
 from lfk.core.templating import environment, templates_dir
 from lfk.lint import LintOptions, LintResult, lint_register
 from lfk.lint.engine import UnitLinter, default_jobs, few_collections
@@ -135,13 +135,6 @@ def _read(register: Register, rel: str) -> bytes:
         return register.source.read(rel)
     except OSError:
         return b""
-
-
-def _write(path: Path, data: bytes) -> None:
-    """Write via a temporary file and a rename (readers never see half a page). No ``fsync`` per page:
-    a page lost in a crash no longer has the digest the manifest records, so the next build writes it
-    again; the manifests, written last, are durable."""
-    atomic_write(path, data, make_parents=True, durable=False)
 
 
 def disclosure_options(as_of: dt.date | None) -> LintOptions:
@@ -277,8 +270,7 @@ def _prepare(register: Register, out_dir: Path | str, audience: str, base_url: s
 def _earlier_build(out: Path, force: bool) -> dict[str, Any] | None:
     """The manifest of the lfk site already in ``out`` (None: none there); refuses a folder that holds
     other files (unless ``force``)."""
-    if out.exists() and not out.is_dir():
-        raise UsageError(f"{out}: not a folder / 不是文件夹")
+    OutputTree(out).check([MANIFEST])  # a link as the folder or its manifest: refused before anything is read
     old = _read_manifest(out) if out.is_dir() else None
     if out.is_dir() and old is None and not force:
         visible = sorted(p.name for p in out.iterdir() if not p.name.startswith("."))
@@ -466,41 +458,42 @@ def _page_context(b: _Build, page: Page, charts: dict[str, Any]) -> dict[str, An
 
 
 def _write_output(b: _Build, rendered: list[tuple[str, bytes]]) -> None:
-    """Phase 6, at the end: write the rendered pages, delete stale files, write the manifests."""
+    """Phase 6, at the end: write the rendered pages, delete stale files, write the manifests.
+
+    Everything goes through one ``OutputTree``: a link anywhere on the way to a page, a stale file or a
+    manifest is refused before the first write. Pages are written without ``fsync``: a page lost in a
+    crash no longer has the digest the manifest records, so the next build writes it again; the
+    manifests, written last, are durable."""
+    tree = OutputTree(b.out)
+    stale = _stale(b)
     try:
-        b.out.mkdir(parents=True, exist_ok=True)
+        tree.check([*b.entries, *(rel for rel, _ in rendered), *stale, MANIFEST, PUBLICATION, PUBLICATION_JS])
         for rel, data in rendered:
-            _write(b.out / rel, data)
+            tree.write(rel, data)
             b.report.written.append(rel)
-        _remove_stale(b)
-        _write_manifests(b)
+        for rel in stale:
+            if tree.remove(rel):
+                b.report.removed.append(rel)
+        _write_manifests(b, tree)
     except OSError as e:
         raise WriteError(f"{b.out}: cannot write the site ({e.strerror or e}) / 无法写入网站") from None
 
 
-def _remove_stale(b: _Build) -> None:
-    """Delete the pages of the earlier build this one no longer produces (and, with ``sweep``, every
-    file of the site's layout it does not write), then the folders they leave empty."""
-    out, report = b.out, b.report
+def _stale(b: _Build) -> list[str]:
+    """The files to delete (with the folders they leave empty): the pages of the earlier build this one
+    no longer produces and, with ``sweep``, every file of the site's layout it does not write."""
+    out: list[str] = []
     for rel in sorted(set(b.old_pages) - set(b.entries)):
         try:
-            _check_rel(rel)
+            out.append(_check_rel(rel))
         except LfkError:
             continue
-        p = out / rel
-        if p.is_file():
-            p.unlink()
-            report.removed.append(rel)
-            _prune(p.parent, out)
-    if b.sweep:
-        for rel in sorted(set(_layout_files(out)) - set(b.entries)):
-            p = out / rel
-            p.unlink()
-            report.removed.append(rel)
-            _prune(p.parent, out)
+    if b.sweep and b.out.is_dir():
+        out += [rel for rel in sorted(set(_layout_files(b.out)) - set(b.entries)) if rel not in out]
+    return out
 
 
-def _write_manifests(b: _Build) -> None:
+def _write_manifests(b: _Build, tree: OutputTree) -> None:
     """Write ``.lfk-site.json`` (the incremental build's memory) and the publication manifest
     ``lfk-publication.json`` with its script twin (for verify.html from file://)."""
     manifest: dict[str, Any] = {"version": MANIFEST_VERSION, "audience": b.audience,
@@ -511,10 +504,10 @@ def _write_manifests(b: _Build) -> None:
         manifest["units"] = dict(sorted(b.unit_records.items()))
     text = json.dumps(manifest, ensure_ascii=False, indent=1, sort_keys=True)
     text = text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
-    atomic_write(b.out / MANIFEST, text + "\n")
+    tree.write(MANIFEST, text + "\n", durable=True)
     published = publication_manifest(b.register, b.site, {r: e["out"] for r, e in b.entries.items()}, b.items)
-    atomic_write(b.out / PUBLICATION, published)
-    atomic_write(b.out / PUBLICATION_JS, publication_script(published))
+    tree.write(PUBLICATION, published, durable=True)
+    tree.write(PUBLICATION_JS, publication_script(published), durable=True)
 
 
 def _monitor_page(register: Register, events: list[Path | str], lang: str = "zh") -> Page:
@@ -563,15 +556,6 @@ def _layout_files(out: Path) -> list[str]:
             dirs[:] = [x for x in dirs if not (base / x).is_symlink()]
             found += [(base / f).relative_to(out).as_posix() for f in files]
     return found
-
-
-def _prune(folder: Path, top: Path) -> None:
-    while folder != top and top in folder.parents:
-        try:
-            folder.rmdir()
-        except OSError:
-            return
-        folder = folder.parent
 
 
 def _sitemap(pages: list[Page], base: str) -> Page:

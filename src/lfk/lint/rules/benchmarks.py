@@ -13,7 +13,7 @@ from typing import Any
 from lfk.core.i18n import T
 from lfk.lint.context import UnitContext
 from lfk.lint.registry import Report, rule
-from lfk.model.items import Benchmark, BenchmarkItem, Fine
+from lfk.model.items import Benchmark, BenchmarkItem, Fine, Tier
 from lfk.model.vocab import DEFAULT_BENCHMARK_LEVELS
 from lfk.register import Item
 
@@ -49,6 +49,17 @@ def _show_en(f: Fine) -> str:
 def _valid(f: Fine) -> bool:
     lo, hi = f.comparable_bounds()
     return lo is not None and hi is not None and math.isfinite(lo) and math.isfinite(hi) and 0 <= lo <= hi
+
+
+def _tiers_within_reach(item: BenchmarkItem, st: Fine) -> Iterator[tuple[int, Tier, Fine, float, float]]:
+    """(index, tier, fine, low, high) of each tier whose fine is valid and comparable with ``st``."""
+    for j, tier in enumerate(item.tiers):
+        f = tier.fine
+        if f is None or not _valid(f) or not _comparable(st, f):
+            continue
+        lo, hi = f.comparable_bounds()
+        assert lo is not None and hi is not None
+        yield j, tier, f, lo, hi
 
 
 def _items(ctx: UnitContext) -> Iterator[tuple[Item[Benchmark], int, BenchmarkItem]]:
@@ -191,12 +202,7 @@ def outside_statutory(ctx: UnitContext) -> Iterator[Report]:
         slo, shi = st.comparable_bounds()
         if (slo is not None and slo < 0) or (slo is not None and shi is not None and slo > shi):
             continue
-        for j, tier in enumerate(item.tiers):
-            f = tier.fine
-            if f is None or not _valid(f) or not _comparable(st, f):
-                continue
-            lo, hi = f.comparable_bounds()
-            assert lo is not None and hi is not None
+        for j, tier, f, lo, hi in _tiers_within_reach(item, st):
             above = shi is not None and hi > shi
             below = slo is not None and lo < slo and not _below_ok(tier.level)
             if above or below:
@@ -235,13 +241,9 @@ def tier_gap(ctx: UnitContext) -> Iterator[Report]:
         slo, shi = st.comparable_bounds()
         assert slo is not None and shi is not None
         spans = []
-        for j, tier in enumerate(item.tiers):
-            f = tier.fine
-            if f is not None and _valid(f) and _comparable(st, f):
-                lo, hi = f.comparable_bounds()
-                assert lo is not None and hi is not None
-                if hi >= slo and lo <= shi:
-                    spans.append((max(lo, slo), min(hi, shi), j))
+        for j, _tier, _f, lo, hi in _tiers_within_reach(item, st):
+            if hi >= slo and lo <= shi:
+                spans.append((max(lo, slo), min(hi, shi), j))
         if not spans:
             continue
         spans.sort()

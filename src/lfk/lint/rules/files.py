@@ -238,3 +238,32 @@ def control_in_text(ctx: FileContext) -> Iterator[Report]:
     ```
     """
     yield from from_loader(ctx.file, "LFK008")
+
+
+@rule("LFK009", severity="error", scope="file", clause="—",
+      title_zh="文件是空的", title_en="the file is empty")
+def empty_file(ctx: FileContext) -> Iterator[Report]:
+    """The file holds no YAML at all: 0 bytes, or only blanks and comments. / 文件是空的。
+
+    An empty file is never read as "no items": it cannot be told from a truncated save, a failed
+    `>` redirect or an emptied merge, and reading it as nothing would let `lfk grade`, `score`,
+    `site` and `export` go on as if the unit's risks (or powers, or measures) did not exist. Every
+    command other than lint stops at it (exit 2, the file and a fix; `--skip-broken` leaves the
+    file out and says so). "None yet" is written `risks: []` (what `lfk new unit` writes), or by
+    having no file. An empty unit.yaml, flow, benchmark or lfk.yaml gets this one finding instead
+    of one LFK101 per missing field.
+    文件没有任何内容（0 字节，或只有空白和注释）。空文件无法与保存中断、重定向失败或合并清空区分，
+    因此不当作“没有条目”读取：除 lint 外的命令在此停止（退出码 2，给出文件和修正方法；
+    --skip-broken 跳过并说明）。尚无条目请写 `risks: []`（lfk new unit 的写法），或不建该文件。
+
+    Failing:
+    ```yaml
+    # units/county-amr/risks.yaml: only this comment
+    ```
+    Passing:
+    ```yaml
+    # units/county-amr/risks.yaml: no risk identified yet
+    risks: []
+    ```
+    """
+    yield from from_loader(ctx.file, "LFK009")

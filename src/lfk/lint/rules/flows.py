@@ -333,8 +333,15 @@ def _post_name(ctx: UnitContext, pid: str) -> str:
     return f"`{pid}`（{p.name}）" if p else f"`{pid}`"
 
 
-def _steps_list(flow: Flow, idx: list[int]) -> str:
-    return "、".join(flow.steps[i].id for i in idx)
+def _held_together(ctx: UnitContext, a: str, b: str, at: str) -> Iterator[tuple[_Target, str, Text, Text, int]]:
+    """Each post that holds both duty ``a`` and duty ``b`` in a flow of the unit (权力过于集中, clause 8):
+    (target, post, its ``a`` steps, its ``b`` steps as lists in zh and en, the index of its first ``at`` step)."""
+    for t in _targets(ctx):
+        steps = t.flow.model.steps
+        for post, duties in _duties(t.flow.model).items():
+            if a in duties and b in duties:
+                yield (t, post, *(T("、".join(steps[i].id for i in duties[d]), ", ".join(steps[i].id for i in duties[d]))
+                                  for d in (a, b)), duties[at][0])
 
 
 @rule("LFK307", severity="warning", scope="unit", clause="8",
@@ -358,17 +365,12 @@ def examine_and_decide(ctx: UnitContext) -> Iterator[Report]:
     - {id: S3, name: 决定, actor: P-deputy-admin, duty: 决定, next: [S4]}
     ```
     """
-    for t in _targets(ctx):
-        flow = t.flow.model
-        for post, duties in _duties(flow).items():
-            if "审查" in duties and "决定" in duties:
-                i = duties["决定"][0]
-                yield t.report(("steps", i), T(f"岗位 {_post_name(ctx, post)}在流程 `{t.id}` 中既审查（{_steps_list(flow, duties['审查'])}）"
-                                               f"又决定（{_steps_list(flow, duties['决定'])}），权力过于集中（第8条）",
-                                               f"the post `{post}` both examines ({', '.join(flow.steps[j].id for j in duties['审查'])}) "
-                                               f"and decides ({', '.join(flow.steps[j].id for j in duties['决定'])}) in flow `{t.id}`: "
-                                               "power too concentrated (clause 8)"),
-                               T("请由不同岗位分别承担审查和决定", "have different posts examine and decide"))
+    for t, post, exam, dec, i in _held_together(ctx, "审查", "决定", at="决定"):
+        yield t.report(("steps", i), T(f"岗位 {_post_name(ctx, post)}在流程 `{t.id}` 中既审查（{exam.zh}）又决定（{dec.zh}），"
+                                       "权力过于集中（第8条）",
+                                       f"the post `{post}` both examines ({exam.en}) and decides ({dec.en}) in flow `{t.id}`: "
+                                       "power too concentrated (clause 8)"),
+                       T("请由不同岗位分别承担审查和决定", "have different posts examine and decide"))
 
 
 @rule("LFK308", severity="error", scope="unit", clause="8",
@@ -391,18 +393,13 @@ def decide_and_supervise(ctx: UnitContext) -> Iterator[Report]:
     - {id: S4, name: 集体讨论决定, actor: P-director, duty: 决定, next: [S5]}
     ```
     """
-    for t in _targets(ctx):
-        flow = t.flow.model
-        for post, duties in _duties(flow).items():
-            if "决定" in duties and "监督" in duties:
-                i = duties["监督"][0]
-                yield t.report(("steps", i), T(f"岗位 {_post_name(ctx, post)}在流程 `{t.id}` 中既决定（{_steps_list(flow, duties['决定'])}）"
-                                               f"又监督（{_steps_list(flow, duties['监督'])}），监督失效（第8条）",
-                                               f"the post `{post}` both decides ({', '.join(flow.steps[j].id for j in duties['决定'])}) "
-                                               f"and supervises ({', '.join(flow.steps[j].id for j in duties['监督'])}) in flow `{t.id}` "
-                                               "(clause 8)"),
-                               T("请由独立的岗位（法制审核、纪检监察等）承担监督",
-                                 "give supervision to an independent post (legal review, discipline inspection)"))
+    for t, post, dec, sup, i in _held_together(ctx, "决定", "监督", at="监督"):
+        yield t.report(("steps", i), T(f"岗位 {_post_name(ctx, post)}在流程 `{t.id}` 中既决定（{dec.zh}）又监督（{sup.zh}），"
+                                       "监督失效（第8条）",
+                                       f"the post `{post}` both decides ({dec.en}) and supervises ({sup.en}) in flow `{t.id}` "
+                                       "(clause 8)"),
+                       T("请由独立的岗位（法制审核、纪检监察等）承担监督",
+                         "give supervision to an independent post (legal review, discipline inspection)"))
 
 
 @rule("LFK309", severity="error", scope="unit", clause="8",
