@@ -32,6 +32,7 @@ from lfk.core.cache import Cache, default_dir
 from lfk.core.decision import for_register, split, unknown
 from lfk.core.errors import ConfigError, LfkError, UsageError
 from lfk.core.finding import Finding
+from lfk.core.fsutil import OutputTree
 from lfk.history import register_at
 from lfk.lint import REGISTRY, LintOptions, LintResult, lint_register
 from lfk.lint.changed import affected_units, changed_files
@@ -330,25 +331,12 @@ class RenderOutput:
         return sum(f.cached for f in self.flows)
 
 
-def write_if_changed(path: Path, data: bytes) -> bool:
-    """Write ``data`` to ``path`` atomically unless it already holds it; True when written."""
-    from lfk.core.fsutil import atomic_write
-
-    try:
-        if path.is_file() and path.stat().st_size == len(data) and path.read_bytes() == data:
-            return False
-    except OSError:
-        pass
-    atomic_write(path, data, make_parents=True)
-    return True
-
-
-def flow_path(out: Path, flow: RenderedFlow, ext: str) -> Path:
-    """``<out>/<unit>/<flow>.<ext>`` (ids are file names already; anything odd is replaced)."""
+def flow_rel(flow: RenderedFlow, ext: str) -> str:
+    """``<unit>/<flow>.<ext>`` below the output folder (ids are file names already; anything odd is replaced)."""
     def safe(s: str) -> str:
         s = "".join(c if (c.isalnum() or c in "._-") else "_" for c in s)
         return s.lstrip(".") or "_"
-    return out / safe(flow.unit_id) / f"{safe(flow.flow_id)}.{ext}"
+    return f"{safe(flow.unit_id)}/{safe(flow.flow_id)}.{ext}"
 
 
 def render(register: RegisterLike = None, targets: Sequence[str] | None = None, *, out: Path | None = None,
@@ -363,7 +351,11 @@ def render(register: RegisterLike = None, targets: Sequence[str] | None = None, 
     skipped: list[str] = []
     flows = render_register(reg, targets, fmt=fmt, layout=layout, cache_dir=cache, lang=lang, public=public,
                             progress=progress, skipped=skipped)
-    written = 0 if out is None else sum(write_if_changed(flow_path(out, f, fmt), f.data) for f in flows)
+    written = 0
+    if out is not None:
+        tree = OutputTree(out)  # never through a link: refused before the first file is written
+        tree.check([flow_rel(f, fmt) for f in flows])
+        written = sum(tree.write(flow_rel(f, fmt), f.data, durable=True, only_if_changed=True) for f in flows)
     return RenderOutput(flows, written, skipped)
 
 
@@ -676,12 +668,12 @@ def stale_schemas(folder: Path, texts: dict[str, str]) -> list[str]:
 
 
 def write_schemas(folder: Path, texts: dict[str, str]) -> int:
-    """Write the schema files that differ into ``folder`` (created); the number of schemas."""
-    from lfk.core.fsutil import atomic_write
-
-    folder.mkdir(parents=True, exist_ok=True)
-    for name in stale_schemas(folder, texts):
-        atomic_write(folder / name, texts[name])
+    """Write the schema files that differ into ``folder`` (created; never through a link); the number of schemas."""
+    tree = OutputTree(folder)
+    stale = stale_schemas(folder, texts)
+    tree.check(stale)
+    for name in stale:
+        tree.write(name, texts[name])
     return len(texts)
 
 

@@ -20,9 +20,9 @@ from lfk.cli.common import (
     write_stdout,
     write_stdout_bytes,
 )
-from lfk.core.errors import UsageError, WriteError
+from lfk.core.errors import UsageError
 from lfk.core.finding import Severity
-from lfk.core.fsutil import atomic_write
+from lfk.core.fsutil import OutputTree, atomic_write
 from lfk.register import Register
 from lfk.report import format_findings
 from lfk.tables import TABLE_ORDER, workbook_bytes, write_csv
@@ -148,12 +148,10 @@ def _export_csv(tables: dict[str, Any], table: str, encoding: str, out: Path | N
     if table == "all":
         if out is None:
             raise UsageError("--table all writes one CSV per table: give a folder with --out DIR / 请用 --out 指定文件夹")
-        try:
-            out.mkdir(parents=True, exist_ok=True)
-        except OSError as e:
-            raise WriteError(f"{out}: cannot create the folder ({e.strerror or e}) / 无法创建文件夹") from None
+        tree = OutputTree(out)  # never through a link: refused before the first file is written
+        tree.check([f"{n}.csv" for n in blobs])
         for n, blob in blobs.items():
-            atomic_write(out / f"{n}.csv", blob)
+            tree.write(f"{n}.csv", blob, durable=True)
         err_console().print(f"wrote {len(blobs)} CSV files to {out}")
         return
     blob = blobs[names[0]]
