@@ -116,6 +116,8 @@ class _Duck:
         if memory and not memory.replace(" ", "").rstrip("KMGTBkmgtib").isdigit():
             raise UsageError(f"LFK_DUCKDB_MEMORY={memory!r}: give a size such as 500MB / 应为内存大小，如 500MB")
         self.con = duckdb.connect()
+        # a query over ~2 s draws DuckDB's progress bar on stdout, inside lfk's own output (JSON, CSV, SARIF)
+        self.con.execute("SET enable_progress_bar = false")
         self.tmp = tempfile.mkdtemp(prefix="lfk-duckdb-")  # where DuckDB spills beyond its memory limit
         self.con.execute("SET temp_directory = '" + self.tmp.replace("'", "''") + "'")
         if threads:
