@@ -36,15 +36,18 @@ LFK = Path(sys.executable).with_name("lfk")
 
 def _body(root: str, path: str, as_of: str) -> str:
     return f"""
-        import time
+        import resource, time
         from pathlib import Path
         from lfk.monitor import run_monitor
         from lfk.register import Register
+        u0 = resource.getrusage(resource.RUSAGE_SELF)
         t1 = time.perf_counter()
         r = run_monitor(Register(Path({root!r})), [{path!r}], {as_of!r})
         run_s = time.perf_counter() - t1
+        u1 = resource.getrusage(resource.RUSAGE_SELF)
+        cpu_s = u1.ru_utime - u0.ru_utime + u1.ru_stime - u0.ru_stime  # every thread of this process
         s = r.summary
-        extra = {{"run_s": run_s, "mode": r.mode, "events": s["events"], "cases": s["cases"],
+        extra = {{"run_s": run_s, "cpu_s": cpu_s, "mode": r.mode, "events": s["events"], "cases": s["cases"],
                   "closed_cases": s["closed_cases"], "open_cases": s["open_cases"], "bad_rows": s["bad_rows"],
                   "warned_cases": s["warned_cases"], "escalations": s["escalations"],
                   "found": sorted({{(f.extra["case_id"], f.code) for f in r.findings

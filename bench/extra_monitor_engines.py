@@ -54,8 +54,9 @@ _TABLES = """
 
 def _reference(root: str, path: str) -> str:
     return """
-        import time
+        import resource, time
         from pathlib import Path
+        u0 = resource.getrusage(resource.RUSAGE_SELF)
         t1 = time.perf_counter()
 """ + _TABLES.format(root=root, path=path) + f"""
         con.execute("CREATE TABLE st(unit VARCHAR, authority VARCHAR, step VARCHAR, si INT, actor VARCHAR, "
@@ -82,7 +83,9 @@ def _reference(root: str, path: str) -> str:
                                               ELSE cf.cum - cs.cum + CASE WHEN cf.work = 1 THEN frac ELSE 0 END END)
                                          >= 0.8 * l_days)
         ''').fetchone()[0]
-        extra = {{"run_s": time.perf_counter() - t1, "deviating_events": n}}
+        u1 = resource.getrusage(resource.RUSAGE_SELF)
+        extra = {{"run_s": time.perf_counter() - t1, "cpu_s": u1.ru_utime - u0.ru_utime + u1.ru_stime - u0.ru_stime,
+                  "deviating_events": n}}
     """
 
 
@@ -120,6 +123,7 @@ def measure(registers: dict[str, Path], child, row) -> list[dict]:  # type: igno
     root, path, n = meta["register"], meta["by_case"], meta["events"]
     out = []
     secs: dict[str, float] = {}
+    cpu: dict[str, float] = {}  # CPU seconds of the same span (every thread): steadier than wall on a shared machine
     runs = [("python", {}), ("duckdb", {}), ("duckdb, 1 thread", {"LFK_DUCKDB_THREADS": "1"})]
     if importlib.util.find_spec("pyspark"):
         runs.append(("spark", {}))
@@ -130,16 +134,19 @@ def measure(registers: dict[str, Path], child, row) -> list[dict]:  # type: igno
         out.append(r)
         if "seconds" in r:
             secs[name] = r["seconds"]
+            cpu[name] = r.get("cpu_s", r["seconds"])
     ref = row(f"monitor engines: {n:,} events, hand-written DuckDB reference (core checks)", child(_reference(root, path)))
     ref_extra = ref.pop("extra", None) or {}
     if "run_s" in ref_extra:
         ref["child_seconds"], ref["seconds"] = ref["seconds"], ref_extra.pop("run_s")
         ref.update(ref_extra)
         secs["reference"] = ref["seconds"]
+        cpu["reference"] = ref.get("cpu_s", ref["seconds"])
     out.append(ref)
     pol = row(f"monitor engines: {n:,} events, Polars peer of the reference (core checks; own venv)", _polars(child, root, path))
     if "seconds" in pol:
         secs["polars"] = pol["seconds"]
+        cpu["polars"] = pol["cpu_s"]
         if "deviating_events" in ref and pol.get("deviating_events") != ref["deviating_events"]:
             pol["name"] += f" — DISAGREES: {pol.get('deviating_events')} deviating events vs {ref['deviating_events']}"
     out.append(pol)
@@ -149,4 +156,5 @@ def measure(registers: dict[str, Path], child, row) -> list[dict]:  # type: igno
                        ("reference", "polars", "DuckDB reference / Polars peer")):
         if a in secs and b in secs:
             out.append({"name": f"monitor engines: {what}", "ratio": round(secs[a] / secs[b], 2)})
+            out.append({"name": f"monitor engines: {what.split(' (')[0]}, CPU", "ratio": round(cpu[a] / cpu[b], 2)})
     return out
