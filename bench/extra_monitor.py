@@ -13,28 +13,41 @@ The log, its truth and its variants come from ``bench/monitor_log.py`` (demo reg
   deviating and open cases (``clean``: ~162,000 closed cases with nothing to report) and its first tenth;
   an empty log (the baseline: interpreter, lfk, the register). The clean pair shows peak memory flat while
   closed cases grow tenfold; what does grow on the full log is the findings (5,254 warned cases, 1,727
-  escalations) and the open cases, which wait for the end of the input to be judged at ``as_of``.
+  escalations) and the open cases, which wait for the end of the input to be judged at ``as_of``;
+- the report: ``lfk monitor LOG -o FILE`` as a whole process (CPU seconds, user + system) with the default text
+  report and with ``--format json``, run alternately (``REPORT_ROUNDS``, median), and their ratio (issue 16
+  measured rich's tables as 23 of 39 s; the boxed tables of ``lfk.core.text.box_table`` are linear).
 """
 
 from __future__ import annotations
 
 import json
+import statistics
+import sys
+import tempfile
 from pathlib import Path
 
 import monitor_log
+from extra_hugo import _cpu
+
+REPORT_ROUNDS = 2
+LFK = Path(sys.executable).with_name("lfk")
 
 
 def _body(root: str, path: str, as_of: str) -> str:
     return f"""
-        import time
+        import resource, time
         from pathlib import Path
         from lfk.monitor import run_monitor
         from lfk.register import Register
+        u0 = resource.getrusage(resource.RUSAGE_SELF)
         t1 = time.perf_counter()
         r = run_monitor(Register(Path({root!r})), [{path!r}], {as_of!r})
         run_s = time.perf_counter() - t1
+        u1 = resource.getrusage(resource.RUSAGE_SELF)
+        cpu_s = u1.ru_utime - u0.ru_utime + u1.ru_stime - u0.ru_stime  # every thread of this process
         s = r.summary
-        extra = {{"run_s": run_s, "mode": r.mode, "events": s["events"], "cases": s["cases"],
+        extra = {{"run_s": run_s, "cpu_s": cpu_s, "mode": r.mode, "events": s["events"], "cases": s["cases"],
                   "closed_cases": s["closed_cases"], "open_cases": s["open_cases"], "bad_rows": s["bad_rows"],
                   "warned_cases": s["warned_cases"], "escalations": s["escalations"],
                   "found": sorted({{(f.extra["case_id"], f.code) for f in r.findings
@@ -98,6 +111,32 @@ def measure(registers: dict[str, Path], child, row) -> list[dict]:  # type: igno
         _row(row, f"monitor: {clean['clean_prefix_cases']:,} clean closed cases, by case",
              child(_body(root, clean["clean_prefix"], as_of)), {}),
         _row(row, "monitor: empty log (baseline memory)", child(_body(root, str(empty), as_of)), None),
+        *_report_rows(root, meta["by_case"], as_of, n),
+    ]
+
+
+def _report_rows(root: str, path: str, as_of: str, n: int) -> list[dict]:
+    """``lfk monitor`` as a process, text report vs ``--format json`` (CPU seconds, medians of alternate runs)."""
+    cpu: dict[str, list[float]] = {"text": [], "json": []}
+    size: dict[str, int] = {}
+    with tempfile.TemporaryDirectory(prefix="lfk-bench-report-") as tmp:
+        for _ in range(REPORT_ROUNDS):
+            for fmt in cpu:
+                out = Path(tmp) / f"out.{fmt}"
+                secs, _wall, rc = _cpu([str(LFK), "monitor", path, "--root", root, "--as-of", as_of, "--format", fmt,
+                                        "-o", str(out)], Path(tmp))
+                if rc != 0:
+                    return [{"name": f"monitor report: lfk monitor --format {fmt} failed (exit {rc})", "ratio": None}]
+                cpu[fmt].append(secs)
+                size[fmt] = out.stat().st_size
+    med = {k: statistics.median(v) for k, v in cpu.items()}
+    return [
+        {"name": f"monitor report: {n:,} events, default text report (process CPU s, {size['text'] / 1e6:.1f} MB)",
+         "seconds": med["text"], "extra": {"runs": cpu["text"]}},
+        {"name": f"monitor report: {n:,} events, --format json (process CPU s, {size['json'] / 1e6:.1f} MB)",
+         "seconds": med["json"], "extra": {"runs": cpu["json"]}},
+        {"name": "monitor report: text / json (CPU; issue 16: rich tables were 23 of 39 s)",
+         "ratio": round(med["text"] / med["json"], 2)},
     ]
 
 

@@ -17,6 +17,7 @@ from lfk.cli.common import Shared, err_console, is_terminal, out_console, shared
 from lfk.core.errors import UsageError
 from lfk.core.fsutil import atomic_write
 from lfk.core.safe import csv_row, printable
+from lfk.core.text import Cell, box_table
 from lfk.model.text import days_text
 
 CI_FORMATS = ("github", "sarif", "junit")
@@ -75,57 +76,55 @@ def _d(x: float | None) -> str:
     return "—" if x is None else f"{x:g}"
 
 
-def explain_tables(con: Any, powers: list[dict[str, Any]], zh: bool) -> None:
-    """Per power: the share of cases with each deviation and the median throughput with/without it; then
-    throughput per power and per step (median, P90) against the limits (``lfk.monitor.explain``)."""
-    from rich.markup import escape
-    from rich.table import Table
+RED, YELLOW = "1;31", "33"  # SGR colours of 红牌 and 黄牌 cells (on a terminal)
+WARNING_STYLE = {"红牌": RED, "黄牌": YELLOW}
 
+
+def explain_tables(powers: list[dict[str, Any]], zh: bool, color: bool) -> list[str]:
+    """Per power: the share of cases with each deviation and the median throughput with/without it; then
+    throughput per power and per step (median, P90) against the limits (``lfk.monitor.explain``); the
+    register's names made printable."""
     if not powers:
-        return
+        return []
     kinds = (("skipped", "跳过", "skipped"), ("extra", "多余环节", "extra"), ("out_of_order", "顺序错误", "out of order"),
              ("repeated", "重复办理", "repeated"), ("any", "任一偏离", "any"))
-    t = Table(title="偏离流程的案件占比 · 办理时长中位数（有 / 无该偏离，天）" if zh else
-              "Cases deviating from the flow · median throughput with / without (days)", title_justify="left")
-    t.add_column("职权" if zh else "power")
-    t.add_column("案件" if zh else "cases", justify="right")
-    for _k, z, e in kinds:
-        t.add_column(z if zh else e, justify="right")
+    rows: list[list[Cell]] = []
     for p in powers:
-        cells = []
+        cells: list[Cell] = [printable(f"{p['unit']}/{p['authority']} {p['name']}"), str(p["cases"])]
         for k, _z, _e in kinds:
             d = p["deviations"][k]
             cells.append(f"{d['cases']} ({100 * (d['share'] or 0):.0f}%) {_d(d['median_with'])}/{_d(d['median_without'])}"
                          if d["cases"] else "0")
-        t.add_row(escape(f"{p['unit']}/{p['authority']} {p['name']}"), str(p["cases"]), *cells)
-    con.print(t)
-    t = Table(title="办理时长与时限（天）" if zh else "Throughput time against the limits (days)", title_justify="left")
-    for h in (("职权 · 环节", "power · step"), ("件数", "n"), ("中位数", "median"), ("P90", "P90"), ("最长", "max"),
-              ("时限", "limit"), ("超时限", "over")):
-        t.add_column(h[0] if zh else h[1], justify="left" if h[1] == "power · step" else "right")
+        rows.append(cells)
+    out = box_table("偏离流程的案件占比 · 办理时长中位数（有 / 无该偏离，天）" if zh else
+                    "Cases deviating from the flow · median throughput with / without (days)",
+                    ["职权" if zh else "power", "案件" if zh else "cases", *(z if zh else e for _k, z, e in kinds)],
+                    rows, right=frozenset(range(1, 2 + len(kinds))), color=color)
+    rows = []
     for p in powers:
-        rows = [(f"{p['unit']}/{p['authority']} {p['name']}" + ("（全案）" if zh else " (case)"), p["throughput"])]
-        rows += [(f"  {s['step']} {s['name']}", s) for s in p["steps"]]
-        for label, s in rows:
+        spans = [(f"{p['unit']}/{p['authority']} {p['name']}" + ("（全案）" if zh else " (case)"), p["throughput"])]
+        spans += [(f"  {s['step']} {s['name']}", s) for s in p["steps"]]
+        for label, s in spans:
             lim = "—" if s["limit"] is None else days_text(s["limit"], s["kind"], "zh" if zh else "en")
             over = str(s["over_limit"]) if s["limit"] is not None else "—"
-            style = "bold red" if s["over_limit"] else ""
-            t.add_row(escape(label), str(s["n"]), _d(s["median"]), _d(s["p90"]), _d(s["max"]), lim,
-                      f"[{style}]{over}[/]" if style else over)
-    con.print(t)
+            rows.append([printable(label), str(s["n"]), _d(s["median"]), _d(s["p90"]), _d(s["max"]), lim,
+                         (over, RED) if s["over_limit"] else over])
+    out += box_table("办理时长与时限（天）" if zh else "Throughput time against the limits (days)",
+                     [h[0] if zh else h[1] for h in (("职权 · 环节", "power · step"), ("件数", "n"), ("中位数", "median"),
+                                                     ("P90", "P90"), ("最长", "max"), ("时限", "limit"),
+                                                     ("超时限", "over"))],
+                     rows, right=frozenset(range(1, 7)), color=color)
+    return out
 
 
 def format_text(result: Any, lang: str, color: bool) -> str:
-    """Findings, the warned cases, escalations, counts per dimension and a summary (rich tables)."""
-    from rich.console import Console
-    from rich.markup import escape
-    from rich.table import Table
+    """Findings, the warned cases, escalations, counts per dimension and a summary (boxed tables).
 
+    With ``color`` (a terminal) the warnings are coloured and every text from the register or the logs is
+    made printable here; without, the caller makes the whole text printable."""
     zh = lang == "zh"
-    buf = io.StringIO()
-    con = Console(file=buf, width=140, force_terminal=color, color_system="standard" if color else None,
-                  highlight=False, soft_wrap=True)
-    style = {"红牌": "bold red", "黄牌": "yellow", None: "cyan"}
+    safe = printable if color else str
+    out: list[str] = []
     for f in result.findings:
         level = f.extra.get("warning")
         tag = level or f.severity.value
@@ -134,45 +133,41 @@ def format_text(result: Any, lang: str, color: bool) -> str:
         cols = f.extra.get("columns")
         if cols:
             tail += " [" + ", ".join(f"{k}={v}" for k, v in cols.items()) + "]"
-        if not color:  # plain lines straight into the buffer: rich markup per line is slow on 1M-event logs
-            buf.write(f"{f.path}:{f.line}: {f.code} {tag} {f.text(lang)}{tail}\n")
+        if not color:
+            out.append(f"{f.path}:{f.line}: {f.code} {tag} {f.text(lang)}{tail}")
             continue
-        con.print(f"[dim]{escape(f.path)}:{f.line}:[/] [{style.get(level, 'cyan')}]{f.code} {tag}[/] "
-                  f"{escape(f.text(lang) + tail)}")
+        out.append(f"\x1b[2m{safe(f.path)}:{f.line}:\x1b[0m \x1b[{WARNING_STYLE.get(level, '36')}m{f.code} {tag}\x1b[0m "
+                   f"{safe(f.text(lang) + tail)}")
     if result.cases:
-        t = Table(title="预警案件" if zh else "Warned cases", title_justify="left")
-        for h in (("案件", "case"), ("单位", "unit"), ("职权", "power"), ("预警", "warning"), ("处置", "disposal"),
-                  ("问题", "codes"), ("岗位", "posts"), ("预警编号", "warning id"), ("处置状态", "state"),
-                  ("处置期限", "dispose by"), ("偏离流程", "against the flow")):
-            t.add_column(h[0] if zh else h[1])
+        rows: list[list[Cell]] = []
         for c in result.cases:
             al = c.get("alignment")
-            t.add_row(c["case_id"], c["unit"], c["authority"], f"[{style[c['warning']]}]{c['warning']}[/]",
-                      c["disposal"] or "", " ".join(c["codes"]), " ".join(c["posts"]), c.get("warning_id", ""),
-                      c.get("state", ""), c.get("dispose_by", ""), escape(al["text"][lang if zh else "en"]) if al else "")
-        con.print(t)
-    explain_tables(con, result.explain, zh)
+            rows.append([safe(c["case_id"]), safe(c["unit"]), safe(c["authority"]),
+                         (c["warning"], WARNING_STYLE[c["warning"]]), safe(c["disposal"] or ""), " ".join(c["codes"]),
+                         safe(" ".join(c["posts"])), c.get("warning_id", ""), c.get("state", ""), c.get("dispose_by", ""),
+                         safe(al["text"][lang if zh else "en"]) if al else ""])
+        out += box_table("预警案件" if zh else "Warned cases",
+                         [h[0] if zh else h[1] for h in (
+                             ("案件", "case"), ("单位", "unit"), ("职权", "power"), ("预警", "warning"),
+                             ("处置", "disposal"), ("问题", "codes"), ("岗位", "posts"), ("预警编号", "warning id"),
+                             ("处置状态", "state"), ("处置期限", "dispose by"), ("偏离流程", "against the flow"))],
+                         rows, color=color)
+    out += explain_tables(result.explain, zh, color)
     if result.escalations:
-        t = Table(title="升级处置" if zh else "Escalations", title_justify="left")
-        for h in (("单位", "unit"), ("岗位", "post"), ("次数", "count"), ("窗口（天）", "within days"),
-                  ("处置", "disposal"), ("案件", "cases")):
-            t.add_column(h[0] if zh else h[1])
-        for e in result.escalations:
-            t.add_row(e["unit"], e["post"], str(e["count"]), str(e["within_days"]), e["disposal"], " ".join(e["cases"]))
-        con.print(t)
+        out += box_table("升级处置" if zh else "Escalations",
+                         [h[0] if zh else h[1] for h in (("单位", "unit"), ("岗位", "post"), ("次数", "count"),
+                                                         ("窗口（天）", "within days"), ("处置", "disposal"),
+                                                         ("案件", "cases"))],
+                         [[safe(e["unit"]), safe(e["post"]), str(e["count"]), str(e["within_days"]), safe(e["disposal"]),
+                           safe(" ".join(e["cases"]))] for e in result.escalations], color=color)
     for dim, (tz, te) in DIM_TITLES.items():
-        rows = result.count_rows(dim)
-        if not rows:
+        crows = result.count_rows(dim)
+        if not crows:
             continue
-        t = Table(title=("预警统计 · " + tz) if zh else ("Warnings " + te), title_justify="left")
-        t.add_column("编号" if zh else "id")
-        t.add_column("名称" if zh else "name")
-        t.add_column("黄牌", justify="right")
-        t.add_column("红牌", justify="right")
-        t.add_column("案件" if zh else "cases", justify="right")
-        for r in rows:
-            t.add_row(r["key"], r["name"], str(r["黄牌"]), str(r["红牌"]), str(r["cases"]))
-        con.print(t)
+        out += box_table(("预警统计 · " + tz) if zh else ("Warnings " + te),
+                         ["编号" if zh else "id", "名称" if zh else "name", "黄牌", "红牌", "案件" if zh else "cases"],
+                         [[safe(r["key"]), safe(r["name"]), str(r["黄牌"]), str(r["红牌"]), str(r["cases"])] for r in crows],
+                         right=frozenset({2, 3, 4}), color=color)
     s = result.summary
     when = result.as_of.strftime("%Y-%m-%d %H:%M") if result.as_of else "—"
     if zh:
@@ -191,8 +186,8 @@ def format_text(result: Any, lang: str, color: bool) -> str:
     if s.get("accepted"):
         line += (f"；已接受的偏离 {s['accepted']} 处（accepted.yaml）" if zh
                  else f"; {s['accepted']} accepted deviation(s) (accepted.yaml)")
-    con.print(f"[bold]{escape(line)}[/]")
-    return buf.getvalue()
+    out.append(f"\x1b[1m{line}\x1b[0m" if color else line)
+    return "\n".join(out) + "\n"
 
 
 @shared_options("root", "skip_broken", "lang")
@@ -245,7 +240,9 @@ def monitor_cmd(
         text = format_ci(result, fmt, language, paths)
     else:
         color = output is None and is_terminal() and "NO_COLOR" not in os.environ
-        text = printable(format_text(result, language, color), newlines=True)
+        text = format_text(result, language, color)
+        if not color:  # with colour, format_text made each text from the register or the logs printable
+            text = printable(text, newlines=True)
     if output is not None:
         atomic_write(output, text)
         err_console().print(f"wrote {output}")

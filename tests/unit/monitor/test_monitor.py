@@ -542,6 +542,22 @@ def test_cli_text_and_errors(runner, reg_root: Path) -> None:  # type: ignore[no
     assert "Example:" in helptext.stdout
 
 
+def test_text_report_colour_and_control_characters(reg_root: Path, tmp_path: Path) -> None:
+    """On a terminal the warnings are coloured (the SGR codes were escaped with the rest of the text, so a
+    terminal showed "\\x1b[1;31m"); a control character from the log is still shown escaped, coloured or not."""
+    from lfk.cli.monitor import format_text
+    from lfk.core.safe import printable
+
+    src = (EVENTS / "penalty.csv").read_text(encoding="utf-8")
+    log = tmp_path / "ctl.csv"
+    log.write_text(src.replace("P-SKIP", "P-SK\x1b]0;IP", 1), encoding="utf-8")
+    result = run_monitor(Register(reg_root), [str(log)], AS_OF)
+    coloured = format_text(result, "zh", True)
+    assert "\x1b[1;31m红牌\x1b[0m" in coloured and "\x1b]" not in coloured and "P-SK\\x1b]0;IP" in coloured
+    plain = printable(format_text(result, "zh", False), newlines=True)
+    assert "\x1b" not in plain and "P-SK\\x1b]0;IP" in plain and "┃ 案件" in plain
+
+
 # -- time-zone notation (issue 19, item 12): the same instants give the same verdicts -------------------
 def _renotate(src: Path, dst: Path, how: str, first: str | None = None) -> Path:
     """``src`` with every time moved 9 hours earlier (so that steps cross midnight in UTC) and written

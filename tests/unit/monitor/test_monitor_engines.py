@@ -127,6 +127,18 @@ def test_missing_engine_is_a_one_line_error(runner, reg_root: Path, monkeypatch:
     assert res.exit_code == 2 and "lfk[duckdb]" in res.stderr and "Traceback" not in res.stderr
 
 
+def test_duckdb_draws_no_progress_bar_on_stdout() -> None:
+    """DuckDB draws a progress bar on stdout once a query takes ~2 s (a 1M-event log on a busy machine), inside
+    ``--format json`` or SARIF: lfk's connection turns it off."""
+    from lfk.monitor.sql.engine import _Duck
+
+    duck = _Duck()
+    try:
+        assert duck.rows("SELECT current_setting('enable_progress_bar')") == [(False,)]
+    finally:
+        duck.close()
+
+
 def test_the_sql_is_portable() -> None:
     """The one definition stays in the subset both engines run (no DuckDB-only or Spark-only syntax)."""
     stmts = statements()

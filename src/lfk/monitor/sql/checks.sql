@@ -139,29 +139,25 @@ SELECT c.ck, c.last_eid AS eid, 2 AS ph, c.last_pos AS pos, 0 AS sub, 'MON104' A
 FROM c_first_last c JOIN cases k ON k.ck = c.ck
 WHERE k.op = 0 AND c.reached_end = 0;
 
--- separation of duties: one person did 审查 and 决定, or 决定 and 监督, in one case (first event of each duty)
-CREATE OR REPLACE TEMPORARY VIEW sod_first AS
-SELECT e.ck, e.person, e.st_duty AS duty, MIN(e.pos) AS pos, MIN_BY(e.eid, e.pos) AS eid
+-- separation of duties: one person did 审查 and 决定, or 决定 and 监督, in one case (first event of each duty);
+-- one group per (case, person) who did a 决定, and one pass over it for both pairs
+CREATE OR REPLACE TEMPORARY VIEW sod_person AS
+SELECT e.ck, e.person, MIN(e.pos) AS p_first,
+       MIN(CASE WHEN e.st_duty = '审查' THEN e.pos END) AS p_rev, MIN_BY(e.eid, CASE WHEN e.st_duty = '审查' THEN e.pos END) AS e_rev,
+       MIN(CASE WHEN e.st_duty = '决定' THEN e.pos END) AS p_dec, MIN_BY(e.eid, CASE WHEN e.st_duty = '决定' THEN e.pos END) AS e_dec,
+       MIN(CASE WHEN e.st_duty = '监督' THEN e.pos END) AS p_sup, MIN_BY(e.eid, CASE WHEN e.st_duty = '监督' THEN e.pos END) AS e_sup
 FROM e
 WHERE e.person IS NOT NULL AND e.st_duty IN ('审查', '决定', '监督')
-GROUP BY e.ck, e.person, e.st_duty;
+GROUP BY e.ck, e.person;
 
-CREATE OR REPLACE TEMPORARY VIEW sod_person AS
-SELECT ck, person, MIN(pos) AS p_first,
-       MAX(CASE WHEN duty = '审查' THEN pos END) AS p_rev, MAX(CASE WHEN duty = '审查' THEN eid END) AS e_rev,
-       MAX(CASE WHEN duty = '决定' THEN pos END) AS p_dec, MAX(CASE WHEN duty = '决定' THEN eid END) AS e_dec,
-       MAX(CASE WHEN duty = '监督' THEN pos END) AS p_sup, MAX(CASE WHEN duty = '监督' THEN eid END) AS e_sup
-FROM sod_first GROUP BY ck, person;
-
--- the finding sits on the later event of the pair; x1 is the 决定 event (its post is the finding's)
+-- the finding sits on the later event of the pair (x2 = 0: 审查/决定, 1: 决定/监督); x1 is the 决定 event (its post is the finding's)
 CREATE OR REPLACE TEMPORARY VIEW d_sod AS
-SELECT ck, CASE WHEN p_rev > p_dec THEN e_rev ELSE e_dec END AS eid, 1 AS ph, p_first AS pos, 0 AS sub,
-       'MON202' AS code, CAST(NULL AS DOUBLE) AS used, CAST(NULL AS DOUBLE) AS days, CAST(NULL AS INT) AS nat,
-       e_dec AS x1, 0 AS x2
-FROM sod_person WHERE p_rev IS NOT NULL AND p_dec IS NOT NULL
-UNION ALL
-SELECT ck, CASE WHEN p_sup > p_dec THEN e_sup ELSE e_dec END, 1, p_first, 1, 'MON202', NULL, NULL, NULL, e_dec, 1
-FROM sod_person WHERE p_dec IS NOT NULL AND p_sup IS NOT NULL;
+SELECT p.ck, CASE WHEN k.x2 = 0 THEN (CASE WHEN p.p_rev > p.p_dec THEN p.e_rev ELSE p.e_dec END)
+                  ELSE (CASE WHEN p.p_sup > p.p_dec THEN p.e_sup ELSE p.e_dec END) END AS eid,
+       1 AS ph, p.p_first AS pos, k.x2 AS sub, 'MON202' AS code, CAST(NULL AS DOUBLE) AS used,
+       CAST(NULL AS DOUBLE) AS days, CAST(NULL AS INT) AS nat, p.e_dec AS x1, k.x2 AS x2
+FROM sod_person p CROSS JOIN (SELECT 0 AS x2 UNION ALL SELECT 1 AS x2) k
+WHERE p.p_dec IS NOT NULL AND ((k.x2 = 0 AND p.p_rev IS NOT NULL) OR (k.x2 = 1 AND p.p_sup IS NOT NULL));
 
 -- amounts against the benchmark's tiers: the event's violation picks the items (when it names one), its tier the tiers
 CREATE OR REPLACE TEMPORARY VIEW disc_e AS

@@ -233,14 +233,14 @@ class Scan:
         Needs checks.sql's views (``d_order``) and the ``cal`` relation."""
         con = self.con
         frac = "CAST({t} AS DOUBLE) / 86400.0"
-        s_sec = "hour(e.st) * 3600 + minute(e.st) * 60 + second(e.st)"
+        s_sec = "hour({a}.st) * 3600 + minute({a}.st) * 60 + second({a}.st)"  # seconds of the day of a start
         stats = {pk: PowerStats(t) for pk, t in enumerate(tbls)}
         for pk, si, days in con.execute(f"""
                 SELECT pk, si, list(CASE WHEN d > 0.0 THEN d ELSE 0.0 END) FROM (
                   SELECT e.pk, e.si, CASE WHEN e.st_l_days IS NULL OR e.st_l_nat = 1
                       THEN (epoch(e.ft) - epoch(e.st)) / 86400.0
                       ELSE CAST(cb.cum - ca.cum AS DOUBLE) + CASE WHEN cb.work = 1 THEN {frac.format(t='e.ft_sec')}
-                             ELSE 0.0 END - CASE WHEN ca.work = 1 THEN {frac.format(t=s_sec)} ELSE 0.0 END END AS d
+                             ELSE 0.0 END - CASE WHEN ca.work = 1 THEN {frac.format(t=s_sec.format(a='e'))} ELSE 0.0 END END AS d
                   FROM e JOIN cal ca ON ca.o = e.st_ord JOIN cal cb ON cb.o = e.ft_ord)
                 GROUP BY pk, si""").fetchall():
             stats[pk].steps[si] = array("d", days)
@@ -250,15 +250,15 @@ class Scan:
                    CASE WHEN k.ck IN (SELECT ck FROM d_order) OR (k.op = 0 AND f.last_end = 0) THEN 0 ELSE 1 END AS follows,
                    CASE WHEN 0.0 > dur THEN 0.0 ELSE dur END AS dur
             FROM cases k JOIN (
-              SELECT e.ck, COUNT(*) AS n, MAX_BY(e.si, e.pos) AS last_si, MAX_BY(e.st_end, e.pos) AS last_end,
+              SELECT a.ck, a.last_pos + 1 AS n, b.si AS last_si, b.st_end AS last_end,
                      CASE WHEN p.c_days IS NULL OR p.c_nat = 1
-                       THEN (epoch(MAX_BY(e.ft, e.pos)) - epoch(MIN_BY(e.st, e.pos))) / 86400.0
-                       ELSE (CAST(MAX_BY(cb.cum, e.pos) AS DOUBLE) + CASE WHEN MAX_BY(cb.work, e.pos) = 1
-                               THEN {frac.format(t='MAX_BY(e.ft_sec, e.pos)')} ELSE 0.0 END)
-                          - (CAST(MIN_BY(ca.cum, e.pos) AS DOUBLE) + CASE WHEN MIN_BY(ca.work, e.pos) = 1
-                               THEN {frac.format(t=f'MIN_BY({s_sec}, e.pos)')} ELSE 0.0 END) END AS dur
-              FROM e JOIN powers p ON p.pk = e.pk JOIN cal ca ON ca.o = e.st_ord JOIN cal cb ON cb.o = e.ft_ord
-              GROUP BY e.ck, p.c_days, p.c_nat) f ON f.ck = k.ck""")
+                       THEN (epoch(b.ft) - epoch(a.st)) / 86400.0
+                       ELSE (CAST(cb.cum AS DOUBLE) + CASE WHEN cb.work = 1 THEN {frac.format(t='b.ft_sec')} ELSE 0.0 END)
+                          - (CAST(ca.cum AS DOUBLE) + CASE WHEN ca.work = 1 THEN {frac.format(t=s_sec.format(a='a'))}
+                               ELSE 0.0 END) END AS dur
+              FROM e a JOIN (SELECT ck, si, st_end, ft, ft_sec, ft_ord FROM e WHERE pos = last_pos) b ON b.ck = a.ck
+              JOIN powers p ON p.pk = a.pk JOIN cal ca ON ca.o = a.st_ord JOIN cal cb ON cb.o = b.ft_ord
+              WHERE a.pos = 0) f ON f.ck = k.ck""")
         for pk, n, closed, durs in con.execute("""
                 SELECT pk, count(*), count(*) FILTER (WHERE op = 0), list(dur) FILTER (WHERE op = 0 AND follows = 1)
                 FROM xcase GROUP BY pk""").fetchall():
