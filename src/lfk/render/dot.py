@@ -179,6 +179,29 @@ def _header(dot: Dot, title: str, rankdir: str = "TB") -> None:
                                 penwidth=1.2))
 
 
+_TITLE_ATTRS = ', labelloc="t", labeljust="c", label=<'
+BODY_NAME = "lfk-body"
+
+
+def split_title(dot: str) -> tuple[str, str] | None:
+    """A chart ``_header`` wrote (top to bottom, title on top) as two graphs graphviz draws apart: the
+    title (the graph's name and attributes, no node) and the body (the graph without its label, under
+    the fixed name ``BODY_NAME``, so the charts of one flow in many units, which differ only in their
+    title, share one body). None for any other DOT.
+
+    dot lays out the nodes without the graph label and then makes room for it (above, and as wide as the
+    wider of the two); ``lfk.render.engine.join_title`` puts the two drawings back together that way.
+    """
+    first, sep, rest = dot.partition("\n")
+    second, sep2, body = rest.partition("\n")
+    if not (sep and sep2 and first.startswith('digraph "') and first.endswith('" {')
+            and second.startswith('  graph [fontname=') and 'rankdir="TB"' in second and second.endswith(">]")
+            and second.count(_TITLE_ATTRS) == 1):
+        return None
+    graph = second[:second.index(_TITLE_ATTRS)] + "]"
+    return f"{first}\n{second}\n}}\n", f'digraph "{BODY_NAME}" {{\n{graph}\n{body}'
+
+
 def _title(ctx: FlowContext, register: Register, lang: str, standard: bool) -> str:
     w = _w(lang)
     power = ctx.authority

@@ -4,6 +4,11 @@
 are concatenated on one stdin (SVG output is split at each document's XML declaration, which
 escaped labels can never contain) or, for binary formats, passed as files with ``-O``. Batches run
 in parallel, one per CPU.
+
+An SVG chart is drawn as two graphs (``lfk.render.dot.split_title``): its title and its body, which
+many charts share (one flow used by many units; only the title names the unit and the power). Each
+distinct body is drawn once and ``join_title`` sets each title above it as dot itself would have:
+the same bytes as drawing the whole chart (tests/unit/render/test_join_title.py compares them).
 """
 
 from __future__ import annotations
@@ -15,11 +20,12 @@ import shutil
 import subprocess
 import tempfile
 from concurrent.futures import ThreadPoolExecutor
+from functools import lru_cache
 from pathlib import Path
 
 from lfk.core.cache import Cache
 from lfk.core.errors import LfkError
-from lfk.render.dot import FONT, FONT_FALLBACKS
+from lfk.render.dot import FONT, FONT_FALLBACKS, split_title
 
 FORMATS = ("svg", "png", "pdf")
 ENGINE_TAG = "lfk-render-2"
@@ -109,6 +115,82 @@ def _batch_files(dot: str, dots: list[str], fmt: str) -> list[bytes]:
         return [p.read_bytes() for p in outs]
 
 
+_HEAD = re.compile(rb'<svg width="\d+pt" height="\d+pt"\n viewBox="0\.00 0\.00 (\d+(?:\.\d+)?) (\d+(?:\.\d+)?)"')
+_TRANSLATE = re.compile(rb'transform="scale\(1 1\) rotate\(0\) translate\((\d+(?:\.\d+)?) (\d+(?:\.\d+)?)\)"')
+_BACKGROUND = b'<polygon fill="white" stroke="transparent" points="'
+_END = b"</g>\n</svg>\n"
+_NUM = rb"-?\d+(?:\.\d+)?"
+_PAIR = re.compile(rb"(" + _NUM + rb"),(" + _NUM + rb")")
+_POINTS = re.compile(rb' (points|d)="([^"]*)"')
+_XS = re.compile(rb' (x|cx)="(' + _NUM + rb')"')
+_YS = re.compile(rb' (y|cy)="(' + _NUM + rb')"')
+
+
+def _num(x: float) -> bytes:
+    """A coordinate as graphviz writes it: two decimals, trailing zeros and point dropped."""
+    s = f"{x:.2f}"
+    s = s.rstrip("0").rstrip(".")
+    return b"0" if s == "-0" else s.encode()
+
+
+@lru_cache(maxsize=512)
+def _shift(svg: bytes, dx: float, dy: float) -> bytes:
+    """The elements of a graphviz SVG moved by (dx, dy): every point, path, x/cx and y/cy. Kept for the
+    next chart: a body is moved by the same amount under every title of the same width."""
+    if not dx and not dy:
+        return svg
+
+    def pair(m: re.Match[bytes]) -> bytes:
+        return _num(float(m.group(1)) + dx) + b"," + _num(float(m.group(2)) + dy)
+
+    svg = _POINTS.sub(lambda m: b" " + m.group(1) + b'="' + _PAIR.sub(pair, m.group(2)) + b'"', svg)
+    if dx:
+        svg = _XS.sub(lambda m: b" " + m.group(1) + b'="' + _num(float(m.group(2)) + dx) + b'"', svg)
+    if dy:
+        svg = _YS.sub(lambda m: b" " + m.group(1) + b'="' + _num(float(m.group(2)) + dy) + b'"', svg)
+    return svg
+
+
+def _parts(svg: bytes) -> tuple[bytes, bytes, float, float, float] | None:
+    """(head up to the background polygon, the elements after it, width, height, pad) of a graphviz SVG."""
+    head, trans = _HEAD.search(svg), _TRANSLATE.search(svg)
+    start = svg.find(_BACKGROUND)
+    if head is None or trans is None or start < 0 or not svg.endswith(_END):
+        return None
+    end = svg.find(b"/>", start)
+    if end < 0:
+        return None
+    return svg[:start], svg[end + 2:-len(_END)], float(head.group(1)), float(head.group(2)), float(trans.group(1))
+
+
+def _whole(x: float) -> bool:
+    return abs(x - round(x)) < 1e-6
+
+
+def join_title(title: bytes, body: bytes) -> bytes | None:
+    """The SVG of a whole chart from the SVGs of its title graph and its body graph
+    (``lfk.render.dot.split_title``), laid out as dot lays out a graph label on top, centred: the
+    drawing is as wide as the wider part (the other centred in it) and as high as both; the name,
+    comments and ids come from the title's SVG. None when either is not the SVG expected."""
+    t, b = _parts(title), _parts(body)
+    if t is None or b is None:
+        return None
+    head, title_els, tw, th, pad = t
+    _, body_els, bw, bh, bpad = b
+    if pad != bpad or not (_whole(tw - 2 * pad) and _whole(bw - 2 * pad)):
+        return None  # a fractional width (the columns layout): moving by it could round a coordinate otherwise
+    w, h = max(tw, bw), bh + th - 2 * pad
+    head = _HEAD.sub(f'<svg width="{int(w + 0.5)}pt" height="{int(h + 0.5)}pt"\n viewBox="0.00 0.00 {w:.2f} {h:.2f}"'.encode(),
+                     head, count=1)
+    head = _TRANSLATE.sub(b'transform="scale(1 1) rotate(0) translate(' + _num(pad) + b" " + _num(h - pad) + b')"', head, count=1)
+    left, right, top = _num(-pad), _num(w - pad), _num(-(h - pad))
+    background = (_BACKGROUND + left + b"," + _num(pad) + b" " + left + b"," + top + b" " + right + b"," + top + b" "
+                  + right + b"," + _num(pad) + b" " + left + b"," + _num(pad) + b'"/>')
+    body_els = body_els[1:] if body_els.startswith(b"\n") else body_els
+    return (head + background + _shift(title_els, (w - tw) / 2, -(bh - 2 * pad)) + _shift(body_els, (w - bw) / 2, 0)
+            + _END)
+
+
 def render_dots(dots: list[str], fmt: str = "svg", *, jobs: int | None = None) -> list[bytes]:
     """Render DOT texts into ``fmt`` (svg, png, pdf) through few ``dot`` processes; output in input order.
 
@@ -116,6 +198,26 @@ def render_dots(dots: list[str], fmt: str = "svg", *, jobs: int | None = None) -
     """
     if fmt not in FORMATS:
         raise ValueError(f"unknown format {fmt!r}")
+    if not dots:
+        return []
+    if fmt == "svg":
+        return _render_svgs(dots, jobs)
+    return _render(dots, fmt, jobs)
+
+
+def _render_svgs(dots: list[str], jobs: int | None) -> list[bytes]:
+    """SVGs of ``dots``: each chart ``split_title`` can split drawn as its title and its (shared) body."""
+    splits = [split_title(d) for d in dots]
+    wanted = list(dict.fromkeys(x for d, sp in zip(dots, splits, strict=True) for x in (sp or (d,))))
+    drawn = dict(zip(wanted, _render(wanted, "svg", jobs), strict=True))
+    out = [join_title(drawn[sp[0]], drawn[sp[1]]) if sp else drawn[d] for d, sp in zip(dots, splits, strict=True)]
+    again = list(dict.fromkeys(d for d, svg in zip(dots, out, strict=True) if svg is None))
+    whole = dict(zip(again, _render(again, "svg", jobs), strict=True))  # charts join_title declined: drawn whole
+    return [svg if svg is not None else whole[d] for d, svg in zip(dots, out, strict=True)]
+
+
+def _render(dots: list[str], fmt: str, jobs: int | None) -> list[bytes]:
+    """``dots`` drawn as they are, in batches over one ``dot`` process per CPU."""
     if not dots:
         return []
     dot = dot_binary()

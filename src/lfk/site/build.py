@@ -44,7 +44,7 @@ from lfk.site import flowchart
 from lfk.site.charts import throughput_svg
 from lfk.site.pages import Page, Planner
 from lfk.site.publication import PUBLICATION, PUBLICATION_JS, publication_manifest, publication_script, unit_items
-from lfk.site.words import HTML_LANG, check_lang, pick, t
+from lfk.site.words import HTML_LANG, FoldWords, check_lang, pick, t
 
 MANIFEST = ".lfk-site.json"
 MANIFEST_VERSION = 1
@@ -351,6 +351,8 @@ def _plan(b: _Build, lint: bool) -> None:
         pages.append(b.monitor)
     env = environment("site")
     env.globals["t"] = t
+    env.extend(site_lang=b.lang)  # every page of this build is in b.lang: FoldWords resolves t("…", "…") once
+    env.add_extension(FoldWords)
     for name in STATIC:
         src, _, _ = env.loader.get_source(env, name)  # type: ignore[union-attr]
         pages.append(Page(f"assets/{name}", None, raw=src.encode("utf-8")))

@@ -164,12 +164,8 @@ class Planner:
         unit = self.reg.unit_model(uid)
         if unit is not None and unit.parent and unit.parent in self.reg.unit_dirs:
             rels.append(f"units/{unit.parent}/unit.yaml")
-        for rel in rels:
-            try:
-                data = self.reg.source.read(rel)
-            except OSError:
-                data = b"\0unreadable"
-            h.update(rel.encode("utf-8", "surrogateescape") + b"\0" + hashlib.sha256(data).digest())
+        for rel in rels:  # the register's digest of each file: read once, then parsed from those bytes' digest
+            h.update(rel.encode("utf-8", "surrogateescape") + b"\0" + self.reg.file_digest(rel).encode() + b"\0")
         self._digests[uid] = h.hexdigest()
         return self._digests[uid]
 

@@ -1,7 +1,8 @@
 """The site's own wording in Chinese and English (register text is never translated).
 
 Templates call ``t(zh, en)`` (a jinja2 global reading ``lang`` from the render context); Python code
-building page contexts calls ``pick(lang, zh, en)``.
+building page contexts calls ``pick(lang, zh, en)``. ``FoldWords`` resolves each ``t("…", "…")`` of two
+literals when a template is compiled (a site build has one language), so a page render makes no call for it.
 """
 
 from __future__ import annotations
@@ -9,6 +10,8 @@ from __future__ import annotations
 from typing import Any
 
 import jinja2
+import jinja2.ext
+from jinja2.lexer import Token, TokenStream
 
 from lfk.core.errors import UsageError
 from lfk.model.config import Config
@@ -35,6 +38,34 @@ def pick(lang: str, zh: str, en: str) -> str:
 def t(ctx: Any, zh: str, en: str) -> str:
     """The template form of ``pick``: ``{{ t("职权目录", "Powers") }}``."""
     return en if ctx.get("lang") == "en" else zh
+
+
+class FoldWords(jinja2.ext.Extension):
+    """``t("zh", "en")`` with two string literals becomes the one string of the environment's ``site_lang``
+    at compile time (the same text ``t`` would return at render time: a build renders every page in one
+    language); any other use of ``t`` stays a call."""
+
+    def filter_stream(self, stream: TokenStream) -> TokenStream:
+        """The template's tokens with each literal ``t(…, …)`` replaced by a string token."""
+        lang = getattr(self.environment, "site_lang", None)
+        if lang not in LANGS:
+            return stream
+        toks = list(stream)
+        out: list[Token] = []
+        i = 0
+        shape = ("name", "lparen", "string", "comma", "string", "rparen")
+        while i < len(toks):
+            tok = toks[i]
+            window = toks[i:i + 6]
+            if (tok.type == "name" and tok.value == "t" and len(window) == 6
+                    and tuple(x.type for x in window) == shape
+                    and not (out and out[-1].type in ("dot", "name"))):  # not x.t(…) nor a keyword like ``for t``
+                out.append(Token(tok.lineno, "string", pick(lang, window[2].value, window[4].value)))
+                i += 6
+                continue
+            out.append(tok)
+            i += 1
+        return TokenStream(iter(out), stream.name, stream.filename)
 
 
 def grade_text(config: Config, grade: str | None, lang: str) -> str:
