@@ -296,6 +296,12 @@ class SharedReads:
         self.valid: dict[tuple[int, type, str | None], tuple[Any, list[tuple[int, Any]]]] = {}
         self.items: dict[tuple[int, str], FileItems | None] = {}
         self.parsed = 0
+        self._readers = 0
+
+    def reader(self) -> int:
+        """A number for one more register reading through these (files it alone reads are its own)."""
+        self._readers += 1
+        return self._readers
 
 
 @dataclass(slots=True)
@@ -340,6 +346,7 @@ class Register:
         self.lazy = lazy
         self.shared = shared
         self.content_key = content_key
+        self._reader_no = shared.reader() if shared is not None else 0
         self._prefix = _prefix  # a baseline's files are named relative to the register that adopts them
         self._display_root = _display_root or self.root
         self._depth = _depth
@@ -355,6 +362,7 @@ class Register:
             cache is not None and isinstance(self.source, DirSource)) else None
         self.all_files = self.source.files()
         self._file_set: set[str] | None = None
+        self._fetched: dict[str, bytes] = {}  # bytes read ahead (``prefetch``), until their file is read
         self.load_findings: list[Finding] = []
         self.config_file = self._load("lfk.yaml", DEFAULT_MAX_BYTES)
         cfg, _ = self._validate(self.config_file, Config)
@@ -445,7 +453,7 @@ class Register:
     def _shared_key(self, rel: str, bound: int) -> tuple[tuple[Any, ...], tuple[Any, ...] | None]:
         """(key of this file in ``shared``, key of its content there, or None when not shared)."""
         content = self.content_key(rel) if self.content_key is not None else None
-        own = (id(self), self._prefix + rel, bound)
+        own = (self._reader_no, self._prefix + rel, bound)
         return own, ((content, bound) if content is not None else None)
 
     def _load_shared(self, rel: str, bound: int, raw: bytes | None = None) -> LoadedFile:
@@ -481,22 +489,36 @@ class Register:
         return lf
 
     def prefetch(self, rels: Iterable[str]) -> None:
-        """Parse files ahead, reading a git revision's blobs in one pipelined round trip (``shared`` only)."""
-        if self.shared is None:
+        """Read files ahead, a git revision's blobs in one pipelined round trip.
+
+        With ``shared`` they are parsed now; without, a revision's bytes wait for the first read of
+        each (and a folder's files are read when asked for).
+        """
+        git = isinstance(self.source, GitSource)
+        if not git and self.shared is None:
             return
         todo = []
         for rel in rels:
-            own, content = self._shared_key(rel, self.max_bytes)
-            if self.has_file(rel) and own not in self.shared.files and (content is None or content not in self.shared.files):
-                todo.append(rel)
-        raws = self.source.read_many(todo) if isinstance(self.source, GitSource) else {}
+            if not self.has_file(rel) or rel in self._fetched:
+                continue
+            if self.shared is not None:
+                own, content = self._shared_key(rel, self.max_bytes)
+                if own in self.shared.files or (content is not None and content in self.shared.files):
+                    continue
+            todo.append(rel)
+        raws = self.source.read_many(todo) if git else {}
+        if self.shared is None:
+            self._fetched.update(raws)
+            return
         for rel in dict.fromkeys(todo):
             self._load_shared(rel, self.max_bytes, raws.get(rel))
 
     def _read_one(self, rel: str, max_bytes: int | None = None) -> LoadedFile:
         st = self._stat(rel)
         try:
-            raw = self.source.read(rel)
+            raw = self._fetched.pop(rel, None)
+            if raw is None:
+                raw = self.source.read(rel)
         except OSError as e:
             lf = LoadedFile(self._prefix + rel)
             lf.error("LFK001", 1, 1, T(f"无法读取文件：{e}", f"cannot read the file: {e}"))
@@ -523,7 +545,7 @@ class Register:
 
         A warm run finds the entry by the files' digests from the stat index, without reading them.
         """
-        if self.cache is None or not rels:
+        if self.cache is None or not rels or self.shared is not None:
             return [self._load(rel) for rel in rels]
         digests = [self.file_digest(rel) for rel in rels]
         if "missing" in digests:

@@ -22,7 +22,6 @@ again.
 
 from __future__ import annotations
 
-import json
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -33,7 +32,7 @@ from lfk.core.errors import InputError, RootNotFound, UsageError
 from lfk.core.finding import Severity
 from lfk.core.git import GitRepo, GitSource
 from lfk.core.i18n import T
-from lfk.diff.compare import canon, diff_values, match_renames
+from lfk.diff.compare import canon, diff_values, match_renames, plain
 from lfk.diff.result import KINDS, Change, DiffResult, GradeMove, Problem, SideInfo
 from lfk.grading.engine import grade_risk
 from lfk.model import Config, file_kind
@@ -73,10 +72,6 @@ class ItemRec:
 
 def _dump(model: Any) -> dict[str, Any]:
     return model.model_dump(mode="json")
-
-
-def _plain(raw: Any) -> dict[str, Any]:
-    return json.loads(canon(raw)) if isinstance(raw, dict) else {}
 
 
 def _title(kind: str, data: dict[str, Any]) -> str | None:
@@ -191,7 +186,7 @@ class Engine:
                 if item is not None:
                     data = _dump(item.model)
                 elif isinstance(raw, dict) and raw.get("id") is not None:
-                    data = _plain(raw)
+                    data = plain(raw)
                 else:
                     continue
                 ident = str(data.get("id"))
@@ -213,7 +208,7 @@ class Engine:
             out["units"][uid] = ItemRec(uid, {}, None, rel, uid, first_line=None)
             return out
         model = fi.model
-        data = _dump(model) if model is not None else _plain(fi.file.data)
+        data = _dump(model) if model is not None else plain(fi.file.data)
         head = {k: v for k, v in data.items() if k not in ("posts", "approvals")}
         out["units"][uid] = ItemRec(uid, head, model, rel, _title("units", head) or uid)
         for kind in ("posts", "approvals"):
@@ -230,7 +225,7 @@ class Engine:
         fi = self._file(side, rel)
         if fi is None:
             return None
-        data = _dump(fi.model) if fi.model is not None else _plain(fi.file.data)
+        data = _dump(fi.model) if fi.model is not None else plain(fi.file.data)
         if kind == "flows":
             data = _norm_flow(data)
         stem = rel.rsplit("/", 1)[-1][:-5]
@@ -430,8 +425,8 @@ class Engine:
         assert fa is not None and fb is not None  # checked by _config
         if fa.file is fb.file:
             return  # the same content
-        da = _dump(fa.model) if fa.model is not None else _plain(fa.file.data)
-        db = _dump(fb.model) if fb.model is not None else _plain(fb.file.data)
+        da = _dump(fa.model) if fa.model is not None else plain(fa.file.data)
+        db = _dump(fb.model) if fb.model is not None else plain(fb.file.data)
         for key in list(da) + [k for k in db if k not in da]:
             fields = diff_values({key: da.get(key)}, {key: db.get(key)})
             if fields:

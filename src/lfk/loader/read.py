@@ -99,6 +99,13 @@ class LoadedFile:
         """True when the file could not be parsed at all (no data and a reading error: ``UNREADABLE``)."""
         return self.data is None and any(f.code in UNREADABLE for f in self.findings)
 
+    def for_lines_later(self) -> LoadedFile | None:
+        """What to keep for looking lines up later, without the data: this file's positions while they are
+        still to be computed (the fast path keeps only the bytes); None when they are at hand (look up now)."""
+        if isinstance(self.pos, fast.Positions) and self.pos.pending:
+            return LoadedFile(self.rel, None, self.pos, self.keypos, size=self.size)
+        return None
+
     def loc(self, path: Path_ = (), *, key: bool = True) -> Pos:
         """Where ``path`` is in the file: its key when ``key`` and it has one, else its value.
 
