@@ -3,7 +3,8 @@
 Files come from a ``Source`` (the working tree, or a git revision for ``lfk diff``). ``lfk.yaml``,
 the root standard flows and every ``unit.yaml`` are read up front (they are small and every unit
 needs them); a unit's other files are read when the unit is asked for, so commands can stream over
-large registers.
+large registers. A ``lazy`` register reads nothing but lfk.yaml up front: ``file_items`` then reads
+one file, so ``lfk diff`` reads only the files that differ between two revisions.
 
 Baselines: ``baseline:`` in lfk.yaml names the register of the department above (a folder, or a git
 work tree pinned to ``rev``). A unit whose unit.yaml ``adopts`` baseline units gets their powers,
@@ -335,6 +336,11 @@ class Register:
     usable unit.yaml): ``keep`` uses whatever of it is valid and leaves the findings to lint (lint's
     mode); ``fail`` raises ``BrokenFile`` (exit 2 with file:line; every other command); ``skip`` leaves
     the whole file (or unit) out, records its first error in ``skipped`` and calls ``on_skip``.
+
+    ``lazy`` reads only lfk.yaml up front (``std_flows`` and ``unit_headers`` stay empty until asked
+    for: ``unit_header``, ``file_items``), for reading a few files of a revision (``lfk diff``,
+    ``lfk log``). ``shared`` with ``content_key`` (rel → blob id) parses a file once for every
+    register given the same ``SharedReads``.
     """
 
     def __init__(self, root: Path, source: Source | None = None, cache: Cache | None = None, *,
