@@ -3,7 +3,8 @@
 Files come from a ``Source`` (the working tree, or a git revision for ``lfk diff``). ``lfk.yaml``,
 the root standard flows and every ``unit.yaml`` are read up front (they are small and every unit
 needs them); a unit's other files are read when the unit is asked for, so commands can stream over
-large registers.
+large registers. A ``lazy`` register reads nothing but lfk.yaml up front: ``file_items`` then reads
+one file, so ``lfk diff`` reads only the files that differ between two revisions.
 
 Baselines: ``baseline:`` in lfk.yaml names the register of the department above (a folder, or a git
 work tree pinned to ``rev``). A unit whose unit.yaml ``adopts`` baseline units gets their powers,
@@ -17,7 +18,7 @@ from __future__ import annotations
 
 import os
 import stat
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Generic, Literal, Protocol, TypeVar
@@ -44,6 +45,10 @@ M = TypeVar("M")
 UNIT_FILES = ("unit.yaml", "authorities.yaml", "risks.yaml", "measures.yaml", "dispositions.yaml",
               "accepted.yaml")
 LIST_FILES = ("authorities.yaml", "risks.yaml", "measures.yaml", "dispositions.yaml", "accepted.yaml")
+# list file kind → (file model, item model)
+LIST_MODELS: dict[str, tuple[type[Any], type[Any]]] = {
+    "authorities": (AuthoritiesFile, Authority), "risks": (RisksFile, Risk), "measures": (MeasuresFile, Measure),
+    "dispositions": (DispositionsFile, Disposition), "accepted": (AcceptedFile, Acceptance)}
 IGNORED_NAMES = {".gitkeep", ".DS_Store", "Thumbs.db", "desktop.ini"}
 DEFAULT_MAX_BYTES = 10 * 1024 * 1024
 MAX_BASELINE_DEPTH = 4
@@ -68,14 +73,18 @@ class Source(Protocol):
 
 
 class DirSource:
-    """Files of a folder on disk."""
+    """Files of a folder on disk; ``files``: their listing when the caller has just made it (``files()``)."""
 
-    def __init__(self, root: Path) -> None:
+    def __init__(self, root: Path, files: list[str] | None = None) -> None:
         self.root = Path(root)
         self._reader = Confined(self.root)
+        self._listed = files
 
     def files(self) -> list[str]:
         """Every file below the root except inside dot-folders (.git, .lfk-cache ...)."""
+        if self._listed is not None:
+            listed, self._listed = self._listed, None
+            return listed
         out: list[str] = []
         root = str(self.root)
         for dirpath, rel_dir, _, filenames in walk_tree(root):  # links to folders are not followed
@@ -249,6 +258,53 @@ class BrokenFile(InputError):
         self.finding = finding
 
 
+class SharedReads:
+    """Files parsed (and validated) once for several Registers whose sources share content.
+
+    ``lfk diff`` reads two revisions through two Registers: a file unchanged between them (the same
+    git blob) is parsed and validated once. Each Register names a file's content with its own
+    ``content_key`` (a blob id; None: not shared, parsed once for that Register). ``parsed`` counts
+    the parses.
+    """
+
+    def __init__(self) -> None:
+        self.files: dict[tuple[Any, ...], LoadedFile] = {}
+        self.pristine: set[int] = set()  # files that had no finding when parsed (may be shown under another path)
+        self.valid: dict[tuple[int, type, str | None], tuple[Any, list[tuple[int, Any]]]] = {}
+        self.items: dict[tuple[int, str], FileItems | None] = {}
+        self.parsed = 0
+        self._readers = 0
+
+    def reader(self) -> int:
+        """A number for one more register reading through these (files it alone reads are its own)."""
+        self._readers += 1
+        return self._readers
+
+
+@dataclass(slots=True)
+class FileItems:
+    """One file as ``Register.file_items`` reads it: the file, its whole model, and its items as written.
+
+    ``model`` is the file's model (None when it does not validate even after pruning bad values, see
+    ``lfk.model.validate``). For a list file, ``items`` holds the items that validate as they are
+    written, by index, and ``raw`` every item as written; a repaired file's items are validated one
+    by one, so a bad value is seen as written, not as pruned (lint's ``UnitData`` holds the pruned
+    models). ``kind`` is the file's kind (``lfk.model.file_kind``).
+    """
+
+    file: LoadedFile
+    kind: str
+    model: Any = None
+    items: dict[int, Item[Any]] = field(default_factory=dict)
+
+    @property
+    def raw(self) -> list[Any]:
+        """The items of a list file as written (plain data; [] when the file holds no list)."""
+        data = self.file.data
+        items = data.get(self.kind) if isinstance(data, dict) and self.kind in LIST_MODELS else None
+        return items if isinstance(items, list) else []
+
+
 class Register:
     """A register read from a ``Source``. ``load_findings`` holds findings about the layout itself.
 
@@ -256,12 +312,23 @@ class Register:
     usable unit.yaml): ``keep`` uses whatever of it is valid and leaves the findings to lint (lint's
     mode); ``fail`` raises ``BrokenFile`` (exit 2 with file:line; every other command); ``skip`` leaves
     the whole file (or unit) out, records its first error in ``skipped`` and calls ``on_skip``.
+
+    ``lazy`` reads only lfk.yaml up front (``std_flows`` and ``unit_headers`` stay empty until asked
+    for: ``unit_header``, ``file_items``), for reading a few files of a revision (``lfk diff``,
+    ``lfk log``). ``shared`` with ``content_key`` (rel → blob id) parses a file once for every
+    register given the same ``SharedReads``.
     """
 
     def __init__(self, root: Path, source: Source | None = None, cache: Cache | None = None, *,
                  on_broken: OnBroken = "keep", on_skip: Callable[[Finding], None] | None = None,
+                 lazy: bool = False, shared: SharedReads | None = None,
+                 content_key: Callable[[str], str | None] | None = None,
                  _prefix: str = "", _display_root: Path | None = None, _depth: int = 0) -> None:
         self.root = Path(root)
+        self.lazy = lazy
+        self.shared = shared
+        self.content_key = content_key
+        self._reader_no = shared.reader() if shared is not None else 0
         self._prefix = _prefix  # a baseline's files are named relative to the register that adopts them
         self._display_root = _display_root or self.root
         self._depth = _depth
@@ -276,9 +343,12 @@ class Register:
         self.stat_index = StatIndex(cache, os.path.realpath(self.root)) if (
             cache is not None and isinstance(self.source, DirSource)) else None
         self.all_files = self.source.files()
+        self._file_set: set[str] | None = None
+        self._fetched: dict[str, bytes] = {}  # bytes read ahead (``prefetch``), until their file is read
         self.load_findings: list[Finding] = []
         self.config_file = self._load("lfk.yaml", DEFAULT_MAX_BYTES)
-        cfg, _ = validate(self.config_file, Config)
+        cfg, _ = self._validate(self.config_file, Config)
+        self._config_model = cfg
         self.config_ok = cfg is not None and self.config_file.ok
         self.config: Config = cfg or _fallback_config(self.config_file)
         self.max_bytes = int(self.config.lint.max_file_mb * 1024 * 1024)
@@ -288,9 +358,11 @@ class Register:
         for rel in self.all_files:
             parts = rel.split("/")
             if parts[0] == "flows" and len(parts) == 2 and rel.endswith(".yaml"):
+                if lazy:
+                    continue
                 lf = self._load(rel)
                 self.std_flow_files[parts[1][:-5]] = lf
-                model, _ = validate(lf, Flow)
+                model, _ = self._validate(lf, Flow)
                 if self._broken(lf):
                     continue
                 if model is not None:
@@ -301,21 +373,45 @@ class Register:
                 self.load_findings.append(_stray(rel))
         self.unit_ids: list[str] = sorted(self.unit_dirs)
         self.unit_headers: dict[str, tuple[LoadedFile | None, Unit | None]] = {}
+        self._cache: dict[str, UnitData] = {}
+        if lazy:
+            return
         header_rels = [f"units/{uid}/unit.yaml" for uid in self.unit_ids if f"units/{uid}/unit.yaml" in self.unit_dirs[uid]]
         headers = dict(zip(header_rels, self._load_many(header_rels, "parse-headers"), strict=True))
         for uid in self.unit_ids:
-            lf = headers.get(f"units/{uid}/unit.yaml")
-            if lf is not None:
-                unit, _ = validate(lf, Unit)
-                self.unit_headers[uid] = (lf, unit)
-                if self._broken(lf):
-                    self.unit_headers[uid] = (lf, None)
-            else:
-                self.unit_headers[uid] = (None, None)
-                self._broken(_missing_unit_file(f"{self._prefix}units/{uid}/unit.yaml"))
+            self._header(uid, headers.get(f"units/{uid}/unit.yaml"))
         if self.on_broken == "skip":
             self.unit_ids = [uid for uid in self.unit_ids if self.unit_headers[uid][1] is not None]
-        self._cache: dict[str, UnitData] = {}
+
+    def _header(self, uid: str, lf: LoadedFile | None) -> tuple[LoadedFile | None, Unit | None]:
+        """Validate a unit's unit.yaml (None: the folder has none) into ``unit_headers``."""
+        if lf is not None:
+            unit, _ = self._validate(lf, Unit)
+            self.unit_headers[uid] = (lf, None if self._broken(lf) else unit)
+        else:
+            self.unit_headers[uid] = (None, None)
+            self._broken(_missing_unit_file(f"{self._prefix}units/{uid}/unit.yaml"))
+        return self.unit_headers[uid]
+
+    def unit_header(self, uid: str) -> tuple[LoadedFile | None, Unit | None]:
+        """(unit.yaml, its model) of a unit; a ``lazy`` register reads it now (both None for no such unit)."""
+        got = self.unit_headers.get(uid)
+        if got is not None:
+            return got
+        if uid not in self.unit_dirs:
+            return None, None
+        rel = f"units/{uid}/unit.yaml"
+        return self._header(uid, self._load(rel) if rel in self.unit_dirs[uid] else None)
+
+    def _validate(self, lf: LoadedFile, model: type[M], list_key: str | None = None) -> tuple[M | None, list[tuple[int, Any]]]:
+        """``lfk.model.validate.validate`` once per file (a file shared with another register: once for both)."""
+        if self.shared is None:
+            return validate(lf, model, list_key)
+        key = (id(lf), model, list_key)
+        got = self.shared.valid.get(key)
+        if got is None:
+            got = self.shared.valid[key] = validate(lf, model, list_key)
+        return got
 
     def _broken(self, lf: LoadedFile) -> bool:
         """Whether ``lf`` is to be left out: never with ``keep`` or when it has no error; raises with ``fail``."""
@@ -332,9 +428,79 @@ class Register:
         return True
 
     def _load(self, rel: str, max_bytes: int | None = None) -> LoadedFile:
+        if self.shared is not None:
+            return self._load_shared(rel, max_bytes if max_bytes is not None else self.max_bytes)
+        return self._read_one(rel, max_bytes)
+
+    def _shared_key(self, rel: str, bound: int) -> tuple[tuple[Any, ...], tuple[Any, ...] | None]:
+        """(key of this file in ``shared``, key of its content there, or None when not shared)."""
+        content = self.content_key(rel) if self.content_key is not None else None
+        own = (self._reader_no, self._prefix + rel, bound)
+        return own, ((content, bound) if content is not None else None)
+
+    def _load_shared(self, rel: str, bound: int, raw: bytes | None = None) -> LoadedFile:
+        """A file through ``shared``: parsed once per content; the same bytes at another path are relabelled."""
+        assert self.shared is not None
+        files = self.shared.files
+        own, content = self._shared_key(rel, bound)
+        shown = self._prefix + rel
+        lf = files.get(own)
+        if lf is not None:
+            return lf
+        same = files.get(content) if content is not None else None
+        if same is not None and same.rel == shown:
+            lf = same
+        elif same is not None and id(same) in self.shared.pristine:
+            lf = LoadedFile(shown, same.data, same.pos, same.keypos, [], same.suppressions, same.size, same.dates)
+        else:
+            if raw is None:
+                try:
+                    raw = self.source.read(rel)
+                except OSError as e:
+                    lf = LoadedFile(shown)
+                    lf.error("LFK001", 1, 1, T(f"无法读取文件：{e}", f"cannot read the file: {e}"))
+                    files[own] = lf
+                    return lf
+            lf = load_bytes(raw, shown, max_bytes=bound)
+            self.shared.parsed += 1
+            if not lf.findings:
+                self.shared.pristine.add(id(lf))
+            if content is not None and same is None:
+                files[content] = lf
+        files[own] = lf
+        return lf
+
+    def prefetch(self, rels: Iterable[str]) -> None:
+        """Read files ahead, a git revision's blobs in one pipelined round trip.
+
+        With ``shared`` they are parsed now; without, a revision's bytes wait for the first read of
+        each (and a folder's files are read when asked for).
+        """
+        git = isinstance(self.source, GitSource)
+        if not git and self.shared is None:
+            return
+        todo = []
+        for rel in rels:
+            if not self.has_file(rel) or rel in self._fetched:
+                continue
+            if self.shared is not None:
+                own, content = self._shared_key(rel, self.max_bytes)
+                if own in self.shared.files or (content is not None and content in self.shared.files):
+                    continue
+            todo.append(rel)
+        raws = self.source.read_many(todo) if git else {}
+        if self.shared is None:
+            self._fetched.update(raws)
+            return
+        for rel in dict.fromkeys(todo):
+            self._load_shared(rel, self.max_bytes, raws.get(rel))
+
+    def _read_one(self, rel: str, max_bytes: int | None = None) -> LoadedFile:
         st = self._stat(rel)
         try:
-            raw = self.source.read(rel)
+            raw = self._fetched.pop(rel, None)
+            if raw is None:
+                raw = self.source.read(rel)
         except OSError as e:
             lf = LoadedFile(self._prefix + rel)
             lf.error("LFK001", 1, 1, T(f"无法读取文件：{e}", f"cannot read the file: {e}"))
@@ -361,7 +527,7 @@ class Register:
 
         A warm run finds the entry by the files' digests from the stat index, without reading them.
         """
-        if self.cache is None or not rels:
+        if self.cache is None or not rels or self.shared is not None:
             return [self._load(rel) for rel in rels]
         digests = [self.file_digest(rel) for rel in rels]
         if "missing" in digests:
@@ -425,10 +591,64 @@ class Register:
         """Every file of a unit (register-relative paths)."""
         return list(self.unit_dirs.get(uid, []))
 
+    def has_file(self, rel: str) -> bool:
+        """Whether ``rel`` is one of the register's files."""
+        if self._file_set is None:
+            self._file_set = set(self.all_files)
+        return rel in self._file_set
+
+    # -- one file --------------------------------------------------------------------------------
+    def file_items(self, rel: str) -> FileItems | None:
+        """One file read, validated and subject to ``on_broken`` as a unit's files are (``FileItems``).
+
+        For reading a few files of a large register (``lfk diff`` reads only what changed): nothing
+        else is read; a unit's unit.yaml is its header (``unit_header``), with no baseline adopted.
+        None when the register has no such file, the path is no item file (``lfk.model.file_kind``)
+        or ``skip`` leaves the file out. Call it once per file with ``skip`` (each call records).
+        """
+        kind = file_kind(rel)
+        if kind is None or not self.has_file(rel):
+            return None
+        if kind == "lfk":
+            return FileItems(self.config_file, kind, self._config_model)
+        if kind == "unit":
+            lf, unit = self.unit_header(rel.split("/")[1])
+            return FileItems(lf, kind, unit) if lf is not None and not (unit is None and self._left_out(lf)) else None
+        lf = self._load(rel)
+        if kind in LIST_MODELS:
+            return self._list_items(lf, kind)
+        model, _ = self._validate(lf, Flow if kind == "flow" else Benchmark)
+        return None if self._broken(lf) else FileItems(lf, kind, model)
+
+    def _left_out(self, lf: LoadedFile) -> bool:
+        return self.on_broken == "skip" and any(f.severity is Severity.ERROR for f in lf.findings)
+
+    def _list_items(self, lf: LoadedFile, kind: str) -> FileItems | None:
+        """A list file's ``FileItems``: valid items as written by index (kept per file with ``shared``)."""
+        key = (id(lf), kind)
+        if self.shared is not None and key in self.shared.items:
+            return self.shared.items[key]
+        file_model, item_model = LIST_MODELS[kind]
+        model, good = self._validate(lf, file_model, kind)
+        if self._broken(lf):
+            return None
+        out = FileItems(lf, kind, model)
+        if model is not None and not any(f.severity is Severity.ERROR for f in lf.findings):
+            out.items = {i: Item(x, lf, (kind, i)) for i, x in enumerate(getattr(model, kind))}
+        elif model is not None or good:  # repaired: each item validated as written, so a bad value is not pruned
+            for i, raw in enumerate(out.raw):
+                try:
+                    out.items[i] = Item(item_model.model_validate(raw), lf, (kind, i))
+                except Exception:  # noqa: BLE001 - pydantic's ValidationError and odd input alike
+                    pass
+        if self.shared is not None:
+            self.shared.items[key] = out
+        return out
+
     # -- units -----------------------------------------------------------------------------------
     def unit_model(self, uid: str) -> Unit | None:
         """The model of ``units/<uid>/unit.yaml`` (None when missing or invalid)."""
-        return self.unit_headers.get(uid, (None, None))[1]
+        return self.unit_header(uid)[1]
 
     def unit(self, uid: str, *, keep: bool = False, kinds: frozenset[str] | None = None) -> UnitData:
         """Read one unit's files (kept in memory only with ``keep``).
@@ -451,7 +671,7 @@ class Register:
     def _read_unit(self, uid: str, kinds: frozenset[str] | None = None) -> UnitData:
         base = f"units/{uid}/"
         ud = UnitData(uid, base.rstrip("/"))
-        ud.unit_file, ud.unit = self.unit_headers.get(uid, (None, None))
+        ud.unit_file, ud.unit = self.unit_header(uid)
         if ud.unit_file is not None:
             ud.files.append(ud.unit_file)
             if isinstance(ud.unit_file.data, dict):
@@ -480,12 +700,12 @@ class Register:
             if kind == "flows":
                 ud.flow_files[stem] = lf
                 ud.raw_ids.setdefault("flows", set()).add(stem)
-                flow, _ = validate(lf, Flow)
+                flow, _ = self._validate(lf, Flow)
                 if flow is not None and not self._broken(lf):
                     ud.flows[stem] = Item(flow, lf)
             else:
                 ud.benchmark_files[stem] = lf
-                bm, _ = validate(lf, Benchmark)
+                bm, _ = self._validate(lf, Benchmark)
                 if bm is not None and not self._broken(lf):
                     ud.benchmarks.append(Item(bm, lf))
         if ud.unit is not None and (ud.unit.adopts or ud.unit.tailor):
@@ -624,10 +844,9 @@ class Register:
                     ud.raw_ids.setdefault(attr, set()).update(it.model.id for it in keep)
 
     def _read_list_file(self, ud: UnitData, lf: LoadedFile, kind: str) -> None:
-        model_cls = {"authorities": AuthoritiesFile, "risks": RisksFile, "measures": MeasuresFile,
-                     "dispositions": DispositionsFile, "accepted": AcceptedFile}[kind]
+        model_cls = LIST_MODELS[kind][0]
         ud.raw_ids[kind] = _raw_ids(lf.data, kind)
-        model, good = validate(lf, model_cls, kind)
+        model, good = self._validate(lf, model_cls, kind)
         target: list[Item[Any]] = getattr(ud, kind)
         if self._broken(lf):
             return

@@ -176,6 +176,28 @@ def test_every_write_goes_through_atomic_write() -> None:
     assert bad == [], "write through lfk.core.fsutil.atomic_write"
 
 
+def test_revisions_are_read_through_the_register() -> None:
+    """One loading pipeline (issue 14): lfk diff and lfk log read revisions through lfk.register.Register.
+
+    Neither package imports the loader or the validation, nor parses or validates a file itself.
+    """
+    bad = []
+    for path in sorted([*(SRC_LFK / "diff").rglob("*.py"), *(SRC_LFK / "history").rglob("*.py")]):
+        rel = path.relative_to(SRC_LFK).as_posix()
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        for node in ast.walk(tree):
+            names = [node.module or ""] if isinstance(node, ast.ImportFrom) else (
+                [a.name for a in node.names] if isinstance(node, ast.Import) else [])
+            bad += [f"{rel}:{node.lineno} imports {n}" for n in names
+                    if n == "yaml" or n.startswith(("lfk.loader", "lfk.model.validate"))]
+        for c in _calls(tree):
+            f = c.func
+            name = f.id if isinstance(f, ast.Name) else f.attr if isinstance(f, ast.Attribute) else ""
+            if name in ("load_bytes", "load_file", "model_validate", "validate"):
+                bad.append(f"{rel}:{c.lineno} calls {name}")
+    assert bad == [], "read revisions through lfk.register.Register (file_items, unit_header)"
+
+
 def test_only_render_builds_dot() -> None:
     """One DOT builder: no other package spells a graph for graphviz."""
     bad = []

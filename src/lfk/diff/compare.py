@@ -46,6 +46,11 @@ def canon(value: Any) -> str:
     return json.dumps(value, ensure_ascii=False, sort_keys=True, default=str, separators=(",", ":"))
 
 
+def plain(value: Any) -> dict[str, Any]:
+    """A mapping as plain JSON data (dates as text, as a model dump gives them); {} for anything else."""
+    return json.loads(canon(value)) if isinstance(value, dict) else {}
+
+
 def _item_key(a: list[Any], b: list[Any]) -> str | None:
     items = a + b
     if not items or not all(isinstance(x, dict) for x in items):

@@ -1,22 +1,29 @@
 """The diff engine: two sides of a register (git revisions or the working tree), compared item by item.
 
-Only files whose content differs between the sides are read and parsed (blob ids from
-``git ls-tree``; ``git diff-index`` plus the file lists for the working tree), plus ``lfk.yaml``
-of both sides, always. Changed files are grouped by unit into partial views: a unit whose files
-are all unchanged costs nothing. Items are matched by unit, kind and id; the models come straight
-from ``lfk.loader.load_bytes`` and ``lfk.model.validate.validate`` (no ``Register``, which would
-read every unit header).
+Each side is a ``lfk.register.Register`` over its ``Source`` (a ``GitSource`` for a revision, the
+``DirSource`` for the working tree), ``lazy`` so that nothing but ``lfk.yaml`` is read up front,
+and both share one ``SharedReads``: a file unchanged between the sides is parsed and validated once.
+Only files whose content differs between the sides are read (blob ids from ``git ls-tree``; for
+the working tree, blob ids hashed here), through ``Register.file_items`` (one file's items as
+written) and ``Register.unit_header``; the register reads, validates and applies its broken-file
+policy (``keep``: what is valid is compared, a file's first error becomes a ``Problem``). Changed
+files are grouped by unit: a unit whose files are all unchanged costs nothing. Items are matched by
+unit, kind and id. Lines are looked up only for the items a change names.
+
+Units that adopt a baseline (``adopts:`` in unit.yaml) are compared as written in this register:
+their ``adopts``/``tailor`` entries are fields of the unit; the adopted items belong to the baseline
+(``lfk baseline diff`` compares those), so diff neither reads nor shows them.
 
 Two extra passes read unchanged files, only when needed: when the rubric (``grading`` in
 ``lfk.yaml``) changed, every risk is graded under both rubrics (``regraded`` records); when a
 power's key areas changed and the rubric has key-area floors, the risks on that power are graded
-again. A file unchanged between the sides is parsed once for both.
+again.
 """
 
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -25,50 +32,46 @@ from lfk.core.errors import InputError, RootNotFound, UsageError
 from lfk.core.finding import Severity
 from lfk.core.git import GitRepo, GitSource
 from lfk.core.i18n import T
-from lfk.diff.compare import canon, diff_values, match_renames
+from lfk.diff.compare import canon, diff_values, match_renames, plain
 from lfk.diff.result import KINDS, Change, DiffResult, GradeMove, Problem, SideInfo
 from lfk.grading.engine import grade_risk
-from lfk.loader import LoadedFile, load_bytes
-from lfk.model import UNIT_LIST_FILES, AuthoritiesFile, Benchmark, Config, Flow, MeasuresFile, RisksFile, Unit, file_kind
-from lfk.model.items import Authority, Measure, Risk
-from lfk.model.validate import validate
-from lfk.register import IGNORED_NAMES, DirSource, Source
+from lfk.model import Config, file_kind
+from lfk.model.items import Authority, Risk
+from lfk.register import IGNORED_NAMES, DirSource, FileItems, Item, Register, SharedReads
 
 WORKTREE_LABEL = "working tree"
-LIST_FILES = {name: kind for name, kind in UNIT_LIST_FILES.items() if kind not in ("dispositions", "accepted")}  # what diff compares
 _DIFF_KINDS = {"unit": "units", "authorities": "authorities", "risks": "risks", "measures": "measures",
                "flow": "flows", "benchmark": "benchmarks"}
-LIST_MODELS: dict[str, type] = {"authorities": AuthoritiesFile, "risks": RisksFile, "measures": MeasuresFile}
-LIST_ITEM_MODELS: dict[str, type] = {"authorities": Authority, "risks": Risk, "measures": Measure}
+LIST_KINDS = frozenset({"authorities", "risks", "measures"})
 UNIT_KINDS = ("units", "posts", "approvals")
 RENAME_KINDS = frozenset({"posts", "approvals", "authorities", "flows", "risks", "measures", "benchmarks"})
 NOT_GRADING = frozenset({"id", "title", "description", "sources", "grade", "grade_reason", "owner", "approval",
                          "approved_digest", "reviewed", "disclosure"})
 TITLE_FIELD = {"units": "name", "posts": "name", "approvals": "meeting", "authorities": "name", "flows": "name",
                "risks": "title", "measures": "description"}
-DEFAULT_MAX_BYTES = 10 * 1024 * 1024
 
 
 @dataclass(slots=True)
 class ItemRec:
-    """One item of one side: its plain data (a model dump), model, and where it is written."""
+    """One item of one side: its plain data (a model dump, or the raw data of an invalid item), model,
+    and where it is written (``where``: its place in its file; None: the file's first line, ``first_line``)."""
 
     id: str
     data: dict[str, Any]
     model: Any
     rel: str
-    line: int | None
     title: str | None
+    where: Item[Any] | None = None
+    first_line: int | None = 1
+
+    @property
+    def line(self) -> int | None:
+        """The item's line (looked up now: only the items a change names need one)."""
+        return self.where.loc()[0] if self.where is not None else self.first_line
 
 
 def _dump(model: Any) -> dict[str, Any]:
     return model.model_dump(mode="json")
-
-
-def _plain(raw: Any) -> dict[str, Any]:
-    import json
-
-    return json.loads(canon(raw)) if isinstance(raw, dict) else {}
 
 
 def _title(kind: str, data: dict[str, Any]) -> str | None:
@@ -96,160 +99,102 @@ def _norm_flow(data: dict[str, Any]) -> dict[str, Any]:
 
 
 class Side:
-    """One side of the comparison: where its files come from and what it holds."""
+    """One side of the comparison: its label and the register read from it."""
 
-    def __init__(self, key: str, info: SideInfo, source: Source, blob_ids: dict[str, str] | None,
-                 files: Iterable[str]) -> None:
+    def __init__(self, key: str, info: SideInfo, register: Register) -> None:
         self.key = key
         self.info = info
-        self.source = source
-        self.blob_ids = blob_ids
-        self.files = set(files)
-        self.unit_ids: set[str] = {rel.split("/", 2)[1] for rel in self.files
-                                   if rel.startswith("units/") and rel.count("/") >= 2}
-        self.config: Config = Config(name="register")
-        self.max_bytes = DEFAULT_MAX_BYTES
+        self.register = register
+        self.unit_ids: set[str] = set(register.unit_ids)
+
+    @property
+    def config(self) -> Config:
+        """The side's lfk.yaml (the register's: its valid parts when it is invalid)."""
+        return self.register.config
 
 
 class Engine:
     """Compares two sides; ``changed`` holds the paths (relative to the root) whose content differs."""
 
-    def __init__(self, a: Side, b: Side, changed: set[str], repo: GitRepo | None, *,
+    def __init__(self, a: Side, b: Side, changed: set[str], *,
                  units: list[str] | None = None, kinds: list[str] | None = None,
                  progress: Callable[[int, int], None] | None = None) -> None:
         self.a, self.b = a, b
         self.changed = changed
-        self.repo = repo
         self.units = units
         self.kinds = set(kinds) if kinds else set(KINDS)
         self.progress = progress
-        self.parsed: dict[str, LoadedFile] = {}
-        self.validated: dict[tuple[str, str], Any] = {}
         self.problems: list[Problem] = []
         self._problem_seen: set[tuple[str, str]] = set()
+        self._checked: set[int] = set()
+        self._lists: dict[tuple[str, str], dict[str, ItemRec]] = {}
         self.changes: list[Change] = []
         self.recorded_risks: set[tuple[str, str]] = set()
-        self.n_parsed = 0
         self._grader: Any = None
         self._grader_loaded = False
         self.rubric_changed = False
         self.key_area_floors = False
         self.unit_names: dict[str, str] = {}
 
-    # -- reading -----------------------------------------------------------------------------------
-    def _key(self, side: Side, rel: str) -> str:
-        if side.blob_ids is not None:
-            return side.blob_ids[rel]
-        if rel not in self.changed and self.a.blob_ids is not None and rel in self.a.blob_ids:
-            return self.a.blob_ids[rel]  # unchanged in the working tree: the same bytes as A's blob
-        return f"{side.key}:{rel}"
+    # -- reading (through each side's Register) ----------------------------------------------------
+    def prefetch(self, pairs: list[tuple[Side, str]]) -> None:
+        """Read (one pipelined git round trip per revision) and parse many files."""
+        for side in (self.a, self.b):
+            side.register.prefetch(rel for s, rel in pairs if s is side)
 
-    def prefetch(self, pairs: Iterable[tuple[Side, str]]) -> None:
-        """Read (one pipelined git round trip) and parse many files."""
-        todo: dict[str, tuple[Side, str]] = {}
-        for side, rel in pairs:
-            if rel in side.files:
-                k = self._key(side, rel)
-                if k not in self.parsed and k not in todo:
-                    todo[k] = (side, rel)
-        oids = [k for k in todo if ":" not in k]
-        blobs = self.repo.read_blobs(oids) if (oids and self.repo is not None) else {}
-        for k, (side, rel) in todo.items():
-            raw = blobs.get(k)
-            self.parsed[k] = self._parse(side, rel, raw)
-
-    def _parse(self, side: Side, rel: str, raw: bytes | None) -> LoadedFile:
-        if raw is None:
-            try:
-                raw = side.source.read(rel)
-            except OSError as e:
-                lf = LoadedFile(rel)
-                lf.error("LFK001", 1, 1, _t(f"无法读取文件：{e}", f"cannot read the file: {e}"))
-                return lf
-        self.n_parsed += 1
-        return load_bytes(raw, rel, max_bytes=side.max_bytes)
-
-    def load(self, side: Side, rel: str) -> LoadedFile | None:
-        """The parsed file at ``rel`` on ``side`` (None when the side has no such file)."""
-        if rel not in side.files:
-            return None
-        k = self._key(side, rel)
-        lf = self.parsed.get(k)
-        if lf is None:
-            lf = self.parsed[k] = self._parse(side, rel, None)
-        return lf
-
-    def _validated(self, side: Side, rel: str, kind: str) -> tuple[LoadedFile | None, Any]:
-        """(file, validation result) for ``rel`` read as ``kind``, cached per content."""
-        lf = self.load(side, rel)
-        if lf is None:
-            return None, None
-        ck = (self._key(side, rel), kind)
-        if ck not in self.validated:
-            if kind in LIST_MODELS:
-                res: Any = validate(lf, LIST_MODELS[kind], kind)
-            else:
-                model_cls = {"units": Unit, "flows": Flow, "benchmarks": Benchmark, "config": Config}[kind]
-                res = validate(lf, model_cls)
-            self.validated[ck] = res
-            self._note_problems(side, lf, lf.findings)
-        return lf, self.validated[ck]
+    def _file(self, side: Side, rel: str) -> FileItems | None:
+        """The register's reading of ``rel`` on ``side``; its first error becomes a problem (once per file)."""
+        fi = side.register.file_items(rel)
+        if fi is not None and id(fi.file) not in self._checked:
+            self._checked.add(id(fi.file))
+            self._note_problems(side, fi.file)
+        return fi
 
     def unreadable(self, side: Side, rel: str) -> bool:
         """Whether ``rel`` exists on ``side`` but could not be parsed at all (its items are unknown)."""
-        lf = self.load(side, rel)
-        if lf is None or lf.data is not None:
+        if not side.register.has_file(rel):
             return False
-        if lf.findings:
-            self._note_problems(side, lf, lf.findings)
-            return True
-        return False
+        fi = side.register.file_items(rel)
+        if fi is None or not fi.file.unreadable:
+            return False
+        self._note_problems(side, fi.file)
+        return True
 
-    def _note_problems(self, side: Side, lf: LoadedFile, findings: list[Any]) -> None:
-        errors = [f for f in findings if f.severity is Severity.ERROR]
+    def _note_problems(self, side: Side, lf: Any) -> None:
+        errors = [f for f in lf.findings if f.severity is Severity.ERROR]
         if not errors or (side.key, lf.rel) in self._problem_seen:
             return
         self._problem_seen.add((side.key, lf.rel))
         f = errors[0]
-        more = _t(f"（另有 {len(errors) - 1} 个问题）", f" (and {len(errors) - 1} more)") if len(errors) > 1 else None
-        msg = _t(f"{f.line}:{f.column} {f.code} {f.message.zh}", f"{f.line}:{f.column} {f.code} {f.message.en}")
+        more = T(f"（另有 {len(errors) - 1} 个问题）", f" (and {len(errors) - 1} more)") if len(errors) > 1 else None
+        msg = T(f"{f.line}:{f.column} {f.code} {f.message.zh}", f"{f.line}:{f.column} {f.code} {f.message.en}")
         self.problems.append(Problem(side.key, lf.rel, msg.en + (more.en if more else ""),
                                      text_zh=msg.zh + (more.zh if more else "")))
 
     # -- items of one file -------------------------------------------------------------------------
     def list_items(self, side: Side, rel: str, kind: str) -> dict[str, ItemRec]:
         """Items of a list file (authorities, risks, measures) by id; invalid items as raw data."""
-        lf, res = self._validated(side, rel, kind)
-        if lf is None or not isinstance(lf.data, dict):
-            return {}
-        model, good = res
-        raw_items = lf.data.get(kind)
-        if not isinstance(raw_items, list):
-            return {}
-        models: dict[int, Any] = {}
-        if model is not None and not any(f.severity is Severity.ERROR for f in lf.findings):
-            models = dict(enumerate(getattr(model, kind)))
-        elif model is not None or good:
-            # a repaired file: validate item by item so a bad value shows as written, not as pruned
-            item_cls = LIST_ITEM_MODELS[kind]
-            for i, raw in enumerate(raw_items):
-                try:
-                    models[i] = item_cls.model_validate(raw)
-                except Exception:  # noqa: BLE001 - pydantic's ValidationError and odd input alike
-                    pass
+        key = (side.key, rel)
+        got = self._lists.get(key)
+        if got is not None:
+            return got
         out: dict[str, ItemRec] = {}
-        for i, raw in enumerate(raw_items):
-            m = models.get(i)
-            if m is not None:
-                data = _dump(m)
-            elif isinstance(raw, dict) and raw.get("id") is not None:
-                data = _plain(raw)
-            else:
-                continue
-            ident = str(data.get("id"))
-            if ident in out:
-                continue  # a duplicate id: lint reports it; the first one is compared
-            out[ident] = ItemRec(ident, data, m, rel, lf.loc((kind, i))[0], _title(kind, data))
+        fi = self._file(side, rel)
+        if fi is not None and isinstance(fi.file.data, dict):
+            for i, raw in enumerate(fi.raw):
+                item = fi.items.get(i)
+                if item is not None:
+                    data = _dump(item.model)
+                elif isinstance(raw, dict) and raw.get("id") is not None:
+                    data = plain(raw)
+                else:
+                    continue
+                ident = str(data.get("id"))
+                if ident in out:
+                    continue  # a duplicate id: lint reports it; the first one is compared
+                out[ident] = ItemRec(ident, data, item.model if item else None, rel, _title(kind, data),
+                                     item or Item(None, fi.file, (kind, i)))
+        self._lists[key] = out
         return out
 
     def unit_items(self, side: Side, uid: str) -> dict[str, dict[str, ItemRec]]:
@@ -258,33 +203,33 @@ class Engine:
         out: dict[str, dict[str, ItemRec]] = {"units": {}, "posts": {}, "approvals": {}}
         if uid not in side.unit_ids:
             return out
-        lf, res = self._validated(side, rel, "units")
-        if lf is None:
-            out["units"][uid] = ItemRec(uid, {}, None, rel, None, uid)
+        fi = self._file(side, rel)
+        if fi is None:
+            out["units"][uid] = ItemRec(uid, {}, None, rel, uid, first_line=None)
             return out
-        model = res[0]
-        data = _dump(model) if model is not None else _plain(lf.data)
+        model = fi.model
+        data = _dump(model) if model is not None else plain(fi.file.data)
         head = {k: v for k, v in data.items() if k not in ("posts", "approvals")}
-        out["units"][uid] = ItemRec(uid, head, model, rel, 1, _title("units", head) or uid)
+        out["units"][uid] = ItemRec(uid, head, model, rel, _title("units", head) or uid)
         for kind in ("posts", "approvals"):
             for i, item in enumerate(data.get(kind) or []):
                 if isinstance(item, dict) and item.get("id") is not None:
                     ident = str(item["id"])
                     if ident not in out[kind]:
-                        out[kind][ident] = ItemRec(ident, item, None, rel, lf.loc((kind, i))[0], _title(kind, item))
+                        out[kind][ident] = ItemRec(ident, item, None, rel, _title(kind, item),
+                                                   Item(None, fi.file, (kind, i)))
         return out
 
     def file_item(self, side: Side, rel: str, kind: str) -> ItemRec | None:
         """A flow or benchmark file as one item (its id is the file stem)."""
-        lf, res = self._validated(side, rel, kind)
-        if lf is None:
+        fi = self._file(side, rel)
+        if fi is None:
             return None
-        model = res[0]
-        data = _dump(model) if model is not None else _plain(lf.data)
+        data = _dump(fi.model) if fi.model is not None else plain(fi.file.data)
         if kind == "flows":
             data = _norm_flow(data)
         stem = rel.rsplit("/", 1)[-1][:-5]
-        return ItemRec(stem, data, model, rel, 1, _title(kind, data))
+        return ItemRec(stem, data, fi.model, rel, _title(kind, data))
 
     def authorities(self, side: Side, uid: str) -> dict[str, Authority]:
         """The unit's powers by id on ``side`` (only valid ones)."""
@@ -402,9 +347,8 @@ class Engine:
     def run(self) -> None:
         """Compare the sides (lfk.yaml, root flows, then unit by unit)."""
         a, b = self.a, self.b
-        self.prefetch([(a, "lfk.yaml"), (b, "lfk.yaml")])
         for side in (a, b):
-            side.config, side.max_bytes = self._config(side)
+            self._config(side)
         ga = a.config.grading.model_dump(mode="json", exclude={"labels"})
         gb = b.config.grading.model_dump(mode="json", exclude={"labels"})
         self.rubric_changed = canon(ga) != canon(gb)
@@ -462,37 +406,32 @@ class Engine:
     def _unit_names(self) -> None:
         """Names of the units touched (their unit.yaml, newest side first), for headings."""
         touched = sorted({c.unit for c in self.changes if c.unit is not None})
-        pairs = [(self.b if u in self.b.unit_ids else self.a, f"units/{u}/unit.yaml") for u in touched]
-        self.prefetch(pairs)
-        for side, rel in pairs:
-            lf = self.load(side, rel)
+        pairs = [(self.b if u in self.b.unit_ids else self.a, u) for u in touched]
+        self.prefetch([(side, f"units/{u}/unit.yaml") for side, u in pairs])
+        for side, uid in pairs:
+            lf = side.register.unit_header(uid)[0]
             name = lf.data.get("name") if lf is not None and isinstance(lf.data, dict) else None
             if isinstance(name, str) and name.strip():
-                self.unit_names[rel.split("/")[1]] = name.strip()
+                self.unit_names[uid] = name.strip()
 
-    def _config(self, side: Side) -> tuple[Config, int]:
-        lf, res = self._validated(side, "lfk.yaml", "config")
-        if lf is None:
+    def _config(self, side: Side) -> None:
+        """Check that the side has a register (lfk.yaml); its problems are reported."""
+        if self._file(side, "lfk.yaml") is None:
             raise InputError(f"{side.info.label}: no lfk.yaml at the register root there / 该版本中没有登记册（lfk.yaml）",
                              hint="is the register in the same folder of the repository in both revisions?")
-        cfg = res[0]
-        if cfg is None:
-            name = lf.data.get("name") if isinstance(lf.data, dict) else None
-            cfg = Config(name=str(name or "register"))
-        return cfg, int(cfg.lint.max_file_mb * 1024 * 1024)
 
     def _diff_config(self) -> None:
-        la, ra = self._validated(self.a, "lfk.yaml", "config")
-        lb, rb = self._validated(self.b, "lfk.yaml", "config")
-        if self._key(self.a, "lfk.yaml") == self._key(self.b, "lfk.yaml"):
-            return
-        da = _dump(ra[0]) if ra[0] is not None else _plain(la.data if la else None)
-        db = _dump(rb[0]) if rb[0] is not None else _plain(lb.data if lb else None)
+        fa, fb = self._file(self.a, "lfk.yaml"), self._file(self.b, "lfk.yaml")
+        assert fa is not None and fb is not None  # checked by _config
+        if fa.file is fb.file:
+            return  # the same content
+        da = _dump(fa.model) if fa.model is not None else plain(fa.file.data)
+        db = _dump(fb.model) if fb.model is not None else plain(fb.file.data)
         for key in list(da) + [k for k in db if k not in da]:
             fields = diff_values({key: da.get(key)}, {key: db.get(key)})
             if fields:
-                line = lb.loc((key,))[0] if lb is not None else None
-                self.changes.append(Change(None, "config", key, "changed", None, "lfk.yaml", line, fields=fields))
+                self.changes.append(Change(None, "config", key, "changed", None, "lfk.yaml", fb.file.loc((key,))[0],
+                                           fields=fields))
 
     @staticmethod
     def _kind_of(rel: str) -> str | None:
@@ -519,7 +458,7 @@ class Engine:
                 per_kind.setdefault(kind, []).append(rel)
         changed_auth: set[str] = set()
         for kind, krels in per_kind.items():
-            if kind in LIST_MODELS:
+            if kind in LIST_KINDS:
                 old = self.list_items(a, krels[0], kind)
                 new = self.list_items(b, krels[0], kind)
                 recs = self.compare(uid, kind, old, new)
@@ -544,10 +483,6 @@ class Engine:
 
 def _strip(data: dict[str, Any], id_key: str) -> dict[str, Any]:
     return {k: v for k, v in data.items() if k != id_key and k != "id"}
-
-
-def _t(zh: str, en: str) -> Any:
-    return T(zh, en)
 
 
 # -- entry points ----------------------------------------------------------------------------------
@@ -591,33 +526,41 @@ def diff_revisions(repo_or_root: Path, a: str | None = None, b: str | None = Non
         if a is None:
             a, b = default_revisions(repo)
         subdir = repo.prefix
+        shared = SharedReads()
         src_a = GitSource(repo.top, a, subdir, repo=repo)
-        info_a = SideInfo(a, src_a.commit, a)
-        side_a = Side("a", info_a, src_a, src_a.blob_ids, src_a.blob_ids)
+        reg_a = Register(root, src_a, lazy=True, shared=shared, content_key=src_a.blob_ids.get)
+        side_a = Side("a", SideInfo(a, src_a.commit, a), reg_a)
         if b is not None:
             src_b = GitSource(repo.top, b, subdir, repo=repo)
-            side_b = Side("b", SideInfo(b, src_b.commit, b), src_b, src_b.blob_ids, src_b.blob_ids)
             changed = {p for p in set(src_a.blob_ids) | set(src_b.blob_ids)
                        if src_a.blob_ids.get(p) != src_b.blob_ids.get(p)}
+            reg_b = Register(root, src_b, lazy=True, shared=shared, content_key=src_b.blob_ids.get)
+            side_b = Side("b", SideInfo(b, src_b.commit, b), reg_b)
         else:
-            wt = DirSource(root)
-            wt_files = set(wt.files())
-            side_b = Side("b", SideInfo(None, None, WORKTREE_LABEL), wt, None, wt_files)
+            wt_list = DirSource(root).files()
+            wt_files = set(wt_list)
             changed = repo.changed_paths(src_a.commit, None, subdir) & (wt_files | set(src_a.blob_ids))
             changed |= wt_files ^ set(src_a.blob_ids)
+
+            def unchanged_blob(rel: str) -> str | None:
+                """A's blob id for a file the working tree has unchanged (the same bytes); None: not shared."""
+                return None if rel in changed else src_a.blob_ids.get(rel)
+
+            reg_b = Register(root, DirSource(root, files=wt_list), lazy=True, shared=shared, content_key=unchanged_blob)
+            side_b = Side("b", SideInfo(None, None, WORKTREE_LABEL), reg_b)
         if units:
             unknown = [u for u in units if u not in side_a.unit_ids and u not in side_b.unit_ids]
             if unknown:
                 raise UsageError(f"--unit {', '.join(unknown)}: no such unit in either revision / 两个版本中都没有该单位")
-        eng = Engine(side_a, side_b, changed, repo, units=units, kinds=kinds, progress=progress)
+        eng = Engine(side_a, side_b, changed, units=units, kinds=kinds, progress=progress)
         eng.run()
     names = eng.unit_names
     result = DiffResult(
         a=side_a.info, b=side_b.info, root=subdir, changes=eng.changes, problems=eng.problems,
         rubric_changed=eng.rubric_changed, units=units, kinds=kinds, unit_names=names,
         grade_labels=dict(side_b.config.grading.labels or {}),
-        stats={"files_a": len(side_a.files), "files_b": len(side_b.files), "changed_files": len(changed),
-               "parsed_files": eng.n_parsed},
+        stats={"files_a": len(reg_a.all_files), "files_b": len(reg_b.all_files), "changed_files": len(changed),
+               "parsed_files": shared.parsed},
     )
     result.seconds = time.perf_counter() - started
     return result

@@ -1,8 +1,10 @@
 """``lfk log ID``: one item's history field by field, commit by commit, across renames.
 
-Every commit touching the register folder is visited oldest first; only files whose blob changed are
-read and parsed (blob ids from ``git ls-tree``), so a long history costs what changed. An item is a
-power (authorities), flow, risk, measure or benchmark, matched by unit, kind and id; when it
+Every commit touching the register folder is visited oldest first, each read as a ``lazy``
+``lfk.register.Register`` over its ``GitSource`` (the loading pipeline every command uses): only
+files whose blob is new to the walk are read (in one pipelined round trip) and parsed
+(``Register.file_items``), so a long history costs what changed. An item is a power (authorities), flow, risk, measure or
+benchmark, matched by unit, kind and id, and compared as written (an invalid item too); when it
 disappears, the same kind and id appearing in another unit is a move, and an item of the same kind
 in the same unit with (nearly) the same content under a new id is a rename (``match_renames``, as
 ``lfk diff`` does); after a rename the new id is followed.
@@ -17,26 +19,35 @@ from pathlib import Path
 from typing import Any
 
 from lfk.core.errors import UsageError
-from lfk.core.git import GitRepo, run_git
-from lfk.diff.compare import FieldChange, canon, diff_values, match_renames
+from lfk.core.git import GitRepo, GitSource, run_git
+from lfk.diff.compare import FieldChange, diff_values, match_renames, plain
 from lfk.history import Revision
-from lfk.loader import load_bytes
+from lfk.model import file_kind
+from lfk.register import FileItems, Item, Register
 
 KINDS = ("authorities", "flows", "risks", "measures", "benchmarks")
-LIST_FILES = {"authorities.yaml": "authorities", "risks.yaml": "risks", "measures.yaml": "measures"}
+FILE_KINDS = {"authorities": "authorities", "risks": "risks", "measures": "measures", "flow": "flows",
+              "benchmark": "benchmarks"}  # file kind (lfk.model.file_kind) → the item kind log follows
+BATCH = 500  # files read ahead at once
 Key = tuple[str, str, str]  # (unit, kind, id); unit "" for the register's standard flows
 
 
 @dataclass(slots=True)
 class Rec:
-    """One item at one commit: its plain data and where it is written."""
+    """One item at one commit: its plain data and where it is written (``at``: its line, or its place in
+    its file when the line is yet to be looked up)."""
 
     unit: str
     kind: str
     id: str
     data: dict[str, Any]
     rel: str
-    line: int
+    at: int | Item[Any] = 1
+
+    @property
+    def line(self) -> int:
+        """The item's line (looked up on first use when the parse left positions for later)."""
+        return self.at if isinstance(self.at, int) else self.at.loc()[0]
 
 
 @dataclass(slots=True)
@@ -73,32 +84,18 @@ class History:
         return {"format": "lfk-log/1", "id": self.ident, "unit": self.unit, "events": [e.to_json() for e in self.events]}
 
 
-def _plain(value: Any) -> dict[str, Any]:
-    return json.loads(canon(value)) if isinstance(value, dict) else {}
-
-
-def _records(rel: str, raw: bytes) -> list[Rec]:
-    """The items one file holds (none when it is not an item file or does not parse)."""
+def _records(rel: str, kind: str, fi: FileItems | None) -> list[Rec]:
+    """The items one file holds, as written (none when it does not parse into a mapping)."""
+    if fi is None or not isinstance(fi.file.data, dict):
+        return []
     parts = rel.split("/")
-    if len(parts) == 2 and parts[0] == "flows" and rel.endswith(".yaml"):
-        unit, kind, stem = "", "flows", parts[1][:-5]
-    elif len(parts) == 3 and parts[0] == "units" and parts[2] in LIST_FILES:
-        unit, kind, stem = parts[1], LIST_FILES[parts[2]], ""
-    elif len(parts) == 4 and parts[0] == "units" and parts[2] in ("flows", "benchmarks") and rel.endswith(".yaml"):
-        unit, kind, stem = parts[1], parts[2], parts[3][:-5]
-    else:
-        return []
-    lf = load_bytes(raw, rel)
-    if not isinstance(lf.data, dict):
-        return []
-    if stem:
-        return [Rec(unit, kind, stem, _plain(lf.data), rel, 1)]
-    out: list[Rec] = []
-    items = lf.data.get(kind)
-    for i, item in enumerate(items if isinstance(items, list) else []):
-        if isinstance(item, dict) and item.get("id") is not None:
-            out.append(Rec(unit, kind, str(item["id"]), _plain(item), rel, lf.loc((kind, i))[0]))
-    return out
+    unit = parts[1] if parts[0] == "units" else ""
+    if kind in ("flows", "benchmarks"):
+        return [Rec(unit, kind, parts[-1][:-5], plain(fi.file.data), rel)]
+    later = fi.file.for_lines_later()  # a long history keeps many records: lines to look up, not the files' data
+    return [Rec(unit, kind, str(item["id"]), plain(item), rel,
+                Item(None, later, (kind, i)) if later is not None else fi.file.loc((kind, i))[0])
+            for i, item in enumerate(fi.raw) if isinstance(item, dict) and item.get("id") is not None]
 
 
 def commits(repo: GitRepo, rev: str) -> Iterator[Revision]:
@@ -124,11 +121,16 @@ def item_history(root: Path, ident: str, *, unit: str | None = None, kind: str |
     prev_all: dict[tuple[str, str], set[str]] = {}
     events: list[Event] = []
     for revision in commits(repo, rev):
-        tree = repo.tree(revision.commit, repo.prefix)
-        missing = [(rel, oid) for rel, oid in tree.items() if (rel, oid) not in parsed and _candidate(rel)]
-        blobs = repo.read_blobs(oid for _, oid in missing)
-        for rel, oid in missing:
-            parsed[(rel, oid)] = _records(rel, blobs[oid])
+        source = GitSource(repo.top, revision.commit, repo.prefix, repo=repo)
+        tree = source.blob_ids
+        reg = Register(root, source, lazy=True)
+        missing = [(rel, oid, FILE_KINDS[k]) for rel, oid in tree.items()
+                   if (rel, oid) not in parsed and (k := file_kind(rel)) in FILE_KINDS]
+        for start in range(0, len(missing), BATCH):  # read ahead in batches: a few files' bytes in memory
+            batch = missing[start:start + BATCH]
+            reg.prefetch(rel for rel, _, _ in batch)
+            for rel, oid, item_kind in batch:
+                parsed[(rel, oid)] = _records(rel, item_kind, reg.file_items(rel))
         every = [r for rel, oid in tree.items() for r in parsed.get((rel, oid), ())]
         by_unit_kind: dict[tuple[str, str], dict[str, Rec]] = {}
         for r in every:
@@ -166,12 +168,6 @@ def item_history(root: Path, ident: str, *, unit: str | None = None, kind: str |
         prev = now
         prev_all = {k: set(v) for k, v in by_unit_kind.items()}
     return History(ident, unit, events)
-
-
-def _candidate(rel: str) -> bool:
-    parts = rel.split("/")
-    return ((len(parts) == 2 and parts[0] == "flows") or (len(parts) == 3 and parts[0] == "units" and parts[2] in LIST_FILES)
-            or (len(parts) == 4 and parts[0] == "units" and parts[2] in ("flows", "benchmarks"))) and rel.endswith(".yaml")
 
 
 def _wanted(r: Rec, unit: str | None, kind: str | None) -> bool:

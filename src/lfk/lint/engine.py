@@ -28,7 +28,7 @@ from lfk.core.i18n import Text
 from lfk.lint.acceptance import apply_acceptances
 from lfk.lint.context import FileContext, RegisterContext, UnitContext
 from lfk.lint.registry import REGISTRY, Report, Rule
-from lfk.loader import LoadedFile
+from lfk.loader import UNREADABLE, LoadedFile
 from lfk.register import Register, UnitData, locate
 
 PARALLEL_MIN_UNITS = 40  # below this, worker start-up costs more than it saves
@@ -88,7 +88,6 @@ class LintResult:
         }
 
 
-UNREADABLE = frozenset({"LFK001", "LFK003", "LFK004", "LFK006"})
 FOLLOW_ONS = frozenset({"LFK104", "LFK205"})  # references and coverage: wrong whenever a file of the unit is unread
 
 

@@ -5,6 +5,6 @@
 layout, and writes atomically.
 """
 
-from lfk.loader.read import LoadedFile, Suppression, load_bytes, load_file
+from lfk.loader.read import UNREADABLE, LoadedFile, Suppression, load_bytes, load_file
 
-__all__ = ["LoadedFile", "Suppression", "load_bytes", "load_file"]
+__all__ = ["UNREADABLE", "LoadedFile", "Suppression", "load_bytes", "load_file"]

@@ -68,6 +68,10 @@ class Suppression:
     used: bool = False
 
 
+UNREADABLE = frozenset({"LFK001", "LFK003", "LFK004", "LFK006"})
+"""Reading errors after which a file has no data at all (cannot read, bad YAML, refused tag or depth, too big)."""
+
+
 @dataclass(slots=True)
 class LoadedFile:
     """One parsed file: its data, the position of every node, and what went wrong reading it.
@@ -89,6 +93,18 @@ class LoadedFile:
     def ok(self) -> bool:
         """True when the file parsed into data."""
         return self.data is not None and not any(f.severity is Severity.ERROR for f in self.findings)
+
+    @property
+    def unreadable(self) -> bool:
+        """True when the file could not be parsed at all (no data and a reading error: ``UNREADABLE``)."""
+        return self.data is None and any(f.code in UNREADABLE for f in self.findings)
+
+    def for_lines_later(self) -> LoadedFile | None:
+        """What to keep for looking lines up later, without the data: this file's positions while they are
+        still to be computed (the fast path keeps only the bytes); None when they are at hand (look up now)."""
+        if isinstance(self.pos, fast.Positions) and self.pos.pending:
+            return LoadedFile(self.rel, None, self.pos, self.keypos, size=self.size)
+        return None
 
     def loc(self, path: Path_ = (), *, key: bool = True) -> Pos:
         """Where ``path`` is in the file: its key when ``key`` and it has one, else its value.

@@ -234,7 +234,7 @@ def validate(lf: LoadedFile, model: type[M], list_key: str | None = None) -> tup
     [(index, item model)...] of the valid items of ``list_key`` when no whole model could be made).
     """
     data = lf.data
-    if data is None and any(f.code in ("LFK001", "LFK003", "LFK004", "LFK006") for f in lf.findings):
+    if lf.unreadable:
         return None, []  # the file could not be read: its reading error says it all
     if data is None:  # no document at all: 0 bytes, or only blanks and comments (LFK009)
         lf.findings.append(empty_file_finding(lf.rel, model, list_key))
