@@ -6,7 +6,13 @@ import shutil
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, settings
 from typer.testing import CliRunner
+
+# Property tests judge what the code does, never how fast a loaded CI machine generates inputs or runs an
+# example: no deadline and no too-slow health check (speed is `make bench`'s, tests/meta/test_no_timed_tests.py).
+settings.register_profile("lfk", deadline=None, suppress_health_check=[HealthCheck.too_slow])
+settings.load_profile("lfk")
 
 HERE = Path(__file__).parent
 REPO = HERE.parent

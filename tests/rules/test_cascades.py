@@ -34,8 +34,13 @@ def _no_unit_file(root: Path) -> None:
     (root / "units/county-amr/unit.yaml").unlink()
 
 
+def _emptied(root: Path) -> None:
+    (root / RISKS).write_bytes(b"")
+
+
 CASES = {
     "syntax error in risks.yaml": (_syntax_error, [("LFK001", RISKS)]),
+    "risks.yaml emptied (0 bytes)": (_emptied, [("LFK009", RISKS)]),
     "missing unit.yaml": (_no_unit_file, [("LFK101", "units/county-amr/unit.yaml")]),
     "grade not a grade label": (_edit(RISKS, "grade: 高", "grade: 很高"), [("LFK101", RISKS)]),
     "reviewed not a date": (_edit(RISKS, "reviewed: 2026-03-15", "reviewed: 2026-13-45"), [("LFK101", RISKS)]),

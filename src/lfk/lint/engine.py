@@ -88,19 +88,20 @@ class LintResult:
         }
 
 
+HIDES_FOLLOW_ONS = UNREADABLE | {"LFK009"}  # a file not read, or empty: what refers into it cannot be judged
 FOLLOW_ONS = frozenset({"LFK104", "LFK205"})  # references and coverage: wrong whenever a file of the unit is unread
 
 
 def drop_cascades(ud: Any, findings: list[Finding]) -> list[Finding]:
     """A unit's findings without those that only follow from another one (issue 15, point 2).
 
-    - A file that could not be read at all (LFK001/003/004/006), or a missing unit.yaml, hides what other
+    - A file that could not be read at all (LFK001/003/004/006), an empty one (LFK009), or a missing unit.yaml, hides what other
       files refer to: its unit's LFK104 (reference names nothing) and LFK205 (power without risks) go.
     - A field whose value is invalid (LFK101) is seen by the rules as absent: a finding about the same
       list item that names that field (e.g. LFK402 "no grade", LFK409 "no reviewed date") goes.
     """
     unread = ud.unit_file is None or any(
-        f.code in UNREADABLE and f.severity is Severity.ERROR for f in findings)
+        f.code in HIDES_FOLLOW_ONS and f.severity is Severity.ERROR for f in findings)
     if unread:
         findings = [f for f in findings if f.code not in FOLLOW_ONS]
     bad_fields: dict[tuple[str, int], set[str]] = {}
@@ -144,7 +145,7 @@ def _item_span(ud: Any, rel: str, line: int) -> int | None:
 
 def cause_first_key(findings: list[Finding]) -> Callable[[Finding], tuple[Any, ...]]:
     """Sort key: files that could not be read first (the cause before anything else), then path, line, column."""
-    unread = {f.path for f in findings if f.code in UNREADABLE and f.severity is Severity.ERROR}
+    unread = {f.path for f in findings if f.code in HIDES_FOLLOW_ONS and f.severity is Severity.ERROR}
     return lambda f: (f.path not in unread, *f.sort_key())
 
 
