@@ -211,6 +211,14 @@ def test_only_render_builds_dot() -> None:
     assert bad == [], "build DOT through lfk.render"
 
 
+def test_one_display_width() -> None:
+    """One East-Asian width helper: terminal columns of CJK text are measured only by lfk.core.text."""
+    bad = [path.relative_to(SRC_LFK).as_posix() for path in sorted(SRC_LFK.rglob("*.py"))
+           if path.relative_to(SRC_LFK).as_posix() != "core/text.py"
+           and "east_asian_width" in path.read_text(encoding="utf-8")]
+    assert bad == [], "measure display width with lfk.core.text.width / columns"
+
+
 def test_only_cli_prints() -> None:
     """The core returns data; only lfk.cli prints (print, sys.stdout/stderr writes)."""
     bad = []

@@ -14,6 +14,7 @@ from typing import Any
 from lfk.core.cache import Cache
 from lfk.core.errors import UsageError
 from lfk.core.git import GitRepo
+from lfk.core.text import columns
 from lfk.grading.report import grade_register
 from lfk.history import Revision, register_at
 from lfk.model.vocab import GRADES
@@ -72,14 +73,5 @@ def format_text(rows: list[TrendRow], lang: str) -> str:
     return _table([head, *body])
 
 
-def _w(s: str) -> int:
-    import unicodedata
-
-    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in s)
-
-
 def _table(rows: list[list[str]]) -> str:
-    widths = [max(_w(r[i]) for r in rows) for i in range(len(rows[0]))]
-    lines = ["  ".join(c + " " * (w - _w(c)) for c, w in zip(r, widths, strict=True)).rstrip() for r in rows]
-    lines.insert(1, "  ".join("-" * w for w in widths))
-    return "\n".join(lines) + "\n"
+    return "\n".join(columns(rows, rule_after=0)) + "\n"
