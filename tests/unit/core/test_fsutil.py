@@ -84,3 +84,33 @@ def test_durable_decides_the_fsync(tmp_path: Path, monkeypatch: pytest.MonkeyPat
     p = tmp_path / "page.html"
     fsutil.atomic_write(p, "<p>x</p>", durable=durable)
     assert p.read_text(encoding="utf-8") == "<p>x</p>" and len(calls) == syncs
+
+
+def _os_walk_tree(root: str) -> list[tuple[str, str, list[str], list[str]]]:
+    """What walk_tree yielded when it was built on os.walk (the reference it must keep matching)."""
+    skip = len(os.path.join(root, ""))
+    out = []
+    for dirpath, dirnames, filenames in os.walk(root):
+        dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
+        rel_dir = dirpath[skip:].replace(os.sep, "/") if len(dirpath) > len(root) else ""
+        out.append((dirpath, rel_dir + "/" if rel_dir else "", list(dirnames), sorted(filenames)))
+    return out
+
+
+@pytest.mark.parametrize("suffix", ["", "/"])
+def test_walk_tree_matches_os_walk(tmp_path: Path, suffix: str) -> None:
+    """#16: the scandir walk yields what os.walk did: sorted folders top-down, dot-folders skipped, a link to
+    a folder listed among the folders but not followed, links to files and dangling links among the files."""
+    root = tmp_path / "reg"
+    for rel in ("units/b/risks.yaml", "units/a/unit.yaml", "units/a/flows/f.yaml", ".git/HEAD", "units/a/.hidden/x",
+                "lfk.yaml"):
+        (root / rel).parent.mkdir(parents=True, exist_ok=True)
+        (root / rel).write_text("x: 1\n", encoding="utf-8")
+    (root / "units/c").symlink_to(root / "units/a", target_is_directory=True)
+    (root / "units/b/link.yaml").symlink_to(root / "lfk.yaml")
+    (root / "units/b/dangling").symlink_to(root / "nowhere")
+    got = [(d, r, list(ds), sorted(fs)) for d, r, ds, fs in fsutil.walk_tree(str(root) + suffix)]
+    assert got == _os_walk_tree(str(root) + suffix)
+    assert [r for _, r, _, _ in got] == ["", "units/", "units/a/", "units/a/flows/", "units/b/"]
+    assert got[1][2] == ["a", "b", "c"] and "dangling" in got[-1][3] and "link.yaml" in got[-1][3]
+    assert list(fsutil.walk_tree(str(tmp_path / "absent"))) == []
