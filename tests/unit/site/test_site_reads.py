@@ -15,11 +15,8 @@ from lfk.register import Register
 from lfk.site import build_site
 
 
-@pytest.mark.parametrize("register_fixture", ["base_register", "demo_register"])
-def test_cold_build_reads_each_unit_file_once(register_fixture: str, request: pytest.FixtureRequest,
-                                             tmp_path: Path) -> None:
-    root: Path = request.getfixturevalue(register_fixture)
-    reg = Register(root, cache=Cache(tmp_path / "cache"))
+def _count_reads(reg: Register) -> Counter[str]:
+    """The reads of each file through the register's source, counted from now on."""
     reads: Counter[str] = Counter()
     source_read = reg.source.read
 
@@ -28,6 +25,15 @@ def test_cold_build_reads_each_unit_file_once(register_fixture: str, request: py
         return source_read(rel)
 
     reg.source.read = counted  # type: ignore[method-assign]
+    return reads
+
+
+@pytest.mark.parametrize("register_fixture", ["base_register", "demo_register"])
+def test_cold_build_reads_each_unit_file_once(register_fixture: str, request: pytest.FixtureRequest,
+                                             tmp_path: Path) -> None:
+    root: Path = request.getfixturevalue(register_fixture)
+    reg = Register(root, cache=Cache(tmp_path / "cache"))
+    reads = _count_reads(reg)
     rep = build_site(reg, tmp_path / "site", "public", as_of=dt.date(2026, 12, 1))
     unit_files = [rel for rel in reads if rel.startswith("units/")]
     assert rep.written and unit_files
@@ -40,14 +46,7 @@ def test_cold_build_without_a_cache_reads_each_unit_file_once(register_fixture: 
                                                              tmp_path: Path) -> None:
     root: Path = request.getfixturevalue(register_fixture)
     reg = Register(root)  # as the bench builds it: no parse cache, no stat index
-    reads: Counter[str] = Counter()
-    source_read = reg.source.read
-
-    def counted(rel: str) -> bytes:
-        reads[rel] += 1
-        return source_read(rel)
-
-    reg.source.read = counted  # type: ignore[method-assign]
+    reads = _count_reads(reg)
     rep = build_site(reg, tmp_path / "site", "public", as_of=dt.date(2026, 12, 1))
     unit_files = [rel for rel in reads if rel.startswith("units/") and not rel.endswith("/unit.yaml")]
     assert rep.written and unit_files
