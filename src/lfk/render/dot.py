@@ -2,6 +2,9 @@
 
 Labels are HTML-like (``<...>``) built only from ``escape.html_text``; node names are generated
 (``s0``, ``r0`` ...), never taken from the register, so no text can add nodes or attributes.
+
+A chart's body (everything but its title) is built once per ``body_key`` (the plain values it is drawn
+from): the charts of one flow in many units differ only in their titles.
 """
 
 from __future__ import annotations
