@@ -52,6 +52,7 @@ LIST_MODELS: dict[str, tuple[type[Any], type[Any]]] = {
 IGNORED_NAMES = {".gitkeep", ".DS_Store", "Thumbs.db", "desktop.ini"}
 DEFAULT_MAX_BYTES = 10 * 1024 * 1024
 MAX_BASELINE_DEPTH = 4
+KEEP_DIGESTED = 64  # files whose bytes ``Register.file_digest`` keeps for their parse (a unit has about 16)
 # tailor kind → UnitData attribute
 KIND_ATTR = {"authority": "authorities", "risk": "risks", "measure": "measures", "flow": "flows",
              "benchmark": "benchmarks"}
@@ -345,6 +346,7 @@ class Register:
         self.all_files = self.source.files()
         self._file_set: set[str] | None = None
         self._fetched: dict[str, bytes] = {}  # bytes read ahead (``prefetch``), until their file is read
+        self._digested: dict[str, bytes] = {}  # bytes ``file_digest`` read, until their file is parsed (one read)
         self.load_findings: list[Finding] = []
         self.config_file = self._load("lfk.yaml", DEFAULT_MAX_BYTES)
         cfg, _ = self._validate(self.config_file, Config)
@@ -455,7 +457,7 @@ class Register:
         else:
             if raw is None:
                 try:
-                    raw = self.source.read(rel)
+                    raw = self._read_bytes(rel)
                 except OSError as e:
                     lf = LoadedFile(shown)
                     lf.error("LFK001", 1, 1, T(f"无法读取文件：{e}", f"cannot read the file: {e}"))
@@ -500,7 +502,7 @@ class Register:
         try:
             raw = self._fetched.pop(rel, None)
             if raw is None:
-                raw = self.source.read(rel)
+                raw = self._read_bytes(rel)
         except OSError as e:
             lf = LoadedFile(self._prefix + rel)
             lf.error("LFK001", 1, 1, T(f"无法读取文件：{e}", f"cannot read the file: {e}"))
@@ -541,7 +543,7 @@ class Register:
         raws: list[bytes] = []
         for rel in rels:
             try:
-                raws.append(self.source.read(rel))
+                raws.append(self._read_bytes(rel))
             except OSError:
                 return [self._load(rel) for rel in rels]
         if [digest(raw) for raw in raws] != digests:  # changed since it was hashed: key by what was read
@@ -575,12 +577,21 @@ class Register:
                 self.digests[rel] = d
                 return d
         try:
-            d = digest(self.source.read(rel))
+            raw = self.source.read(rel)
         except OSError:
             self.digests[rel] = "missing"
             return "missing"
+        d = digest(raw)
+        if len(self._digested) >= KEEP_DIGESTED:
+            del self._digested[next(iter(self._digested))]
+        self._digested[rel] = raw  # a digest is mostly asked for just before the file is parsed
         self._remember(rel, d, st)
         return d
+
+    def _read_bytes(self, rel: str) -> bytes:
+        """A file's bytes: those ``file_digest`` has just read (each file is read once), else from the source."""
+        raw = self._digested.pop(rel, None)
+        return self.source.read(rel) if raw is None else raw
 
     def save_caches(self) -> None:
         """Write back what this run learnt for the next one (the stat index); a no-op without a cache."""

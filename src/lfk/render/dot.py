@@ -2,6 +2,9 @@
 
 Labels are HTML-like (``<...>``) built only from ``escape.html_text``; node names are generated
 (``s0``, ``r0`` ...), never taken from the register, so no text can add nodes or attributes.
+
+A chart's body (everything but its title) is built once per ``body_key`` (the plain values it is drawn
+from): the charts of one flow in many units differ only in their titles.
 """
 
 from __future__ import annotations
@@ -9,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import lru_cache
+from typing import Any
 
 from lfk.model.base import TimeLimit
 from lfk.model.disclosure import INTERNAL, PUBLIC, Audience
@@ -433,11 +437,44 @@ def flow_dot(register: Register, unit: UnitData, flow_item: Item[Flow] | Flow,
     standard = (not any(it.model is flow for it in unit.flows.values())
                 and any(it.model is flow for it in register.std_flows.values()))
     _header(dot, _title(ctx, register, lang, standard))
-    if layout == "columns":
-        _columns_body(dot, ctx, register, lang)
-    else:
-        _flow_body(dot, ctx, register, lang)
-    return dot.text()
+    return "\n".join(dot.lines) + "\n" + _body_text(ctx, register, lang, layout)
+
+
+BODY_MEMO = 256
+"""How many chart bodies ``_body_text`` keeps (by content) for the next chart of the same flow."""
+_bodies: dict[tuple[Any, ...], str] = {}
+
+
+def body_key(ctx: FlowContext, register: Register, lang: str, layout: str) -> tuple[Any, ...]:
+    """Everything a chart's body (all but its title: ``_flow_body`` / ``_columns_body``) is drawn from,
+    as plain values: the flow as written, the name each step's post shows (for this audience), the
+    power's time limit (the footer's longest path), the risks and measures drawn, the grade labels.
+    One flow used by the powers of many units has one key (the title names the unit and the power)."""
+    power = ctx.authority
+    limit = power.time_limit if power is not None else None
+    return (layout, lang, ctx.flow.model_dump_json(),
+            tuple(ctx.post_name(s.actor) if s.actor else "" for s in ctx.flow.steps),
+            limit.model_dump_json() if limit is not None else None,
+            tuple((sid, tuple(r.model_dump_json() for r in rs)) for sid, rs in ctx.risks_by_step.items()),
+            tuple(r.model_dump_json() for r in ctx.power_risks),
+            tuple((rid, tuple(m.model_dump_json() for m in ms)) for rid, ms in ctx.measures_by_risk.items())
+            if layout == "columns" else (),
+            tuple(register.config.grade_label(g) for g in GRADES))
+
+
+def _body_text(ctx: FlowContext, register: Register, lang: str, layout: str) -> str:
+    """The chart's DOT after its header, to the closing brace: drawn once per ``body_key`` (the last
+    ``BODY_MEMO`` kept), so the charts of one flow in many units build it once."""
+    key = body_key(ctx, register, lang, layout)
+    text = _bodies.pop(key, None)
+    if text is None:
+        dot = Dot("")
+        (_columns_body if layout == "columns" else _flow_body)(dot, ctx, register, lang)
+        text = "\n".join([*dot.lines[1:], "}", ""])
+        if len(_bodies) >= BODY_MEMO:
+            del _bodies[next(iter(_bodies))]
+    _bodies[key] = text  # the most recent last
+    return text
 
 
 def _step_names(flow: Flow) -> dict[str, str]:
