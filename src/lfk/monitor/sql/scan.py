@@ -29,7 +29,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from lfk.monitor.events import COLUMNS, JSON_SUFFIXES, KNOWN, REQUIRED
-from lfk.monitor.explain import MAX_ALIGN, Explainer, PowerStats
+from lfk.monitor.explain import MAX_ALIGN, Explainer, PowerStats, SortedDays
 from lfk.monitor.tables import PowerTable
 
 CHUNK = 1 << 23
@@ -138,15 +138,16 @@ class Scan:
                        NULLIF(actor_person, '') AS person, amt, NULLIF(tier, '') AS tier, violation, xl,
                        bad OR st IS NULL OR ft IS NULL OR ft < st OR year(st) < 1901 OR year(st) > 2199
                          OR year(ft) < 1901 OR year(ft) > 2199 OR (amount <> '' AND amt IS NULL) AS bad
-                FROM (SELECT *, CASE WHEN {ok_time} THEN TRY_CAST(started_at AS TIMESTAMP) END AS st,
-                             CASE WHEN {ok_time} THEN TRY_CAST(finished_at AS TIMESTAMP) END AS ft,
-                             CASE WHEN regexp_full_match({amount}, '{_AMOUNT_RE}') THEN CAST({amount} AS DOUBLE) END AS amt
-                      FROM (SELECT {known}, {viol} AS violation, {xl} AS xl,
+                FROM (SELECT *, CASE WHEN ok THEN TRY_CAST(started_at AS TIMESTAMP) END AS st,
+                             CASE WHEN ok THEN TRY_CAST(finished_at AS TIMESTAMP) END AS ft,
+                             CASE WHEN amount <> '' AND regexp_full_match({amount}, '{_AMOUNT_RE}')
+                               THEN CAST({amount} AS DOUBLE) END AS amt
+                      FROM (SELECT *, {ok_time} AS ok FROM (SELECT {known}, {viol} AS violation, {xl} AS xl,
                                    case_id = '' OR unit = '' OR authority = '' OR step = '' OR started_at = ''
                                      OR finished_at = '' AS bad
                             FROM read_csv('{path}', header = false, skip = 1, delim = ',', quote = '"', escape = '"',
                                           nullstr = '\x01', auto_detect = false, max_line_size = {FIELD_LIMIT},
-                                          columns = {{{cols}}})))""")
+                                          columns = {{{cols}}}))))""")
 
     def lines_agree(self) -> bool:
         """Whether DuckDB read one row per data line of every file (a blank line or a cell spanning lines: no)."""
@@ -235,15 +236,28 @@ class Scan:
         frac = "CAST({t} AS DOUBLE) / 86400.0"
         s_sec = "hour({a}.st) * 3600 + minute({a}.st) * 60 + second({a}.st)"  # seconds of the day of a start
         stats = {pk: PowerStats(t) for pk, t in enumerate(tbls)}
-        for pk, si, days in con.execute(f"""
-                SELECT pk, si, list(CASE WHEN d > 0.0 THEN d ELSE 0.0 END) FROM (
-                  SELECT e.pk, e.si, CASE WHEN e.st_l_days IS NULL OR e.st_l_nat = 1
+        # each step's days sorted in DuckDB; only the places the summary reads come back (SortedDays)
+        con.execute(f"""
+                CREATE TEMPORARY TABLE xdays AS
+                SELECT pk, si, list_sort(list(CASE WHEN d > 0.0 THEN d ELSE 0.0 END)) AS l,
+                       count(*) FILTER (WHERE d > l_days) AS over FROM (
+                  SELECT e.pk, e.si, e.st_l_days AS l_days, CASE WHEN e.st_l_days IS NULL OR e.st_l_nat = 1
                       THEN (epoch(e.ft) - epoch(e.st)) / 86400.0
                       ELSE CAST(cb.cum - ca.cum AS DOUBLE) + CASE WHEN cb.work = 1 THEN {frac.format(t='e.ft_sec')}
                              ELSE 0.0 END - CASE WHEN ca.work = 1 THEN {frac.format(t=s_sec.format(a='e'))} ELSE 0.0 END END AS d
                   FROM e JOIN cal ca ON ca.o = e.st_ord JOIN cal cb ON cb.o = e.ft_ord)
-                GROUP BY pk, si""").fetchall():
-            stats[pk].steps[si] = array("d", days)
+                GROUP BY pk, si""")
+        groups = con.execute("SELECT pk, si, len(l), over FROM xdays").fetchall()
+        want = [(pk, si, i) for pk, si, n, _over in groups for i in SortedDays.places(n)]
+        picks: dict[tuple[int, int], dict[int, float]] = {}
+        if want:
+            rows = ", ".join(f"({pk}, {si}, {i})" for pk, si, i in want)  # integers only
+            for pk, si, i, v in con.execute(
+                    f"SELECT w.pk, w.si, w.i, x.l[w.i + 1] FROM (VALUES {rows}) w(pk, si, i) "
+                    "JOIN xdays x ON x.pk = w.pk AND x.si = w.si").fetchall():
+                picks.setdefault((pk, si), {})[i] = v
+        for pk, si, n, over in groups:
+            stats[pk].steps[si] = SortedDays(n, picks[(pk, si)], over)
         con.execute(f"""
             CREATE TEMPORARY TABLE xcase AS
             SELECT k.ck, k.cid, k.unit, k.pk, k.op, f.n, f.last_si,
