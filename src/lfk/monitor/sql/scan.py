@@ -13,8 +13,9 @@ GB18030/GBK files, ...) is read by lfk's reader, as before.
 reader would take the row as it is: the required cells, a known unit, power and step, times in the plain
 ISO forms ``YYYY-MM-DD[( |T)HH:MM[:SS]]`` (a regular expression and ranges, then TRY_CAST and the calendar's
 years), finish not before start, an amount of digits with an optional sign and decimals (``,`` and ``元``
-removed, as the reader does), one power per case. When every row is such a row, ``build`` makes the relation
-checks.sql's first view would make (``e``) and ``cases``, and the checks run with no Python per row; when one
+removed, as the reader does), one power per case. When every row is such a row, ``build`` numbers the events
+(``e_read``, without the step's attributes: the window sorts narrower rows) and makes ``cases``, ``join_steps``
+makes the relation checks.sql's first view would make (``e``, a view), and the checks run with no Python per row; when one
 is not (a row that would be MON003-MON009), the run falls back to lfk's reader, which gives those findings
 with the Python engine's messages.
 """
@@ -110,8 +111,8 @@ class Scan:
     """The event files of one run loaded into DuckDB ``con`` (every file passed ``FileShape.of``).
 
     Each file becomes ``raw<i>`` in one pass of read_csv with per-row projections only (so the table's
-    rowid is the row's place in the file); ``build`` then makes ``e``, the relation checks.sql's first view
-    would make, in one join and one window over the cases."""
+    rowid is the row's place in the file); ``build`` then makes ``e_read`` in one join and one window over the cases, and ``join_steps`` the
+    relation checks.sql's first view would make (``e``)."""
 
     def __init__(self, con: Any, shapes: list[FileShape]) -> None:
         self.con = con
@@ -182,16 +183,14 @@ class Scan:
         wf = f"{w} ROWS BETWEEN UNBOUNDED PRECEDING AND UNBOUNDED FOLLOWING"
         op = "0" if closed else f"CASE WHEN MAX(s.is_end) OVER ({wf}) = 1 THEN 0 ELSE 1 END"
         con.execute(f"""
-            CREATE TABLE e AS
+            CREATE TABLE e_read AS
             SELECT y.*, date_diff('day', DATE '0001-01-01', CAST(y.st AS DATE)) + 1 AS st_ord,
                    date_diff('day', DATE '0001-01-01', CAST(y.ft AS DATE)) + 1 AS ft_ord,
                    hour(y.ft) * 3600 + minute(y.ft) * 60 + second(y.ft) AS ft_sec,
                    (date_diff('day', DATE '0001-01-01', CAST(y.ft AS DATE)) + 1) * {_US_PER_DAY}
                      + (hour(y.ft) * 3600 + minute(y.ft) * 60 + second(y.ft)) * 1000000 AS ft_key
             FROM (SELECT x.g AS eid, x.cid, x.unit, x.st, x.ft, x.post, x.person, x.amt, x.tier, x.violation, x.xl,
-                         x.fidx, x.line, x.bad, s.pk, s.si, s.actor AS st_actor, s.duty AS st_duty,
-                         s.is_end AS st_end, s.l_days AS st_l_days, s.l_nat AS st_l_nat, s.p_days AS st_p_days,
-                         s.p_nat AS st_p_nat, LAG(s.is_end) OVER ({w}) AS prev_end,
+                         x.fidx, x.line, x.bad, s.pk, s.si, LAG(s.is_end) OVER ({w}) AS prev_end,
                          MIN(x.g) OVER ({wf}) AS ck,
                          CAST(ROW_NUMBER() OVER ({w}) - 1 AS INT) AS pos,
                          LAG(s.si) OVER ({w}) AS prev_si,
@@ -202,18 +201,27 @@ class Scan:
                   LEFT JOIN steps3 s ON s.unit = x.unit AND s.authority = x.authority AND s.step = x.step) y""")
         for fidx in range(len(self.shapes)):
             con.execute(f"DROP TABLE raw{fidx}")
-        if con.execute("SELECT count(*) FROM e WHERE bad OR pk IS NULL OR prev_pk <> pk").fetchone()[0]:
+        if con.execute("SELECT count(*) FROM e_read WHERE bad OR pk IS NULL OR prev_pk <> pk").fetchone()[0]:
             return None  # rows lfk's reader reports (MON003-MON009), with its messages
-        con.execute("CREATE TABLE cases AS SELECT ck, pk, op, cid, unit, g_hi, last_pos FROM e WHERE pos = 0")
+        con.execute("CREATE TABLE cases AS SELECT ck, pk, op, cid, unit, g_hi, last_pos FROM e_read WHERE pos = 0")
         unsorted = con.execute("""
             SELECT count(*) FROM (SELECT ck, cid, unit, g_hi, last_pos, LAG(cid) OVER (ORDER BY ck) AS pc,
                                          LAG(unit) OVER (ORDER BY ck) AS pu FROM cases)
             WHERE g_hi - ck <> last_pos OR cid < pc OR (cid = pc AND unit < pu)""").fetchone()[0]
         n_rows, n_cases, n_open, max_ft, first_ord, last_ord = con.execute("""
             SELECT count(*), count(*) FILTER (WHERE pos = 0), count(*) FILTER (WHERE pos = 0 AND op = 1), max(ft),
-                   min(st_ord), max(ft_ord) FROM e""").fetchone()
+                   min(st_ord), max(ft_ord) FROM e_read""").fetchone()
         return {"rows": n_rows, "cases": n_cases, "open": n_open, "max_time": max_ft, "sorted": not unsorted,
                 "first_ord": first_ord, "last_ord": last_ord}
+
+    def join_steps(self) -> None:
+        """Make ``e``, the relation checks.sql's first view would make: the events read (``e_read``, which the
+        window numbered without the step's attributes, so it sorts narrower rows) joined with ``steps``."""
+        self.con.execute("""
+            CREATE OR REPLACE TEMPORARY VIEW e AS
+            SELECT r.*, s.actor AS st_actor, s.duty AS st_duty, s.is_end AS st_end, s.l_days AS st_l_days,
+                   s.l_nat AS st_l_nat, s.p_days AS st_p_days, s.p_nat AS st_p_nat
+            FROM e_read r JOIN steps s ON s.pk = r.pk AND s.si = r.si""")
 
     def events_of(self, extra: Callable[[int, Any], Any]) -> dict[int, list[tuple[int, tuple[Any, ...]]]]:
         """(eid, the engine's event tuple) of the events of the cases with a row in ``devt``, by case, in order.
@@ -221,7 +229,7 @@ class Scan:
         ``extra(fidx, xl)`` turns a row's extra cells into the engine's ``columns`` dict (or None)."""
         out: dict[int, list[tuple[int, tuple[Any, ...]]]] = {}
         for ck, eid, st, ft, si, post, person, amt, tier, fidx, line, xl in self.con.execute("""
-                SELECT ck, eid, st, ft, si, post, person, amt, tier, fidx, line, xl FROM e
+                SELECT ck, eid, st, ft, si, post, person, amt, tier, fidx, line, xl FROM e_read
                 WHERE ck IN (SELECT ck FROM devt) ORDER BY ck, pos""").fetchall():
             out.setdefault(ck, []).append((eid, (st, ft, si, post, person, amt, tier, fidx, line, extra(fidx, xl))))
         return out
@@ -281,7 +289,7 @@ class Scan:
             ps.dur = array("d", durs or [])
             ps.masks = bytearray(len(ps.dur))
         for cid, unit, pk, op, n, dur, seq in con.execute("""
-                SELECT x.cid, x.unit, x.pk, x.op, x.n, x.dur, list(e.si ORDER BY e.pos) FROM xcase x JOIN e ON e.ck = x.ck
+                SELECT x.cid, x.unit, x.pk, x.op, x.n, x.dur, list(e.si ORDER BY e.pos) FROM xcase x JOIN e_read e ON e.ck = x.ck
                 WHERE x.follows = 0 GROUP BY x.ck, x.cid, x.unit, x.pk, x.op, x.n, x.dur ORDER BY x.ck""").fetchall():
             ps, tbl = stats[pk], tbls[pk]
             mask = ex.deviation(ps, (cid, unit), tbl, seq, not op) if n <= MAX_ALIGN else 0
