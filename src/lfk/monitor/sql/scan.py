@@ -118,10 +118,12 @@ class Scan:
         self.con = con
         self.shapes = shapes
         self.extra_names: list[list[str]] = []
+        # a time in one of the plain forms: the cell is the first 10, 16 or 19 characters of the time DuckDB
+        # parsed, written back (the form ``_TIME_RE`` with hours, minutes and seconds in range, cheaper than the
+        # regular expression)
         ok_time = " AND ".join(
-            f"regexp_full_match({c}, '{_TIME_RE}') AND (length({c}) = 10 OR (substr({c}, 12, 2) <= '23' AND "
-            f"substr({c}, 15, 2) <= '59' AND (length({c}) = 16 OR substr({c}, 18, 2) <= '59')))"
-            for c in ("started_at", "finished_at"))
+            f"length({c}) IN (10, 16, 19) AND left(strftime({t}, '%Y-%m-%d %H:%M:%S'), length({c})) = replace({c}, 'T', ' ')"
+            for c, t in (("started_at", "st0"), ("finished_at", "ft0")))
         amount = "replace(replace(amount, ',', ''), '元', '')"
         for fidx, sh in enumerate(shapes):
             w = len(sh.header)
@@ -139,16 +141,17 @@ class Scan:
                        NULLIF(actor_person, '') AS person, amt, NULLIF(tier, '') AS tier, violation, xl,
                        bad OR st IS NULL OR ft IS NULL OR ft < st OR year(st) < 1901 OR year(st) > 2199
                          OR year(ft) < 1901 OR year(ft) > 2199 OR (amount <> '' AND amt IS NULL) AS bad
-                FROM (SELECT *, CASE WHEN ok THEN TRY_CAST(started_at AS TIMESTAMP) END AS st,
-                             CASE WHEN ok THEN TRY_CAST(finished_at AS TIMESTAMP) END AS ft,
+                FROM (SELECT *, CASE WHEN ok THEN st0 END AS st, CASE WHEN ok THEN ft0 END AS ft,
                              CASE WHEN amount <> '' AND regexp_full_match({amount}, '{_AMOUNT_RE}')
                                THEN CAST({amount} AS DOUBLE) END AS amt
-                      FROM (SELECT *, {ok_time} AS ok FROM (SELECT {known}, {viol} AS violation, {xl} AS xl,
+                      FROM (SELECT *, {ok_time} AS ok FROM (
+                            SELECT *, TRY_CAST(started_at AS TIMESTAMP) AS st0, TRY_CAST(finished_at AS TIMESTAMP) AS ft0
+                            FROM (SELECT {known}, {viol} AS violation, {xl} AS xl,
                                    case_id = '' OR unit = '' OR authority = '' OR step = '' OR started_at = ''
                                      OR finished_at = '' AS bad
                             FROM read_csv('{path}', header = false, skip = 1, delim = ',', quote = '"', escape = '"',
                                           nullstr = '\x01', auto_detect = false, max_line_size = {FIELD_LIMIT},
-                                          columns = {{{cols}}}))))""")
+                                          columns = {{{cols}}})))))""")
 
     def lines_agree(self) -> bool:
         """Whether DuckDB read one row per data line of every file (a blank line or a cell spanning lines: no)."""
