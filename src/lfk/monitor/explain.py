@@ -133,6 +133,29 @@ def alignment_text(tbl: PowerTable, moves: list[tuple[str, int]]) -> Text:
     return T("；".join(zh), "; ".join(en))
 
 
+class SortedDays(Sequence[float]):
+    """A sorted list of days reduced to what ``summary`` reads of it: its length, the items at the places the
+    median, P90 and maximum take (``picks``: place -> value) and how many lie above the step's limit (``over``).
+
+    The DuckDB engine sorts each step's days in SQL and fetches only these (``lfk.monitor.sql.scan``)."""
+
+    __slots__ = ("n", "over", "picks")
+
+    def __init__(self, n: int, picks: dict[int, float], over: int) -> None:
+        self.n, self.picks, self.over = n, picks, over
+
+    def __len__(self) -> int:
+        return self.n
+
+    def __getitem__(self, i: Any) -> Any:
+        return self.picks[i + self.n if i < 0 else i]
+
+    @staticmethod
+    def places(n: int) -> tuple[int, ...]:
+        """The places ``_median_of_sorted``, ``_p90`` and the maximum read in a sorted list of ``n`` items."""
+        return tuple(sorted({n // 2, max(n // 2 - 1, 0), max(0, math.ceil(0.9 * n) - 1), n - 1})) if n else ()
+
+
 class PowerStats:
     """What one power's cases added up to."""
 
@@ -301,8 +324,14 @@ def _p90(s: list[float]) -> float | None:
 
 def _stats(xs: Sequence[float], limit: tuple[float, bool] | None, *, presorted: bool = False) -> dict[str, Any]:
     """``{"n", "median", "p90", "max", "limit", "kind", "over_limit"}`` of the days ``xs`` against ``limit``."""
-    s = xs if presorted else sorted(xs)  # type: ignore[assignment]
+    s = xs if presorted or isinstance(xs, SortedDays) else sorted(xs)  # type: ignore[assignment]
+    if limit is None:
+        over = 0
+    elif isinstance(s, SortedDays):
+        over = s.over
+    else:
+        over = len(s) - bisect.bisect_right(s, limit[0])
     natural = limit is None or limit[1]
     return {"n": len(s), "median": _median_of_sorted(s), "p90": _p90(s), "max": round(s[-1], 2) if s else None,
             "limit": limit[0] if limit else None, "kind": DAY_KINDS[1] if natural else DAY_KINDS[0],
-            "over_limit": len(s) - bisect.bisect_right(s, limit[0]) if limit is not None else 0}
+            "over_limit": over}

@@ -19,7 +19,7 @@
 
 -- e: each event with its step's attributes (st_*), the previous step of its case (and whether that was an
 -- end step) and the case's last position. lfk's DuckDB scan (lfk.monitor.sql.scan) makes the same relation
--- in the window that numbers the events, and skips this statement.
+-- from the window that numbers the events (joined with steps afterwards), and skips this statement.
 CREATE OR REPLACE TEMPORARY VIEW e AS
 SELECT ev.*, s.actor AS st_actor, s.duty AS st_duty, s.is_end AS st_end, s.l_days AS st_l_days,
        s.l_nat AS st_l_nat, s.p_days AS st_p_days, s.p_nat AS st_p_nat,

@@ -386,6 +386,7 @@ class SqlMonitor(Monitor):
         try:
             with tempfile.TemporaryDirectory(prefix="lfk-monitor-") as tmp:
                 _load(backend, tmp, self._relations(as_of, (info["first_ord"], info["last_ord"])))
+            scan.join_steps()
             stmts = statements()
             assert stmts[0].startswith("CREATE OR REPLACE TEMPORARY VIEW e AS")
             for sql in stmts[1:]:  # the scan made e (ev with each event's previous step, the case's last place)

@@ -13,8 +13,9 @@ GB18030/GBK files, ...) is read by lfk's reader, as before.
 reader would take the row as it is: the required cells, a known unit, power and step, times in the plain
 ISO forms ``YYYY-MM-DD[( |T)HH:MM[:SS]]`` (a regular expression and ranges, then TRY_CAST and the calendar's
 years), finish not before start, an amount of digits with an optional sign and decimals (``,`` and ``元``
-removed, as the reader does), one power per case. When every row is such a row, ``build`` makes the relation
-checks.sql's first view would make (``e``) and ``cases``, and the checks run with no Python per row; when one
+removed, as the reader does), one power per case. When every row is such a row, ``build`` numbers the events
+(``e_read``, without the step's attributes: the window sorts narrower rows) and makes ``cases``, ``join_steps``
+makes the relation checks.sql's first view would make (``e``, a view), and the checks run with no Python per row; when one
 is not (a row that would be MON003-MON009), the run falls back to lfk's reader, which gives those findings
 with the Python engine's messages.
 """
@@ -29,7 +30,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from lfk.monitor.events import COLUMNS, JSON_SUFFIXES, KNOWN, REQUIRED
-from lfk.monitor.explain import MAX_ALIGN, Explainer, PowerStats
+from lfk.monitor.explain import MAX_ALIGN, Explainer, PowerStats, SortedDays
 from lfk.monitor.tables import PowerTable
 
 CHUNK = 1 << 23
@@ -110,17 +111,19 @@ class Scan:
     """The event files of one run loaded into DuckDB ``con`` (every file passed ``FileShape.of``).
 
     Each file becomes ``raw<i>`` in one pass of read_csv with per-row projections only (so the table's
-    rowid is the row's place in the file); ``build`` then makes ``e``, the relation checks.sql's first view
-    would make, in one join and one window over the cases."""
+    rowid is the row's place in the file); ``build`` then makes ``e_read`` in one join and one window over the cases, and ``join_steps`` the
+    relation checks.sql's first view would make (``e``)."""
 
     def __init__(self, con: Any, shapes: list[FileShape]) -> None:
         self.con = con
         self.shapes = shapes
         self.extra_names: list[list[str]] = []
+        # a time in one of the plain forms: the cell is the first 10, 16 or 19 characters of the time DuckDB
+        # parsed, written back (the form ``_TIME_RE`` with hours, minutes and seconds in range, cheaper than the
+        # regular expression)
         ok_time = " AND ".join(
-            f"regexp_full_match({c}, '{_TIME_RE}') AND (length({c}) = 10 OR (substr({c}, 12, 2) <= '23' AND "
-            f"substr({c}, 15, 2) <= '59' AND (length({c}) = 16 OR substr({c}, 18, 2) <= '59')))"
-            for c in ("started_at", "finished_at"))
+            f"length({c}) IN (10, 16, 19) AND left(strftime({t}, '%Y-%m-%d %H:%M:%S'), length({c})) = replace({c}, 'T', ' ')"
+            for c, t in (("started_at", "st0"), ("finished_at", "ft0")))
         amount = "replace(replace(amount, ',', ''), '元', '')"
         for fidx, sh in enumerate(shapes):
             w = len(sh.header)
@@ -138,15 +141,17 @@ class Scan:
                        NULLIF(actor_person, '') AS person, amt, NULLIF(tier, '') AS tier, violation, xl,
                        bad OR st IS NULL OR ft IS NULL OR ft < st OR year(st) < 1901 OR year(st) > 2199
                          OR year(ft) < 1901 OR year(ft) > 2199 OR (amount <> '' AND amt IS NULL) AS bad
-                FROM (SELECT *, CASE WHEN {ok_time} THEN TRY_CAST(started_at AS TIMESTAMP) END AS st,
-                             CASE WHEN {ok_time} THEN TRY_CAST(finished_at AS TIMESTAMP) END AS ft,
-                             CASE WHEN regexp_full_match({amount}, '{_AMOUNT_RE}') THEN CAST({amount} AS DOUBLE) END AS amt
-                      FROM (SELECT {known}, {viol} AS violation, {xl} AS xl,
+                FROM (SELECT *, CASE WHEN ok THEN st0 END AS st, CASE WHEN ok THEN ft0 END AS ft,
+                             CASE WHEN amount <> '' AND regexp_full_match({amount}, '{_AMOUNT_RE}')
+                               THEN CAST({amount} AS DOUBLE) END AS amt
+                      FROM (SELECT *, {ok_time} AS ok FROM (
+                            SELECT *, TRY_CAST(started_at AS TIMESTAMP) AS st0, TRY_CAST(finished_at AS TIMESTAMP) AS ft0
+                            FROM (SELECT {known}, {viol} AS violation, {xl} AS xl,
                                    case_id = '' OR unit = '' OR authority = '' OR step = '' OR started_at = ''
                                      OR finished_at = '' AS bad
                             FROM read_csv('{path}', header = false, skip = 1, delim = ',', quote = '"', escape = '"',
                                           nullstr = '\x01', auto_detect = false, max_line_size = {FIELD_LIMIT},
-                                          columns = {{{cols}}})))""")
+                                          columns = {{{cols}}})))))""")
 
     def lines_agree(self) -> bool:
         """Whether DuckDB read one row per data line of every file (a blank line or a cell spanning lines: no)."""
@@ -181,16 +186,14 @@ class Scan:
         wf = f"{w} ROWS BETWEEN UNBOUNDED PRECEDING AND UNBOUNDED FOLLOWING"
         op = "0" if closed else f"CASE WHEN MAX(s.is_end) OVER ({wf}) = 1 THEN 0 ELSE 1 END"
         con.execute(f"""
-            CREATE TABLE e AS
+            CREATE TABLE e_read AS
             SELECT y.*, date_diff('day', DATE '0001-01-01', CAST(y.st AS DATE)) + 1 AS st_ord,
                    date_diff('day', DATE '0001-01-01', CAST(y.ft AS DATE)) + 1 AS ft_ord,
                    hour(y.ft) * 3600 + minute(y.ft) * 60 + second(y.ft) AS ft_sec,
                    (date_diff('day', DATE '0001-01-01', CAST(y.ft AS DATE)) + 1) * {_US_PER_DAY}
                      + (hour(y.ft) * 3600 + minute(y.ft) * 60 + second(y.ft)) * 1000000 AS ft_key
             FROM (SELECT x.g AS eid, x.cid, x.unit, x.st, x.ft, x.post, x.person, x.amt, x.tier, x.violation, x.xl,
-                         x.fidx, x.line, x.bad, s.pk, s.si, s.actor AS st_actor, s.duty AS st_duty,
-                         s.is_end AS st_end, s.l_days AS st_l_days, s.l_nat AS st_l_nat, s.p_days AS st_p_days,
-                         s.p_nat AS st_p_nat, LAG(s.is_end) OVER ({w}) AS prev_end,
+                         x.fidx, x.line, x.bad, s.pk, s.si, LAG(s.is_end) OVER ({w}) AS prev_end,
                          MIN(x.g) OVER ({wf}) AS ck,
                          CAST(ROW_NUMBER() OVER ({w}) - 1 AS INT) AS pos,
                          LAG(s.si) OVER ({w}) AS prev_si,
@@ -201,18 +204,27 @@ class Scan:
                   LEFT JOIN steps3 s ON s.unit = x.unit AND s.authority = x.authority AND s.step = x.step) y""")
         for fidx in range(len(self.shapes)):
             con.execute(f"DROP TABLE raw{fidx}")
-        if con.execute("SELECT count(*) FROM e WHERE bad OR pk IS NULL OR prev_pk <> pk").fetchone()[0]:
+        if con.execute("SELECT count(*) FROM e_read WHERE bad OR pk IS NULL OR prev_pk <> pk").fetchone()[0]:
             return None  # rows lfk's reader reports (MON003-MON009), with its messages
-        con.execute("CREATE TABLE cases AS SELECT ck, pk, op, cid, unit, g_hi, last_pos FROM e WHERE pos = 0")
+        con.execute("CREATE TABLE cases AS SELECT ck, pk, op, cid, unit, g_hi, last_pos FROM e_read WHERE pos = 0")
         unsorted = con.execute("""
             SELECT count(*) FROM (SELECT ck, cid, unit, g_hi, last_pos, LAG(cid) OVER (ORDER BY ck) AS pc,
                                          LAG(unit) OVER (ORDER BY ck) AS pu FROM cases)
             WHERE g_hi - ck <> last_pos OR cid < pc OR (cid = pc AND unit < pu)""").fetchone()[0]
         n_rows, n_cases, n_open, max_ft, first_ord, last_ord = con.execute("""
             SELECT count(*), count(*) FILTER (WHERE pos = 0), count(*) FILTER (WHERE pos = 0 AND op = 1), max(ft),
-                   min(st_ord), max(ft_ord) FROM e""").fetchone()
+                   min(st_ord), max(ft_ord) FROM e_read""").fetchone()
         return {"rows": n_rows, "cases": n_cases, "open": n_open, "max_time": max_ft, "sorted": not unsorted,
                 "first_ord": first_ord, "last_ord": last_ord}
+
+    def join_steps(self) -> None:
+        """Make ``e``, the relation checks.sql's first view would make: the events read (``e_read``, which the
+        window numbered without the step's attributes, so it sorts narrower rows) joined with ``steps``."""
+        self.con.execute("""
+            CREATE OR REPLACE TEMPORARY VIEW e AS
+            SELECT r.*, s.actor AS st_actor, s.duty AS st_duty, s.is_end AS st_end, s.l_days AS st_l_days,
+                   s.l_nat AS st_l_nat, s.p_days AS st_p_days, s.p_nat AS st_p_nat
+            FROM e_read r JOIN steps s ON s.pk = r.pk AND s.si = r.si""")
 
     def events_of(self, extra: Callable[[int, Any], Any]) -> dict[int, list[tuple[int, tuple[Any, ...]]]]:
         """(eid, the engine's event tuple) of the events of the cases with a row in ``devt``, by case, in order.
@@ -220,7 +232,7 @@ class Scan:
         ``extra(fidx, xl)`` turns a row's extra cells into the engine's ``columns`` dict (or None)."""
         out: dict[int, list[tuple[int, tuple[Any, ...]]]] = {}
         for ck, eid, st, ft, si, post, person, amt, tier, fidx, line, xl in self.con.execute("""
-                SELECT ck, eid, st, ft, si, post, person, amt, tier, fidx, line, xl FROM e
+                SELECT ck, eid, st, ft, si, post, person, amt, tier, fidx, line, xl FROM e_read
                 WHERE ck IN (SELECT ck FROM devt) ORDER BY ck, pos""").fetchall():
             out.setdefault(ck, []).append((eid, (st, ft, si, post, person, amt, tier, fidx, line, extra(fidx, xl))))
         return out
@@ -235,15 +247,28 @@ class Scan:
         frac = "CAST({t} AS DOUBLE) / 86400.0"
         s_sec = "hour({a}.st) * 3600 + minute({a}.st) * 60 + second({a}.st)"  # seconds of the day of a start
         stats = {pk: PowerStats(t) for pk, t in enumerate(tbls)}
-        for pk, si, days in con.execute(f"""
-                SELECT pk, si, list(CASE WHEN d > 0.0 THEN d ELSE 0.0 END) FROM (
-                  SELECT e.pk, e.si, CASE WHEN e.st_l_days IS NULL OR e.st_l_nat = 1
+        # each step's days sorted in DuckDB; only the places the summary reads come back (SortedDays)
+        con.execute(f"""
+                CREATE TEMPORARY TABLE xdays AS
+                SELECT pk, si, list_sort(list(CASE WHEN d > 0.0 THEN d ELSE 0.0 END)) AS l,
+                       count(*) FILTER (WHERE d > l_days) AS over FROM (
+                  SELECT e.pk, e.si, e.st_l_days AS l_days, CASE WHEN e.st_l_days IS NULL OR e.st_l_nat = 1
                       THEN (epoch(e.ft) - epoch(e.st)) / 86400.0
                       ELSE CAST(cb.cum - ca.cum AS DOUBLE) + CASE WHEN cb.work = 1 THEN {frac.format(t='e.ft_sec')}
                              ELSE 0.0 END - CASE WHEN ca.work = 1 THEN {frac.format(t=s_sec.format(a='e'))} ELSE 0.0 END END AS d
                   FROM e JOIN cal ca ON ca.o = e.st_ord JOIN cal cb ON cb.o = e.ft_ord)
-                GROUP BY pk, si""").fetchall():
-            stats[pk].steps[si] = array("d", days)
+                GROUP BY pk, si""")
+        groups = con.execute("SELECT pk, si, len(l), over FROM xdays").fetchall()
+        want = [(pk, si, i) for pk, si, n, _over in groups for i in SortedDays.places(n)]
+        picks: dict[tuple[int, int], dict[int, float]] = {}
+        if want:
+            rows = ", ".join(f"({pk}, {si}, {i})" for pk, si, i in want)  # integers only
+            for pk, si, i, v in con.execute(
+                    f"SELECT w.pk, w.si, w.i, x.l[w.i + 1] FROM (VALUES {rows}) w(pk, si, i) "
+                    "JOIN xdays x ON x.pk = w.pk AND x.si = w.si").fetchall():
+                picks.setdefault((pk, si), {})[i] = v
+        for pk, si, n, over in groups:
+            stats[pk].steps[si] = SortedDays(n, picks[(pk, si)], over)
         con.execute(f"""
             CREATE TEMPORARY TABLE xcase AS
             SELECT k.ck, k.cid, k.unit, k.pk, k.op, f.n, f.last_si,
@@ -267,7 +292,7 @@ class Scan:
             ps.dur = array("d", durs or [])
             ps.masks = bytearray(len(ps.dur))
         for cid, unit, pk, op, n, dur, seq in con.execute("""
-                SELECT x.cid, x.unit, x.pk, x.op, x.n, x.dur, list(e.si ORDER BY e.pos) FROM xcase x JOIN e ON e.ck = x.ck
+                SELECT x.cid, x.unit, x.pk, x.op, x.n, x.dur, list(e.si ORDER BY e.pos) FROM xcase x JOIN e_read e ON e.ck = x.ck
                 WHERE x.follows = 0 GROUP BY x.ck, x.cid, x.unit, x.pk, x.op, x.n, x.dur ORDER BY x.ck""").fetchall():
             ps, tbl = stats[pk], tbls[pk]
             mask = ex.deviation(ps, (cid, unit), tbl, seq, not op) if n <= MAX_ALIGN else 0
