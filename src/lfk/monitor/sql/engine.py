@@ -98,7 +98,7 @@ def default_engine() -> str:
     """The engine ``lfk monitor`` uses without ``--engine``: python.
 
     The SQL engines agree with it on the whole suite, and with DuckDB reading a plain CSV log itself
-    ``--engine duckdb`` now takes a little less CPU (0.92x) and wall time (0.79x) on the bench's 1M-event log,
+    ``--engine duckdb`` now takes a little less CPU (0.94x in the second pass of 2026-12-02; wall time 0.79x in the first) on the bench's 1M-event log,
     but ~10x the memory (it holds the whole log; python streams a sorted log in 90 MB), and a file it cannot
     read itself (GBK, JSON Lines, a bad row) goes through lfk's reader at ~3.4x (docs/monitor.md "Engines").
     """
