@@ -128,16 +128,11 @@ def check_files(paths: Iterable[str | Path] | None, option: str = "--events") ->
 
 # --- lint --------------------------------------------------------------------------------------------
 
-def split_codes(values: Iterable[str] | None) -> list[str]:
-    """``["A,B", "C"]`` (``--select A,B --select C``) as [A, B, C], upper case (``lfk.core.decision.split``)."""
-    return split(values)
-
-
 def check_codes(*code_lists: Iterable[str] | None) -> None:
     """A ``UsageError`` when a code or prefix names no lint rule."""
     import lfk.lint.rules  # noqa: F401  - the rule list
 
-    bad = unknown([c for codes in code_lists for c in split_codes(codes)], REGISTRY.codes())
+    bad = unknown([c for codes in code_lists for c in split(codes)], REGISTRY.codes())
     if bad:
         raise UsageError(f"unknown rule code(s): {', '.join(bad)} / 未知的规则代码", hint="see `lfk rules`")
 
@@ -183,8 +178,8 @@ def lint_options(register: Register, paths: Iterable[str] | None = None, *, sele
     if changed_since is not None:
         units = affected_units(register, changed_files(register.root, changed_since, register.cache, register.all_files))
     logs = [Path(e) for e in events or []]
-    opts = LintOptions(as_of=as_of or dt.date.today(), select=split_codes(select) or None,
-                       ignore=split_codes(ignore) or None, strict=strict, paths=resolve_paths(register.root, paths),
+    opts = LintOptions(as_of=as_of or dt.date.today(), select=split(select) or None,
+                       ignore=split(ignore) or None, strict=strict, paths=resolve_paths(register.root, paths),
                        units=units, jobs=jobs or default_jobs(), events=[str(e) for e in logs] or None)
     check_files(logs)
     return opts

@@ -459,9 +459,7 @@ class Register:
                 try:
                     raw = self._read_bytes(rel)
                 except OSError as e:
-                    lf = LoadedFile(shown)
-                    lf.error("LFK001", 1, 1, T(f"无法读取文件：{e}", f"cannot read the file: {e}"))
-                    files[own] = lf
+                    lf = files[own] = _unreadable_file(shown, e)
                     return lf
             lf = load_bytes(raw, shown, max_bytes=bound)
             self.shared.parsed += 1
@@ -504,9 +502,7 @@ class Register:
             if raw is None:
                 raw = self._read_bytes(rel)
         except OSError as e:
-            lf = LoadedFile(self._prefix + rel)
-            lf.error("LFK001", 1, 1, T(f"无法读取文件：{e}", f"cannot read the file: {e}"))
-            return lf
+            return _unreadable_file(self._prefix + rel, e)
         bound = max_bytes if max_bytes is not None else self.max_bytes
         shown = self._prefix + rel
         if self.cache is None:
@@ -969,6 +965,13 @@ def _cascade(pools: dict[str, dict[str, Item[Any]]], kind: str, rec: TailorRecor
         tf = TailoredFile.over(m.file)
         tf.redirects[m.path + ("risks",)] = (unit_file, here)
         pools["measure"][mid] = Item(m.model.model_copy(update={"risks": left}), tf, m.path, m.origin)
+
+
+def _unreadable_file(rel: str, e: OSError) -> LoadedFile:
+    """The file ``rel`` that the source could not give: LFK001 with the reason."""
+    lf = LoadedFile(rel)
+    lf.error("LFK001", 1, 1, T(f"无法读取文件：{e}", f"cannot read the file: {e}"))
+    return lf
 
 
 def _missing_unit_file(rel: str) -> LoadedFile:
