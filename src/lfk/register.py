@@ -998,15 +998,5 @@ def stray_finding(rel: str) -> Finding:
 
 
 def _fallback_config(lf: LoadedFile) -> Config:
-    """A usable config when lfk.yaml is invalid: its valid parts where possible, else the defaults."""
-    data = lf.data if isinstance(lf.data, dict) else {}
-    kwargs: dict[str, Any] = {"name": str(data.get("name") or "register")}
-    for key in (f.alias or k for k, f in Config.model_fields.items()):
-        if key == "name" or key not in data:
-            continue
-        try:
-            Config.model_validate({"name": "x", key: data[key]})
-        except Exception:  # noqa: BLE001 - a bad section falls back to its default
-            continue
-        kwargs[key] = data[key]
-    return Config.model_validate(kwargs)
+    """A usable config when lfk.yaml is invalid: its valid parts (``Config.salvage``)."""
+    return Config.salvage(lf.data if isinstance(lf.data, dict) else {})

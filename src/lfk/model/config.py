@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from typing import Literal
+from typing import Any, Literal
 
-from pydantic import field_validator, model_validator
+from pydantic import ValidationError, field_validator, model_validator
 
 from lfk.core.decision import FAMILIES, SELECTOR_RE, normalize
 from lfk.model.base import EscalationCounts, F, Grade, Model, TaxonomyPreset
@@ -298,6 +298,38 @@ class Config(Model):
     import_: ImportSettings = F("导入设置", "lfk import: column mapping of the units' own tables",
                                 default_factory=ImportSettings, alias="import")
 
+    @classmethod
+    def salvage(cls, data: dict[str, Any]) -> Config:
+        """The settings of an invalid ``lfk.yaml`` that are valid, the defaults for the rest.
+
+        Each error drops the smallest part around it that pydantic names: one entry of a section
+        (``lint.max_file_mb: -1`` leaves ``lint.ignore`` in force), one element of a list, or the whole
+        section when the error is about the section as a whole. The errors themselves are LFK101 findings
+        of the validation; this only keeps one bad value from switching off the good ones beside it.
+        """
+        data = {k: v for k, v in data.items() if isinstance(k, str)}
+        if not isinstance(data.get("name"), str) or not data["name"].strip():
+            data["name"] = str(data.get("name") or "register")
+        for _ in range(64):  # each round removes at least one part; a file has few sections
+            try:
+                return cls.model_validate(data)
+            except ValidationError as err:
+                drops: dict[str, set[Any]] = {}
+                for e in err.errors():
+                    loc = e["loc"]
+                    if loc and isinstance(loc[0], str):
+                        drops.setdefault(loc[0], set()).add(loc[1] if len(loc) > 1 else None)
+                if not drops:
+                    break
+                for key, parts in drops.items():
+                    kept = _without(data.get(key), parts)
+                    if kept is _DROP:
+                        data.pop(key, None)
+                    else:
+                        data[key] = kept
+                data.setdefault("name", "register")
+        return cls.model_validate({"name": "register"})
+
     def categories(self) -> dict[str, TaxonomyCategory]:
         """The taxonomy in force: the register's own, a preset named by ``taxonomy: five-type``, or the guideline's."""
         if isinstance(self.taxonomy, Taxonomy):
@@ -309,3 +341,18 @@ class Config(Model):
         """The display name of a grade (``grading.labels``), else the grade itself."""
         labels = self.grading.labels or {}
         return labels.get(grade, grade)  # type: ignore[call-overload]
+
+
+_DROP = object()
+
+
+def _without(value: Any, parts: set[Any]) -> Any:
+    """``value`` without the entries named in ``parts`` (keys of a mapping, indexes of a list); ``_DROP``
+    when the whole value must go (an error about the value itself, or about an entry it does not hold)."""
+    if None in parts:
+        return _DROP
+    if isinstance(value, dict) and parts <= value.keys():
+        return {k: v for k, v in value.items() if k not in parts}
+    if isinstance(value, list) and all(isinstance(i, int) and 0 <= i < len(value) for i in parts):
+        return [v for i, v in enumerate(value) if i not in parts]
+    return _DROP
