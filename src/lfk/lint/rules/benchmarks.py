@@ -119,8 +119,10 @@ def tier_order(ctx: UnitContext) -> Iterator[Report]:
 
     Tiers are listed lightest first, in the order of `benchmark_levels` (default 不予处罚 减轻处罚
     从轻处罚 一般 从重处罚). Overlapping ranges let like cases get unlike penalties (clause 9).
-    Reported at the later tier's `fine` (or its `level`).
-    裁量阶次按从轻到重排列；相邻阶次的幅度只能首尾相接，不能交叉重叠，否则同案不同罚。
+    Reported at the later tier's `fine` (or its `level`). Consecutive tiers of one level are parallel
+    circumstances (盗伐2立方米以下 / 滥伐10立方米以下, both 一般): they are not ordered against each other, and
+    each is compared with every tier of the lighter level before them.
+    裁量阶次按从轻到重排列；相邻阶次的幅度只能首尾相接，不能交叉重叠，否则同案不同罚。同一阶次下并列的情形之间不比较先后。
 
     Failing:
     ```yaml
@@ -136,7 +138,8 @@ def tier_order(ctx: UnitContext) -> Iterator[Report]:
     levels = _levels(ctx)
     for b, i, item in _items(ctx):
         prev_level: tuple[int, str] | None = None
-        prev_fine: tuple[Fine, str] | None = None
+        group: tuple[str, list[Fine]] = ("", [])  # the tiers of the level being read (parallel circumstances)
+        lighter: tuple[str, list[Fine]] = ("", [])  # the tiers of the level before it
         for j, tier in enumerate(item.tiers):
             base = ("items", i, "tiers", j)
             if tier.level in levels:
@@ -147,26 +150,34 @@ def tier_order(ctx: UnitContext) -> Iterator[Report]:
                                    f"the tier {tier.level} comes after the heavier {prev_level[1]} (clause 9)"),
                                  T("请按从轻到重排列：" + "、".join(levels), "list tiers lightest first: " + ", ".join(levels)))
                 prev_level = (k, tier.level)
+            if j == 0 or tier.level != group[0]:
+                lighter, group = (group if group[1] else lighter), (tier.level, [])
             f = tier.fine
             if f is None or not _valid(f):
                 continue
-            if prev_fine is not None and _comparable(prev_fine[0], f):
-                pf, plevel = prev_fine
-                lo, hi = f.comparable_bounds()
-                plo, phi = pf.comparable_bounds()
-                assert lo is not None and plo is not None and phi is not None
-                if lo < plo:
-                    yield Report(b.file, base + ("fine",),
-                                 T(f"“{tier.level}”的幅度 {_show(f)} 起点低于较轻的“{plevel}”{_show(pf)} 的起点（第9条）",
-                                   f"the tier {tier.level} ({_show_en(f)}) starts below the lighter {plevel} ({_show_en(pf)}) (clause 9)"),
-                                 T("较重阶次的起点应不低于较轻阶次的上限", "a heavier tier starts where the lighter one ends"))
-                elif lo < phi:
-                    yield Report(b.file, base + ("fine",),
-                                 T(f"“{tier.level}”的幅度 {_show(f)} 与“{plevel}”{_show(pf)} 重叠（第9条）",
-                                   f"the tier {tier.level} ({_show_en(f)}) overlaps {plevel} ({_show_en(pf)}) (clause 9)"),
-                                 T(f"相邻阶次只能首尾相接：请把下限改为 {_num(phi)} 或以上",
-                                   f"adjacent tiers may share an endpoint only: start it at {_num(phi)} or above"))
-            prev_fine = (f, tier.level)
+            group[1].append(f)
+            found = next((r for pf in lighter[1] if _comparable(pf, f)
+                          for r in _order_report(b.file, base, tier.level, f, lighter[0], pf)), None)
+            if found is not None:
+                yield found
+
+
+def _order_report(file: Any, base: tuple[Any, ...], level: str, f: Fine, plevel: str, pf: Fine) -> Iterator[Report]:
+    """The LFK602 report when the tier ``f`` of ``level`` starts below or overlaps ``pf`` of the lighter ``plevel``."""
+    lo, hi = f.comparable_bounds()
+    plo, phi = pf.comparable_bounds()
+    assert lo is not None and plo is not None and phi is not None
+    if lo < plo:
+        yield Report(file, base + ("fine",),
+                     T(f"“{level}”的幅度 {_show(f)} 起点低于较轻的“{plevel}”{_show(pf)} 的起点（第9条）",
+                       f"the tier {level} ({_show_en(f)}) starts below the lighter {plevel} ({_show_en(pf)}) (clause 9)"),
+                     T("较重阶次的起点应不低于较轻阶次的上限", "a heavier tier starts where the lighter one ends"))
+    elif lo < phi:
+        yield Report(file, base + ("fine",),
+                     T(f"“{level}”的幅度 {_show(f)} 与“{plevel}”{_show(pf)} 重叠（第9条）",
+                       f"the tier {level} ({_show_en(f)}) overlaps {plevel} ({_show_en(pf)}) (clause 9)"),
+                     T(f"相邻阶次只能首尾相接：请把下限改为 {_num(phi)} 或以上",
+                       f"adjacent tiers may share an endpoint only: start it at {_num(phi)} or above"))
 
 
 def _below_ok(level: str) -> bool:
