@@ -128,3 +128,25 @@ def test_lint_on_a_real_terminal_at_80_columns(base_register: Path) -> None:
     assert [f[0].split(": ")[1].split()[0] for f in found] == ["LFK410", "LFK402"], text
     assert all(len(f) >= 2 for f in found), text
     assert "2 个错误" in text
+
+
+def test_import_column_report_wraps_on_a_terminal(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Regression: the 列对应 line of `lfk import` ran past 80 columns on a terminal (findings were wrapped)."""
+    from lfk.cli import tables as tables_cli
+    from lfk.core.text import width
+    from lfk.tables.importer import ImportResult
+
+    cols = [{"sheet": "细化执行标准", "row": 2, "header": h, "field": f} for h, f in [
+        ("序号", "seq"), ("违法行为", "violation"), ("违法数量/归类", "circumstances"), ("补种标准", "extra.补种标准"),
+        ("处罚款标准", "fine"), ("行政处罚标准", "penalty"), ("备注", "remarks"), ("", None)]]
+    res = ImportResult(findings=[], files=[], counts={}, columns=cols)
+    monkeypatch.setattr(tables_cli, "is_terminal", lambda: True)
+    monkeypatch.setattr(tables_cli, "terminal_width", lambda: 80)
+    lines = tables_cli._import_text(res, "zh", dry_run=True, wrote=False).splitlines()
+    report = [x for x in lines if x.startswith("列对应") or x.startswith("    ")]
+    assert report[0].startswith("列对应 [细化执行标准 第2行]: 序号→seq") and len(report) >= 2
+    assert all(width(x) <= 80 for x in lines), lines
+    assert "".join(x.strip() for x in report).replace(" ", "").endswith("备注→remarks,→（空列）")
+    monkeypatch.setattr(tables_cli, "is_terminal", lambda: False)
+    piped = tables_cli._import_text(res, "zh", dry_run=True, wrote=False).splitlines()
+    assert sum(x.startswith("列对应") for x in piped) == 1 and not any(x.startswith("    ") for x in piped)

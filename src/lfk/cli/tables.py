@@ -23,6 +23,7 @@ from lfk.cli.common import (
 from lfk.core.errors import UsageError
 from lfk.core.finding import Severity
 from lfk.core.fsutil import OutputTree, atomic_write
+from lfk.core.text import wrap
 from lfk.register import Register
 from lfk.report import format_findings
 from lfk.tables import TABLE_ORDER, workbook_bytes, write_csv
@@ -46,9 +47,9 @@ def _import_text(res: ImportResult, language: str, *, dry_run: bool, wrote: bool
     for sheet, row in dict.fromkeys((c["sheet"], c.get("row", 0)) for c in res.columns):
         cols = [c for c in res.columns if c["sheet"] == sheet and c.get("row", 0) == row]
         at = (f" 第{row}行" if zh else f" row {row}") if row else ""
-        out_lines.append(("列对应" if zh else "columns") + f" [{sheet}{at}]: "
-                         + ", ".join(f"{c['header']}→{c['field'] or ('（空列）' if zh else '(empty)')}"
-                                     for c in cols))
+        lead = ("列对应" if zh else "columns") + f" [{sheet}{at}]: "
+        text = ", ".join(f"{c['header']}→{c['field'] or ('（空列）' if zh else '(empty)')}" for c in cols)
+        out_lines.extend(wrap(text, width["width"], head=lead) if width else [lead + text])
     parts = []
     for k, c in counts.items():
         if any(c.values()):
