@@ -250,6 +250,10 @@ def monitor_cmd(
         out_console().file.write(text)
     else:
         write_stdout(text)
+    if result.unreadable():
+        err_console().print("lfk: no event could be read (MON002/MON003 above): export the log with the columns of "
+                            "REGISTER.md's event log / 未能读取任何事件（见上方 MON002/MON003）：请按事件日志的列导出",
+                            markup=False, highlight=False)
     raise typer.Exit(result.exit_code(level))
 
 

@@ -149,6 +149,7 @@ class Monitor:
     # -- helpers -----------------------------------------------------------------------------
     def _reset(self) -> None:
         self.findings: list[Finding] = []
+        self.skipped_files: list[str] = []  # event files that gave no row (empty, required columns missing)
         self.row_counts: Counter[tuple[str, str]] = Counter()
         self.once: set[tuple[Any, ...]] = set()
         self._plans: dict[tuple[Any, ...], tuple[Any, ...]] = {}
@@ -331,6 +332,7 @@ class Monitor:
             self._close(key, state)
         self.max_time = max_time
         self.n_events = n_events
+        self.skipped_files = reader.skipped
         self.rows_read = reading.rows
 
     def _file_events(self, fr: Any, reading: _Reading, streaming: bool,

@@ -25,6 +25,7 @@ COLUMNS = ("case_id", "unit", "authority", "step", "actor_post", "actor_person",
 REQUIRED = ("case_id", "unit", "authority", "step", "started_at", "finished_at")
 JSON_SUFFIXES = (".jsonl", ".ndjson", ".json")
 SAMPLE = 1 << 16
+OTHER_DELIMITERS = ("\t", ";", "|")  # tried in turn when the comma-separated header lacks required columns
 
 Report = Callable[[str, str, int, Text], None]  # (code, path, line, message)
 
@@ -134,6 +135,7 @@ class EventReader:
         self.paths = [str(p) for p in paths]
         self.report = report
         self.rows_read = 0
+        self.skipped: list[str] = []  # files that gave no rows at all: empty, or the required columns missing
         for p in self.paths:
             if not os.path.isfile(p):
                 raise InputError(f"{p}: no such event file / 找不到事件文件")
@@ -181,20 +183,24 @@ class EventReader:
             _replaced[0] = 0
 
     def _csv(self, fidx: int, path: str, fh: Any) -> FileRows | None:
-        reader = csv.reader(fh)
-        header: list[str] | None = None
-        for cells in reader:
-            if any(c.strip() for c in cells):
-                header = [_norm(c) for c in cells]
-                break
+        reader, header = _header(fh, ",")
         if header is None:
             self.report("MON003", path, 1, T("文件为空（没有表头）", "the file is empty (no header)"))
+            self.skipped.append(path)
             return None
         missing = [c for c in REQUIRED if c not in header]
+        for delim in OTHER_DELIMITERS if missing else ():
+            fh.seek(0)
+            _replaced[0] = 0
+            other, cells = _header(fh, delim)
+            if cells is not None and all(c in cells for c in REQUIRED):
+                reader, header, missing = other, cells, []
+                break
         if missing:
             self.report("MON002", path, reader.line_num, T(
                 f"缺少必需的列：{', '.join(missing)}；跳过此文件",
                 f"missing required column(s): {', '.join(missing)}; file skipped"))
+            self.skipped.append(path)
             return None
         width = len(header)
         pad = any(c not in header for c in COLUMNS)
@@ -202,6 +208,16 @@ class EventReader:
         extra_pos = [(i, h) for i, h in enumerate(header) if h and h not in KNOWN]
         pick = None if (header == list(COLUMNS)) else operator.itemgetter(*pos)
         return FileRows(fidx, path, reader, pick, extra_pos, pad)
+
+
+def _header(fh: Any, delimiter: str) -> tuple[Any, list[str] | None]:
+    """A CSV reader of ``fh`` with ``delimiter`` and the file's header (its first row with a non-blank cell,
+    normalized), or None when there is none."""
+    reader = csv.reader(fh, delimiter=delimiter)
+    for cells in reader:
+        if any(c.strip() for c in cells):
+            return reader, [_norm(c) for c in cells]
+    return reader, None
 
 
 def _cell(v: Any) -> Any:

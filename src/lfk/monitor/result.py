@@ -85,6 +85,7 @@ class MonitorResult:
         sev = Counter(f.severity for f in mon.findings)
         summary = {
             "files": len(mon.paths),
+            "skipped_files": len(getattr(mon, "skipped_files", ())),
             "rows": getattr(mon, "rows_read", 0),
             "events": mon.n_events,
             "bad_rows": mon.n_bad,
@@ -111,8 +112,16 @@ class MonitorResult:
                 best = c["warning"]
         return best
 
+    def unreadable(self) -> bool:
+        """Whether no file given could be read at all: each is empty or lacks required columns (MON003/MON002).
+        There is nothing to judge, and that is no success (exit 2); a file with a header and no rows is read."""
+        return 0 < self.summary["files"] == self.summary.get("skipped_files", 0)
+
     def exit_code(self, fail_on: str | None) -> int:
-        """1 when a warning at or above ``fail_on`` (黄牌 | 红牌) exists, else 0 (always 0 without it)."""
+        """2 when no file could be read (``unreadable``); else 1 when a warning at or above ``fail_on``
+        (黄牌 | 红牌) exists, else 0 (always 0 without it)."""
+        if self.unreadable():
+            return 2
         if fail_on is None:
             return 0
         return 1 if LEVEL_RANK[self.worst()] >= LEVEL_RANK[fail_on] > 0 else 0

@@ -242,6 +242,46 @@ def test_missing_columns_skip_the_file(reg_root: Path) -> None:
     assert r.summary["cases"] == 5
 
 
+@pytest.mark.parametrize("delimiter", ["\t", ";", "|"])
+def test_tab_semicolon_and_bar_separated_logs_read_as_the_comma_one(reg_root: Path, tmp_path: Path,
+                                                                   delimiter: str) -> None:
+    """Case systems export with other separators too (a tab from a pasted Excel sheet, ; in some locales):
+    the same events, the same findings, at the same lines."""
+    rows = list(csv.reader((EVENTS / "penalty.csv").open(encoding="utf-8", newline="")))
+    rows[1][-1] = rows[1][-1] + ",含逗号"  # a cell with a comma stays one cell
+    comma, other = tmp_path / "comma.csv", tmp_path / "other.csv"
+    with comma.open("w", encoding="utf-8", newline="") as fh:
+        csv.writer(fh).writerows(rows)
+    with other.open("w", encoding="utf-8", newline="") as fh:
+        csv.writer(fh, delimiter=delimiter).writerows(rows)
+    a = run_monitor(Register(reg_root), [comma], AS_OF)
+    b = run_monitor(Register(reg_root), [other], AS_OF)
+    assert a.summary["events"] > 0 and a.summary == b.summary
+    assert [(f.code, f.line, f.message.en) for f in a.findings] == [(f.code, f.line, f.message.en) for f in b.findings]
+
+
+def test_no_readable_event_file_is_exit_2(reg_root: Path, tmp_path: Path) -> None:
+    """Regression: logs that gave no event at all (required columns missing, empty) ended 0, as if every
+    case were in order. Now they end 2 ("unreadable input", CLI.md) with one line saying why; a log with a
+    header only (no cases this period) stays 0, and one good file beside a bad one is judged (MON002 says)."""
+    empty, header_only = tmp_path / "empty.csv", tmp_path / "header.csv"
+    empty.write_text("\n\n", encoding="utf-8")
+    header_only.write_text("case_id,unit,authority,step,started_at,finished_at\n", encoding="utf-8")
+    base = ["monitor", "--root", str(reg_root), "--as-of", AS_OF]
+    from typer.testing import CliRunner
+
+    runner = CliRunner()
+    for files in ([EVENTS / "missing-column.csv"], [empty], [empty, EVENTS / "missing-column.csv"]):
+        r = invoke(runner, *base, *map(str, files), "--format", "json")
+        assert r.exit_code == 2, r.output
+        assert json.loads(r.stdout)["summary"]["skipped_files"] == len(files)
+        assert r.stderr.count("\n") == 1 and "MON002/MON003" in r.stderr
+    for files in ([header_only], [EVENTS / "missing-column.csv", EVENTS / "license.csv"]):
+        r = invoke(runner, *base, *map(str, files))
+        assert r.exit_code == 0 and "no event could be read" not in r.stderr, r.output
+    assert run_monitor(Register(reg_root), [empty, header_only], AS_OF).unreadable() is False
+
+
 def test_jsonl_with_offsets_and_bad_lines(reg_root: Path) -> None:
     r = run_monitor(Register(reg_root), [EVENTS / "procure.jsonl"], AS_OF)
     assert by_case(r) == {"J-ACTOR": {"MON201"}}
