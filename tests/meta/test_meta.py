@@ -74,6 +74,17 @@ def test_command_help_has_an_example(runner, name: str) -> None:  # type: ignore
 
 
 @pytest.mark.parametrize("name", commands())
+def test_usage_names_arguments_as_the_docs_do(runner, name: str) -> None:  # type: ignore[no-untyped-def]
+    """Regression: typer printed an argument without a metavar by its Python name (`lfk site {out}`,
+    `lfk lint [paths]...`); CLI.md and README write them in capitals (OUT, PATH)."""
+    import re
+
+    for args in ([name], *([name, sub] for sub in ("unit",) if name == "new")):
+        usage = next(x for x in invoke(runner, *args, "--help").stdout.splitlines() if x.startswith("Usage:"))
+        assert not re.search(r"[\[{][a-z_]+[\]}]", usage), usage
+
+
+@pytest.mark.parametrize("name", commands())
 def test_command_in_readme(name: str) -> None:
     readme = (REPO / "README.md").read_text(encoding="utf-8")
     assert f"lfk {name}" in readme, f"README does not document `lfk {name}`"

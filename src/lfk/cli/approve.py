@@ -14,7 +14,7 @@ from lfk.cli.common import Shared, shared_options, write_stdout
 @shared_options("root", "skip_broken", "lang", "as_of")
 def approve_cmd(
     approval_id: Annotated[str, typer.Argument(metavar="AP-ID", help="The approval record (unit.yaml approvals).")],
-    risks: Annotated[list[str] | None, typer.Argument(metavar="[RISK...]", help="Risk ids (default: every risk whose digest is missing or stale).")] = None,
+    risks: Annotated[list[str] | None, typer.Argument(metavar="RISK", help="Risk ids (default: every risk whose digest is missing or stale).")] = None,
     unit: Annotated[str | None, typer.Option("--unit", "-u", help="The unit (needed when the register has several).")] = None,
     fmt: Annotated[str, typer.Option("--format", "-f", help="text | json")] = "text",
     opts: Shared = Shared(),

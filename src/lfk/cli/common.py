@@ -50,7 +50,7 @@ NoCacheOpt = Annotated[bool, typer.Option("--no-cache", help="Neither read nor w
 QuietOpt = Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar.")]
 TextJsonOpt = Annotated[str, typer.Option("--format", "-f", help="text | json.")]
 UnitsOpt = Annotated[list[str] | None, typer.Option("--unit", "-u", help="Only these units (repeat or comma-separate).")]
-UnitArgs = Annotated[list[str] | None, typer.Argument(help="Units (default: all).")]
+UnitArgs = Annotated[list[str] | None, typer.Argument(metavar="UNIT", help="Units (default: all).")]
 ItemIdArg = Annotated[str, typer.Argument(metavar="[UNIT/]ID", help="A power, risk, measure, flow or benchmark id.")]
 
 

@@ -13,7 +13,7 @@ from lfk.cli.common import Shared, shared_options, write_stdout
 
 @shared_options("root", "lang", "as_of")
 def dispose_cmd(
-    target: Annotated[str, typer.Argument(help="The warning id lfk monitor printed (W-...), or a case id with --unit.")],
+    target: Annotated[str, typer.Argument(metavar="TARGET", help="The warning id lfk monitor printed (W-...), or a case id with --unit.")],
     disposal: Annotated[str | None, typer.Option("--disposal", help="风险提示 / 诫勉谈话 / 责令纠错 / the policy's words (default: the policy's for the warning).")] = None,
     unit: Annotated[str | None, typer.Option("--unit", help="The unit (needed unless --events finds the warning).")] = None,
     events: Annotated[list[Path] | None, typer.Option("--events", help="Event logs to find the warning id in.")] = None,

@@ -12,7 +12,7 @@ from lfk.cli.common import Shared, shared_options, write_stdout
 
 @shared_options("root", "lang", "as_of_no_effect")
 def fmt_cmd(
-    paths: Annotated[list[str] | None, typer.Argument(help="Files, folders or unit ids (default: the whole register).")] = None,
+    paths: Annotated[list[str] | None, typer.Argument(metavar="PATH", help="Files, folders or unit ids (default: the whole register).")] = None,
     check: Annotated[bool, typer.Option("--check", help="Write nothing; list the files that would change and exit 1 if any.")] = False,
     diff: Annotated[bool, typer.Option("--diff", help="With --check: show the changes as a diff.")] = False,
     opts: Shared = Shared(),

@@ -81,7 +81,7 @@ def _rich_text(report, lang: str, only_failing: bool) -> None:  # type: ignore[n
 
 @shared_options("root", "skip_broken", "lang", "as_of_no_effect", "rev", "at")
 def grade_cmd(
-    units: Annotated[list[str] | None, typer.Argument(help="Unit ids (default: every unit).")] = None,
+    units: Annotated[list[str] | None, typer.Argument(metavar="UNIT", help="Unit ids (default: every unit).")] = None,
     fmt: Annotated[str, typer.Option("--format", "-f", help="text | json | csv | markdown")] = "text",
     check: Annotated[bool, typer.Option("--check", help="Show only drifted or missing grades; exit 1 when any.")] = False,
     explain_id: Annotated[str | None, typer.Option("--explain", metavar="RISK", help="Show the arithmetic (and floor) of one risk.")] = None,

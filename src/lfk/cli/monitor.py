@@ -192,7 +192,7 @@ def format_text(result: Any, lang: str, color: bool) -> str:
 
 @shared_options("root", "skip_broken", "lang")
 def monitor_cmd(
-    events: Annotated[list[Path], typer.Argument(help="Event logs: CSV (UTF-8 or GBK) or JSON Lines.")],
+    events: Annotated[list[Path], typer.Argument(metavar="EVENTS", help="Event logs: CSV (UTF-8 or GBK) or JSON Lines.")],
     fmt: Annotated[str, typer.Option("--format", "-f", help="text | json | csv | github | sarif | junit")] = "text",
     fail_on: Annotated[str | None, typer.Option("--fail-on", help="Exit 1 when a case has a warning at or above "
                                                  "this: 黄牌 | 红牌 (default: always exit 0).")] = None,

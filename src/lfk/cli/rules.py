@@ -12,7 +12,7 @@ from lfk.cli.common import LangOpt, lang_for, out_console, write_stdout
 
 
 def rules_cmd(
-    code: Annotated[str | None, typer.Argument(help="A rule code, e.g. LFK402.")] = None,
+    code: Annotated[str | None, typer.Argument(metavar="CODE", help="A rule code, e.g. LFK402.")] = None,
     fmt: Annotated[str, typer.Option("--format", "-f", help="text | json")] = "text",
     lang: LangOpt = None,
 ) -> None:

@@ -15,7 +15,7 @@ from lfk.scaffold import TAXONOMY_PRESETS, UNIT_TYPES
 
 @shared_options("root", "lang", "as_of")
 def init_cmd(
-    directory: Annotated[Path, typer.Argument(help="Folder of the new register (created if missing).")],
+    directory: Annotated[Path, typer.Argument(metavar="DIR", help="Folder of the new register (created if missing).")],
     name: Annotated[str | None, typer.Option("--name", help="Name of the register, e.g. 示例县廉政风险防控登记册.")] = None,
     year: Annotated[int | None, typer.Option("--year", help="Review year (default: this year).")] = None,
     unit: Annotated[str, typer.Option("--unit", help="Id of the example unit.")] = "example",
@@ -42,7 +42,7 @@ def init_cmd(
 
 @shared_options("root", "lang", "as_of")
 def new_unit_cmd(
-    unit_id: Annotated[str, typer.Argument(help="Unit id: lower-case letters, digits and - (e.g. county-amr).")],
+    unit_id: Annotated[str, typer.Argument(metavar="ID", help="Unit id: lower-case letters, digits and - (e.g. county-amr).")],
     name: Annotated[str, typer.Option("--name", help="Unit name, e.g. 示例县市场监督管理局.")],
     unit_type: Annotated[str, typer.Option("--type", help="Unit type: " + " | ".join(UNIT_TYPES) + ".")],
     parent: Annotated[str | None, typer.Option("--parent", help="Id of the unit above it.")] = None,

@@ -18,7 +18,7 @@ FORMATS = ("text", "json", "markdown")
 
 @shared_options("root", "skip_broken", "lang", "as_of", "rev", "at")
 def score_cmd(
-    units: Annotated[list[str] | None, typer.Argument(help="Units to score (default: all).")] = None,
+    units: Annotated[list[str] | None, typer.Argument(metavar="UNIT", help="Units to score (default: all).")] = None,
     fmt: Annotated[str, typer.Option("--format", "-f", help="text | json | markdown.")] = "text",
     explain_unit: Annotated[str | None, typer.Option("--explain", help="Show how each point of UNIT was earned or lost.")] = None,
     events: Annotated[list[Path] | None, typer.Option("--events", help="Event logs for the monitor criterion (CSV or JSON Lines).")] = None,

@@ -16,7 +16,7 @@ from lfk.site import PUBLIC, PublicationBlocked
 
 @shared_options("root", "skip_broken", "lang", "as_of", "rev", "at")
 def site_cmd(
-    out: Annotated[Path, typer.Argument(help="Folder to write the site into (created; an earlier lfk site there is updated).")],
+    out: Annotated[Path, typer.Argument(metavar="OUT", help="Folder to write the site into (created; an earlier lfk site there is updated).")],
     audience: Annotated[str, typer.Option("--audience", "-a", help="public (职权目录, 流程图, 裁量基准) | internal (adds risks, grades, measures).")] = PUBLIC,
     base_url: Annotated[str | None, typer.Option("--base-url", help="Public address of the site: adds canonical links and sitemap.xml.")] = None,
     force: Annotated[bool, typer.Option("--force", help="Build into a non-empty folder that holds no lfk site.")] = False,

@@ -165,7 +165,7 @@ def _export_csv(tables: dict[str, Any], table: str, encoding: str, out: Path | N
 
 @shared_options("root", "skip_broken", "lang", "as_of")
 def import_cmd(
-    files: Annotated[list[Path], typer.Argument(help="xlsx, xls, docx (every Word table), html (every table of a web page), csv (UTF-8 or GBK) or json files (lfk export's, or the unit's own tables).")],
+    files: Annotated[list[Path], typer.Argument(metavar="FILE", help="xlsx, xls, docx (every Word table), html (every table of a web page), csv (UTF-8 or GBK) or json files (lfk export's, or the unit's own tables).")],
     unit: Annotated[str, typer.Option("--unit", "-u", help="The unit to import into (it must exist: lfk new unit).")],
     dry_run: Annotated[bool, typer.Option("--dry-run", "-n", help="Show what would be written (a diff); write nothing.")] = False,
     replace: Annotated[bool, typer.Option("--replace", help="Items whose id the unit has already are replaced (default: refused).")] = False,

@@ -14,7 +14,7 @@ from lfk.core.errors import UsageError
 
 @shared_options("root", "lang")
 def trend_cmd(
-    units: Annotated[list[str] | None, typer.Argument(help="Units to score (default: all).")] = None,
+    units: Annotated[list[str] | None, typer.Argument(metavar="UNIT", help="Units to score (default: all).")] = None,
     rev: Annotated[list[str] | None, typer.Option("--rev", help="Revisions to compare (repeat); default: every tag.")] = None,
     fmt: TextJsonOpt = "text",
     no_cache: Annotated[bool, typer.Option("--no-cache", help="Neither read nor write the parse cache.")] = False,

@@ -17,7 +17,7 @@ FORMATS = ("text", "json", "github", "sarif", "junit")
 
 @shared_options("root", "lang")
 def verify_cmd(
-    site: Annotated[Path, typer.Argument(help="The published site's folder (a copy of what is online).")],
+    site: Annotated[Path, typer.Argument(metavar="SITE", help="The published site's folder (a copy of what is online).")],
     offline: Annotated[bool, typer.Option("--offline", help="Only check the files against the manifest's digests.")] = False,
     tag: Annotated[str | None, typer.Option("--tag", help="A signed tag that must point at the manifest's revision (git verify-tag).")] = None,
     fmt: Annotated[str, typer.Option("--format", "-f", help="text | json | github | sarif | junit.")] = "text",
