@@ -10,6 +10,9 @@
   and the file had not been touched in the two seconds before it was hashed (git's "racily clean" rule).
 - Writes go to a temporary file and are renamed into place, so concurrent runs never see half an
   entry; the folder name holds a format version, so a newer lfk ignores an older cache.
+- Each version of lfk (and of its source, while developing) has its own folder; when a new one is made,
+  all but the ``KEEP_OTHERS`` most recently used others are removed (an upgrade leaves no dead weight;
+  two versions in use side by side, say pre-commit's and the shell's, keep theirs).
 """
 
 from __future__ import annotations
@@ -19,7 +22,9 @@ import hashlib
 import hmac
 import marshal
 import os
+import re
 import secrets
+import shutil
 import stat
 import sys
 import tempfile
@@ -30,6 +35,8 @@ from typing import Any
 from lfk import __version__
 
 FORMAT = "1"
+KEEP_OTHERS = 2  # folders of other lfk versions kept beside the current one
+TAG_RE = re.compile(r"v\d+-lfk[\w.+-]*-py\d+-[0-9a-f]{12}")
 
 
 def _user_dir() -> Path:
@@ -214,6 +221,9 @@ class Cache:
                         if not _real_dir_or_absent(d):
                             self.writable = False
                             return
+                    else:
+                        if d == self.folder:
+                            prune_others(base, self.folder.name)
                 _write_new(self.folder.parent / ".gitignore", b"*\n")
                 self._dirs.add(path.parent)
             fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-")
@@ -240,6 +250,32 @@ class Cache:
         except ValueError:
             return
         self.put(kind, key, payload)
+
+
+def prune_others(base: Path, current: str, keep: int = KEEP_OTHERS) -> list[str]:
+    """Remove the cache folders of other lfk versions in ``base`` but the ``keep`` most recently used
+    (newest change to the folder or a folder in it); the names removed. Only real folders named as
+    ``Cache`` names them are touched; a link or a file is left alone, and so is whatever cannot be removed."""
+    found: list[tuple[float, str]] = []
+    try:
+        entries = list(os.scandir(base))
+    except OSError:
+        return []
+    for e in entries:
+        if e.name == current or not TAG_RE.fullmatch(e.name) or not e.is_dir(follow_symlinks=False):
+            continue
+        try:
+            used = max([e.stat(follow_symlinks=False).st_mtime]
+                       + [c.stat(follow_symlinks=False).st_mtime for c in os.scandir(e.path)])
+        except OSError:
+            continue
+        found.append((used, e.name))
+    removed = []
+    for _, name in sorted(found, reverse=True)[keep:]:
+        shutil.rmtree(base / name, ignore_errors=True)
+        if not os.path.lexists(base / name):
+            removed.append(name)
+    return removed
 
 
 def _write_new(path: Path, data: bytes) -> None:
