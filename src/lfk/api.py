@@ -30,7 +30,7 @@ from typing import TYPE_CHECKING, Any
 
 from lfk.core.cache import Cache, default_dir
 from lfk.core.decision import for_register, split, unknown
-from lfk.core.errors import ConfigError, LfkError, UsageError
+from lfk.core.errors import ConfigError, InputError, LfkError, UsageError
 from lfk.core.finding import Finding
 from lfk.core.fsutil import OutputTree
 from lfk.history import register_at
@@ -126,6 +126,20 @@ def check_files(paths: Iterable[str | Path] | None, option: str = "--events") ->
     return out
 
 
+def check_event_files(paths: Iterable[str | Path] | None) -> list[Path]:
+    """``check_files`` for ``--events``, and each log gives rows: a log that is empty or lacks the required
+    columns is an ``InputError`` (file:line, the columns missing), not a run that quietly saw no case."""
+    from lfk.monitor.events import first_unreadable
+
+    out = check_files(paths)
+    bad = first_unreadable([str(p) for p in out]) if out else None
+    if bad is not None:
+        path, line, msg = bad
+        raise InputError(f"{path}:{line}: --events: {msg.en.split(';')[0]} / {msg.zh.split('；')[0]}",
+                         hint="export the log with the columns of REGISTER.md's event log / 请按事件日志的列导出")
+    return out
+
+
 # --- lint --------------------------------------------------------------------------------------------
 
 def check_codes(*code_lists: Iterable[str] | None) -> None:
@@ -181,7 +195,7 @@ def lint_options(register: Register, paths: Iterable[str] | None = None, *, sele
     opts = LintOptions(as_of=as_of or dt.date.today(), select=split(select) or None,
                        ignore=split(ignore) or None, strict=strict, paths=resolve_paths(register.root, paths),
                        units=units, jobs=jobs or default_jobs(), events=[str(e) for e in logs] or None)
-    check_files(logs)
+    check_event_files(logs)
     return opts
 
 
@@ -302,7 +316,7 @@ def score(register: RegisterLike = None, units: Iterable[str] | None = None, *, 
     reg = _open(register)
     day = as_of or dt.date.today()
     wanted = check_units(reg, units, commas=False)
-    logs = check_files(events)
+    logs = check_event_files(events)
     res = score_register(reg, as_of=day, units=wanted or None, events=logs or None)
     others = [_open(o) for o in also]
     if not others:
@@ -383,7 +397,7 @@ def site(register: RegisterLike, out: Path, audience: str = PUBLIC, *, base_url:
     check_site(audience, lint=lint, base_url=base_url)
     reg = _open(register)
     return build_site(reg, Path(out), audience, base_url, as_of=as_of, lint=lint, force=force,
-                      events=[Path(e) for e in events] if events else None, progress=progress,
+                      events=check_event_files(events) or None, progress=progress,
                       lang=site_lang(lang, reg))
 
 
@@ -545,7 +559,7 @@ def dispose(register: RegisterLike, target: str, *, disposal: str | None = None,
     if target.startswith("W-"):
         fields["warning"] = target
         if events:
-            found = [c for c in run_monitor(reg, check_files(events)).cases if c["warning_id"] == target]
+            found = [c for c in run_monitor(reg, check_event_files(events)).cases if c["warning_id"] == target]
             if not found:
                 raise UsageError(f"{target}: no such warning in the logs / 事件记录中没有该预警")
             unit = unit or found[0]["unit"]
@@ -571,7 +585,7 @@ def due(register: RegisterLike = None, units: Sequence[str] | None = None, *, as
     from lfk.due import due_items
 
     reg = _open(register)
-    logs = check_files(events)
+    logs = check_event_files(events)
     for u in units or []:
         if u not in reg.unit_dirs:
             raise UsageError(f"no unit {u!r} / 没有该单位", hint="units: " + ", ".join(reg.unit_ids))

@@ -210,6 +210,18 @@ class EventReader:
         return FileRows(fidx, path, reader, pick, extra_pos, pad)
 
 
+def first_unreadable(paths: list[str]) -> tuple[str, int, Text] | None:
+    """The first event file of ``paths`` that gives no row at all (empty, or the required columns missing)
+    as ``(path, line, message)``, or None. Reads the headers only: for the commands that take ``--events``
+    beside their own work (lint, score, due, dispose, site), which have no report to say a file was skipped."""
+    problems: list[tuple[str, str, int, Text]] = []
+    reader = EventReader(paths, lambda code, path, line, msg: problems.append((code, path, line, msg)))
+    for _ in reader.files():
+        pass
+    return next(((path, line, msg) for code, path, line, msg in problems
+                 if path in reader.skipped and code in ("MON002", "MON003")), None)
+
+
 def _header(fh: Any, delimiter: str) -> tuple[Any, list[str] | None]:
     """A CSV reader of ``fh`` with ``delimiter`` and the file's header (its first row with a non-blank cell,
     normalized), or None when there is none."""
