@@ -44,6 +44,7 @@ _DIFF_KINDS = {"unit": "units", "authorities": "authorities", "risks": "risks", 
                "flow": "flows", "benchmark": "benchmarks"}
 LIST_KINDS = frozenset({"authorities", "risks", "measures"})
 UNIT_KINDS = ("units", "posts", "approvals")
+UNIT_RENAME_SIMILARITY = 0.5  # a unit only the old side has and one only the new side has: renamed from here
 RENAME_KINDS = frozenset({"posts", "approvals", "authorities", "flows", "risks", "measures", "benchmarks"})
 NOT_GRADING = frozenset({"id", "title", "description", "sources", "grade", "grade_reason", "owner", "approval",
                          "approved_digest", "reviewed", "disclosure"})
@@ -135,15 +136,30 @@ class Engine:
         self.rubric_changed = False
         self.key_area_floors = False
         self.unit_names: dict[str, str] = {}
+        self.renamed_units: dict[str, str] = {}  # new unit id -> old unit id (a unit folder renamed, 机构改革)
+        self._unit_similarity: dict[str, float] = {}
 
     # -- reading (through each side's Register) ----------------------------------------------------
+    def side_uid(self, side: Side, uid: str) -> str:
+        """The unit's id on ``side``: its old id on the old side when the unit was renamed."""
+        return self.renamed_units.get(uid, uid) if side is self.a else uid
+
+    def side_rel(self, side: Side, rel: str) -> str:
+        """``rel`` (a path of the new side) as the path of the same file on ``side``."""
+        if side is self.a and self.renamed_units and rel.startswith("units/"):
+            parts = rel.split("/", 2)
+            if len(parts) == 3 and parts[1] in self.renamed_units:
+                return f"units/{self.renamed_units[parts[1]]}/{parts[2]}"
+        return rel
+
     def prefetch(self, pairs: list[tuple[Side, str]]) -> None:
         """Read (one pipelined git round trip per revision) and parse many files."""
         for side in (self.a, self.b):
-            side.register.prefetch(rel for s, rel in pairs if s is side)
+            side.register.prefetch(self.side_rel(side, rel) for s, rel in pairs if s is side)
 
     def _file(self, side: Side, rel: str) -> FileItems | None:
         """The register's reading of ``rel`` on ``side``; its first error becomes a problem (once per file)."""
+        rel = self.side_rel(side, rel)
         fi = side.register.file_items(rel)
         if fi is not None and id(fi.file) not in self._checked:
             self._checked.add(id(fi.file))
@@ -152,6 +168,7 @@ class Engine:
 
     def unreadable(self, side: Side, rel: str) -> bool:
         """Whether ``rel`` exists on ``side`` but could not be parsed at all (its items are unknown)."""
+        rel = self.side_rel(side, rel)
         if not side.register.has_file(rel):
             return False
         fi = side.register.file_items(rel)
@@ -174,6 +191,7 @@ class Engine:
     # -- items of one file -------------------------------------------------------------------------
     def list_items(self, side: Side, rel: str, kind: str) -> dict[str, ItemRec]:
         """Items of a list file (authorities, risks, measures) by id; invalid items as raw data."""
+        rel = self.side_rel(side, rel)
         key = (side.key, rel)
         got = self._lists.get(key)
         if got is not None:
@@ -199,6 +217,7 @@ class Engine:
 
     def unit_items(self, side: Side, uid: str) -> dict[str, dict[str, ItemRec]]:
         """The unit itself, its posts and approvals (``units``/``posts``/``approvals``) on ``side``."""
+        uid = self.side_uid(side, uid)
         rel = f"units/{uid}/unit.yaml"
         out: dict[str, dict[str, ItemRec]] = {"units": {}, "posts": {}, "approvals": {}}
         if uid not in side.unit_ids:
@@ -222,6 +241,7 @@ class Engine:
 
     def file_item(self, side: Side, rel: str, kind: str) -> ItemRec | None:
         """A flow or benchmark file as one item (its id is the file stem)."""
+        rel = self.side_rel(side, rel)
         fi = self._file(side, rel)
         if fi is None:
             return None
@@ -366,6 +386,7 @@ class Engine:
                 root_flows.append(rel)
         if self.units is not None:
             by_unit = {u: rels for u, rels in by_unit.items() if u in self.units}
+        self._find_renamed_units(by_unit)
 
         wanted: list[tuple[Side, str]] = []
         for rels in by_unit.values():
@@ -393,7 +414,7 @@ class Engine:
                 self.progress(n, total)
 
         if "risks" in self.kinds and self.rubric_changed and self.grader() is not None:
-            every = sorted(a.unit_ids & b.unit_ids)
+            every = sorted((a.unit_ids & b.unit_ids) | set(self.renamed_units))
             if self.units is not None:
                 every = [u for u in every if u in self.units]
             self.prefetch([(s, f"units/{u}/{f}") for u in every for s in (a, b)
@@ -402,6 +423,48 @@ class Engine:
                 self.regrade(uid)
         self.changes.sort(key=Change.sort_key)
         self._unit_names()
+
+    def _unit_keys(self, side: Side, uid: str, rels: list[str]) -> set[tuple[str, str]]:
+        """What identifies a unit's content on ``side``: (kind, id) of its posts, approvals, list items,
+        flows and benchmarks (``rels``: the unit's files there)."""
+        keys = {(k, i) for k in ("posts", "approvals") for i in self.unit_items(side, uid)[k]}
+        for rel in rels:
+            kind = self._kind_of(rel)
+            if kind in LIST_KINDS:
+                keys.update((kind, i) for i in self.list_items(side, rel, kind))
+            elif kind in ("flows", "benchmarks"):
+                keys.add((kind, rel.rsplit("/", 1)[-1]))
+        return keys
+
+    def _find_renamed_units(self, by_unit: dict[str, list[str]]) -> None:
+        """Pair a unit only the old side has with one only the new side has when they hold the same items
+        (Jaccard similarity of ``_unit_keys`` at least ``UNIT_RENAME_SIMILARITY``; or, both holding none,
+        the same name): the unit was renamed (a reorganisation, 机构改革), and its items are compared as one
+        unit's, not all reported removed and added. ``by_unit`` then holds the pair under the new id."""
+        a, b = self.a, self.b
+        gone = [u for u in by_unit if u in a.unit_ids and u not in b.unit_ids]
+        new = [u for u in by_unit if u in b.unit_ids and u not in a.unit_ids]
+        if not gone or not new:
+            return
+        self.prefetch([(a, r) for u in gone for r in by_unit[u]] + [(b, r) for u in new for r in by_unit[u]])
+        keys_a = {u: self._unit_keys(a, u, by_unit[u]) for u in gone}
+        keys_b = {u: self._unit_keys(b, u, by_unit[u]) for u in new}
+        names = {(s.key, u): (self.unit_items(s, u)["units"].get(u) or ItemRec(u, {}, None, "", None)).data.get("name")
+                 for s, us in ((a, gone), (b, new)) for u in us}
+        pairs = []
+        for o in gone:
+            for n in new:
+                ka, kb = keys_a[o], keys_b[n]
+                sim = len(ka & kb) / len(ka | kb) if ka | kb else float(bool(names[(a.key, o)]) and
+                                                                       names[(a.key, o)] == names[(b.key, n)])
+                if sim >= UNIT_RENAME_SIMILARITY:
+                    pairs.append((-sim, o, n))
+        for neg, o, n in sorted(pairs):
+            if o in by_unit and n in by_unit and o not in self.renamed_units.values() and n not in self.renamed_units:
+                self.renamed_units[n] = o
+                self._unit_similarity[n] = -neg
+                moved = {f"units/{n}/{r.split('/', 2)[2]}" for r in by_unit.pop(o)}
+                by_unit[n] = sorted(set(by_unit[n]) | moved)
 
     def _unit_names(self) -> None:
         """Names of the units touched (their unit.yaml, newest side first), for headings."""
@@ -441,14 +504,22 @@ class Engine:
 
     def _diff_unit(self, uid: str, rels: list[str]) -> None:
         a, b = self.a, self.b
-        one_sided = (uid in a.unit_ids) != (uid in b.unit_ids)
+        old_uid = self.side_uid(a, uid)
+        one_sided = (old_uid in a.unit_ids) != (uid in b.unit_ids)
         unit_rel = f"units/{uid}/unit.yaml"
         if ((unit_rel in rels or one_sided) and self.kinds & set(UNIT_KINDS)
                 and not (self.unreadable(a, unit_rel) or self.unreadable(b, unit_rel))):
             ia, ib = self.unit_items(a, uid), self.unit_items(b, uid)
             for kind in UNIT_KINDS:
-                if kind in self.kinds:
-                    self.emit(self.compare(uid, kind, ia[kind], ib[kind]))
+                if kind not in self.kinds:
+                    continue
+                if kind == "units" and old_uid != uid and old_uid in ia["units"] and uid in ib["units"]:
+                    o, n = ia["units"][old_uid], ib["units"][uid]
+                    self.emit([(o, n, Change(uid, "units", uid, "renamed", n.title or o.title, n.rel, n.line,
+                                             old_id=old_uid, fields=diff_values(_strip(o.data, "id"), _strip(n.data, "id")),
+                                             similarity=self._unit_similarity.get(uid)))])
+                    continue
+                self.emit(self.compare(uid, kind, ia[kind], ib[kind]))
         per_kind: dict[str, list[str]] = {}
         for rel in rels:
             kind = self._kind_of(rel)
@@ -477,7 +548,7 @@ class Engine:
                 old = {i.id: i for i in (self.file_item(a, r, kind) for r in krels) if i}
                 new = {i.id: i for i in (self.file_item(b, r, kind) for r in krels) if i}
                 self.emit(self.compare(uid, kind, old, new, id_key=id_key))
-        if changed_auth and "risks" in self.kinds and uid in a.unit_ids and uid in b.unit_ids:
+        if changed_auth and "risks" in self.kinds and old_uid in a.unit_ids and uid in b.unit_ids:
             self.regrade(uid, changed_auth)
 
 

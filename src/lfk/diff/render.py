@@ -170,8 +170,6 @@ def grade_text(c: Change, lang: str, labels: dict[str, str] | None = None) -> st
 def item_head(c: Change, lang: str) -> str:
     """``R-001 调查取证…`` or ``R-001 → R-101 …`` for renames."""
     ident = f"{c.old_id} → {c.id}" if c.change == "renamed" else c.id
-    if c.kind == "units":
-        ident = c.id
     head = ident
     if c.title and c.title != c.id:
         head += f" {c.title}"

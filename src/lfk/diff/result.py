@@ -29,7 +29,10 @@ A change record:
 - ``id``: the item's id (new id for renames; a flow's or benchmark's file stem; the section name
   for ``config``; the unit id for ``units``).
 - ``change``: ``added`` | ``removed`` (a removed measure is *retired*) | ``changed`` |
-  ``renamed`` (likely: a removed id whose content reappears under ``id``) | ``regraded`` (content
+  ``renamed`` (likely: a removed id whose content reappears under ``id``; for ``units``, a unit only
+  the old side has whose items — posts, approvals, powers, risks, measures, flows, benchmarks, by id — are
+  at least half those of a unit only the new side has: its folder was renamed, and its items are compared
+  under the new unit id) | ``regraded`` (content
   unchanged, but the computed grade moved because the rubric or the power's key areas changed).
 - ``old_id``: the former id of a rename, else ``null``.
 - ``title``: a name to show (risk title, power name, ...), newest side first.

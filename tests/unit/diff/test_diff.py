@@ -392,6 +392,73 @@ def test_likely_renames(repo: Repo) -> None:
     assert "R-002 → R-012" in format_text(r, "en")
 
 
+def _rename_unit(repo: Repo, old: str, new: str) -> None:
+    src, dst = repo.path(f"units/{old}"), repo.path(f"units/{new}")
+    shutil.move(src, dst)
+    repo.sub(f"units/{new}/unit.yaml", f"id: {old}\n", f"id: {new}\n")
+
+
+def test_a_renamed_unit_is_one_change_and_its_items_are_compared(repo: Repo) -> None:
+    """A unit folder renamed (机构改革: a bureau merged or renamed) is one `renamed` unit, and only what
+    changed inside it is reported — not every post, power, risk and measure removed and added again
+    (regression: 64 changes for one renamed folder and one renamed power)."""
+    _rename_unit(repo, "county-amr", "county-samr")
+    repo.sub("units/county-samr/authorities.yaml", "name: 食品经营许可\n", "name: 食品经营许可证核发\n")
+    repo.sub("units/county-samr/risks.yaml", "grade: 中", "grade: 高")
+    repo.commit("v2026")
+    r = diff_revisions(repo.root, "v2025", "v2026")
+    unit = by(r, "units", "county-samr", unit="county-samr")
+    assert (unit.change, unit.old_id, unit.similarity) == ("renamed", "county-amr", 1.0)
+    assert [f.field for f in unit.fields] == []
+    assert {(c.kind, c.change) for c in r.changes} == {("units", "renamed"), ("authorities", "changed"),
+                                                       ("risks", "changed")}
+    risk = next(c for c in r.changes if c.kind == "risks")
+    assert risk.unit == "county-samr" and risk.grade is not None and risk.grade.movement == "raised"
+    summary = r.summary()
+    assert (summary["units_added"], summary["units_removed"], summary["units_touched"]) == (0, 0, 1)
+    text = format_text(r, "zh")
+    assert "county-amr → county-samr" in text and "删除" not in text.split("\n", 1)[1]
+    for fmt in (format_json, format_markdown, format_html):
+        assert "county-samr" in fmt(r, "zh")
+
+
+def test_a_renamed_unit_is_regraded_under_a_new_rubric(repo: Repo) -> None:
+    _rename_unit(repo, "county-amr", "county-samr")
+    repo.sub("lfk.yaml", "thresholds: {高: 3.5, 中: 2.5}", "thresholds: {高: 3.0, 中: 2.5}")
+    repo.commit("v2026")
+    r = diff_revisions(repo.root, "v2025", "v2026")
+    reg = by(r, "risks", "R-003", unit="county-samr")
+    assert reg.change == "regraded" and reg.grade is not None and reg.grade.cause == "rubric"
+
+
+def test_unit_rename_with_a_removed_and_an_unrelated_new_unit(repo: Repo) -> None:
+    """Only units holding the same items pair up: a unit removed and an unrelated one added stay so."""
+    _rename_unit(repo, "county-amr", "county-samr")
+    risks = repo.read("units/county-samr/risks.yaml")
+    repo.write("units/county-samr/risks.yaml", risks.replace(risk_block(risks, "R-002"), ""))
+    other = repo.path("units/new-office")
+    other.mkdir(parents=True)
+    (other / "unit.yaml").write_text("id: new-office\nname: 新设办公室\ntype: 行政机关\n", encoding="utf-8")
+    repo.commit("v2026")
+    r = diff_revisions(repo.root, "v2025", "v2026")
+    assert by(r, "units", "county-samr", unit="county-samr").change == "renamed"
+    assert by(r, "units", "new-office", unit="new-office").change == "added"
+    assert by(r, "risks", "R-002", unit="county-samr").change == "removed"
+    assert not [c for c in r.changes if c.unit == "county-amr"]
+
+
+def test_a_removed_unit_and_a_new_one_with_other_items_are_not_a_rename(repo: Repo) -> None:
+    shutil.rmtree(repo.path("units/county-amr"))
+    other = repo.path("units/new-office")
+    other.mkdir(parents=True)
+    (other / "unit.yaml").write_text("id: new-office\nname: 新设办公室\ntype: 行政机关\n", encoding="utf-8")
+    repo.commit("v2026")
+    r = diff_revisions(repo.root, "v2025", "v2026")
+    assert by(r, "units", "county-amr").change == "removed"
+    assert by(r, "units", "new-office", unit="new-office").change == "added"
+    assert not [c for c in r.changes if c.change == "renamed"]
+
+
 # -- the register at the top of the repository, partial reading, filters ---------------------------
 def test_top_level_register_and_only_changed_files_parsed(tmp_path: Path) -> None:
     repo = Repo(tmp_path / "top", subdir="")
