@@ -37,6 +37,7 @@ import datetime as dt
 import difflib
 import re
 import unicodedata
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, get_args
@@ -193,15 +194,21 @@ class _Ctx:
         ids = self.posts_by_name.get(name)
         if ids:
             return sorted(ids)[0]
+        return self.new_post(name, where, 1, lambda pid: T(
+            f"分组行「{name}」作为下方各行的岗位，新增岗位 {pid}", f"the section row {name!r} is the post of the rows "
+            f"below: new post {pid}"))
+
+    def new_post(self, name: str, where: tuple[str, int], col: int, why: Callable[[str], Text]) -> str:
+        """A new post of the unit named ``name`` (P-001 …), written to unit.yaml with the import; ``why`` says
+        (given its id) what named it."""
         n = 1
         while f"P-{n:03d}" in self.post_ids:
             n += 1
         pid = f"P-{n:03d}"
         self.new_posts.append((Post(id=pid, name=name), where))
         self.learn_post(pid, name)
-        self.add("IMP106", Severity.INFO, where, 1,
-                 T(f"分组行「{name}」作为下方各行的岗位，新增岗位 {pid}", f"the section row {name!r} is the post of "
-                   f"the rows below: new post {pid}"), T("请在 unit.yaml 中核对该岗位", "check the post in unit.yaml"))
+        self.add("IMP106", Severity.INFO, where, col, why(pid),
+                 T("请在 unit.yaml 中核对该岗位（名称、是否领导岗位）", "check the post in unit.yaml (name, leader)"))
         return pid
 
     def learn_post(self, pid: str, name: str | None) -> None:
@@ -226,11 +233,28 @@ class _Ctx:
         return out
 
     def post(self, value: str | None, where: tuple[str, int], col: int, field_zh: str) -> str | None:
-        """A post cell (an id or a name) as the post id."""
+        """A post cell (an id or a name) as the post id. A name the unit has no post of (科室负责人, the role a
+        published table names) becomes a new post of that name; a cell naming several posts is kept in the row's
+        ``extra`` (the field stays empty: lint asks for the post)."""
         if not value:
             return None
         if value in self.post_ids:
             return value
+        if not valid_id(value) and value not in self.posts_by_name:
+            name = V.post_name(value)
+            if name is None:
+                self.extra.setdefault(field_zh, value)
+                self.add("IMP105", Severity.WARNING, where, col,
+                         T(f"{field_zh}「{value.replace(chr(10), '、')}」不是一个岗位名称（写了几个岗位或一段文字），"
+                           "原文保留在 extra 中", f"{field_zh} {value!r} names no single post; kept in extra"),
+                         T(f"请在 unit.yaml 的 posts 中定义负责的岗位，并把其编号写入{field_zh}",
+                           "define the post in unit.yaml and write its id in the field"))
+                return None
+            value = name
+            if value not in self.posts_by_name:
+                return self.new_post(value, where, col, lambda pid: T(
+                    f"{field_zh}「{name}」不是本单位已有的岗位，新增岗位 {pid}（名称「{name}」）",
+                    f"{field_zh} {name!r} is no post of the unit: new post {pid}"))
         ids = self.posts_by_name.get(value)
         if ids and len(ids) == 1:
             return next(iter(ids))
@@ -733,7 +757,14 @@ def _risk(ctx: _Ctx, rec: dict[str, Any], where: tuple[str, int], at: dict[str, 
         rec = {**rec, "title": prose.strip_number(title)}
     cat = V.text(rec.get("category"))
     cat = UNCATEGORISED if cat is None else L.section_text(cat) if L.SECTION_RE.match(cat) else cat
-    if cat not in ctx.categories:
+    if cat == UNCATEGORISED and cat not in ctx.categories and not V.text(rec.get("category")):
+        ctx.add("IMP103", Severity.WARNING, where, at.get("category", 1),
+                T(("表中没有风险类别列" if "category" not in at else "风险类别为空") + f"，暂记为「{cat}」（lfk lint 会提示）",
+                  ("the table has no risk category column" if "category" not in at else "the risk category is empty")
+                  + f"; written as {cat!r} (lfk lint reports it)"),
+                T("请按分类体系填写风险类别：" + "、".join(ctx.categories), "write the risk category, one of: "
+                  + ", ".join(ctx.categories)))
+    elif cat not in ctx.categories:
         ctx.add("IMP103", Severity.WARNING, where, at.get("category", 1),
                 T(f"风险类别「{cat}」不在分类体系中，按原文写入（lfk lint 会提示）",
                   f"the risk category {cat!r} is not in the taxonomy; written as is (lfk lint reports it)"),

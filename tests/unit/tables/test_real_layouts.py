@@ -212,3 +212,61 @@ def test_star_and_dot_grades(word: str, grade: str) -> None:
     from lfk.model.config import Grading
 
     assert V.grade_of(V.grade_words(Grading()), word) == grade
+
+
+@pytest.mark.parametrize(("cell", "want"), [
+    ("科室\n负责人", "科室负责人"),  # a narrow cell's wrap inside one name
+    ("劳动保障\n中心", "劳动保障中心"),
+    ("科室主要负责人", "科室主要负责人"),
+    ("分管领导人\n科室负责人", None),  # two roles, one per line
+    ("部门负责人、分管领导", None),
+    ("分管领导人 科室负责人", None),
+    ("严格审查报销票据。", None),  # a sentence, no name
+])
+def test_post_name_of_a_cell(cell: str, want: str | None) -> None:
+    assert V.post_name(cell) == want
+
+
+def _lint(runner, root: Path) -> list[dict[str, Any]]:  # type: ignore[no-untyped-def]
+    r = invoke(runner, "lint", "--root", str(root), "--format", "json")
+    return list(json.loads(r.stdout).get("findings", []))
+
+
+def test_a_role_in_the_owner_column_becomes_a_post(runner, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    """区委办: 责任人 "科室⏎负责人" on every row is one role the unit has no post for: one new post, every risk's and
+    measure's owner — not the name in an id field, which lint reported as a malformed id (LFK105)."""
+    doc, unit = _import(runner, tmp_path, next((REAL / "district-party-office-risk-responsibility-list").glob("*.xlsx")))
+    assert doc["summary"]["errors"] == 0
+    posts = yaml.safe_load((unit / "unit.yaml").read_text(encoding="utf-8"))["posts"]
+    assert [(p["id"], p["name"]) for p in posts] == [("P-001", "科室负责人")]
+    risks = yaml.safe_load((unit / "risks.yaml").read_text(encoding="utf-8"))["risks"]
+    measures = yaml.safe_load((unit / "measures.yaml").read_text(encoding="utf-8"))["measures"]
+    assert {r["owner"] for r in risks} == {m["owner"] for m in measures} == {"P-001"}
+    assert all("grade" not in r for r in risks)  # the grade column is empty as published: no default
+    assert [r["extra"]["责任主体"] for r in risks] == ["秘书一科"] * 3 + ["秘书二科"] * 2  # merged cells carried
+    assert sum(f["code"] == "IMP106" and "新增岗位 P-001" in f["message"] for f in doc["findings"]) == 1
+    no_cat = [f for f in doc["findings"] if f["code"] == "IMP103"]
+    assert no_cat and all("表中没有风险类别列" in f["message"] and "按原文" not in f["message"] for f in no_cat)
+    codes = {f["code"] for f in _lint(runner, tmp_path / "reg")}
+    assert "LFK105" not in codes and "LFK404" not in codes and "LFK401" in codes  # asks for the grading factors
+
+
+def test_a_high_risk_owned_by_a_role_asks_for_a_leader(runner, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    """宝安市场监管局: 科室主要负责人 owns a 高 risk: lint says the owner of a 高 risk must be a leader post."""
+    _import(runner, tmp_path, next((REAL / "baoan-market-regulation-bureau-risk-list").glob("*.xlsx")))
+    found = _lint(runner, tmp_path / "reg")
+    assert "LFK105" not in {f["code"] for f in found}
+    assert [f["message"].split("；")[0] for f in found if f["code"] == "LFK405"] == [
+        "高风险的责任人 P-001（科室主要负责人）不是领导岗位"]
+
+
+def test_several_roles_in_one_owner_cell_are_kept_not_an_id(runner, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    """街道 劳动保障中心: 责任人 "分管领导人⏎科室负责人" names two roles: kept in extra, the owner left for the unit to
+    name (lint: LFK404 says so), never the two names written as one post id."""
+    doc, unit = _import(runner, tmp_path, next((REAL / "jiedao-labour-security-centre-risk-list-extract").glob("*.xlsx")))
+    assert doc["summary"]["errors"] == 0
+    risks = yaml.safe_load((unit / "risks.yaml").read_text(encoding="utf-8"))["risks"]
+    assert all("owner" not in r and r["extra"]["责任人"] == "分管领导人\n科室负责人" for r in risks)
+    assert any(f["code"] == "IMP105" and "不是一个岗位名称" in f["message"] for f in doc["findings"])
+    codes = {f["code"] for f in _lint(runner, tmp_path / "reg")}
+    assert "LFK105" not in codes and "LFK404" in codes
