@@ -877,12 +877,15 @@ def _benchmarks(ctx: _Ctx, tb: _Table) -> list[tuple[Benchmark, tuple[str, int]]
     out: dict[str, tuple[dict[str, Any], tuple[str, int]]] = {}
     last_key: dict[str, tuple[Any, ...]] = {}
     n = 0
+    stand_in: list[str] = []  # ids made up for want of a 职权编码 column (序号 1, B-001): the unit must name the power
     for rnum, rec, at in tb.rows:
         where = (tb.sheet.name, rnum)
         ctx.extra = {}
         auth = V.text(rec.get("authority"))
         row_key = (V.text(rec.get("violation")), V.text(rec.get("basis")), V.text(rec.get("statutory")))
-        if not auth:  # no 职权编码 column: the item's 序号 (1-1) when it is a valid id, else B-001 …
+        if not auth and row_key[0] in ctx.auth_by_name:  # no 职权编码: the power of that name (对…的处罚)
+            auth = ctx.auth_by_name[row_key[0] or ""]
+        elif not auth:  # no 职权编码 column: the item's 序号 (1-1) when it is a valid id, else B-001 …
             seq = V.text(rec.get("seq"))
             if seq and valid_id(seq):
                 auth = seq
@@ -891,6 +894,8 @@ def _benchmarks(ctx: _Ctx, tb: _Table) -> list[tuple[Benchmark, tuple[str, int]]
             else:
                 n += 1
                 auth = f"B-{n:03d}" if not seq else (last_key and list(last_key)[-1]) or f"B-{n:03d}"
+            if auth not in stand_in:
+                stand_in.append(auth)
         if not valid_id(auth):  # it names the file benchmarks/<id>.yaml: never a path
             ctx.add("IMP102", Severity.ERROR, where, at.get("authority", 1),
                     T(f"职权编码「{auth}」不符合编号规则（字母数字开头，只含字母、数字、. _ -），该行未导入",
@@ -940,6 +945,18 @@ def _benchmarks(ctx: _Ctx, tb: _Table) -> list[tuple[Benchmark, tuple[str, int]]
                 T("请在各裁量基准文件中为每一行写明 level（从轻处罚、一般、从重处罚，或 lfk.yaml 的 benchmark_levels "
                   "中本单位的阶次）", "give each line its level (从轻处罚, 一般, 从重处罚, or the unit's own "
                   "benchmark_levels in lfk.yaml)"))
+    if stand_in:
+        shown = "、".join(stand_in[:5]) + ("…" if len(stand_in) > 5 else "")
+        col = any(c.key == "authority" for c in tb.mapping.values())
+        ctx.add("IMP106", Severity.WARNING, (tb.sheet.name, tb.header_row), 1,
+                T(("职权编码为空" if col else "表中没有职权编码列") + f"，违法行为也不是本单位职权的名称：裁量基准暂以序号"
+                  f"等编为 {shown}（benchmarks/{stand_in[0]}.yaml …），不是职权目录中的编码",
+                  ("the 职权编码 is empty" if col else "the table has no 职权编码 column") + " and no violation is the "
+                  f"name of a power of the unit: the benchmarks are numbered {shown} (benchmarks/{stand_in[0]}.yaml …), "
+                  "not ids of the 职权目录"),
+                T("请把各文件的 authority 改为职权目录中对应行政处罚职权的编码（lfk lint 的 LFK605 列出未对应的）",
+                  "set each file's authority to the id of its 行政处罚 power in the 职权目录 (lfk lint LFK605 "
+                  "lists those that name none)"))
     result = []
     for data, where in out.values():
         model = _validate(ctx, Benchmark, data, where, {}, tb.table)

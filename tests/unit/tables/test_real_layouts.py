@@ -270,3 +270,36 @@ def test_several_roles_in_one_owner_cell_are_kept_not_an_id(runner, tmp_path: Pa
     assert any(f["code"] == "IMP105" and "不是一个岗位名称" in f["message"] for f in doc["findings"])
     codes = {f["code"] for f in _lint(runner, tmp_path / "reg")}
     assert "LFK105" not in codes and "LFK404" in codes
+
+
+def test_a_benchmark_without_a_power_id_is_linked_by_the_power_name(runner, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    """西关镇: no 职权编码 column; each 事项名称 is the name of a power the unit lists: the benchmark is that power's
+    (benchmarks/<its id>.yaml), not benchmarks/1.yaml, which lint reported as 职权 `1` missing (LFK605)."""
+    from openpyxl import Workbook, load_workbook
+
+    table = next((REAL / "gaocheng-xiguan-town-penalty-discretion").glob("*.xlsx"))
+    names = [r[1] for r in load_workbook(table).active.iter_rows(min_row=4, values_only=True)]
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "职权目录"
+    ws.append(["职权编码", "职权名称", "职权类别"])
+    for i, name in enumerate(names, 1):
+        ws.append([f"CF-{i:02d}", name, "行政处罚"])
+    wb.save(tmp_path / "职权目录.xlsx")
+    doc, unit = _import(runner, tmp_path, tmp_path / "职权目录.xlsx")
+    assert doc["summary"]["errors"] == 0
+    r = invoke(runner, "import", str(table), "--root", str(tmp_path / "reg"), "--unit", "u", "--format", "json")
+    doc = json.loads(r.stdout)
+    assert doc["summary"]["errors"] == 0
+    assert sorted(p.name for p in (unit / "benchmarks").glob("*.yaml")) == ["CF-01.yaml", "CF-02.yaml", "CF-03.yaml"]
+    assert not any("职权编码" in f["message"] for f in doc["findings"] if f["code"] == "IMP106")
+    assert "LFK605" not in {f["code"] for f in _lint(runner, tmp_path / "reg")}
+
+
+def test_a_benchmark_numbered_for_want_of_a_power_says_so(runner, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    """六安: no 职权编码 and no power of those names: the benchmarks are numbered by 序号, and the import says that
+    these are stand-ins to replace with the powers' ids (lint LFK605 lists them), once for the table."""
+    doc, unit = _import(runner, tmp_path, next((REAL / "liuan-forestry-penalty-discretion").glob("*.xlsx")))
+    assert sorted(p.name for p in (unit / "benchmarks").glob("*.yaml")) == ["1.yaml", "2.yaml", "3.yaml", "4.yaml"]
+    said = [f["message"] for f in doc["findings"] if f["code"] == "IMP106" and "职权编码" in f["message"]]
+    assert len(said) == 1 and "表中没有职权编码列" in said[0] and "1、2、3、4" in said[0]
