@@ -303,3 +303,27 @@ def test_a_benchmark_numbered_for_want_of_a_power_says_so(runner, tmp_path: Path
     assert sorted(p.name for p in (unit / "benchmarks").glob("*.yaml")) == ["1.yaml", "2.yaml", "3.yaml", "4.yaml"]
     said = [f["message"] for f in doc["findings"] if f["code"] == "IMP106" and "职权编码" in f["message"]]
     assert len(said) == 1 and "表中没有职权编码列" in said[0] and "1、2、3、4" in said[0]
+
+
+def test_the_power_a_risk_lies_in_links_it_by_name(runner, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    """区委办: 职权内容 names the duty a risk lies in (会务工作): once the unit lists that power, the risk is the
+    power's (authority), not an unlinked risk with the name in extra (lint LFK410)."""
+    from openpyxl import Workbook
+
+    table = next((REAL / "district-party-office-risk-responsibility-list").glob("*.xlsx"))
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "职权目录"
+    ws.append(["职权编码", "职权名称", "职权类别"])
+    ws.append(["NB-01", "会务工作", "其他内部职权"])
+    ws.append(["NB-02", "科级干部选拔", "人事管理"])
+    wb.save(tmp_path / "职权目录.xlsx")
+    _, unit = _import(runner, tmp_path, tmp_path / "职权目录.xlsx")
+    r = invoke(runner, "import", str(table), "--root", str(tmp_path / "reg"), "--unit", "u", "--format", "json")
+    doc = json.loads(r.stdout)
+    assert doc["summary"]["errors"] == 0
+    assert {c["header"]: c["field"] for c in doc["summary"]["columns"]}["职权内容"] == "where"
+    risks = yaml.safe_load((unit / "risks.yaml").read_text(encoding="utf-8"))["risks"]
+    assert [r.get("authority") for r in risks] == ["NB-01", None, None, None, "NB-02"]
+    assert risks[1]["extra"]["岗位/职权"] == "区委、区政府领导公务接待活动"  # no such power: kept, reported
+    assert any(f["code"] == "IMP105" and "区委、区政府领导公务接待活动" in f["message"] for f in doc["findings"])
