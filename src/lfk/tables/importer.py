@@ -1282,6 +1282,13 @@ def _read_risks(ctx: _Ctx, tables: list[_Table], items: Items, existing: set[str
             r = _risk(ctx, rec, where, ats[where[1]], tb.table)
             if r is not None:
                 items.risks.append((r, where))
+        grade_col = next((j for j, c in tb.mapping.items() if c.key == "grade"), None)
+        if grade_col is not None and tb.rows and not any(V.text(rec.get("grade")) for _, rec, _ in tb.rows):
+            ctx.add("IMP106", Severity.WARNING, (tb.sheet.name, tb.header_row), grade_col + 1,
+                    T("「风险等级」列每一行都是空的：导入的风险都没有等级（不是导入丢失，表中未定级）",
+                      "the 风险等级 column is empty on every row: no imported risk has a grade (none was given)"),
+                    T("请按 lfk.yaml 的 grading 为每个风险填写评定因素 factors（或等级 grade），经集体审定",
+                      "give each risk its grading factors (or grade) per lfk.yaml's grading, approved collectively"))
 
 
 def _read_measures(ctx: _Ctx, by_key: dict[str, list[_Table]], items: Items, existing: set[str]) -> None:

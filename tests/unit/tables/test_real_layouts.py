@@ -243,6 +243,8 @@ def test_a_role_in_the_owner_column_becomes_a_post(runner, tmp_path: Path) -> No
     measures = yaml.safe_load((unit / "measures.yaml").read_text(encoding="utf-8"))["measures"]
     assert {r["owner"] for r in risks} == {m["owner"] for m in measures} == {"P-001"}
     assert all("grade" not in r for r in risks)  # the grade column is empty as published: no default
+    empty = [f for f in doc["findings"] if f["code"] == "IMP106" and "「风险等级」列每一行都是空的" in f["message"]]
+    assert len(empty) == 1 and empty[0]["column"] == 5  # said once, at the 风险等级 header
     assert [r["extra"]["责任主体"] for r in risks] == ["秘书一科"] * 3 + ["秘书二科"] * 2  # merged cells carried
     assert sum(f["code"] == "IMP106" and "新增岗位 P-001" in f["message"] for f in doc["findings"]) == 1
     no_cat = [f for f in doc["findings"] if f["code"] == "IMP103"]
