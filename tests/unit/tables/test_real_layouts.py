@@ -329,3 +329,23 @@ def test_the_power_a_risk_lies_in_links_it_by_name(runner, tmp_path: Path) -> No
     assert [r.get("authority") for r in risks] == ["NB-01", None, None, None, "NB-02"]
     assert risks[1]["extra"]["岗位/职权"] == "区委、区政府领导公务接待活动"  # no such power: kept, reported
     assert any(f["code"] == "IMP105" and "区委、区政府领导公务接待活动" in f["message"] for f in doc["findings"])
+
+
+def test_posts_a_power_names_become_posts_of_the_unit(runner, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    """承办岗位 "综合科、财务科": each a new post, the power's posts their ids; a name the unit has is reused."""
+    from openpyxl import Workbook
+
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "职权目录"
+    ws.append(["职权编码", "职权名称", "职权类别", "承办岗位"])
+    ws.append(["NB-01", "公务接待", "其他内部职权", "综合科、财务科"])
+    ws.append(["NB-02", "固定资产管理", "资产管理", "财务科"])
+    wb.save(tmp_path / "职权目录.xlsx")
+    doc, unit = _import(runner, tmp_path, tmp_path / "职权目录.xlsx")
+    assert doc["summary"]["errors"] == 0
+    posts = yaml.safe_load((unit / "unit.yaml").read_text(encoding="utf-8"))["posts"]
+    assert [(p["id"], p["name"]) for p in posts] == [("P-001", "综合科"), ("P-002", "财务科")]
+    auths = yaml.safe_load((unit / "authorities.yaml").read_text(encoding="utf-8"))["authorities"]
+    assert [a["posts"] for a in auths] == [["P-001", "P-002"], ["P-002"]]
+    assert "LFK105" not in {f["code"] for f in _lint(runner, tmp_path / "reg")}
