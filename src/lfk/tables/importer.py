@@ -57,7 +57,7 @@ from lfk.loader.read import load_file
 from lfk.model import AuthoritiesFile, Benchmark, MeasuresFile, RisksFile, Unit
 from lfk.model.base import EducationForm, MeasureEffect, MeasureKind, MeasurePhase, MeasureStatus
 from lfk.model.items import Approval, Authority, Flow, Measure, Post, Risk
-from lfk.model.vocab import EXTERNAL_CATEGORIES, GRADES, INTERNAL_CATEGORIES, valid_id
+from lfk.model.vocab import EXTERNAL_CATEGORIES, GRADES, INTERNAL_CATEGORIES, UNCATEGORISED, valid_id
 from lfk.register import Register
 from lfk.tables import flows as FL
 from lfk.tables import layout as L
@@ -74,7 +74,6 @@ MEASURE_STATUS: tuple[str, ...] = get_args(MeasureStatus)
 MEASURE_EFFECT: tuple[str, ...] = get_args(MeasureEffect)
 MEASURE_PHASES: tuple[str, ...] = get_args(MeasurePhase)
 EDUCATION: tuple[str, ...] = get_args(EducationForm)
-UNCATEGORISED = "未分类"
 EXTRA = "__extra__"
 KINDS = ("risks", "authorities", "measures", "benchmarks", "flows")  # what --as may say
 SECTION_KINDS = ("risks", "authorities", "measures", "benchmarks")  # the tables whose items take a section row

@@ -249,8 +249,11 @@ def test_a_role_in_the_owner_column_becomes_a_post(runner, tmp_path: Path) -> No
     assert sum(f["code"] == "IMP106" and "新增岗位 P-001" in f["message"] for f in doc["findings"]) == 1
     no_cat = [f for f in doc["findings"] if f["code"] == "IMP103"]
     assert no_cat and all("表中没有风险类别列" in f["message"] and "按原文" not in f["message"] for f in no_cat)
-    codes = {f["code"] for f in _lint(runner, tmp_path / "reg")}
+    found = _lint(runner, tmp_path / "reg")
+    codes = {f["code"] for f in found}
     assert "LFK105" not in codes and "LFK404" not in codes and "LFK401" in codes  # asks for the grading factors
+    cats = [f["message"] for f in found if f["code"] == "LFK101"]  # asks for the category, not to add 未分类
+    assert len(cats) == 5 and all("还没有风险类别" in m and "taxonomy: categories" not in m for m in cats)
 
 
 def test_a_high_risk_owned_by_a_role_asks_for_a_leader(runner, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
