@@ -44,6 +44,8 @@ other units (事业单位 such as schools and hospitals, 国有企业, 其他) m
 DUTIES: tuple[str, ...] = ("受理", "审查", "决定", "执行", "监督", "其他")
 DUTY_COLORS: dict[str, str] = {"受理": "#546e7a", "审查": "#5d4037", "决定": "#c62828", "执行": "#2e7d32",
                                "监督": "#6a1b9a", "其他": "#757575"}
+# the category `lfk import` writes for a risk whose table gives none (lint asks for the real one)
+UNCATEGORISED = "未分类"
 EXTERNAL_CATEGORIES: tuple[str, ...] = (
     "行政许可", "行政处罚", "行政强制", "行政征收", "行政给付", "行政检查", "行政确认",
     "行政奖励", "行政裁决", "非行政许可审批", "其他行政权力",

@@ -37,6 +37,7 @@ import datetime as dt
 import difflib
 import re
 import unicodedata
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, get_args
@@ -56,7 +57,7 @@ from lfk.loader.read import load_file
 from lfk.model import AuthoritiesFile, Benchmark, MeasuresFile, RisksFile, Unit
 from lfk.model.base import EducationForm, MeasureEffect, MeasureKind, MeasurePhase, MeasureStatus
 from lfk.model.items import Approval, Authority, Flow, Measure, Post, Risk
-from lfk.model.vocab import EXTERNAL_CATEGORIES, GRADES, INTERNAL_CATEGORIES, valid_id
+from lfk.model.vocab import EXTERNAL_CATEGORIES, GRADES, INTERNAL_CATEGORIES, UNCATEGORISED, valid_id
 from lfk.register import Register
 from lfk.tables import flows as FL
 from lfk.tables import layout as L
@@ -73,7 +74,6 @@ MEASURE_STATUS: tuple[str, ...] = get_args(MeasureStatus)
 MEASURE_EFFECT: tuple[str, ...] = get_args(MeasureEffect)
 MEASURE_PHASES: tuple[str, ...] = get_args(MeasurePhase)
 EDUCATION: tuple[str, ...] = get_args(EducationForm)
-UNCATEGORISED = "未分类"
 EXTRA = "__extra__"
 KINDS = ("risks", "authorities", "measures", "benchmarks", "flows")  # what --as may say
 SECTION_KINDS = ("risks", "authorities", "measures", "benchmarks")  # the tables whose items take a section row
@@ -193,15 +193,21 @@ class _Ctx:
         ids = self.posts_by_name.get(name)
         if ids:
             return sorted(ids)[0]
+        return self.new_post(name, where, 1, lambda pid: T(
+            f"分组行「{name}」作为下方各行的岗位，新增岗位 {pid}", f"the section row {name!r} is the post of the rows "
+            f"below: new post {pid}"))
+
+    def new_post(self, name: str, where: tuple[str, int], col: int, why: Callable[[str], Text]) -> str:
+        """A new post of the unit named ``name`` (P-001 …), written to unit.yaml with the import; ``why`` says
+        (given its id) what named it."""
         n = 1
         while f"P-{n:03d}" in self.post_ids:
             n += 1
         pid = f"P-{n:03d}"
         self.new_posts.append((Post(id=pid, name=name), where))
         self.learn_post(pid, name)
-        self.add("IMP106", Severity.INFO, where, 1,
-                 T(f"分组行「{name}」作为下方各行的岗位，新增岗位 {pid}", f"the section row {name!r} is the post of "
-                   f"the rows below: new post {pid}"), T("请在 unit.yaml 中核对该岗位", "check the post in unit.yaml"))
+        self.add("IMP106", Severity.INFO, where, col, why(pid),
+                 T("请在 unit.yaml 中核对该岗位（名称、是否领导岗位）", "check the post in unit.yaml (name, leader)"))
         return pid
 
     def learn_post(self, pid: str, name: str | None) -> None:
@@ -226,11 +232,28 @@ class _Ctx:
         return out
 
     def post(self, value: str | None, where: tuple[str, int], col: int, field_zh: str) -> str | None:
-        """A post cell (an id or a name) as the post id."""
+        """A post cell (an id or a name) as the post id. A name the unit has no post of (科室负责人, the role a
+        published table names) becomes a new post of that name; a cell naming several posts is kept in the row's
+        ``extra`` (the field stays empty: lint asks for the post)."""
         if not value:
             return None
         if value in self.post_ids:
             return value
+        if not valid_id(value) and value not in self.posts_by_name:
+            name = V.post_name(value)
+            if name is None:
+                self.extra.setdefault(field_zh, value)
+                self.add("IMP105", Severity.WARNING, where, col,
+                         T(f"{field_zh}「{value.replace(chr(10), '、')}」不是一个岗位名称（写了几个岗位或一段文字），"
+                           "原文保留在 extra 中", f"{field_zh} {value!r} names no single post; kept in extra"),
+                         T(f"请在 unit.yaml 的 posts 中定义负责的岗位，并把其编号写入{field_zh}",
+                           "define the post in unit.yaml and write its id in the field"))
+                return None
+            value = name
+            if value not in self.posts_by_name:
+                return self.new_post(value, where, col, lambda pid: T(
+                    f"{field_zh}「{name}」不是本单位已有的岗位，新增岗位 {pid}（名称「{name}」）",
+                    f"{field_zh} {name!r} is no post of the unit: new post {pid}"))
         ids = self.posts_by_name.get(value)
         if ids and len(ids) == 1:
             return next(iter(ids))
@@ -733,7 +756,14 @@ def _risk(ctx: _Ctx, rec: dict[str, Any], where: tuple[str, int], at: dict[str, 
         rec = {**rec, "title": prose.strip_number(title)}
     cat = V.text(rec.get("category"))
     cat = UNCATEGORISED if cat is None else L.section_text(cat) if L.SECTION_RE.match(cat) else cat
-    if cat not in ctx.categories:
+    if cat == UNCATEGORISED and cat not in ctx.categories and not V.text(rec.get("category")):
+        ctx.add("IMP103", Severity.WARNING, where, at.get("category", 1),
+                T(("表中没有风险类别列" if "category" not in at else "风险类别为空") + f"，暂记为「{cat}」（lfk lint 会提示）",
+                  ("the table has no risk category column" if "category" not in at else "the risk category is empty")
+                  + f"; written as {cat!r} (lfk lint reports it)"),
+                T("请按分类体系填写风险类别：" + "、".join(ctx.categories), "write the risk category, one of: "
+                  + ", ".join(ctx.categories)))
+    elif cat not in ctx.categories:
         ctx.add("IMP103", Severity.WARNING, where, at.get("category", 1),
                 T(f"风险类别「{cat}」不在分类体系中，按原文写入（lfk lint 会提示）",
                   f"the risk category {cat!r} is not in the taxonomy; written as is (lfk lint reports it)"),
@@ -846,12 +876,15 @@ def _benchmarks(ctx: _Ctx, tb: _Table) -> list[tuple[Benchmark, tuple[str, int]]
     out: dict[str, tuple[dict[str, Any], tuple[str, int]]] = {}
     last_key: dict[str, tuple[Any, ...]] = {}
     n = 0
+    stand_in: list[str] = []  # ids made up for want of a 职权编码 column (序号 1, B-001): the unit must name the power
     for rnum, rec, at in tb.rows:
         where = (tb.sheet.name, rnum)
         ctx.extra = {}
         auth = V.text(rec.get("authority"))
         row_key = (V.text(rec.get("violation")), V.text(rec.get("basis")), V.text(rec.get("statutory")))
-        if not auth:  # no 职权编码 column: the item's 序号 (1-1) when it is a valid id, else B-001 …
+        if not auth and row_key[0] in ctx.auth_by_name:  # no 职权编码: the power of that name (对…的处罚)
+            auth = ctx.auth_by_name[row_key[0] or ""]
+        elif not auth:  # no 职权编码 column: the item's 序号 (1-1) when it is a valid id, else B-001 …
             seq = V.text(rec.get("seq"))
             if seq and valid_id(seq):
                 auth = seq
@@ -860,6 +893,8 @@ def _benchmarks(ctx: _Ctx, tb: _Table) -> list[tuple[Benchmark, tuple[str, int]]
             else:
                 n += 1
                 auth = f"B-{n:03d}" if not seq else (last_key and list(last_key)[-1]) or f"B-{n:03d}"
+            if auth not in stand_in:
+                stand_in.append(auth)
         if not valid_id(auth):  # it names the file benchmarks/<id>.yaml: never a path
             ctx.add("IMP102", Severity.ERROR, where, at.get("authority", 1),
                     T(f"职权编码「{auth}」不符合编号规则（字母数字开头，只含字母、数字、. _ -），该行未导入",
@@ -909,6 +944,18 @@ def _benchmarks(ctx: _Ctx, tb: _Table) -> list[tuple[Benchmark, tuple[str, int]]
                 T("请在各裁量基准文件中为每一行写明 level（从轻处罚、一般、从重处罚，或 lfk.yaml 的 benchmark_levels "
                   "中本单位的阶次）", "give each line its level (从轻处罚, 一般, 从重处罚, or the unit's own "
                   "benchmark_levels in lfk.yaml)"))
+    if stand_in:
+        shown = "、".join(stand_in[:5]) + ("…" if len(stand_in) > 5 else "")
+        col = any(c.key == "authority" for c in tb.mapping.values())
+        ctx.add("IMP106", Severity.WARNING, (tb.sheet.name, tb.header_row), 1,
+                T(("职权编码为空" if col else "表中没有职权编码列") + f"，违法行为也不是本单位职权的名称：裁量基准暂以序号"
+                  f"等编为 {shown}（benchmarks/{stand_in[0]}.yaml …），不是职权目录中的编码",
+                  ("the 职权编码 is empty" if col else "the table has no 职权编码 column") + " and no violation is the "
+                  f"name of a power of the unit: the benchmarks are numbered {shown} (benchmarks/{stand_in[0]}.yaml …), "
+                  "not ids of the 职权目录"),
+                T("请把各文件的 authority 改为职权目录中对应行政处罚职权的编码（lfk lint 的 LFK605 列出未对应的）",
+                  "set each file's authority to the id of its 行政处罚 power in the 职权目录 (lfk lint LFK605 "
+                  "lists those that name none)"))
     result = []
     for data, where in out.values():
         model = _validate(ctx, Benchmark, data, where, {}, tb.table)
@@ -1234,6 +1281,13 @@ def _read_risks(ctx: _Ctx, tables: list[_Table], items: Items, existing: set[str
             r = _risk(ctx, rec, where, ats[where[1]], tb.table)
             if r is not None:
                 items.risks.append((r, where))
+        grade_col = next((j for j, c in tb.mapping.items() if c.key == "grade"), None)
+        if grade_col is not None and tb.rows and not any(V.text(rec.get("grade")) for _, rec, _ in tb.rows):
+            ctx.add("IMP106", Severity.WARNING, (tb.sheet.name, tb.header_row), grade_col + 1,
+                    T("「风险等级」列每一行都是空的：导入的风险都没有等级（不是导入丢失，表中未定级）",
+                      "the 风险等级 column is empty on every row: no imported risk has a grade (none was given)"),
+                    T("请按 lfk.yaml 的 grading 为每个风险填写评定因素 factors（或等级 grade），经集体审定",
+                      "give each risk its grading factors (or grade) per lfk.yaml's grading, approved collectively"))
 
 
 def _read_measures(ctx: _Ctx, by_key: dict[str, list[_Table]], items: Items, existing: set[str]) -> None:

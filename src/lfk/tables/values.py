@@ -129,6 +129,31 @@ def split_list(v: Any) -> list[str]:
     return [x.strip() for x in LIST_SPLIT.split(s) if x.strip()]
 
 
+# a post's name ends in one of these (科室负责人, 分管领导, 科长, 主任, 书记, 会计 …); a line ending otherwise is a
+# narrow cell's wrap inside one name (科室⏎负责人)
+_ROLE_END = tuple("人长员任记导理师岗计纳手官")
+_NAME_BREAK = re.compile(r"[、,，;；/／\s]")
+
+
+def post_name(v: Any) -> str | None:
+    """A cell naming one post, as its name: the lines of a narrow cell's wrap joined (科室⏎负责人 → 科室负责人);
+    None when the cell names several posts (分管领导人⏎科室负责人, 甲、乙) or is no name (a sentence)."""
+    s = text(v)
+    if not s:
+        return None
+    names = [""]
+    for line in (x.strip() for x in s.split("\n")):
+        if not line:
+            continue
+        names[-1] += line
+        if line.endswith(_ROLE_END):
+            names.append("")
+    names = [n for n in names if n]
+    if len(names) != 1 or _NAME_BREAK.search(names[0]) or len(names[0]) > 24 or re.search(r"[。：:！？]", names[0]):
+        return None
+    return names[0]
+
+
 _PENALTY_START = re.compile(r"^(?:警告|通报批评|罚款|没收|暂扣|吊销|责令|限期|降低|限制|拘留|行政拘留|取消|撤销|不予|禁止|"
                             r"列入|停止|停产|停业|关闭|注销|处以?|并处|"
                             r"[一二三四五六七八九十\d]+(?:至[一二三四五六七八九十\d]+)?(?:年|个月|日)内)")

@@ -147,7 +147,10 @@ def test_headerless_sheet_under_a_title_row(runner, reg: Path, tmp_path: Path) -
     assert fields == {"第1列": "where", "第2列": "title", "第3列": "grade", "第4列": "measures_text", "第5列": "owner"}
     ud = Register(reg).unit("u")
     assert [(r.model.title, r.model.grade) for r in ud.risks] == [("矛盾纠纷调解不公", "高"), ("虚报冒领", "低")]
-    assert ud.posts == {} and "表题：某街道廉政风险防控清单" in (reg / "units/u/risks.yaml").read_text(encoding="utf-8")
+    assert "表题：某街道廉政风险防控清单" in (reg / "units/u/risks.yaml").read_text(encoding="utf-8")
+    # 责任人 names roles the unit has no post for: each a new post, the risk's owner (not a name in an id field)
+    assert {p.id: p.name for p in ud.posts.values()} == {"P-001": "主任", "P-002": "会计"}
+    assert [r.model.owner for r in ud.risks] == ["P-001", "P-002"]
 
 
 def test_headerless_mapping_by_column_name(runner, reg: Path, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]

@@ -212,3 +212,143 @@ def test_star_and_dot_grades(word: str, grade: str) -> None:
     from lfk.model.config import Grading
 
     assert V.grade_of(V.grade_words(Grading()), word) == grade
+
+
+@pytest.mark.parametrize(("cell", "want"), [
+    ("科室\n负责人", "科室负责人"),  # a narrow cell's wrap inside one name
+    ("劳动保障\n中心", "劳动保障中心"),
+    ("科室主要负责人", "科室主要负责人"),
+    ("分管领导人\n科室负责人", None),  # two roles, one per line
+    ("部门负责人、分管领导", None),
+    ("分管领导人 科室负责人", None),
+    ("严格审查报销票据。", None),  # a sentence, no name
+])
+def test_post_name_of_a_cell(cell: str, want: str | None) -> None:
+    assert V.post_name(cell) == want
+
+
+def _lint(runner, root: Path) -> list[dict[str, Any]]:  # type: ignore[no-untyped-def]
+    r = invoke(runner, "lint", "--root", str(root), "--format", "json")
+    return list(json.loads(r.stdout).get("findings", []))
+
+
+def test_a_role_in_the_owner_column_becomes_a_post(runner, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    """区委办: 责任人 "科室⏎负责人" on every row is one role the unit has no post for: one new post, every risk's and
+    measure's owner — not the name in an id field, which lint reported as a malformed id (LFK105)."""
+    doc, unit = _import(runner, tmp_path, next((REAL / "district-party-office-risk-responsibility-list").glob("*.xlsx")))
+    assert doc["summary"]["errors"] == 0
+    posts = yaml.safe_load((unit / "unit.yaml").read_text(encoding="utf-8"))["posts"]
+    assert [(p["id"], p["name"]) for p in posts] == [("P-001", "科室负责人")]
+    risks = yaml.safe_load((unit / "risks.yaml").read_text(encoding="utf-8"))["risks"]
+    measures = yaml.safe_load((unit / "measures.yaml").read_text(encoding="utf-8"))["measures"]
+    assert {r["owner"] for r in risks} == {m["owner"] for m in measures} == {"P-001"}
+    assert all("grade" not in r for r in risks)  # the grade column is empty as published: no default
+    empty = [f for f in doc["findings"] if f["code"] == "IMP106" and "「风险等级」列每一行都是空的" in f["message"]]
+    assert len(empty) == 1 and empty[0]["column"] == 5  # said once, at the 风险等级 header
+    assert [r["extra"]["责任主体"] for r in risks] == ["秘书一科"] * 3 + ["秘书二科"] * 2  # merged cells carried
+    assert sum(f["code"] == "IMP106" and "新增岗位 P-001" in f["message"] for f in doc["findings"]) == 1
+    no_cat = [f for f in doc["findings"] if f["code"] == "IMP103"]
+    assert no_cat and all("表中没有风险类别列" in f["message"] and "按原文" not in f["message"] for f in no_cat)
+    found = _lint(runner, tmp_path / "reg")
+    codes = {f["code"] for f in found}
+    assert "LFK105" not in codes and "LFK404" not in codes and "LFK401" in codes  # asks for the grading factors
+    cats = [f["message"] for f in found if f["code"] == "LFK101"]  # asks for the category, not to add 未分类
+    assert len(cats) == 5 and all("还没有风险类别" in m and "taxonomy: categories" not in m for m in cats)
+
+
+def test_a_high_risk_owned_by_a_role_asks_for_a_leader(runner, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    """宝安市场监管局: 科室主要负责人 owns a 高 risk: lint says the owner of a 高 risk must be a leader post."""
+    _import(runner, tmp_path, next((REAL / "baoan-market-regulation-bureau-risk-list").glob("*.xlsx")))
+    found = _lint(runner, tmp_path / "reg")
+    assert "LFK105" not in {f["code"] for f in found}
+    assert [f["message"].split("；")[0] for f in found if f["code"] == "LFK405"] == [
+        "高风险的责任人 P-001（科室主要负责人）不是领导岗位"]
+
+
+def test_several_roles_in_one_owner_cell_are_kept_not_an_id(runner, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    """街道 劳动保障中心: 责任人 "分管领导人⏎科室负责人" names two roles: kept in extra, the owner left for the unit to
+    name (lint: LFK404 says so), never the two names written as one post id."""
+    doc, unit = _import(runner, tmp_path, next((REAL / "jiedao-labour-security-centre-risk-list-extract").glob("*.xlsx")))
+    assert doc["summary"]["errors"] == 0
+    risks = yaml.safe_load((unit / "risks.yaml").read_text(encoding="utf-8"))["risks"]
+    assert all("owner" not in r and r["extra"]["责任人"] == "分管领导人\n科室负责人" for r in risks)
+    assert any(f["code"] == "IMP105" and "不是一个岗位名称" in f["message"] for f in doc["findings"])
+    codes = {f["code"] for f in _lint(runner, tmp_path / "reg")}
+    assert "LFK105" not in codes and "LFK404" in codes
+
+
+def test_a_benchmark_without_a_power_id_is_linked_by_the_power_name(runner, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    """西关镇: no 职权编码 column; each 事项名称 is the name of a power the unit lists: the benchmark is that power's
+    (benchmarks/<its id>.yaml), not benchmarks/1.yaml, which lint reported as 职权 `1` missing (LFK605)."""
+    from openpyxl import Workbook, load_workbook
+
+    table = next((REAL / "gaocheng-xiguan-town-penalty-discretion").glob("*.xlsx"))
+    names = [r[1] for r in load_workbook(table).active.iter_rows(min_row=4, values_only=True)]
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "职权目录"
+    ws.append(["职权编码", "职权名称", "职权类别"])
+    for i, name in enumerate(names, 1):
+        ws.append([f"CF-{i:02d}", name, "行政处罚"])
+    wb.save(tmp_path / "职权目录.xlsx")
+    doc, unit = _import(runner, tmp_path, tmp_path / "职权目录.xlsx")
+    assert doc["summary"]["errors"] == 0
+    r = invoke(runner, "import", str(table), "--root", str(tmp_path / "reg"), "--unit", "u", "--format", "json")
+    doc = json.loads(r.stdout)
+    assert doc["summary"]["errors"] == 0
+    assert sorted(p.name for p in (unit / "benchmarks").glob("*.yaml")) == ["CF-01.yaml", "CF-02.yaml", "CF-03.yaml"]
+    assert not any("职权编码" in f["message"] for f in doc["findings"] if f["code"] == "IMP106")
+    assert "LFK605" not in {f["code"] for f in _lint(runner, tmp_path / "reg")}
+
+
+def test_a_benchmark_numbered_for_want_of_a_power_says_so(runner, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    """六安: no 职权编码 and no power of those names: the benchmarks are numbered by 序号, and the import says that
+    these are stand-ins to replace with the powers' ids (lint LFK605 lists them), once for the table."""
+    doc, unit = _import(runner, tmp_path, next((REAL / "liuan-forestry-penalty-discretion").glob("*.xlsx")))
+    assert sorted(p.name for p in (unit / "benchmarks").glob("*.yaml")) == ["1.yaml", "2.yaml", "3.yaml", "4.yaml"]
+    said = [f["message"] for f in doc["findings"] if f["code"] == "IMP106" and "职权编码" in f["message"]]
+    assert len(said) == 1 and "表中没有职权编码列" in said[0] and "1、2、3、4" in said[0]
+
+
+def test_the_power_a_risk_lies_in_links_it_by_name(runner, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    """区委办: 职权内容 names the duty a risk lies in (会务工作): once the unit lists that power, the risk is the
+    power's (authority), not an unlinked risk with the name in extra (lint LFK410)."""
+    from openpyxl import Workbook
+
+    table = next((REAL / "district-party-office-risk-responsibility-list").glob("*.xlsx"))
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "职权目录"
+    ws.append(["职权编码", "职权名称", "职权类别"])
+    ws.append(["NB-01", "会务工作", "其他内部职权"])
+    ws.append(["NB-02", "科级干部选拔", "人事管理"])
+    wb.save(tmp_path / "职权目录.xlsx")
+    _, unit = _import(runner, tmp_path, tmp_path / "职权目录.xlsx")
+    r = invoke(runner, "import", str(table), "--root", str(tmp_path / "reg"), "--unit", "u", "--format", "json")
+    doc = json.loads(r.stdout)
+    assert doc["summary"]["errors"] == 0
+    assert {c["header"]: c["field"] for c in doc["summary"]["columns"]}["职权内容"] == "where"
+    risks = yaml.safe_load((unit / "risks.yaml").read_text(encoding="utf-8"))["risks"]
+    assert [r.get("authority") for r in risks] == ["NB-01", None, None, None, "NB-02"]
+    assert risks[1]["extra"]["岗位/职权"] == "区委、区政府领导公务接待活动"  # no such power: kept, reported
+    assert any(f["code"] == "IMP105" and "区委、区政府领导公务接待活动" in f["message"] for f in doc["findings"])
+
+
+def test_posts_a_power_names_become_posts_of_the_unit(runner, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    """承办岗位 "综合科、财务科": each a new post, the power's posts their ids; a name the unit has is reused."""
+    from openpyxl import Workbook
+
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "职权目录"
+    ws.append(["职权编码", "职权名称", "职权类别", "承办岗位"])
+    ws.append(["NB-01", "公务接待", "其他内部职权", "综合科、财务科"])
+    ws.append(["NB-02", "固定资产管理", "资产管理", "财务科"])
+    wb.save(tmp_path / "职权目录.xlsx")
+    doc, unit = _import(runner, tmp_path, tmp_path / "职权目录.xlsx")
+    assert doc["summary"]["errors"] == 0
+    posts = yaml.safe_load((unit / "unit.yaml").read_text(encoding="utf-8"))["posts"]
+    assert [(p["id"], p["name"]) for p in posts] == [("P-001", "综合科"), ("P-002", "财务科")]
+    auths = yaml.safe_load((unit / "authorities.yaml").read_text(encoding="utf-8"))["authorities"]
+    assert [a["posts"] for a in auths] == [["P-001", "P-002"], ["P-002"]]
+    assert "LFK105" not in {f["code"] for f in _lint(runner, tmp_path / "reg")}

@@ -11,7 +11,7 @@ from lfk.lint.context import FileContext, RegisterContext, UnitContext
 from lfk.lint.registry import REGISTRY, Report, rule
 from lfk.lint.rules._util import from_loader, valid_id, valid_unit_id
 from lfk.loader import LoadedFile
-from lfk.model.vocab import DEFAULT_BENCHMARK_LEVELS, TAXONOMY_PRESETS
+from lfk.model.vocab import DEFAULT_BENCHMARK_LEVELS, TAXONOMY_PRESETS, UNCATEGORISED
 from lfk.monitor.codes import CODES as MON_CODES
 
 
@@ -60,7 +60,12 @@ def _taxonomy_values(ctx: UnitContext) -> Iterator[Report]:
     """Risk categories outside the register's taxonomy, and benchmark levels outside the levels."""
     cats = ctx.config.categories()
     for r in ctx.unit.risks:
-        if r.model.category not in cats:
+        if r.model.category == UNCATEGORISED and UNCATEGORISED not in cats:  # imported from a table without one
+            yield Report(r.file, r.path + ("category",),
+                         T(f"风险 {r.model.id} 还没有风险类别（`{UNCATEGORISED}`：导入的表中没有写类别）",
+                           f"the risk {r.model.id} has no risk category yet (`{UNCATEGORISED}`: its table gave none)"),
+                         T("请按分类体系填写风险类别：" + "、".join(cats), "write its category, one of: " + ", ".join(cats)))
+        elif r.model.category not in cats:
             allowed = "、".join(cats)
             preset = next((p for p, pc in TAXONOMY_PRESETS.items() if r.model.category in pc and pc.keys() != cats.keys()), None)
             also = T(f"（它是预设分类 {preset} 的类别：整套采用该分类时在 lfk.yaml 写 taxonomy: {preset}）",
