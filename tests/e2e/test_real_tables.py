@@ -27,7 +27,7 @@ TABLES = [(folder, f) for folder in FOLDERS for f in sorted(folder.iterdir()) if
 
 def _cells(path: Path) -> list[str]:
     """Every non-empty cell of the table file (as text)."""
-    from lfk.tables.reader import read_any
+    from lfk.loader.sheets import read_any
 
     return [str(c).strip() for sh in read_any(path) for _, cells in sh.rows for c in dict.fromkeys(cells)
             if c not in (None, "") and str(c).strip()]
@@ -69,7 +69,7 @@ def _expect(folder: Path) -> dict[str, int]:
 
 def test_every_format_of_a_table_holds_the_same_cells() -> None:
     """A folder's .xls and .docx give the cells of its .xlsx (a Word table's title is the sheet name, not a cell)."""
-    from lfk.tables.reader import read_any
+    from lfk.loader.sheets import read_any
 
     several = [folder for folder in FOLDERS if len([t for f, t in TABLES if f == folder]) > 1]
     assert several  # at least one real table is there in more than one format

@@ -150,6 +150,7 @@ class Monitor:
     def _reset(self) -> None:
         self.findings: list[Finding] = []
         self.skipped_files: list[str] = []  # event files that gave no row (empty, required columns missing)
+        self.names: list[str] = list(self.paths)
         self.row_counts: Counter[tuple[str, str]] = Counter()
         self.once: set[tuple[Any, ...]] = set()
         self._plans: dict[tuple[Any, ...], tuple[Any, ...]] = {}
@@ -227,7 +228,7 @@ class Monitor:
         if ev[EXTRA]:
             data["columns"] = dict(ev[EXTRA])
         sev = Severity.INFO if acc is not None else self.decision.severity(code, severity_of(code, level))
-        f = Finding(code, sev, self.paths[ev[FIDX]], ev[LINE], 1,
+        f = Finding(code, sev, self.names[ev[FIDX]], ev[LINE], 1,
                     T(f"案件 {cid}：", f"case {cid}: ") + msg, extra=data)
         self.findings.append(f)
         return {"code": code, "level": level, "post": post, "si": si, "at": ev[FT], "finding": f, "risks": risks}
@@ -294,7 +295,8 @@ class Monitor:
         n_events = 0
         cur: list[Any] | None = None  # the events of the case of the previous row
         cur_cid = cur_unit = None
-        reader = EventReader(self.paths, self._row)  # InputError for a missing or unreadable file
+        self.names = list(self.paths)  # what findings call each source: a workbook's sheets get theirs
+        reader = EventReader(self.paths, self._row, names=self.names)  # InputError: a file missing or unreadable
         reading = _Reading([os.path.getsize(p) for p in self.paths])
         for fr in reader.files():
             for cid, unit, auth, tbl, ev in self._file_events(fr, reading, streaming):
@@ -317,7 +319,7 @@ class Monitor:
                     state = cases[key] = [tbl, []]
                     prev = key
                 elif state[0] is not tbl:
-                    self._row("MON009", self.paths[ev[FIDX]], ev[LINE], T(
+                    self._row("MON009", self.names[ev[FIDX]], ev[LINE], T(
                         f"案件 {cid} 前面的行属于职权 {state[0].authority.id}，此行却是 {auth}",
                         f"case {cid}: earlier rows belong to power {state[0].authority.id}, this row to {auth}"))
                     continue
@@ -686,7 +688,7 @@ class Monitor:
         if tbl.tiers is None:
             if amt is not None and ("nobench", tbl.key) not in self.once:
                 self.once.add(("nobench", tbl.key))
-                self._row("MON010", self.paths[ev[FIDX]], ev[LINE], T(
+                self._row("MON010", self.names[ev[FIDX]], ev[LINE], T(
                     f"职权 {aid} 没有裁量基准，罚款金额无法核对（只提示一次）",
                     f"power {aid} has no benchmark: amounts cannot be checked (said once)"))
             return
@@ -713,7 +715,7 @@ class Monitor:
         if times_tier is not None and ("times", tbl.key) not in self.once:
             self.once.add(("times", tbl.key))
             t = times_tier
-            self._row("MON010", self.paths[ev[FIDX]], ev[LINE], T(
+            self._row("MON010", self.names[ev[FIDX]], ev[LINE], T(
                 f"{aid} 的罚款（如“{t.level}”）按{t.fine.of or '基数'}的倍数计算，日志中没有基数，"
                 "这些金额无法核对（每项职权只提示一次）",
                 f"fines of {aid} (e.g. {t.level!r}) are multiples of {t.fine.of or 'a base'}, which the log "

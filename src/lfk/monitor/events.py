@@ -1,4 +1,5 @@
-"""Reading event logs: CSV (UTF-8 with or without BOM, else GB18030/GBK) and JSON Lines, streamed.
+"""Reading event logs: CSV (UTF-8 with or without BOM, else GB18030/GBK) and JSON Lines, streamed;
+spreadsheets (.xlsx, .xls, or a web system's "Excel export") through ``lfk.loader.sheets``.
 
 ``EventReader.files()`` yields one ``FileRows`` per file: its rows (lists of cells; an empty cell is
 ""), the reader's ``line_num``, and how to pick the ten columns of REGISTER.md out of a row. The
@@ -11,19 +12,24 @@ from __future__ import annotations
 
 import codecs
 import csv
+import datetime as dt
 import json
 import operator
 import os
 from collections.abc import Callable, Iterator
+from pathlib import Path
 from typing import Any
 
 from lfk.core.errors import InputError
 from lfk.core.i18n import T, Text
+from lfk.loader.sheets import OLE_MAGIC, ZIP_MAGIC, Sheet, read_any
 
 COLUMNS = ("case_id", "unit", "authority", "step", "actor_post", "actor_person",
            "started_at", "finished_at", "amount", "tier")
 REQUIRED = ("case_id", "unit", "authority", "step", "started_at", "finished_at")
 JSON_SUFFIXES = (".jsonl", ".ndjson", ".json")
+SHEET_SUFFIXES = (".xlsx", ".xlsm", ".xls")
+HEADER_ROWS = 10  # a spreadsheet's header is looked for in its first rows (an export puts a title above it)
 SAMPLE = 1 << 16
 OTHER_DELIMITERS = ("\t", ";", "|")  # tried in turn when the comma-separated header lacks required columns
 
@@ -131,8 +137,9 @@ class FileRows:
 class EventReader:
     """Opens several event files in turn; ``report(code, path, line, message)`` gets the problems."""
 
-    def __init__(self, paths: list[str], report: Report) -> None:
+    def __init__(self, paths: list[str], report: Report, names: list[str] | None = None) -> None:
         self.paths = [str(p) for p in paths]
+        self.names = names if names is not None else list(self.paths)  # a source's name by index (grows)
         self.report = report
         self.rows_read = 0
         self.skipped: list[str] = []  # files that gave no rows at all: empty, or the required columns missing
@@ -146,6 +153,9 @@ class EventReader:
         """Each readable file as a ``FileRows`` (the file stays open while the caller iterates it)."""
         for fidx, path in enumerate(self.paths):
             try:
+                if self._is_sheet(path):
+                    yield from self._sheets(fidx, path)
+                    continue
                 with self._open(path) as fh:
                     if self._is_json(path):
                         jr = _JsonRows(fh, path, self.report)
@@ -158,6 +168,56 @@ class EventReader:
                 self._after(path)
             except OSError as e:
                 raise InputError(f"{path}: cannot read the event file: {e} / 无法读取事件文件") from None
+
+    @staticmethod
+    def _is_sheet(path: str) -> bool:
+        """A spreadsheet by name (.xlsx, .xls: also a web page or text saved so) or by its first bytes."""
+        if path.lower().endswith(SHEET_SUFFIXES):
+            return True
+        with open(path, "rb") as fh:
+            head = fh.read(8)
+        return head.startswith((ZIP_MAGIC, OLE_MAGIC))
+
+    def _sheets(self, fidx: int, path: str) -> Iterator[FileRows]:
+        """Each sheet of a workbook whose header (its first row with a cell) has the required columns; the
+        findings of a workbook with several such sheets name the sheet (``file.xlsx[二月]``)."""
+        sheets = read_any(Path(path))
+        if not isinstance(sheets, list):  # JSON saved under a spreadsheet's name: not a log lfk reads so
+            sheets = []
+        found: list[tuple[Sheet, int, list[str]]] = []
+        first: tuple[int, list[str]] | None = None
+        for sheet in sheets:
+            heads = [(n, [_norm(_text(c)) for c in cells]) for n, cells in sheet.rows[:HEADER_ROWS]
+                     if any(_text(c).strip() for c in cells)]
+            if not heads:
+                continue
+            first = first or heads[0]
+            head = next((h for h in heads if all(c in h[1] for c in REQUIRED)), None)  # title rows above it
+            if head is not None:
+                found.append((sheet, *head))
+        if not found:
+            if first is None:
+                self.report("MON003", path, 1, T("文件为空（没有表头）", "the file is empty (no header)"))
+            else:
+                missing = [c for c in REQUIRED if c not in first[1]]
+                self.report("MON002", path, first[0], T(
+                    f"缺少必需的列：{', '.join(missing)}；跳过此文件",
+                    f"missing required column(s): {', '.join(missing)}; file skipped"))
+            self.skipped.append(path)
+            return
+        for k, (sheet, line, header) in enumerate(found):
+            shown, idx = path, fidx
+            if len(found) > 1:  # each sheet is a source of its own: its rows' lines are the sheet's
+                shown = f"{path}[{sheet.name}]"
+                if k == 0:
+                    self.names[fidx] = shown
+                else:
+                    idx = len(self.names)
+                    self.names.append(shown)
+            rows = _SheetRows(sheet, line, len(header))
+            pos = [header.index(c) if c in header else len(header) for c in COLUMNS]
+            extra_pos = [(i, h) for i, h in enumerate(header) if h and h not in KNOWN]
+            yield FileRows(idx, shown, rows, operator.itemgetter(*pos), extra_pos, any(c not in header for c in COLUMNS))
 
     @staticmethod
     def _is_json(path: str) -> bool:
@@ -230,6 +290,41 @@ def _header(fh: Any, delimiter: str) -> tuple[Any, list[str] | None]:
         if any(c.strip() for c in cells):
             return reader, [_norm(c) for c in cells]
     return reader, None
+
+
+class _SheetRows:
+    """The rows of a sheet below its header (at sheet row ``header_line``) as lists of text cells, as
+    many as the header has; ``line_num`` is the sheet's row number, like csv.reader's line."""
+
+    def __init__(self, sheet: Sheet, header_line: int, width: int) -> None:
+        self._rows = iter([(n, cells) for n, cells in sheet.rows if n > header_line])
+        self.width = width
+        self.line_num = header_line
+
+    def __iter__(self) -> _SheetRows:
+        return self
+
+    def __next__(self) -> list[str]:
+        while True:
+            n, cells = next(self._rows)
+            self.line_num = n
+            row = [_text(c) for c in cells]
+            if any(c.strip() for c in row):
+                return row + [""] * (self.width - len(row))
+
+
+def _text(v: Any) -> str:
+    """A spreadsheet cell as the text a CSV export holds: a time in ISO 8601, a whole number without
+    ``.0``, an empty cell as ""."""
+    if v is None:
+        return ""
+    if isinstance(v, dt.datetime):
+        return v.isoformat(timespec="seconds" if v.second or v.microsecond else "minutes")
+    if isinstance(v, dt.date):
+        return v.isoformat()
+    if isinstance(v, float) and v.is_integer() and abs(v) < 1e15:
+        return str(int(v))
+    return str(v)
 
 
 def _cell(v: Any) -> Any:

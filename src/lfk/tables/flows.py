@@ -9,8 +9,8 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from lfk.loader.sheets import Sheet
 from lfk.tables.columns import norm_header
-from lfk.tables.reader import Sheet
 
 STAGE_HEADERS = ("运行环节", "环节", "办理环节", "流程环节", "工作环节", "权力运行环节", "环节名称")
 DUTY_HEADERS = ("责任事项", "具体职责", "职责", "责任内容", "工作职责", "责任事项内容")

@@ -54,6 +54,7 @@ from lfk.grading.engine import DEFAULT_FACTORS, factor_names
 from lfk.loader.emit import canonicalize, dump_new, dump_rt, load_rt, to_node
 from lfk.loader.guard import register_target, write_register_file
 from lfk.loader.read import load_file
+from lfk.loader.sheets import Sheet, read_any
 from lfk.model import AuthoritiesFile, Benchmark, MeasuresFile, RisksFile, Unit
 from lfk.model.base import EducationForm, MeasureEffect, MeasureKind, MeasurePhase, MeasureStatus
 from lfk.model.items import Approval, Authority, Flow, Measure, Post, Risk
@@ -65,7 +66,6 @@ from lfk.tables import prose
 from lfk.tables import values as V
 from lfk.tables.codes import CODES
 from lfk.tables.columns import IMPORT_ONLY, TABLES, Column, Table, import_fields
-from lfk.tables.reader import Sheet, read_any
 
 LIST_FIELDS = {"authorities": AuthoritiesFile, "risks": RisksFile, "measures": MeasuresFile}
 KEEP_EXPLICIT = {"measures": ("status", "effect")}

@@ -16,9 +16,9 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+from lfk.loader.sheets import Sheet
 from lfk.tables import values as V
 from lfk.tables.columns import Column, Table, norm_header
-from lfk.tables.reader import Sheet
 
 SECTION_RE = re.compile(r"^\s*(?:[一二三四五六七八九十]{1,3}\s*[、.．]|第[一二三四五六七八九十]{1,3}[部分类章节]|"
                         r"[（(][一二三四五六七八九十]{1,3}[)）])\s*")

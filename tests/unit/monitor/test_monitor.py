@@ -260,6 +260,74 @@ def test_tab_semicolon_and_bar_separated_logs_read_as_the_comma_one(reg_root: Pa
     assert [(f.code, f.line, f.message.en) for f in a.findings] == [(f.code, f.line, f.message.en) for f in b.findings]
 
 
+def _as_workbook(src: Path, dst: Path, sheets: tuple[str, ...] = ("案件",), title: bool = True) -> None:
+    """The CSV log as a workbook an officer's case system exports: a title row above the header, times as
+    Excel date-times, numbers as numbers; one sheet per name in ``sheets`` (the rows dealt out in turn)."""
+    import openpyxl
+
+    rows = list(csv.reader(src.open(encoding="utf-8", newline="")))
+    wb = openpyxl.Workbook()
+    wb.remove(wb.active)
+    for k, name in enumerate(sheets):
+        ws = wb.create_sheet(name)
+        if title:
+            ws.append(["案件环节导出（2026年）"])
+        ws.append(rows[0])
+        for r in rows[1:][k::len(sheets)]:
+            cells: list[object] = []
+            for h, v in zip(rows[0], r, strict=False):
+                if h in ("started_at", "finished_at") and v:
+                    try:
+                        cells.append(dt.datetime.fromisoformat(v))
+                        continue
+                    except ValueError:
+                        pass
+                cells.append(float(v) if h == "amount" and v.replace(".", "", 1).isdigit() else v)
+            ws.append(cells)
+    wb.save(dst)
+
+
+def test_an_excel_log_reads_as_its_csv(reg_root: Path, tmp_path: Path) -> None:
+    """Officers live in Excel: a case system's .xlsx export (title row, Excel date-times, numbers) gives the
+    findings of the same log as CSV, at the sheet's rows."""
+    book = tmp_path / "cases.xlsx"
+    _as_workbook(EVENTS / "penalty.csv", book)
+    a = run_monitor(Register(reg_root), [EVENTS / "penalty.csv"], AS_OF)
+    b = run_monitor(Register(reg_root), [book], AS_OF)
+    assert a.summary["events"] > 0 and a.summary == b.summary
+    assert [(f.code, f.line + 1, f.message.en) for f in a.findings] == [(f.code, f.line, f.message.en) for f in b.findings]
+    assert {f.path for f in b.findings} == {str(book)}
+    assert [c["warning_id"] for c in a.cases] == [c["warning_id"] for c in b.cases]
+
+
+def test_a_workbook_with_a_log_on_each_sheet(reg_root: Path, tmp_path: Path) -> None:
+    book = tmp_path / "cases.xlsx"
+    _as_workbook(EVENTS / "license.csv", book, sheets=("一月", "二月"), title=False)
+    a = run_monitor(Register(reg_root), [EVENTS / "license.csv"], AS_OF)
+    b = run_monitor(Register(reg_root), [book], AS_OF)
+    assert a.summary["events"] == b.summary["events"] and a.summary["cases"] == b.summary["cases"]
+    assert {f.path for f in b.findings} <= {f"{book}[一月]", f"{book}[二月]"}
+
+
+def test_a_workbook_without_a_log_is_skipped(reg_root: Path, tmp_path: Path) -> None:
+    import openpyxl
+
+    book = tmp_path / "notes.xlsx"
+    wb = openpyxl.Workbook()
+    wb.active.append(["案件编号", "环节"])
+    wb.save(book)
+    r = run_monitor(Register(reg_root), [book], AS_OF)
+    assert [f.code for f in r.findings] == ["MON002"] and r.unreadable()
+    page = tmp_path / "export.xls"  # a web system's "Excel export": an HTML table under an .xls name
+    rows = list(csv.reader((EVENTS / "license.csv").open(encoding="utf-8", newline="")))
+    page.write_text("<html><body><table>" + "".join(
+        "<tr>" + "".join(f"<td>{c}</td>" for c in row) + "</tr>" for row in rows) + "</table></body></html>",
+        encoding="utf-8")
+    a = run_monitor(Register(reg_root), [EVENTS / "license.csv"], AS_OF)
+    b = run_monitor(Register(reg_root), [page], AS_OF)
+    assert a.summary == b.summary
+
+
 def test_no_readable_event_file_is_exit_2(reg_root: Path, tmp_path: Path) -> None:
     """Regression: logs that gave no event at all (required columns missing, empty) ended 0, as if every
     case were in order. Now they end 2 ("unreadable input", CLI.md) with one line saying why; a log with a

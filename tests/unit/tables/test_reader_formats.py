@@ -37,7 +37,7 @@ def _hospital_docx(path: Path) -> None:
     over two rows and the 防控措施 cell (three paragraphs) over three; then two more tables."""
     import docx
 
-    from lfk.tables.reader import read_xlsx
+    from lfk.loader.sheets import read_xlsx
 
     doc = docx.Document()
     doc.add_paragraph("")
@@ -90,7 +90,7 @@ def _imported(runner, root: Path, table: Path) -> tuple[dict[str, Any], list[dic
 
 
 def test_xls_gives_the_sheets_of_the_xlsx() -> None:
-    from lfk.tables.reader import read_any
+    from lfk.loader.sheets import read_any
 
     xlsx, xls = read_any(XLSX), read_any(XLS)
     assert [s.name for s in xls] == [s.name for s in xlsx] == ["风险防控表", "说明"]
@@ -116,7 +116,7 @@ def test_xls_imports_as_the_xlsx(runner, tmp_path: Path) -> None:  # type: ignor
 
 
 def test_docx_tables_are_sheets_with_their_merges(tmp_path: Path) -> None:
-    from lfk.tables.reader import read_any, read_xlsx
+    from lfk.loader.sheets import read_any, read_xlsx
 
     path = tmp_path / "防控表.docx"
     _hospital_docx(path)
@@ -151,7 +151,7 @@ def test_docx_imports_as_the_xlsx(runner, tmp_path: Path) -> None:  # type: igno
 
 
 def test_xlsx_named_xls_and_xls_named_xlsx_are_read_as_what_they_are(tmp_path: Path) -> None:
-    from lfk.tables.reader import read_any
+    from lfk.loader.sheets import read_any
 
     a, b = tmp_path / "a.xls", tmp_path / "b.xlsx"
     a.write_bytes(XLSX.read_bytes())
@@ -246,7 +246,7 @@ def test_several_risk_tables_without_ids_get_distinct_ids(runner, tmp_path: Path
 def test_docx_part_too_large(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """A part larger than MAX_PART_BYTES unpacked is refused before python-docx parses it."""
     from lfk.core.errors import InputError
-    from lfk.tables import reader
+    from lfk.loader import sheets as reader
 
     path = tmp_path / "big.docx"
     _hospital_docx(path)
@@ -267,7 +267,7 @@ def test_docx_table_split_in_two_is_one_sheet(tmp_path: Path) -> None:
     """A table split at a page (header repeated) or by hand (no header), nothing written between, is one sheet."""
     import docx
 
-    from lfk.tables.reader import read_any
+    from lfk.loader.sheets import read_any
 
     head = ["序号", "岗位", "风险点"]
     doc = docx.Document()
@@ -298,7 +298,7 @@ def test_docx_cell_text_is_what_word_shows(tmp_path: Path) -> None:
     a text box's fallback copy not read twice; legacy hMerge is a merge across."""
     import docx
 
-    from lfk.tables.reader import read_any
+    from lfk.loader.sheets import read_any
 
     doc = docx.Document()
     table = _table(doc, [["", "", "x"], ["a", "b", "c"]])
@@ -324,7 +324,7 @@ def test_docx_cell_text_is_what_word_shows(tmp_path: Path) -> None:
 def test_web_page_tables_are_sheets(runner, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     """A web page (LibreOffice's export of the workbook) named .html or .xls: its tables with rowspan and colspan
     give the cells and merges of the xlsx, and import alike."""
-    from lfk.tables.reader import read_any, read_xlsx
+    from lfk.loader.sheets import read_any, read_xlsx
 
     ref = read_xlsx(XLSX)
     sheets = read_any(HTML)
@@ -343,7 +343,7 @@ def test_web_page_tables_are_sheets(runner, tmp_path: Path) -> None:  # type: ig
 def test_web_page_in_gbk_with_sloppy_markup(tmp_path: Path) -> None:
     """GB2312 declared in a meta tag and a GBK-only character (镕) used, cells left unclosed, a nested table inside
     a cell, <br> in a cell, &nbsp;, a caption."""
-    from lfk.tables.reader import read_any
+    from lfk.loader.sheets import read_any
 
     page = ("<html><head><meta charset=gb2312><title>t</title><style>td{x:1}</style><body>"  # </head> left out
             "<h2>某中学廉政风险防控表</h2><p>填报单位：某中学</p>"
@@ -444,7 +444,7 @@ def test_damaged_files_give_sheets_or_one_error(tmp_path: Path, kind: str, capfd
     """Broken .xls bytes, broken Word XML and broken pages: sheets, or an InputError naming the file; never
     another exception, and nothing printed (xlrd's warnings went to stdout; seeded, 150 cases each)."""
     from lfk.core.errors import InputError
-    from lfk.tables.reader import Sheet, read_any
+    from lfk.loader.sheets import Sheet, read_any
 
     outcomes = set()
     for seed in range(150):
@@ -463,7 +463,7 @@ def test_damaged_files_give_sheets_or_one_error(tmp_path: Path, kind: str, capfd
 
 def test_separated_text_named_xls_is_read_as_csv(runner, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     """Tab-separated GBK text saved as .xls (a web system's export) imports as the same CSV does."""
-    from lfk.tables.reader import read_any
+    from lfk.loader.sheets import read_any
 
     text = "序号\t岗位\t风险点\t风险等级\t防控措施\r\n1\t药剂科\t药品采购中收受回扣\t高\t1.集中带量采购；2.采购全程留痕\r\n"
     path = tmp_path / "导出.xls"

@@ -10,11 +10,11 @@ from typing import Any
 import pytest
 import yaml
 
+from lfk.loader.sheets import Sheet
 from lfk.tables import flows as FL
 from lfk.tables import layout as L
 from lfk.tables import prose
 from lfk.tables import values as V
-from lfk.tables.reader import Sheet
 from tests.conftest import HERE, invoke
 
 

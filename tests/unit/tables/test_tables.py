@@ -378,7 +378,7 @@ def test_small_xlsx_bounds_the_work(tmp_path: Path, kind: str) -> None:
 
     from openpyxl import Workbook
 
-    from lfk.tables.reader import read_xlsx
+    from lfk.loader.sheets import read_xlsx
 
     path = tmp_path / "w.xlsx"
     wb = Workbook()

@@ -87,8 +87,8 @@ def test_caption_names_a_table(text: str, caption: bool) -> None:
 
 
 def test_infer_columns_of_a_headerless_sheet() -> None:
+    from lfk.loader.sheets import Sheet
     from lfk.tables.layout import infer_columns
-    from lfk.tables.reader import Sheet
 
     rows = [(1, [117, None, "事项甲:\n1.受理", "1.虚假资料;\n2.违规", "低", "加强审查核实,责任到人", "分管领导"]),
             (2, [118, "中心", "事项乙:\n1.受理", "1.疏忽", "中", "加强审查核实,责任到人", "分管领导"])]

@@ -536,7 +536,7 @@ class SqlMonitor(Monitor):
 
     def _once(self, code: str, tbl: PowerTable, ev: tuple[Any, ...]) -> None:
         aid = tbl.authority.id
-        path, line = self.paths[ev[7]], ev[8]
+        path, line = self.names[ev[7]], ev[8]
         if code == "MON010N":
             self._row("MON010", path, line, T(f"职权 {aid} 没有裁量基准，罚款金额无法核对（只提示一次）",
                                               f"power {aid} has no benchmark: amounts cannot be checked (said once)"))
