@@ -537,7 +537,7 @@ def monitor(register: RegisterLike, events: Sequence[str | Path], *, as_of: str 
 
 
 def _parse_day(value: str | None, option: str) -> dt.date | None:
-    from lfk.monitor.dispose import parse_day
+    from lfk.records import parse_day
 
     return parse_day(value, option)
 
@@ -577,6 +577,23 @@ def dispose(register: RegisterLike, target: str, *, disposal: str | None = None,
                    "deadline": _parse_day(deadline, "--deadline"), "result": result,
                    "result_date": _parse_day(result_date, "--result-date"), "ref": ref})
     return record_disposition(reg, unit, fields, as_of or dt.date.today())
+
+
+def accept(register: RegisterLike, unit: str, ident: str | None = None, *, code: str | None = None,
+           case: str | None = None, authority: str | None = None, step: str | None = None, post: str | None = None,
+           item: str | None = None, file: str | None = None, risk: str | None = None, reason: str | None = None,
+           approval: str | None = None, ref: str | None = None, since: str | None = None, until: str | None = None,
+           as_of: dt.date | None = None) -> tuple[Path, str, bool]:
+    """``lfk accept``: record an approved acceptance (a monitor deviation, a lint finding or a risk, until a
+    date) in the unit's accepted.yaml, or update the one of id ``ident``; (the file, the id, whether new)."""
+    from lfk.accept import record_acceptance
+
+    reg = _open(register)
+    fields: dict[str, object] = {"id": ident, "code": code, "case": case, "authority": authority, "step": step,
+                                 "post": post, "item": item, "file": file, "risk": risk, "reason": reason,
+                                 "approval": approval, "ref": ref, "since": _parse_day(since, "--since"),
+                                 "until": _parse_day(until, "--until")}
+    return record_acceptance(reg, unit, fields, as_of or dt.date.today())
 
 
 def due(register: RegisterLike = None, units: Sequence[str] | None = None, *, as_of: dt.date | None = None,

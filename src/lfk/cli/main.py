@@ -23,7 +23,7 @@ COMMANDS = {
     "diff": "diff", "site": "site", "monitor": "monitor", "score": "score", "export": "tables",
     "import": "tables", "init": "scaffold", "new": "scaffold", "fmt": "fmt", "schema": "schema",
     "log": "log", "trend": "trend", "verify-site": "verify", "impact": "impact",
-    "dispose": "dispose", "explain": "explain", "baseline": "baseline", "due": "due",
+    "dispose": "dispose", "accept": "accept", "explain": "explain", "baseline": "baseline", "due": "due",
 }
 
 
