@@ -110,6 +110,7 @@ RISKS = Table("risks", "廉政风险防控登记表", "廉政风险防控登记�
     C("criteria", "判定标准", ("符合的判定标准",), 16, data=True, wrap=True),
     C("grade_reason", "等级调整理由", ("调整理由", "定级理由"), 16, data=True, wrap=True),
     C("residual", "剩余风险因素", (), 16, data=True, wrap=True),  # "importance=3 harm=2" (lfk export)
+    C("residual_grade", "剩余风险等级", (), 10, derived=True, data=True, center=True),  # graded from 剩余风险因素
     C("approved_digest", "审定摘要", ("审定校验码",), 14, data=True),
     C("disclosure", "公开属性", ("公开方式", "是否公开"), 9, data=True),
     UNIT_ID,

@@ -14,9 +14,9 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from lfk.core.safe import csv_cell
-from lfk.grading.engine import DEFAULT_FACTORS, factor_names
+from lfk.grading.engine import DEFAULT_FACTORS, factor_names, grade_risk
 from lfk.model.config import Config
-from lfk.model.items import Risk
+from lfk.model.items import Authority, Risk
 from lfk.model.text import fine_text, limit_text
 from lfk.register import Register, UnitData
 from lfk.tables import values as V
@@ -79,11 +79,25 @@ def grade_word(cfg: Config, risk: Risk) -> str | None:
     written = (risk.extra or {}).get(GRADE_EXTRA)
     if written and grade_of_word(cfg, written) == risk.grade:
         return written
-    label = (cfg.grading.labels or {}).get(risk.grade)  # type: ignore[call-overload]
+    return grade_label(cfg, risk.grade)
+
+
+def _residual_grade(cfg: Config, risk: Risk, authority: Authority | None) -> str | None:
+    """The grade of the risk's residual factors (after its measures) in the register's words, or None."""
+    if not risk.residual:
+        return None
+    graded = grade_risk(cfg, risk, authority).residual
+    return grade_label(cfg, graded) if graded else None
+
+
+def grade_label(cfg: Config, grade: str) -> str:
+    """A grade in the register's words: its ``grading.labels`` name, else the first of its
+    ``grading.aliases``, else 高/中/低 itself."""
+    label = (cfg.grading.labels or {}).get(grade)  # type: ignore[call-overload]
     if label:
         return str(label)
-    aliases = (cfg.grading.aliases or {}).get(risk.grade)  # type: ignore[call-overload]
-    return str(aliases[0]) if aliases else risk.grade
+    aliases = (cfg.grading.aliases or {}).get(grade)  # type: ignore[call-overload]
+    return str(aliases[0]) if aliases else grade
 
 
 def factor_columns(register: Register) -> list[Column]:
@@ -179,6 +193,7 @@ def build_tables(register: Register, units: list[str] | None = None) -> dict[str
     for uid in uids:
         ud = register.unit(uid)
         auth_names = {a.model.id: a.model.name for a in ud.authorities}
+        auths = {a.model.id: a.model for a in ud.authorities}
         flow_steps: dict[str, dict[str, str]] = {}
         for a in ud.authorities:
             fl, _ = register.flow_for(ud, a.model.flow_id)
@@ -214,6 +229,7 @@ def build_tables(register: Register, units: list[str] | None = None) -> dict[str
                 "sources": V.join_list(r.sources), "criteria": V.join_list(r.criteria),
                 "grade_reason": r.grade_reason, "approved_digest": r.approved_digest,
                 "residual": " ".join(f"{k}={v}" for k, v in r.residual.items()) or None,
+                "residual_grade": _residual_grade(register.config, r, auths.get(r.authority or "")),
                 "disclosure": V.disclosure_text(r.disclosure, False),
             }
             for k, v in r.factors.items():

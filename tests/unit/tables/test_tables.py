@@ -400,3 +400,24 @@ def test_small_xlsx_bounds_the_work(tmp_path: Path, kind: str) -> None:
     cells = sum(len(c) for s in sheets for _, c in s.rows)
     assert cells <= 3 * 702  # bounded by the content (rows with values × their width), not by the ranges
     assert sheets[0].rows[0][1][:3] == ["风险点", "风险等级", "防控措施"]
+
+
+def test_export_shows_the_residual_grade(runner, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    """剩余风险等级 beside 剩余风险因素: the grade `lfk grade` computes from the residual factors (it was left
+    for the reader to work out); derived, so an import of the table ignores it."""
+    import csv
+
+    from lfk.grading.engine import grade_risk
+
+    out = tmp_path / "risks.csv"
+    r = invoke(runner, "export", "--root", str(DEMO), "--unit", "county-amr", "--format", "csv", "--out", str(out))
+    assert r.exit_code == 0, r.output
+    rows = list(csv.DictReader(out.open(encoding="utf-8-sig")))
+    reg = Register(DEMO)
+    ud = reg.unit("county-amr")
+    auths = {a.model.id: a.model for a in ud.authorities}
+    want = {x.model.id: grade_risk(reg.config, x.model, auths.get(x.model.authority or "")).residual
+            for x in ud.risks if x.model.residual}
+    got = {row["风险编号"]: row["剩余风险等级"] for row in rows if row.get("剩余风险因素")}
+    assert want and got == want
+    assert all(not row["剩余风险等级"] for row in rows if not row.get("剩余风险因素"))
