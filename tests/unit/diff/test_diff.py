@@ -596,3 +596,15 @@ def test_kind_filter_reads_only_what_it_needs(repo: Repo) -> None:
     assert [(c.kind, c.id, c.change) for c in r.changes] == [("posts", "P-archive", "added")]
     assert r.stats["parsed_files"] == 3  # lfk.yaml once (same blob), unit.yaml at each side; not risks.yaml
     assert diff_revisions(repo.root, "v2025", "v2026", kinds=["units", "approvals"]).changes == []
+
+
+def test_an_invalid_lfk_yaml_is_compared_as_written(repo: Repo) -> None:
+    """Regression: with lfk.yaml invalid on one side, its raw data was compared with the other side's model
+    dump, so every section it did not write (defaults) showed as changed."""
+    repo.sub("lfk.yaml", "thresholds: {高: 3.5, 中: 2.5}", "thresholds: {高: 3.5, 中: 很高}")
+    repo.commit("v2026")
+    r = diff_revisions(repo.root, "v2025", "v2026")
+    cfg = [c for c in r.changes if c.kind == "config"]
+    assert [c.id for c in cfg] == ["grading"], [(c.id, [f.field for f in c.fields]) for c in cfg]
+    assert [(f.field, f.old) for f in cfg[0].fields] == [("grading.thresholds.中", 2.5)]  # the bad value: a problem
+    assert any(p.path == "lfk.yaml" for p in r.problems)
