@@ -126,13 +126,14 @@ def check_files(paths: Iterable[str | Path] | None, option: str = "--events") ->
     return out
 
 
-def check_event_files(paths: Iterable[str | Path] | None) -> list[Path]:
+def check_event_files(paths: Iterable[str | Path] | None, register: Register | None = None) -> list[Path]:
     """``check_files`` for ``--events``, and each log gives rows: a log that is empty or lacks the required
     columns is an ``InputError`` (file:line, the columns missing), not a run that quietly saw no case."""
     from lfk.monitor.events import first_unreadable
 
     out = check_files(paths)
-    bad = first_unreadable([str(p) for p in out]) if out else None
+    columns = register.config.monitor.columns if register is not None else None
+    bad = first_unreadable([str(p) for p in out], columns) if out else None
     if bad is not None:
         path, line, msg = bad
         raise InputError(f"{path}:{line}: --events: {msg.en.split(';')[0]} / {msg.zh.split('；')[0]}",
@@ -195,7 +196,7 @@ def lint_options(register: Register, paths: Iterable[str] | None = None, *, sele
     opts = LintOptions(as_of=as_of or dt.date.today(), select=split(select) or None,
                        ignore=split(ignore) or None, strict=strict, paths=resolve_paths(register.root, paths),
                        units=units, jobs=jobs or default_jobs(), events=[str(e) for e in logs] or None)
-    check_event_files(logs)
+    check_event_files(logs, register)
     return opts
 
 
@@ -316,7 +317,7 @@ def score(register: RegisterLike = None, units: Iterable[str] | None = None, *, 
     reg = _open(register)
     day = as_of or dt.date.today()
     wanted = check_units(reg, units, commas=False)
-    logs = check_event_files(events)
+    logs = check_event_files(events, reg)
     res = score_register(reg, as_of=day, units=wanted or None, events=logs or None)
     others = [_open(o) for o in also]
     if not others:
@@ -397,7 +398,7 @@ def site(register: RegisterLike, out: Path, audience: str = PUBLIC, *, base_url:
     check_site(audience, lint=lint, base_url=base_url)
     reg = _open(register)
     return build_site(reg, Path(out), audience, base_url, as_of=as_of, lint=lint, force=force,
-                      events=check_event_files(events) or None, progress=progress,
+                      events=check_event_files(events, reg) or None, progress=progress,
                       lang=site_lang(lang, reg))
 
 
@@ -559,7 +560,7 @@ def dispose(register: RegisterLike, target: str, *, disposal: str | None = None,
     if target.startswith("W-"):
         fields["warning"] = target
         if events:
-            found = [c for c in run_monitor(reg, check_event_files(events)).cases if c["warning_id"] == target]
+            found = [c for c in run_monitor(reg, check_event_files(events, reg)).cases if c["warning_id"] == target]
             if not found:
                 raise UsageError(f"{target}: no such warning in the logs / 事件记录中没有该预警")
             unit = unit or found[0]["unit"]
@@ -602,7 +603,7 @@ def due(register: RegisterLike = None, units: Sequence[str] | None = None, *, as
     from lfk.due import due_items
 
     reg = _open(register)
-    logs = check_event_files(events)
+    logs = check_event_files(events, reg)
     for u in units or []:
         if u not in reg.unit_dirs:
             raise UsageError(f"no unit {u!r} / 没有该单位", hint="units: " + ", ".join(reg.unit_ids))

@@ -20,6 +20,9 @@ class Factor(Model):
     label: str | None = F("名称", "label shown for the factor", None)
 
 
+EventColumn = Literal["case_id", "unit", "authority", "step", "actor_post", "actor_person", "started_at",
+                      "finished_at", "amount", "tier", "violation"]  # REGISTER.md "Event log", and violation
+
 MATRIX_SIZE = 5  # grading.matrix: rows probability 1..5, columns harm 1..5
 
 
@@ -179,6 +182,8 @@ class MonitorSettings(Model):
     escalate: list[Escalation] = F("升级处置", "escalation on repetition", [])
     dispose_within_days: dict[str, int] = F("处置期限（天）", "days to dispose of a warning, per warning",
                                             {"黄牌": 10, "红牌": 5})
+    columns: dict[str, EventColumn] = F(
+        "事件日志列对应", "headers of the units' event logs and the event-log column each holds (案件编号: case_id)", {})
 
 
 DEFAULT_ASSESSMENT_WEIGHTS: dict[str, float] = {

@@ -296,7 +296,7 @@ class Monitor:
         cur: list[Any] | None = None  # the events of the case of the previous row
         cur_cid = cur_unit = None
         self.names = list(self.paths)  # what findings call each source: a workbook's sheets get theirs
-        reader = EventReader(self.paths, self._row, names=self.names)  # InputError: a file missing or unreadable
+        reader = EventReader(self.paths, self._row, names=self.names, columns=self.register.config.monitor.columns)  # InputError: a file missing or unreadable
         reading = _Reading([os.path.getsize(p) for p in self.paths])
         for fr in reader.files():
             for cid, unit, auth, tbl, ev in self._file_events(fr, reading, streaming):

@@ -27,6 +27,21 @@ from lfk.loader.sheets import OLE_MAGIC, ZIP_MAGIC, Sheet, read_any
 COLUMNS = ("case_id", "unit", "authority", "step", "actor_post", "actor_person",
            "started_at", "finished_at", "amount", "tier")
 REQUIRED = ("case_id", "unit", "authority", "step", "started_at", "finished_at")
+# Headers case systems export in Chinese, for the columns of REGISTER.md's event log (after ``_norm``);
+# ``monitor.columns`` in lfk.yaml maps any other header.
+HEADER_ALIASES = {
+    **dict.fromkeys(("案件编号", "案件号", "办件编号", "办件号", "受理编号", "业务编号", "案卷号"), "case_id"),
+    **dict.fromkeys(("单位", "单位编号", "单位代码"), "unit"),
+    **dict.fromkeys(("职权编码", "职权编号", "事项编码", "事项编号", "权力编码", "权力事项编码"), "authority"),
+    **dict.fromkeys(("环节", "环节编号", "步骤", "步骤编号", "节点", "节点编号"), "step"),
+    **dict.fromkeys(("岗位", "岗位编号", "经办岗位", "办理岗位"), "actor_post"),
+    **dict.fromkeys(("经办人", "办理人", "承办人"), "actor_person"),
+    **dict.fromkeys(("开始时间", "起始时间", "环节开始时间", "收件时间", "接收时间"), "started_at"),
+    **dict.fromkeys(("结束时间", "完成时间", "办结时间", "环节结束时间"), "finished_at"),
+    **dict.fromkeys(("金额", "罚款金额", "处罚金额"), "amount"),
+    **dict.fromkeys(("裁量阶次", "阶次"), "tier"),
+    "违法行为": "violation",
+}
 JSON_SUFFIXES = (".jsonl", ".ndjson", ".json")
 SHEET_SUFFIXES = (".xlsx", ".xlsm", ".xls")
 HEADER_ROWS = 10  # a spreadsheet's header is looked for in its first rows (an export puts a title above it)
@@ -51,6 +66,17 @@ def _norm(name: Any) -> str:
     return str(name).strip().lstrip("\ufeff").strip().lower()
 
 
+def header_names(cells: list[Any], columns: dict[str, str] | None = None) -> list[str]:
+    """A header row as column names: normalized, then ``columns`` (lfk.yaml ``monitor.columns``, by the
+    header as written or normalized) and ``HEADER_ALIASES`` turned into the event log's names."""
+    out = []
+    for c in cells:
+        name = _norm(c)
+        mapped = (columns or {}).get(str(c).strip()) or (columns or {}).get(name) or HEADER_ALIASES.get(name.replace(" ", ""))
+        out.append(mapped or name)
+    return out
+
+
 def detect_encoding(path: str) -> tuple[str, bool]:
     """(encoding, is_fallback): ``utf-8-sig`` unless the first 64 KiB are not UTF-8, then ``gb18030``."""
     with open(path, "rb") as fh:
@@ -68,8 +94,9 @@ def detect_encoding(path: str) -> tuple[str, bool]:
 class _JsonRows:
     """JSON Lines rows as lists in ``COLUMNS`` order plus an extra dict; ``line_num`` like csv.reader."""
 
-    def __init__(self, fh: Any, path: str, report: Report) -> None:
+    def __init__(self, fh: Any, path: str, report: Report, columns: dict[str, str] | None = None) -> None:
         self.fh = fh
+        self.columns = columns
         self.path = path
         self.report = report
         self.line_num = 0
@@ -101,7 +128,7 @@ class _JsonRows:
             if obj.keys() <= known:
                 rec, self.extra = obj, None
             else:
-                rec = {_norm(k): v for k, v in obj.items()}
+                rec = dict(zip(header_names(list(obj), self.columns), obj.values(), strict=True))
                 try:
                     self.extra = {k: _cell(v) for k, v in rec.items() if k not in known and v not in (None, "")} or None
                 except RecursionError:
@@ -137,8 +164,10 @@ class FileRows:
 class EventReader:
     """Opens several event files in turn; ``report(code, path, line, message)`` gets the problems."""
 
-    def __init__(self, paths: list[str], report: Report, names: list[str] | None = None) -> None:
+    def __init__(self, paths: list[str], report: Report, names: list[str] | None = None,
+                 columns: dict[str, str] | None = None) -> None:
         self.paths = [str(p) for p in paths]
+        self.columns = columns or {}
         self.names = names if names is not None else list(self.paths)  # a source's name by index (grows)
         self.report = report
         self.rows_read = 0
@@ -158,7 +187,7 @@ class EventReader:
                     continue
                 with self._open(path) as fh:
                     if self._is_json(path):
-                        jr = _JsonRows(fh, path, self.report)
+                        jr = _JsonRows(fh, path, self.report, self.columns)
                         fr = FileRows(fidx, path, jr, None, [], False, jr)
                     else:
                         fr = self._csv(fidx, path, fh)
@@ -168,6 +197,15 @@ class EventReader:
                 self._after(path)
             except OSError as e:
                 raise InputError(f"{path}: cannot read the event file: {e} / 无法读取事件文件") from None
+
+    def _missing(self, path: str, line: int, missing: list[str]) -> None:
+        """MON002 for a file whose header lacks required columns; the file is skipped."""
+        cols = ", ".join(missing)
+        self.report("MON002", path, line, T(
+            f"缺少必需的列：{cols}；跳过此文件（表头名称不同时，可在 lfk.yaml 的 monitor.columns 中写明，如 流水号: case_id）",
+            f"missing required column(s): {cols}; file skipped (a header named otherwise can be mapped in lfk.yaml's "
+            "monitor.columns, e.g. 流水号: case_id)"))
+        self.skipped.append(path)
 
     @staticmethod
     def _is_sheet(path: str) -> bool:
@@ -187,7 +225,7 @@ class EventReader:
         found: list[tuple[Sheet, int, list[str]]] = []
         first: tuple[int, list[str]] | None = None
         for sheet in sheets:
-            heads = [(n, [_norm(_text(c)) for c in cells]) for n, cells in sheet.rows[:HEADER_ROWS]
+            heads = [(n, header_names([_text(c) for c in cells], self.columns)) for n, cells in sheet.rows[:HEADER_ROWS]
                      if any(_text(c).strip() for c in cells)]
             if not heads:
                 continue
@@ -198,12 +236,9 @@ class EventReader:
         if not found:
             if first is None:
                 self.report("MON003", path, 1, T("文件为空（没有表头）", "the file is empty (no header)"))
+                self.skipped.append(path)
             else:
-                missing = [c for c in REQUIRED if c not in first[1]]
-                self.report("MON002", path, first[0], T(
-                    f"缺少必需的列：{', '.join(missing)}；跳过此文件",
-                    f"missing required column(s): {', '.join(missing)}; file skipped"))
-            self.skipped.append(path)
+                self._missing(path, first[0], [c for c in REQUIRED if c not in first[1]])
             return
         for k, (sheet, line, header) in enumerate(found):
             shown, idx = path, fidx
@@ -243,7 +278,7 @@ class EventReader:
             _replaced[0] = 0
 
     def _csv(self, fidx: int, path: str, fh: Any) -> FileRows | None:
-        reader, header = _header(fh, ",")
+        reader, header = _header(fh, ",", self.columns)
         if header is None:
             self.report("MON003", path, 1, T("文件为空（没有表头）", "the file is empty (no header)"))
             self.skipped.append(path)
@@ -252,15 +287,12 @@ class EventReader:
         for delim in OTHER_DELIMITERS if missing else ():
             fh.seek(0)
             _replaced[0] = 0
-            other, cells = _header(fh, delim)
+            other, cells = _header(fh, delim, self.columns)
             if cells is not None and all(c in cells for c in REQUIRED):
                 reader, header, missing = other, cells, []
                 break
         if missing:
-            self.report("MON002", path, reader.line_num, T(
-                f"缺少必需的列：{', '.join(missing)}；跳过此文件",
-                f"missing required column(s): {', '.join(missing)}; file skipped"))
-            self.skipped.append(path)
+            self._missing(path, reader.line_num, missing)
             return None
         width = len(header)
         pad = any(c not in header for c in COLUMNS)
@@ -270,25 +302,26 @@ class EventReader:
         return FileRows(fidx, path, reader, pick, extra_pos, pad)
 
 
-def first_unreadable(paths: list[str]) -> tuple[str, int, Text] | None:
+def first_unreadable(paths: list[str], columns: dict[str, str] | None = None) -> tuple[str, int, Text] | None:
     """The first event file of ``paths`` that gives no row at all (empty, or the required columns missing)
     as ``(path, line, message)``, or None. Reads the headers only: for the commands that take ``--events``
     beside their own work (lint, score, due, dispose, site), which have no report to say a file was skipped."""
     problems: list[tuple[str, str, int, Text]] = []
-    reader = EventReader(paths, lambda code, path, line, msg: problems.append((code, path, line, msg)))
+    reader = EventReader(paths, lambda code, path, line, msg: problems.append((code, path, line, msg)),
+                         columns=columns)
     for _ in reader.files():
         pass
     return next(((path, line, msg) for code, path, line, msg in problems
                  if path in reader.skipped and code in ("MON002", "MON003")), None)
 
 
-def _header(fh: Any, delimiter: str) -> tuple[Any, list[str] | None]:
+def _header(fh: Any, delimiter: str, columns: dict[str, str]) -> tuple[Any, list[str] | None]:
     """A CSV reader of ``fh`` with ``delimiter`` and the file's header (its first row with a non-blank cell,
-    normalized), or None when there is none."""
+    as column names: ``header_names``), or None when there is none."""
     reader = csv.reader(fh, delimiter=delimiter)
     for cells in reader:
         if any(c.strip() for c in cells):
-            return reader, [_norm(c) for c in cells]
+            return reader, header_names(cells, columns)
     return reader, None
 
 

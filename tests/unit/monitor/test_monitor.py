@@ -328,6 +328,50 @@ def test_a_workbook_without_a_log_is_skipped(reg_root: Path, tmp_path: Path) -> 
     assert a.summary == b.summary
 
 
+ZH_HEADERS = {"case_id": "案件编号", "unit": "单位", "authority": "事项编码", "step": "环节", "actor_post": "经办岗位",
+              "actor_person": "经办人", "started_at": "开始时间", "finished_at": "办结时间", "amount": "罚款金额",
+              "tier": "裁量阶次"}
+
+
+def _renamed_headers(src: Path, dst: Path, names: dict[str, str]) -> None:
+    rows = list(csv.reader(src.open(encoding="utf-8", newline="")))
+    rows[0] = [names.get(h, h) for h in rows[0]]
+    with dst.open("w", encoding="utf-8", newline="") as fh:
+        csv.writer(fh).writerows(rows)
+
+
+def test_chinese_headers_and_monitor_columns(reg_root: Path, tmp_path: Path) -> None:
+    """A case system's export names its columns in Chinese (案件编号, 环节, 开始时间 ...): read as the event log's
+    columns; a header of its own (流水号) is mapped by lfk.yaml's monitor.columns, which MON002 points to."""
+    a = run_monitor(Register(reg_root), [EVENTS / "penalty.csv"], AS_OF)
+    zh = tmp_path / "zh.csv"
+    _renamed_headers(EVENTS / "penalty.csv", zh, ZH_HEADERS)
+    b = run_monitor(Register(reg_root), [zh], AS_OF)
+    assert a.summary == b.summary and [(f.code, f.line) for f in a.findings] == [(f.code, f.line) for f in b.findings]
+    own = tmp_path / "own.csv"
+    _renamed_headers(EVENTS / "penalty.csv", own, {**ZH_HEADERS, "case_id": "流水号"})
+    c = run_monitor(Register(reg_root), [own], AS_OF)
+    assert [f.code for f in c.findings] == ["MON002"] and "monitor.columns" in c.findings[0].message.en
+    cfg = reg_root / "lfk.yaml"
+    cfg.write_text(cfg.read_text(encoding="utf-8").replace("monitor:\n", "monitor:\n  columns: {流水号: case_id}\n", 1),
+                   encoding="utf-8")
+    d = run_monitor(Register(reg_root), [own], AS_OF)
+    assert d.summary == a.summary
+    lines = [json.dumps({ZH_HEADERS.get(k, k): v for k, v in row.items()}, ensure_ascii=False)
+             for row in csv.DictReader((EVENTS / "penalty.csv").open(encoding="utf-8", newline=""))]
+    jl = tmp_path / "zh.jsonl"
+    jl.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    assert run_monitor(Register(reg_root), [jl], AS_OF).summary["cases"] == a.summary["cases"]
+
+
+def test_a_bad_monitor_columns_target_is_lfk101(runner, reg_root: Path) -> None:  # type: ignore[no-untyped-def]
+    cfg = reg_root / "lfk.yaml"
+    cfg.write_text(cfg.read_text(encoding="utf-8").replace("monitor:\n", "monitor:\n  columns: {流水号: caseid}\n", 1),
+                   encoding="utf-8")
+    r = invoke(runner, "lint", "--root", str(reg_root), "--format", "json")
+    assert any(f["code"] == "LFK101" and f["path"] == "lfk.yaml" for f in json.loads(r.stdout)["findings"]), r.stdout
+
+
 def test_no_readable_event_file_is_exit_2(reg_root: Path, tmp_path: Path) -> None:
     """Regression: logs that gave no event at all (required columns missing, empty) ended 0, as if every
     case were in order. Now they end 2 ("unreadable input", CLI.md) with one line saying why; a log with a

@@ -213,7 +213,10 @@ class SqlMonitor(Monitor):
             self.progress(total, total)
 
     def _direct(self) -> tuple[_Duck, Scan, dict[str, Any]] | None:
-        """Load the files into DuckDB when every file and row is plainly valid (else None: lfk's reader)."""
+        """Load the files into DuckDB when every file and row is plainly valid (else None: lfk's reader);
+        never when lfk.yaml maps the logs' headers (``monitor.columns``: lfk's reader applies it)."""
+        if self.register.config.monitor.columns:
+            return None
         shapes = []
         for p in self.paths:
             try:
