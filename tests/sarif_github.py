@@ -16,6 +16,7 @@ from __future__ import annotations
 
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote, unquote
 
 LEVELS = {"none", "note", "warning", "error"}
 PRECISIONS = {"very-high", "high", "medium", "low"}
@@ -84,5 +85,6 @@ def github_sarif_problems(doc: dict[str, Any], repo_root: Path | None = None) ->
                 need(region.get("startColumn", 1) >= 1 and region.get("endColumn", 2) > 0, f"{at}: region columns")
                 need("endLine" in region and "endColumn" in region, f"{at}: region.endLine/endColumn missing")
                 if repo_root is not None and uri:
-                    need((repo_root / uri).is_file(), f"{at}: {uri} does not exist in the repository")
+                    need((repo_root / unquote(uri)).is_file(), f"{at}: {uri} does not exist in the repository")
+                need(quote(unquote(uri), safe="/") == uri, f"{at}: uri {uri!r} is not percent-encoded (RFC 3986)")
     return out

@@ -67,6 +67,16 @@ def test_sarif_meets_githubs_documented_properties(repo: Path) -> None:
     assert len(names) > 10 and not any(n.startswith("LFK") for n in names)
 
 
+def test_sarif_uris_are_percent_encoded(repo: Path) -> None:
+    """Regression: a path with CJK characters or a space went into artifactLocation.uri as written; SARIF
+    wants a URI (RFC 3986), and GitHub decodes it back to the file. Fingerprints stay those of the path."""
+    (repo / "registers/units/备注 说明.txt").write_text("x\n", encoding="utf-8")  # LFK005: a stray file
+    doc = json.loads(_lint(repo, "sarif").stdout)
+    assert github_sarif_problems(doc, repo) == []
+    uris = {r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"] for r in doc["runs"][0]["results"]}
+    assert "registers/units/%E5%A4%87%E6%B3%A8%20%E8%AF%B4%E6%98%8E.txt" in uris
+
+
 def test_sarif_checker_catches_the_old_shape() -> None:
     """The checker itself: the SARIF lfk wrote before (rule name = id, no fingerprints, no region end,
     register-relative uri under REGISTER_ROOT) fails it."""

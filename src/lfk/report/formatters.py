@@ -23,6 +23,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from itertools import groupby
 from typing import Any
+from urllib.parse import quote
 
 from lfk import __version__
 from lfk.core.finding import Finding, Severity
@@ -218,7 +219,7 @@ def format_sarif(findings: list[Finding], summary: dict[str, Any], *, lang: str 
             "message": {"text": f.text(lang)},
             "locations": [{
                 "physicalLocation": {
-                    "artifactLocation": {"uri": uri, "uriBaseId": "%SRCROOT%"},
+                    "artifactLocation": {"uri": quote(uri, safe="/"), "uriBaseId": "%SRCROOT%"},
                     "region": {"startLine": line, "startColumn": col, "endLine": line, "endColumn": col + 1},
                 }
             }],
