@@ -465,17 +465,21 @@ def _write_output(b: _Build, rendered: list[tuple[str, bytes]]) -> None:
     Everything goes through one ``OutputTree``: a link anywhere on the way to a page, a stale file or a
     manifest is refused before the first write. Pages are written without ``fsync``: a page lost in a
     crash no longer has the digest the manifest records, so the next build writes it again; the
-    manifests, written last, are durable."""
+    manifests, written last, are durable. Into a new folder the pages are created in place
+    (``OutputTree.create``: no temporary file and rename per page)."""
     tree = OutputTree(b.out)
     stale = _stale(b)
     try:
         tree.check([*b.entries, *(rel for rel, _ in rendered), *stale, MANIFEST, PUBLICATION, PUBLICATION_JS])
-        for rel, data in rendered:
-            tree.write(rel, data)
-            b.report.written.append(rel)
-        for rel in stale:
-            if tree.remove(rel):
-                b.report.removed.append(rel)
+        if not stale and tree.create(rendered):
+            b.report.written.extend(rel for rel, _ in rendered)
+        else:
+            for rel, data in rendered:
+                tree.write(rel, data)
+                b.report.written.append(rel)
+            for rel in stale:
+                if tree.remove(rel):
+                    b.report.removed.append(rel)
         _write_manifests(b, tree)
     except OSError as e:
         raise WriteError(f"{b.out}: cannot write the site ({e.strerror or e}) / 无法写入网站") from None
@@ -497,7 +501,8 @@ def _stale(b: _Build) -> list[str]:
 
 def _write_manifests(b: _Build, tree: OutputTree) -> None:
     """Write ``.lfk-site.json`` (the incremental build's memory) and the publication manifest
-    ``lfk-publication.json`` with its script twin (for verify.html from file://)."""
+    ``lfk-publication.json`` with its script twin (for verify.html from file://), after the pages (the
+    revision it names is that of a working tree which may hold them)."""
     manifest: dict[str, Any] = {"version": MANIFEST_VERSION, "audience": b.audience,
                                 "pages": dict(sorted(b.entries.items()))}
     if b.linted:

@@ -139,3 +139,17 @@ def test_drop_xmlns_on_random_text() -> None:
     for _ in range(20000):
         text = "".join(rnd.choice(alpha) for _ in range(rnd.randint(0, 30)))
         assert flowchart.drop_xmlns(text) == flowchart._XMLNS.sub("", text), repr(text)
+
+
+@pytest.mark.parametrize("audience", ["public", "internal"])
+def test_a_new_folder_gets_the_bytes_of_a_build_file_by_file(tmp_path: Path, audience: str) -> None:
+    """A build into a new folder creates its files in place (``OutputTree.create``); into an existing empty
+    folder it writes them one by one: the same files, bytes and report, and the next build rewrites nothing."""
+    reg = Register(_copy(tmp_path))
+    (tmp_path / "empty").mkdir()
+    made = build_site(reg, tmp_path / "new", audience, as_of=DAY)
+    written = build_site(Register(reg.root), tmp_path / "empty", audience, as_of=DAY)
+    assert _files(tmp_path / "new") == _files(tmp_path / "empty") and made.written == written.written
+    assert made.written and not made.removed
+    again = build_site(Register(reg.root), tmp_path / "new", audience, as_of=DAY)
+    assert again.written == [] and again.skipped == made.written
