@@ -153,3 +153,22 @@ def test_a_new_folder_gets_the_bytes_of_a_build_file_by_file(tmp_path: Path, aud
     assert made.written and not made.removed
     again = build_site(Register(reg.root), tmp_path / "new", audience, as_of=DAY)
     assert again.written == [] and again.skipped == made.written
+
+
+def test_the_event_attribute_hint_finds_every_event_attribute() -> None:
+    """``inline_svg`` runs ``_EVENT_ATTR`` only where ``_EVENT_HINT`` (searched in the reversed text) finds
+    a candidate: on random text, the hint finds one exactly where the pattern matches, with or without its
+    closing quote."""
+    import random
+
+    alpha = [" ", "\n", "\u3000", "\t", "o", "O", "n", "N", "on", "click", "_", "1", "é", "=", '"', '="', ">", "x"]
+    rnd = random.Random(20261202)
+    for _ in range(30000):
+        text = "".join(rnd.choice(alpha) for _ in range(rnd.randint(0, 24)))
+        hint = flowchart._EVENT_HINT.search(text[::-1]) is not None
+        assert hint == (re.search(r'\son\w+="', text, re.I) is not None), repr(text)
+        if flowchart._EVENT_ATTR.search(text):
+            assert hint, repr(text)
+    svg = '<svg><g onclick="x()" ONLOAD="y"><text>on="no"</text>\n<a\u3000onmouseover="z"/></g></svg>'
+    out = flowchart.inline_svg(svg, "t")
+    assert not re.search(r"(?i)on(click|load|mouseover)", out) and '<text>on="no"</text>' in out, out
