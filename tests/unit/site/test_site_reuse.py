@@ -172,3 +172,11 @@ def test_the_event_attribute_hint_finds_every_event_attribute() -> None:
     svg = '<svg><g onclick="x()" ONLOAD="y"><text>on="no"</text>\n<a\u3000onmouseover="z"/></g></svg>'
     out = flowchart.inline_svg(svg, "t")
     assert not re.search(r"(?i)on(click|load|mouseover)", out) and '<text>on="no"</text>' in out, out
+
+
+@pytest.mark.parametrize("rel", ["index.html", "units/a/index.html", "units/a/powers/p.html", "a//b.html", "a/./b.html",
+                                 "./a.html", "a/b/", "a/.", ".", "", "assets/x.js", "a/b/c/d/e.html", "a/../b.html"])
+def test_root_prefix_counts_folders_as_pathlib_does(rel: str) -> None:
+    from pathlib import PurePosixPath
+
+    assert site_build._root_prefix(rel) == "../" * (len(PurePosixPath(rel).parts) - 1)
