@@ -215,3 +215,46 @@ def test_without_dir_fd_the_same_refusals_hold(tmp_path: Path, monkeypatch: pyte
         with pytest.raises(UsageError, match="symbolic link"):
             act()
     assert _snapshot(outside) == before and [p.name for p in tmp_path.iterdir() if p.name.endswith(".tmp")] == []
+
+
+def test_output_tree_create_makes_a_new_folder_whole(tmp_path: Path) -> None:
+    """``create`` (a fresh site build: files made in place, no temporary file each) writes every file with
+    the mode ``write`` gives, and declines a folder that exists (even empty) or a link in its place."""
+    tree = OutputTree(tmp_path / "deep" / "out")
+    files = [("index.html", "i"), ("units/a/index.html", b"a"), ("units/a/powers/p.html", "p"),
+             ("units/b/index.html", "b"), ("units/a/risks.html", "r"), ("assets/site.css", "c")]
+    assert tree.create(files)
+    assert _snapshot(tmp_path / "deep" / "out") == {rel: (d.encode() if isinstance(d, str) else d) for rel, d in files}
+    OutputTree(tmp_path / "by-write").write("x.html", "x")
+    assert (tmp_path / "deep/out/index.html").stat().st_mode & 0o777 == (tmp_path / "by-write/x.html").stat().st_mode & 0o777
+    assert (tmp_path / "deep/out/units").stat().st_mode & 0o777 == (tmp_path / "by-write").stat().st_mode & 0o777
+    assert not tree.create([("index.html", "again")]) and (tmp_path / "deep/out/index.html").read_text(encoding="utf-8") == "i"
+    (tmp_path / "empty").mkdir()
+    assert not OutputTree(tmp_path / "empty").create([("x.html", "x")]) and not list((tmp_path / "empty").iterdir())
+    outside = _outside(tmp_path)
+    before = _snapshot(outside)
+    (tmp_path / "link").symlink_to(outside)
+    assert not OutputTree(tmp_path / "link").create([("index.html", "evil")])
+    assert _snapshot(outside) == before
+    with pytest.raises(UsageError):
+        OutputTree(tmp_path / "bad").create([("../x.html", "x")])
+
+
+def test_output_tree_create_refuses_a_link_put_in_its_new_folder(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A link planted in the folder ``create`` is making (between two of its files) is never written through."""
+    import lfk.core.fsutil as fsutil
+
+    outside = _outside(tmp_path)
+    before = _snapshot(outside)
+    out = tmp_path / "out"
+    real_mkdir = os.mkdir
+
+    def plant(path, mode=0o777, *, dir_fd=None):  # type: ignore[no-untyped-def]
+        if path == "units" and dir_fd is not None:
+            (out / "units").symlink_to(outside / "units")
+        return real_mkdir(path, mode, dir_fd=dir_fd)
+
+    monkeypatch.setattr(fsutil.os, "mkdir", plant)
+    with pytest.raises(UsageError, match="symbolic link"):
+        OutputTree(out).create([("index.html", "i"), ("units/county-amr/index.html", "evil")])
+    assert _snapshot(outside) == before

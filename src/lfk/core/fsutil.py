@@ -275,6 +275,57 @@ class OutputTree:
         finally:
             self._close(fds)
 
+    def create(self, files: Iterable[tuple[str, bytes | str]]) -> bool:
+        """Make the output folder, which must not exist yet, holding ``files`` (rel, data), without
+        ``fsync``. False, with nothing written, when the folder exists already (or on a system without
+        ``dir_fd``): then ``write`` each file.
+
+        A new folder holds nothing to keep whole, so each file is created in place (``O_EXCL``, never
+        through a link) instead of as a temporary file renamed over it: a build cut short leaves a folder
+        without its manifest, as ``write`` file by file does. Every folder on the way is made by this call
+        and opened with ``O_NOFOLLOW``; a link put in place meanwhile is refused (``UsageError``)."""
+        if not _DIR_FD or os.path.lexists(self.root):
+            return False
+        try:
+            self.root.parent.mkdir(parents=True, exist_ok=True)
+            os.mkdir(self.root)
+        except FileExistsError:
+            return False
+        except OSError as e:
+            raise WriteError(f"{self.root}: cannot create the folder ({e.strerror}) / 无法创建文件夹") from None
+        folders: dict[tuple[str, ...], int] = {}
+        try:
+            folders[()] = self._open_dir(str(self.root), None, self.root)
+            for rel, data in files:
+                parts = self._parts(rel)
+                where = tuple(parts[:-1])
+                for done in [k for k in folders if where[:len(k)] != k]:  # open: only the folders on the way
+                    os.close(folders.pop(done))
+                dfd = self._made(folders, where)
+                raw = data.encode("utf-8") if isinstance(data, str) else data
+                fd = os.open(parts[-1], os.O_WRONLY | os.O_CREAT | os.O_EXCL | _NOFOLLOW, 0o666, dir_fd=dfd)
+                with os.fdopen(fd, "wb") as fh:
+                    fh.write(raw)
+        except OSError as e:
+            raise WriteError(f"{self.root}: cannot write ({e.strerror or e}) / 写入失败") from None
+        finally:
+            self._close(list(folders.values()))
+        return True
+
+    def _made(self, folders: dict[tuple[str, ...], int], parts: tuple[str, ...]) -> int:
+        """The open folder ``parts`` below the root during ``create``, made (or, made already, opened again) and
+        kept open while files go into it."""
+        got = folders.get(parts)
+        if got is not None:
+            return got
+        parent = self._made(folders, parts[:-1])
+        try:
+            os.mkdir(parts[-1], 0o777, dir_fd=parent)
+        except FileExistsError:
+            pass  # made for an earlier file (or meanwhile by someone else): opened without following a link
+        folders[parts] = fd = self._open_dir(parts[-1], parent, self.root.joinpath(*parts))
+        return fd
+
     @staticmethod
     def _holds(name: str, dfd: int, raw: bytes) -> bool:
         try:

@@ -5,8 +5,8 @@ no line/column marks and types scalars by YAML 1.2 rules (``yes`` is text, ``017
 float), where lfk reads YAML 1.1 as PyYAML's SafeLoader does. So it is used only where the result
 cannot differ, and ``None`` sends the caller back to the PyYAML path:
 
-- the text holds nothing the fast path does not handle (``_RISKY``: anchors, aliases, tags, merge keys,
-  directives and document markers, ``lfk:`` comments, tabs, carriage returns, backslashes, YAML 1.1 line
+- the text holds nothing the fast path does not handle (``_RISKY_CHARS``, one ``in`` test each: anchors,
+  aliases, tags, merge keys, directives and document markers, ``lfk:`` comments, tabs, carriage returns, backslashes, YAML 1.1 line
   breaks, complex keys, deep indentation);
 - every plain scalar that starts like a number is one of the forms both parsers read alike
   (``_UNSAFE`` / ``_SAFE_NUMBER``: ``-12``, ``3.5``, ``2026-03-15``), and no quoted scalar starts with a
@@ -39,7 +39,7 @@ except ImportError:  # pragma: no cover - exercised where the extra is not insta
 
 ENABLED = yaml_rs is not None and os.environ.get("LFK_PARSER", "").strip().lower() != "pyyaml"
 
-_RISKY = re.compile(r"[&*!\\\t\r\x85\u2028\u2029\ufeff\ufffe\uffff@`|><]")  # anchors, aliases, tags, escapes,
+_RISKY_CHARS = "&*!\\\t\r\x85\u2028\u2029\ufeff\ufffe\uffff@`|><"  # anchors, aliases, tags, escapes,
 # YAML 1.1 line breaks, reserved indicators, block scalars, merge keys (<<); where a cheap test finds a hint:
 _MARKERS = re.compile(r"^(?:---|\.\.\.|%)", re.M)  # document markers, directives
 _COMPLEX_KEY = re.compile(r"(?:^|[\s\[{,])\?(?:\s|$)", re.M)
@@ -75,7 +75,7 @@ _DATE = dt.date
 
 def might_differ(text: str) -> bool:
     """True when ``text`` holds something for which yaml-rs and PyYAML might build different data."""
-    if _RISKY.search(text) or "lfk:" in text:
+    if any(c in text for c in _RISKY_CHARS) or "lfk:" in text:
         return True
     if ("---" in text or "..." in text or "%" in text) and _MARKERS.search(text):
         return True
@@ -83,7 +83,7 @@ def might_differ(text: str) -> bool:
         return True
     if (_SPACES in text or "- - " in text) and _DEEP.search(text):
         return True
-    if _QUOTED_DIGIT.search(text) or _unsafe_lines(text):
+    if (('"' in text or "'" in text) and _QUOTED_DIGIT.search(text)) or _unsafe_lines(text):
         return True
     maps = text.count("{")
     if maps + text.count("[") > MAX_FLOW or (maps and len(_FLOW_MAP.findall(text)) != maps):

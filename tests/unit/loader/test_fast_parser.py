@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import os
 import random
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -193,3 +194,16 @@ def test_the_line_cache_changes_no_answer(monkeypatch: pytest.MonkeyPatch) -> No
     whole = [fast._UNSAFE.search("\n" + t) is not None for t in texts]  # the scan of the whole text, no cache
     assert cold == warm == whole
     assert any(whole) and not all(whole)
+
+
+def test_the_quick_character_tests_are_the_patterns() -> None:
+    """``might_differ`` tests its risky characters one ``in`` each and looks for a quoted digit only where a
+    quote is: on random text (all its risky characters, quotes, digits), the answer the patterns give."""
+    risky = re.compile(r"[&*!\\\t\r\x85\u2028\u2029\ufeff\ufffe\uffff@`|><]")
+    alpha = [*fast._RISKY_CHARS, '"', "'", " ", "1", "a", "中", ": ", "\n", "- "]
+    rng = random.Random(20261202)
+    for _ in range(20000):
+        text = "".join(rng.choice(alpha) for _ in range(rng.randint(0, 12)))
+        assert any(c in text for c in fast._RISKY_CHARS) == (risky.search(text) is not None), repr(text)
+        quoted = ('"' in text or "'" in text) and fast._QUOTED_DIGIT.search(text) is not None
+        assert quoted == (fast._QUOTED_DIGIT.search(text) is not None), repr(text)

@@ -139,3 +139,44 @@ def test_drop_xmlns_on_random_text() -> None:
     for _ in range(20000):
         text = "".join(rnd.choice(alpha) for _ in range(rnd.randint(0, 30)))
         assert flowchart.drop_xmlns(text) == flowchart._XMLNS.sub("", text), repr(text)
+
+
+@pytest.mark.parametrize("audience", ["public", "internal"])
+def test_a_new_folder_gets_the_bytes_of_a_build_file_by_file(tmp_path: Path, audience: str) -> None:
+    """A build into a new folder creates its files in place (``OutputTree.create``); into an existing empty
+    folder it writes them one by one: the same files, bytes and report, and the next build rewrites nothing."""
+    reg = Register(_copy(tmp_path))
+    (tmp_path / "empty").mkdir()
+    made = build_site(reg, tmp_path / "new", audience, as_of=DAY)
+    written = build_site(Register(reg.root), tmp_path / "empty", audience, as_of=DAY)
+    assert _files(tmp_path / "new") == _files(tmp_path / "empty") and made.written == written.written
+    assert made.written and not made.removed
+    again = build_site(Register(reg.root), tmp_path / "new", audience, as_of=DAY)
+    assert again.written == [] and again.skipped == made.written
+
+
+def test_the_event_attribute_hint_finds_every_event_attribute() -> None:
+    """``inline_svg`` runs ``_EVENT_ATTR`` only where ``_EVENT_HINT`` (searched in the reversed text) finds
+    a candidate: on random text, the hint finds one exactly where the pattern matches, with or without its
+    closing quote."""
+    import random
+
+    alpha = [" ", "\n", "\u3000", "\t", "o", "O", "n", "N", "on", "click", "_", "1", "é", "=", '"', '="', ">", "x"]
+    rnd = random.Random(20261202)
+    for _ in range(30000):
+        text = "".join(rnd.choice(alpha) for _ in range(rnd.randint(0, 24)))
+        hint = flowchart._EVENT_HINT.search(text[::-1]) is not None
+        assert hint == (re.search(r'\son\w+="', text, re.I) is not None), repr(text)
+        if flowchart._EVENT_ATTR.search(text):
+            assert hint, repr(text)
+    svg = '<svg><g onclick="x()" ONLOAD="y"><text>on="no"</text>\n<a\u3000onmouseover="z"/></g></svg>'
+    out = flowchart.inline_svg(svg, "t")
+    assert not re.search(r"(?i)on(click|load|mouseover)", out) and '<text>on="no"</text>' in out, out
+
+
+@pytest.mark.parametrize("rel", ["index.html", "units/a/index.html", "units/a/powers/p.html", "a//b.html", "a/./b.html",
+                                 "./a.html", "a/b/", "a/.", ".", "", "assets/x.js", "a/b/c/d/e.html", "a/../b.html"])
+def test_root_prefix_counts_folders_as_pathlib_does(rel: str) -> None:
+    from pathlib import PurePosixPath
+
+    assert site_build._root_prefix(rel) == "../" * (len(PurePosixPath(rel).parts) - 1)
