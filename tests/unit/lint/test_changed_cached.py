@@ -1,16 +1,19 @@
-"""``lfk lint --changed-since`` with the cache of an earlier run prints what it prints without a cache.
+"""``lfk lint --changed-since`` with the cache of an earlier run, with or without typer, prints what it
+prints without a cache.
 
 A run with the cache reads only the unit.yaml files of the units it lints and takes the register-level
 findings (lfk.yaml, standard flows, the register-scope rules over every unit.yaml) from the cache
 (``lint-register``, keyed by every unit.yaml's digest, lfk.yaml, the standard flows and the rule
 settings). Each case edits a git copy of the demo registers (or of a bench/gen.py register) after a
 cached full lint, then compares every format with the same run under ``--no-cache``, and the
-findings with those of a register that reads every unit.yaml up front.
+findings with those of a register that reads every unit.yaml up front. With plain options the console
+script runs it without typer (``lfk.cli.lintrun``); the typer command, run as well, prints the same.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import json
 import os
 import re
 import shutil
@@ -21,7 +24,9 @@ from pathlib import Path
 
 import pytest
 
+import lfk.cli.main as cli_main
 from lfk import cli
+from lfk.cli import lintrun
 from lfk.core.cache import Cache
 from lfk.lint import LintOptions, lint_register
 from lfk.lint.changed import affected_units, changed_files
@@ -48,9 +53,11 @@ def commit(top: Path) -> None:
     git(top, "commit", "-qm", "base")
 
 
-def lint_cli(capsys: pytest.CaptureFixture[str], root: Path, *extra: str) -> tuple[int, str]:
-    """(exit code, stdout) of ``lfk lint`` as the console script runs it, the run's time taken out."""
-    code = cli.entry(["lint", "--root", str(root), "--as-of", AS_OF, *extra])
+def lint_cli(capsys: pytest.CaptureFixture[str], root: Path, *extra: str, typer: bool = False) -> tuple[int, str]:
+    """(exit code, stdout) of ``lfk lint`` as the console script runs it (``typer``: the typer command
+    itself, never ``lfk.cli.lintrun``), the run's time taken out."""
+    args = ["lint", "--root", str(root), "--as-of", AS_OF, *extra]
+    code = cli_main.main(args) if typer else cli.entry(args)
     return code, VARYING.sub(r'\1="-"', capsys.readouterr().out)
 
 
@@ -68,6 +75,7 @@ def compare(capsys: pytest.CaptureFixture[str], root: Path, cache: Path) -> list
         want = lint_cli(capsys, root, "--changed-since", "HEAD", "--format", fmt, "--no-cache")
         for _ in range(2):
             assert lint_cli(capsys, root, "--changed-since", "HEAD", "--format", fmt) == want, fmt
+        assert lint_cli(capsys, root, "--changed-since", "HEAD", "--format", fmt, typer=True) == want, fmt
         if fmt == "text":
             texts.append(want[1])
     eager = Register(root)
@@ -243,3 +251,55 @@ def test_a_generated_register_with_edits_of_several_kinds(tmp_path: Path, capsys
     header.write_text(header.read_text(encoding="utf-8") + "parent: unit-00006\n", encoding="utf-8")
     texts = compare(capsys, root, tmp_path / "cache")
     assert "LFK106" in texts[0] and "unit-00030" in texts[0]
+
+
+@pytest.mark.parametrize("args", [
+    ["--changed-since", "HEAD"], ["--changed-since=HEAD", "-f", "json", "--strict", "-q"],
+    ["--format=sarif", "--changed-since", "HEAD", "--select", "LFK1", "--ignore=LFK105", "--jobs", "2", "--lang", "en"],
+    ["--changed-since", "HEAD", "--show-suppressed", "--path-prefix", "x/y", "-j", "1", "--root", "r", "--as-of", "2026-12-01"],
+])
+def test_plain_options_are_taken(args: list[str]) -> None:
+    got = lintrun.plain_options(args)
+    assert got is not None and got["changed_since"] == "HEAD"
+
+
+@pytest.mark.parametrize("args", [
+    ["--changed-since", "HEAD", "units/x"], ["--changed-since", "HEAD", "--no-cache"], ["--changed-since", "HEAD", "--fix"],
+    ["--changed-since", "HEAD", "-fjson"], ["--changed-since", "HEAD", "--jobs", "0"], ["--changed-since", "HEAD", "-j", "65"],
+    ["--changed-since", "HEAD", "--jobs", "two"], ["--changed-since", "-x"], ["--changed-since"], ["--format", "json"],
+    ["--changed-since", "HEAD", "--events", "e.csv"], ["--changed-since", "HEAD", "-o", "out.txt"], ["--changed-since", "HEAD", "-h"],
+    ["--changed-since", "HEAD", "--path-prefix="], ["--changed-since", "HEAD", "--", "x"],
+])
+def test_anything_else_is_left_to_the_typer_command(args: list[str]) -> None:
+    assert lintrun.plain_options(args) is None
+
+
+def test_plain_changed_since_runs_without_typer_and_errors_are_the_typer_commands(
+        demo: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
+    root = demo / "registers"
+    full = []
+    real = cli_main.main
+    monkeypatch.setattr(cli_main, "main", lambda argv=None: full.append(argv) or real(argv))
+    _unit_edit(demo)
+    code, out = lint_cli(capsys, root, "--changed-since", "HEAD", "--format", "json")
+    assert code == 1 and '"LFK101"' in out and full == []  # not the typer command
+    for bad in (["--changed-since", "no-such-rev"], ["--changed-since", "HEAD", "--format", "xml"],
+                ["--changed-since", "HEAD", "--select", "LFK999"], ["--changed-since", "HEAD", "--as-of", "2026-13-01"],
+                ["--changed-since", "HEAD", "--lang", "fr"]):
+        want = real(["lint", "--root", str(root), *bad])
+        want_err = capsys.readouterr().err
+        assert cli.entry(["lint", "--root", str(root), *bad]) == want == 2, bad
+        assert capsys.readouterr().err == want_err and want_err.startswith("lfk: ")
+    assert len(full) == 5  # each error: the typer command ran and said it
+
+
+def test_changed_since_imports_neither_typer_nor_rich(demo: Path) -> None:
+    probe = ("import json, sys\nfrom lfk.cli import main\ncode = main(sys.argv[1:])\nsys.stdout.flush()\n"
+             "print('\\n' + json.dumps({'code': code, 'modules': sorted(sys.modules)}))")
+    _unit_edit(demo)
+    r = subprocess.run([sys.executable, "-c", probe, "lint", "--root", str(demo / "registers"), "--as-of", AS_OF,
+                        "--changed-since", "HEAD", "--format", "json"], capture_output=True, text=True, timeout=120,
+                       env={**os.environ, "LFK_CACHE_DIR": str(demo.parent / "cache")})
+    data = json.loads(r.stdout.strip().splitlines()[-1])
+    assert data["code"] == 1
+    assert not [m for m in data["modules"] if m.split(".")[0] in ("typer", "click", "rich")]
