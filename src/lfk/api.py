@@ -177,9 +177,10 @@ def resolve_paths(root: Path, paths: Iterable[str] | None) -> list[str] | None:
 
 
 def lint_register_at(root: str | Path | None = None, *, no_cache: bool = False) -> Register:
-    """The register as ``lfk lint`` reads it: an unusable lfk.yaml or a broken file becomes findings, not an error."""
+    """The register as ``lfk lint`` reads it: an unusable lfk.yaml or a broken file becomes findings, not an error;
+    each unit.yaml is read when a unit or the register-level rules need it (``lazy_headers``)."""
     root_dir = find_root(Path(root) if root is not None else None)
-    return Register(root_dir, cache=None if no_cache else Cache(default_dir(root_dir)))
+    return Register(root_dir, cache=None if no_cache else Cache(default_dir(root_dir)), lazy_headers=True)
 
 
 def lint_options(register: Register, paths: Iterable[str] | None = None, *, select: Iterable[str] | None = None,

@@ -316,13 +316,16 @@ class Register:
 
     ``lazy`` reads only lfk.yaml up front (``std_flows`` and ``unit_headers`` stay empty until asked
     for: ``unit_header``, ``file_items``), for reading a few files of a revision (``lfk diff``,
-    ``lfk log``). ``shared`` with ``content_key`` (rel → blob id) parses a file once for every
+    ``lfk log``). ``lazy_headers`` (with ``keep``) reads lfk.yaml and the standard flows up front
+    but each unit.yaml only when asked for (``unit_header``): ``lfk lint --changed-since`` reads the
+    headers of the units it lints; the first use of ``unit_headers`` (what looks across every unit)
+    reads all the others (``read_headers``), so it always holds every unit. ``shared`` with ``content_key`` (rel → blob id) parses a file once for every
     register given the same ``SharedReads``.
     """
 
     def __init__(self, root: Path, source: Source | None = None, cache: Cache | None = None, *,
                  on_broken: OnBroken = "keep", on_skip: Callable[[Finding], None] | None = None,
-                 lazy: bool = False, shared: SharedReads | None = None,
+                 lazy: bool = False, lazy_headers: bool = False, shared: SharedReads | None = None,
                  content_key: Callable[[str], str | None] | None = None,
                  _prefix: str = "", _display_root: Path | None = None, _depth: int = 0) -> None:
         self.root = Path(root)
@@ -374,30 +377,50 @@ class Register:
             elif parts[0] == "units" and len(parts) == 2 and parts[1] not in IGNORED_NAMES:
                 self.load_findings.append(_stray(rel))
         self.unit_ids: list[str] = sorted(self.unit_dirs)
-        self.unit_headers: dict[str, tuple[LoadedFile | None, Unit | None]] = {}
+        self._headers: dict[str, tuple[LoadedFile | None, Unit | None]] = {}
+        self._headers_left = False  # unit.yaml files not read yet that ``unit_headers`` reads (``lazy_headers``)
         self._cache: dict[str, UnitData] = {}
         if lazy:
             return
+        self._headers_left = True
+        if not (lazy_headers and on_broken == "keep"):
+            self.read_headers()
+
+    @property
+    def unit_headers(self) -> dict[str, tuple[LoadedFile | None, Unit | None]]:
+        """(unit.yaml, its model) of every unit by id (of those read so far for a ``lazy`` register)."""
+        if self._headers_left:
+            self.read_headers()
+        return self._headers
+
+    def read_headers(self) -> None:
+        """Read and validate every unit.yaml not read yet (one cache entry for them all); a no-op once done."""
+        if not self._headers_left:
+            return
+        self._headers_left = False
         header_rels = [f"units/{uid}/unit.yaml" for uid in self.unit_ids if f"units/{uid}/unit.yaml" in self.unit_dirs[uid]]
         headers = dict(zip(header_rels, self._load_many(header_rels, "parse-headers"), strict=True))
         for uid in self.unit_ids:
-            self._header(uid, headers.get(f"units/{uid}/unit.yaml"))
+            if uid not in self._headers:  # one read on demand already stays the same object
+                self._header(uid, headers.get(f"units/{uid}/unit.yaml"))
+        self._headers = {uid: self._headers[uid] for uid in self.unit_ids}  # in id order, as read up front
         if self.on_broken == "skip":
-            self.unit_ids = [uid for uid in self.unit_ids if self.unit_headers[uid][1] is not None]
+            self.unit_ids = [uid for uid in self.unit_ids if self._headers[uid][1] is not None]
 
     def _header(self, uid: str, lf: LoadedFile | None) -> tuple[LoadedFile | None, Unit | None]:
         """Validate a unit's unit.yaml (None: the folder has none) into ``unit_headers``."""
         if lf is not None:
             unit, _ = self._validate(lf, Unit)
-            self.unit_headers[uid] = (lf, None if self._broken(lf) else unit)
+            self._headers[uid] = (lf, None if self._broken(lf) else unit)
         else:
-            self.unit_headers[uid] = (None, None)
+            self._headers[uid] = (None, None)
             self._broken(_missing_unit_file(f"{self._prefix}units/{uid}/unit.yaml"))
-        return self.unit_headers[uid]
+        return self._headers[uid]
 
     def unit_header(self, uid: str) -> tuple[LoadedFile | None, Unit | None]:
-        """(unit.yaml, its model) of a unit; a ``lazy`` register reads it now (both None for no such unit)."""
-        got = self.unit_headers.get(uid)
+        """(unit.yaml, its model) of a unit; a ``lazy`` register (or one with ``lazy_headers``) reads it now
+        (both None for no such unit)."""
+        got = self._headers.get(uid)
         if got is not None:
             return got
         if uid not in self.unit_dirs:

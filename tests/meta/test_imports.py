@@ -65,8 +65,8 @@ def test_lint_imports_only_what_lint_needs() -> None:
     assert "lfk.lint" in modules  # the probe really ran lint
     assert heavy(modules) == []
     assert sorted(m for m in modules if m in SLOW_STDLIB) == []
-    assert sorted(m for m in modules if m.startswith("lfk.cli.")) == ["lfk.cli.common", "lfk.cli.lint",
-                                                                       "lfk.cli.main", "lfk.cli.replay"]
+    assert sorted(m for m in modules if m.startswith("lfk.cli.")) == ["lfk.cli.common", "lfk.cli.lint", "lfk.cli.lintrun",
+                                                                       "lfk.cli.main", "lfk.cli.plain", "lfk.cli.replay"]
 
 
 # what a replayed lint (the same command line over unchanged inputs: lfk.cli.replay) never imports

@@ -2,7 +2,8 @@
 
 ``main`` is the console script: ``lfk --version`` answers without importing typer or any command;
 ``lfk lint`` with the same command line over the same inputs as a recorded run prints that run's report
-without importing typer either (:mod:`lfk.cli.replay`); everything else goes to :func:`lfk.cli.main.main`,
+without importing typer either (:mod:`lfk.cli.replay`), and so does ``lfk lint --changed-since REV`` with
+plain options (:func:`lfk.cli.lintrun.changed_since`); everything else goes to :func:`lfk.cli.main.main`,
 which imports only the command being run.
 """
 
@@ -24,6 +25,12 @@ def main(argv: list[str] | None = None) -> int:
     code = replay.replay(args)
     if code is not None:
         return code
+    if args[:1] == ["lint"] and any(a == "--changed-since" or a.startswith("--changed-since=") for a in args):
+        from lfk.cli import lintrun
+
+        code = lintrun.changed_since(args)
+        if code is not None:
+            return code
     from lfk.cli.main import main as run
 
     replay.begin(args)

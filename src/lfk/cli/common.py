@@ -17,7 +17,8 @@ import typer
 
 from lfk import api
 from lfk.cli import replay
-from lfk.core.errors import UsageError, WriteError
+from lfk.cli.plain import lang_for, parse_as_of
+from lfk.core.errors import WriteError
 from lfk.core.finding import Finding
 from lfk.core.i18n import Text, resolve_lang
 from lfk.register import Register
@@ -119,23 +120,6 @@ def shared_options(*names: str) -> Callable[[CommandFn], CommandFn]:
     return decorate
 
 
-AS_OF_YEARS = (1901, 2199)  # the span of dates --as-of takes (as the monitor's working-day calendar)
-
-
-def parse_as_of(value: str | None) -> dt.date:
-    """``--as-of`` as a date (today when not given); a bad value is a usage error."""
-    if not value:
-        return dt.date.today()
-    try:
-        day = dt.date.fromisoformat(value.strip()[:10])
-    except ValueError:
-        raise UsageError(f"--as-of {value!r} is not a date / 不是日期", hint="write YYYY-MM-DD, e.g. 2026-12-01") from None
-    if not AS_OF_YEARS[0] <= day.year <= AS_OF_YEARS[1]:
-        raise UsageError(f"--as-of {value!r} is outside the years {AS_OF_YEARS[0]}-{AS_OF_YEARS[1]} / 超出可用的年份范围",
-                         hint="write a date of the register's time, e.g. 2026-12-01")
-    return day
-
-
 def open_register(root: Path | None, *, no_cache: bool = False, rev: str | None = None, at: str | None = None,
                   skip_broken: bool = False) -> Register:
     """``lfk.api.open_register`` with the command line's broken-file policy (``broken_policy``).
@@ -157,14 +141,6 @@ def broken_policy(skip_broken: bool) -> dict[str, object]:
                             " (--skip-broken)", markup=False)
 
     return {"on_broken": "skip", "on_skip": say}
-
-
-def lang_for(option: str | None, register: Register | None = None) -> str:
-    """The message language for this run."""
-    if option and option.lower() not in ("zh", "en") and not option.lower().startswith(("zh", "en")):
-        raise UsageError(f"--lang {option!r}: use zh or en / 请用 zh 或 en")
-    cfg_lang = register.config.lang if register is not None else None
-    return resolve_lang(option, cfg_lang)
 
 
 def out_console() -> Console:

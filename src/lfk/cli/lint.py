@@ -22,57 +22,12 @@ from lfk.cli.common import (
     terminal_width,
     write_stdout,
 )
+from lfk.cli.lintrun import FORMATS, report
 from lfk.core.errors import UsageError
 from lfk.core.fsutil import atomic_write
 from lfk.core.i18n import T
-from lfk.lint import REGISTRY, LintOptions
-from lfk.register import Register, find_root
-from lfk.report import FORMATTERS, RuleMeta, format_findings
-
-FORMATS = ("text", "json", "github", "sarif", "junit")
-
-
-def rule_metas() -> list[RuleMeta]:
-    """Metadata of every lint rule, for SARIF."""
-    return [RuleMeta(r.code, r.title, r.severity, r.clause, r.doc) for r in REGISTRY]
-
-
-def repo_paths(root: Path, path_prefix: str | None) -> tuple[Path, str]:
-    """(folder CI paths are relative to, prefix from there to the register) for github/sarif/junit output.
-
-    ``--path-prefix`` wins (relative to the register's parent chain as given); else the git work tree
-    holding the register; else the register itself (no prefix).
-    """
-    from lfk.core.git import work_tree_of
-
-    if path_prefix is not None:
-        prefix = path_prefix.strip().strip("/")
-        prefix = prefix + "/" if prefix else ""
-        base = root
-        for _ in prefix.strip("/").split("/") if prefix else ():
-            base = base.parent
-        return base, prefix
-    tree = work_tree_of(root)
-    return tree if tree is not None else (root, "")
-
-
-def checked_files(reg: Register, opts: LintOptions) -> list[str]:
-    """The register files a lint run checks (for JUnit's one test case per file)."""
-    wanted = set(opts.units) if opts.units is not None else None
-    out = []
-    for rel in reg.all_files:
-        parts = rel.split("/")
-        if not rel.endswith(".yaml"):
-            continue
-        if parts[0] == "units" and len(parts) >= 3:
-            if wanted is not None and parts[1] not in wanted:
-                continue
-        elif not (rel == "lfk.yaml" or (parts[0] == "flows" and len(parts) == 2)):
-            continue
-        if opts.paths and not any(p in ("", ".") or rel == p or rel.startswith(p.rstrip("/") + "/") for p in opts.paths):
-            continue
-        out.append(rel)
-    return out
+from lfk.register import find_root
+from lfk.report import FORMATTERS
 
 
 def report_fixes(fixed: api.FixResult) -> None:
@@ -129,16 +84,11 @@ def lint_cmd(
     with progress_bar(quiet, T("检查", "linting")) as bar:
         result = api.lint(reg, options=options, progress=bar)
     elapsed = time.monotonic() - started
-    shown = result.findings if (show_suppressed or fmt == "sarif") else result.active
-    summary = result.summary()
     on_terminal = fmt == "text" and output is None and is_terminal()
     color = on_terminal and "NO_COLOR" not in os.environ
-    extra: dict[str, object] = {"width": terminal_width()} if on_terminal else {}
-    if fmt in ("github", "sarif", "junit"):
-        base, prefix = repo_paths(reg.root, path_prefix)
-        extra = {"root_uri": base.as_uri() + "/", "path_prefix": prefix, "elapsed": elapsed,
-                 "files": checked_files(reg, options) if fmt == "junit" else ()}
-    text = format_findings(fmt, shown, summary, lang=language, color=color, rules=rule_metas(), **extra)
+    text = report(reg, options, result, fmt, language=language, show_suppressed=show_suppressed,
+                  path_prefix=path_prefix, color=color, width=terminal_width() if on_terminal else None,
+                  elapsed=elapsed)
     if output is not None:
         atomic_write(output, text)
         err_console().print(text.splitlines()[-1] if fmt == "text" else f"wrote {output}")

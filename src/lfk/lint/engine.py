@@ -32,6 +32,7 @@ from lfk.loader import UNREADABLE, LoadedFile
 from lfk.register import Register, UnitData, locate
 
 PARALLEL_MIN_UNITS = 40  # below this, worker start-up costs more than it saves
+HEADERS_AT_ONCE = 40  # linting this many units, every unit.yaml is read up front (``Register.read_headers``)
 
 
 @dataclass
@@ -245,6 +246,22 @@ class _Runner:
         parts += [f"{lf.rel}={reg.file_digest(lf.rel)}" for lf in reg.std_flow_files.values()]
         return digest(*parts)
 
+    def register_key(self, settings: str) -> str | None:
+        """The cache key of the register-level findings (``register_findings``): the settings, every unit id
+        with its unit.yaml's digest, and the files directly under units/ (None: not to be cached, with
+        event logs or a unit.yaml that cannot be read)."""
+        reg = self.register
+        if self.opts.events:
+            return None
+        parts = [settings, *(rel for rel in reg.all_files if rel.startswith("units/") and rel.count("/") == 1)]
+        for uid in reg.unit_ids:
+            rel = f"units/{uid}/unit.yaml"
+            d = reg.file_digest(rel) if rel in reg.unit_dirs[uid] else "none"
+            if d == "missing":
+                return None
+            parts.append(f"{uid}={d}")
+        return digest("register-findings", *parts)
+
     def unit_key(self, settings: str, uid: str) -> str:
         reg = self.register
         return digest(settings, uid, *(f"{rel}={reg.file_digest(rel)}" for rel in sorted(reg.unit_files(uid))),
@@ -268,13 +285,29 @@ class _Runner:
         findings.sort(key=cause_first_key(findings))
         return LintResult(findings, nfiles, units, self.opts.strict, cached_units)
 
+    def cached_register_findings(self, cache: Cache, settings: str) -> tuple[list[Finding], int]:
+        """``register_findings`` through the cache (``register_key``): a run that lints a few units of a
+        register whose unit.yaml files, lfk.yaml and standard flows are as before reads no other unit.yaml."""
+        key = self.register_key(settings)
+        stored = cache.get_obj("lint-register", key) if key is not None else None
+        if isinstance(stored, (list, tuple)) and len(stored) == 2:
+            nfiles, packed = stored
+            return _unpack(packed), nfiles
+        findings, nfiles = self.register_findings()
+        if key is not None:
+            packed = _pack(findings)
+            if _marshallable(packed):
+                cache.put_obj("lint-register", key, (nfiles, packed))
+        return findings, nfiles
+
     def run(self) -> LintResult:
         reg = self.register
-        findings, nfiles = self.register_findings()
         unit_ids = list(self.opts.units) if self.opts.units is not None else list(reg.unit_ids)
         unit_ids = [u for u in unit_ids if u in reg.unit_dirs]
         if self.opts.paths:
             unit_ids = [u for u in unit_ids if any(_touches(u, p) for p in self.opts.paths)]
+        if len(unit_ids) >= HEADERS_AT_ONCE:
+            reg.read_headers()  # many units: every unit.yaml from one cache entry, not one by one
         total = len(unit_ids)
         done = 0
         cache = reg.cache
@@ -285,6 +318,7 @@ class _Runner:
         fresh: dict[str, Any] = {}
         if cache is not None:
             settings = self.settings_key()
+            findings, nfiles = self.cached_register_findings(cache, settings)
             stored = cache.get_obj("lint-results", settings)
             index = stored if isinstance(stored, dict) else {}
             for uid in unit_ids:
@@ -302,6 +336,7 @@ class _Runner:
                 if self.opts.progress:
                     self.opts.progress(done, total)
         else:
+            findings, nfiles = self.register_findings()
             todo = unit_ids
 
         def store(uid: str, n: int, packed: list[tuple[Any, ...]]) -> None:
