@@ -170,7 +170,9 @@ APPROVALS = Table("approvals", "审定记录", "集体审定记录", ("审定记
 
 # columns import reads but export does not write (their field has a column of its own elsewhere, or none)
 IMPORT_ONLY: dict[str, tuple[Column, ...]] = {
-    "risks": (C("person", "负责人", ("责任人姓名", "具体责任人", "岗位负责人")),),
+    "risks": (C("person", "负责人", ("责任人姓名", "具体责任人", "岗位负责人")),
+              # the department a risk lies in (秘书一科, 办公室): the risk's post when no 岗位 column names one
+              C("department", "责任科室", ("责任主体", "责任单位", "责任处室", "责任股室", "所在科室")),),
     # a 权责清单's 责任事项 cell (1.受理责任：… 2.审查责任：…): the power's flow, one step per numbered stage
     "authorities": (C("duties", "责任事项", ("职责事项", "责任内容", "具体责任事项", "责任事项内容")),),
 }

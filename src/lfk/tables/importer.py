@@ -787,7 +787,17 @@ def _risk(ctx: _Ctx, rec: dict[str, Any], where: tuple[str, int], at: dict[str, 
     post = ctx.post(V.text(rec.get("post")), where, at.get("post", 1), "所在岗位")
     if authority is None and post is None and V.text(rec.get("where")):
         authority, post = _where_cell(ctx, V.text(rec.get("where")))
-        if authority is None and post is None and from_section:
+    if authority is None and post is None and V.text(rec.get("department")):
+        post = _department_post(ctx, V.text(rec.get("department")) or "", where, at.get("department", 1))
+        if post and V.text(rec.get("where")):
+            ctx.extra.setdefault("岗位/职权", V.text(rec.get("where")) or "")
+            ctx.add("IMP105", Severity.INFO, where, at.get("where", 1),
+                    T(f"「岗位/职权」「{V.text(rec.get('where'))}」不是本单位的职权，保留在 extra 中；风险点按责任科室关联岗位",
+                      f"岗位/职权 {V.text(rec.get('where'))!r} names no power of the unit: kept in extra; the risk lies on "
+                      "its department's post"),
+                    T("职权目录中有此职权时，请补充职权编码", "add the power id (职权编码) when the 职权目录 lists it"))
+    if authority is None and post is None and V.text(rec.get("where")):
+        if from_section:
             post = ctx.section_post(V.text(rec.get("where")) or "", where)
         elif authority is None and post is None:
             ctx.extra.setdefault("岗位/职权", V.text(rec.get("where")) or "")
@@ -826,6 +836,17 @@ def _risk(ctx: _Ctx, rec: dict[str, Any], where: tuple[str, int], at: dict[str, 
     if cat == UNCATEGORISED and "category" not in at:
         data["category"] = cat
     return _validate(ctx, Risk, data, where, at, t)
+
+
+def _department_post(ctx: _Ctx, value: str, where: tuple[str, int], col: int) -> str | None:
+    """The post of a 责任主体/责任科室 cell (the department the risk lies in, clause 5's 岗位): the unit's post of
+    that name, else a new post (IMP106, to be checked); a cell naming several is kept in ``extra`` (IMP105)."""
+    name = V.post_name(value)
+    if name is not None and name not in ctx.post_ids and name not in ctx.posts_by_name:
+        return ctx.new_post(name, where, col, lambda pid: T(
+            f"责任科室「{name}」作为风险点所在岗位，新增岗位 {pid}", f"the department {name!r} is the risk's post: "
+            f"new post {pid}"))
+    return ctx.post(value, where, col, "责任科室")
 
 
 def _risk_section(ctx: _Ctx, rec: dict[str, Any]) -> tuple[dict[str, Any], str | None, bool]:

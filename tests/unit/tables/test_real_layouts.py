@@ -238,20 +238,22 @@ def test_a_role_in_the_owner_column_becomes_a_post(runner, tmp_path: Path) -> No
     doc, unit = _import(runner, tmp_path, next((REAL / "district-party-office-risk-responsibility-list").glob("*.xlsx")))
     assert doc["summary"]["errors"] == 0
     posts = yaml.safe_load((unit / "unit.yaml").read_text(encoding="utf-8"))["posts"]
-    assert [(p["id"], p["name"]) for p in posts] == [("P-001", "科室负责人")]
+    # 责任主体 (the department the risk lies in) is the risk's post; 责任人 its owner (REGISTER.md risks.yaml)
+    assert [(p["id"], p["name"]) for p in posts] == [("P-001", "秘书一科"), ("P-002", "科室负责人"), ("P-003", "秘书二科")]
     risks = yaml.safe_load((unit / "risks.yaml").read_text(encoding="utf-8"))["risks"]
     measures = yaml.safe_load((unit / "measures.yaml").read_text(encoding="utf-8"))["measures"]
-    assert {r["owner"] for r in risks} == {m["owner"] for m in measures} == {"P-001"}
+    assert {r["owner"] for r in risks} == {m["owner"] for m in measures} == {"P-002"}
+    assert [r["post"] for r in risks] == ["P-001"] * 3 + ["P-003"] * 2  # merged cells carried
     assert all("grade" not in r for r in risks)  # the grade column is empty as published: no default
     empty = [f for f in doc["findings"] if f["code"] == "IMP106" and "「风险等级」列每一行都是空的" in f["message"]]
     assert len(empty) == 1 and empty[0]["column"] == 5  # said once, at the 风险等级 header
-    assert [r["extra"]["责任主体"] for r in risks] == ["秘书一科"] * 3 + ["秘书二科"] * 2  # merged cells carried
     assert sum(f["code"] == "IMP106" and "新增岗位 P-001" in f["message"] for f in doc["findings"]) == 1
     no_cat = [f for f in doc["findings"] if f["code"] == "IMP103"]
     assert no_cat and all("表中没有风险类别列" in f["message"] and "按原文" not in f["message"] for f in no_cat)
     found = _lint(runner, tmp_path / "reg")
     codes = {f["code"] for f in found}
     assert "LFK105" not in codes and "LFK404" not in codes and "LFK401" in codes  # asks for the grading factors
+    assert "LFK410" not in codes  # each risk lies on a post: its department (was: neither power nor post)
     cats = [f["message"] for f in found if f["code"] == "LFK101"]  # asks for the category, not to add 未分类
     assert len(cats) == 5 and all("还没有风险类别" in m and "taxonomy: categories" not in m for m in cats)
 
@@ -262,7 +264,7 @@ def test_a_high_risk_owned_by_a_role_asks_for_a_leader(runner, tmp_path: Path) -
     found = _lint(runner, tmp_path / "reg")
     assert "LFK105" not in {f["code"] for f in found}
     assert [f["message"].split("；")[0] for f in found if f["code"] == "LFK405"] == [
-        "高风险的责任人 P-001（科室主要负责人）不是领导岗位"]
+        "高风险的责任人 P-002（科室主要负责人）不是领导岗位"]
 
 
 def test_several_roles_in_one_owner_cell_are_kept_not_an_id(runner, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
@@ -352,3 +354,24 @@ def test_posts_a_power_names_become_posts_of_the_unit(runner, tmp_path: Path) ->
     auths = yaml.safe_load((unit / "authorities.yaml").read_text(encoding="utf-8"))["authorities"]
     assert [a["posts"] for a in auths] == [["P-001", "P-002"], ["P-002"]]
     assert "LFK105" not in {f["code"] for f in _lint(runner, tmp_path / "reg")}
+
+
+def test_a_department_column_is_the_risks_post(runner, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    """责任科室/责任主体 (the department a risk lies in) with no 岗位 column: the risk's post (a post of that name, or a
+    new one, IMP106) — lint no longer asks for a power or post (LFK410); a cell naming several is not a post; a
+    second import changes nothing."""
+    table = tmp_path / "t.csv"
+    table.write_text("序号,风险点,风险等级,防控措施,责任科室\n1,采购需求量身定制,中,集体研究采购需求,办公室\n"
+                     "2,验收走过场,低,两人以上验收,办公室\n3,资金拨付不及时,低,按月对账,财务科、办公室\n", encoding="utf-8")
+    doc, unit = _import(runner, tmp_path, table)
+    assert doc["summary"]["errors"] == 0
+    posts = yaml.safe_load((unit / "unit.yaml").read_text(encoding="utf-8"))["posts"]
+    assert [(p["id"], p["name"]) for p in posts] == [("P-001", "办公室")]
+    risks = yaml.safe_load((unit / "risks.yaml").read_text(encoding="utf-8"))["risks"]
+    assert [r.get("post") for r in risks] == ["P-001", "P-001", None]
+    assert "财务科、办公室" in (unit / "risks.yaml").read_text(encoding="utf-8")  # kept, not made a post
+    codes = [f["code"] for f in _lint(runner, tmp_path / "reg") if f["path"].endswith("risks.yaml")]
+    assert codes.count("LFK410") == 1  # only the risk whose department cell names two
+    r = invoke(runner, "import", str(table), "--root", str(tmp_path / "reg"), "--unit", "u", "--format", "json")
+    counts = json.loads(r.stdout)["summary"]["counts"]
+    assert all(c["added"] == 0 and c["replaced"] == 0 for c in counts.values()), counts
