@@ -52,8 +52,7 @@ def record_acceptance(register: Register, unit: str, fields: dict[str, Any],
     rec = valid(Acceptance, merged, "接受记录")
     _check(register, unit, ud, rec)
     path = register.root / "units" / unit / "accepted.yaml"
-    added = write_record(path, "accepted", Acceptance, [old] if old is not None else [], clean,
-                         lambda m: m.id == ident, header=HEADER, what="接受记录")
+    added = write_record(path, "accepted", Acceptance, old, clean, header=HEADER, what="接受记录")
     return path, ident, added
 
 

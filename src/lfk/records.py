@@ -1,7 +1,7 @@
 """Writing one record into a unit's list file (``dispositions.yaml``, ``accepted.yaml``): validated against
 its model, merged with the record it updates, surgical and atomic.
 
-``write_record`` either updates the unit's record that ``same`` matches, value by value, or appends a new
+``write_record`` either updates the unit's record the caller found, value by value, or appends a new
 one; comments and the rest of the file are kept byte for byte (``lfk.loader.roundtrip``). ``lfk dispose``
 (``lfk.monitor.dispose``) and ``lfk accept`` (``lfk.accept``) write through it.
 """
@@ -9,7 +9,6 @@ one; comments and the rest of the file are kept byte for byte (``lfk.loader.roun
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -31,15 +30,14 @@ def valid(model: type[M], data: dict[str, Any], what: str) -> M:
         raise UsageError(f"{'.'.join(map(str, err['loc']))}: {err['msg']} / {what}无效") from None
 
 
-def write_record(path: Path, list_key: str, model: type[M], items: Iterable[Item[M]], fields: dict[str, Any],
-                 same: Callable[[M], bool], *, header: str, what: str) -> bool:
-    """Update the record of ``items`` that ``same`` matches with ``fields`` (the values given), else append
-    ``fields`` as a new record (in the model's field order); True when appended."""
-    for item in items:
-        if same(item.model):
-            valid(model, item.model.model_dump(exclude_none=True) | fields, what)
-            set_values(path, [((list_key, item.path[1], k), v) for k, v in fields.items()])
-            return False
+def write_record(path: Path, list_key: str, model: type[M], existing: Item[M] | None, fields: dict[str, Any], *,
+                 header: str, what: str) -> bool:
+    """Update the record ``existing`` with ``fields`` (the values given), or, with none, append ``fields`` as a
+    new record (in the model's field order); True when appended."""
+    if existing is not None:
+        valid(model, existing.model.model_dump(exclude_none=True) | fields, what)
+        set_values(path, [((list_key, existing.path[1], k), v) for k, v in fields.items()])
+        return False
     ordered = {k: fields[k] for k in model.model_fields if k in fields}
     append_item(path, list_key, ordered, header=header)
     return True

@@ -46,10 +46,9 @@ def record_disposition(register: Register, unit: str, fields: dict[str, Any],
             raise UsageError(f"--{key} {post!r}: not a post of {unit} / 不是本单位岗位",
                              hint="posts: " + ", ".join(posts))
     path = register.root / "units" / unit / "dispositions.yaml"
-    updates = [d for d in ud.dispositions if _same(d.model, new)]
-    if not updates and "disposal" not in clean:
-        raise UsageError("--disposal is needed / 请写明处置方式")
-    if not updates:
+    old = next((d for d in ud.dispositions if _same(d.model, new)), None)
+    if old is None:
+        if "disposal" not in clean:
+            raise UsageError("--disposal is needed / 请写明处置方式")
         clean.setdefault("date", new.date)
-    return path, write_record(path, "dispositions", Disposition, updates, clean, lambda _m: True,
-                              header=HEADER, what="处置记录")
+    return path, write_record(path, "dispositions", Disposition, old, clean, header=HEADER, what="处置记录")

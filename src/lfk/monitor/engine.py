@@ -150,7 +150,7 @@ class Monitor:
     def _reset(self) -> None:
         self.findings: list[Finding] = []
         self.skipped_files: list[str] = []  # event files that gave no row (empty, required columns missing)
-        self.names: list[str] = list(self.paths)
+        self.names: list[str] = list(self.paths)  # what findings call each source: a workbook's sheets get theirs
         self.row_counts: Counter[tuple[str, str]] = Counter()
         self.once: set[tuple[Any, ...]] = set()
         self._plans: dict[tuple[Any, ...], tuple[Any, ...]] = {}
@@ -295,7 +295,6 @@ class Monitor:
         n_events = 0
         cur: list[Any] | None = None  # the events of the case of the previous row
         cur_cid = cur_unit = None
-        self.names = list(self.paths)  # what findings call each source: a workbook's sheets get theirs
         reader = EventReader(self.paths, self._row, names=self.names, columns=self.register.config.monitor.columns)  # InputError: a file missing or unreadable
         reading = _Reading([os.path.getsize(p) for p in self.paths])
         for fr in reader.files():

@@ -97,6 +97,7 @@ class _JsonRows:
     def __init__(self, fh: Any, path: str, report: Report, columns: dict[str, str] | None = None) -> None:
         self.fh = fh
         self.columns = columns
+        self._names: dict[tuple[str, ...], list[str]] = {}  # the column names of each key order seen
         self.path = path
         self.report = report
         self.line_num = 0
@@ -128,7 +129,13 @@ class _JsonRows:
             if obj.keys() <= known:
                 rec, self.extra = obj, None
             else:
-                rec = dict(zip(header_names(list(obj), self.columns), obj.values(), strict=True))
+                keys = tuple(obj)
+                names = self._names.get(keys)
+                if names is None:
+                    names = header_names(list(keys), self.columns)
+                    if len(self._names) < 1024:  # logs have a few key orders; a crafted one must not grow this
+                        self._names[keys] = names
+                rec = dict(zip(names, obj.values(), strict=True))
                 try:
                     self.extra = {k: _cell(v) for k, v in rec.items() if k not in known and v not in (None, "")} or None
                 except RecursionError:
@@ -198,6 +205,11 @@ class EventReader:
             except OSError as e:
                 raise InputError(f"{path}: cannot read the event file: {e} / 无法读取事件文件") from None
 
+    def _empty(self, path: str) -> None:
+        """MON003 for a file with no header at all; the file is skipped."""
+        self.report("MON003", path, 1, T("文件为空（没有表头）", "the file is empty (no header)"))
+        self.skipped.append(path)
+
     def _missing(self, path: str, line: int, missing: list[str]) -> None:
         """MON002 for a file whose header lacks required columns; the file is skipped."""
         cols = ", ".join(missing)
@@ -235,8 +247,7 @@ class EventReader:
                 found.append((sheet, *head))
         if not found:
             if first is None:
-                self.report("MON003", path, 1, T("文件为空（没有表头）", "the file is empty (no header)"))
-                self.skipped.append(path)
+                self._empty(path)
             else:
                 self._missing(path, first[0], [c for c in REQUIRED if c not in first[1]])
             return
@@ -249,10 +260,7 @@ class EventReader:
                 else:
                     idx = len(self.names)
                     self.names.append(shown)
-            rows = _SheetRows(sheet, line, len(header))
-            pos = [header.index(c) if c in header else len(header) for c in COLUMNS]
-            extra_pos = [(i, h) for i, h in enumerate(header) if h and h not in KNOWN]
-            yield FileRows(idx, shown, rows, operator.itemgetter(*pos), extra_pos, any(c not in header for c in COLUMNS))
+            yield _file_rows(idx, shown, _SheetRows(sheet, line, len(header)), header)
 
     @staticmethod
     def _is_json(path: str) -> bool:
@@ -280,8 +288,7 @@ class EventReader:
     def _csv(self, fidx: int, path: str, fh: Any) -> FileRows | None:
         reader, header = _header(fh, ",", self.columns)
         if header is None:
-            self.report("MON003", path, 1, T("文件为空（没有表头）", "the file is empty (no header)"))
-            self.skipped.append(path)
+            self._empty(path)
             return None
         missing = [c for c in REQUIRED if c not in header]
         for delim in OTHER_DELIMITERS if missing else ():
@@ -294,12 +301,18 @@ class EventReader:
         if missing:
             self._missing(path, reader.line_num, missing)
             return None
-        width = len(header)
-        pad = any(c not in header for c in COLUMNS)
-        pos = [header.index(c) if c in header else width for c in COLUMNS]
-        extra_pos = [(i, h) for i, h in enumerate(header) if h and h not in KNOWN]
-        pick = None if (header == list(COLUMNS)) else operator.itemgetter(*pos)
-        return FileRows(fidx, path, reader, pick, extra_pos, pad)
+        return _file_rows(fidx, path, reader, header)
+
+
+def _file_rows(fidx: int, path: str, rows: Any, header: list[str]) -> FileRows:
+    """``rows`` under ``header`` as a ``FileRows``: how to pick the ten columns (a missing optional one points
+    past the row, where the engine pads an ""), and the extra columns."""
+    width = len(header)
+    pad = any(c not in header for c in COLUMNS)
+    pos = [header.index(c) if c in header else width for c in COLUMNS]
+    extra_pos = [(i, h) for i, h in enumerate(header) if h and h not in KNOWN]
+    pick = None if (header == list(COLUMNS)) else operator.itemgetter(*pos)
+    return FileRows(fidx, path, rows, pick, extra_pos, pad)
 
 
 def first_unreadable(paths: list[str], columns: dict[str, str] | None = None) -> tuple[str, int, Text] | None:
