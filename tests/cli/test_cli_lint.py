@@ -212,3 +212,17 @@ def test_bad_lfk_yaml_is_exit_2_with_file_and_line(runner, base_register: Path, 
     r = invoke(runner, *args, "--root", str(base_register))
     assert r.exit_code == 2, r.output
     assert f"{base_register / 'lfk.yaml'}:2:" in r.stderr and "Traceback" not in r.output
+
+
+@pytest.mark.parametrize(("args", "zh"), [
+    (["lint", "--bogus"], "没有选项 --bogus"),
+    (["lnt"], "没有这个命令"),
+    (["import"], "缺少参数 FILE"),
+    (["new", "unit", "x"], "缺少选项 --name"),
+    (["lint", "--jobs", "abc"], "取值无效"),
+])
+def test_usage_errors_say_it_in_chinese_too(runner, args: list[str], zh: str) -> None:  # type: ignore[no-untyped-def]
+    """click's usage errors are English only; lfk adds the Chinese, on the one line, as its other errors do."""
+    r = invoke(runner, *args)
+    assert r.exit_code == 2 and len(r.stderr.strip().splitlines()) == 1
+    assert f" / {zh}" in r.stderr and "(try 'lfk" in r.stderr

@@ -103,8 +103,30 @@ def usage_error(e: Any) -> typer.Exit:
     ctx = getattr(e, "ctx", None)
     where = f" (try '{ctx.command_path} -h')" if ctx is not None else ""
     message = " ".join(str(e.format_message()).split())
-    typer.echo(f"lfk: {message}{where}", err=True)
+    zh = _usage_zh(e, message)
+    typer.echo(f"lfk: {message}{' / ' + zh if zh else ''}{where}", err=True)
     return typer.Exit(2)
+
+
+def _usage_zh(e: Any, message: str) -> str:
+    """The Chinese of click's usage errors (its messages are English only): every other error of lfk says
+    both, and the officers who run it read Chinese."""
+    kind = type(e).__name__
+    if kind == "MissingParameter":
+        what = "参数" if getattr(getattr(e, "param", None), "param_type_name", "") == "argument" else "选项"
+        named = message.split("'")[1] if message.count("'") >= 2 else ""  # Missing option '--name'.
+        return f"缺少{what} {named}".rstrip()
+    if kind == "NoSuchOption":
+        return f"没有选项 {getattr(e, 'option_name', '')}".rstrip()
+    if kind == "BadParameter":
+        return "取值无效"
+    if kind in ("BadOptionUsage", "BadArgumentUsage"):
+        return "用法有误"
+    if message.startswith("No such command"):
+        return "没有这个命令"
+    if message.startswith("Got unexpected extra argument"):
+        return "多余的参数"
+    return ""
 
 
 WRITE_ERRNOS = frozenset({errno.ENOSPC, errno.EDQUOT, errno.EFBIG, errno.EROFS, errno.EIO})
