@@ -182,8 +182,9 @@ def import_cmd(
 
     Reads .xlsx, the old .xls, .docx (each Word table is a sheet named by the paragraph above it), .html
     (each table of a web page; also a web page saved as .xls or .doc, as web systems export), .csv
-    (UTF-8 or GBK) and lfk's own .json export; merged cells count as in Excel. A real .doc, .wps or .et
-    file is refused with the advice to save it as .docx or .xlsx.
+    (UTF-8 or GBK) and lfk's own .json export; merged cells count as in Excel. Word 97 .doc, .wps, .rtf,
+    .odt and .ods are converted by LibreOffice when it is installed, else refused with the advice to save
+    them as .docx or .xlsx.
 
     Items are merged by id: new ids are added; an id the unit already has is left alone when its
     content is the same and refused (IMP104) when it differs, unless --replace. Unmapped columns

@@ -1,4 +1,5 @@
-"""Reading tables from .xlsx, .xls, .docx, .html, .csv (UTF-8 or GBK) and JSON files into sheets of raw cells.
+"""Reading tables from .xlsx, .xls, .docx, .html, .csv (UTF-8 or GBK) and JSON files into sheets of raw cells (and,
+through LibreOffice when installed, from .doc, .wps, .rtf, .odt and .ods).
 
 Every spreadsheet or Word table becomes the same :class:`Sheet`: rows of cells with their row numbers, a
 merged cell's value carried into every cell it covers, and each covered cell noted in ``Sheet.merged``.
@@ -9,8 +10,13 @@ from __future__ import annotations
 import csv
 import io
 import json
+import os
 import re
+import shutil
+import subprocess
+import tempfile
 import zipfile
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -727,6 +733,52 @@ def _looks_like_html(head: bytes) -> bool:
     return start.startswith(b"<") or b"<html" in head.lower() or b"<table" in head.lower()
 
 
+WORD_STREAM = "WordDocument".encode("utf-16-le")  # the stream every Word 97-2003 (and WPS) document has
+SOFFICE_TIMEOUT = 180  # seconds LibreOffice may take to convert one document
+
+
+def soffice() -> str | None:
+    """LibreOffice's command when it is installed (and not switched off by ``LFK_NO_LIBREOFFICE=1``), else None."""
+    if os.environ.get("LFK_NO_LIBREOFFICE", "") not in ("", "0"):
+        return None
+    return shutil.which("soffice") or shutil.which("libreoffice")
+
+
+def _via_libreoffice(path: Path, fmt: str, read: Callable[[Path], list[Sheet]]) -> list[Sheet]:
+    """The sheets of an old or foreign document (.doc, .wps, .rtf, .odt; .et, .ods), converted by LibreOffice
+    to ``fmt`` (docx, xlsx) in a private folder with a profile of its own (so a running LibreOffice is not
+    disturbed), then read as that format. Macros are not run: LibreOffice converts headless with its default
+    macro security. The converted copy is removed; the sheets keep their names."""
+    magic = {".rtf": (b"{\\rtf",), ".odt": (ZIP_MAGIC,), ".ods": (ZIP_MAGIC,)}.get(path.suffix.lower(), (OLE_MAGIC,))
+    if not _head(path).startswith(magic) or (magic == (OLE_MAGIC,) and fmt == "docx" and WORD_STREAM not in
+                                             path.read_bytes()):  # LibreOffice opens anything (as plain text)
+        raise InputError(f"this is not a {path.suffix} document (damaged, or another kind of file) / 不是 "
+                         f"{path.suffix} 文件（文件损坏或是其他类型的文件）",
+                         hint=f"open it in Word/WPS/Excel and save it as .{fmt} / 另存为 .{fmt}")
+    with tempfile.TemporaryDirectory(prefix="lfk-convert-") as tmp:
+        src = Path(tmp) / f"in{path.suffix.lower()}"  # a plain name: LibreOffice names its output after it
+        shutil.copyfile(path, src)
+        cmd = [soffice() or "soffice", f"-env:UserInstallation=file://{tmp}/profile", "--headless", "--norestore",
+               "--nolockcheck", "--convert-to", fmt, "--outdir", str(Path(tmp) / "out"), str(src)]
+        hint = f"open it in Word/WPS/Excel and save it as .{fmt} / 另存为 .{fmt}"
+        try:
+            subprocess.run(cmd, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                           timeout=SOFFICE_TIMEOUT, check=False, env={**os.environ, "HOME": tmp})
+        except subprocess.TimeoutExpired:
+            raise InputError(f"LibreOffice took over {SOFFICE_TIMEOUT} s to convert it / 转换超时", hint=hint) from None
+        except OSError as e:
+            raise InputError(f"LibreOffice could not be run ({e.strerror}) / 无法运行 LibreOffice", hint=hint) from None
+        out = Path(tmp) / "out" / f"in.{fmt}"
+        if not out.is_file() or out.stat().st_size == 0:
+            raise InputError(f"LibreOffice could not convert it to .{fmt} (damaged, or not a {path.suffix} file) / "
+                             "无法转换（文件损坏或不是该格式）", hint=hint)
+        try:
+            return read(out)
+        except InputError as e:
+            raise InputError(f"converted by LibreOffice to .{fmt}: {e.message.removeprefix(str(out) + ': ')}",
+                             hint=e.hint) from None
+
+
 def read_any(path: Path) -> list[Sheet] | Any:
     """Sheets of an .xlsx, .xls, .docx, .html or .csv file, or the parsed JSON of a .json file (see _read_any);
     every error names the file."""
@@ -770,16 +822,25 @@ def _read_any(path: Path) -> list[Sheet] | Any:
     if suffix in (".html", ".htm") or (suffix in (".doc", ".wps") and _looks_like_html(_head(path))):
         return read_html(path)  # a web page, or one saved by Word or a web system under a .doc name
     if suffix in (".doc", ".wps", ".rtf", ".odt"):
-        raise InputError(f"{path}: {suffix} documents are not read / 不支持 {suffix} 文档",
-                         hint="open it in Word/WPS and save it as .docx / 另存为 Word 文档（.docx）")
+        if soffice() is None:
+            raise InputError(f"{path}: {suffix} documents are not read / 不支持 {suffix} 文档",
+                             hint="open it in Word/WPS and save it as .docx / 另存为 Word 文档（.docx）; or install "
+                                  "LibreOffice (apt-get install libreoffice-writer-nogui) and lfk converts it")
+        return _via_libreoffice(path, "docx", read_docx)
     if suffix == ".et" and _head(path).startswith(OLE_MAGIC):  # WPS workbooks are often BIFF8 inside
         try:
             return read_xls(path)
         except InputError:
             pass
-    if suffix in (".et", ".ods", ".numbers"):
+    if suffix in (".et", ".ods"):
+        if soffice() is None:
+            raise InputError(f"{path}: {suffix} workbooks are not read / 不支持 {suffix} 工作簿",
+                             hint="open it in Excel/WPS and save it as .xlsx / 另存为 Excel 工作簿（.xlsx）; or install "
+                                  "LibreOffice (apt-get install libreoffice-calc-nogui) and lfk converts it")
+        return _via_libreoffice(path, "xlsx", read_xlsx)
+    if suffix == ".numbers":
         raise InputError(f"{path}: {suffix} workbooks are not read / 不支持 {suffix} 工作簿",
-                         hint="open it in Excel/WPS and save it as .xlsx / 另存为 Excel 工作簿（.xlsx）")
+                         hint="open it in Numbers and export it as .xlsx / 导出为 Excel 工作簿（.xlsx）")
     if suffix in (".csv", ".txt", ".tsv"):
         return read_csv(path)
     if suffix == ".json":
