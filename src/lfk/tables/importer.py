@@ -58,7 +58,7 @@ from lfk.loader.sheets import Sheet, read_any
 from lfk.model import AuthoritiesFile, Benchmark, MeasuresFile, RisksFile, Unit
 from lfk.model.base import EducationForm, MeasureEffect, MeasureKind, MeasurePhase, MeasureStatus
 from lfk.model.items import Approval, Authority, Flow, Measure, Post, Risk
-from lfk.model.vocab import DEFAULT_BENCHMARK_LEVELS, EXTERNAL_CATEGORIES, GRADES, INTERNAL_CATEGORIES, UNCATEGORISED, valid_id
+from lfk.model.vocab import EXTERNAL_CATEGORIES, GRADES, INTERNAL_CATEGORIES, UNCATEGORISED, valid_id
 from lfk.register import Register
 from lfk.tables import flows as FL
 from lfk.tables import layout as L
@@ -965,7 +965,6 @@ def _benchmarks(ctx: _Ctx, tb: _Table) -> list[tuple[Benchmark, tuple[str, int]]
                 T("请在各裁量基准文件中为每一行写明 level（从轻处罚、一般、从重处罚，或 lfk.yaml 的 benchmark_levels "
                   "中本单位的阶次）", "give each line its level (从轻处罚, 一般, 从重处罚, or the unit's own "
                   "benchmark_levels in lfk.yaml)"))
-    _levels_outside(ctx, tb, out.values())
     if stand_in:
         shown = "、".join(stand_in[:5]) + ("…" if len(stand_in) > 5 else "")
         col = any(c.key == "authority" for c in tb.mapping.values())
@@ -984,26 +983,6 @@ def _benchmarks(ctx: _Ctx, tb: _Table) -> list[tuple[Benchmark, tuple[str, int]]
         if model is not None:
             result.append((model, where))
     return result
-
-
-def _levels_outside(ctx: _Ctx, tb: _Table, benchmarks: Any) -> None:
-    """One IMP103 for a sheet whose 裁量阶次 (类别 1-5, 轻微/一般/严重 …) are not the register's levels: the
-    levels are kept as written, and the officer is given the ``benchmark_levels`` line of lfk.yaml that
-    lists them (in the table's order, lightest first as tables write them), instead of one lint error a tier."""
-    allowed = ctx.register.config.benchmark_levels or list(DEFAULT_BENCHMARK_LEVELS)
-    seen = [t["level"] for data, _ in benchmarks for it in data["items"] for t in it.get("tiers", [])]
-    outside = [lv for lv in dict.fromkeys(seen) if lv not in allowed]
-    if not outside:
-        return
-    listed = ", ".join(f'"{lv}"' if lv.isdigit() else lv for lv in dict.fromkeys(seen))
-    col = next((j + 1 for j, c in tb.mapping.items() if c.key == "level"), 1)
-    ctx.add("IMP103", Severity.WARNING, (tb.sheet.name, tb.header_row), col,
-            T(f"裁量阶次 {'、'.join(outside)} 不在登记册的阶次中（{'、'.join(allowed)}）：按原文导入",
-              f"the levels {', '.join(outside)} are not the register's ({', '.join(allowed)}): imported as written"),
-            T(f"若这是本单位的阶次，请在 lfk.yaml 中写 benchmark_levels: [{listed}]（从轻到重）；否则把各行的 level "
-              "改为允许的阶次（否则 lfk lint 对每一行报 LFK101）",
-              f"if these are the unit's own levels, write benchmark_levels: [{listed}] in lfk.yaml (lightest "
-              "first); else change each line's level to an allowed one (lfk lint reports LFK101 for each)"))
 
 
 def _more_extra(item: dict[str, Any], extra: dict[str, str]) -> None:
