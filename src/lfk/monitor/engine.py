@@ -31,6 +31,7 @@ import datetime as dt
 import gc
 import operator
 import os
+import re
 from collections import Counter, defaultdict, deque
 from collections.abc import Callable, Iterable, Iterator
 from sys import intern
@@ -58,6 +59,20 @@ _fromiso = dt.datetime.fromisoformat
 # give the same verdicts in any notation, in any order of the rows.
 LOCAL_TZ = dt.timezone(dt.timedelta(hours=8), "CST")
 _FALLBACK_FORMATS = ("%Y-%m-%d %H:%M:%S", "%Y-%m-%d %H:%M", "%Y-%m-%d", "%Y%m%d%H%M%S", "%Y%m%d")
+
+_ZH_TIME = re.compile(r"(\d{4})\s*[年.．]\s*(\d{1,2})\s*[月.．]\s*(\d{1,2})\s*[日号]?\s*"
+                      r"(?:(\d{1,2})\s*[时:：点]\s*(\d{1,2})\s*分?\s*(?:[:：]?\s*(\d{1,2})\s*秒?)?)?")
+
+
+def _zh_time(s: str) -> str:
+    """A time as officers' systems write it (2026年3月5日 14时30分, 2026年03月05日14:30, 2026.3.5 9:05) in the form
+    the fallback formats read; anything else unchanged (then unreadable: MON007)."""
+    m = _ZH_TIME.fullmatch(s)
+    if m is None:
+        return s
+    y, mo, d, h, mi, sec = m.groups()
+    return f"{y}-{mo}-{d}" + (f" {h}:{mi}:{sec or '00'}" if h is not None else "")
+
 
 # event tuple fields
 ST, FT, SI, POST, PERSON, AMT, TIER, FIDX, LINE, EXTRA = range(10)
@@ -169,6 +184,8 @@ class Monitor:
         except (ValueError, TypeError):
             t = None
             s = str(v).strip().replace("/", "-").replace("T", " ")
+            if not s[:4].isdigit() or s[4:5] != "-":
+                s = _zh_time(s)  # 2026年3月5日 14时30分, 2026.03.05 14:30
             try:
                 t = _fromiso(s)  # 2026/03/02 09:00+08:00
             except ValueError:

@@ -170,6 +170,25 @@ def test_multiples_cannot_be_checked_said_once(reg_root: Path) -> None:
 
 
 # -- input -----------------------------------------------------------------------------------------
+@pytest.mark.parametrize("form", ["{y}年{m}月{d}日 {H}时{M}分", "{y}年{m:02d}月{d:02d}日{H:02d}:{M:02d}:00",
+                                  "{y}.{m}.{d} {H}:{M:02d}", "{y}/{m}/{d} {H}:{M:02d}"])
+def test_times_as_officers_systems_write_them(reg_root: Path, tmp_path: Path, form: str) -> None:
+    """2026年3月2日 9时00分, 2026.3.2 9:00 …: the same findings as the ISO times of the same log (nothing MON007)."""
+    import re
+
+    def write(m: re.Match[str]) -> str:
+        y, mo, d, h, mi = (int(g) for g in m.groups())
+        return form.format(y=y, m=mo, d=d, H=h, M=mi)
+
+    log = tmp_path / "案件.csv"
+    log.write_text(re.sub(r"(\d{4})-(\d\d)-(\d\d)T(\d\d):(\d\d)", write,
+                          (EVENTS / "license.csv").read_text(encoding="utf-8")), encoding="utf-8")
+    want = run_monitor(Register(reg_root), [EVENTS / "license.csv"], AS_OF)
+    got = run_monitor(Register(reg_root), [log], AS_OF)
+    assert not [f for f in got.findings if f.code == "MON007"]
+    assert [(f.code, f.line, f.message.zh) for f in got.findings] == [(f.code, f.line, f.message.zh) for f in want.findings]
+
+
 def test_bad_rows_are_findings_with_lines_and_the_rest_runs(reg_root: Path) -> None:
     r = run_monitor(Register(reg_root), [EVENTS / "bad.csv"], AS_OF)
     rows = {(f.code, f.line) for f in r.findings}
