@@ -29,9 +29,11 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import gc
+import math
 import operator
 import os
 import re
+import unicodedata
 from collections import Counter, defaultdict, deque
 from collections.abc import Callable, Iterable, Iterator
 from sys import intern
@@ -72,6 +74,18 @@ def _zh_time(s: str) -> str:
         return s
     y, mo, d, h, mi, sec = m.groups()
     return f"{y}-{mo}-{d}" + (f" {h}:{mi}:{sec or '00'}" if h is not None else "")
+
+
+def _amount_text(text: str) -> float | None:
+    """An amount written with ¥/￥, 人民币, full-width digits or commas, or in 万 (6万, 6.5万元): its value in 元."""
+    t = unicodedata.normalize("NFKC", text).replace(",", "").replace(" ", "")
+    for prefix in ("人民币", "¥", "RMB"):  # NFKC made ￥ ¥
+        t = t.removeprefix(prefix)
+    scale = 10000.0 if t.endswith("万") else 1.0
+    try:
+        return float(t.removesuffix("万")) * scale
+    except ValueError:
+        return None
 
 
 # event tuple fields
@@ -458,15 +472,20 @@ class Monitor:
         return st, ft
 
     def _amount(self, amount: Any, path: str, line: int) -> Any:
-        """The amount in 元 (a number, or text with thousands separators and 元); ``_BAD`` and MON007
-        when it is not one."""
+        """The amount in 元 (a number, or text as officers write it: thousands separators, 元, ¥/￥, 人民币, 6万元);
+        ``_BAD`` and MON007 when it is not one (nan and inf are not amounts)."""
         if amount.__class__ is not str:
-            return float(amount)
-        try:
-            return float(amount.replace(",", "").replace("元", "").strip())
-        except ValueError:
+            value = float(amount)
+        else:
+            text = amount.replace(",", "").replace("元", "").strip()
+            try:
+                value = float(text)
+            except ValueError:
+                value = _amount_text(text)
+        if value is None or not math.isfinite(value):
             self._row("MON007", path, line, T(f"无法识别的金额：{amount!r}", f"unreadable amount {amount!r}"))
             return _BAD
+        return value
 
     def _close(self, key: tuple[str, str], state: list[Any]) -> None:
         tbl, evs = state

@@ -189,6 +189,27 @@ def test_times_as_officers_systems_write_them(reg_root: Path, tmp_path: Path, fo
     assert [(f.code, f.line, f.message.zh) for f in got.findings] == [(f.code, f.line, f.message.zh) for f in want.findings]
 
 
+@pytest.mark.parametrize(("form", "read"), [("{w}万元", True), ("￥{n:,}", True), ("人民币{n}元", True),
+                                           ("{n}.00元", True), ("nan", False), ("inf", False), ("{n}美元", False)])
+def test_amounts_as_officers_write_them(reg_root: Path, tmp_path: Path, form: str, read: bool) -> None:
+    """6万元, ￥60,000, 人民币60000元: the amount in 元, the same findings as the plain number; nan, inf and other
+    currencies are not amounts (MON007 with the row)."""
+    import re
+
+    log = tmp_path / "处罚.csv"
+    log.write_text(re.sub(r",(\d{4,}),", lambda m: "," + '"' + form.format(n=int(m.group(1)), w=int(m.group(1)) / 10000)
+                          .replace(".0万", "万") + '"' + ",", (EVENTS / "penalty.csv").read_text(encoding="utf-8")),
+                   encoding="utf-8")
+    want = run_monitor(Register(reg_root), [EVENTS / "penalty.csv"], AS_OF)
+    got = run_monitor(Register(reg_root), [log], AS_OF)
+    bad = [f for f in got.findings if f.code == "MON007"]
+    if read:
+        assert not bad
+        assert [(f.code, f.line) for f in got.findings] == [(f.code, f.line) for f in want.findings]
+    else:
+        assert bad and "金额" in bad[0].message.zh
+
+
 def test_bad_rows_are_findings_with_lines_and_the_rest_runs(reg_root: Path) -> None:
     r = run_monitor(Register(reg_root), [EVENTS / "bad.csv"], AS_OF)
     rows = {(f.code, f.line) for f in r.findings}
