@@ -406,10 +406,12 @@ class Monitor:
                     if tbl.__class__ is tuple:
                         self._row(tbl[0], path, line, tbl[1])
                         continue
-                    si = tbl.index.get(step)
+                    si = tbl.index.get(step)  # the step's id, or its name (受理)
                     if si is None:
                         self._no_step(tbl, auth, step, path, line)
                         continue
+                    if post and post in tbl.post_alias:  # a post written by its name (窗口受理岗)
+                        post = tbl.post_alias[post]
                     try:
                         st, ft = fromiso(s), fromiso(f)
                         if st.tzinfo is not None or ft.tzinfo is not None or st.year < 1901 or ft.year > 2199:

@@ -3,7 +3,8 @@ limits, duties, benchmark tiers and the risk points sitting on each step."""
 
 from __future__ import annotations
 
-from collections import deque
+from collections import Counter, deque
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from lfk.core.i18n import T, Text
@@ -61,6 +62,7 @@ class PowerTable:
     tiers: dict[str, list[TierInfo]] | None     # level -> tiers (None: no benchmark)
     risks: list[list[str]]                      # risk ids per step index
     post_risks: dict[str, list[str]] = field(default_factory=dict)  # post -> risk ids (岗位风险)
+    post_alias: dict[str, str] = field(default_factory=dict)  # a post's name -> its id (logs that name posts)
     thr: list[float] | None = None   # per step: days used below which no time finding is possible (set by the engine)
     _paths: dict[tuple[int, int], list[int] | None] = field(default_factory=dict)
 
@@ -102,6 +104,14 @@ class PowerTable:
             out.reverse()
         self._paths[key] = out
         return out
+
+
+def by_name(ids: Iterable[str], names: list[str | None]) -> dict[str, int]:
+    """{name: its place} of each name unique among ``names`` that is no id: how a log that writes a step (受理)
+    or a post (窗口受理岗) by its name, as e-supervision systems do, is read as the id."""
+    taken = set(ids)
+    count = Counter(n.strip() for n in names if n)
+    return {n.strip(): i for i, n in enumerate(names) if n and count[n.strip()] == 1 and n.strip() not in taken}
 
 
 class Tables:
@@ -160,13 +170,14 @@ class Tables:
             for n, it in enumerate(bench.items):
                 for t in it.tiers:
                     tiers.setdefault(t.level, []).append(TierInfo(n, it.violation, t.level, t.fine, it.statutory))
+        posts = ud.posts and {p: v.name for p, v in ud.posts.items()}
         return PowerTable(
             unit=unit, unit_name=ud.name, authority=auth, flow=flow, ids=ids,
-            names=[s.name for s in flow.steps], index=index,
+            names=[s.name for s in flow.steps], index={**index, **by_name(ids, [s.name for s in flow.steps])},
             actors=[s.actor for s in flow.steps], duties=[s.duty for s in flow.steps],
             ends=[s.end for s in flow.steps], succ=succ,
             limits=[_limit(s.time_limit) for s in flow.steps], promised=[_limit(s.promised) for s in flow.steps],
             case_limit=_limit(auth.time_limit), case_promised=_limit(auth.promised),
-            posts=ud.posts and {p: v.name for p, v in ud.posts.items()}, tiers=tiers, risks=risks,
-            post_risks=post_risks,
+            posts=posts, tiers=tiers, risks=risks, post_risks=post_risks,
+            post_alias={name: list(posts)[i] for name, i in by_name(posts, list(posts.values())).items()} if posts else {},
         )

@@ -210,6 +210,40 @@ def test_amounts_as_officers_write_them(reg_root: Path, tmp_path: Path, form: st
         assert bad and "金额" in bad[0].message.zh
 
 
+PENALTY_STEPS = {"S1": "立案", "S2": "调查取证", "S3": "法制审核", "S4": "集体讨论决定", "S5": "送达执行"}
+POSTS = {"P-case": "执法办案人员", "P-legal": "法制审核员", "P-director": "局长", "P-deputy-law": "分管执法副局长"}
+
+
+@pytest.mark.parametrize("named", ["steps", "posts", "both"])
+def test_steps_and_posts_written_by_their_names(reg_root: Path, tmp_path: Path, named: str) -> None:
+    """An e-supervision system's log names the step (受理) and the post (行政审批窗口): read as their ids, the same
+    findings as the log written with ids."""
+    rows = list(csv.reader((EVENTS / "penalty.csv").read_text(encoding="utf-8").splitlines()))
+    head = rows[0]
+    for row in rows[1:]:
+        if named in ("steps", "both"):
+            row[head.index("step")] = PENALTY_STEPS.get(row[head.index("step")], row[head.index("step")])
+        if named in ("posts", "both"):
+            row[head.index("actor_post")] = POSTS.get(row[head.index("actor_post")], row[head.index("actor_post")])
+    log = tmp_path / "监察日志.csv"
+    with log.open("w", encoding="utf-8", newline="") as fh:
+        csv.writer(fh).writerows(rows)
+    want = run_monitor(Register(reg_root), [EVENTS / "penalty.csv"], AS_OF)
+    got = run_monitor(Register(reg_root), [log], AS_OF)
+    assert [(f.code, f.line, f.message.zh) for f in got.findings] == [(f.code, f.line, f.message.zh) for f in want.findings]
+    assert any(f.code == "MON201" for f in got.findings)  # the actor check still bites
+
+
+def test_a_name_two_steps_share_is_not_read_as_either(reg_root: Path, tmp_path: Path) -> None:
+    """A name that is not unique in the flow (or is another step's id) stays unknown: MON006, never a guess."""
+    flow = reg_root / "units" / "county-amr" / "flows" / "F-license.yaml"
+    flow.write_text(flow.read_text(encoding="utf-8").replace("name: 制证送达", "name: 审查", 1), encoding="utf-8")
+    log = tmp_path / "log.csv"
+    log.write_text((EVENTS / "license.csv").read_text(encoding="utf-8").replace(",S2,", ",审查,", 1), encoding="utf-8")
+    got = run_monitor(Register(reg_root), [log], AS_OF)
+    assert any(f.code == "MON006" and "审查" in f.message.zh for f in got.findings)
+
+
 def test_bad_rows_are_findings_with_lines_and_the_rest_runs(reg_root: Path) -> None:
     r = run_monitor(Register(reg_root), [EVENTS / "bad.csv"], AS_OF)
     rows = {(f.code, f.line) for f in r.findings}

@@ -107,6 +107,14 @@ class FileShape:
         return True
 
 
+def _insert(con: Any, table: str, rows: list[tuple[Any, ...]], width: int) -> None:
+    """``rows`` into ``table``, one statement per 500 rows (executemany costs a statement a row)."""
+    values = "(" + ", ".join(["?"] * width) + ")"
+    for i in range(0, len(rows), 500):
+        part = rows[i:i + 500]
+        con.execute(f"INSERT INTO {table} VALUES " + ", ".join([values] * len(part)), [v for row in part for v in row])
+
+
 class Scan:
     """The event files of one run loaded into DuckDB ``con`` (every file passed ``FileShape.of``).
 
@@ -163,20 +171,19 @@ class Scan:
         union = " UNION ".join(f"SELECT DISTINCT unit, authority FROM raw{i}" for i in range(len(self.shapes)))
         return self.con.execute(union).fetchall()
 
-    def build(self, steps: list[tuple[Any, ...]], closed: bool) -> dict[str, Any] | None:
+    def build(self, steps: list[tuple[Any, ...]], closed: bool,
+              post_names: list[tuple[str, str]] | None = None) -> dict[str, Any] | None:
         """Make the relations ``e`` and ``cases`` of checks.sql; None when a row is not plainly valid.
 
-        ``steps``: (unit, authority, step id, pk, si, is end, actor, duty, limit days, natural, promised days,
-        natural) of every step of every power with a table. A case is keyed by
+        ``steps``: (unit, authority, step id or unique name, pk, si, is end, actor, duty, limit days, natural,
+        promised days, natural) of every step of every power with a table; ``post_names``: (unit, a post's name)
+        — a row naming a post so sends the log to lfk's reader, which reads the name as the post's id. A case is keyed by
         its first row's place in the input (``ck``: the order of first appearance, as the Python engine's)."""
         con = self.con
         con.execute("SET preserve_insertion_order = false")  # the rows have their places (g) from here on
         con.execute("CREATE TABLE steps3(unit VARCHAR, authority VARCHAR, step VARCHAR, pk INT, si INT, is_end INT, "
                     "actor VARCHAR, duty VARCHAR, l_days DOUBLE, l_nat INT, p_days DOUBLE, p_nat INT)")
-        for i in range(0, len(steps), 500):  # one statement per 500 rows (executemany costs a statement a row)
-            part = steps[i:i + 500]
-            con.execute("INSERT INTO steps3 VALUES " + ", ".join(["(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"] * len(part)),
-                        [v for row in part for v in row])
+        _insert(con, "steps3", steps, 12)
         parts, offset = [], 0
         for fidx in range(len(self.shapes)):
             parts.append(f"SELECT *, {fidx} AS fidx, CAST(rowid AS BIGINT) + 2 AS line, "
@@ -206,6 +213,12 @@ class Scan:
             con.execute(f"DROP TABLE raw{fidx}")
         if con.execute("SELECT count(*) FROM e_read WHERE bad OR pk IS NULL OR prev_pk <> pk").fetchone()[0]:
             return None  # rows lfk's reader reports (MON003-MON009), with its messages
+        if post_names:  # a post written by its name: lfk's reader gives its id
+            con.execute("CREATE TABLE post_names(unit VARCHAR, name VARCHAR)")
+            _insert(con, "post_names", post_names, 2)
+            if con.execute("SELECT count(*) FROM e_read x SEMI JOIN post_names p ON p.unit = x.unit AND p.name = x.post"
+                           ).fetchone()[0]:
+                return None
         con.execute("CREATE TABLE cases AS SELECT ck, pk, op, cid, unit, g_hi, last_pos FROM e_read WHERE pos = 0")
         unsorted = con.execute("""
             SELECT count(*) FROM (SELECT ck, cid, unit, g_hi, last_pos, LAG(cid) OVER (ORDER BY ck) AS pc,
