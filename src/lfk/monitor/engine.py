@@ -376,7 +376,7 @@ class Monitor:
         done_before = sum(reading.sizes[:fidx])
         extra = None
         rows_read = rows_before = reading.rows
-        last_auth = last_unit = tbl = None
+        last_auth = last_unit = tbl = t_unit = t_auth = None
         while True:
             try:
                 for cells in rows:
@@ -403,6 +403,8 @@ class Monitor:
                         continue
                     if auth != last_auth or unit != last_unit:  # else tbl is still the table of the row before
                         last_auth, last_unit, tbl = auth, unit, get_table(unit, auth)
+                        if tbl.__class__ is not tuple:  # the ids, also when the row names the unit or power
+                            t_unit, t_auth = tbl.unit, tbl.authority.id
                     if tbl.__class__ is tuple:
                         self._row(tbl[0], path, line, tbl[1])
                         continue
@@ -428,7 +430,7 @@ class Monitor:
                         continue
                     if not streaming:  # every case stays in memory: share the repeated strings
                         post, person, tier = _intern(post), _intern(person), _intern(tier)
-                    yield cid, unit, auth, tbl, (st, ft, si, post or None, person or None, amt, tier or None, fidx, line,
+                    yield cid, t_unit, t_auth, tbl, (st, ft, si, post or None, person or None, amt, tier or None, fidx, line,
                                                  extra)
                 break
             except csv.Error as e:

@@ -121,6 +121,7 @@ class Tables:
         self.register = register
         self._units: dict[str, UnitData | None] = {}
         self._cache: dict[tuple[str, str], PowerTable | tuple[str, Text]] = {}
+        self._unit_names: dict[str, str] | None = None
 
     def unit(self, uid: str) -> UnitData | None:
         """The unit's data, or None when the register does not have it."""
@@ -134,14 +135,29 @@ class Tables:
         hit = self._cache.get(key)
         if hit is None:
             hit = self._build(unit, authority)
+            if not isinstance(hit, tuple) and (hit.unit, hit.authority.id) != key:  # named: one table per power
+                hit = self._cache.setdefault((hit.unit, hit.authority.id), hit)
             self._cache[key] = hit
         return hit
 
+    def unit_by_name(self, name: str) -> str | None:
+        """The id of the unit whose name is ``name`` (unique, and no unit's id), else None."""
+        if self._unit_names is None:
+            heads = [(uid, u.name if u is not None else None) for uid, (_, u) in self.register.unit_headers.items()]
+            self._unit_names = {n: heads[i][0] for n, i in by_name([h[0] for h in heads], [h[1] for h in heads]).items()}
+        return self._unit_names.get(name.strip())
+
     def _build(self, unit: str, authority: str) -> PowerTable | tuple[str, Text]:
         ud = self.unit(unit)
+        if ud is None and unit not in self.register.unit_ids:  # a log that writes the unit's name
+            uid = self.unit_by_name(unit)
+            ud = self.unit(uid) if uid is not None else None
         if ud is None:
             return ("MON004", T(f"登记册中没有单位 {unit}", f"the register has no unit {unit}"))
         auth = next((a.model for a in ud.authorities if a.model.id == authority), None)
+        if auth is None:  # the power's name, when it is unique in the unit's 职权目录 and no id
+            named = by_name([a.model.id for a in ud.authorities], [a.model.name for a in ud.authorities])
+            auth = ud.authorities[named[authority.strip()]].model if authority.strip() in named else None
         if auth is None:
             return ("MON005", T(f"单位 {unit} 的职权目录中没有职权 {authority}",
                                 f"unit {unit} has no power {authority} in its 职权目录"))
@@ -157,13 +173,13 @@ class Tables:
         post_risks: dict[str, list[str]] = {}
         for r in ud.risks:
             m = r.model
-            if m.authority == authority:
+            if m.authority == auth.id:
                 targets = [index[s] for s in m.steps if s in index] if m.steps else list(range(len(ids)))
                 for i in targets:
                     risks[i].append(m.id)
             elif m.authority is None and m.post:
                 post_risks.setdefault(m.post, []).append(m.id)
-        bench: Benchmark | None = next((b.model for b in ud.benchmarks if b.model.authority == authority), None)
+        bench: Benchmark | None = next((b.model for b in ud.benchmarks if b.model.authority == auth.id), None)
         tiers: dict[str, list[TierInfo]] | None = None
         if bench is not None:
             tiers = {}
@@ -172,7 +188,7 @@ class Tables:
                     tiers.setdefault(t.level, []).append(TierInfo(n, it.violation, t.level, t.fine, it.statutory))
         posts = ud.posts and {p: v.name for p, v in ud.posts.items()}
         return PowerTable(
-            unit=unit, unit_name=ud.name, authority=auth, flow=flow, ids=ids,
+            unit=ud.id, unit_name=ud.name, authority=auth, flow=flow, ids=ids,
             names=[s.name for s in flow.steps], index={**index, **by_name(ids, [s.name for s in flow.steps])},
             actors=[s.actor for s in flow.steps], duties=[s.duty for s in flow.steps],
             ends=[s.end for s in flow.steps], succ=succ,

@@ -211,20 +211,25 @@ def test_amounts_as_officers_write_them(reg_root: Path, tmp_path: Path, form: st
 
 
 PENALTY_STEPS = {"S1": "立案", "S2": "调查取证", "S3": "法制审核", "S4": "集体讨论决定", "S5": "送达执行"}
+POWERS = {"CF-001": "对未取得食品经营许可从事食品经营活动的处罚"}
 POSTS = {"P-case": "执法办案人员", "P-legal": "法制审核员", "P-director": "局长", "P-deputy-law": "分管执法副局长"}
 
 
-@pytest.mark.parametrize("named", ["steps", "posts", "both"])
+@pytest.mark.parametrize("named", ["steps", "posts", "both", "unit", "power", "all"])
 def test_steps_and_posts_written_by_their_names(reg_root: Path, tmp_path: Path, named: str) -> None:
-    """An e-supervision system's log names the step (受理) and the post (行政审批窗口): read as their ids, the same
-    findings as the log written with ids."""
+    """An e-supervision system's log names the step (立案), the post (执法办案人员), the unit and the power: read as
+    their ids, the same findings as the log written with ids."""
     rows = list(csv.reader((EVENTS / "penalty.csv").read_text(encoding="utf-8").splitlines()))
     head = rows[0]
     for row in rows[1:]:
-        if named in ("steps", "both"):
+        if named in ("steps", "both", "all"):
             row[head.index("step")] = PENALTY_STEPS.get(row[head.index("step")], row[head.index("step")])
-        if named in ("posts", "both"):
+        if named in ("posts", "both", "all"):
             row[head.index("actor_post")] = POSTS.get(row[head.index("actor_post")], row[head.index("actor_post")])
+        if named in ("unit", "all"):
+            row[head.index("unit")] = {"county-amr": "示例县市场监督管理局"}.get(row[head.index("unit")], row[head.index("unit")])
+        if named in ("power", "all"):
+            row[head.index("authority")] = POWERS.get(row[head.index("authority")], row[head.index("authority")])
     log = tmp_path / "监察日志.csv"
     with log.open("w", encoding="utf-8", newline="") as fh:
         csv.writer(fh).writerows(rows)

@@ -214,6 +214,8 @@ DIRECT: dict[str, tuple[list[tuple[str, bytes]], str]] = {
     "a dotted date": ([(".csv", _license().replace("2026-03-02T09:00", "2026.3.2 09:00", 1).encode())], "lfk"),
     "steps by their names": ([(".csv", _license().replace(",S1,", ",受理,").replace(",S2,", ",审查,").encode())],
                              "duckdb"),
+    "the unit by its name": ([(".csv", _license().replace(",county-amr,", ",示例县市场监督管理局,").encode())], "lfk"),
+    "the power by its name": ([(".csv", _license().replace(",XK-001,", ",食品经营许可,", 3).encode())], "lfk"),
     "posts by their names": ([(".csv", _license().replace(",P-window,", ",行政审批窗口,").encode())], "lfk"),
     "blank around an amount": ([(".csv", _penalty().replace(",60000,", ", 60000,", 1).encode())], "lfk"),
     "a row too long": ([(".csv", _line(_license(), 2, _license().splitlines()[2] + ",x").encode())], "lfk"),

@@ -255,18 +255,19 @@ class SqlMonitor(Monitor):
             if not scan.lines_agree():
                 backend.close()
                 return None
-            steps, post_names = [], set()
+            steps, post_names, named = [], set(), False
             for unit, auth in scan.pairs():
                 tbl = self.tables.get(unit, auth)
                 if isinstance(tbl, tuple):
                     continue
+                named = named or (tbl.unit, tbl.authority.id) != (unit, auth)  # by name: lfk's reader gives the ids
                 pk = self._pkey(tbl)
                 for sid, si in tbl.index.items():  # each step by its id, and by its name where that is unique
                     lim, pro = tbl.limits[si], tbl.promised[si]
                     steps.append((unit, auth, sid, pk, si, int(bool(tbl.ends[si])), tbl.actors[si], tbl.duties[si],
                                   lim and lim[0], lim and int(lim[1]), pro and pro[0], pro and int(pro[1])))
                 post_names.update((unit, name) for name in tbl.post_alias)
-            info = scan.build(steps, self.closed, sorted(post_names))
+            info = None if named else scan.build(steps, self.closed, sorted(post_names))
         except BaseException:
             backend.close()
             raise
