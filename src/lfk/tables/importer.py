@@ -58,7 +58,14 @@ from lfk.loader.sheets import Sheet, read_any
 from lfk.model import AuthoritiesFile, Benchmark, MeasuresFile, RisksFile, Unit
 from lfk.model.base import EducationForm, MeasureEffect, MeasureKind, MeasurePhase, MeasureStatus
 from lfk.model.items import Approval, Authority, Flow, Measure, Post, Risk
-from lfk.model.vocab import EXTERNAL_CATEGORIES, GRADES, INTERNAL_CATEGORIES, UNCATEGORISED, valid_id
+from lfk.model.vocab import (
+    DEFAULT_BENCHMARK_LEVELS,
+    EXTERNAL_CATEGORIES,
+    GRADES,
+    INTERNAL_CATEGORIES,
+    UNCATEGORISED,
+    valid_id,
+)
 from lfk.register import Register
 from lfk.tables import flows as FL
 from lfk.tables import layout as L
@@ -977,6 +984,7 @@ def _benchmarks(ctx: _Ctx, tb: _Table) -> list[tuple[Benchmark, tuple[str, int]]
                 T("请把各文件的 authority 改为职权目录中对应行政处罚职权的编码（lfk lint 的 LFK605 列出未对应的）",
                   "set each file's authority to the id of its 行政处罚 power in the 职权目录 (lfk lint LFK605 "
                   "lists those that name none)"))
+    _level_words_finding(ctx, tb, [t["level"] for data, _ in out.values() for it in data["items"] for t in it["tiers"]])
     result = []
     for data, where in out.values():
         model = _validate(ctx, Benchmark, data, where, {}, tb.table)
@@ -985,15 +993,49 @@ def _benchmarks(ctx: _Ctx, tb: _Table) -> list[tuple[Benchmark, tuple[str, int]]
     return result
 
 
+def levels_with(own: list[str], levels: list[str]) -> list[str]:
+    """The unit's levels (lightest first) with a table's own tier words put in: each after the word the table lists
+    before it, else before the next word the table lists after it that the levels hold, else last."""
+    merged = list(levels)
+    order = list(dict.fromkeys(own))
+    for i, word in enumerate(order):
+        if word in merged:
+            continue
+        before = next((w for w in reversed(order[:i]) if w in merged), None)
+        after = next((w for w in order[i + 1:] if w in merged), None)
+        at = merged.index(before) + 1 if before else merged.index(after) if after else len(merged)
+        merged.insert(at, word)
+    return merged
+
+
+def _level_words_finding(ctx: _Ctx, tb: _Table, used: list[str]) -> None:
+    """One IMP106 when the table's tier words (免予处罚, 显著轻微) are not the unit's levels: they are kept as
+    written, lint will ask for them (LFK101); the ``benchmark_levels`` line that takes them, lightest first."""
+    levels = list(ctx.register.config.benchmark_levels or DEFAULT_BENCHMARK_LEVELS)
+    unknown = [w for w in dict.fromkeys(used) if w not in levels]
+    if not unknown:
+        return
+    shown, have = "、".join(unknown), "、".join(levels)
+    setting = "benchmark_levels: [" + ", ".join(levels_with(used, levels)) + "]"
+    ctx.add("IMP106", Severity.WARNING, (tb.sheet.name, tb.header_row), 1,
+            T(f"裁量阶次「{shown}」不在本单位的阶次（{have}）中：原词照录，lfk lint 将逐条报 LFK101",
+              f"the tier words {shown} are not the unit's levels ({have}): kept as written; lfk lint reports each "
+              "(LFK101)"),
+            T(f"若是本单位的阶次，在 lfk.yaml 中按从轻到重写 {setting}（表中先后已排入，请核对）",
+              f"if they are the unit's levels, set {setting} in lfk.yaml, lightest first (placed by the table's "
+              "order: check it)"))
+
+
 def _more_extra(item: dict[str, Any], extra: dict[str, str]) -> None:
     """Cells of a tier line in columns no field holds, added to the item's ``extra`` when they differ from it
-    (a merged cell repeats the item's value; a tier's own value is appended on a line of its own)."""
+    (a merged cell repeats the item's value, of one line or several; a tier's own value is appended on a line of
+    its own)."""
     mine = item.setdefault("extra", {})
     for name, value in extra.items():
         have = mine.get(name)
         if have is None:
             mine[name] = value
-        elif value not in have.split("\n"):
+        elif f"\n{value}\n" not in f"\n{have}\n":
             mine[name] = f"{have}\n{value}"
 
 

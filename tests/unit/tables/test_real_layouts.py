@@ -113,21 +113,32 @@ def test_tier_lines_without_a_level_stay_apart(runner, tmp_path: Path) -> None: 
     assert items[0]["extra"] == {"补种标准": "盗伐株数10倍"}
 
 
-def test_a_column_without_a_field_is_kept_per_tier_line(runner, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
-    """A tier line's own value in a column lfk has no field for is kept, not only the first line's."""
+@pytest.mark.parametrize(("cells", "merged", "kept"), [
+    (("已备案", "未备案"), False, "已备案\n未备案"),  # each tier line its own value: both kept
+    (("已备案", "已备案"), False, "已备案"),
+    # 广西 卫健: a cell of several lines merged over the item's tier lines is kept once, not once per line
+    (("【法律】甲法第一条\n【行政法规】乙条例第二条",) * 3, True, "【法律】甲法第一条\n【行政法规】乙条例第二条"),
+    (("第一行\n第二行", "第二行"), False, "第一行\n第二行"),
+])
+def test_a_column_without_a_field_is_kept_per_tier_line(runner, tmp_path: Path, cells: tuple[str, ...],  # type: ignore[no-untyped-def]
+                                                         merged: bool, kept: str) -> None:
+    """A tier line's own value in a column lfk has no field for is kept, not only the first line's; a value the
+    item already holds (a merged cell, of one line or several) is not repeated."""
     from openpyxl import Workbook
 
     wb = Workbook()
     ws = wb.active
-    for row in (["违法行为", "裁量阶次", "适用情形", "罚款幅度", "备案情况"],
-                ["甲", "从轻处罚", "初次", "1000–2000元", "已备案"], [None, "一般", "再次", "2000–3000元", "未备案"]):
-        ws.append(row)
-    ws.merge_cells("A2:A3")
+    ws.append(["违法行为", "裁量阶次", "适用情形", "罚款幅度", "备案情况"])
+    for i, cell in enumerate(cells):
+        ws.append(["甲" if i == 0 else None, ("从轻处罚", "一般", "从重处罚")[i], f"情形{i}", f"{i + 1}000元", cell])
+    ws.merge_cells(f"A2:A{len(cells) + 1}")
+    if merged:
+        ws.merge_cells(f"E2:E{len(cells) + 1}")
     wb.save(tmp_path / "t.xlsx")
     doc, unit = _import(runner, tmp_path, tmp_path / "t.xlsx")
     assert doc["summary"]["errors"] == 0
     bm = yaml.safe_load(next(unit.glob("benchmarks/*.yaml")).read_text(encoding="utf-8"))
-    assert bm["items"][0]["extra"] == {"备案情况": "已备案\n未备案"}
+    assert bm["items"][0]["extra"] == {"备案情况": kept}
 
 
 def test_responsibility_column_gives_the_power_its_flow(runner, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
@@ -375,3 +386,35 @@ def test_a_department_column_is_the_risks_post(runner, tmp_path: Path) -> None: 
     r = invoke(runner, "import", str(table), "--root", str(tmp_path / "reg"), "--unit", "u", "--format", "json")
     counts = json.loads(r.stdout)["summary"]["counts"]
     assert all(c["added"] == 0 and c["replaced"] == 0 for c in counts.values()), counts
+
+
+@pytest.mark.parametrize(("own", "want"), [
+    # 广西 卫健: 免予处罚 lies between the 不予处罚 and 减轻处罚 the table lists around it
+    (["不予处罚", "免予处罚", "减轻处罚", "从轻处罚"], ["不予处罚", "免予处罚", "减轻处罚", "从轻处罚", "一般", "从重处罚"]),
+    # 文化: the unit's own words around 一般
+    (["显著轻微", "轻微", "一般", "严重"], ["不予处罚", "减轻处罚", "从轻处罚", "显著轻微", "轻微", "一般", "严重", "从重处罚"]),
+    (["一般", "一般", "从重处罚"], ["不予处罚", "减轻处罚", "从轻处罚", "一般", "从重处罚"]),
+    (["甲", "乙"], ["不予处罚", "减轻处罚", "从轻处罚", "一般", "从重处罚", "甲", "乙"]),
+])
+def test_levels_with_the_tables_own_tier_words(own: list[str], want: list[str]) -> None:
+    from lfk.model.vocab import DEFAULT_BENCHMARK_LEVELS
+    from lfk.tables.importer import levels_with
+
+    assert levels_with(own, list(DEFAULT_BENCHMARK_LEVELS)) == want
+
+
+@pytest.mark.parametrize(("folder", "words"), [
+    ("guangxi-health-penalty-discretion-tiers", "免予处罚"), ("culture-penalty-discretion-grades", "显著轻微、轻微、严重"),
+])
+def test_tier_words_outside_the_levels_are_said_with_the_setting(runner, tmp_path: Path, folder: str,  # type: ignore[no-untyped-def]
+                                                                  words: str) -> None:
+    """The officer learns at import, not only from lint's LFK101 on each tier, which tier words are not the unit's
+    levels and the benchmark_levels line that takes them; with that line set, lint has no LFK101."""
+    doc, unit = _import(runner, tmp_path, next((REAL / folder).glob("*.xlsx")))
+    said = [f for f in doc["findings"] if f["code"] == "IMP106" and "裁量阶次" in f["message"]]
+    assert len(said) == 1 and f"「{words}」" in said[0]["message"] and "benchmark_levels: [" in said[0]["message"]
+    setting = said[0]["message"].split("按从轻到重写 ", 1)[1].split("（", 1)[0]
+    root = unit.parent.parent
+    (root / "lfk.yaml").write_text((root / "lfk.yaml").read_text(encoding="utf-8") + setting + "\n", encoding="utf-8")
+    lint = json.loads(invoke(runner, "lint", "--root", str(root), "--format", "json").stdout)
+    assert not [f for f in lint["findings"] if f["code"] == "LFK101" and "裁量阶次" in f["message"]]
