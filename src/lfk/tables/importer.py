@@ -428,15 +428,15 @@ def _map_header(ctx: _Ctx, sheet: Sheet, seg: L.Segment) -> tuple[dict[int, Colu
     cols = matcher.cols
     mapping: dict[int, Column] = {}
     extra_cols: dict[int, str] = {}
-    seen: set[str] = set()
     width = max((len(cells) for _, cells in [sheet.rows[idx], *body]), default=0)
+    matched = [matcher.match(header[j] if j < len(header) else None) for j in range(width)]
+    chosen = _chosen_columns(matched, [c for _, c in body])
     for j in range(width):
         h = header[j] if j < len(header) else None
-        c = matcher.match(h)
+        c = matched[j]
         entry = {"sheet": sheet.name, "row": hrow, "column": j + 1, "header": _header_text(h) if h not in (None, "")
                  else f"第{j + 1}列"}
-        if c is not None and c is not L.EXTRA_COL and c.key not in seen:
-            seen.add(c.key)
+        if c is not None and c is not L.EXTRA_COL and chosen[c.key] == j:
             mapping[j] = c
             ctx.columns.append({**entry, "field": c.key})
             continue
@@ -451,6 +451,19 @@ def _map_header(ctx: _Ctx, sheet: Sheet, seg: L.Segment) -> tuple[dict[int, Colu
         ctx.columns.append({**entry, "header": name, "field": f"extra.{name}"})
         if c is L.EXTRA_COL:
             continue  # the user's mapping keeps it in extra: nothing to report
+        if c is not None:  # a second column naming a field another column of the table holds
+            won = _header_text(header[chosen[c.key]])
+            by_content = _FITS.get(c.key) is not None and chosen[c.key] > j
+            ctx.add("IMP101", Severity.INFO, (sheet.name, hrow), j + 1,
+                    T(f"列「{name}」与列「{won}」都对应{c.header}（{c.key}）：取「{won}」"
+                      + ("（其各格写的是处罚或罚款）" if by_content else "（在前）") + f"，「{name}」的内容保留在各项的 extra 中",
+                      f"columns {name!r} and {won!r} both name {c.key}: {won!r} taken"
+                      + (" (its cells state the penalty or fine)" if by_content else " (the first)")
+                      + f", {name!r} kept in each item's extra"),
+                    T(f"如应取「{name}」，在 lfk.yaml 的 import.columns（或 --map 文件）中写「{name}: {c.key}」"
+                      f"「{won}: extra」", f"to take {name!r}, map \"{name}: {c.key}\" and \"{won}: extra\" in "
+                      "import.columns (lfk.yaml) or a --map file"))
+            continue
         ctx.add("IMP101", Severity.INFO, (sheet.name, hrow), j + 1,
                 T(f"列「{name}」没有对应的字段，内容保留在各项的 extra 中", f"column {name!r} matches no field; its "
                   "values are kept in each item's extra"),
@@ -459,6 +472,23 @@ def _map_header(ctx: _Ctx, sheet: Sheet, seg: L.Segment) -> tuple[dict[int, Colu
                   f"map it in import.columns (lfk.yaml) or a --map file as \"{name}: <field>\"; fields: "
                   + ", ".join(c.key for c in cols if not c.derived) + ", extra"))
     return mapping, extra_cols
+
+
+# fields whose column is chosen by content when two headers of a table name it (裁量幅度 and 裁量标准 both → fine)
+_FITS: dict[str, Callable[[Any], bool]] = {"fine": V.names_penalty}
+
+
+def _chosen_columns(matched: list[Column | None], body: list[list[Any]]) -> dict[str, int]:
+    """The column each field is read from: the first that names it, or, for a field of ``_FITS``, the one whose
+    cells fit it best (裁量标准 "处以罚款1000元" over 裁量幅度 "情节轻微"); the others are kept in extra."""
+    by_key: dict[str, list[int]] = {}
+    for j, c in enumerate(matched):
+        if c is not None and c is not L.EXTRA_COL:
+            by_key.setdefault(c.key, []).append(j)
+    fits = {key: _FITS.get(key) for key in by_key}
+    return {key: max(js, key=lambda j: (sum(1 for cells in body if j < len(cells) and V.text(cells[j])
+                                            and (fit := fits[key]) is not None and fit(cells[j])), -j))
+            for key, js in by_key.items()}
 
 
 def _split_rows(ctx: _Ctx, sheet: Sheet, segs: list[L.Segment], maps: list[tuple[dict[int, Column], dict[int, str]]],

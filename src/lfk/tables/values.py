@@ -159,6 +159,14 @@ _PENALTY_START = re.compile(r"^(?:警告|通报批评|罚款|没收|暂扣|吊�
                             r"[一二三四五六七八九十\d]+(?:至[一二三四五六七八九十\d]+)?(?:年|个月|日)内)")
 
 
+def names_penalty(v: Any) -> bool:
+    """A cell that states a penalty or a fine (处以罚款1000元, 责令限期改正, 违法所得2倍), not a degree of the
+    circumstances (情节轻微, 情节较轻) that some tables put in a column headed 裁量幅度."""
+    s = text(v) or ""
+    return bool(re.search(r"\d\s*(?:万?元|倍)|罚款|处罚", s)) or any(
+        _PENALTY_START.match(p) for p in re.split(r"[，,；;。\n]+", s) if p.strip())
+
+
 def split_short_list(v: Any) -> list[str]:
     """``split_list`` for a cell of penalties (警告、罚款、没收违法所得): split at 、 and commas only when
     each part is a penalty of its own; a phrase such as 没收违法买卖的证件、文件和违法所得 is one value

@@ -418,3 +418,46 @@ def test_tier_words_outside_the_levels_are_said_with_the_setting(runner, tmp_pat
     (root / "lfk.yaml").write_text((root / "lfk.yaml").read_text(encoding="utf-8") + setting + "\n", encoding="utf-8")
     lint = json.loads(invoke(runner, "lint", "--root", str(root), "--format", "json").stdout)
     assert not [f for f in lint["findings"] if f["code"] == "LFK101" and "裁量阶次" in f["message"]]
+
+
+@pytest.mark.parametrize(("cell", "penalty"), [
+    ("情节轻微", False), ("情节较轻", False), ("一般", False), ("处以罚款300元", True), ("责令限期改正,予处罚。", True),
+    ("并处违法所得5倍以下罚款", True), ("警告", True), ("1000–2000元", True), ("没收违法所得", True),
+])
+def test_a_cell_that_names_a_penalty(cell: str, penalty: bool) -> None:
+    assert V.names_penalty(cell) is penalty
+
+
+@pytest.mark.parametrize(("header", "cells", "fine_from", "kept"), [
+    # 来宾 二次供水: 裁量幅度 holds the degree (情节轻微), 裁量标准 the penalty — the penalty column is the fine
+    (["违法行为", "裁量阶次", "裁量幅度", "适用情形", "裁量标准"],
+     [["甲", "从轻处罚", "情节轻微", "初次", "处以罚款500元"], [None, "一般", "情节一般", "再次", "处以罚款1000元"]],
+     "裁量标准", {"裁量幅度": "情节轻微\n情节一般"}),
+    # the same two headers the other way round: still the column that states the penalty
+    (["违法行为", "裁量阶次", "裁量标准", "适用情形", "裁量幅度"],
+     [["甲", "从轻处罚", "情节轻微", "初次", "处以罚款500元"], [None, "一般", "情节一般", "再次", "处以罚款1000元"]],
+     "裁量幅度", {"裁量标准": "情节轻微\n情节一般"}),
+    # both state penalties: the first is taken, as before
+    (["违法行为", "裁量阶次", "裁量幅度", "适用情形", "裁量标准"],
+     [["甲", "从轻处罚", "处以罚款500元", "初次", "警告"], [None, "一般", "处以罚款1000元", "再次", "警告"]],
+     "裁量幅度", {"裁量标准": "警告"}),
+])
+def test_two_columns_naming_the_fine_take_the_one_that_states_it(runner, tmp_path: Path, header: list[str],  # type: ignore[no-untyped-def]
+                                                                 cells: list[list[Any]], fine_from: str,
+                                                                 kept: dict[str, str]) -> None:
+    from openpyxl import Workbook
+
+    wb = Workbook()
+    ws = wb.active
+    for row in (header, *cells):
+        ws.append(row)
+    ws.merge_cells("A2:A3")
+    wb.save(tmp_path / "t.xlsx")
+    doc, unit = _import(runner, tmp_path, tmp_path / "t.xlsx")
+    assert doc["summary"]["errors"] == 0
+    assert {c["header"]: c["field"] for c in doc["summary"]["columns"]}[fine_from] == "fine"
+    said = [f for f in doc["findings"] if f["code"] == "IMP101"]
+    assert len(said) == 1 and f"取「{fine_from}」" in said[0]["message"]
+    item = yaml.safe_load(next(unit.glob("benchmarks/*.yaml")).read_text(encoding="utf-8"))["items"][0]
+    assert item["extra"] == kept
+    assert [t["fine"]["max"] for t in item["tiers"]] == [500, 1000]
