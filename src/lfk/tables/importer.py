@@ -935,6 +935,7 @@ def _benchmarks(ctx: _Ctx, tb: _Table) -> list[tuple[Benchmark, tuple[str, int]]
     last_key: dict[str, tuple[Any, ...]] = {}
     n = 0
     stand_in: list[str] = []  # ids made up for want of a 职权编码 column (序号 1, B-001): the unit must name the power
+    bare: dict[int, tuple[dict[str, Any], tuple[str, int], int]] = {}  # items whose line gives no tier (cut off)
     for rnum, rec, at in tb.rows:
         where = (tb.sheet.name, rnum)
         ctx.extra = {}
@@ -988,6 +989,10 @@ def _benchmarks(ctx: _Ctx, tb: _Table) -> list[tuple[Benchmark, tuple[str, int]]
             "fine": tier_fines[0] if tier_fines else None, "fines": tier_fines[1:], "standard": standard,
         })
         tiers = item["tiers"]
+        if not V.text(rec.get("level")) and not any(tier.get(k) for k in ("circumstances", "penalty", "fine", "fines",
+                                                                           "standard")):
+            bare.setdefault(id(item), (item, where, at.get("violation", 1)))  # no tier on this line: none made up
+            continue
         if tiers and all(tiers[-1].get(k) == tier.get(k) for k in ("level", "standard", "fine", "fines", "penalty")):
             if circ:  # several 裁量情节 sharing one tier (its 类别 and 裁量标准 merged over them)
                 tiers[-1]["circumstances"] = "\n".join(x for x in (tiers[-1].get("circumstances"), circ) if x)
@@ -1014,6 +1019,16 @@ def _benchmarks(ctx: _Ctx, tb: _Table) -> list[tuple[Benchmark, tuple[str, int]]
                 T("请把各文件的 authority 改为职权目录中对应行政处罚职权的编码（lfk lint 的 LFK605 列出未对应的）",
                   "set each file's authority to the id of its 行政处罚 power in the 职权目录 (lfk lint LFK605 "
                   "lists those that name none)"))
+    for item, where, col in bare.values():
+        if not item["tiers"]:
+            name = item["violation"].split("\n")[0]
+            name = name if len(name) <= 30 else name[:29] + "…"
+            ctx.add("IMP106", Severity.WARNING, where, col,
+                    T(f"违法行为「{name}」没有裁量阶次、适用情形或裁量标准（表中此处空白或截断）：导入为没有阶次的一项",
+                      f"the violation {name!r} has no level, circumstance or standard (blank or cut off in the table): "
+                      "imported with no tiers"),
+                    T("请在该裁量基准文件中补写 tiers（每个阶次的 level、circumstances、fine）",
+                      "add its tiers (level, circumstances, fine of each) in the benchmark file"))
     _level_words_finding(ctx, tb, [t["level"] for data, _ in out.values() for it in data["items"] for t in it["tiers"]])
     result = []
     for data, where in out.values():

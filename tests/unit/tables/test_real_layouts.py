@@ -461,3 +461,41 @@ def test_two_columns_naming_the_fine_take_the_one_that_states_it(runner, tmp_pat
     item = yaml.safe_load(next(unit.glob("benchmarks/*.yaml")).read_text(encoding="utf-8"))["items"][0]
     assert item["extra"] == kept
     assert [t["fine"]["max"] for t in item["tiers"]] == [500, 1000]
+
+
+@pytest.mark.parametrize(("rows", "tiers", "bare"), [
+    # 卫生 指导标准: the second violation is cut off after its name — an item with no tier, said; none made up
+    ([["甲", "1人", "处以罚款300元"], ["乙（截断", None, None]], [1, 0], ["乙（截断"]),
+    ([["甲", "1人", "处以罚款300元"], ["乙", "2人", None]], [1, 1], []),  # a circumstance alone is a tier
+])
+def test_a_violation_line_without_a_tier_makes_none_up(runner, tmp_path: Path, rows: list[list[Any]],  # type: ignore[no-untyped-def]
+                                                       tiers: list[int], bare: list[str]) -> None:
+    from openpyxl import Workbook
+
+    wb = Workbook()
+    ws = wb.active
+    for i, row in enumerate((["违法行为", "适用条件", "裁量幅度"], *rows)):
+        ws.append([None if i == 0 else i, *row] if i else ["序号", *row])
+    wb.save(tmp_path / "t.xlsx")
+    doc, unit = _import(runner, tmp_path, tmp_path / "t.xlsx")
+    assert doc["summary"]["errors"] == 0
+    got = [len(yaml.safe_load(p.read_text(encoding="utf-8"))["items"][0]["tiers"]) for p in
+           sorted(unit.glob("benchmarks/*.yaml"))]
+    assert got == tiers
+    said = [f["message"] for f in doc["findings"] if "没有裁量阶次、适用情形或裁量标准" in f["message"]]
+    assert [m.split("违法行为「", 1)[1].split("」", 1)[0] for m in said] == bare
+
+
+def test_a_line_naming_only_its_level_is_a_tier(runner, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    from openpyxl import Workbook
+
+    wb = Workbook()
+    ws = wb.active
+    for row in (["违法行为", "裁量阶次", "适用情形", "裁量标准"], ["甲", "从轻处罚", "初次", "警告"], [None, "从重处罚", None, None]):
+        ws.append(row)
+    ws.merge_cells("A2:A3")
+    wb.save(tmp_path / "t.xlsx")
+    doc, unit = _import(runner, tmp_path, tmp_path / "t.xlsx")
+    item = yaml.safe_load(next(unit.glob("benchmarks/*.yaml")).read_text(encoding="utf-8"))["items"][0]
+    assert [t["level"] for t in item["tiers"]] == ["从轻处罚", "从重处罚"]
+    assert not [f for f in doc["findings"] if "没有裁量阶次、适用情形或裁量标准" in f["message"]]
