@@ -430,6 +430,16 @@ def _map_header(ctx: _Ctx, sheet: Sheet, seg: L.Segment) -> tuple[dict[int, Colu
     extra_cols: dict[int, str] = {}
     width = max((len(cells) for _, cells in [sheet.rows[idx], *body]), default=0)
     matched = [matcher.match(header[j] if j < len(header) else None) for j in range(width)]
+    seq = next((c for c in cols if c.key == "seq"), None)
+    if seq is not None and seq not in matched:  # 恭城: the 序号 column's header cell left blank over 1, 2, 3 …
+        for j in range(width):
+            vals = [t for _, cells in body if j < len(cells) and (t := V.text(cells[j]))]
+            if (header[j] if j < len(header) else None) in (None, "") and vals and L.is_numbering(vals):
+                matched[j] = seq
+                ctx.add("IMP108", Severity.INFO, (sheet.name, hrow), j + 1,
+                        T(f"第{j + 1}列没有表头，各格是递增的整数：按序号读", f"column {j + 1} has no header and counts "
+                          "up in whole numbers: read as 序号"))
+                break
     chosen = _chosen_columns(matched, [c for _, c in body])
     for j in range(width):
         h = header[j] if j < len(header) else None

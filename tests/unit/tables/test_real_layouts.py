@@ -50,6 +50,15 @@ def test_penalties_split_only_into_penalties(cell: str, want: list[str]) -> None
     ("《法》第三条、第五条", [{"law": "《法》", "article": "第三条、第五条"}]),
     ("《法》第十条规定", [{"law": "《法》", "article": "第十条规定"}]),
     ("《法》第三条：文本\n续文本", [{"law": "《法》", "article": "第三条", "text": "文本\n续文本"}]),
+    # 恭城 交通: a long publication note is the revision, not the article; a second law after 。 is a basis of its own
+    ("【法律】《公路法》(1997年7月3日初次公布,2004年8月28日主席令第19号第二次修正 )第五十条:第一款  超限车辆不得行驶。"
+     "《公路安全保护条例》(***令第593号)",
+     [{"law": "【法律】《公路法》", "revision": "1997年7月3日初次公布,2004年8月28日主席令第19号第二次修正",
+       "article": "第五十条", "text": "第一款  超限车辆不得行驶。"},
+      {"law": "《公路安全保护条例》", "revision": "***令第593号"}]),
+    ("《法》第三条：依照《条例》的规定处罚", [{"law": "《法》", "article": "第三条", "text": "依照《条例》的规定处罚"}]),
+    ("《法》(第一章总则中关于本法适用范围与适用对象以及若干概念定义的说明文字较长的一段括注内容)第三条",
+     [{"law": "《法》", "article": "(第一章总则中关于本法适用范围与适用对象以及若干概念定义的说明文字较长的一段括注内容)第三条"}]),
 ])
 def test_article_and_its_text(cell: str, want: list[dict[str, Any]]) -> None:
     assert V.legal_basis(cell) == want
@@ -499,3 +508,27 @@ def test_a_line_naming_only_its_level_is_a_tier(runner, tmp_path: Path) -> None:
     item = yaml.safe_load(next(unit.glob("benchmarks/*.yaml")).read_text(encoding="utf-8"))["items"][0]
     assert [t["level"] for t in item["tiers"]] == ["从轻处罚", "从重处罚"]
     assert not [f for f in doc["findings"] if "没有裁量阶次、适用情形或裁量标准" in f["message"]]
+
+
+@pytest.mark.parametrize(("first", "cells", "field"), [
+    (None, [1, 2], "seq"),  # 恭城: the 序号 header cell left blank over the numbers
+    (None, [1], "seq"),
+    ("", [3, 4], "seq"),
+    (None, [2, 1], "extra.第1列"),  # not counting up: not a 序号
+    (None, ["甲", "乙"], "extra.第1列"),
+    ("序号", [1, 2], "seq"),
+])
+def test_a_blank_header_over_counting_numbers_is_the_sequence(runner, tmp_path: Path, first: str | None,  # type: ignore[no-untyped-def]
+                                                              cells: list[Any], field: str) -> None:
+    from openpyxl import Workbook
+
+    wb = Workbook()
+    ws = wb.active
+    ws.append([first, "权力分类", "项目名称", "实施依据"])
+    for i, c in enumerate(cells):
+        ws.append([c, "行政许可", f"许可{i}", "《法》第三条"])
+    wb.save(tmp_path / "t.xlsx")
+    doc, unit = _import(runner, tmp_path, tmp_path / "t.xlsx")
+    assert doc["summary"]["errors"] == 0
+    fields = [c["field"] for c in doc["summary"]["columns"]]
+    assert fields == [field, "category", "name", "legal_basis"]
