@@ -532,3 +532,24 @@ def test_a_blank_header_over_counting_numbers_is_the_sequence(runner, tmp_path: 
     assert doc["summary"]["errors"] == 0
     fields = [c["field"] for c in doc["summary"]["columns"]]
     assert fields == [field, "category", "name", "legal_basis"]
+
+
+@pytest.mark.parametrize(("name", "key"), [
+    ("【法律】《中华人民共和国公路法》", "中华人民共和国公路法"), ("【行政法规】 《医疗机构管理条例》", "医疗机构管理条例"),
+    ("《中华人民共和国公路法》", "中华人民共和国公路法"), ("“公路法”", "公路法"),
+])
+def test_a_laws_level_mark_is_not_its_name(name: str, key: str) -> None:
+    from lfk.model.config import Law
+
+    assert Law.key(name) == key
+
+
+def test_a_citation_marked_with_its_level_is_checked_against_the_laws(runner, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    """恭城: 实施依据 cites 【法律】《中华人民共和国公路法》; the laws catalogue names 《中华人民共和国公路法》."""
+    doc, unit = _import(runner, tmp_path, next((REAL / "gongcheng-transport-enforcement-power-duty-review").glob("*.xlsx")))
+    assert doc["summary"]["errors"] == 0
+    root = unit.parent.parent
+    (root / "lfk.yaml").write_text((root / "lfk.yaml").read_text(encoding="utf-8")
+                                   + "laws:\n  - {name: 《中华人民共和国公路法》, repealed: 2020-01-01}\n", encoding="utf-8")
+    lint = json.loads(invoke(runner, "lint", "--root", str(root), "--format", "json").stdout)
+    assert [f for f in lint["findings"] if f["code"] == "LFK210" and "公路法" in f["message"]]
