@@ -71,6 +71,7 @@ def test_header_variants() -> None:
     ("法定依据", "basis"),  # 广西 卫健 裁量权基准: 序号 | 违法行为 | 法定依据 | 裁量阶次 | 适用情形 | 裁量标准
     ("裁量阶次", "level"), ("适用情形", "circumstances"), ("裁量标准", "fine"),
     ("适用法条", "basis"), ("适用条件", "circumstances"), ("裁量幅度", "fine"),  # 卫生行政处罚自由裁量权指导标准
+    ("法律法规规章依据", "basis"), ("自由裁量权量化标准", "fine"),  # 舒城县卫生局: without them no table is found
 ])
 def test_benchmark_header_variants(header: str, key: str) -> None:
     from lfk.tables.columns import BENCHMARKS
