@@ -218,8 +218,9 @@ class Law(Model):
 
     @staticmethod
     def key(name: str) -> str:
-        """A law's name for comparison: without 《》, quotes and spaces."""
-        return re.sub(r"[《》\s\"“”]", "", name or "")
+        """A law's name for comparison: without 《》, quotes, spaces and the level mark some tables put before it
+        (【法律】《中华人民共和国公路法》, 【行政法规】…)."""
+        return re.sub(r"[《》\s\"“”]", "", re.sub(r"^\s*【[^】]{1,8}】", "", name or ""))
 
 
 class Assessment(Model):

@@ -58,7 +58,14 @@ from lfk.loader.sheets import Sheet, read_any
 from lfk.model import AuthoritiesFile, Benchmark, MeasuresFile, RisksFile, Unit
 from lfk.model.base import EducationForm, MeasureEffect, MeasureKind, MeasurePhase, MeasureStatus
 from lfk.model.items import Approval, Authority, Flow, Measure, Post, Risk
-from lfk.model.vocab import EXTERNAL_CATEGORIES, GRADES, INTERNAL_CATEGORIES, UNCATEGORISED, valid_id
+from lfk.model.vocab import (
+    DEFAULT_BENCHMARK_LEVELS,
+    EXTERNAL_CATEGORIES,
+    GRADES,
+    INTERNAL_CATEGORIES,
+    UNCATEGORISED,
+    valid_id,
+)
 from lfk.register import Register
 from lfk.tables import flows as FL
 from lfk.tables import layout as L
@@ -421,15 +428,25 @@ def _map_header(ctx: _Ctx, sheet: Sheet, seg: L.Segment) -> tuple[dict[int, Colu
     cols = matcher.cols
     mapping: dict[int, Column] = {}
     extra_cols: dict[int, str] = {}
-    seen: set[str] = set()
     width = max((len(cells) for _, cells in [sheet.rows[idx], *body]), default=0)
+    matched = [matcher.match(header[j] if j < len(header) else None) for j in range(width)]
+    seq = next((c for c in cols if c.key == "seq"), None)
+    if seq is not None and seq not in matched:  # 恭城: the 序号 column's header cell left blank over 1, 2, 3 …
+        for j in range(width):
+            vals = [t for _, cells in body if j < len(cells) and (t := V.text(cells[j]))]
+            if (header[j] if j < len(header) else None) in (None, "") and vals and L.is_numbering(vals):
+                matched[j] = seq
+                ctx.add("IMP108", Severity.INFO, (sheet.name, hrow), j + 1,
+                        T(f"第{j + 1}列没有表头，各格是递增的整数：按序号读", f"column {j + 1} has no header and counts "
+                          "up in whole numbers: read as 序号"))
+                break
+    chosen = _chosen_columns(matched, [c for _, c in body])
     for j in range(width):
         h = header[j] if j < len(header) else None
-        c = matcher.match(h)
+        c = matched[j]
         entry = {"sheet": sheet.name, "row": hrow, "column": j + 1, "header": _header_text(h) if h not in (None, "")
                  else f"第{j + 1}列"}
-        if c is not None and c is not L.EXTRA_COL and c.key not in seen:
-            seen.add(c.key)
+        if c is not None and c is not L.EXTRA_COL and chosen[c.key] == j:
             mapping[j] = c
             ctx.columns.append({**entry, "field": c.key})
             continue
@@ -444,6 +461,19 @@ def _map_header(ctx: _Ctx, sheet: Sheet, seg: L.Segment) -> tuple[dict[int, Colu
         ctx.columns.append({**entry, "header": name, "field": f"extra.{name}"})
         if c is L.EXTRA_COL:
             continue  # the user's mapping keeps it in extra: nothing to report
+        if c is not None:  # a second column naming a field another column of the table holds
+            won = _header_text(header[chosen[c.key]])
+            by_content = _FITS.get(c.key) is not None and chosen[c.key] > j
+            ctx.add("IMP101", Severity.INFO, (sheet.name, hrow), j + 1,
+                    T(f"列「{name}」与列「{won}」都对应{c.header}（{c.key}）：取「{won}」"
+                      + ("（其各格写的是处罚或罚款）" if by_content else "（在前）") + f"，「{name}」的内容保留在各项的 extra 中",
+                      f"columns {name!r} and {won!r} both name {c.key}: {won!r} taken"
+                      + (" (its cells state the penalty or fine)" if by_content else " (the first)")
+                      + f", {name!r} kept in each item's extra"),
+                    T(f"如应取「{name}」，在 lfk.yaml 的 import.columns（或 --map 文件）中写「{name}: {c.key}」"
+                      f"「{won}: extra」", f"to take {name!r}, map \"{name}: {c.key}\" and \"{won}: extra\" in "
+                      "import.columns (lfk.yaml) or a --map file"))
+            continue
         ctx.add("IMP101", Severity.INFO, (sheet.name, hrow), j + 1,
                 T(f"列「{name}」没有对应的字段，内容保留在各项的 extra 中", f"column {name!r} matches no field; its "
                   "values are kept in each item's extra"),
@@ -452,6 +482,23 @@ def _map_header(ctx: _Ctx, sheet: Sheet, seg: L.Segment) -> tuple[dict[int, Colu
                   f"map it in import.columns (lfk.yaml) or a --map file as \"{name}: <field>\"; fields: "
                   + ", ".join(c.key for c in cols if not c.derived) + ", extra"))
     return mapping, extra_cols
+
+
+# fields whose column is chosen by content when two headers of a table name it (裁量幅度 and 裁量标准 both → fine)
+_FITS: dict[str, Callable[[Any], bool]] = {"fine": V.names_penalty}
+
+
+def _chosen_columns(matched: list[Column | None], body: list[list[Any]]) -> dict[str, int]:
+    """The column each field is read from: the first that names it, or, for a field of ``_FITS``, the one whose
+    cells fit it best (裁量标准 "处以罚款1000元" over 裁量幅度 "情节轻微"); the others are kept in extra."""
+    by_key: dict[str, list[int]] = {}
+    for j, c in enumerate(matched):
+        if c is not None and c is not L.EXTRA_COL:
+            by_key.setdefault(c.key, []).append(j)
+    fits = {key: _FITS.get(key) for key in by_key}
+    return {key: max(js, key=lambda j: (sum(1 for cells in body if j < len(cells) and V.text(cells[j])
+                                            and (fit := fits[key]) is not None and fit(cells[j])), -j))
+            for key, js in by_key.items()}
 
 
 def _split_rows(ctx: _Ctx, sheet: Sheet, segs: list[L.Segment], maps: list[tuple[dict[int, Column], dict[int, str]]],
@@ -898,6 +945,7 @@ def _benchmarks(ctx: _Ctx, tb: _Table) -> list[tuple[Benchmark, tuple[str, int]]
     last_key: dict[str, tuple[Any, ...]] = {}
     n = 0
     stand_in: list[str] = []  # ids made up for want of a 职权编码 column (序号 1, B-001): the unit must name the power
+    bare: dict[int, tuple[dict[str, Any], tuple[str, int], int]] = {}  # items whose line gives no tier (cut off)
     for rnum, rec, at in tb.rows:
         where = (tb.sheet.name, rnum)
         ctx.extra = {}
@@ -951,6 +999,10 @@ def _benchmarks(ctx: _Ctx, tb: _Table) -> list[tuple[Benchmark, tuple[str, int]]
             "fine": tier_fines[0] if tier_fines else None, "fines": tier_fines[1:], "standard": standard,
         })
         tiers = item["tiers"]
+        if not V.text(rec.get("level")) and not any(tier.get(k) for k in ("circumstances", "penalty", "fine", "fines",
+                                                                           "standard")):
+            bare.setdefault(id(item), (item, where, at.get("violation", 1)))  # no tier on this line: none made up
+            continue
         if tiers and all(tiers[-1].get(k) == tier.get(k) for k in ("level", "standard", "fine", "fines", "penalty")):
             if circ:  # several 裁量情节 sharing one tier (its 类别 and 裁量标准 merged over them)
                 tiers[-1]["circumstances"] = "\n".join(x for x in (tiers[-1].get("circumstances"), circ) if x)
@@ -977,6 +1029,17 @@ def _benchmarks(ctx: _Ctx, tb: _Table) -> list[tuple[Benchmark, tuple[str, int]]
                 T("请把各文件的 authority 改为职权目录中对应行政处罚职权的编码（lfk lint 的 LFK605 列出未对应的）",
                   "set each file's authority to the id of its 行政处罚 power in the 职权目录 (lfk lint LFK605 "
                   "lists those that name none)"))
+    for item, where, col in bare.values():
+        if not item["tiers"]:
+            name = item["violation"].split("\n")[0]
+            name = name if len(name) <= 30 else name[:29] + "…"
+            ctx.add("IMP106", Severity.WARNING, where, col,
+                    T(f"违法行为「{name}」没有裁量阶次、适用情形或裁量标准（表中此处空白或截断）：导入为没有阶次的一项",
+                      f"the violation {name!r} has no level, circumstance or standard (blank or cut off in the table): "
+                      "imported with no tiers"),
+                    T("请在该裁量基准文件中补写 tiers（每个阶次的 level、circumstances、fine）",
+                      "add its tiers (level, circumstances, fine of each) in the benchmark file"))
+    _level_words_finding(ctx, tb, [t["level"] for data, _ in out.values() for it in data["items"] for t in it["tiers"]])
     result = []
     for data, where in out.values():
         model = _validate(ctx, Benchmark, data, where, {}, tb.table)
@@ -985,15 +1048,49 @@ def _benchmarks(ctx: _Ctx, tb: _Table) -> list[tuple[Benchmark, tuple[str, int]]
     return result
 
 
+def levels_with(own: list[str], levels: list[str]) -> list[str]:
+    """The unit's levels (lightest first) with a table's own tier words put in: each after the word the table lists
+    before it, else before the next word the table lists after it that the levels hold, else last."""
+    merged = list(levels)
+    order = list(dict.fromkeys(own))
+    for i, word in enumerate(order):
+        if word in merged:
+            continue
+        before = next((w for w in reversed(order[:i]) if w in merged), None)
+        after = next((w for w in order[i + 1:] if w in merged), None)
+        at = merged.index(before) + 1 if before else merged.index(after) if after else len(merged)
+        merged.insert(at, word)
+    return merged
+
+
+def _level_words_finding(ctx: _Ctx, tb: _Table, used: list[str]) -> None:
+    """One IMP106 when the table's tier words (免予处罚, 显著轻微) are not the unit's levels: they are kept as
+    written, lint will ask for them (LFK101); the ``benchmark_levels`` line that takes them, lightest first."""
+    levels = list(ctx.register.config.benchmark_levels or DEFAULT_BENCHMARK_LEVELS)
+    unknown = [w for w in dict.fromkeys(used) if w not in levels]
+    if not unknown:
+        return
+    shown, have = "、".join(unknown), "、".join(levels)
+    setting = "benchmark_levels: [" + ", ".join(levels_with(used, levels)) + "]"
+    ctx.add("IMP106", Severity.WARNING, (tb.sheet.name, tb.header_row), 1,
+            T(f"裁量阶次「{shown}」不在本单位的阶次（{have}）中：原词照录，lfk lint 将逐条报 LFK101",
+              f"the tier words {shown} are not the unit's levels ({have}): kept as written; lfk lint reports each "
+              "(LFK101)"),
+            T(f"若是本单位的阶次，在 lfk.yaml 中按从轻到重写 {setting}（表中先后已排入，请核对）",
+              f"if they are the unit's levels, set {setting} in lfk.yaml, lightest first (placed by the table's "
+              "order: check it)"))
+
+
 def _more_extra(item: dict[str, Any], extra: dict[str, str]) -> None:
     """Cells of a tier line in columns no field holds, added to the item's ``extra`` when they differ from it
-    (a merged cell repeats the item's value; a tier's own value is appended on a line of its own)."""
+    (a merged cell repeats the item's value, of one line or several; a tier's own value is appended on a line of
+    its own)."""
     mine = item.setdefault("extra", {})
     for name, value in extra.items():
         have = mine.get(name)
         if have is None:
             mine[name] = value
-        elif value not in have.split("\n"):
+        elif f"\n{value}\n" not in f"\n{have}\n":
             mine[name] = f"{have}\n{value}"
 
 

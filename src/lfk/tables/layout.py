@@ -176,6 +176,12 @@ def is_caption(text: str, *, first: bool, before_header: bool, header_follows: b
     return len(text) > 40 or "\n" in text or bool(re.search(r"[:：]", text))
 
 
+def is_numbering(vals: list[str]) -> bool:
+    """Cells that count up as whole numbers (1, 2, 3 …): a column of 序号."""
+    nums = [int(v) for v in vals if re.fullmatch(r"\d{1,6}", v)]
+    return bool(nums) and len(nums) == len(vals) and all(b > a for a, b in zip(nums, nums[1:], strict=False))
+
+
 def infer_columns(sheet: Sheet, is_grade: Callable[[str], bool]) -> dict[int, str] | None:
     """Field keys by column position for a sheet with no header row, from the cells' content, or None.
 
@@ -195,9 +201,7 @@ def infer_columns(sheet: Sheet, is_grade: Callable[[str], bool]) -> dict[int, st
         vals = [t for c in rows if j < len(c) and (t := V.text(c[j]))]
         if not vals:
             continue
-        nums = [int(v) for v in vals if re.fullmatch(r"\d{1,6}", v)]
-        if len(nums) == len(vals) and all(b > a for a, b in zip(nums, nums[1:], strict=False)) and (
-                len(nums) > 1 or not texts):
+        if is_numbering(vals) and (len(vals) > 1 or not texts):
             seq.append(j)
         elif grade is None and all(is_grade(v) for v in vals):
             grade = j

@@ -159,6 +159,14 @@ _PENALTY_START = re.compile(r"^(?:警告|通报批评|罚款|没收|暂扣|吊�
                             r"[一二三四五六七八九十\d]+(?:至[一二三四五六七八九十\d]+)?(?:年|个月|日)内)")
 
 
+def names_penalty(v: Any) -> bool:
+    """A cell that states a penalty or a fine (处以罚款1000元, 责令限期改正, 违法所得2倍), not a degree of the
+    circumstances (情节轻微, 情节较轻) that some tables put in a column headed 裁量幅度."""
+    s = text(v) or ""
+    return bool(re.search(r"\d\s*(?:万?元|倍)|罚款|处罚", s)) or any(
+        _PENALTY_START.match(p) for p in re.split(r"[，,；;。\n]+", s) if p.strip())
+
+
 def split_short_list(v: Any) -> list[str]:
     """``split_list`` for a cell of penalties (警告、罚款、没收违法所得): split at 、 and commas only when
     each part is a penalty of its own; a phrase such as 没收违法买卖的证件、文件和违法所得 is one value
@@ -286,7 +294,10 @@ def _article_text(art: str) -> tuple[str, str] | None:
     if m.group(2) or (len(rest) >= 8 and not re.match(r"[、,，和及与至或第（(]", rest)):
         return m.group(1), rest.strip()
     return None
-_REVISION = re.compile(r"^\s*([（(][^）)]{1,30}[）)])\s*")
+_REVISION = re.compile(r"^\s*([（(][^）)]{1,80}[）)])\s*")
+_REVISION_WORDS = re.compile(r"\d{4}\s*年|修正|修订|公布|施行|实施|通过|令")
+# a sentence of a basis line ending where the next law's 《…》 begins: 《公路法》…悬挂明显标志。《公路安全保护条例》(…)
+_NEXT_LAW = re.compile(r"(?<=[。；;])\s*(?=(?:【[^】]{1,8}】)?《)")
 
 
 def legal_basis(v: Any) -> list[dict[str, Any]]:
@@ -296,7 +307,7 @@ def legal_basis(v: Any) -> list[dict[str, Any]]:
     if not s:
         return []
     out: list[dict[str, Any]] = []
-    for line in s.split("\n"):
+    for line in (part for whole in s.split("\n") for part in _NEXT_LAW.split(whole)):
         line = _NUMBERING.sub("", line).strip()
         if not line:
             continue
@@ -316,8 +327,8 @@ def legal_basis(v: Any) -> list[dict[str, Any]]:
         item: dict[str, Any] = {"law": law.strip()}
         art = art.strip()
         m = _REVISION.match(art)
-        if m:
-            item["revision"] = m.group(1).strip()[1:-1]
+        if m and (len(m.group(1)) <= 32 or _REVISION_WORDS.search(m.group(1))):  # (2018年修订), (…主席令…第二次修正)
+            item["revision"] = m.group(1).strip()[1:-1].strip()
             art = art[m.end():]
         cut = re.search(r"[：:]", art)
         article, body = (art[:cut.start()], art[cut.end():]) if cut else (art, "")

@@ -50,6 +50,15 @@ def test_penalties_split_only_into_penalties(cell: str, want: list[str]) -> None
     ("《法》第三条、第五条", [{"law": "《法》", "article": "第三条、第五条"}]),
     ("《法》第十条规定", [{"law": "《法》", "article": "第十条规定"}]),
     ("《法》第三条：文本\n续文本", [{"law": "《法》", "article": "第三条", "text": "文本\n续文本"}]),
+    # 恭城 交通: a long publication note is the revision, not the article; a second law after 。 is a basis of its own
+    ("【法律】《公路法》(1997年7月3日初次公布,2004年8月28日主席令第19号第二次修正 )第五十条:第一款  超限车辆不得行驶。"
+     "《公路安全保护条例》(***令第593号)",
+     [{"law": "【法律】《公路法》", "revision": "1997年7月3日初次公布,2004年8月28日主席令第19号第二次修正",
+       "article": "第五十条", "text": "第一款  超限车辆不得行驶。"},
+      {"law": "《公路安全保护条例》", "revision": "***令第593号"}]),
+    ("《法》第三条：依照《条例》的规定处罚", [{"law": "《法》", "article": "第三条", "text": "依照《条例》的规定处罚"}]),
+    ("《法》(第一章总则中关于本法适用范围与适用对象以及若干概念定义的说明文字较长的一段括注内容)第三条",
+     [{"law": "《法》", "article": "(第一章总则中关于本法适用范围与适用对象以及若干概念定义的说明文字较长的一段括注内容)第三条"}]),
 ])
 def test_article_and_its_text(cell: str, want: list[dict[str, Any]]) -> None:
     assert V.legal_basis(cell) == want
@@ -113,21 +122,32 @@ def test_tier_lines_without_a_level_stay_apart(runner, tmp_path: Path) -> None: 
     assert items[0]["extra"] == {"补种标准": "盗伐株数10倍"}
 
 
-def test_a_column_without_a_field_is_kept_per_tier_line(runner, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
-    """A tier line's own value in a column lfk has no field for is kept, not only the first line's."""
+@pytest.mark.parametrize(("cells", "merged", "kept"), [
+    (("已备案", "未备案"), False, "已备案\n未备案"),  # each tier line its own value: both kept
+    (("已备案", "已备案"), False, "已备案"),
+    # 广西 卫健: a cell of several lines merged over the item's tier lines is kept once, not once per line
+    (("【法律】甲法第一条\n【行政法规】乙条例第二条",) * 3, True, "【法律】甲法第一条\n【行政法规】乙条例第二条"),
+    (("第一行\n第二行", "第二行"), False, "第一行\n第二行"),
+])
+def test_a_column_without_a_field_is_kept_per_tier_line(runner, tmp_path: Path, cells: tuple[str, ...],  # type: ignore[no-untyped-def]
+                                                         merged: bool, kept: str) -> None:
+    """A tier line's own value in a column lfk has no field for is kept, not only the first line's; a value the
+    item already holds (a merged cell, of one line or several) is not repeated."""
     from openpyxl import Workbook
 
     wb = Workbook()
     ws = wb.active
-    for row in (["违法行为", "裁量阶次", "适用情形", "罚款幅度", "备案情况"],
-                ["甲", "从轻处罚", "初次", "1000–2000元", "已备案"], [None, "一般", "再次", "2000–3000元", "未备案"]):
-        ws.append(row)
-    ws.merge_cells("A2:A3")
+    ws.append(["违法行为", "裁量阶次", "适用情形", "罚款幅度", "备案情况"])
+    for i, cell in enumerate(cells):
+        ws.append(["甲" if i == 0 else None, ("从轻处罚", "一般", "从重处罚")[i], f"情形{i}", f"{i + 1}000元", cell])
+    ws.merge_cells(f"A2:A{len(cells) + 1}")
+    if merged:
+        ws.merge_cells(f"E2:E{len(cells) + 1}")
     wb.save(tmp_path / "t.xlsx")
     doc, unit = _import(runner, tmp_path, tmp_path / "t.xlsx")
     assert doc["summary"]["errors"] == 0
     bm = yaml.safe_load(next(unit.glob("benchmarks/*.yaml")).read_text(encoding="utf-8"))
-    assert bm["items"][0]["extra"] == {"备案情况": "已备案\n未备案"}
+    assert bm["items"][0]["extra"] == {"备案情况": kept}
 
 
 def test_responsibility_column_gives_the_power_its_flow(runner, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
@@ -375,3 +395,161 @@ def test_a_department_column_is_the_risks_post(runner, tmp_path: Path) -> None: 
     r = invoke(runner, "import", str(table), "--root", str(tmp_path / "reg"), "--unit", "u", "--format", "json")
     counts = json.loads(r.stdout)["summary"]["counts"]
     assert all(c["added"] == 0 and c["replaced"] == 0 for c in counts.values()), counts
+
+
+@pytest.mark.parametrize(("own", "want"), [
+    # 广西 卫健: 免予处罚 lies between the 不予处罚 and 减轻处罚 the table lists around it
+    (["不予处罚", "免予处罚", "减轻处罚", "从轻处罚"], ["不予处罚", "免予处罚", "减轻处罚", "从轻处罚", "一般", "从重处罚"]),
+    # 文化: the unit's own words around 一般
+    (["显著轻微", "轻微", "一般", "严重"], ["不予处罚", "减轻处罚", "从轻处罚", "显著轻微", "轻微", "一般", "严重", "从重处罚"]),
+    (["一般", "一般", "从重处罚"], ["不予处罚", "减轻处罚", "从轻处罚", "一般", "从重处罚"]),
+    (["甲", "乙"], ["不予处罚", "减轻处罚", "从轻处罚", "一般", "从重处罚", "甲", "乙"]),
+])
+def test_levels_with_the_tables_own_tier_words(own: list[str], want: list[str]) -> None:
+    from lfk.model.vocab import DEFAULT_BENCHMARK_LEVELS
+    from lfk.tables.importer import levels_with
+
+    assert levels_with(own, list(DEFAULT_BENCHMARK_LEVELS)) == want
+
+
+@pytest.mark.parametrize(("folder", "words"), [
+    ("guangxi-health-penalty-discretion-tiers", "免予处罚"), ("culture-penalty-discretion-grades", "显著轻微、轻微、严重"),
+])
+def test_tier_words_outside_the_levels_are_said_with_the_setting(runner, tmp_path: Path, folder: str,  # type: ignore[no-untyped-def]
+                                                                  words: str) -> None:
+    """The officer learns at import, not only from lint's LFK101 on each tier, which tier words are not the unit's
+    levels and the benchmark_levels line that takes them; with that line set, lint has no LFK101."""
+    doc, unit = _import(runner, tmp_path, next((REAL / folder).glob("*.xlsx")))
+    said = [f for f in doc["findings"] if f["code"] == "IMP106" and "裁量阶次" in f["message"]]
+    assert len(said) == 1 and f"「{words}」" in said[0]["message"] and "benchmark_levels: [" in said[0]["message"]
+    setting = said[0]["message"].split("按从轻到重写 ", 1)[1].split("（", 1)[0]
+    root = unit.parent.parent
+    (root / "lfk.yaml").write_text((root / "lfk.yaml").read_text(encoding="utf-8") + setting + "\n", encoding="utf-8")
+    lint = json.loads(invoke(runner, "lint", "--root", str(root), "--format", "json").stdout)
+    assert not [f for f in lint["findings"] if f["code"] == "LFK101" and "裁量阶次" in f["message"]]
+
+
+@pytest.mark.parametrize(("cell", "penalty"), [
+    ("情节轻微", False), ("情节较轻", False), ("一般", False), ("处以罚款300元", True), ("责令限期改正,予处罚。", True),
+    ("并处违法所得5倍以下罚款", True), ("警告", True), ("1000–2000元", True), ("没收违法所得", True),
+])
+def test_a_cell_that_names_a_penalty(cell: str, penalty: bool) -> None:
+    assert V.names_penalty(cell) is penalty
+
+
+@pytest.mark.parametrize(("header", "cells", "fine_from", "kept"), [
+    # 来宾 二次供水: 裁量幅度 holds the degree (情节轻微), 裁量标准 the penalty — the penalty column is the fine
+    (["违法行为", "裁量阶次", "裁量幅度", "适用情形", "裁量标准"],
+     [["甲", "从轻处罚", "情节轻微", "初次", "处以罚款500元"], [None, "一般", "情节一般", "再次", "处以罚款1000元"]],
+     "裁量标准", {"裁量幅度": "情节轻微\n情节一般"}),
+    # the same two headers the other way round: still the column that states the penalty
+    (["违法行为", "裁量阶次", "裁量标准", "适用情形", "裁量幅度"],
+     [["甲", "从轻处罚", "情节轻微", "初次", "处以罚款500元"], [None, "一般", "情节一般", "再次", "处以罚款1000元"]],
+     "裁量幅度", {"裁量标准": "情节轻微\n情节一般"}),
+    # both state penalties: the first is taken, as before
+    (["违法行为", "裁量阶次", "裁量幅度", "适用情形", "裁量标准"],
+     [["甲", "从轻处罚", "处以罚款500元", "初次", "警告"], [None, "一般", "处以罚款1000元", "再次", "警告"]],
+     "裁量幅度", {"裁量标准": "警告"}),
+])
+def test_two_columns_naming_the_fine_take_the_one_that_states_it(runner, tmp_path: Path, header: list[str],  # type: ignore[no-untyped-def]
+                                                                 cells: list[list[Any]], fine_from: str,
+                                                                 kept: dict[str, str]) -> None:
+    from openpyxl import Workbook
+
+    wb = Workbook()
+    ws = wb.active
+    for row in (header, *cells):
+        ws.append(row)
+    ws.merge_cells("A2:A3")
+    wb.save(tmp_path / "t.xlsx")
+    doc, unit = _import(runner, tmp_path, tmp_path / "t.xlsx")
+    assert doc["summary"]["errors"] == 0
+    assert {c["header"]: c["field"] for c in doc["summary"]["columns"]}[fine_from] == "fine"
+    said = [f for f in doc["findings"] if f["code"] == "IMP101"]
+    assert len(said) == 1 and f"取「{fine_from}」" in said[0]["message"]
+    item = yaml.safe_load(next(unit.glob("benchmarks/*.yaml")).read_text(encoding="utf-8"))["items"][0]
+    assert item["extra"] == kept
+    assert [t["fine"]["max"] for t in item["tiers"]] == [500, 1000]
+
+
+@pytest.mark.parametrize(("rows", "tiers", "bare"), [
+    # 卫生 指导标准: the second violation is cut off after its name — an item with no tier, said; none made up
+    ([["甲", "1人", "处以罚款300元"], ["乙（截断", None, None]], [1, 0], ["乙（截断"]),
+    ([["甲", "1人", "处以罚款300元"], ["乙", "2人", None]], [1, 1], []),  # a circumstance alone is a tier
+])
+def test_a_violation_line_without_a_tier_makes_none_up(runner, tmp_path: Path, rows: list[list[Any]],  # type: ignore[no-untyped-def]
+                                                       tiers: list[int], bare: list[str]) -> None:
+    from openpyxl import Workbook
+
+    wb = Workbook()
+    ws = wb.active
+    for i, row in enumerate((["违法行为", "适用条件", "裁量幅度"], *rows)):
+        ws.append([None if i == 0 else i, *row] if i else ["序号", *row])
+    wb.save(tmp_path / "t.xlsx")
+    doc, unit = _import(runner, tmp_path, tmp_path / "t.xlsx")
+    assert doc["summary"]["errors"] == 0
+    got = [len(yaml.safe_load(p.read_text(encoding="utf-8"))["items"][0]["tiers"]) for p in
+           sorted(unit.glob("benchmarks/*.yaml"))]
+    assert got == tiers
+    said = [f["message"] for f in doc["findings"] if "没有裁量阶次、适用情形或裁量标准" in f["message"]]
+    assert [m.split("违法行为「", 1)[1].split("」", 1)[0] for m in said] == bare
+
+
+def test_a_line_naming_only_its_level_is_a_tier(runner, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    from openpyxl import Workbook
+
+    wb = Workbook()
+    ws = wb.active
+    for row in (["违法行为", "裁量阶次", "适用情形", "裁量标准"], ["甲", "从轻处罚", "初次", "警告"], [None, "从重处罚", None, None]):
+        ws.append(row)
+    ws.merge_cells("A2:A3")
+    wb.save(tmp_path / "t.xlsx")
+    doc, unit = _import(runner, tmp_path, tmp_path / "t.xlsx")
+    item = yaml.safe_load(next(unit.glob("benchmarks/*.yaml")).read_text(encoding="utf-8"))["items"][0]
+    assert [t["level"] for t in item["tiers"]] == ["从轻处罚", "从重处罚"]
+    assert not [f for f in doc["findings"] if "没有裁量阶次、适用情形或裁量标准" in f["message"]]
+
+
+@pytest.mark.parametrize(("first", "cells", "field"), [
+    (None, [1, 2], "seq"),  # 恭城: the 序号 header cell left blank over the numbers
+    (None, [1], "seq"),
+    ("", [3, 4], "seq"),
+    (None, [2, 1], "extra.第1列"),  # not counting up: not a 序号
+    (None, ["甲", "乙"], "extra.第1列"),
+    ("序号", [1, 2], "seq"),
+])
+def test_a_blank_header_over_counting_numbers_is_the_sequence(runner, tmp_path: Path, first: str | None,  # type: ignore[no-untyped-def]
+                                                              cells: list[Any], field: str) -> None:
+    from openpyxl import Workbook
+
+    wb = Workbook()
+    ws = wb.active
+    ws.append([first, "权力分类", "项目名称", "实施依据"])
+    for i, c in enumerate(cells):
+        ws.append([c, "行政许可", f"许可{i}", "《法》第三条"])
+    wb.save(tmp_path / "t.xlsx")
+    doc, unit = _import(runner, tmp_path, tmp_path / "t.xlsx")
+    assert doc["summary"]["errors"] == 0
+    fields = [c["field"] for c in doc["summary"]["columns"]]
+    assert fields == [field, "category", "name", "legal_basis"]
+
+
+@pytest.mark.parametrize(("name", "key"), [
+    ("【法律】《中华人民共和国公路法》", "中华人民共和国公路法"), ("【行政法规】 《医疗机构管理条例》", "医疗机构管理条例"),
+    ("《中华人民共和国公路法》", "中华人民共和国公路法"), ("“公路法”", "公路法"),
+])
+def test_a_laws_level_mark_is_not_its_name(name: str, key: str) -> None:
+    from lfk.model.config import Law
+
+    assert Law.key(name) == key
+
+
+def test_a_citation_marked_with_its_level_is_checked_against_the_laws(runner, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    """恭城: 实施依据 cites 【法律】《中华人民共和国公路法》; the laws catalogue names 《中华人民共和国公路法》."""
+    doc, unit = _import(runner, tmp_path, next((REAL / "gongcheng-transport-enforcement-power-duty-review").glob("*.xlsx")))
+    assert doc["summary"]["errors"] == 0
+    root = unit.parent.parent
+    (root / "lfk.yaml").write_text((root / "lfk.yaml").read_text(encoding="utf-8")
+                                   + "laws:\n  - {name: 《中华人民共和国公路法》, repealed: 2020-01-01}\n", encoding="utf-8")
+    lint = json.loads(invoke(runner, "lint", "--root", str(root), "--format", "json").stdout)
+    assert [f for f in lint["findings"] if f["code"] == "LFK210" and "公路法" in f["message"]]

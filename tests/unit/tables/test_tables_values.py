@@ -66,6 +66,20 @@ def test_header_variants() -> None:
     assert norm_header("风险 等级（高/中/低）") == "风险等级"
 
 
+@pytest.mark.parametrize(("header", "key"), [
+    ("违法行为", "violation"), ("处罚依据", "basis"), ("设定依据", "basis"),
+    ("法定依据", "basis"),  # 广西 卫健 裁量权基准: 序号 | 违法行为 | 法定依据 | 裁量阶次 | 适用情形 | 裁量标准
+    ("裁量阶次", "level"), ("适用情形", "circumstances"), ("裁量标准", "fine"),
+    ("适用法条", "basis"), ("适用条件", "circumstances"), ("裁量幅度", "fine"),  # 卫生行政处罚自由裁量权指导标准
+    ("法律法规规章依据", "basis"), ("自由裁量权量化标准", "fine"),  # 舒城县卫生局: without them no table is found
+])
+def test_benchmark_header_variants(header: str, key: str) -> None:
+    from lfk.tables.columns import BENCHMARKS
+
+    c = Matcher(BENCHMARKS, list(BENCHMARKS.columns)).match(header)
+    assert c is not None and c.key == key, header
+
+
 @pytest.mark.parametrize(("text", "bare"), [
     ("1、学校发展决议", "学校发展决议"), ("2.内控制度不完善", "内控制度不完善"), ("1.1党政联席会议", "党政联席会议"),
     ("1.虚假资料;\n2.违规登记。", "1.虚假资料;\n2.违规登记。"), ("决策民主性", "决策民主性"), ("2024年度预算", "2024年度预算"),
