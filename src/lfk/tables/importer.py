@@ -35,6 +35,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import difflib
+import json
 import re
 import unicodedata
 from collections.abc import Callable
@@ -1063,6 +1064,15 @@ def levels_with(own: list[str], levels: list[str]) -> list[str]:
     return merged
 
 
+def _flow_word(word: str) -> str:
+    """``word`` as an item of a YAML flow list that reads back as that text: quoted when it would be a number, a
+    boolean or a date (类别 1, 2, 3), or holds a character a flow list gives meaning to."""
+    plain = bool(word) and not re.search(r"[,\[\]{}:#&*!|>'\"%@`]|^[\s\-?]|\s$", word)
+    if plain and not re.fullmatch(r"[-+.\d_:eExXoO]+|(?i:true|false|yes|no|on|off|null|y|n|~)", word):
+        return word
+    return json.dumps(word, ensure_ascii=False)  # a JSON string is a YAML double-quoted scalar
+
+
 def _level_words_finding(ctx: _Ctx, tb: _Table, used: list[str]) -> None:
     """One IMP106 when the table's tier words (免予处罚, 显著轻微) are not the unit's levels: they are kept as
     written, lint will ask for them (LFK101); the ``benchmark_levels`` line that takes them, lightest first."""
@@ -1071,7 +1081,7 @@ def _level_words_finding(ctx: _Ctx, tb: _Table, used: list[str]) -> None:
     if not unknown:
         return
     shown, have = "、".join(unknown), "、".join(levels)
-    setting = "benchmark_levels: [" + ", ".join(levels_with(used, levels)) + "]"
+    setting = "benchmark_levels: [" + ", ".join(_flow_word(w) for w in levels_with(used, levels)) + "]"
     ctx.add("IMP106", Severity.WARNING, (tb.sheet.name, tb.header_row), 1,
             T(f"裁量阶次「{shown}」不在本单位的阶次（{have}）中：原词照录，lfk lint 将逐条报 LFK101",
               f"the tier words {shown} are not the unit's levels ({have}): kept as written; lfk lint reports each "

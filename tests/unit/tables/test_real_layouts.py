@@ -553,3 +553,28 @@ def test_a_citation_marked_with_its_level_is_checked_against_the_laws(runner, tm
                                    + "laws:\n  - {name: 《中华人民共和国公路法》, repealed: 2020-01-01}\n", encoding="utf-8")
     lint = json.loads(invoke(runner, "lint", "--root", str(root), "--format", "json").stdout)
     assert [f for f in lint["findings"] if f["code"] == "LFK210" and "公路法" in f["message"]]
+
+
+def test_numbered_levels_are_quoted_in_the_setting(runner, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    """江门 生态环境: 类别 1, 2, 3 — the benchmark_levels line says "1", "2", "3" (unquoted they would be numbers, and
+    lfk.yaml would not load); with it set, lint has no LFK101."""
+    import openpyxl
+
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.append(["序号", "违法行为", "法律依据", "类别", "裁量情节", "裁量标准"])
+    for level, circ, fine in (("1", "情节轻微的", "处1万元以上3万元以下罚款"), ("2", "情节一般的", "处3万元以上6万元以下罚款"),
+                              ("3", "情节严重的", "处6万元以上10万元以下罚款")):
+        ws.append(["1" if level == "1" else None, "未批先建的", "《中华人民共和国环境影响评价法》第三十一条", level, circ, fine])
+    table = tmp_path / "江门.xlsx"
+    wb.save(table)
+    doc, unit = _import(runner, tmp_path, table)
+    said = [f for f in doc["findings"] if f["code"] == "IMP106" and "裁量阶次" in f["message"]]
+    assert len(said) == 1
+    setting = said[0]["message"].split("按从轻到重写 ", 1)[1].split("（", 1)[0]
+    assert yaml.safe_load(setting)["benchmark_levels"][-3:] == ["1", "2", "3"]
+    root = unit.parent.parent
+    (root / "lfk.yaml").write_text((root / "lfk.yaml").read_text(encoding="utf-8") + setting + "\n", encoding="utf-8")
+    lint = json.loads(invoke(runner, "lint", "--root", str(root), "--format", "json").stdout)
+    assert not [f for f in lint["findings"] if f["code"] == "LFK101" and "裁量阶次" in f["message"]]
+    assert not [f for f in lint["findings"] if f["code"].startswith("LFK0") and f["severity"] == "error"]
