@@ -244,6 +244,10 @@ def tier_gap(ctx: UnitContext) -> Iterator[Report]:
     ```yaml
       - {level: 一般, fine: {min: 70000, max: 110000, unit: 元}}
     ```
+
+    A benchmark that sets fixed amounts (a tier whose fine is one amount: 处300元罚款, 处500元罚款 within
+    20–1000元) leaves the amounts between them out by design, so it has no gap to report.
+    设定固定罚款数额的基准（某一阶次的罚款为单一数额）不要求各阶次首尾相接。
     """
     for b, i, item in _items(ctx):
         st = item.statutory
@@ -255,8 +259,8 @@ def tier_gap(ctx: UnitContext) -> Iterator[Report]:
         for j, _tier, _f, lo, hi in _tiers_within_reach(item, st):
             if hi >= slo and lo <= shi:
                 spans.append((max(lo, slo), min(hi, shi), j))
-        if not spans:
-            continue
+        if not spans or any(lo == hi for _, _, _, lo, hi in _tiers_within_reach(item, st)):
+            continue  # nothing to check, or fixed amounts
         spans.sort()
         cur = slo
         for lo, hi, j in spans:
