@@ -164,7 +164,8 @@ class _Ctx:
         self.extra: dict[str, str] = {}  # values of the row being read that no field takes (→ extra:)
         # the unit's measures by description, with the risks they answer (re-import by content)
         self.measure_by_text: dict[str, list[tuple[str, tuple[str, ...]]]] = {}
-        self.risk_by_text: dict[tuple[str, str], str] = {}  # the unit's risks by (title, description)
+        self.risk_by_text: dict[tuple[str, str], list[str]] = {}  # the unit's risks by (title, description)
+        self.risks_matched: set[str] = set()  # of those, the ones this import's rows took already
         self.unit_auth_by_name: dict[str, str] = {}  # the unit's powers by name (re-import by content)
         self.new_posts: list[tuple[Post, tuple[str, int]]] = []  # posts named by section rows (院党委)
         self.grade_seen: dict[str, dict[str, tuple[str, int]]] = {}  # a table's own grade words → grade
@@ -1175,7 +1176,7 @@ def _learn_unit(ctx: _Ctx, ud: Any) -> None:
         if m.model.description:
             ctx.measure_by_text.setdefault(m.model.description, []).append((m.model.id, tuple(m.model.risks)))
     for r in ud.risks:
-        ctx.risk_by_text.setdefault((r.model.title, r.model.description or ""), r.model.id)
+        ctx.risk_by_text.setdefault((r.model.title, r.model.description or ""), []).append(r.model.id)
     for a in ud.authorities:
         ctx.auth_ids.add(a.model.id)
         ctx.auth_by_name.setdefault(a.model.name, a.model.id)
@@ -1290,10 +1291,34 @@ def _several_risks(tb: _Table) -> list[tuple[int, dict[str, Any], dict[str, int]
     return out
 
 
+def _listed_risks(tb: _Table) -> list[tuple[int, dict[str, Any], dict[str, int]]]:
+    """A 风险点 cell listing several risks (``1.…2.…``, ``1、…；2、…``, ``（1）…（2）…``, one per line): one record
+    per item (the row's other cells shared: its measures then answer each), never one risk titled with the whole
+    list. A long item's title is its first clause (``prose.short_title``), its full text the description; a
+    风险描述 cell listing as many items gives each risk its own, else each the whole description."""
+    out = []
+    for rnum, rec, at in tb.rows:
+        title, desc = V.text(rec.get("title")), V.text(rec.get("description"))
+        found = prose.list_items(title or desc)
+        if not found:
+            out.append((rnum, rec, at))
+            continue
+        if not title:  # no 风险点: the description stands for it (as in ``_risk``)
+            desc = None
+        descs = prose.list_items(desc) or []
+        for k, item in enumerate(found):
+            own = descs[k] if len(descs) == len(found) else desc
+            short = prose.short_title(item)
+            full = "\n".join(x for x in (item if short != item else None, own) if x) or None
+            out.append((rnum, {**rec, "title": short, "description": full}, at))
+    return out
+
+
 def _read_risks(ctx: _Ctx, tables: list[_Table], items: Items, existing: set[str]) -> None:
     seen: dict[str, tuple[str, int]] = {}
     for tb in tables:
         tb.rows = _several_risks(tb)
+        tb.rows = _listed_risks(tb)
         rows = _assign_ids(ctx, [({**rec, "id": V.text(rec.get("id")) or _risk_by_content(ctx, rec)},
                                   (tb.sheet.name, n)) for n, rec, _ in tb.rows], "R", existing, seen)
         existing.update(seen)
@@ -1342,11 +1367,16 @@ def _read_measures(ctx: _Ctx, by_key: dict[str, list[_Table]], items: Items, exi
 
 
 def _risk_by_content(ctx: _Ctx, rec: dict[str, Any]) -> str | None:
-    """The id of the unit's risk with this row's title and description (re-import of a table without ids)."""
+    """The id of the unit's risk with this row's title and description not yet taken by another row (re-import
+    of a table without ids; rows of the same text, 申请人提供了虚假资料 under several powers, each their own)."""
     title, desc = V.text(rec.get("title")), V.text(rec.get("description"))
     if not title:
         title, desc = desc, None
-    return ctx.risk_by_text.get((prose.strip_number(title) if title else "", desc or ""))
+    ids = ctx.risk_by_text.get((prose.strip_number(title) if title else "", desc or ""), [])
+    found = next((rid for rid in ids if rid not in ctx.risks_matched), None)
+    if found:
+        ctx.risks_matched.add(found)
+    return found
 
 
 def _json_items(ctx: _Ctx, data: Any, items: Items, from_unit: str | None) -> None:

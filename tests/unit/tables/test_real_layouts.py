@@ -243,7 +243,7 @@ def test_a_role_in_the_owner_column_becomes_a_post(runner, tmp_path: Path) -> No
     risks = yaml.safe_load((unit / "risks.yaml").read_text(encoding="utf-8"))["risks"]
     measures = yaml.safe_load((unit / "measures.yaml").read_text(encoding="utf-8"))["measures"]
     assert {r["owner"] for r in risks} == {m["owner"] for m in measures} == {"P-002"}
-    assert [r["post"] for r in risks] == ["P-001"] * 3 + ["P-003"] * 2  # merged cells carried
+    assert [r["post"] for r in risks] == ["P-001"] * 5 + ["P-003"] * 5  # merged cells carried (a risk per item)
     assert all("grade" not in r for r in risks)  # the grade column is empty as published: no default
     empty = [f for f in doc["findings"] if f["code"] == "IMP106" and "「风险等级」列每一行都是空的" in f["message"]]
     assert len(empty) == 1 and empty[0]["column"] == 5  # said once, at the 风险等级 header
@@ -255,7 +255,7 @@ def test_a_role_in_the_owner_column_becomes_a_post(runner, tmp_path: Path) -> No
     assert "LFK105" not in codes and "LFK404" not in codes and "LFK401" in codes  # asks for the grading factors
     assert "LFK410" not in codes  # each risk lies on a post: its department (was: neither power nor post)
     cats = [f["message"] for f in found if f["code"] == "LFK101"]  # asks for the category, not to add 未分类
-    assert len(cats) == 5 and all("还没有风险类别" in m and "taxonomy: categories" not in m for m in cats)
+    assert len(cats) == 10 and all("还没有风险类别" in m and "taxonomy: categories" not in m for m in cats)
 
 
 def test_a_high_risk_owned_by_a_role_asks_for_a_leader(runner, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
@@ -264,7 +264,7 @@ def test_a_high_risk_owned_by_a_role_asks_for_a_leader(runner, tmp_path: Path) -
     found = _lint(runner, tmp_path / "reg")
     assert "LFK105" not in {f["code"] for f in found}
     assert [f["message"].split("；")[0] for f in found if f["code"] == "LFK405"] == [
-        "高风险的责任人 P-002（科室主要负责人）不是领导岗位"]
+        "高风险的责任人 P-002（科室主要负责人）不是领导岗位"] * 5  # the 高 row's 风险点 lists 5 risks
 
 
 def test_several_roles_in_one_owner_cell_are_kept_not_an_id(runner, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
@@ -331,7 +331,7 @@ def test_the_power_a_risk_lies_in_links_it_by_name(runner, tmp_path: Path) -> No
     assert doc["summary"]["errors"] == 0
     assert {c["header"]: c["field"] for c in doc["summary"]["columns"]}["职权内容"] == "where"
     risks = yaml.safe_load((unit / "risks.yaml").read_text(encoding="utf-8"))["risks"]
-    assert [r.get("authority") for r in risks] == ["NB-01", None, None, None, "NB-02"]
+    assert [r.get("authority") for r in risks] == ["NB-01", *[None] * 5, *["NB-02"] * 4]  # a risk per item
     assert risks[1]["extra"]["岗位/职权"] == "区委、区政府领导公务接待活动"  # no such power: kept, reported
     assert any(f["code"] == "IMP105" and "区委、区政府领导公务接待活动" in f["message"] for f in doc["findings"])
 
@@ -375,3 +375,80 @@ def test_a_department_column_is_the_risks_post(runner, tmp_path: Path) -> None: 
     r = invoke(runner, "import", str(table), "--root", str(tmp_path / "reg"), "--unit", "u", "--format", "json")
     counts = json.loads(r.stdout)["summary"]["counts"]
     assert all(c["added"] == 0 and c["replaced"] == 0 for c in counts.values()), counts
+
+
+@pytest.mark.parametrize(("cell", "want"), [
+    ("1.不如实申请维修;\n2.多建议维修项目;\n3.审批走过场。", ["不如实申请维修", "多建议维修项目", "审批走过场。"]),
+    ("1.印章使用不登记;2.把关不严;3.私自使用印章。", ["印章使用不登记", "把关不严", "私自使用印章。"]),
+    ("1.不如实申请维修2.多建议维修项目3.审批走过场", ["不如实申请维修", "多建议维修项目", "审批走过场"]),  # run together
+    ("1、弄虚作假；2、泄露应当保密的讨论事项", ["弄虚作假", "泄露应当保密的讨论事项"]),
+    ("（1）未按要求申报（2）超出预算（3）提高接待档次", ["未按要求申报", "超出预算", "提高接待档次"]),
+    ("1.1党政领导没有形成制度。 1.2分管领导没有体现要求 1.3缺乏审核", ["党政领导没有形成制度。", "分管领导没有体现要求", "缺乏审核"]),
+    ("1.对第1、2项审查不严2.复核走过场", ["对第1、2项审查不严", "复核走过场"]),  # 第1、2项: no item
+    ("1.罚款1.5万元以上2.没收", ["罚款1.5万元以上", "没收"]),  # a decimal is no number of the list
+    ("1.处违法所得2.3倍罚款", ["处违法所得2.3倍罚款"]),
+    ("1.甲乙丙丁2、戊己庚辛", ["甲乙丙丁2、戊己庚辛"]),  # another style: not the next item
+])
+def test_numbered_items_of_a_cell(cell: str, want: list[str]) -> None:
+    assert prose.split_numbered(cell) == want
+
+
+@pytest.mark.parametrize(("cell", "want"), [
+    ("1.弄虚作假;\n2.泄露秘密", ["弄虚作假", "泄露秘密"]),
+    ("不如实申请维修\n多建议维修项目\n审批走过场", ["不如实申请维修", "多建议维修项目", "审批走过场"]),  # one per line
+    ("在思想政治指导、业务知识培训等方面存在不足。", None),  # one risk
+    ("1.违规加油,虚列油耗。", None),
+    ("不按相关规定、程序、\n规格安排会议、公务。", None),  # one sentence wrapped over two lines
+    ("公车\n私用", None),  # a narrow cell's wrap
+])
+def test_a_cell_listing_several_risks(cell: str, want: list[str] | None) -> None:
+    assert prose.list_items(cell) == want
+
+
+def test_a_long_risk_item_gets_a_short_title() -> None:
+    long = "接待和报销部门不统一、报销票据不齐全、未使用公务卡结算、多批次接待统一结算"
+    assert prose.short_title(long) == "接待和报销部门不统一、报销票据不齐全、未使用公务卡结算"
+    assert prose.short_title("审批走过场") == "审批走过场"
+    assert prose.short_title("甲" * 40) == "甲" * 30 + "…"  # no clause to cut at
+
+
+def test_a_risk_cell_listing_risks_is_one_risk_per_item(runner, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    """宝安/区委办/街道: a 风险点 cell of numbered risks (1.…;2.…, run together, （1）…, one per line) is a risk per
+    item — never one risk titled with the whole list; the row's grade and post on each, the row's measures answering
+    each; a long item titled by its first clauses, its full text the description; a second import changes nothing."""
+    long = "未制定接待方案、未按照规定程序报批、接待标准超标、陪餐人数超标、报销票据不齐全"
+    table = tmp_path / "t.csv"
+    table.write_text("序号,责任科室,风险点,风险等级,防控措施\n"
+                     f"1,办公室,\"1.不如实申请维修;\n2.多建议维修项目\",高,\"1.强化审批;\n2.核定维修项目\"\n"
+                     f"2,办公室,1.虚列油耗2.违规加油3.{long},中,固定加油卡\n"
+                     "3,财务科,（1）公款私存（2）虚报冒领,低,定期对账\n"
+                     "4,财务科,\"违规报销\n私设小金库\",低,严格审核\n"
+                     "5,财务科,资金拨付不及时,低,按月对账\n", encoding="utf-8")
+    doc, unit = _import(runner, tmp_path, table)
+    assert doc["summary"]["errors"] == 0
+    risks = yaml.safe_load((unit / "risks.yaml").read_text(encoding="utf-8"))["risks"]
+    assert [r["title"] for r in risks] == ["不如实申请维修", "多建议维修项目", "虚列油耗", "违规加油",
+                                          "未制定接待方案、未按照规定程序报批、接待标准超标", "公款私存", "虚报冒领",
+                                          "违规报销", "私设小金库", "资金拨付不及时"]
+    assert risks[4]["description"] == long  # the full text kept
+    assert [r["grade"] for r in risks] == ["高"] * 2 + ["中"] * 3 + ["低"] * 5
+    assert [r["post"] for r in risks] == ["P-001"] * 5 + ["P-002"] * 5
+    measures = yaml.safe_load((unit / "measures.yaml").read_text(encoding="utf-8"))["measures"]
+    assert [(m["description"], m["risks"]) for m in measures[:3]] == [
+        ("强化审批", ["R-001", "R-002"]), ("核定维修项目", ["R-001", "R-002"]), ("固定加油卡", ["R-003", "R-004", "R-005"])]
+    r = invoke(runner, "import", str(table), "--root", str(tmp_path / "reg"), "--unit", "u", "--format", "json")
+    again = json.loads(r.stdout)["summary"]
+    assert again["files"] == [] and all(c["added"] == c["replaced"] == 0 for c in again["counts"].values())
+
+
+def test_risks_of_the_same_text_on_several_rows_stay_apart_on_reimport(runner, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    """街道: 申请人提供了虚假资料 is a risk of several powers (rows): a second import matches each to its own risk,
+    not every row to the first (which was IMP107, an id repeated)."""
+    table = tmp_path / "t.csv"
+    table.write_text("序号,岗位,风险点,风险等级\n1,失业登记,\"1.申请人提供了虚假资料;\n2.违规登记\",低\n"
+                     "2,创业补贴,\"1.申请人提供了虚假资料;\n2.违规审批\",低\n", encoding="utf-8")
+    doc, _ = _import(runner, tmp_path, table)
+    assert doc["summary"]["counts"]["risks"]["added"] == 4
+    r = invoke(runner, "import", str(table), "--root", str(tmp_path / "reg"), "--unit", "u", "--format", "json")
+    again = json.loads(r.stdout)
+    assert again["summary"]["errors"] == 0 and again["summary"]["counts"]["risks"]["unchanged"] == 4
