@@ -169,6 +169,8 @@ class _Ctx:
         self.unit_auth_by_name: dict[str, str] = {}  # the unit's powers by name (re-import by content)
         self.new_posts: list[tuple[Post, tuple[str, int]]] = []  # posts named by section rows (院党委)
         self.grade_seen: dict[str, dict[str, tuple[str, int]]] = {}  # a table's own grade words → grade
+        # 岗位/职权 cells naming no power, kept in extra beside a department post: (sheet, column) → rows, said once
+        self.where_kept: dict[tuple[str, int], dict[int, str]] = {}
         self.columns: list[dict[str, Any]] = []
         self.flows: list[tuple[dict[str, Any], tuple[str, int]]] = []
         self.titles: list[str] = []  # captions above the header rows (kept in the written files' header comment)
@@ -699,6 +701,25 @@ def _grade(ctx: _Ctx, value: str | None, where: tuple[str, int], col: int) -> tu
     return g, True
 
 
+def _where_kept_finding(ctx: _Ctx) -> None:
+    """One IMP105 (info) per 岗位/职权 column for its cells that name no power of the unit (kept in extra, the
+    risk on its department's post): how many rows, the first few (a big table said them once per row)."""
+    for (sheet, col), rows in ctx.where_kept.items():
+        header = next((c["header"] for c in ctx.columns if (c["sheet"], c["column"], c["field"]) == (sheet, col, "where")),
+                      "岗位/职权")
+        first = sorted(rows)[:3]
+        shown = "、".join(f"第 {n} 行「{' '.join(rows[n].split())}」" for n in first)
+        shown_en = ", ".join(f"row {n} {' '.join(rows[n].split())!r}" for n in first)
+        more, more_en = (f"等 {len(rows)} 行", f" and {len(rows) - len(first)} more") if len(rows) > len(first) else ("", "")
+        ctx.add("IMP105", Severity.INFO, (sheet, first[0]), col,
+                T(f"「{header}」列有 {len(rows)} 行不是本单位的职权：{shown}{more}；原文保留在各风险点的 extra 中，"
+                  "风险点按责任科室关联岗位",
+                  f"{header} names no power of the unit on {len(rows)} row(s): {shown_en}{more_en}; kept in each "
+                  "risk's extra, the risk lies on its department's post"),
+                T("职权目录中有这些职权时，请补充职权编码", "add the power ids (职权编码) when the 职权目录 lists them"))
+    ctx.where_kept.clear()
+
+
 def _grade_words_finding(ctx: _Ctx) -> None:
     """One IMP106 for the grade words of the table's own (Ⅰ级 → 高): how to keep them (grading.aliases)."""
     if not ctx.grade_seen:
@@ -792,11 +813,8 @@ def _risk(ctx: _Ctx, rec: dict[str, Any], where: tuple[str, int], at: dict[str, 
         post = _department_post(ctx, V.text(rec.get("department")) or "", where, at.get("department", 1))
         if post and V.text(rec.get("where")):
             ctx.extra.setdefault("岗位/职权", V.text(rec.get("where")) or "")
-            ctx.add("IMP105", Severity.INFO, where, at.get("where", 1),
-                    T(f"「岗位/职权」「{V.text(rec.get('where'))}」不是本单位的职权，保留在 extra 中；风险点按责任科室关联岗位",
-                      f"岗位/职权 {V.text(rec.get('where'))!r} names no power of the unit: kept in extra; the risk lies on "
-                      "its department's post"),
-                    T("职权目录中有此职权时，请补充职权编码", "add the power id (职权编码) when the 职权目录 lists it"))
+            rows = ctx.where_kept.setdefault((where[0], at.get("where", 1)), {})
+            rows.setdefault(where[1], V.text(rec.get("where")) or "")
     if authority is None and post is None and V.text(rec.get("where")):
         if from_section:
             post = ctx.section_post(V.text(rec.get("where")) or "", where)
@@ -1133,6 +1151,7 @@ def read_items(register: Register, unit_id: str, paths: list[Path], *, from_unit
     for tb in by_key.get("benchmarks", []):
         items.benchmarks.extend(_benchmarks(ctx, tb))
     items.posts.extend(ctx.new_posts)
+    _where_kept_finding(ctx)
     _grade_words_finding(ctx)
     return items, ctx.findings
 

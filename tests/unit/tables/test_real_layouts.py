@@ -452,3 +452,23 @@ def test_risks_of_the_same_text_on_several_rows_stay_apart_on_reimport(runner, t
     r = invoke(runner, "import", str(table), "--root", str(tmp_path / "reg"), "--unit", "u", "--format", "json")
     again = json.loads(r.stdout)
     assert again["summary"]["errors"] == 0 and again["summary"]["counts"]["risks"]["unchanged"] == 4
+
+
+@pytest.mark.parametrize(("rows", "shown"), [
+    (1, "「职权内容」列有 1 行不是本单位的职权：第 2 行「业务1」；"),
+    (3, "「职权内容」列有 3 行不是本单位的职权：第 2 行「业务1」、第 3 行「业务2」、第 4 行「业务3」；"),
+    (40, "「职权内容」列有 40 行不是本单位的职权：第 2 行「业务1」、第 3 行「业务2」、第 4 行「业务3」等 40 行；"),
+])
+def test_powers_not_found_beside_a_department_are_said_once(runner, tmp_path: Path, rows: int,  # type: ignore[no-untyped-def]
+                                                            shown: str) -> None:
+    """宝安/区委办: 职权内容 naming no power of the unit (kept in extra, the risk on its 责任主体's post) was an IMP105
+    per row — 40 infos for a 40-row table; now one for the column, with the count and the first rows."""
+    body = "".join(f"{i},办公室,业务{i},\"1.风险{i}甲;2.风险{i}乙\",低\n" for i in range(1, rows + 1))
+    table = tmp_path / "t.csv"
+    table.write_text("序号,责任主体,职权内容,风险点,风险等级\n" + body, encoding="utf-8")
+    doc, unit = _import(runner, tmp_path, table)
+    said = [f for f in doc["findings"] if f["code"] == "IMP105"]
+    assert len(said) == 1 and said[0]["severity"] == "info" and said[0]["line"] == 2 and said[0]["column"] == 3
+    assert shown in said[0]["message"]
+    risks = yaml.safe_load((unit / "risks.yaml").read_text(encoding="utf-8"))["risks"]
+    assert [r["extra"]["岗位/职权"] for r in risks[:3]] == ["业务1", "业务1", "业务2"][:len(risks[:3])]
