@@ -27,7 +27,8 @@ what was read is still written. Nothing the user brings is lost to a setting.
 Codes: IMP100 sheet not recognised · IMP101 unmapped column · IMP102 unreadable row or value ·
 IMP103 value outside the vocabulary · IMP104 id conflict with the unit · IMP105 unresolved name ·
 IMP106 a value assumed (reported so it can be checked) · IMP107 an id repeated in the input ·
-IMP108 a sheet without a header row, its columns inferred.
+IMP108 a sheet without a header row, its columns inferred · IMP109 a post cell naming people (kept in extra,
+no post named after a person).
 """
 
 from __future__ import annotations
@@ -171,6 +172,8 @@ class _Ctx:
         self.grade_seen: dict[str, dict[str, tuple[str, int]]] = {}  # a table's own grade words → grade
         # 岗位/职权 cells naming no power, kept in extra beside a department post: (sheet, column) → rows, said once
         self.where_kept: dict[tuple[str, int], dict[int, str]] = {}
+        # post cells naming people (徐千, 王建国（科长）): (sheet, column, field) → rows; kept in extra, said once
+        self.persons: dict[tuple[str, int, str], set[int]] = {}
         self.columns: list[dict[str, Any]] = []
         self.flows: list[tuple[dict[str, Any], tuple[str, int]]] = []
         self.titles: list[str] = []  # captions above the header rows (kept in the written files' header comment)
@@ -189,10 +192,14 @@ class _Ctx:
         self.findings.append(Finding(code, sev, self.sheet_source.get(sheet, self.source), row or 1, col or 1,
                                      prefix + msg, hint, extra={"sheet": sheet}))
 
-    def section_post(self, name: str, where: tuple[str, int]) -> str:
-        """The post a section row names (院党委): the unit's post of that name or id, else a new post P-001 …"""
+    def section_post(self, name: str, where: tuple[str, int]) -> str | None:
+        """The post a section row names (院党委): the unit's post of that name or id, else a new post P-001 …;
+        none for a row naming a person (李寿国; 李寿国（校长）: the post 校长), kept in the rows' extra."""
         if name in self.post_ids:
             return name
+        name = self.unperson(name, where, 1, "分组") or ""
+        if not name:
+            return None
         ids = self.posts_by_name.get(name)
         if ids:
             return sorted(ids)[0]
@@ -234,10 +241,26 @@ class _Ctx:
                 out.extend(V.split_list(line))
         return out
 
+    def unperson(self, value: str, where: tuple[str, int], col: int, field_zh: str) -> str | None:
+        """A post cell without the people it names: a cell of personal names (徐千, 张三、李四) gives no post, a post
+        with its holder (王建国（科长）) the post (科长); the cell is then kept in ``extra`` (internal, never
+        published) and counted for one IMP109 per column (``_persons_finding``). Personal data never names a post."""
+        pair = V.post_and_person(value)
+        if V.person_names(value) is None and pair is None:
+            return value
+        self.extra.setdefault(field_zh, value)
+        self.persons.setdefault((where[0], col, field_zh), set()).add(where[1])
+        return pair[0] if pair else None
+
     def post(self, value: str | None, where: tuple[str, int], col: int, field_zh: str) -> str | None:
         """A post cell (an id or a name) as the post id. A name the unit has no post of (科室负责人, the role a
         published table names) becomes a new post of that name; a cell naming several posts is kept in the row's
-        ``extra`` (the field stays empty: lint asks for the post)."""
+        ``extra`` (the field stays empty: lint asks for the post); personal names never make a post (``unperson``)."""
+        if not value:
+            return None
+        if value in self.post_ids:
+            return value
+        value = self.unperson(value, where, col, field_zh)
         if not value:
             return None
         if value in self.post_ids:
@@ -720,6 +743,23 @@ def _where_kept_finding(ctx: _Ctx) -> None:
     ctx.where_kept.clear()
 
 
+def _persons_finding(ctx: _Ctx) -> None:
+    """One IMP109 per post column whose cells name people (徐千; 王建国（科长）): the rows (never the names), that the
+    names were kept in extra (internal) and made no post — the public site shows posts, never personal data."""
+    for (sheet, col, field_zh), rows in ctx.persons.items():
+        first = sorted(rows)
+        shown = "、".join(str(n) for n in first[:5]) + ("…" if len(first) > 5 else "")
+        ctx.add("IMP109", Severity.WARNING, (sheet, first[0]), col,
+                T(f"「{field_zh}」有 {len(first)} 行写的是人员姓名（第 {shown} 行）：姓名不作为岗位（公开网站显示岗位），"
+                  "原文保留在 extra 中（内部，不公开）；只写姓名的行未关联岗位",
+                  f"{field_zh} names people on {len(first)} row(s) (rows {shown.replace('、', ', ')}): no post is named "
+                  "after a person (the public site shows posts); kept in extra (internal, never published); a row "
+                  "naming only people has no post"),
+                T(f"请在 unit.yaml 的 posts 中定义负责的岗位（如 科长、分管领导），把岗位编号写入{field_zh}",
+                  "define the posts in unit.yaml (科长, 分管领导 …) and write their ids in the field"))
+    ctx.persons.clear()
+
+
 def _grade_words_finding(ctx: _Ctx) -> None:
     """One IMP106 for the grade words of the table's own (Ⅰ级 → 高): how to keep them (grading.aliases)."""
     if not ctx.grade_seen:
@@ -861,6 +901,8 @@ def _department_post(ctx: _Ctx, value: str, where: tuple[str, int], col: int) ->
     """The post of a 责任主体/责任科室 cell (the department the risk lies in, clause 5's 岗位): the unit's post of
     that name, else a new post (IMP106, to be checked); a cell naming several is kept in ``extra`` (IMP105)."""
     name = V.post_name(value)
+    if name is not None and (bare := ctx.unperson(name, where, col, "责任科室")) != name:
+        return ctx.post(bare, where, col, "责任科室")  # 王建国（办公室主任）: the post; 徐千: none
     if name is not None and name not in ctx.post_ids and name not in ctx.posts_by_name:
         return ctx.new_post(name, where, col, lambda pid: T(
             f"责任科室「{name}」作为风险点所在岗位，新增岗位 {pid}", f"the department {name!r} is the risk's post: "
@@ -1152,6 +1194,7 @@ def read_items(register: Register, unit_id: str, paths: list[Path], *, from_unit
         items.benchmarks.extend(_benchmarks(ctx, tb))
     items.posts.extend(ctx.new_posts)
     _where_kept_finding(ctx)
+    _persons_finding(ctx)
     _grade_words_finding(ctx)
     return items, ctx.findings
 

@@ -472,3 +472,47 @@ def test_powers_not_found_beside_a_department_are_said_once(runner, tmp_path: Pa
     assert shown in said[0]["message"]
     risks = yaml.safe_load((unit / "risks.yaml").read_text(encoding="utf-8"))["risks"]
     assert [r["extra"]["岗位/职权"] for r in risks[:3]] == ["业务1", "业务1", "业务2"][:len(risks[:3])]
+
+
+@pytest.mark.parametrize(("cell", "names", "pair"), [
+    ("徐千", ["徐千"], None), ("李寿国", ["李寿国"], None), ("欧阳娜娜", ["欧阳娜娜"], None),
+    ("张三、李四", ["张三", "李四"], None), ("张三\n李四", ["张三", "李四"], None),
+    ("王建国（科长）", None, ("科长", "王建国")), ("科长：王建国", None, ("科长", "王建国")),
+    ("分管领导 李四", None, ("分管领导", "李四")),
+    ("科长", None, None), ("主任", None, None), ("副局长", None, None), ("党委书记", None, None),
+    ("网格员", None, None), ("会计", None, None), ("办公室", None, None), ("财务科", None, None),
+    ("科室负责人", None, None), ("分管领导人\n科室负责人", None, None), ("劳动保障中心", None, None),
+    ("岗位责任人", None, None), ("综治办", None, None), ("科长（主持工作）", None, None),
+])
+def test_a_post_cell_naming_people(cell: str, names: list[str] | None, pair: tuple[str, str] | None) -> None:
+    assert V.person_names(cell) == names and V.post_and_person(cell) == pair
+
+
+@pytest.mark.parametrize(("column", "cells", "owners", "posts"), [
+    ("责任人", ["徐千", "张三、李四", "徐千"], [None, None, None], []),
+    ("责任人", ["王建国（科长）", "科长：李彬", "科室负责人"], ["P-001", "P-001", "P-002"], ["科长", "科室负责人"]),
+    ("责任岗位", ["李寿国", "校长", "李寿国"], [None, "P-001", None], ["校长"]),
+])
+def test_personal_names_never_name_a_post(runner, tmp_path: Path, column: str, cells: list[str],  # type: ignore[no-untyped-def]
+                                          owners: list[str | None], posts: list[str]) -> None:
+    """A 责任人 column of personal names (a real table's 徐千, 李寿国) made posts named after people, which the public
+    site shows: the names stay in the item's extra (internal), no post is made of them (a post written beside a
+    name is), and the import says so once for the column (IMP109), naming rows, not people."""
+    table = tmp_path / "t.csv"
+    table.write_text(f"序号,风险点,风险等级,防控措施,{column}\n" + "".join(
+        f"{i},风险{i},低,措施{i},\"{c}\"\n" for i, c in enumerate(cells, 1)), encoding="utf-8")
+    doc, unit = _import(runner, tmp_path, table)
+    assert doc["summary"]["errors"] == 0
+    risks = yaml.safe_load((unit / "risks.yaml").read_text(encoding="utf-8"))["risks"]
+    assert [r.get("owner") for r in risks] == owners
+    assert [r.get("extra", {}).get("责任人") for r in risks] == [c if V.person_names(c) or V.post_and_person(c) else None
+                                                       for c in cells]
+    unit_yaml = yaml.safe_load((unit / "unit.yaml").read_text(encoding="utf-8"))
+    assert [p["name"] for p in unit_yaml.get("posts") or []] == posts
+    said = [f for f in doc["findings"] if f["code"] == "IMP109"]
+    assert len(said) == 1 and said[0]["line"] == 2 + next(i for i, c in enumerate(cells) if c not in posts)
+    assert not any(n in said[0]["message"] for c in cells for n in V.person_names(c) or [])  # rows, not names
+    measures = yaml.safe_load((unit / "measures.yaml").read_text(encoding="utf-8"))["measures"]
+    assert [m.get("owner") for m in measures] == owners
+    site_text = (unit / "unit.yaml").read_text(encoding="utf-8")
+    assert not any(n in site_text for c in cells for n in V.person_names(c) or [])
