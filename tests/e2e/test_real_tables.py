@@ -57,6 +57,14 @@ def _kept(cell: str, written: str, headers: set[str]) -> bool:
     return True
 
 
+def _expected_posts(folder: Path) -> list[str] | None:
+    """The post names the folder's expected.yaml lists (``items: {posts: [领导班子成员]}``), if it does."""
+    path = folder / "expected.yaml"
+    want = yaml.safe_load(path.read_text(encoding="utf-8")) if path.is_file() else None
+    posts = ((want or {}).get("items") or {}).get("posts")
+    return [str(p) for p in posts] if isinstance(posts, list) else None
+
+
 def _expect(folder: Path) -> dict[str, int]:
     """The expected counts of the folder's expected.yaml (``items:`` or ``counts:``)."""
     path = folder / "expected.yaml"
@@ -120,6 +128,10 @@ def test_real_table_imports_as_published(runner, tmp_path: Path, folder: Path,  
     for kind, n in _expect(folder).items():
         if kind in got:
             assert got[kind] == n, (kind, got[kind], n)
+    posts = _expected_posts(folder)
+    if posts is not None:  # the posts the table names (vertical text joined: 领⏎导⏎班⏎子⏎成⏎员), each once
+        unit_yaml = yaml.safe_load((root / "units" / "u" / "unit.yaml").read_text(encoding="utf-8"))
+        assert [p["name"] for p in unit_yaml.get("posts") or []] == posts
     lint = invoke(runner, "lint", "--root", str(root), "--format", "json")
     assert lint.exit_code in (0, 1)  # findings: what the unit must still add (each with its fix)
     for f in json.loads(lint.stdout).get("findings", []):

@@ -66,7 +66,7 @@ from lfk.tables import layout as L
 from lfk.tables import prose
 from lfk.tables import values as V
 from lfk.tables.codes import CODES
-from lfk.tables.columns import IMPORT_ONLY, TABLES, Column, Table, import_fields
+from lfk.tables.columns import IMPORT_ONLY, TABLES, Column, Table, import_fields, names_posts
 
 LIST_FIELDS = {"authorities": AuthoritiesFile, "risks": RisksFile, "measures": MeasuresFile}
 KEEP_EXPLICIT = {"measures": ("status", "effect")}
@@ -172,6 +172,7 @@ class _Ctx:
         self.grade_seen: dict[str, dict[str, tuple[str, int]]] = {}  # a table's own grade words → grade
         # 岗位/职权 cells naming no power, kept in extra beside a department post: (sheet, column) → rows, said once
         self.where_kept: dict[tuple[str, int], dict[int, str]] = {}
+        self.where_header: str | None = None  # the risk table's 岗位/职权 header when it names posts (岗位类别)
         # post cells naming people (徐千, 王建国（科长）): (sheet, column, field) → rows; kept in extra, said once
         self.persons: dict[tuple[str, int, str], set[int]] = {}
         self.columns: list[dict[str, Any]] = []
@@ -532,11 +533,11 @@ def _records(seg: L.Segment, mapping: dict[int, Column], extra: dict[int, str], 
         merged: dict[str, tuple[int, int]] = {}
         for j, c in mapping.items():
             if j < len(cells):
-                rec[c.key] = cells[j]
+                rec[c.key] = V.unstack(cells[j])
                 cols_at[c.key] = j + 1
                 if (rnum, j + 1) in sheet.merged:
                     merged[c.key] = sheet.merged[(rnum, j + 1)]
-        kept = {name: t for j, name in extra.items() if j < len(cells) and (t := V.text(cells[j]))}
+        kept = {name: t for j, name in extra.items() if j < len(cells) and (t := V.text(V.unstack(cells[j])))}
         if kept:
             rec[EXTRA] = kept
         if section:
@@ -850,7 +851,7 @@ def _risk(ctx: _Ctx, rec: dict[str, Any], where: tuple[str, int], at: dict[str, 
     if authority is None and post is None and V.text(rec.get("where")):
         authority, post = _where_cell(ctx, V.text(rec.get("where")))
     if authority is None and post is None and V.text(rec.get("department")):
-        post = _department_post(ctx, V.text(rec.get("department")) or "", where, at.get("department", 1))
+        post = _department_post(ctx, V.text(rec.get("department")) or "", where, at.get("department", 1), "责任科室")
         if post and V.text(rec.get("where")):
             ctx.extra.setdefault("岗位/职权", V.text(rec.get("where")) or "")
             rows = ctx.where_kept.setdefault((where[0], at.get("where", 1)), {})
@@ -858,6 +859,8 @@ def _risk(ctx: _Ctx, rec: dict[str, Any], where: tuple[str, int], at: dict[str, 
     if authority is None and post is None and V.text(rec.get("where")):
         if from_section:
             post = ctx.section_post(V.text(rec.get("where")) or "", where)
+        elif ctx.where_header:  # 岗位类别 / 工作岗位 (merged down the rows it spans, or on each): the post
+            post = _department_post(ctx, V.text(rec.get("where")) or "", where, at.get("where", 1), ctx.where_header)
         elif authority is None and post is None:
             ctx.extra.setdefault("岗位/职权", V.text(rec.get("where")) or "")
             ctx.add("IMP105", Severity.WARNING, where, at.get("where", 1),
@@ -897,17 +900,18 @@ def _risk(ctx: _Ctx, rec: dict[str, Any], where: tuple[str, int], at: dict[str, 
     return _validate(ctx, Risk, data, where, at, t)
 
 
-def _department_post(ctx: _Ctx, value: str, where: tuple[str, int], col: int) -> str | None:
-    """The post of a 责任主体/责任科室 cell (the department the risk lies in, clause 5's 岗位): the unit's post of
-    that name, else a new post (IMP106, to be checked); a cell naming several is kept in ``extra`` (IMP105)."""
+def _department_post(ctx: _Ctx, value: str, where: tuple[str, int], col: int, field_zh: str) -> str | None:
+    """The post of a 责任主体/责任科室 cell (the department the risk lies in, clause 5's 岗位) or of a 岗位类别/岗位
+    column (``field_zh`` its header): the unit's post of that name, else a new post (IMP106, to be checked); a
+    cell naming several is kept in ``extra`` (IMP105)."""
     name = V.post_name(value)
-    if name is not None and (bare := ctx.unperson(name, where, col, "责任科室")) != name:
-        return ctx.post(bare, where, col, "责任科室")  # 王建国（办公室主任）: the post; 徐千: none
+    if name is not None and (bare := ctx.unperson(name, where, col, field_zh)) != name:
+        return ctx.post(bare, where, col, field_zh)  # 王建国（办公室主任）: the post; 徐千: none
     if name is not None and name not in ctx.post_ids and name not in ctx.posts_by_name:
         return ctx.new_post(name, where, col, lambda pid: T(
-            f"责任科室「{name}」作为风险点所在岗位，新增岗位 {pid}", f"the department {name!r} is the risk's post: "
+            f"{field_zh}「{name}」作为风险点所在岗位，新增岗位 {pid}", f"{field_zh} {name!r} is the risk's post: "
             f"new post {pid}"))
-    return ctx.post(value, where, col, "责任科室")
+    return ctx.post(value, where, col, field_zh)
 
 
 def _risk_section(ctx: _Ctx, rec: dict[str, Any]) -> tuple[dict[str, Any], str | None, bool]:
@@ -1385,6 +1389,8 @@ def _read_risks(ctx: _Ctx, tables: list[_Table], items: Items, existing: set[str
                                   (tb.sheet.name, n)) for n, rec, _ in tb.rows], "R", existing, seen)
         existing.update(seen)
         ats = {n: at for n, _, at in tb.rows}
+        ctx.where_header = next((c["header"] for c in ctx.columns if c["field"] == "where" and names_posts(c["header"])
+                                 and (c["sheet"], c["row"]) == (tb.sheet.name, tb.header_row)), None)
         for rec, where in rows:
             r = _risk(ctx, rec, where, ats[where[1]], tb.table)
             if r is not None:

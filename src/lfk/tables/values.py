@@ -121,6 +121,16 @@ def text(v: Any) -> str | None:
     return s or None
 
 
+def unstack(v: Any) -> Any:
+    """Vertical text of a narrow (often merged) cell, one character a line (领⏎导⏎班⏎子⏎成⏎员), as one line
+    (领导班子成员); any other value as it is."""
+    if isinstance(v, str) and "\n" in v:
+        lines = [x.strip() for x in v.strip().split("\n") if x.strip()]
+        if len(lines) > 1 and all(len(x) == 1 for x in lines):
+            return "".join(lines)
+    return v
+
+
 def split_list(v: Any) -> list[str]:
     """A cell holding several values (、 , ; or one per line)."""
     s = text(v)

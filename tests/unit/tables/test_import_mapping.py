@@ -335,7 +335,7 @@ def test_category_heading_above_each_header(runner, reg: Path, tmp_path: Path) -
     assert code == 0, doc["findings"]
     ud = Register(reg).unit("u")
     assert [(r.model.title, r.model.category) for r in ud.risks] == [("甲风险", cats[0]), ("乙风险", cats[1])]
-    assert ud.posts == {}
+    assert [p.name for p in ud.posts.values()] == ["局长", "副局长"]  # the 岗位 column's posts, never a caption
     text = (reg / "units/u/risks.yaml").read_text(encoding="utf-8")
     assert "表题：某局廉政风险点登记表" in text and "表题：填报单位：某局" in text and "表题：3" in text
     assert "表题：单位负责人 张三" in text

@@ -516,3 +516,38 @@ def test_personal_names_never_name_a_post(runner, tmp_path: Path, column: str, c
     assert [m.get("owner") for m in measures] == owners
     site_text = (unit / "unit.yaml").read_text(encoding="utf-8")
     assert not any(n in site_text for c in cells for n in V.person_names(c) or [])
+
+
+@pytest.mark.parametrize(("header", "cells", "merge", "posts", "post_of_rows"), [
+    # 上海城投: 岗位类别 merged down its rows, in vertical text: one post, every row on it
+    ("岗位\n类别", ["领\n导\n班\n子\n成\n员"] * 3, "B2:B4", ["领导班子成员"], ["P-001"] * 3),
+    ("岗位类别", ["领导班子成员", "中层管理人员", None], "B3:B4", ["领导班子成员", "中层管理人员"], ["P-001", "P-002", "P-002"]),
+    ("工作岗位", ["财务岗", "财务岗", "出纳岗"], None, ["财务岗", "出纳岗"], ["P-001", "P-001", "P-002"]),
+    ("部门", ["办\n公\n室", None, None], "B2:B4", ["办公室"], ["P-001"] * 3),
+    ("岗位/职权", ["公车管理", None, None], "B2:B4", [], [None] * 3),  # a power or a post: not guessed
+    ("职权内容", ["公车管理", None, None], "B2:B4", [], [None] * 3),
+])
+def test_a_post_column_merged_down_is_the_post_of_its_rows(runner, tmp_path: Path, header: str,  # type: ignore[no-untyped-def]
+                                                            cells: list[str | None], merge: str | None,
+                                                            posts: list[str], post_of_rows: list[str | None]) -> None:
+    """岗位类别/岗位/部门 (a header naming posts, not powers) is the post of the risks on its rows — a merge down
+    the rows carries it to each, vertical text (one character a line) joined; a 岗位/职权 cell that may name a
+    power is not taken for a post."""
+    from openpyxl import Workbook
+
+    wb = Workbook()
+    ws = wb.active
+    ws.append(["序号", header, "风险点", "风险等级", "防控措施"])
+    for i, c in enumerate(cells, 1):
+        ws.append([i, c, f"风险{i}", "低", f"措施{i}"])
+    if merge:
+        ws.merge_cells(merge)
+    wb.save(tmp_path / "t.xlsx")
+    doc, unit = _import(runner, tmp_path, tmp_path / "t.xlsx")
+    assert doc["summary"]["errors"] == 0
+    unit_yaml = yaml.safe_load((unit / "unit.yaml").read_text(encoding="utf-8"))
+    assert [p["name"] for p in unit_yaml.get("posts") or []] == posts
+    risks = yaml.safe_load((unit / "risks.yaml").read_text(encoding="utf-8"))["risks"]
+    assert [r.get("post") for r in risks] == post_of_rows
+    if not posts:
+        assert all(r["extra"]["岗位/职权"] == "公车管理" for r in risks)  # kept, and said (IMP105)
