@@ -65,6 +65,13 @@ def _expected_posts(folder: Path) -> list[str] | None:
     return [str(p) for p in posts] if isinstance(posts, list) else None
 
 
+def _unit_type(folder: Path) -> str:
+    """The unit type expected.yaml names (``unit_type: 事业单位``; 行政机关 when it names none)."""
+    path = folder / "expected.yaml"
+    want = yaml.safe_load(path.read_text(encoding="utf-8")) if path.is_file() else None
+    return str((want or {}).get("unit_type") or "行政机关")
+
+
 def _expect(folder: Path) -> dict[str, int]:
     """The expected counts of the folder's expected.yaml (``items:`` or ``counts:``)."""
     path = folder / "expected.yaml"
@@ -94,7 +101,8 @@ def test_real_table_imports_as_published(runner, tmp_path: Path, folder: Path,  
                                          table: Path) -> None:
     root = tmp_path / "reg"
     assert invoke(runner, "init", str(root)).exit_code == 0
-    assert invoke(runner, "new", "unit", "u", "--root", str(root), "--name", "单位", "--type", "行政机关").exit_code == 0
+    made = invoke(runner, "new", "unit", "u", "--root", str(root), "--name", "单位", "--type", _unit_type(folder))
+    assert made.exit_code == 0, made.output  # the unit of the type expected.yaml names (REGISTER.md's types)
     r = invoke(runner, "import", str(table), "--root", str(root), "--unit", "u", "--format", "json")
     doc = json.loads(r.stdout)
     assert doc["summary"]["errors"] == 0, [f for f in doc["findings"] if f["severity"] == "error"]
