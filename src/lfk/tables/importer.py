@@ -172,6 +172,7 @@ class _Ctx:
         self.grade_seen: dict[str, dict[str, tuple[str, int]]] = {}  # a table's own grade words → grade
         # 岗位/职权 cells naming no power, kept in extra beside a department post: (sheet, column) → rows, said once
         self.where_kept: dict[tuple[str, int], dict[int, str]] = {}
+        self.no_category: set[str] = set()  # sheets whose risk table has no 风险类别 column (said once)
         self.where_header: str | None = None  # the risk table's 岗位/职权 header when it names posts (岗位类别)
         # post cells naming people (徐千, 王建国（科长）): (sheet, column, field) → rows; kept in extra, said once
         self.persons: dict[tuple[str, int, str], set[int]] = {}
@@ -819,7 +820,11 @@ def _risk(ctx: _Ctx, rec: dict[str, Any], where: tuple[str, int], at: dict[str, 
         rec = {**rec, "title": prose.strip_number(title)}
     cat = V.text(rec.get("category"))
     cat = UNCATEGORISED if cat is None else L.section_text(cat) if L.SECTION_RE.match(cat) else cat
-    if cat == UNCATEGORISED and cat not in ctx.categories and not V.text(rec.get("category")):
+    if cat == UNCATEGORISED and "category" not in at and where[0] in ctx.no_category:
+        pass  # the table has no 风险类别 column: said at its first risk
+    elif cat == UNCATEGORISED and cat not in ctx.categories and not V.text(rec.get("category")):
+        if "category" not in at:
+            ctx.no_category.add(where[0])
         ctx.add("IMP103", Severity.WARNING, where, at.get("category", 1),
                 T(("表中没有风险类别列" if "category" not in at else "风险类别为空") + f"，暂记为「{cat}」（lfk lint 会提示）",
                   ("the table has no risk category column" if "category" not in at else "the risk category is empty")
@@ -1126,11 +1131,12 @@ def _measures_from_cells(ctx: _Ctx, tb: _Table, risks: list[tuple[Risk, tuple[st
 
 def _assign_ids(ctx: _Ctx, items: list[tuple[Any, tuple[str, int]]], prefix: str, existing: set[str],
                 seen: dict[str, tuple[str, int]] | None = None) -> list[Any]:
-    """Give rows without an id one (R-001 ...), report repeated ids (IMP107); ``seen`` is shared by the tables
-    of one kind (several in one input)."""
+    """Give rows without an id one (R-001 ...; said once for the table, IMP106), report repeated ids (IMP107);
+    ``seen`` is shared by the tables of one kind (several in one input)."""
     out = []
     seen = {} if seen is None else seen
     n = 0
+    given: list[tuple[str, tuple[str, int]]] = []
     for data, where in items:
         if data.get("id") and not valid_id(data["id"]):  # an id names a file or a page: never a path
             data.setdefault(EXTRA, {})
@@ -1145,7 +1151,7 @@ def _assign_ids(ctx: _Ctx, items: list[tuple[Any, tuple[str, int]]], prefix: str
             while f"{prefix}-{n:03d}" in existing or f"{prefix}-{n:03d}" in seen:
                 n += 1
             data["id"] = f"{prefix}-{n:03d}"
-            ctx.add("IMP106", Severity.INFO, where, 1, T(f"没有编号，编为 {data['id']}", f"no id; numbered {data['id']}"))
+            given.append((data["id"], where))
         if data["id"] in seen:
             ctx.add("IMP107", Severity.ERROR, where, 1,
                     T(f"编号 {data['id']} 重复（第 {seen[data['id']][1]} 行已有）",
@@ -1153,6 +1159,12 @@ def _assign_ids(ctx: _Ctx, items: list[tuple[Any, tuple[str, int]]], prefix: str
             continue
         seen[data["id"]] = where
         out.append((data, where))
+    if given:
+        ids = [i for i, _ in given]
+        shown = "、".join(ids) if len(ids) <= 3 else f"{ids[0]}、{ids[1]} … {ids[-1]}"
+        ctx.add("IMP106", Severity.INFO, given[0][1], 1,
+                T(f"没有编号，编为 {shown}" + (f"（共 {len(ids)} 项）" if len(ids) > 1 else ""),
+                  f"no id; numbered {shown.replace('、', ', ')}" + (f" ({len(ids)} items)" if len(ids) > 1 else "")))
     return out
 
 

@@ -462,7 +462,8 @@ def test_risks_of_the_same_text_on_several_rows_stay_apart_on_reimport(runner, t
 def test_powers_not_found_beside_a_department_are_said_once(runner, tmp_path: Path, rows: int,  # type: ignore[no-untyped-def]
                                                             shown: str) -> None:
     """宝安/区委办: 职权内容 naming no power of the unit (kept in extra, the risk on its 责任主体's post) was an IMP105
-    per row — 40 infos for a 40-row table; now one for the column, with the count and the first rows."""
+    per row — 40 infos for a 40-row table; now one for the column, with the count and the first rows (and the ids
+    given and the missing 风险类别 column, one finding each, not one per risk)."""
     body = "".join(f"{i},办公室,业务{i},\"1.风险{i}甲;2.风险{i}乙\",低\n" for i in range(1, rows + 1))
     table = tmp_path / "t.csv"
     table.write_text("序号,责任主体,职权内容,风险点,风险等级\n" + body, encoding="utf-8")
@@ -472,6 +473,12 @@ def test_powers_not_found_beside_a_department_are_said_once(runner, tmp_path: Pa
     assert shown in said[0]["message"]
     risks = yaml.safe_load((unit / "risks.yaml").read_text(encoding="utf-8"))["risks"]
     assert [r["extra"]["岗位/职权"] for r in risks[:3]] == ["业务1", "业务1", "业务2"][:len(risks[:3])]
+    # what holds for the whole table is said once too: the ids given, the missing 风险类别 column
+    numbered = [f["message"] for f in doc["findings"] if f["code"] == "IMP106" and "没有编号" in f["message"]]
+    ids = "R-001、R-002" + (f" … R-{2 * rows:03d}" if rows > 1 else "")
+    assert numbered == [f"工作表「t」第 2 行：没有编号，编为 {ids}（共 {2 * rows} 项）"]
+    assert sum(f["code"] == "IMP103" and "表中没有风险类别列" in f["message"] for f in doc["findings"]) == 1
+    assert all(r["category"] == "未分类" for r in risks) and len(risks) == 2 * rows
 
 
 @pytest.mark.parametrize(("cell", "names", "pair"), [
