@@ -250,7 +250,8 @@ class _Ctx:
         pair = V.post_and_person(value)
         if V.person_names(value) is None and pair is None:
             return value
-        self.extra.setdefault(field_zh, value)
+        have = self.extra.get(field_zh)  # a cell split into several posts (承办岗位 张三、李四): each part kept
+        self.extra[field_zh] = value if not have or value in have.split("、") else f"{have}、{value}"
         self.persons.setdefault((where[0], col, field_zh), set()).add(where[1])
         return pair[0] if pair else None
 

@@ -558,3 +558,16 @@ def test_a_post_column_merged_down_is_the_post_of_its_rows(runner, tmp_path: Pat
     assert [r.get("post") for r in risks] == post_of_rows
     if not posts:
         assert all(r["extra"]["岗位/职权"] == "公车管理" for r in risks)  # kept, and said (IMP105)
+
+
+def test_people_in_a_power_post_cell_are_each_kept(runner, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    """承办岗位 "张三、李四、财务科": the post 财务科; both names kept in the power's extra (not only the first), no
+    post named after either."""
+    table = tmp_path / "t.csv"
+    table.write_text("职权编码,职权名称,职权类别,承办岗位\nNB-01,公务接待,其他内部职权,张三、李四、财务科\n", encoding="utf-8")
+    doc, unit = _import(runner, tmp_path, table)
+    assert doc["summary"]["errors"] == 0 and [f["code"] for f in doc["findings"]].count("IMP109") == 1
+    auth = yaml.safe_load((unit / "authorities.yaml").read_text(encoding="utf-8"))["authorities"][0]
+    assert auth["posts"] == ["P-001"] and auth["extra"] == {"承办岗位": "张三、李四"}
+    posts = yaml.safe_load((unit / "unit.yaml").read_text(encoding="utf-8"))["posts"]
+    assert [p["name"] for p in posts] == ["财务科"]
