@@ -216,19 +216,6 @@ def split_short_list(v: Any) -> list[str]:
     return [x.strip() for x in re.split(r"[;；\n]+", s) if x.strip()]
 
 
-def split_numbered(v: Any) -> list[str]:
-    """A cell of numbered lines (``1. ...``, ``（2）...``, ``③...``) as the lines without numbers."""
-    s = text(v)
-    if not s:
-        return []
-    out = []
-    for line in s.split("\n"):
-        line = _NUMBERING.sub("", line).strip()
-        if line:
-            out.append(line)
-    return out
-
-
 def boolean(v: Any) -> bool | None:
     """是/否, true/false, √/× ... (None when empty)."""
     if isinstance(v, bool):
