@@ -1374,11 +1374,12 @@ def _listed_risks(tb: _Table) -> list[tuple[int, dict[str, Any], dict[str, int]]
     """A 风险点 cell listing several risks (``1.…2.…``, ``1、…；2、…``, ``（1）…（2）…``, one per line): one record
     per item (the row's other cells shared: its measures then answer each), never one risk titled with the whole
     list. A long item's title is its first clause (``prose.short_title``), its full text the description; a
-    风险描述 cell listing as many items gives each risk its own, else each the whole description."""
+    风险描述 cell listing as many items gives each risk its own, else each the whole description. A row with a
+    风险编号 is one risk (the register's own, as ``lfk export`` wrote it)."""
     out = []
     for rnum, rec, at in tb.rows:
         title, desc = V.text(rec.get("title")), V.text(rec.get("description"))
-        found = prose.list_items(title or desc)
+        found = prose.list_items(title or desc) if not V.text(rec.get("id")) else None  # an id: one risk as held
         if not found:
             out.append((rnum, rec, at))
             continue

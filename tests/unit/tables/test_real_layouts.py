@@ -441,6 +441,17 @@ def test_a_risk_cell_listing_risks_is_one_risk_per_item(runner, tmp_path: Path) 
     assert again["files"] == [] and all(c["added"] == c["replaced"] == 0 for c in again["counts"].values())
 
 
+def test_a_risk_with_its_id_is_not_split(runner, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    """A row with a 风险编号 (an export of a register whose risk was titled with a list before lists were split) is
+    that one risk: splitting it would give two rows the same id (IMP107)."""
+    table = tmp_path / "t.csv"
+    table.write_text("风险编号,风险点,风险等级\nR-001,\"1.弄虚作假;\n2.泄露秘密\",低\n", encoding="utf-8")
+    doc, unit = _import(runner, tmp_path, table)
+    assert doc["summary"]["errors"] == 0
+    risks = yaml.safe_load((unit / "risks.yaml").read_text(encoding="utf-8"))["risks"]
+    assert [(r["id"], r["title"]) for r in risks] == [("R-001", "1.弄虚作假;\n2.泄露秘密")]
+
+
 def test_risks_of_the_same_text_on_several_rows_stay_apart_on_reimport(runner, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     """街道: 申请人提供了虚假资料 is a risk of several powers (rows): a second import matches each to its own risk,
     not every row to the first (which was IMP107, an id repeated)."""
