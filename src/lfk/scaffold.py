@@ -20,7 +20,7 @@ from lfk.loader import load_bytes
 from lfk.loader.emit import format_text, model_for_path, quote_scalar
 from lfk.loader.guard import register_target, write_register_file
 from lfk.model.validate import validate
-from lfk.model.vocab import TAXONOMY_PRESETS, UNIT_TYPES, valid_unit_id
+from lfk.model.vocab import TAXONOMY_PRESETS, UNIT_TYPE_OF, UNIT_TYPES, valid_unit_id
 
 TAXONOMY_TITLES: dict[str, str] = {
     "guideline": "指导意见的三类风险（权力行使、制度机制、思想道德）",
@@ -159,7 +159,10 @@ def new_unit(root: Path, unit_id: str, *, name: str, unit_type: str, parent: str
     """
     check_unit_id(unit_id)
     if unit_type not in UNIT_TYPES:
-        raise UsageError(f"--type {unit_type!r} is not a unit type / 不是单位类型", hint="one of " + " | ".join(UNIT_TYPES))
+        known = UNIT_TYPE_OF.get(unit_type)
+        raise UsageError(f"--type {unit_type!r} is not a unit type / 不是单位类型",
+                         hint=(f"{unit_type} is a {known} (街道办事处 a 派出机关, 乡镇人民政府 the basic-level government) / "
+                               f"{unit_type}属于{known}：--type {known}") if known else "one of " + " | ".join(UNIT_TYPES))
     if not name.strip():
         raise UsageError("--name is empty / 单位名称为空")
     if parent is not None:

@@ -219,7 +219,7 @@ def test_import_unknown_codes_are_one_line_errors(runner, reg: Path, tmp_path: P
     if settings:
         _lint_settings(reg, settings)
     code, doc = _import(runner, reg, _table(tmp_path, repeated=False), *options)
-    assert code == 2 and said in doc["stderr"] and "IMP100…IMP108" in doc["stderr"]
+    assert code == 2 and said in doc["stderr"] and "IMP100…IMP109" in doc["stderr"]
     assert len(doc["stderr"].strip().splitlines()) == 1 and "R-001" not in _risks(reg)
 
 

@@ -73,6 +73,24 @@ def test_new_unit_refusals(runner, tmp_path: Path) -> None:  # type: ignore[no-u
     assert invoke(runner, "new", "unit", "ok-id", "--name", "x", "--type", "其他", "--root", str(tmp_path / "none")).exit_code == 2
 
 
+@pytest.mark.parametrize(("given", "said"), [
+    ("街道", "--type 行政机关"), ("街道办事处", "--type 行政机关"), ("乡镇人民政府", "--type 行政机关"), ("镇", "--type 行政机关"),
+    ("机关", "one of 党的机关 | 行政机关 | 国有企业 | 事业单位 | 其他"),
+])
+def test_a_body_named_for_a_unit_type_gets_its_type(runner, tmp_path: Path, given: str, said: str) -> None:  # type: ignore[no-untyped-def]
+    """REGISTER.md's unit types are closed: a 街道(办事处) is the government's 派出机关 and a 乡镇人民政府 the basic-level
+    government — both 行政机关, which the refusal of --type 街道 and lint of ``type: 街道`` say."""
+    root = tmp_path / "reg"
+    assert invoke(runner, "init", str(root)).exit_code == 0
+    r = invoke(runner, "new", "unit", "jd", "--name", "某街道办事处", "--type", given, "--root", str(root))
+    assert r.exit_code == 2 and said in r.output and not (root / "units/jd").exists()
+    unit_yaml = root / "units/example/unit.yaml"
+    unit_yaml.write_text(unit_yaml.read_text(encoding="utf-8").replace("type: 行政机关", f"type: {given}", 1),
+                         encoding="utf-8")
+    found = [f for f in _lint(runner, root)["findings"] if f["path"].endswith("unit.yaml") and f["code"] == "LFK101"]
+    assert len(found) == 1 and (("写 type: 行政机关" in found[0]["message"]) == (given != "机关")), found
+
+
 def test_scaffolded_files_are_already_canonical(runner, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     root = tmp_path / "reg"
     assert invoke(runner, "init", str(root)).exit_code == 0

@@ -57,6 +57,21 @@ def _kept(cell: str, written: str, headers: set[str]) -> bool:
     return True
 
 
+def _expected_posts(folder: Path) -> list[str] | None:
+    """The post names the folder's expected.yaml lists (``items: {posts: [领导班子成员]}``), if it does."""
+    path = folder / "expected.yaml"
+    want = yaml.safe_load(path.read_text(encoding="utf-8")) if path.is_file() else None
+    posts = ((want or {}).get("items") or {}).get("posts")
+    return [str(p) for p in posts] if isinstance(posts, list) else None
+
+
+def _unit_type(folder: Path) -> str:
+    """The unit type expected.yaml names (``unit_type: 事业单位``; 行政机关 when it names none)."""
+    path = folder / "expected.yaml"
+    want = yaml.safe_load(path.read_text(encoding="utf-8")) if path.is_file() else None
+    return str((want or {}).get("unit_type") or "行政机关")
+
+
 def _expect(folder: Path) -> dict[str, int]:
     """The expected counts of the folder's expected.yaml (``items:`` or ``counts:``)."""
     path = folder / "expected.yaml"
@@ -86,7 +101,8 @@ def test_real_table_imports_as_published(runner, tmp_path: Path, folder: Path,  
                                          table: Path) -> None:
     root = tmp_path / "reg"
     assert invoke(runner, "init", str(root)).exit_code == 0
-    assert invoke(runner, "new", "unit", "u", "--root", str(root), "--name", "单位", "--type", "行政机关").exit_code == 0
+    made = invoke(runner, "new", "unit", "u", "--root", str(root), "--name", "单位", "--type", _unit_type(folder))
+    assert made.exit_code == 0, made.output  # the unit of the type expected.yaml names (REGISTER.md's types)
     r = invoke(runner, "import", str(table), "--root", str(root), "--unit", "u", "--format", "json")
     doc = json.loads(r.stdout)
     assert doc["summary"]["errors"] == 0, [f for f in doc["findings"] if f["severity"] == "error"]
@@ -120,6 +136,10 @@ def test_real_table_imports_as_published(runner, tmp_path: Path, folder: Path,  
     for kind, n in _expect(folder).items():
         if kind in got:
             assert got[kind] == n, (kind, got[kind], n)
+    posts = _expected_posts(folder)
+    if posts is not None:  # the posts the table names (vertical text joined: 领⏎导⏎班⏎子⏎成⏎员), each once
+        unit_yaml = yaml.safe_load((root / "units" / "u" / "unit.yaml").read_text(encoding="utf-8"))
+        assert [p["name"] for p in unit_yaml.get("posts") or []] == posts
     lint = invoke(runner, "lint", "--root", str(root), "--format", "json")
     assert lint.exit_code in (0, 1)  # findings: what the unit must still add (each with its fix)
     for f in json.loads(lint.stdout).get("findings", []):

@@ -18,7 +18,7 @@ from pydantic import BaseModel, ValidationError
 from lfk.core.finding import Finding, Severity
 from lfk.core.i18n import T
 from lfk.loader import LoadedFile
-from lfk.model.vocab import GRADES
+from lfk.model.vocab import GRADES, UNIT_TYPE_OF, UNIT_TYPES
 
 M = TypeVar("M", bound=BaseModel)
 
@@ -150,6 +150,11 @@ def error_findings(lf: LoadedFile, model: type[BaseModel], err: ValidationError,
                           "grading.aliases（导入时识别的词）中，这里仍写 " + "/".join(GRADES),
                           "; the unit's own grade words (e.g. 一级风险) go in grading.labels (shown and exported) or "
                           "grading.aliases (read by import) in lfk.yaml, while this field stays " + "/".join(GRADES))
+            elif set(re.findall(r"'([^']*)'", expected)) == set(UNIT_TYPES) and shown in UNIT_TYPE_OF:
+                known = UNIT_TYPE_OF[str(shown)]  # 街道: a 派出机关 of the government, so 行政机关
+                hint = T(f"{shown}属于{known}（街道办事处是人民政府的派出机关，乡镇人民政府是基层政府）：写 type: {known}",
+                         f"a {shown} is a {known} (街道办事处: the government's 派出机关; 乡镇人民政府: the basic-level "
+                         f"government): write type: {known}")
         elif etype in _TYPE_WORDS:
             zh, en = _TYPE_WORDS[etype]
             msg = T(f"`{field}` 应为{zh}，实际是 `{shown}`", f"`{field}` should be {en}, not `{shown}`")

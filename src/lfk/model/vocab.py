@@ -38,6 +38,11 @@ DAY_KINDS: tuple[str, ...] = ("工作日", "自然日")
 
 # -- units, powers, flows ---------------------------------------------------------------------------
 UNIT_TYPES: tuple[str, ...] = ("党的机关", "行政机关", "国有企业", "事业单位", "其他")
+# bodies named for a unit type, and the type they are (REGISTER.md's list is closed): a 街道办事处 is the
+# government's 派出机关 (地方组织法 第八十五条), a 乡镇人民政府 the basic-level government — both 行政机关
+UNIT_TYPE_OF: dict[str, str] = {name: "行政机关" for name in (
+    "街道", "街道办", "街道办事处", "乡镇", "乡", "镇", "乡镇政府", "乡政府", "镇政府", "乡镇人民政府", "乡人民政府",
+    "镇人民政府", "人民政府", "政府", "派出机关")}
 POWER_UNIT_TYPES: tuple[str, ...] = ("党的机关", "行政机关")
 """Unit types that exercise public power and so must list it (职权目录, clause 4) even when their risks sit on posts;
 other units (事业单位 such as schools and hospitals, 国有企业, 其他) may keep a register of post risks only."""

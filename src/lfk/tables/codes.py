@@ -23,5 +23,7 @@ CODES: dict[str, tuple[Text, Severity]] = {
     "IMP106": (T("推定的取值（请核对）", "a value assumed (to be checked)"), Severity.INFO),
     "IMP107": (T("输入中编号重复", "id repeated in the input"), Severity.ERROR),
     "IMP108": (T("无表头的表格，列由内容推定", "sheet without a header row: columns inferred"), Severity.WARNING),
+    "IMP109": (T("岗位栏写的是人员姓名（保留在 extra，不作岗位）", "a post cell names people (kept in extra, no post)"),
+               Severity.WARNING),
 }
 

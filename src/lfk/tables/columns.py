@@ -196,6 +196,13 @@ def norm_header(text: object) -> str:
     return (stripped or s).replace("／", "/").lower()
 
 
+def names_posts(header: object) -> bool:
+    """Whether a 岗位/职权 column's header names posts or departments only (岗位类别, 工作岗位, 部门, 科室/岗位), not
+    powers (职权内容, 权力事项, 岗位/职权, 岗位职责): its cells are then the risks' posts."""
+    h = norm_header(header)
+    return bool(re.search("岗位|部门|科室|处室", h)) and not re.search("职权|权力|职责|事项", h)
+
+
 def factor_header(key: str, label: str | None) -> str:
     """The header of a grading-factor column: its label, else its key."""
     return label or key

@@ -27,7 +27,8 @@ what was read is still written. Nothing the user brings is lost to a setting.
 Codes: IMP100 sheet not recognised · IMP101 unmapped column · IMP102 unreadable row or value ·
 IMP103 value outside the vocabulary · IMP104 id conflict with the unit · IMP105 unresolved name ·
 IMP106 a value assumed (reported so it can be checked) · IMP107 an id repeated in the input ·
-IMP108 a sheet without a header row, its columns inferred.
+IMP108 a sheet without a header row, its columns inferred · IMP109 a post cell naming people (kept in extra,
+no post named after a person).
 """
 
 from __future__ import annotations
@@ -73,7 +74,7 @@ from lfk.tables import layout as L
 from lfk.tables import prose
 from lfk.tables import values as V
 from lfk.tables.codes import CODES
-from lfk.tables.columns import IMPORT_ONLY, TABLES, Column, Table, import_fields
+from lfk.tables.columns import IMPORT_ONLY, TABLES, Column, Table, import_fields, names_posts
 
 LIST_FIELDS = {"authorities": AuthoritiesFile, "risks": RisksFile, "measures": MeasuresFile}
 KEEP_EXPLICIT = {"measures": ("status", "effect")}
@@ -172,10 +173,17 @@ class _Ctx:
         self.extra: dict[str, str] = {}  # values of the row being read that no field takes (→ extra:)
         # the unit's measures by description, with the risks they answer (re-import by content)
         self.measure_by_text: dict[str, list[tuple[str, tuple[str, ...]]]] = {}
-        self.risk_by_text: dict[tuple[str, str], str] = {}  # the unit's risks by (title, description)
+        self.risk_by_text: dict[tuple[str, str], list[str]] = {}  # the unit's risks by (title, description)
+        self.risks_matched: set[str] = set()  # of those, the ones this import's rows took already
         self.unit_auth_by_name: dict[str, str] = {}  # the unit's powers by name (re-import by content)
         self.new_posts: list[tuple[Post, tuple[str, int]]] = []  # posts named by section rows (院党委)
         self.grade_seen: dict[str, dict[str, tuple[str, int]]] = {}  # a table's own grade words → grade
+        # 岗位/职权 cells naming no power, kept in extra beside a department post: (sheet, column) → rows, said once
+        self.where_kept: dict[tuple[str, int], dict[int, str]] = {}
+        self.no_category: set[str] = set()  # sheets whose risk table has no 风险类别 column (said once)
+        self.where_header: str | None = None  # the risk table's 岗位/职权 header when it names posts (岗位类别)
+        # post cells naming people (徐千, 王建国（科长）): (sheet, column, field) → rows; kept in extra, said once
+        self.persons: dict[tuple[str, int, str], set[int]] = {}
         self.columns: list[dict[str, Any]] = []
         self.flows: list[tuple[dict[str, Any], tuple[str, int]]] = []
         self.titles: list[str] = []  # captions above the header rows (kept in the written files' header comment)
@@ -194,10 +202,14 @@ class _Ctx:
         self.findings.append(Finding(code, sev, self.sheet_source.get(sheet, self.source), row or 1, col or 1,
                                      prefix + msg, hint, extra={"sheet": sheet}))
 
-    def section_post(self, name: str, where: tuple[str, int]) -> str:
-        """The post a section row names (院党委): the unit's post of that name or id, else a new post P-001 …"""
+    def section_post(self, name: str, where: tuple[str, int]) -> str | None:
+        """The post a section row names (院党委): the unit's post of that name or id, else a new post P-001 …;
+        none for a row naming a person (李寿国; 李寿国（校长）: the post 校长), kept in the rows' extra."""
         if name in self.post_ids:
             return name
+        name = self.unperson(name, where, 1, "分组") or ""
+        if not name:
+            return None
         ids = self.posts_by_name.get(name)
         if ids:
             return sorted(ids)[0]
@@ -239,10 +251,27 @@ class _Ctx:
                 out.extend(V.split_list(line))
         return out
 
+    def unperson(self, value: str, where: tuple[str, int], col: int, field_zh: str) -> str | None:
+        """A post cell without the people it names: a cell of personal names (徐千, 张三、李四) gives no post, a post
+        with its holder (王建国（科长）) the post (科长); the cell is then kept in ``extra`` (internal, never
+        published) and counted for one IMP109 per column (``_persons_finding``). Personal data never names a post."""
+        pair = V.post_and_person(value)
+        if V.person_names(value) is None and pair is None:
+            return value
+        have = self.extra.get(field_zh)  # a cell split into several posts (承办岗位 张三、李四): each part kept
+        self.extra[field_zh] = value if not have or value in have.split("、") else f"{have}、{value}"
+        self.persons.setdefault((where[0], col, field_zh), set()).add(where[1])
+        return pair[0] if pair else None
+
     def post(self, value: str | None, where: tuple[str, int], col: int, field_zh: str) -> str | None:
         """A post cell (an id or a name) as the post id. A name the unit has no post of (科室负责人, the role a
         published table names) becomes a new post of that name; a cell naming several posts is kept in the row's
-        ``extra`` (the field stays empty: lint asks for the post)."""
+        ``extra`` (the field stays empty: lint asks for the post); personal names never make a post (``unperson``)."""
+        if not value:
+            return None
+        if value in self.post_ids:
+            return value
+        value = self.unperson(value, where, col, field_zh)
         if not value:
             return None
         if value in self.post_ids:
@@ -554,11 +583,11 @@ def _records(seg: L.Segment, mapping: dict[int, Column], extra: dict[int, str], 
         merged: dict[str, tuple[int, int]] = {}
         for j, c in mapping.items():
             if j < len(cells):
-                rec[c.key] = cells[j]
+                rec[c.key] = V.unstack(cells[j])
                 cols_at[c.key] = j + 1
                 if (rnum, j + 1) in sheet.merged:
                     merged[c.key] = sheet.merged[(rnum, j + 1)]
-        kept = {name: t for j, name in extra.items() if j < len(cells) and (t := V.text(cells[j]))}
+        kept = {name: t for j, name in extra.items() if j < len(cells) and (t := V.text(V.unstack(cells[j])))}
         if kept:
             rec[EXTRA] = kept
         if section:
@@ -746,6 +775,42 @@ def _grade(ctx: _Ctx, value: str | None, where: tuple[str, int], col: int) -> tu
     return g, True
 
 
+def _where_kept_finding(ctx: _Ctx) -> None:
+    """One IMP105 (info) per 岗位/职权 column for its cells that name no power of the unit (kept in extra, the
+    risk on its department's post): how many rows, the first few (a big table said them once per row)."""
+    for (sheet, col), rows in ctx.where_kept.items():
+        header = next((c["header"] for c in ctx.columns if (c["sheet"], c["column"], c["field"]) == (sheet, col, "where")),
+                      "岗位/职权")
+        first = sorted(rows)[:3]
+        shown = "、".join(f"第 {n} 行「{' '.join(rows[n].split())}」" for n in first)
+        shown_en = ", ".join(f"row {n} {' '.join(rows[n].split())!r}" for n in first)
+        more, more_en = (f"等 {len(rows)} 行", f" and {len(rows) - len(first)} more") if len(rows) > len(first) else ("", "")
+        ctx.add("IMP105", Severity.INFO, (sheet, first[0]), col,
+                T(f"「{header}」列有 {len(rows)} 行不是本单位的职权：{shown}{more}；原文保留在各风险点的 extra 中，"
+                  "风险点按责任科室关联岗位",
+                  f"{header} names no power of the unit on {len(rows)} row(s): {shown_en}{more_en}; kept in each "
+                  "risk's extra, the risk lies on its department's post"),
+                T("职权目录中有这些职权时，请补充职权编码", "add the power ids (职权编码) when the 职权目录 lists them"))
+    ctx.where_kept.clear()
+
+
+def _persons_finding(ctx: _Ctx) -> None:
+    """One IMP109 per post column whose cells name people (徐千; 王建国（科长）): the rows (never the names), that the
+    names were kept in extra (internal) and made no post — the public site shows posts, never personal data."""
+    for (sheet, col, field_zh), rows in ctx.persons.items():
+        first = sorted(rows)
+        shown = "、".join(str(n) for n in first[:5]) + ("…" if len(first) > 5 else "")
+        ctx.add("IMP109", Severity.WARNING, (sheet, first[0]), col,
+                T(f"「{field_zh}」有 {len(first)} 行写的是人员姓名（第 {shown} 行）：姓名不作为岗位（公开网站显示岗位），"
+                  "原文保留在 extra 中（内部，不公开）；只写姓名的行未关联岗位",
+                  f"{field_zh} names people on {len(first)} row(s) (rows {shown.replace('、', ', ')}): no post is named "
+                  "after a person (the public site shows posts); kept in extra (internal, never published); a row "
+                  "naming only people has no post"),
+                T(f"请在 unit.yaml 的 posts 中定义负责的岗位（如 科长、分管领导），把岗位编号写入{field_zh}",
+                  "define the posts in unit.yaml (科长, 分管领导 …) and write their ids in the field"))
+    ctx.persons.clear()
+
+
 def _grade_words_finding(ctx: _Ctx) -> None:
     """One IMP106 for the grade words of the table's own (Ⅰ级 → 高): how to keep them (grading.aliases)."""
     if not ctx.grade_seen:
@@ -804,7 +869,11 @@ def _risk(ctx: _Ctx, rec: dict[str, Any], where: tuple[str, int], at: dict[str, 
         rec = {**rec, "title": prose.strip_number(title)}
     cat = V.text(rec.get("category"))
     cat = UNCATEGORISED if cat is None else L.section_text(cat) if L.SECTION_RE.match(cat) else cat
-    if cat == UNCATEGORISED and cat not in ctx.categories and not V.text(rec.get("category")):
+    if cat == UNCATEGORISED and "category" not in at and where[0] in ctx.no_category:
+        pass  # the table has no 风险类别 column: said at its first risk
+    elif cat == UNCATEGORISED and cat not in ctx.categories and not V.text(rec.get("category")):
+        if "category" not in at:
+            ctx.no_category.add(where[0])
         ctx.add("IMP103", Severity.WARNING, where, at.get("category", 1),
                 T(("表中没有风险类别列" if "category" not in at else "风险类别为空") + f"，暂记为「{cat}」（lfk lint 会提示）",
                   ("the table has no risk category column" if "category" not in at else "the risk category is empty")
@@ -836,17 +905,16 @@ def _risk(ctx: _Ctx, rec: dict[str, Any], where: tuple[str, int], at: dict[str, 
     if authority is None and post is None and V.text(rec.get("where")):
         authority, post = _where_cell(ctx, V.text(rec.get("where")))
     if authority is None and post is None and V.text(rec.get("department")):
-        post = _department_post(ctx, V.text(rec.get("department")) or "", where, at.get("department", 1))
+        post = _department_post(ctx, V.text(rec.get("department")) or "", where, at.get("department", 1), "责任科室")
         if post and V.text(rec.get("where")):
             ctx.extra.setdefault("岗位/职权", V.text(rec.get("where")) or "")
-            ctx.add("IMP105", Severity.INFO, where, at.get("where", 1),
-                    T(f"「岗位/职权」「{V.text(rec.get('where'))}」不是本单位的职权，保留在 extra 中；风险点按责任科室关联岗位",
-                      f"岗位/职权 {V.text(rec.get('where'))!r} names no power of the unit: kept in extra; the risk lies on "
-                      "its department's post"),
-                    T("职权目录中有此职权时，请补充职权编码", "add the power id (职权编码) when the 职权目录 lists it"))
+            rows = ctx.where_kept.setdefault((where[0], at.get("where", 1)), {})
+            rows.setdefault(where[1], V.text(rec.get("where")) or "")
     if authority is None and post is None and V.text(rec.get("where")):
         if from_section:
             post = ctx.section_post(V.text(rec.get("where")) or "", where)
+        elif ctx.where_header:  # 岗位类别 / 工作岗位 (merged down the rows it spans, or on each): the post
+            post = _department_post(ctx, V.text(rec.get("where")) or "", where, at.get("where", 1), ctx.where_header)
         elif authority is None and post is None:
             ctx.extra.setdefault("岗位/职权", V.text(rec.get("where")) or "")
             ctx.add("IMP105", Severity.WARNING, where, at.get("where", 1),
@@ -886,15 +954,18 @@ def _risk(ctx: _Ctx, rec: dict[str, Any], where: tuple[str, int], at: dict[str, 
     return _validate(ctx, Risk, data, where, at, t)
 
 
-def _department_post(ctx: _Ctx, value: str, where: tuple[str, int], col: int) -> str | None:
-    """The post of a 责任主体/责任科室 cell (the department the risk lies in, clause 5's 岗位): the unit's post of
-    that name, else a new post (IMP106, to be checked); a cell naming several is kept in ``extra`` (IMP105)."""
+def _department_post(ctx: _Ctx, value: str, where: tuple[str, int], col: int, field_zh: str) -> str | None:
+    """The post of a 责任主体/责任科室 cell (the department the risk lies in, clause 5's 岗位) or of a 岗位类别/岗位
+    column (``field_zh`` its header): the unit's post of that name, else a new post (IMP106, to be checked); a
+    cell naming several is kept in ``extra`` (IMP105)."""
     name = V.post_name(value)
+    if name is not None and (bare := ctx.unperson(name, where, col, field_zh)) != name:
+        return ctx.post(bare, where, col, field_zh)  # 王建国（办公室主任）: the post; 徐千: none
     if name is not None and name not in ctx.post_ids and name not in ctx.posts_by_name:
         return ctx.new_post(name, where, col, lambda pid: T(
-            f"责任科室「{name}」作为风险点所在岗位，新增岗位 {pid}", f"the department {name!r} is the risk's post: "
+            f"{field_zh}「{name}」作为风险点所在岗位，新增岗位 {pid}", f"{field_zh} {name!r} is the risk's post: "
             f"new post {pid}"))
-    return ctx.post(value, where, col, "责任科室")
+    return ctx.post(value, where, col, field_zh)
 
 
 def _risk_section(ctx: _Ctx, rec: dict[str, Any]) -> tuple[dict[str, Any], str | None, bool]:
@@ -1168,11 +1239,12 @@ def _measures_from_cells(ctx: _Ctx, tb: _Table, risks: list[tuple[Risk, tuple[st
 
 def _assign_ids(ctx: _Ctx, items: list[tuple[Any, tuple[str, int]]], prefix: str, existing: set[str],
                 seen: dict[str, tuple[str, int]] | None = None) -> list[Any]:
-    """Give rows without an id one (R-001 ...), report repeated ids (IMP107); ``seen`` is shared by the tables
-    of one kind (several in one input)."""
+    """Give rows without an id one (R-001 ...; said once for the table, IMP106), report repeated ids (IMP107);
+    ``seen`` is shared by the tables of one kind (several in one input)."""
     out = []
     seen = {} if seen is None else seen
     n = 0
+    given: list[tuple[str, tuple[str, int]]] = []
     for data, where in items:
         if data.get("id") and not valid_id(data["id"]):  # an id names a file or a page: never a path
             data.setdefault(EXTRA, {})
@@ -1187,7 +1259,7 @@ def _assign_ids(ctx: _Ctx, items: list[tuple[Any, tuple[str, int]]], prefix: str
             while f"{prefix}-{n:03d}" in existing or f"{prefix}-{n:03d}" in seen:
                 n += 1
             data["id"] = f"{prefix}-{n:03d}"
-            ctx.add("IMP106", Severity.INFO, where, 1, T(f"没有编号，编为 {data['id']}", f"no id; numbered {data['id']}"))
+            given.append((data["id"], where))
         if data["id"] in seen:
             ctx.add("IMP107", Severity.ERROR, where, 1,
                     T(f"编号 {data['id']} 重复（第 {seen[data['id']][1]} 行已有）",
@@ -1195,6 +1267,12 @@ def _assign_ids(ctx: _Ctx, items: list[tuple[Any, tuple[str, int]]], prefix: str
             continue
         seen[data["id"]] = where
         out.append((data, where))
+    if given:
+        ids = [i for i, _ in given]
+        shown = "、".join(ids) if len(ids) <= 3 else f"{ids[0]}、{ids[1]} … {ids[-1]}"
+        ctx.add("IMP106", Severity.INFO, given[0][1], 1,
+                T(f"没有编号，编为 {shown}" + (f"（共 {len(ids)} 项）" if len(ids) > 1 else ""),
+                  f"no id; numbered {shown.replace('、', ', ')}" + (f" ({len(ids)} items)" if len(ids) > 1 else "")))
     return out
 
 
@@ -1239,6 +1317,8 @@ def read_items(register: Register, unit_id: str, paths: list[Path], *, from_unit
     for tb in by_key.get("benchmarks", []):
         items.benchmarks.extend(_benchmarks(ctx, tb))
     items.posts.extend(ctx.new_posts)
+    _where_kept_finding(ctx)
+    _persons_finding(ctx)
     _grade_words_finding(ctx)
     return items, ctx.findings
 
@@ -1282,7 +1362,7 @@ def _learn_unit(ctx: _Ctx, ud: Any) -> None:
         if m.model.description:
             ctx.measure_by_text.setdefault(m.model.description, []).append((m.model.id, tuple(m.model.risks)))
     for r in ud.risks:
-        ctx.risk_by_text.setdefault((r.model.title, r.model.description or ""), r.model.id)
+        ctx.risk_by_text.setdefault((r.model.title, r.model.description or ""), []).append(r.model.id)
     for a in ud.authorities:
         ctx.auth_ids.add(a.model.id)
         ctx.auth_by_name.setdefault(a.model.name, a.model.id)
@@ -1397,14 +1477,41 @@ def _several_risks(tb: _Table) -> list[tuple[int, dict[str, Any], dict[str, int]
     return out
 
 
+def _listed_risks(tb: _Table) -> list[tuple[int, dict[str, Any], dict[str, int]]]:
+    """A 风险点 cell listing several risks (``1.…2.…``, ``1、…；2、…``, ``（1）…（2）…``, one per line): one record
+    per item (the row's other cells shared: its measures then answer each), never one risk titled with the whole
+    list. A long item's title is its first clause (``prose.short_title``), its full text the description; a
+    风险描述 cell listing as many items gives each risk its own, else each the whole description. A row with a
+    风险编号 is one risk (the register's own, as ``lfk export`` wrote it)."""
+    out = []
+    for rnum, rec, at in tb.rows:
+        title, desc = V.text(rec.get("title")), V.text(rec.get("description"))
+        found = prose.list_items(title or desc) if not V.text(rec.get("id")) else None  # an id: one risk as held
+        if not found:
+            out.append((rnum, rec, at))
+            continue
+        if not title:  # no 风险点: the description stands for it (as in ``_risk``)
+            desc = None
+        descs = prose.list_items(desc) or []
+        for k, item in enumerate(found):
+            own = descs[k] if len(descs) == len(found) else desc
+            short = prose.short_title(item)
+            full = "\n".join(x for x in (item if short != item else None, own) if x) or None
+            out.append((rnum, {**rec, "title": short, "description": full}, at))
+    return out
+
+
 def _read_risks(ctx: _Ctx, tables: list[_Table], items: Items, existing: set[str]) -> None:
     seen: dict[str, tuple[str, int]] = {}
     for tb in tables:
         tb.rows = _several_risks(tb)
+        tb.rows = _listed_risks(tb)
         rows = _assign_ids(ctx, [({**rec, "id": V.text(rec.get("id")) or _risk_by_content(ctx, rec)},
                                   (tb.sheet.name, n)) for n, rec, _ in tb.rows], "R", existing, seen)
         existing.update(seen)
         ats = {n: at for n, _, at in tb.rows}
+        ctx.where_header = next((c["header"] for c in ctx.columns if c["field"] == "where" and names_posts(c["header"])
+                                 and (c["sheet"], c["row"]) == (tb.sheet.name, tb.header_row)), None)
         for rec, where in rows:
             r = _risk(ctx, rec, where, ats[where[1]], tb.table)
             if r is not None:
@@ -1449,11 +1556,16 @@ def _read_measures(ctx: _Ctx, by_key: dict[str, list[_Table]], items: Items, exi
 
 
 def _risk_by_content(ctx: _Ctx, rec: dict[str, Any]) -> str | None:
-    """The id of the unit's risk with this row's title and description (re-import of a table without ids)."""
+    """The id of the unit's risk with this row's title and description not yet taken by another row (re-import
+    of a table without ids; rows of the same text, 申请人提供了虚假资料 under several powers, each their own)."""
     title, desc = V.text(rec.get("title")), V.text(rec.get("description"))
     if not title:
         title, desc = desc, None
-    return ctx.risk_by_text.get((prose.strip_number(title) if title else "", desc or ""))
+    ids = ctx.risk_by_text.get((prose.strip_number(title) if title else "", desc or ""), [])
+    found = next((rid for rid in ids if rid not in ctx.risks_matched), None)
+    if found:
+        ctx.risks_matched.add(found)
+    return found
 
 
 def _json_items(ctx: _Ctx, data: Any, items: Items, from_unit: str | None) -> None:

@@ -3,7 +3,9 @@
 ``fines("责令改正，处二万元以上五万元以下罚款")`` → ``[{min: 20000, max: 50000, unit: 元}]``;
 ``处二十万元罚款`` → a single amount (min = max); ``处建设项目总投资额百分之一以上百分之二以下的罚款`` →
 ``{min_times: 0.01, max_times: 0.02, of: 建设项目总投资额}``; ``所收费用三倍以上四倍以下`` → multiples of
-所收费用. ``split_numbered`` splits ``1.… ；2.…``, ``1.1…``, ``（一）…``, ``①…`` into items, numbering removed.
+所收费用. ``split_numbered`` splits ``1.… ；2.…``, ``1.1…``, ``（一）…``, ``①…`` (also run together: ``1.甲2.乙``)
+into items, numbering removed; ``list_items`` says whether a cell lists several (a 风险点 cell of several risks),
+``short_title`` cuts a long item to a risk's title.
 """
 
 from __future__ import annotations
@@ -142,14 +144,56 @@ def fines(value: Any) -> list[dict[str, Any]]:
 # -- numbered lists inside one cell ------------------------------------------------------------------
 _MARK = (r"(?:\d{1,2}(?:[.．]\d{1,2})+[.．、]?(?!\d)|\d{1,2}\s*[.．、)）](?!\d)|[（(]\s*(?:\d{1,2}|[一二三四五六七八九十]{1,3})"
          r"\s*[)）]|[①-⑳]|[一二三四五六七八九十]{1,3}\s*、)")
+_MARK_RE = re.compile(_MARK)
 _LEADING = re.compile(rf"^\s*{_MARK}\s*")
-_SPLIT = re.compile(rf"(?:(?<=[；;。\n])|^)\s*(?={_MARK})|(?=[①-⑳])")
+_AFTER_ITEM = "；;。\n"  # a mark after one of these starts an item
+_NOT_AFTER = set("0123456789０１２３４５６７８９、，,第至和及或与-~～—.．")  # 第1、2项, 1至2.: no new item
+
+
+def _mark_key(mark: str) -> tuple[str, tuple[int, ...]]:
+    """A list mark's style and number: ``2.`` → (``.``, (2,)), ``1.2`` → (``1.``, (1, 2)), ``（三）`` → (``()``, (3,))."""
+    m = re.sub(r"\s+", "", mark)
+    if "\u2460" <= m[0] <= "\u2473":
+        return "①", (ord(m[0]) - 0x2460 + 1,)
+    if m[0] in "（(":
+        return "()", (int(cn_number(m[1:-1]) or 0),)
+    nums = re.findall(r"\d+", m)
+    if len(nums) > 1:
+        return f"{len(nums) - 1}.", tuple(int(n) for n in nums)
+    if nums:
+        return ("." if m[-1] in ".．" else m[-1]), (int(nums[0]),)
+    return "、", (int(cn_number(m[:-1]) or 0),)
+
+
+def _follows(prev: tuple[str, tuple[int, ...]], key: tuple[str, tuple[int, ...]]) -> bool:
+    """Whether mark ``key`` numbers the item after ``prev`` (same style, the next number: 1. → 2., 1.1 → 1.2)."""
+    (style, a), (style2, b) = prev, key
+    return style == style2 and len(a) == len(b) and a[:-1] == b[:-1] and b[-1] == a[-1] + 1
+
+
+def _item_starts(s: str) -> list[int]:
+    """Where the items of a numbered cell start: at its first mark, at a mark after ``；``/``。``/a line break, at
+    every ``①``, and at the next number of the list run on without a separator (``1.甲2.乙``, ``（1）甲（2）乙``)."""
+    starts: list[int] = []
+    prev: tuple[str, tuple[int, ...]] | None = None
+    for m in _MARK_RE.finditer(s):
+        key = _mark_key(m.group())
+        before = s[:m.start()].rstrip(" \t\u3000")
+        if not before:
+            ok = not starts
+        else:
+            ok = (before[-1] in _AFTER_ITEM or key[0] == "①"
+                  or (prev is not None and _follows(prev, key) and before[-1] not in _NOT_AFTER))
+        if ok:
+            starts.append(m.start())
+            prev = key
+    return starts
 
 
 def split_numbered(value: Any, separators: list[str] | tuple[str, ...] = ()) -> list[str]:
     """A cell of numbered items (``1.加强教育；2.制定…``, ``1.1…``, ``（一）…``, ``①…``, one per line or run
-    together) as the items without their numbers; an unnumbered cell is split by line (and at each of
-    ``separators``, e.g. ``；``, when given)."""
+    together: ``1.甲2.乙``, ``（1）甲（2）乙``) as the items without their numbers; an unnumbered cell is split by
+    line (and at each of ``separators``, e.g. ``；``, when given)."""
     s = str(value or "").replace("\r\n", "\n").replace("\r", "\n").strip()
     if not s:
         return []
@@ -158,13 +202,42 @@ def split_numbered(value: Any, separators: list[str] | tuple[str, ...] = ()) -> 
         for sep in separators:
             lines = [p.strip() for line in lines for p in line.split(sep) if p.strip()]
         return lines
+    starts = _item_starts(s)
     out = []
-    for part in _SPLIT.split(s):
-        part = _LEADING.sub("", part, count=1).strip()
+    for a, b in zip(starts, [*starts[1:], len(s)], strict=True):
+        part = _LEADING.sub("", s[a:b], count=1).strip()
         part = part.rstrip("；;").strip()
         if part:
             out.append(part)
     return out
+
+
+_CONTINUES = tuple("，,、（(和与及或的")  # a line ending so goes on on the next line (a wrap, not an item)
+TITLE_MAX = 30  # a risk's title longer than this is cut at a clause (its full text kept in the description)
+
+
+def list_items(value: Any) -> list[str] | None:
+    """A cell listing several items (numbered ``1.…2.…``, ``1、…；2、…``, ``（1）…（2）…``, or one per line) as
+    its items; None for a single item, or lines that are one text wrapped (a line ending in ``，`` or ``、``, or a
+    fragment of under 4 characters)."""
+    s = str(value or "").strip()
+    if not s:
+        return None
+    items = split_numbered(s)
+    if not _LEADING.match(s):
+        if any(len(x) < 4 for x in items) or any(x.endswith(_CONTINUES) for x in items[:-1]):
+            return None
+    return items if len(items) > 1 else None
+
+
+def short_title(text: str) -> str:
+    """A risk's title from a long item: the item itself when short, else its first clauses up to
+    ``TITLE_MAX`` characters (or the first ``TITLE_MAX`` characters and ``…``)."""
+    text = text.strip()
+    if len(text) <= TITLE_MAX:
+        return text
+    cut = max((m.start() for m in re.finditer(r"[，,；;。：:、]", text[:TITLE_MAX + 1])), default=0)
+    return text[:cut] if cut >= 4 else text[:TITLE_MAX] + "…"
 
 
 def strip_number(text: str) -> str:

@@ -121,6 +121,16 @@ def text(v: Any) -> str | None:
     return s or None
 
 
+def unstack(v: Any) -> Any:
+    """Vertical text of a narrow (often merged) cell, one character a line (领⏎导⏎班⏎子⏎成⏎员), as one line
+    (领导班子成员); any other value as it is."""
+    if isinstance(v, str) and "\n" in v:
+        lines = [x.strip() for x in v.strip().split("\n") if x.strip()]
+        if len(lines) > 1 and all(len(x) == 1 for x in lines):
+            return "".join(lines)
+    return v
+
+
 def split_list(v: Any) -> list[str]:
     """A cell holding several values (、 , ; or one per line)."""
     s = text(v)
@@ -154,6 +164,42 @@ def post_name(v: Any) -> str | None:
     return names[0]
 
 
+# a word of a post or a department (科长, 主任, 办公室, 财务 …): a cell holding one is no personal name
+_POST_WORDS = re.compile(r"主任|书记|领导|负责|经理|会计|出纳|主管|干部|专干|助理|秘书|总监|总工|老师|教师|主席|干事|文书|"
+                         r"司机|库管|监理|审计|财务|后勤|保安|门卫|班子|成员|支部|小组|窗口|中心|委员|职工|员工|统计|"
+                         r"综合|人事|党建|宣传|组织|纪检|监察|信访|档案|采购|基建|招生|教务|法规|政工|工会|行政|业务|"
+                         r"全体|相关|分管|各|副|岗")
+_PERSON_NAME = re.compile(r"[\u4e00-\u9fff]{2,4}")
+_UNIT_END = tuple("科室处部办局委组队所站股院校厅司馆社厂村镇乡县市省")
+
+
+def person_names(v: Any) -> list[str] | None:
+    """A cell naming people (徐千, 李寿国, 张三、李四 — 2 to 4 Han characters each, no word of a post or a
+    department: 科长, 主任, 副…, 办公室) as the names; None when any part is not such a name. Personal data
+    never becomes a post (the public site shows posts)."""
+    s = text(v)
+    if not s:
+        return None
+    parts = [x.strip() for x in re.split(r"[、,，;；/／\s]+", s) if x.strip()]
+    return parts if parts and all(_is_name(x) for x in parts) else None
+
+
+def _is_name(x: str) -> bool:
+    return bool(_PERSON_NAME.fullmatch(x)) and not _POST_WORDS.search(x) and not x.endswith(_ROLE_END + _UNIT_END)
+
+
+def post_and_person(v: Any) -> tuple[str, str] | None:
+    """A post cell that also names its holder (王建国（科长）, 科长：王建国, 科长 王建国): (post, name); None otherwise."""
+    s = text(v)
+    if not s:
+        return None
+    m = (re.fullmatch(r"(?P<name>\S{2,4})\s*[（(](?P<post>[^）)]+)[)）]", s)
+         or re.fullmatch(r"(?P<post>\S+?)\s*(?:[:：]|\s)\s*(?P<name>\S{2,4})", s))
+    if m is None or not _is_name(m["name"]) or _is_name(m["post"]) or post_name(m["post"]) is None:
+        return None
+    return m["post"].strip(), m["name"]
+
+
 _PENALTY_START = re.compile(r"^(?:警告|通报批评|罚款|没收|暂扣|吊销|责令|限期|降低|限制|拘留|行政拘留|取消|撤销|不予|禁止|"
                             r"列入|停止|停产|停业|关闭|注销|处以?|并处|"
                             r"[一二三四五六七八九十\d]+(?:至[一二三四五六七八九十\d]+)?(?:年|个月|日)内)")
@@ -176,19 +222,6 @@ def split_short_list(v: Any) -> list[str]:
         return parts
     s = text(v) or ""
     return [x.strip() for x in re.split(r"[;；\n]+", s) if x.strip()]
-
-
-def split_numbered(v: Any) -> list[str]:
-    """A cell of numbered lines (``1. ...``, ``（2）...``, ``③...``) as the lines without numbers."""
-    s = text(v)
-    if not s:
-        return []
-    out = []
-    for line in s.split("\n"):
-        line = _NUMBERING.sub("", line).strip()
-        if line:
-            out.append(line)
-    return out
 
 
 def boolean(v: Any) -> bool | None:

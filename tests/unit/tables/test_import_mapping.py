@@ -122,12 +122,14 @@ def test_headerless_sheet_columns_inferred_from_content(runner, reg: Path, tmp_p
     code, doc = _import(runner, reg, path)
     assert code == 0 and doc["summary"]["errors"] == 0, doc["findings"]
     assert "IMP108" in _codes(doc) and "IMP100" not in _codes(doc)
-    assert (_added(doc, "risks"), _added(doc, "measures")) == (3, 3)  # row 1 is data, not a header
+    # row 1 is data, not a header; each numbered item of 第4列 a risk, each row's measure answering its risks
+    assert (_added(doc, "risks"), _added(doc, "measures")) == (6, 3)
     fields = {c["header"]: c["field"] for c in doc["summary"]["columns"]}
     assert fields["第1列"] == "seq" and fields["第4列"] == "title" and fields["第5列"] == "grade"
     assert fields["第6列"] == "measures_text" and fields["第2列"] == "extra.第2列"
     risks = [r.model for r in Register(reg).unit("u").risks]
-    assert [r.grade for r in risks] == ["低", "中", "低"] and risks[2].extra["第2列"] == "劳动保障\n中心"
+    assert [r.grade for r in risks] == ["低", "低", "中", "中", "低", "低"] and risks[4].extra["第2列"] == "劳动保障\n中心"
+    assert [r.title for r in risks[:2]] == ["提供虚假资料", "利益引诱,违规登记。"]
     _unchanged_again(runner, reg, path)
 
 
@@ -333,7 +335,7 @@ def test_category_heading_above_each_header(runner, reg: Path, tmp_path: Path) -
     assert code == 0, doc["findings"]
     ud = Register(reg).unit("u")
     assert [(r.model.title, r.model.category) for r in ud.risks] == [("甲风险", cats[0]), ("乙风险", cats[1])]
-    assert ud.posts == {}
+    assert [p.name for p in ud.posts.values()] == ["局长", "副局长"]  # the 岗位 column's posts, never a caption
     text = (reg / "units/u/risks.yaml").read_text(encoding="utf-8")
     assert "表题：某局廉政风险点登记表" in text and "表题：填报单位：某局" in text and "表题：3" in text
     assert "表题：单位负责人 张三" in text

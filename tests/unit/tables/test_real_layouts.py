@@ -263,7 +263,7 @@ def test_a_role_in_the_owner_column_becomes_a_post(runner, tmp_path: Path) -> No
     risks = yaml.safe_load((unit / "risks.yaml").read_text(encoding="utf-8"))["risks"]
     measures = yaml.safe_load((unit / "measures.yaml").read_text(encoding="utf-8"))["measures"]
     assert {r["owner"] for r in risks} == {m["owner"] for m in measures} == {"P-002"}
-    assert [r["post"] for r in risks] == ["P-001"] * 3 + ["P-003"] * 2  # merged cells carried
+    assert [r["post"] for r in risks] == ["P-001"] * 5 + ["P-003"] * 5  # merged cells carried (a risk per item)
     assert all("grade" not in r for r in risks)  # the grade column is empty as published: no default
     empty = [f for f in doc["findings"] if f["code"] == "IMP106" and "「风险等级」列每一行都是空的" in f["message"]]
     assert len(empty) == 1 and empty[0]["column"] == 5  # said once, at the 风险等级 header
@@ -275,7 +275,7 @@ def test_a_role_in_the_owner_column_becomes_a_post(runner, tmp_path: Path) -> No
     assert "LFK105" not in codes and "LFK404" not in codes and "LFK401" in codes  # asks for the grading factors
     assert "LFK410" not in codes  # each risk lies on a post: its department (was: neither power nor post)
     cats = [f["message"] for f in found if f["code"] == "LFK101"]  # asks for the category, not to add 未分类
-    assert len(cats) == 5 and all("还没有风险类别" in m and "taxonomy: categories" not in m for m in cats)
+    assert len(cats) == 10 and all("还没有风险类别" in m and "taxonomy: categories" not in m for m in cats)
 
 
 def test_a_high_risk_owned_by_a_role_asks_for_a_leader(runner, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
@@ -284,7 +284,7 @@ def test_a_high_risk_owned_by_a_role_asks_for_a_leader(runner, tmp_path: Path) -
     found = _lint(runner, tmp_path / "reg")
     assert "LFK105" not in {f["code"] for f in found}
     assert [f["message"].split("；")[0] for f in found if f["code"] == "LFK405"] == [
-        "高风险的责任人 P-002（科室主要负责人）不是领导岗位"]
+        "高风险的责任人 P-002（科室主要负责人）不是领导岗位"] * 5  # the 高 row's 风险点 lists 5 risks
 
 
 def test_several_roles_in_one_owner_cell_are_kept_not_an_id(runner, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
@@ -351,7 +351,7 @@ def test_the_power_a_risk_lies_in_links_it_by_name(runner, tmp_path: Path) -> No
     assert doc["summary"]["errors"] == 0
     assert {c["header"]: c["field"] for c in doc["summary"]["columns"]}["职权内容"] == "where"
     risks = yaml.safe_load((unit / "risks.yaml").read_text(encoding="utf-8"))["risks"]
-    assert [r.get("authority") for r in risks] == ["NB-01", None, None, None, "NB-02"]
+    assert [r.get("authority") for r in risks] == ["NB-01", *[None] * 5, *["NB-02"] * 4]  # a risk per item
     assert risks[1]["extra"]["岗位/职权"] == "区委、区政府领导公务接待活动"  # no such power: kept, reported
     assert any(f["code"] == "IMP105" and "区委、区政府领导公务接待活动" in f["message"] for f in doc["findings"])
 
@@ -578,3 +578,210 @@ def test_numbered_levels_are_quoted_in_the_setting(runner, tmp_path: Path) -> No
     lint = json.loads(invoke(runner, "lint", "--root", str(root), "--format", "json").stdout)
     assert not [f for f in lint["findings"] if f["code"] == "LFK101" and "裁量阶次" in f["message"]]
     assert not [f for f in lint["findings"] if f["code"].startswith("LFK0") and f["severity"] == "error"]
+
+
+@pytest.mark.parametrize(("cell", "want"), [
+    ("1.不如实申请维修;\n2.多建议维修项目;\n3.审批走过场。", ["不如实申请维修", "多建议维修项目", "审批走过场。"]),
+    ("1.印章使用不登记;2.把关不严;3.私自使用印章。", ["印章使用不登记", "把关不严", "私自使用印章。"]),
+    ("1.不如实申请维修2.多建议维修项目3.审批走过场", ["不如实申请维修", "多建议维修项目", "审批走过场"]),  # run together
+    ("1、弄虚作假；2、泄露应当保密的讨论事项", ["弄虚作假", "泄露应当保密的讨论事项"]),
+    ("（1）未按要求申报（2）超出预算（3）提高接待档次", ["未按要求申报", "超出预算", "提高接待档次"]),
+    ("1.1党政领导没有形成制度。 1.2分管领导没有体现要求 1.3缺乏审核", ["党政领导没有形成制度。", "分管领导没有体现要求", "缺乏审核"]),
+    ("1.对第1、2项审查不严2.复核走过场", ["对第1、2项审查不严", "复核走过场"]),  # 第1、2项: no item
+    ("1.罚款1.5万元以上2.没收", ["罚款1.5万元以上", "没收"]),  # a decimal is no number of the list
+    ("1.处违法所得2.3倍罚款", ["处违法所得2.3倍罚款"]),
+    ("1.甲乙丙丁2、戊己庚辛", ["甲乙丙丁2、戊己庚辛"]),  # another style: not the next item
+])
+def test_numbered_items_of_a_cell(cell: str, want: list[str]) -> None:
+    assert prose.split_numbered(cell) == want
+
+
+@pytest.mark.parametrize(("cell", "want"), [
+    ("1.弄虚作假;\n2.泄露秘密", ["弄虚作假", "泄露秘密"]),
+    ("不如实申请维修\n多建议维修项目\n审批走过场", ["不如实申请维修", "多建议维修项目", "审批走过场"]),  # one per line
+    ("在思想政治指导、业务知识培训等方面存在不足。", None),  # one risk
+    ("1.违规加油,虚列油耗。", None),
+    ("不按相关规定、程序、\n规格安排会议、公务。", None),  # one sentence wrapped over two lines
+    ("公车\n私用", None),  # a narrow cell's wrap
+])
+def test_a_cell_listing_several_risks(cell: str, want: list[str] | None) -> None:
+    assert prose.list_items(cell) == want
+
+
+def test_a_long_risk_item_gets_a_short_title() -> None:
+    long = "接待和报销部门不统一、报销票据不齐全、未使用公务卡结算、多批次接待统一结算"
+    assert prose.short_title(long) == "接待和报销部门不统一、报销票据不齐全、未使用公务卡结算"
+    assert prose.short_title("审批走过场") == "审批走过场"
+    assert prose.short_title("甲" * 40) == "甲" * 30 + "…"  # no clause to cut at
+
+
+def test_a_risk_cell_listing_risks_is_one_risk_per_item(runner, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    """宝安/区委办/街道: a 风险点 cell of numbered risks (1.…;2.…, run together, （1）…, one per line) is a risk per
+    item — never one risk titled with the whole list; the row's grade and post on each, the row's measures answering
+    each; a long item titled by its first clauses, its full text the description; a second import changes nothing."""
+    long = "未制定接待方案、未按照规定程序报批、接待标准超标、陪餐人数超标、报销票据不齐全"
+    table = tmp_path / "t.csv"
+    table.write_text("序号,责任科室,风险点,风险等级,防控措施\n"
+                     f"1,办公室,\"1.不如实申请维修;\n2.多建议维修项目\",高,\"1.强化审批;\n2.核定维修项目\"\n"
+                     f"2,办公室,1.虚列油耗2.违规加油3.{long},中,固定加油卡\n"
+                     "3,财务科,（1）公款私存（2）虚报冒领,低,定期对账\n"
+                     "4,财务科,\"违规报销\n私设小金库\",低,严格审核\n"
+                     "5,财务科,资金拨付不及时,低,按月对账\n", encoding="utf-8")
+    doc, unit = _import(runner, tmp_path, table)
+    assert doc["summary"]["errors"] == 0
+    risks = yaml.safe_load((unit / "risks.yaml").read_text(encoding="utf-8"))["risks"]
+    assert [r["title"] for r in risks] == ["不如实申请维修", "多建议维修项目", "虚列油耗", "违规加油",
+                                          "未制定接待方案、未按照规定程序报批、接待标准超标", "公款私存", "虚报冒领",
+                                          "违规报销", "私设小金库", "资金拨付不及时"]
+    assert risks[4]["description"] == long  # the full text kept
+    assert [r["grade"] for r in risks] == ["高"] * 2 + ["中"] * 3 + ["低"] * 5
+    assert [r["post"] for r in risks] == ["P-001"] * 5 + ["P-002"] * 5
+    measures = yaml.safe_load((unit / "measures.yaml").read_text(encoding="utf-8"))["measures"]
+    assert [(m["description"], m["risks"]) for m in measures[:3]] == [
+        ("强化审批", ["R-001", "R-002"]), ("核定维修项目", ["R-001", "R-002"]), ("固定加油卡", ["R-003", "R-004", "R-005"])]
+    r = invoke(runner, "import", str(table), "--root", str(tmp_path / "reg"), "--unit", "u", "--format", "json")
+    again = json.loads(r.stdout)["summary"]
+    assert again["files"] == [] and all(c["added"] == c["replaced"] == 0 for c in again["counts"].values())
+
+
+def test_a_risk_with_its_id_is_not_split(runner, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    """A row with a 风险编号 (an export of a register whose risk was titled with a list before lists were split) is
+    that one risk: splitting it would give two rows the same id (IMP107)."""
+    table = tmp_path / "t.csv"
+    table.write_text("风险编号,风险点,风险等级\nR-001,\"1.弄虚作假;\n2.泄露秘密\",低\n", encoding="utf-8")
+    doc, unit = _import(runner, tmp_path, table)
+    assert doc["summary"]["errors"] == 0
+    risks = yaml.safe_load((unit / "risks.yaml").read_text(encoding="utf-8"))["risks"]
+    assert [(r["id"], r["title"]) for r in risks] == [("R-001", "1.弄虚作假;\n2.泄露秘密")]
+
+
+def test_risks_of_the_same_text_on_several_rows_stay_apart_on_reimport(runner, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    """街道: 申请人提供了虚假资料 is a risk of several powers (rows): a second import matches each to its own risk,
+    not every row to the first (which was IMP107, an id repeated)."""
+    table = tmp_path / "t.csv"
+    table.write_text("序号,岗位,风险点,风险等级\n1,失业登记,\"1.申请人提供了虚假资料;\n2.违规登记\",低\n"
+                     "2,创业补贴,\"1.申请人提供了虚假资料;\n2.违规审批\",低\n", encoding="utf-8")
+    doc, _ = _import(runner, tmp_path, table)
+    assert doc["summary"]["counts"]["risks"]["added"] == 4
+    r = invoke(runner, "import", str(table), "--root", str(tmp_path / "reg"), "--unit", "u", "--format", "json")
+    again = json.loads(r.stdout)
+    assert again["summary"]["errors"] == 0 and again["summary"]["counts"]["risks"]["unchanged"] == 4
+
+
+@pytest.mark.parametrize(("rows", "shown"), [
+    (1, "「职权内容」列有 1 行不是本单位的职权：第 2 行「业务1」；"),
+    (3, "「职权内容」列有 3 行不是本单位的职权：第 2 行「业务1」、第 3 行「业务2」、第 4 行「业务3」；"),
+    (40, "「职权内容」列有 40 行不是本单位的职权：第 2 行「业务1」、第 3 行「业务2」、第 4 行「业务3」等 40 行；"),
+])
+def test_powers_not_found_beside_a_department_are_said_once(runner, tmp_path: Path, rows: int,  # type: ignore[no-untyped-def]
+                                                            shown: str) -> None:
+    """宝安/区委办: 职权内容 naming no power of the unit (kept in extra, the risk on its 责任主体's post) was an IMP105
+    per row — 40 infos for a 40-row table; now one for the column, with the count and the first rows (and the ids
+    given and the missing 风险类别 column, one finding each, not one per risk)."""
+    body = "".join(f"{i},办公室,业务{i},\"1.风险{i}甲;2.风险{i}乙\",低\n" for i in range(1, rows + 1))
+    table = tmp_path / "t.csv"
+    table.write_text("序号,责任主体,职权内容,风险点,风险等级\n" + body, encoding="utf-8")
+    doc, unit = _import(runner, tmp_path, table)
+    said = [f for f in doc["findings"] if f["code"] == "IMP105"]
+    assert len(said) == 1 and said[0]["severity"] == "info" and said[0]["line"] == 2 and said[0]["column"] == 3
+    assert shown in said[0]["message"]
+    risks = yaml.safe_load((unit / "risks.yaml").read_text(encoding="utf-8"))["risks"]
+    assert [r["extra"]["岗位/职权"] for r in risks[:3]] == ["业务1", "业务1", "业务2"][:len(risks[:3])]
+    # what holds for the whole table is said once too: the ids given, the missing 风险类别 column
+    numbered = [f["message"] for f in doc["findings"] if f["code"] == "IMP106" and "没有编号" in f["message"]]
+    ids = "R-001、R-002" + (f" … R-{2 * rows:03d}" if rows > 1 else "")
+    assert numbered == [f"工作表「t」第 2 行：没有编号，编为 {ids}（共 {2 * rows} 项）"]
+    assert sum(f["code"] == "IMP103" and "表中没有风险类别列" in f["message"] for f in doc["findings"]) == 1
+    assert all(r["category"] == "未分类" for r in risks) and len(risks) == 2 * rows
+
+
+@pytest.mark.parametrize(("cell", "names", "pair"), [
+    ("徐千", ["徐千"], None), ("李寿国", ["李寿国"], None), ("欧阳娜娜", ["欧阳娜娜"], None),
+    ("张三、李四", ["张三", "李四"], None), ("张三\n李四", ["张三", "李四"], None),
+    ("王建国（科长）", None, ("科长", "王建国")), ("科长：王建国", None, ("科长", "王建国")),
+    ("分管领导 李四", None, ("分管领导", "李四")),
+    ("科长", None, None), ("主任", None, None), ("副局长", None, None), ("党委书记", None, None),
+    ("网格员", None, None), ("会计", None, None), ("办公室", None, None), ("财务科", None, None),
+    ("科室负责人", None, None), ("分管领导人\n科室负责人", None, None), ("劳动保障中心", None, None),
+    ("岗位责任人", None, None), ("综治办", None, None), ("科长（主持工作）", None, None),
+])
+def test_a_post_cell_naming_people(cell: str, names: list[str] | None, pair: tuple[str, str] | None) -> None:
+    assert V.person_names(cell) == names and V.post_and_person(cell) == pair
+
+
+@pytest.mark.parametrize(("column", "cells", "owners", "posts"), [
+    ("责任人", ["徐千", "张三、李四", "徐千"], [None, None, None], []),
+    ("责任人", ["王建国（科长）", "科长：李彬", "科室负责人"], ["P-001", "P-001", "P-002"], ["科长", "科室负责人"]),
+    ("责任岗位", ["李寿国", "校长", "李寿国"], [None, "P-001", None], ["校长"]),
+])
+def test_personal_names_never_name_a_post(runner, tmp_path: Path, column: str, cells: list[str],  # type: ignore[no-untyped-def]
+                                          owners: list[str | None], posts: list[str]) -> None:
+    """A 责任人 column of personal names (a real table's 徐千, 李寿国) made posts named after people, which the public
+    site shows: the names stay in the item's extra (internal), no post is made of them (a post written beside a
+    name is), and the import says so once for the column (IMP109), naming rows, not people."""
+    table = tmp_path / "t.csv"
+    table.write_text(f"序号,风险点,风险等级,防控措施,{column}\n" + "".join(
+        f"{i},风险{i},低,措施{i},\"{c}\"\n" for i, c in enumerate(cells, 1)), encoding="utf-8")
+    doc, unit = _import(runner, tmp_path, table)
+    assert doc["summary"]["errors"] == 0
+    risks = yaml.safe_load((unit / "risks.yaml").read_text(encoding="utf-8"))["risks"]
+    assert [r.get("owner") for r in risks] == owners
+    assert [r.get("extra", {}).get("责任人") for r in risks] == [c if V.person_names(c) or V.post_and_person(c) else None
+                                                       for c in cells]
+    unit_yaml = yaml.safe_load((unit / "unit.yaml").read_text(encoding="utf-8"))
+    assert [p["name"] for p in unit_yaml.get("posts") or []] == posts
+    said = [f for f in doc["findings"] if f["code"] == "IMP109"]
+    assert len(said) == 1 and said[0]["line"] == 2 + next(i for i, c in enumerate(cells) if c not in posts)
+    assert not any(n in said[0]["message"] for c in cells for n in V.person_names(c) or [])  # rows, not names
+    measures = yaml.safe_load((unit / "measures.yaml").read_text(encoding="utf-8"))["measures"]
+    assert [m.get("owner") for m in measures] == owners
+    site_text = (unit / "unit.yaml").read_text(encoding="utf-8")
+    assert not any(n in site_text for c in cells for n in V.person_names(c) or [])
+
+
+@pytest.mark.parametrize(("header", "cells", "merge", "posts", "post_of_rows"), [
+    # 上海城投: 岗位类别 merged down its rows, in vertical text: one post, every row on it
+    ("岗位\n类别", ["领\n导\n班\n子\n成\n员"] * 3, "B2:B4", ["领导班子成员"], ["P-001"] * 3),
+    ("岗位类别", ["领导班子成员", "中层管理人员", None], "B3:B4", ["领导班子成员", "中层管理人员"], ["P-001", "P-002", "P-002"]),
+    ("工作岗位", ["财务岗", "财务岗", "出纳岗"], None, ["财务岗", "出纳岗"], ["P-001", "P-001", "P-002"]),
+    ("部门", ["办\n公\n室", None, None], "B2:B4", ["办公室"], ["P-001"] * 3),
+    ("岗位/职权", ["公车管理", None, None], "B2:B4", [], [None] * 3),  # a power or a post: not guessed
+    ("职权内容", ["公车管理", None, None], "B2:B4", [], [None] * 3),
+])
+def test_a_post_column_merged_down_is_the_post_of_its_rows(runner, tmp_path: Path, header: str,  # type: ignore[no-untyped-def]
+                                                            cells: list[str | None], merge: str | None,
+                                                            posts: list[str], post_of_rows: list[str | None]) -> None:
+    """岗位类别/岗位/部门 (a header naming posts, not powers) is the post of the risks on its rows — a merge down
+    the rows carries it to each, vertical text (one character a line) joined; a 岗位/职权 cell that may name a
+    power is not taken for a post."""
+    from openpyxl import Workbook
+
+    wb = Workbook()
+    ws = wb.active
+    ws.append(["序号", header, "风险点", "风险等级", "防控措施"])
+    for i, c in enumerate(cells, 1):
+        ws.append([i, c, f"风险{i}", "低", f"措施{i}"])
+    if merge:
+        ws.merge_cells(merge)
+    wb.save(tmp_path / "t.xlsx")
+    doc, unit = _import(runner, tmp_path, tmp_path / "t.xlsx")
+    assert doc["summary"]["errors"] == 0
+    unit_yaml = yaml.safe_load((unit / "unit.yaml").read_text(encoding="utf-8"))
+    assert [p["name"] for p in unit_yaml.get("posts") or []] == posts
+    risks = yaml.safe_load((unit / "risks.yaml").read_text(encoding="utf-8"))["risks"]
+    assert [r.get("post") for r in risks] == post_of_rows
+    if not posts:
+        assert all(r["extra"]["岗位/职权"] == "公车管理" for r in risks)  # kept, and said (IMP105)
+
+
+def test_people_in_a_power_post_cell_are_each_kept(runner, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    """承办岗位 "张三、李四、财务科": the post 财务科; both names kept in the power's extra (not only the first), no
+    post named after either."""
+    table = tmp_path / "t.csv"
+    table.write_text("职权编码,职权名称,职权类别,承办岗位\nNB-01,公务接待,其他内部职权,张三、李四、财务科\n", encoding="utf-8")
+    doc, unit = _import(runner, tmp_path, table)
+    assert doc["summary"]["errors"] == 0 and [f["code"] for f in doc["findings"]].count("IMP109") == 1
+    auth = yaml.safe_load((unit / "authorities.yaml").read_text(encoding="utf-8"))["authorities"][0]
+    assert auth["posts"] == ["P-001"] and auth["extra"] == {"承办岗位": "张三、李四"}
+    posts = yaml.safe_load((unit / "unit.yaml").read_text(encoding="utf-8"))["posts"]
+    assert [p["name"] for p in posts] == ["财务科"]

@@ -9,6 +9,7 @@ import pytest
 from lfk.model.base import TimeLimit
 from lfk.model.items import Fine, LegalBasis
 from lfk.model.text import fine_text, limit_text
+from lfk.tables import prose
 from lfk.tables import values as V
 from lfk.tables.columns import RISKS, norm_header
 from lfk.tables.layout import Matcher
@@ -50,7 +51,7 @@ def test_dates_booleans_lists() -> None:
     with pytest.raises(V.BadValue):
         V.boolean("也许")
     assert V.split_list("P-a、P-b，P-c;P-d\nP-e") == ["P-a", "P-b", "P-c", "P-d", "P-e"]
-    assert V.split_numbered("1. 甲\n2、乙\n（3）丙\n④丁") == ["甲", "乙", "丙", "丁"]
+    assert prose.split_numbered("1. 甲\n2、乙\n（3）丙\n④丁") == ["甲", "乙", "丙", "丁"]
     assert V.join_names(["县委常委、组织部部长", "局长"]) == "县委常委、组织部部长\n局长"
     assert V.disclosure("公开（默认）") is None and V.disclosure("内部") == "internal"
 
