@@ -46,12 +46,24 @@ def test_default_without_two_tags_is_head_1_and_the_working_tree(runner: CliRunn
     assert {c["id"] for c in data["changes"]} == {"M-008", "R-005"}
 
 
-def test_single_commit_without_tags_is_a_clear_error(runner: CliRunner, tmp_path: Path) -> None:
+def test_single_commit_without_tags_is_that_commit_and_the_working_tree(runner: CliRunner, tmp_path: Path) -> None:
+    """A register just put in git has no HEAD~1: the default compares its one commit with the working tree, as
+    ``git diff`` does, and says so in the header."""
     repo = Repo(tmp_path / "single")
     repo.commit()
+    repo.sub(f"{UNIT}/risks.yaml", "grade: 低", "grade: 中")  # uncommitted
+    data = json.loads(run(runner, repo, "-f", "json").stdout)
+    assert data["a"]["rev"] == "HEAD" and data["b"]["rev"] is None
+    assert {c["id"] for c in data["changes"]} == {"R-005"}
+    res = run(runner, repo, "--lang", "zh")
+    assert res.exit_code == 0 and res.stdout.startswith("lfk diff HEAD (")
+
+
+def test_a_repository_without_commits_is_a_clear_error(runner: CliRunner, tmp_path: Path) -> None:
+    repo = Repo(tmp_path / "empty")
     res = run(runner, repo)
-    assert res.exit_code == 2
-    assert "HEAD~1" in res.stderr and len(res.stderr.strip().splitlines()) == 1
+    assert res.exit_code == 2 and "Traceback" not in res.output
+    assert "HEAD" in res.stderr and len(res.stderr.strip().splitlines()) == 1
 
 
 def test_exit_code_option(runner: CliRunner, repo: Repo) -> None:

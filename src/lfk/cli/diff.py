@@ -20,7 +20,7 @@ from lfk.register import find_root
 @shared_options("root", "lang", "as_of_no_effect")
 def diff_cmd(
     rev_a: Annotated[str | None, typer.Argument(metavar="A", help="Old revision (tag, branch, commit). "
-                                                "Default: the second newest tag, else HEAD~1.")] = None,
+                                                "Default: the second newest tag, else HEAD~1 (HEAD in a repository of one commit).")] = None,
     rev_b: Annotated[str | None, typer.Argument(metavar="B", help="New revision. Default: the newest tag "
                                                 "(when A is defaulted too), else the working tree.")] = None,
     fmt: Annotated[str, typer.Option("--format", "-f", help="text | markdown | json | html")] = "text",

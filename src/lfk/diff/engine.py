@@ -572,10 +572,15 @@ def resolve_root(path: Path) -> Path:
 
 
 def default_revisions(repo: GitRepo) -> tuple[str, str | None]:
-    """CLI.md's default: the two newest tags, else ``HEAD~1`` and the working tree."""
+    """CLI.md's default: the two newest tags, else ``HEAD~1`` and the working tree — or, in a repository of one
+    commit (a register just put in git), that commit and the working tree."""
     tags = repo.tags_newest_first()
     if len(tags) >= 2:
         return tags[1], tags[0]
+    try:
+        repo.commit("HEAD~1")
+    except UsageError:
+        return "HEAD", None
     return "HEAD~1", None
 
 
