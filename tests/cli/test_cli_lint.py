@@ -226,3 +226,12 @@ def test_usage_errors_say_it_in_chinese_too(runner, args: list[str], zh: str) ->
     r = invoke(runner, *args)
     assert r.exit_code == 2 and len(r.stderr.strip().splitlines()) == 1
     assert f" / {zh}" in r.stderr and "(try 'lfk" in r.stderr
+
+
+def test_rules_takes_root_and_speaks_the_registers_language(runner, base_register: Path) -> None:  # type: ignore[no-untyped-def]
+    """A CI script passes --root to every command: rules takes it too, and its lfk.yaml's lang."""
+    cfg = base_register / "lfk.yaml"
+    cfg.write_text(cfg.read_text(encoding="utf-8").replace("lang: zh", "lang: en", 1), encoding="utf-8")
+    r = invoke(runner, "rules", "LFK604", "--root", str(base_register))
+    assert r.exit_code == 0 and "the tiers leave a gap" in r.stdout.splitlines()[0]
+    assert invoke(runner, "rules", "--root", str(base_register / "nowhere")).exit_code == 2

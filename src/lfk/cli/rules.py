@@ -8,19 +8,23 @@ from typing import Annotated
 import typer
 
 from lfk import api
-from lfk.cli.common import LangOpt, lang_for, out_console, write_stdout
+from lfk.cli.common import LangOpt, RootOpt, lang_for, out_console, write_stdout
+from lfk.register import Register, find_root
 
 
 def rules_cmd(
     code: Annotated[str | None, typer.Argument(metavar="CODE", help="A rule code, e.g. LFK402.")] = None,
     fmt: Annotated[str, typer.Option("--format", "-f", help="text | json")] = "text",
     lang: LangOpt = None,
+    root: RootOpt = None,
 ) -> None:
     """List the lint rules and the MON (monitor) and IMP (import) codes, or explain one (clause, severity, examples).
 
+    With --root (as every command takes it), the messages are in the language of that register's lfk.yaml.
+
     Example: lfk rules LFK305
     """
-    language = lang_for(lang)
+    language = lang_for(lang, Register(find_root(root), lazy=True) if root is not None else None)
     others = api.other_codes()
     if code and code.strip().upper() in others:
         o = others[code.strip().upper()]
