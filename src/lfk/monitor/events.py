@@ -42,6 +42,18 @@ HEADER_ALIASES = {
     **dict.fromkeys(("裁量阶次", "阶次"), "tier"),
     "违法行为": "violation",
 }
+# headers of a column that names the thing (单位名称, 事项名称, 环节名称, 岗位名称): read by its name (a name unique
+# among its kind is its id, lfk.monitor.tables.by_name) — only when no header above claims the same column
+NAME_ALIASES = {
+    **dict.fromkeys(("单位名称", "办理单位", "实施主体"), "unit"),
+    **dict.fromkeys(("职权名称", "事项名称", "事项", "权力事项", "权力事项名称", "权力名称", "审批事项"), "authority"),
+    **dict.fromkeys(("环节名称", "步骤名称", "节点名称", "办理环节"), "step"),
+    **dict.fromkeys(("岗位名称", "经办岗位名称"), "actor_post"),
+    **dict.fromkeys(("经办人员", "办理人员", "承办人员", "经办人姓名"), "actor_person"),
+    **dict.fromkeys(("开始日期", "收件日期"), "started_at"),
+    **dict.fromkeys(("结束日期", "完成日期", "办结日期"), "finished_at"),
+}
+_UNIT_SUFFIX = ("（元）", "(元)", "/元")  # 罚款金额（元）: the amount is in 元 as the log's amounts are
 JSON_SUFFIXES = (".jsonl", ".ndjson", ".json")
 SHEET_SUFFIXES = (".xlsx", ".xlsm", ".xls")
 HEADER_ROWS = 10  # a spreadsheet's header is looked for in its first rows (an export puts a title above it)
@@ -72,8 +84,17 @@ def header_names(cells: list[Any], columns: dict[str, str] | None = None) -> lis
     out = []
     for c in cells:
         name = _norm(c)
-        mapped = (columns or {}).get(str(c).strip()) or (columns or {}).get(name) or HEADER_ALIASES.get(name.replace(" ", ""))
+        bare = name.replace(" ", "")
+        for suffix in _UNIT_SUFFIX:
+            bare = bare.removesuffix(suffix)
+        mapped = (columns or {}).get(str(c).strip()) or (columns or {}).get(name) or HEADER_ALIASES.get(bare)
         out.append(mapped or name)
+    claimed = set(out)
+    for i, name in enumerate(out):  # a name column, when nothing else is that column
+        field = NAME_ALIASES.get(name.replace(" ", ""))
+        if field is not None and field not in claimed:
+            out[i] = field
+            claimed.add(field)
     return out
 
 

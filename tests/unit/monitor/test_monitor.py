@@ -443,6 +443,37 @@ def test_chinese_headers_and_monitor_columns(reg_root: Path, tmp_path: Path) -> 
     assert run_monitor(Register(reg_root), [jl], AS_OF).summary["cases"] == a.summary["cases"]
 
 
+def test_a_log_of_names_under_name_headers(reg_root: Path, tmp_path: Path) -> None:
+    """单位名称, 事项名称, 环节名称, 岗位名称, 罚款金额（元）, with names in the cells, as e-supervision systems export:
+    the same findings as the log of ids; a name column beside an id column (单位 and 单位名称) stays an extra column."""
+    rows = list(csv.reader((EVENTS / "penalty.csv").read_text(encoding="utf-8").splitlines()))
+    head = rows[0]
+    names = {"case_id": "案件编号", "unit": "单位名称", "authority": "事项名称", "step": "环节名称",
+             "actor_post": "岗位名称", "actor_person": "经办人员", "started_at": "开始时间", "finished_at": "办结时间",
+             "amount": "罚款金额（元）", "tier": "裁量阶次"}
+    out = [[names.get(h, h) for h in head]]
+    for row in rows[1:]:
+        row = list(row)
+        row[head.index("unit")] = "示例县市场监督管理局" if row[head.index("unit")] == "county-amr" else row[head.index("unit")]
+        row[head.index("authority")] = POWERS.get(row[head.index("authority")], row[head.index("authority")])
+        row[head.index("step")] = PENALTY_STEPS.get(row[head.index("step")], row[head.index("step")])
+        row[head.index("actor_post")] = POSTS.get(row[head.index("actor_post")], row[head.index("actor_post")])
+        out.append(row)
+    log = tmp_path / "电子监察导出.csv"
+    with log.open("w", encoding="utf-8", newline="") as fh:
+        csv.writer(fh).writerows(out)
+    want = run_monitor(Register(reg_root), [EVENTS / "penalty.csv"], AS_OF)
+    got = run_monitor(Register(reg_root), [log], AS_OF)
+    assert [(f.code, f.line, f.message.zh) for f in got.findings] == [(f.code, f.line, f.message.zh) for f in want.findings]
+    both = tmp_path / "both.csv"
+    with both.open("w", encoding="utf-8", newline="") as fh:
+        csv.writer(fh).writerows([[*head, "单位名称"]] + [[*r, "示例县市场监督管理局"] for r in rows[1:]])
+    kept = run_monitor(Register(reg_root), [both], AS_OF)
+    assert [(f.code, f.line) for f in kept.findings] == [(f.code, f.line) for f in want.findings]
+    deviations = [f for f in kept.findings if "case_id" in f.extra]
+    assert deviations and all(f.extra["columns"]["单位名称"] == "示例县市场监督管理局" for f in deviations)
+
+
 def test_a_bad_monitor_columns_target_is_lfk101(runner, reg_root: Path) -> None:  # type: ignore[no-untyped-def]
     cfg = reg_root / "lfk.yaml"
     cfg.write_text(cfg.read_text(encoding="utf-8").replace("monitor:\n", "monitor:\n  columns: {流水号: caseid}\n", 1),
