@@ -143,16 +143,22 @@ def fines(value: Any) -> list[dict[str, Any]]:
 
 # -- numbered lists inside one cell ------------------------------------------------------------------
 _MARK = (r"(?:\d{1,2}(?:[.．]\d{1,2})+[.．、]?(?!\d)|\d{1,2}\s*[.．、)）](?!\d)|[（(]\s*(?:\d{1,2}|[一二三四五六七八九十]{1,3})"
-         r"\s*[)）]|[①-⑳]|[一二三四五六七八九十]{1,3}\s*、)")
+         r"\s*[)）]|[①-⑳]|[一二三四五六七八九十]{1,3}\s*、"
+         r"|[一二三四五六七八九十]{1,3}是(?=\S)|[第其][一二三四五六七八九十]{1,3}\s*[，,、：:])")  # 一是…二是…; 第一，…
 _MARK_RE = re.compile(_MARK)
 _LEADING = re.compile(rf"^\s*{_MARK}\s*")
 _AFTER_ITEM = "；;。\n"  # a mark after one of these starts an item
+_WORD_STYLES = ("是", "第", "其")  # 一是…，二是…: the next number of these follows a comma too
 _NOT_AFTER = set("0123456789０１２３４５６７８９、，,第至和及或与-~～—.．")  # 第1、2项, 1至2.: no new item
 
 
 def _mark_key(mark: str) -> tuple[str, tuple[int, ...]]:
     """A list mark's style and number: ``2.`` → (``.``, (2,)), ``1.2`` → (``1.``, (1, 2)), ``（三）`` → (``()``, (3,))."""
     m = re.sub(r"\s+", "", mark)
+    if m[-1] == "是":  # 一是 … 二是 …
+        return "是", (int(cn_number(m[:-1]) or 0),)
+    if m[0] in "第其":  # 第一，… 第二，…; 其一，…
+        return m[0], (int(cn_number(m[1:-1]) or 0),)
     if "\u2460" <= m[0] <= "\u2473":
         return "①", (ord(m[0]) - 0x2460 + 1,)
     if m[0] in "（(":
@@ -183,7 +189,8 @@ def _item_starts(s: str) -> list[int]:
             ok = not starts
         else:
             ok = (before[-1] in _AFTER_ITEM or key[0] == "①"
-                  or (prev is not None and _follows(prev, key) and before[-1] not in _NOT_AFTER))
+                  or (prev is not None and _follows(prev, key)
+                      and (before[-1] not in _NOT_AFTER or (key[0] in _WORD_STYLES and before[-1] in "，,"))))
         if ok:
             starts.append(m.start())
             prev = key
@@ -191,8 +198,9 @@ def _item_starts(s: str) -> list[int]:
 
 
 def split_numbered(value: Any, separators: list[str] | tuple[str, ...] = ()) -> list[str]:
-    """A cell of numbered items (``1.加强教育；2.制定…``, ``1.1…``, ``（一）…``, ``①…``, one per line or run
-    together: ``1.甲2.乙``, ``（1）甲（2）乙``) as the items without their numbers; an unnumbered cell is split by
+    """A cell of numbered items (``1.加强教育；2.制定…``, ``1.1…``, ``（一）…``, ``①…``, ``一是…；二是…``,
+    ``第一，…；第二，…``, one per line or run together: ``1.甲2.乙``, ``（1）甲（2）乙``, ``一是甲二是乙``) as the items
+    without their numbers; an unnumbered cell is split by
     line (and at each of ``separators``, e.g. ``；``, when given)."""
     s = str(value or "").replace("\r\n", "\n").replace("\r", "\n").strip()
     if not s:
@@ -206,7 +214,7 @@ def split_numbered(value: Any, separators: list[str] | tuple[str, ...] = ()) -> 
     out = []
     for a, b in zip(starts, [*starts[1:], len(s)], strict=True):
         part = _LEADING.sub("", s[a:b], count=1).strip()
-        part = part.rstrip("；;").strip()
+        part = part.rstrip("；;，,").strip()
         if part:
             out.append(part)
     return out

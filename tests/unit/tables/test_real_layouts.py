@@ -591,6 +591,13 @@ def test_numbered_levels_are_quoted_in_the_setting(runner, tmp_path: Path) -> No
     ("1.罚款1.5万元以上2.没收", ["罚款1.5万元以上", "没收"]),  # a decimal is no number of the list
     ("1.处违法所得2.3倍罚款", ["处违法所得2.3倍罚款"]),
     ("1.甲乙丙丁2、戊己庚辛", ["甲乙丙丁2、戊己庚辛"]),  # another style: not the next item
+    # 一是…二是…, 第一，…第二，…, 其一，…: how officials' prose numbers measures and risks
+    ("一是严格执行审批制度；二是实行集体决策；三是加强监督检查。", ["严格执行审批制度", "实行集体决策", "加强监督检查。"]),
+    ("一是严格审批二是集体决策", ["严格审批", "集体决策"]),  # run together
+    ("第一，严格审批；第二，集体决策。", ["严格审批", "集体决策。"]),
+    ("其一，公开；其二，监督", ["公开", "监督"]),
+    ("坚持统一是原则；二是执行", ["坚持统一是原则；二是执行"]),  # 统一是 is a word, not 一是
+    ("一是加强教育，二是二次审核，三是公开", ["加强教育", "二次审核", "公开"]),  # 一是…，二是…: a comma between
 ])
 def test_numbered_items_of_a_cell(cell: str, want: list[str]) -> None:
     assert prose.split_numbered(cell) == want
