@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import shutil
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
@@ -235,3 +236,30 @@ def test_rules_takes_root_and_speaks_the_registers_language(runner, base_registe
     r = invoke(runner, "rules", "LFK604", "--root", str(base_register))
     assert r.exit_code == 0 and "the tiers leave a gap" in r.stdout.splitlines()[0]
     assert invoke(runner, "rules", "--root", str(base_register / "nowhere")).exit_code == 2
+
+
+def test_statistics_counts_findings_per_code(runner, base_register: Path) -> None:  # type: ignore[no-untyped-def]
+    """--format statistics (ruff's --statistics): a line per code, most first, with the rule's title; the exit code
+    as for any format. A long text report names it in its summary line."""
+    risks = base_register / "units" / "county-amr" / "risks.yaml"
+    risks.write_text(risks.read_text(encoding="utf-8").replace("    owner: ", "    owner_was: "), encoding="utf-8")
+    full = json.loads(invoke(runner, "lint", "--root", str(base_register), "--as-of", AS_OF, "-f", "json").stdout)
+    counts: dict[str, int] = {}
+    for f in full["findings"]:
+        counts[f["code"]] = counts.get(f["code"], 0) + 1
+    r = invoke(runner, "lint", "--root", str(base_register), "--as-of", AS_OF, "-f", "statistics", "--lang", "zh")
+    assert r.exit_code == 1
+    lines = r.stdout.strip().splitlines()
+    got = {line.split()[1]: int(line.split()[0]) for line in lines[:-1]}
+    assert got == counts and "LFK404" in got
+    assert [int(line.split()[0]) for line in lines[:-1]] == sorted(got.values(), reverse=True)
+    assert any("LFK404" in line and "风险没有责任人" in line for line in lines)
+    assert lines[-1].startswith(f"{full['summary']['errors']} 个错误")
+    text = invoke(runner, "lint", "--root", str(base_register), "--as-of", AS_OF, "--lang", "zh").stdout
+    assert ("按代码汇总：lfk lint --format statistics" in text) is (len(full["findings"]) >= 20)
+    for n in range(3):  # three copies of the unit: over 20 findings
+        shutil.copytree(base_register / "units" / "county-amr", base_register / "units" / f"copy{n}")
+        uy = base_register / "units" / f"copy{n}" / "unit.yaml"
+        uy.write_text(uy.read_text(encoding="utf-8").replace("id: county-amr", f"id: copy{n}", 1), encoding="utf-8")
+    text = invoke(runner, "lint", "--root", str(base_register), "--as-of", AS_OF, "--lang", "zh").stdout
+    assert text.strip().splitlines()[-1].endswith("；按代码汇总：lfk lint --format statistics")

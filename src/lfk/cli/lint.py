@@ -43,7 +43,7 @@ def report_fixes(fixed: api.FixResult) -> None:
 @shared_options("root", "lang", "as_of")
 def lint_cmd(
     paths: Annotated[list[str] | None, typer.Argument(metavar="PATH", help="Files, folders or unit ids to report on (default: all).")] = None,
-    fmt: Annotated[str | None, typer.Option("--format", "-f", help="text | json | github | sarif | junit (github under GitHub Actions).")] = None,
+    fmt: Annotated[str | None, typer.Option("--format", "-f", help="text | json | github | sarif | junit (github under GitHub Actions) | statistics (a count per code).")] = None,
     strict: Annotated[bool, typer.Option("--strict", help="Warnings fail too (exit 1).")] = False,
     select: Annotated[list[str] | None, typer.Option("--select", help="Only these codes or prefixes (LFK3, LFK402).")] = None,
     ignore: Annotated[list[str] | None, typer.Option("--ignore", help="Skip these codes or prefixes.")] = None,

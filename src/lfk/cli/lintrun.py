@@ -27,7 +27,7 @@ from lfk.lint import REGISTRY, LintOptions, LintResult
 from lfk.register import Register, find_root
 from lfk.report import RuleMeta, format_findings
 
-FORMATS = ("text", "json", "github", "sarif", "junit")
+FORMATS = ("text", "json", "github", "sarif", "junit", "statistics")
 # the options ``changed_since`` takes: with a value (the last one given counts, as in the typer command)
 VALUED = {"--root": "root", "--as-of": "as_of", "--format": "fmt", "-f": "fmt", "--changed-since": "changed_since",
           "--lang": "lang", "--path-prefix": "path_prefix", "--jobs": "jobs", "-j": "jobs"}
@@ -83,6 +83,8 @@ def report(reg: Register, options: LintOptions, result: LintResult, fmt: str, *,
     """The report of ``result`` in ``fmt`` (``width``: the terminal's, for text on a terminal; else None)."""
     shown = result.findings if (show_suppressed or fmt == "sarif") else result.active
     extra: dict[str, object] = {"width": width} if width is not None else {}
+    if fmt == "text":
+        extra["hint_many"] = "lfk lint --format statistics"
     if fmt in ("github", "sarif", "junit"):
         base, prefix = repo_paths(reg.root, path_prefix)
         extra = {"root_uri": base.as_uri() + "/", "path_prefix": prefix, "elapsed": elapsed,

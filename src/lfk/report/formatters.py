@@ -46,6 +46,7 @@ class RuleMeta:
 
 
 Formatter = Callable[..., str]
+MANY = 20  # findings from which the text summary names the per-code count (``hint_many``)
 FORMATTERS: dict[str, Formatter] = {}
 
 
@@ -80,14 +81,16 @@ def _summary_line(summary: dict[str, Any], lang: str) -> str:
 
 @formatter("text")
 def format_text(findings: list[Finding], summary: dict[str, Any], *, lang: str = "en", color: bool = False,
-                width: int | None = None, rules: Iterable[RuleMeta] = (), tail: bool = True, **_: Any) -> str:
+                width: int | None = None, rules: Iterable[RuleMeta] = (), tail: bool = True,
+                hint_many: str | None = None, **_: Any) -> str:
     """Human output: ``path:line:col: CODE severity message`` per finding, then a summary line.
 
     With ``width`` (a terminal's columns) each finding wraps at that width with a hanging indent, its
     ``path:line:col:`` kept whole at the head of the line (terminals make it a link), CJK characters
     counted two columns, and a blank line between files; without it, one line per finding (for grep and
     CI logs). ``color``: the same as rich markup. ``tail=False`` leaves out the summary line (a command that
-    prints its own, as ``lfk import`` does).
+    prints its own, as ``lfk import`` does). ``hint_many``: the command that counts findings per code, named in
+    the summary line when there are ``MANY`` findings or more.
     """
     if color:  # rich only for a terminal: plain output (hooks, CI) does not import it
         from rich.markup import escape as rescape
@@ -113,11 +116,32 @@ def format_text(findings: list[Finding], summary: dict[str, Any], *, lang: str =
     if not tail:
         return "".join(x + "\n" for x in lines)
     line = _summary_line(summary, lang)
+    if hint_many and len(findings) >= MANY:
+        line += f"；按代码汇总：{hint_many}" if lang == "zh" else f"; a count per code: {hint_many}"
     if width is not None and findings:
         lines.append("")
     if color:
         line = f"[bold {'red' if summary.get('errors') else 'green'}]{rescape(line)}[/]"
     lines.append(line)
+    return "\n".join(lines) + "\n"
+
+
+@formatter("statistics")
+def format_statistics(findings: list[Finding], summary: dict[str, Any], *, lang: str = "en",
+                      rules: Iterable[RuleMeta] = (), **_: Any) -> str:
+    """How many findings of each code, most first (as ``ruff --statistics``): ``count  CODE  severity  title``,
+    then the summary line — what an officer facing a long first report fixes first."""
+    titles = {r.code: r.title for r in rules}
+    counts: dict[str, list[Any]] = {}
+    for f in findings:
+        entry = counts.setdefault(f.code, [0, f.severity.value, f])
+        entry[0] += 1
+    width = len(str(max((c[0] for c in counts.values()), default=0)))
+    lines = []
+    for code, (n, sev, first) in sorted(counts.items(), key=lambda kv: (-kv[1][0], kv[0])):
+        title = titles[code].get(lang) if code in titles else first.text(lang).split("；", 1)[0]
+        lines.append(f"{n:>{width}}  {code}  {sev:<7}  {title}")
+    lines.append(_summary_line(summary, lang))
     return "\n".join(lines) + "\n"
 
 
