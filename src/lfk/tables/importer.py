@@ -164,6 +164,7 @@ class _Ctx:
         self.unit_id = unit_id
         self.source = source
         self.findings: list[Finding] = []
+        self._said: dict[tuple[Any, ...], tuple[int, list[int]]] = {}  # a warning's key → (its place, further rows)
         cfg = register.config
         self.categories = cfg.categories()
         self.grade_words = V.grade_words(cfg.grading)
@@ -196,9 +197,24 @@ class _Ctx:
         self.sheet_source: dict[str, str] = {}
 
     def add(self, code: str, sev: Severity, where: tuple[str, int], col: int, msg: Text, hint: Text | None = None) -> None:
+        """A finding at ``where`` (sheet, row). A warning or note that says the very same of another row of the
+        sheet (风险类别「岗位职责风险」… on rows 2, 4, 5) is one finding naming the rows, not one per row."""
         sheet, row = where
+        key = (code, sev, sheet, msg.zh, hint.zh if hint is not None else None)
+        if sev is not Severity.ERROR and row and key in self._said:
+            at, rows = self._said[key]
+            rows.append(row)
+            first = self.findings[at]
+            also = "、".join(str(r) for r in rows[:10]) + ("…" if len(rows) > 10 else "")
+            self.findings[at] = dataclasses.replace(first, message=T(
+                f"工作表「{sheet}」第 {first.line} 行（同样的还有第 {also} 行，共 {len(rows) + 1} 行）：{msg.zh}",
+                f"sheet {sheet!r} row {first.line} (and rows {', '.join(str(r) for r in rows[:10])}"
+                f"{', …' if len(rows) > 10 else ''}: {len(rows) + 1} rows): {msg.en}"))
+            return
         prefix = T(f"工作表「{sheet}」第 {row} 行：", f"sheet {sheet!r} row {row}: ") if row else T(
             f"工作表「{sheet}」：", f"sheet {sheet!r}: ")
+        if sev is not Severity.ERROR and row:
+            self._said[key] = (len(self.findings), [])
         self.findings.append(Finding(code, sev, self.sheet_source.get(sheet, self.source), row or 1, col or 1,
                                      prefix + msg, hint, extra={"sheet": sheet}))
 

@@ -792,3 +792,14 @@ def test_people_in_a_power_post_cell_are_each_kept(runner, tmp_path: Path) -> No
     assert auth["posts"] == ["P-001"] and auth["extra"] == {"承办岗位": "张三、李四"}
     posts = yaml.safe_load((unit / "unit.yaml").read_text(encoding="utf-8"))["posts"]
     assert [p["name"] for p in posts] == ["财务科"]
+
+
+def test_a_warning_for_several_rows_is_said_once_with_the_rows(runner, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    """亳州: 风险类别「岗位职责风险」 on rows 2, 4 and 5 — one IMP103 naming the rows (at the first), not three; a
+    different value (业务流程风险, row 3) its own."""
+    doc, _ = _import(runner, tmp_path, next((REAL / "bozhou-housing-bureau-risk-register").glob("*.xlsx")))
+    said = [f for f in doc["findings"] if f["code"] == "IMP103" and "风险类别" in f["message"]]
+    assert len(said) == 2
+    duty = next(f for f in said if "岗位职责风险" in f["message"])
+    assert duty["line"] == 2 and "同样的还有第 4、5 行，共 3 行" in duty["message"]
+    assert next(f for f in said if "业务流程风险" in f["message"])["line"] == 3
