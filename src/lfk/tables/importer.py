@@ -73,7 +73,7 @@ from lfk.tables import layout as L
 from lfk.tables import prose
 from lfk.tables import values as V
 from lfk.tables.codes import CODES
-from lfk.tables.columns import IMPORT_ONLY, TABLES, Column, Table, import_fields
+from lfk.tables.columns import IMPORT_ONLY, TABLES, Column, Table, extra_key, import_fields
 
 LIST_FIELDS = {"authorities": AuthoritiesFile, "risks": RisksFile, "measures": MeasuresFile}
 KEEP_EXPLICIT = {"measures": ("status", "effect")}
@@ -455,7 +455,7 @@ def _map_header(ctx: _Ctx, sheet: Sheet, seg: L.Segment) -> tuple[dict[int, Colu
             if h not in (None, ""):  # a header over an empty column: reported, nothing to keep
                 ctx.columns.append({**entry, "field": None})
             continue
-        name = entry["header"]
+        name = extra_key(h) or entry["header"]  # an exported extra column: its key exactly as the item had it
         while name in extra_cols.values():
             name += "'"
         extra_cols[j] = name
@@ -876,7 +876,7 @@ def _risk(ctx: _Ctx, rec: dict[str, Any], where: tuple[str, int], at: dict[str, 
         "approval": _approval(ctx, V.text(rec.get("approval"))), "approved_digest": V.text(rec.get("approved_digest")),
         "reviewed": reviewed, "disclosure": disc,
         "indicators": prose.split_numbered(rec.get("indicators")),
-        "responsible": _clean({"leader": V.text(rec.get("leader")) if not at.get("id") else None,
+        "responsible": _clean({"leader": _leader_cell(ctx, V.text(rec.get("leader")), bool(at.get("id"))),
                                "department_head": V.text(rec.get("department_head")),
                                "person": V.text(rec.get("person"))}) or None,
         "extra": rec.get(EXTRA) or {},
@@ -884,6 +884,14 @@ def _risk(ctx: _Ctx, rec: dict[str, Any], where: tuple[str, int], at: dict[str, 
     if cat == UNCATEGORISED and "category" not in at:
         data["category"] = cat
     return _validate(ctx, Risk, data, where, at, t)
+
+
+def _leader_cell(ctx: _Ctx, value: str | None, exported: bool) -> str | None:
+    """The 责任领导 a row names. In lfk export's table (it has 风险编号) a cell naming a post of the unit is the
+    leader export worked out from the posts, not one the register holds: left out."""
+    if exported and value is not None and value in ctx.posts_by_name:
+        return None
+    return value
 
 
 def _department_post(ctx: _Ctx, value: str, where: tuple[str, int], col: int) -> str | None:
