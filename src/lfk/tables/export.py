@@ -16,7 +16,7 @@ from typing import Any
 from lfk.core.safe import csv_cell
 from lfk.grading.engine import DEFAULT_FACTORS, factor_names, grade_risk
 from lfk.model.config import Config
-from lfk.model.items import Authority, Responsible, Risk
+from lfk.model.items import Authority, Fine, Responsible, Risk, Tier
 from lfk.model.text import fine_text, limit_text
 from lfk.register import Register, UnitData
 from lfk.tables import values as V
@@ -33,6 +33,7 @@ from lfk.tables.columns import (
     extra_header,
     factor_header,
 )
+from lfk.tables.prose import fine_cell
 
 GRADE_EXTRA = "风险等级"
 """The ``extra:`` key where import keeps a grade word as the table wrote it (一级, ★★★ …)."""
@@ -147,6 +148,17 @@ def with_extra(columns: list[Column], extras: list[dict[str, str]]) -> list[Colu
 
 def _extra_cells(extra: dict[str, str]) -> dict[str, str]:
     return {f"extra:{k}": v for k, v in extra.items()}
+
+
+def _fine_cell(t: Tier) -> str | None:
+    """A tier's 罚款幅度 cell: its standard as written (处以罚款300元) when import reads the same fines from it again,
+    else its fine."""
+    if t.standard:
+        found, standard = fine_cell(t.standard)
+        fines = [x.model_dump(exclude_none=True) for x in ([t.fine] if t.fine else []) + t.fines]
+        if standard == t.standard and [Fine.model_validate(x).model_dump(exclude_none=True) for x in found] == fines:
+            return t.standard
+    return fine_text(t.fine)
 
 
 def _post_name(ud: UnitData, pid: str | None) -> str:
@@ -284,7 +296,7 @@ def build_tables(register: Register, units: list[str] | None = None) -> dict[str
                         "level": t.level if t else None, "circumstances": t.circumstances if t else None,
                         # the standard as the table wrote it (处以罚款300元) gives back its fines on import
                         "penalty": V.join_list(t.penalty) if t else None,
-                        "fine": (t.standard or fine_text(t.fine)) if t else None,
+                        "fine": _fine_cell(t) if t else None,
                     })
         for p in ud.unit.posts if ud.unit else []:
             add("posts", ud, {"id": p.id, "name": p.name, "leader": "是" if p.leader else "否",

@@ -982,11 +982,7 @@ def _benchmarks(ctx: _Ctx, tb: _Table) -> list[tuple[Benchmark, tuple[str, int]]
         if stat is None:
             found = prose.fines(rec.get("basis"))
             stat = found[0] if found else None
-        try:
-            plain = V.fine(rec.get("fine"))
-        except V.BadValue:
-            plain = None
-        tier_fines = [plain] if plain else prose.fines(rec.get("fine"))
+        tier_fines, standard = prose.fine_cell(rec.get("fine"))
         bm, _ = out.setdefault(auth, ({"authority": auth, "items": []}, where))
         key = row_key
         if last_key.get(auth) != key or not bm["items"]:
@@ -1001,7 +997,6 @@ def _benchmarks(ctx: _Ctx, tb: _Table) -> list[tuple[Benchmark, tuple[str, int]]
             _more_extra(bm["items"][-1], rec.get(EXTRA) or {})
         item = bm["items"][-1]
         level = V.text(rec.get("level")) or "一般"
-        standard = V.text(rec.get("fine")) if not plain else None
         circ = V.text(rec.get("circumstances"))
         tier = _clean({
             "level": level, "circumstances": circ, "penalty": V.split_short_list(rec.get("penalty")),

@@ -133,3 +133,20 @@ def test_extra_key_of_a_header(header: object, key: str | None) -> None:
     assert extra_key(header) == key
     if key is not None:
         assert extra_key(extra_header(key)) == key
+
+
+def test_a_fine_changed_since_the_standard_is_exported_as_the_fine(runner: CliRunner, tmp_path: Path) -> None:
+    """A tier whose fine was edited after import (its standard still says 300元) exports its fine, not the stale
+    standard: importing the export gives the fine in force."""
+    root = tmp_path / "reg"
+    _register(runner, root)
+    path = root / "units" / "u" / "benchmarks" / "XK-01.yaml"
+    path.parent.mkdir()
+    path.write_text("authority: XK-01\nitems:\n  - violation: 未按规定公示\n    tiers:\n      - level: 一般\n"
+                    "        fine: {min: 500, max: 500, unit: 元}\n        standard: 处以罚款300元\n", encoding="utf-8")
+    out = tmp_path / "x.xlsx"
+    assert invoke(runner, "export", "--root", str(root), "--unit", "u", "--out", str(out)).exit_code == 0
+    r = invoke(runner, "import", str(out), "--root", str(root), "--unit", "copy")
+    assert r.exit_code == 0, r.output
+    tier = Register(root).unit("copy").benchmarks[0].model.items[0].tiers[0]
+    assert tier.fine is not None and (tier.fine.min, tier.fine.max) == (500, 500)
