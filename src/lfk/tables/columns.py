@@ -98,6 +98,7 @@ RISKS = Table("risks", "廉政风险防控登记表", "廉政风险防控登记�
     C("owner", "责任人", ("责任岗位", "责任人岗位", "防控责任人", "直接责任人"), 16, wrap=True),
     C("leader", "责任领导", ("分管领导", "领导责任人", "责任领导岗位", "分管领导责任人"), 16, wrap=True, derived=True),
     C("department_head", "部门负责人", ("科室负责人", "部门责任人", "处室负责人", "主要负责人"), 14, wrap=True, data=True),
+    C("person", "负责人", ("责任人姓名", "具体责任人", "岗位负责人"), 12, wrap=True, data=True),
     C("indicators", "监测指标", ("预警指标", "监测点", "风险监测指标"), 18, wrap=True, data=True),
     C("approval", "审定", ("审定情况", "集体审定", "审定会议", "审定记录"), 22, wrap=True),
     C("reviewed", "复核日期", ("复核时间", "动态复核日期", "更新日期", "审核日期"), 11, center=True),
@@ -173,15 +174,30 @@ APPROVALS = Table("approvals", "审定记录", "集体审定记录", ("审定记
 
 # columns import reads but export does not write (their field has a column of its own elsewhere, or none)
 IMPORT_ONLY: dict[str, tuple[Column, ...]] = {
-    "risks": (C("person", "负责人", ("责任人姓名", "具体责任人", "岗位负责人")),
-              # the department a risk lies in (秘书一科, 办公室): the risk's post when no 岗位 column names one
-              C("department", "责任科室", ("责任主体", "责任单位", "责任处室", "责任股室", "所在科室")),),
+    # the department a risk lies in (秘书一科, 办公室): the risk's post when no 岗位 column names one
+    "risks": (C("department", "责任科室", ("责任主体", "责任单位", "责任处室", "责任股室", "所在科室")),),
     # a 权责清单's 责任事项 cell (1.受理责任：… 2.审查责任：…): the power's flow, one step per numbered stage
     "authorities": (C("duties", "责任事项", ("职责事项", "责任内容", "具体责任事项", "责任事项内容")),),
 }
 
 TABLES: dict[str, Table] = {t.key: t for t in (AUTHORITIES, RISKS, MEASURES, BENCHMARKS, POSTS, APPROVALS)}
 TABLE_ORDER = ("authorities", "risks", "measures", "benchmarks", "posts", "approvals")
+
+EXTRA_MARK = "〔原表〕"
+"""Ends the header of an exported column that carries one ``extra:`` key (追责情形〔原表〕): import reads such a
+column back into that key, whatever field a header of that name would otherwise name (备注, 责任人)."""
+
+
+def extra_header(key: str) -> str:
+    """The exported header of the column carrying the ``extra:`` key ``key``."""
+    return key + EXTRA_MARK
+
+
+def extra_key(header: object) -> str | None:
+    """The ``extra:`` key an exported header carries (``extra_header``), or None for any other header."""
+    text = str(header or "").strip()
+    return text[:-len(EXTRA_MARK)] if text.endswith(EXTRA_MARK) and len(text) > len(EXTRA_MARK) else None
+
 
 _PAREN = re.compile(r"[（(【\[][^）)】\]]*[）)】\]]")
 _SPACE = re.compile(r"[\s\u3000*＊:：]+")

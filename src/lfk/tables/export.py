@@ -16,7 +16,7 @@ from typing import Any
 from lfk.core.safe import csv_cell
 from lfk.grading.engine import DEFAULT_FACTORS, factor_names, grade_risk
 from lfk.model.config import Config
-from lfk.model.items import Authority, Risk
+from lfk.model.items import Authority, Fine, Responsible, Risk, Tier
 from lfk.model.text import fine_text, limit_text
 from lfk.register import Register, UnitData
 from lfk.tables import values as V
@@ -30,8 +30,10 @@ from lfk.tables.columns import (
     TABLE_ORDER,
     Column,
     Table,
+    extra_header,
     factor_header,
 )
+from lfk.tables.prose import fine_cell
 
 GRADE_EXTRA = "风险等级"
 """The ``extra:`` key where import keeps a grade word as the table wrote it (一级, ★★★ …)."""
@@ -128,6 +130,37 @@ def risk_columns(register: Register) -> list[Column]:
     return cols
 
 
+def with_extra(columns: list[Column], extras: list[dict[str, str]]) -> list[Column]:
+    """``columns`` with one column per ``extra:`` key the items carry (in the order first met), headed
+    ``key〔原表〕`` (``extra_header``), placed after the officers' columns (before the data-only ones at the end)."""
+    found: list[str] = []
+    for e in extras:  # each key before the next key of its item already placed: every item's keys read in its order
+        for i, k in enumerate(e):
+            if k not in found:
+                after = next((x for x in list(e)[i + 1:] if x in found), None)
+                found.insert(found.index(after) if after is not None else len(found), k)
+    if not found:
+        return columns
+    cols = [Column(f"extra:{k}", extra_header(k), (), 16, wrap=True) for k in found]
+    at = max((i for i, c in enumerate(columns) if not c.data), default=len(columns) - 1) + 1
+    return [*columns[:at], *cols, *columns[at:]]
+
+
+def _extra_cells(extra: dict[str, str]) -> dict[str, str]:
+    return {f"extra:{k}": v for k, v in extra.items()}
+
+
+def _fine_cell(t: Tier) -> str | None:
+    """A tier's 罚款幅度 cell: its standard as written (处以罚款300元) when import reads the same fines from it again,
+    else its fine."""
+    if t.standard:
+        found, standard = fine_cell(t.standard)
+        fines = [x.model_dump(exclude_none=True) for x in ([t.fine] if t.fine else []) + t.fines]
+        if standard == t.standard and [Fine.model_validate(x).model_dump(exclude_none=True) for x in found] == fines:
+            return t.standard
+    return fine_text(t.fine)
+
+
 def _post_name(ud: UnitData, pid: str | None) -> str:
     if not pid:
         return ""
@@ -169,17 +202,23 @@ def _leader(ud: UnitData, r: Risk, measure_owners: list[str]) -> str:
 def build_tables(register: Register, units: list[str] | None = None) -> dict[str, TableData]:
     """Every table for ``units`` (default: all units), rows in register order."""
     uids = units or register.unit_ids
+    uds = [register.unit(uid) for uid in uids]
     out = {
-        "authorities": TableData(AUTHORITIES, list(AUTHORITIES.columns)),
-        "risks": TableData(RISKS, risk_columns(register)),
-        "measures": TableData(MEASURES, list(MEASURES.columns)),
-        "benchmarks": TableData(BENCHMARKS, list(BENCHMARKS.columns)),
+        "authorities": TableData(AUTHORITIES, with_extra(list(AUTHORITIES.columns),
+                                                         [a.model.extra for ud in uds for a in ud.authorities])),
+        "risks": TableData(RISKS, with_extra(risk_columns(register), [r.model.extra for ud in uds for r in ud.risks])),
+        "measures": TableData(MEASURES, with_extra(list(MEASURES.columns),
+                                                   [m.model.extra for ud in uds for m in ud.measures])),
+        "benchmarks": TableData(BENCHMARKS, with_extra(list(BENCHMARKS.columns),
+                                                       [i.extra for ud in uds for b in ud.benchmarks
+                                                        for i in b.model.items])),
         "posts": TableData(POSTS, list(POSTS.columns)),
         "approvals": TableData(APPROVALS, list(APPROVALS.columns)),
     }
     seq = {k: 0 for k in out}
 
-    out["benchmarks"].merge_keys = ("unit", "unit_id", "seq", "authority", "violation", "basis", "statutory")
+    out["benchmarks"].merge_keys = ("unit", "unit_id", "seq", "authority", "violation", "basis", "statutory", "remarks",
+                                    *(c.key for c in out["benchmarks"].columns if c.key.startswith("extra:")))
 
     def add(key: str, ud: UnitData, cells: dict[str, Any], group: Any = None) -> None:
         td = out[key]
@@ -190,8 +229,7 @@ def build_tables(register: Register, units: list[str] | None = None) -> dict[str
         td.unit_of_row.append(ud.id)
         td.group_of_row.append(group if group is not None else (ud.id, len(td.rows)))
 
-    for uid in uids:
-        ud = register.unit(uid)
+    for ud in uds:
         auth_names = {a.model.id: a.model.name for a in ud.authorities}
         auths = {a.model.id: a.model for a in ud.authorities}
         flow_steps: dict[str, dict[str, str]] = {}
@@ -207,7 +245,7 @@ def build_tables(register: Register, units: list[str] | None = None) -> dict[str
                 "time_limit": limit_text(a.time_limit), "disclosure": V.disclosure_text(a.disclosure, a.is_public),
                 "flow": a.flow,
                 "promised": limit_text(a.promised), "key_areas": V.join_list(a.key_areas),
-                "internal": "是" if a.internal else "否",
+                "internal": "是" if a.internal else "否", **_extra_cells(a.extra),
             })
         by_risk: dict[str, list[Any]] = {}
         for m in ud.measures:
@@ -216,6 +254,7 @@ def build_tables(register: Register, units: list[str] | None = None) -> dict[str
         for it in ud.risks:
             r = it.model
             ms = by_risk.get(r.id, [])
+            resp = r.responsible or Responsible()
             word = grade_word(register.config, r)
             if word is not None and r.grade:
                 out["risks"].grade_of_word[word] = r.grade
@@ -223,14 +262,17 @@ def build_tables(register: Register, units: list[str] | None = None) -> dict[str
                 "where": _where(ud, r, auth_names, flow_steps), "category": r.category, "title": r.title,
                 "description": r.description, "grade": word,
                 "measures_text": "\n".join(f"{i}. {m.description or m.kind}" for i, m in enumerate(ms, 1)),
-                "owner": _post_name(ud, r.owner), "leader": _leader(ud, r, [m.owner for m in ms if m.owner]),
+                "owner": _post_name(ud, r.owner),
+                "leader": resp.leader or _leader(ud, r, [m.owner for m in ms if m.owner]),
+                "department_head": resp.department_head, "person": resp.person,
+                "indicators": "\n".join(r.indicators) or None,
                 "approval": _approval_text(ud, r.approval), "reviewed": r.reviewed,
                 "id": r.id, "authority": r.authority, "steps": V.join_list(r.steps), "post": r.post, "kind": r.kind,
                 "sources": V.join_list(r.sources), "criteria": V.join_list(r.criteria),
                 "grade_reason": r.grade_reason, "approved_digest": r.approved_digest,
                 "residual": " ".join(f"{k}={v}" for k, v in r.residual.items()) or None,
                 "residual_grade": _residual_grade(register.config, r, auths.get(r.authority or "")),
-                "disclosure": V.disclosure_text(r.disclosure, False),
+                "disclosure": V.disclosure_text(r.disclosure, False), **_extra_cells(r.extra),
             }
             for k, v in r.factors.items():
                 cells[f"factor:{k}"] = v
@@ -240,7 +282,8 @@ def build_tables(register: Register, units: list[str] | None = None) -> dict[str
             add("measures", ud, {
                 "id": m.id, "risks": V.join_list(m.risks), "kind": m.kind, "education": m.education,
                 "description": m.description, "owner": _post_name(ud, m.owner), "due": m.due, "status": m.status,
-                "effect": m.effect, "disclosure": V.disclosure_text(m.disclosure, False),
+                "effect": m.effect, "phase": m.phase, "disclosure": V.disclosure_text(m.disclosure, False),
+                **_extra_cells(m.extra),
             })
         for it in sorted(ud.benchmarks, key=lambda b: b.model.authority):
             b = it.model
@@ -249,9 +292,11 @@ def build_tables(register: Register, units: list[str] | None = None) -> dict[str
                 for t in tiers:
                     add("benchmarks", ud, group=(ud.id, b.authority, n), cells={
                         "authority": b.authority, "violation": item.violation, "basis": item.basis,
-                        "statutory": fine_text(item.statutory),
+                        "statutory": fine_text(item.statutory), "remarks": item.remarks, **_extra_cells(item.extra),
                         "level": t.level if t else None, "circumstances": t.circumstances if t else None,
-                        "penalty": V.join_list(t.penalty) if t else None, "fine": fine_text(t.fine) if t else None,
+                        # the standard as the table wrote it (处以罚款300元) gives back its fines on import
+                        "penalty": V.join_list(t.penalty) if t else None,
+                        "fine": _fine_cell(t) if t else None,
                     })
         for p in ud.unit.posts if ud.unit else []:
             add("posts", ud, {"id": p.id, "name": p.name, "leader": "是" if p.leader else "否",

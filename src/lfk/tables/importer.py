@@ -74,7 +74,7 @@ from lfk.tables import layout as L
 from lfk.tables import prose
 from lfk.tables import values as V
 from lfk.tables.codes import CODES
-from lfk.tables.columns import IMPORT_ONLY, TABLES, Column, Table, import_fields, names_posts
+from lfk.tables.columns import IMPORT_ONLY, TABLES, Column, Table, extra_key, import_fields, names_posts
 
 LIST_FIELDS = {"authorities": AuthoritiesFile, "risks": RisksFile, "measures": MeasuresFile}
 KEEP_EXPLICIT = {"measures": ("status", "effect")}
@@ -500,7 +500,7 @@ def _map_header(ctx: _Ctx, sheet: Sheet, seg: L.Segment) -> tuple[dict[int, Colu
             if h not in (None, ""):  # a header over an empty column: reported, nothing to keep
                 ctx.columns.append({**entry, "field": None})
             continue
-        name = entry["header"]
+        name = extra_key(h) or entry["header"]  # an exported extra column: its key exactly as the item had it
         while name in extra_cols.values():
             name += "'"
         extra_cols[j] = name
@@ -960,7 +960,7 @@ def _risk(ctx: _Ctx, rec: dict[str, Any], where: tuple[str, int], at: dict[str, 
         "approval": _approval(ctx, V.text(rec.get("approval"))), "approved_digest": V.text(rec.get("approved_digest")),
         "reviewed": reviewed, "disclosure": disc,
         "indicators": prose.split_numbered(rec.get("indicators")),
-        "responsible": _clean({"leader": V.text(rec.get("leader")) if not at.get("id") else None,
+        "responsible": _clean({"leader": _leader_cell(ctx, V.text(rec.get("leader")), bool(at.get("id"))),
                                "department_head": V.text(rec.get("department_head")),
                                "person": V.text(rec.get("person"))}) or None,
         "extra": rec.get(EXTRA) or {},
@@ -968,6 +968,14 @@ def _risk(ctx: _Ctx, rec: dict[str, Any], where: tuple[str, int], at: dict[str, 
     if cat == UNCATEGORISED and "category" not in at:
         data["category"] = cat
     return _validate(ctx, Risk, data, where, at, t)
+
+
+def _leader_cell(ctx: _Ctx, value: str | None, exported: bool) -> str | None:
+    """The 责任领导 a row names. In lfk export's table (it has 风险编号) a cell naming a post of the unit is the
+    leader export worked out from the posts, not one the register holds: left out."""
+    if exported and value is not None and value in ctx.posts_by_name:
+        return None
+    return value
 
 
 def _department_post(ctx: _Ctx, value: str, where: tuple[str, int], col: int, field_zh: str) -> str | None:
@@ -1061,11 +1069,7 @@ def _benchmarks(ctx: _Ctx, tb: _Table) -> list[tuple[Benchmark, tuple[str, int]]
         if stat is None:
             found = prose.fines(rec.get("basis"))
             stat = found[0] if found else None
-        try:
-            plain = V.fine(rec.get("fine"))
-        except V.BadValue:
-            plain = None
-        tier_fines = [plain] if plain else prose.fines(rec.get("fine"))
+        tier_fines, standard = prose.fine_cell(rec.get("fine"))
         bm, _ = out.setdefault(auth, ({"authority": auth, "items": []}, where))
         key = row_key
         if last_key.get(auth) != key or not bm["items"]:
@@ -1080,7 +1084,6 @@ def _benchmarks(ctx: _Ctx, tb: _Table) -> list[tuple[Benchmark, tuple[str, int]]
             _more_extra(bm["items"][-1], rec.get(EXTRA) or {})
         item = bm["items"][-1]
         level = V.text(rec.get("level")) or "一般"
-        standard = V.text(rec.get("fine")) if not plain else None
         circ = V.text(rec.get("circumstances"))
         tier = _clean({
             "level": level, "circumstances": circ, "penalty": V.split_short_list(rec.get("penalty")),

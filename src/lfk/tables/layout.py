@@ -18,7 +18,7 @@ from typing import Any
 
 from lfk.loader.sheets import Sheet
 from lfk.tables import values as V
-from lfk.tables.columns import Column, Table, norm_header
+from lfk.tables.columns import Column, Table, extra_key, norm_header
 
 SECTION_RE = re.compile(r"^\s*(?:[一二三四五六七八九十]{1,3}\s*[、.．]|第[一二三四五六七八九十]{1,3}[部分类章节]|"
                         r"[（(][一二三四五六七八九十]{1,3}[)）])\s*")
@@ -61,9 +61,12 @@ class Matcher:
                     self.user[k] = col
 
     def match(self, header: Any) -> Column | None:
-        """The column ``header`` names (``EXTRA_COL`` when the user's mapping keeps it in extra), or None."""
+        """The column ``header`` names (``EXTRA_COL`` when the user's mapping keeps it in extra, or when it is
+        the header lfk export writes over an ``extra:`` key, 追责情形〔原表〕), or None."""
         if header in (None, ""):
             return None
+        if extra_key(header) is not None:
+            return EXTRA_COL
         return self.match_keys(keys(header))
 
     def match_keys(self, ks: list[str]) -> Column | None:

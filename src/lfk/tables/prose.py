@@ -13,6 +13,8 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from lfk.tables import values as V
+
 _DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
 _UNITS = {"十": 10, "百": 100, "千": 1000}
 _NUM = r"[\d.,，零〇一二两三四五六七八九十百千]*[\d零〇一二两三四五六七八九十百千]"
@@ -286,3 +288,13 @@ def grade_counts(value: Any) -> list[tuple[int, str]]:
     s = re.sub(r"\s+", "", str(value or ""))
     parts = re.findall(r"(\d{1,2})(\D{1,4}?)(?=\d|$)", s)
     return [(int(n), g) for n, g in parts] if parts and "".join(n + g for n, g in parts) == s else []
+
+
+def fine_cell(value: Any) -> tuple[list[dict[str, Any]], str | None]:
+    """A tier's 罚款幅度 cell: its fines (a plain ``50000–150000元`` range, else every fine its prose names) and the
+    standard as written (the cell's text, unless it is a plain range)."""
+    try:
+        plain = V.fine(value)
+    except V.BadValue:
+        plain = None
+    return ([plain] if plain else fines(value)), (V.text(value) if not plain else None)

@@ -14,6 +14,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
 from lfk.core.text import width as text_width
+from lfk.tables.columns import EXTRA_MARK, extra_key
 from lfk.tables.export import TableData
 
 FONT = "宋体"
@@ -146,6 +147,8 @@ def workbook_bytes(tables: dict[str, TableData], *, register_name: str, scope: s
         sub = f"单位：{scope}　　导出日期：{day}　　共 {len(td.rows)} 条"
         if any(c.data for c in td.columns):
             sub += "　　灰色表头的列供 lfk import 导入使用，请勿删除"
+        if any(extra_key(c.header) is not None for c in td.columns):
+            sub += f"　　表头带{EXTRA_MARK}的列是原表中登记册没有对应字段的内容，导入时原样保留"
         _sheet(ws, td, f"{register_name}　{td.table.caption}", sub, {**grade_of, **td.grade_of_word})
     wb.properties.title = register_name
     wb.properties.creator = "lfk"
