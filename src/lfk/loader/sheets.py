@@ -6,6 +6,7 @@ merged cell's value carried into every cell it covers, and each covered cell not
 
 from __future__ import annotations
 
+import codecs
 import csv
 import io
 import json
@@ -636,7 +637,7 @@ def read_html(path: Path) -> list[Sheet]:
     encodings = [declared.group(1).decode("ascii").lower()] if declared else []
     encodings = ["gb18030" if e.replace("_", "").replace("-", "") in ("gb2312", "gbk", "xgbk", "gb231280") else e
                  for e in encodings]  # pages declare GB2312 and use GBK characters
-    for enc in [*encodings, "utf-8-sig", "gb18030"]:
+    for enc in [*(["utf-16"] if _utf16(raw) else []), *encodings, "utf-8-sig", "gb18030"]:
         try:
             textv = raw.decode(enc)
             break
@@ -655,14 +656,26 @@ def read_html(path: Path) -> list[Sheet]:
     return out
 
 
+def _utf16(raw: bytes) -> bool:
+    """Text with a UTF-16 byte-order mark: Excel's "Unicode 文本" (tab-separated) and some web exports."""
+    return raw.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE))
+
+
 def decode(raw: bytes, name: str) -> tuple[str, str]:
-    """CSV bytes as text: UTF-8 (with or without BOM), else GBK/GB18030 (Excel's default in China)."""
+    """CSV bytes as text: UTF-16 with its byte-order mark, UTF-8 (with or without BOM), else GBK/GB18030
+    (Excel's default in China)."""
+    if _utf16(raw):
+        try:
+            return raw.decode("utf-16"), "utf-16"
+        except UnicodeDecodeError:
+            pass
     for enc in ENCODINGS:
         try:
             return raw.decode(enc), ("utf-8" if enc == "utf-8-sig" else "gbk")
         except UnicodeDecodeError:
             continue
-    raise InputError(f"{name}: neither UTF-8 nor GBK text / 既不是 UTF-8 也不是 GBK 编码")
+    raise InputError(f"{name}: neither UTF-8, UTF-16 nor GBK text / 既不是 UTF-8、UTF-16 也不是 GBK 编码",
+                     hint="save it from Excel/WPS as CSV UTF-8 / 用 Excel 或 WPS 另存为“CSV UTF-8（逗号分隔）”")
 
 
 def uncsv_cell(cell: str) -> str:
@@ -706,7 +719,11 @@ def read_json(path: Path) -> Any:
 
 
 def _looks_like_text(head: bytes) -> bool:
-    """UTF-8 or GBK text with a tab or comma on its first line (the cut of the last character forgiven)."""
+    """UTF-8, GBK or UTF-16 (with its byte-order mark) text with a tab or comma on its first line (the cut of
+    the last character forgiven)."""
+    if _utf16(head):
+        first16 = head[:len(head) // 2 * 2].decode("utf-16", errors="replace").split("\n", 1)[0]
+        return "\t" in first16 or "," in first16
     if b"\0" in head:
         return False
     first = head.split(b"\n", 1)[0]
@@ -723,6 +740,8 @@ def _looks_like_text(head: bytes) -> bool:
 
 
 def _looks_like_html(head: bytes) -> bool:
+    if _utf16(head):
+        head = head[:len(head) // 2 * 2].decode("utf-16", errors="replace").encode("utf-8")
     start = head.lstrip(b"\xef\xbb\xbf \t\r\n").lower()
     return start.startswith(b"<") or b"<html" in head.lower() or b"<table" in head.lower()
 

@@ -8,6 +8,7 @@ LibreOffice's web-page export of the same workbook (``--convert-to html``), as w
 
 from __future__ import annotations
 
+import codecs
 import datetime as dt
 import json
 import zipfile
@@ -472,3 +473,29 @@ def test_separated_text_named_xls_is_read_as_csv(runner, tmp_path: Path) -> None
     assert sheet.encoding == "gbk" and sheet.rows[1] == (2, ["1", "药剂科", "药品采购中收受回扣", "高", "1.集中带量采购；2.采购全程留痕"])
     summary, risks, measures = _imported(runner, tmp_path / "reg", path)
     assert [r["title"] for r in risks] == ["药品采购中收受回扣"] and len(measures) == 2
+
+
+_TSV = "序号\t岗位\t风险点\t风险等级\t防控措施\r\n1\t药剂科\t药品采购中收受回扣\t高\t1.集中带量采购；2.采购全程留痕\r\n"
+_PAGE = ("<html><body><table><tr><td>序号</td><td>风险点</td><td>风险等级</td></tr>"
+         "<tr><td>1</td><td>药品采购中收受回扣</td><td>高</td></tr></table></body></html>")
+ENCODED = [  # (file name, bytes, the second row read): Excel's "Unicode 文本" is UTF-16 with a BOM, tab-separated
+    ("u.csv", _TSV.encode("utf-16"), ["1", "药剂科", "药品采购中收受回扣", "高", "1.集中带量采购；2.采购全程留痕"]),
+    ("u.txt", codecs.BOM_UTF16_BE + _TSV.encode("utf-16-be"), ["1", "药剂科", "药品采购中收受回扣", "高",
+                                                              "1.集中带量采购；2.采购全程留痕"]),
+    ("导出.xls", _TSV.encode("utf-16"), ["1", "药剂科", "药品采购中收受回扣", "高", "1.集中带量采购；2.采购全程留痕"]),
+    ("u.csv", _TSV.replace("\t", ",").encode("utf-8-sig"), ["1", "药剂科", "药品采购中收受回扣", "高",
+                                                           "1.集中带量采购；2.采购全程留痕"]),
+    ("导出.xls", _PAGE.encode("utf-16"), ["1", "药品采购中收受回扣", "高"]),
+    ("u.html", _PAGE.encode("utf-16"), ["1", "药品采购中收受回扣", "高"]),
+]
+
+
+@pytest.mark.parametrize(("name", "data", "row"), ENCODED, ids=[f"{n}-{i}" for i, (n, _, _) in enumerate(ENCODED)])
+def test_text_tables_in_utf16_are_read(tmp_path: Path, name: str, data: bytes, row: list[str]) -> None:
+    """Regression: UTF-16 text (Excel's Unicode text, a web export) was refused as "neither UTF-8 nor GBK"."""
+    from lfk.loader.sheets import read_any
+
+    path = tmp_path / name
+    path.write_bytes(data)
+    (sheet,) = read_any(path)
+    assert sheet.rows[1][1] == row
