@@ -30,10 +30,17 @@ class Sheet:
     rows: list[tuple[int, list[Any]]] = field(default_factory=list)
     encoding: str | None = None
     merged: dict[tuple[int, int], tuple[int, int]] = field(default_factory=dict)  # (row, col) → top-left cell
+    formulas: dict[tuple[int, int], str] = field(default_factory=dict)  # (row, col) → a formula saved without its result
 
 
 _MERGE_BLOCK = re.compile(rb"<(?:\w+:)?mergeCells\b[^>]*/>|<(?:\w+:)?mergeCells\b.*?</(?:\w+:)?mergeCells>", re.S)
 _MERGE_REF = re.compile(rb"<(?:\w+:)?mergeCell\b[^>]*?\bref=\"([A-Za-z]{1,3}[0-9]{1,7})(?::([A-Za-z]{1,3}[0-9]{1,7}))?\"")
+# a formula cell saved without its result (a workbook written by a program, never opened in Excel)
+_UNCALCULATED = re.compile(
+    rb"<(?:\w+:)?c\b([^>]*)>\s*(?:<(?:\w+:)?f\b[^>]*/>|<(?:\w+:)?f\b[^>]*>[^<]*</(?:\w+:)?f>)"
+    rb"\s*(?:<(?:\w+:)?v\s*/>|<(?:\w+:)?v>\s*</(?:\w+:)?v>)?\s*</(?:\w+:)?c>")
+_ATTR_R = re.compile(rb"\br=\"([A-Za-z]{1,3}[0-9]{1,7})\"")
+_ATTR_STR = re.compile(rb"\bt=\"str\"")  # a result that is the empty text: Excel writes <v></v> too
 _CELL_REF = re.compile(r"([A-Za-z]{1,3})([0-9]{1,7})")
 MAX_PART_BYTES = 256 * 1024 * 1024  # a worksheet part larger than this (decompressed) is refused
 MAX_SPAN = 1000  # a Word gridSpan/gridBefore or HTML rowspan/colspan larger than this is taken as this
@@ -49,10 +56,13 @@ def _ref(text: bytes) -> tuple[int, int]:
     return int(m.group(2)), column_index_from_string(m.group(1).upper())
 
 
-def _without_merges(path: Path) -> tuple[io.BytesIO, dict[str, list[tuple[int, int, int, int]]]]:
+def _without_merges(path: Path) -> tuple[io.BytesIO, dict[str, list[tuple[int, int, int, int]]],
+                                         dict[str, set[tuple[int, int]]]]:
     """The workbook with its merge lists taken out (openpyxl expands each merged cell into objects: a range
-    A3:XFD1048576 would take minutes and gigabytes), and the merges by worksheet part name."""
+    A3:XFD1048576 would take minutes and gigabytes), the merges by worksheet part name, and the parts that
+    cells of formulas saved without their results by part name."""
     merges: dict[str, list[tuple[int, int, int, int]]] = {}
+    uncalculated: dict[str, set[tuple[int, int]]] = {}
     out = io.BytesIO()
     with zipfile.ZipFile(path) as zin, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as zout:
         for info in zin.infolist():
@@ -69,9 +79,13 @@ def _without_merges(path: Path) -> tuple[io.BytesIO, dict[str, list[tuple[int, i
                         found.append((min(r0, r1), min(c0, c1), max(r0, r1), max(c0, c1)))
                 merges[info.filename] = found
                 data = _MERGE_BLOCK.sub(b"", data)
+                cells = {_ref(r.group(1)) for m in _UNCALCULATED.finditer(data)
+                         if not _ATTR_STR.search(m.group(1)) and (r := _ATTR_R.search(m.group(1)))}
+                if cells:
+                    uncalculated[info.filename] = cells
             zout.writestr(info, data)
     out.seek(0)
-    return out, merges
+    return out, merges, uncalculated
 
 
 def _sheet_parts(path: Path) -> dict[str, str]:
@@ -140,13 +154,17 @@ def grid_sheet(title: str, grid: dict[tuple[int, int], Any], merges: list[tuple[
 
 
 def read_xlsx(path: Path) -> list[Sheet]:
-    """Every worksheet of an .xlsx file; merged cells carry their value into every cell they cover."""
+    """Every worksheet of an .xlsx file; merged cells carry their value into every cell they cover. A formula
+    saved without its result (a workbook a program wrote) is its text ``=…``, noted in ``Sheet.formulas``."""
     from openpyxl import load_workbook
 
     try:
-        data, merges = _without_merges(path)
+        data, merges, uncalculated = _without_merges(path)
         parts = _sheet_parts(path)
         wb = load_workbook(data, data_only=True)
+        if uncalculated:
+            data.seek(0)
+            with_formulas = load_workbook(data, data_only=False)
     except InputError:
         raise
     except (zipfile.BadZipFile, KeyError, OSError, ValueError) as e:
@@ -160,7 +178,23 @@ def read_xlsx(path: Path) -> list[Sheet]:
         for (r, c), cell in ws._cells.items():  # noqa: SLF001
             if cell.value is not None and not (isinstance(cell.value, str) and not cell.value.strip()):
                 grid[(r, c)] = cell.value
-        out.append(grid_sheet(ws.title, grid, merges.get(parts.get(ws.title, ""), [])))
+        cells = uncalculated.get(parts.get(ws.title, ""), set())
+        formulas = _formulas(with_formulas[ws.title], cells) if cells else {}
+        grid.update(formulas)
+        sheet = grid_sheet(ws.title, grid, merges.get(parts.get(ws.title, ""), []))
+        sheet.formulas = formulas
+        out.append(sheet)
+    return out
+
+
+def _formulas(ws: Any, cells: set[tuple[int, int]]) -> dict[tuple[int, int], str]:
+    """The formula text of the ``cells`` of worksheet ``ws`` (read with its formulas) saved without results."""
+    out = {}
+    for rc in cells:
+        cell = ws._cells.get(rc)  # noqa: SLF001 - the stored cells only, as in read_xlsx
+        text = getattr(cell.value, "text", cell.value) if cell is not None else None  # an ArrayFormula: its text
+        if isinstance(text, str) and text.startswith("="):
+            out[rc] = text
     return out
 
 

@@ -1195,8 +1195,26 @@ def _read_sources(ctx: _Ctx, paths: list[Path], items: Items, from_unit: str | N
             continue
         for sh in raw:
             ctx.sheet_source[sh.name] = str(path)
+            _uncalculated(ctx, sh)
         sheets.extend(raw)
     return sheets
+
+
+def _uncalculated(ctx: _Ctx, sheet: Sheet) -> None:
+    """Say once per sheet that formulas came without their results (kept as their text ``=…``)."""
+    if not sheet.formulas:
+        return
+    from openpyxl.utils import get_column_letter
+
+    (r, c), text = min(sheet.formulas.items())
+    n = len(sheet.formulas)
+    ctx.add("IMP102", Severity.WARNING, (sheet.name, r), c,
+            T(f"{n} 个单元格是没有计算结果的公式（如 {get_column_letter(c)}{r}「{text}」），按公式原文导入",
+              f"{n} cells are formulas saved without their results (e.g. {get_column_letter(c)}{r} {text!r}); "
+              "imported as the formula text"),
+            T("该文件由程序生成、未经 Excel 计算；请用 Excel 或 WPS 打开并保存后重新导入",
+              "the file was written by a program and never calculated: open and save it in Excel or WPS, then "
+              "import it again"))
 
 
 def _read_posts(ctx: _Ctx, tables: list[_Table], items: Items) -> None:

@@ -499,3 +499,52 @@ def test_text_tables_in_utf16_are_read(tmp_path: Path, name: str, data: bytes, r
     path.write_bytes(data)
     (sheet,) = read_any(path)
     assert sheet.rows[1][1] == row
+
+
+def _workbook_xml(path: Path, rows: list[list[Any]], edit: tuple[bytes, bytes] = (b"", b"")) -> Path:
+    """A workbook openpyxl writes (formulas without results), its sheet XML edited by ``edit`` (old, new)."""
+    import openpyxl
+
+    wb = openpyxl.Workbook()
+    for r in rows:
+        wb.active.append(r)
+    plain = path.with_suffix(".plain.xlsx")
+    wb.save(plain)
+    with zipfile.ZipFile(plain) as zin, zipfile.ZipFile(path, "w") as zout:
+        for info in zin.infolist():
+            data = zin.read(info)
+            zout.writestr(info, data.replace(*edit) if edit[0] and info.filename.endswith("sheet1.xml") else data)
+    return path
+
+
+FORMULAS = [  # (the cells of row 2, an edit of the sheet XML, row 2 as read, the cells noted as formulas)
+    (["1", "=B1&\"不如实申请\"", "=IF(1,\"高\",\"低\")"], (b"", b""),
+     ["1", "=B1&\"不如实申请\"", "=IF(1,\"高\",\"低\")"], {(2, 2), (2, 3)}),
+    (["1", "虚列油耗", "=\"中\""], (b"<c r=\"C2\"><f>\"&#20013;\"</f><v></v>", b"<c r=\"C2\" t=\"str\"><f>\"&#20013;\"</f><v>&#20013;</v>"), ["1", "虚列油耗", "中"], set()),
+    (["1", "虚列油耗", "=IF(1,\"\",\"x\")"], (b"<c r=\"C2\">", b"<c r=\"C2\" t=\"str\">"), ["1", "虚列油耗"], set()),
+]
+
+
+@pytest.mark.parametrize(("cells", "edit", "row", "formulas"), FORMULAS, ids=["no results", "a result", "empty result"])
+def test_formulas_without_results_are_kept_as_their_text(tmp_path: Path, cells: list[Any], edit: tuple[bytes, bytes],
+                                                         row: list[Any], formulas: set[tuple[int, int]]) -> None:
+    """Regression: a formula saved without its result (a workbook a program wrote) read as an empty cell, so the
+    row vanished from the import without a word; a result, even the empty text, is still what is read."""
+    from lfk.loader.sheets import read_any
+
+    path = _workbook_xml(tmp_path / "t.xlsx", [["序号", "风险点", "风险等级"], cells], edit)
+    (sheet,) = read_any(path)
+    assert sheet.rows[1] == (2, row) and set(sheet.formulas) == formulas
+
+
+def test_import_of_formulas_without_results_keeps_them_and_says_so(runner, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    path = _workbook_xml(tmp_path / "t.xlsx", [["序号", "风险点", "风险等级", "防控措施"],
+                                               ["1", "=\"公务车\"&\"维修\"", "高", "=CONCAT(\"严格\",\"审批\")"]])
+    _register(runner, tmp_path / "reg")
+    r = invoke(runner, "import", str(path), "--root", str(tmp_path / "reg"), "--unit", "u", "--format", "json")
+    doc = json.loads(r.stdout)
+    (said,) = [f for f in doc["findings"] if f["code"] == "IMP102"]
+    assert said["line"] == 2 and said["column"] == 2 and "2 个单元格是没有计算结果的公式" in said["message"]
+    assert "打开并保存后重新导入" in said["message"]
+    risks = yaml.safe_load((tmp_path / "reg" / "units" / "u" / "risks.yaml").read_text(encoding="utf-8"))["risks"]
+    assert [x["title"] for x in risks] == ["=\"公务车\"&\"维修\""]
