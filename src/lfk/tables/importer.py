@@ -140,6 +140,7 @@ class Items:
     approvals: list[tuple[Approval, tuple[str, int]]] = field(default_factory=list)
     flows: list[tuple[dict[str, Any], tuple[str, int]]] = field(default_factory=list)
     titles: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)  # notes and sign-off rows at a table's foot (注：…, 制表人：…)
     sheet_source: dict[str, str] = field(default_factory=dict)
     columns: list[dict[str, Any]] = field(default_factory=list)
 
@@ -171,6 +172,7 @@ class _Ctx:
         self.columns: list[dict[str, Any]] = []
         self.flows: list[tuple[dict[str, Any], tuple[str, int]]] = []
         self.titles: list[str] = []  # captions above the header rows (kept in the written files' header comment)
+        self.notes: list[str] = []  # notes and sign-off rows below them (kept there too)
         self.posts_by_name: dict[str, set[str]] = {}
         self.post_ids: set[str] = set()
         self.approval_ids: set[str] = set()
@@ -471,6 +473,9 @@ def _split_rows(ctx: _Ctx, sheet: Sheet, segs: list[L.Segment], maps: list[tuple
             current, first = starts[i], False
             continue
         cells = sheet.rows[i][1]
+        if current is not None and L.foot_row(cells):  # 注：… / 制表人：张三 | 日期：…: kept as a note, not an item
+            ctx.notes.append(" ".join(dict.fromkeys(str(v).strip() for v in cells if V.text(v))))
+            continue
         mapping = maps[current][0] if current is not None else None
         width = len(maps[current][0]) + len(maps[current][1]) if current is not None else len(cells)
         text = L.single_text(cells, mapping, width)
@@ -1113,6 +1118,7 @@ def read_items(register: Register, unit_id: str, paths: list[Path], *, from_unit
     tables = _recognise(ctx, sheets)
     items.flows = ctx.flows
     items.titles = ctx.titles
+    items.notes = ctx.notes
     if not tables and not ctx.flows:
         ctx.add("IMP100", Severity.ERROR, (sheets[0].name, 0), 1,
                 T("没有可导入的表：没有一张表的表头能对应登记册的字段", "nothing to import: no sheet has headers lfk knows"),
@@ -1431,7 +1437,8 @@ def plan_import(register: Register, unit_id: str, items: Items, *, replace: bool
     ctx = _Ctx(register, unit_id, source)
     _check_vocab(ctx, items)
     res.findings.extend(ctx.findings)
-    plan = _Plan(res, register, unit_id, items, replace, source, _file_header(source, today, items.titles))
+    plan = _Plan(res, register, unit_id, items, replace, source, _file_header(source, today, items.titles,
+                                                                                       items.notes))
     _flow_ids(register, unit_id, items)
     _titled_flow_authorities(plan.ud, items)
     _duty_flow_authorities(items)
@@ -1445,11 +1452,13 @@ def plan_import(register: Register, unit_id: str, items: Items, *, replace: bool
     return res
 
 
-def _file_header(source: str, today: dt.date | None, titles: list[str]) -> str:
-    """The comment on top of a file import writes: where it came from, when, and the tables' captions."""
+def _file_header(source: str, today: dt.date | None, titles: list[str], notes: list[str]) -> str:
+    """The comment on top of a file import writes: where it came from, when, the tables' captions and the
+    notes at their foot."""
     header = f"由 lfk import 自 {Path(source).name} 导入（{(today or dt.date.today()).isoformat()}）"
-    for title in dict.fromkeys(titles):
-        header += "\n表题：" + " ".join(title.split())
+    for label, texts in (("表题", titles), ("表注", notes)):
+        for text in dict.fromkeys(texts):
+            header += f"\n{label}：" + " ".join(text.split())
     return header
 
 

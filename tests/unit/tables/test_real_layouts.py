@@ -375,3 +375,45 @@ def test_a_department_column_is_the_risks_post(runner, tmp_path: Path) -> None: 
     r = invoke(runner, "import", str(table), "--root", str(tmp_path / "reg"), "--unit", "u", "--format", "json")
     counts = json.loads(r.stdout)["summary"]["counts"]
     assert all(c["added"] == 0 and c["replaced"] == 0 for c in counts.values()), counts
+
+
+FOOT_ROWS = [  # (the row, a foot of the form?)
+    (["制表人：张三", None, "审核人：李四", None, "日期：2024年3月1日"], True),
+    ([None, None, "制表人：张三    审核人：李四    填报日期：2024年3月1日"], True),
+    (["填报单位（盖章）：", None, "负责人：", None, "填报日期：    年  月  日"], True),
+    (["注：1.风险等级分为高、中、低三级；\n2.防控措施应具体可行。"], True),
+    (["填表说明"], True),
+    ([None, None, None, "制表人：", "张三"], True),
+    (["制表人", "张三", "审核人", "李四"], True),
+    (["联系人：王五", None, "联系电话：0551-1234567"], True),
+    (["主要负责人", "张三"], False),  # a row of posts: 负责人 alone is no sign-off label
+    (["1", "负责人：审批", "高"], False),
+    (["负责人：张三", "审批风险"], False),
+    (["说明：见附件", "另表"], False),
+]
+
+
+@pytest.mark.parametrize(("cells", "want"), FOOT_ROWS)
+def test_foot_rows_of_a_form(cells: list[Any], want: bool) -> None:
+    assert L.foot_row(cells) is want
+
+
+@pytest.mark.parametrize("foot", [[cells] for cells, is_foot in FOOT_ROWS if is_foot][:4] + [[
+    ["注：本表一式两份"], ["制表人：张三", None, None, "日期：2024年3月1日"]]])
+def test_the_foot_of_a_form_is_kept_as_a_note_not_an_item(runner, tmp_path: Path,  # type: ignore[no-untyped-def]
+                                                           foot: list[list[Any]]) -> None:
+    """Regression: a 制表人/日期 row below the table was a risk (titled 日期：…, 制表人 lost) and a multi-line 注：
+    row stopped the import (缺少「风险点」); they are notes now (# 表注：), the items the table's rows only."""
+    import openpyxl
+
+    wb = openpyxl.Workbook()
+    for r in [["风险点登记表"], ["序号", "岗位", "风险点", "风险等级", "防控措施"],
+              ["1", "办公室", "公务车维修不如实申请", "高", "强化审批"], ["2", "财务科", "虚列支出", "低", "定期对账"], *foot]:
+        wb.active.append(r)
+    wb.save(tmp_path / "t.xlsx")
+    doc, unit = _import(runner, tmp_path, tmp_path / "t.xlsx")
+    assert doc["summary"]["errors"] == 0
+    text = (unit / "risks.yaml").read_text(encoding="utf-8")
+    assert [r["title"] for r in yaml.safe_load(text)["risks"]] == ["公务车维修不如实申请", "虚列支出"]
+    notes = [line for line in text.splitlines() if line.startswith("# 表注：")]
+    assert notes == ["# 表注：" + " ".join(" ".join(str(v) for v in dict.fromkeys(r) if v).split()) for r in foot]
