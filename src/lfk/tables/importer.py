@@ -410,7 +410,7 @@ def _transposed(sheet: Sheet) -> Sheet | None:
 
 
 def _header_text(h: Any) -> str:
-    return re.sub(r"\s+", "", unicodedata.normalize("NFKC", str(h)))
+    return re.sub(r"\s+", "", unicodedata.normalize("NFKC", V.visible(str(h))))
 
 
 def _map_header(ctx: _Ctx, sheet: Sheet, seg: L.Segment) -> tuple[dict[int, Column], dict[int, str]]:

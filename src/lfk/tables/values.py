@@ -107,8 +107,18 @@ def basis_text(items: list[LegalBasis]) -> str:
 
 
 # -- from cells ------------------------------------------------------------------------------------
+# characters that show nothing (zero-width space and joiners, word joiner, a BOM inside text, soft hyphen): pasted
+# from web pages, they would keep 风险点 from matching its header and 高 from being a grade
+_INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad"))
+
+
+def visible(s: str) -> str:
+    """``s`` without the characters that show nothing (what the officer sees in the cell)."""
+    return s.translate(_INVISIBLE)
+
+
 def text(v: Any) -> str | None:
-    """A cell as stripped text (None when empty)."""
+    """A cell as stripped text, without characters that show nothing (None when empty)."""
     if v is None:
         return None
     if isinstance(v, float) and v.is_integer():
@@ -117,7 +127,7 @@ def text(v: Any) -> str | None:
         v = v.date() if v.time() == dt.time() else v
     if isinstance(v, dt.date):
         return v.isoformat()
-    s = str(v).replace("\r\n", "\n").replace("\r", "\n").strip()
+    s = visible(str(v)).replace("\r\n", "\n").replace("\r", "\n").strip()
     return s or None
 
 

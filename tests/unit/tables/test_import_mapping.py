@@ -363,3 +363,15 @@ def test_headerless_sheet_without_grades_reads_by_the_users_mapping(runner, reg:
     code, doc = _import(runner, reg, path, "--map", str(mapping))
     assert code == 0 and (_added(doc, "risks"), _added(doc, "measures")) == (2, 2), doc["findings"]
     assert [r.model.title for r in Register(reg).unit("u").risks] == ["违规收受礼金", "泄露招标信息"]
+
+
+@pytest.mark.parametrize("mark", ["\u200b", "\u200c", "\u200d", "\u2060", "\ufeff", "\u00ad"])
+def test_characters_that_show_nothing_are_not_read(runner, reg: Path, tmp_path: Path, mark: str) -> None:  # type: ignore[no-untyped-def]
+    """Regression: a zero-width space pasted after 风险点 kept the header from matching (IMP101 for a column that
+    looked right, then 缺少「风险点」 stopping the import), and 高 followed by one was no grade."""
+    path = _book(tmp_path / "t.xlsx", [[f"序号{mark}", f"风险点{mark}", f"风险等级{mark}", f"{mark}防控措施"],
+                                       ["1", f"公务车{mark}维修", f"高{mark}", "严格审批"]])
+    code, doc = _import(runner, reg, path)
+    assert code == 0 and not _codes(doc) & {"IMP101", "IMP102"}, doc["findings"]
+    (risk,) = yaml.safe_load((reg / "units" / "u" / "risks.yaml").read_text(encoding="utf-8"))["risks"]
+    assert (risk["title"], risk["grade"]) == ("公务车维修", "高")
