@@ -516,6 +516,8 @@ def _records(seg: L.Segment, mapping: dict[int, Column], extra: dict[int, str], 
                 if (rnum, j + 1) in sheet.merged:
                     merged[c.key] = sheet.merged[(rnum, j + 1)]
         kept = {name: t for j, name in extra.items() if j < len(cells) and (t := V.text(cells[j]))}
+        kept.update({c.header: t for j, c in mapping.items() if c.key == "seq" and j < len(cells)
+                     and (t := V.text(cells[j])) and not V.is_seq(t)})  # a 序号 cell of text: kept, not dropped
         if kept:
             rec[EXTRA] = kept
         if section:

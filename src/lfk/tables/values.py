@@ -117,6 +117,15 @@ def visible(s: str) -> str:
     return s.translate(_INVISIBLE)
 
 
+_SEQ = re.compile(r"[\d一二三四五六七八九十百零〇]{1,6}(?:[.．\-—_、]\d{1,4}){0,3}[.．、]?|[（(][\d一二三四五六七八九十]{1,3}[)）]|"
+                  r"第[\d一二三四五六七八九十百]{1,5}[项条号]?|[①-⑳]|[A-Za-z]\d{0,3}")
+
+
+def is_seq(value: str) -> bool:
+    """Whether a 序号 cell holds a sequence number (1, 1-1, 2.3, （一）, 第3项, ①), not text of its own."""
+    return bool(_SEQ.fullmatch(unicodedata.normalize("NFKC", value).replace(" ", "")))
+
+
 def text(v: Any) -> str | None:
     """A cell as stripped text, without characters that show nothing (None when empty)."""
     if v is None:
