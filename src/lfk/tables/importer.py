@@ -354,6 +354,13 @@ def _sheet_tables(ctx: _Ctx, sheet: Sheet) -> list[_Table]:
         return []
     maps = [_map_header(ctx, sheet, s) for s in segs]
     _split_rows(ctx, sheet, segs, maps)
+    for s in segs:
+        if not s.rows:
+            ctx.add("IMP100", Severity.WARNING, (sheet.name, sheet.rows[s.idx][0]), 1,
+                    T("表头下没有数据行，这张表没有导入任何条目", "no rows under the header: nothing of this table imported"),
+                    T("每条一行写在表头下方；数据若在表头上方或左侧（表格被转置），请调整后重新导入",
+                      "write one item per row below the header; if the data stand above or beside it (a transposed "
+                      "table), rearrange it and import again"))
     return [_Table(s.matcher.table, sheet, m, sheet.rows[s.idx][0], _records(s, m, x, sheet))
             for s, (m, x) in zip(segs, maps, strict=True)]
 

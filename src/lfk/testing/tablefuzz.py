@@ -268,7 +268,10 @@ def check_import(run: Run, table: Path, root: Path) -> list[str]:
         return [f"{table.name}: import output is not JSON: {out[:200]}"]
     problems = [f"{table.name}: an error without its sheet and row: {f['message'][:100]}" for f in doc["findings"]
                 if f["severity"] == "error" and not (f["line"] >= 1 and f["message"].startswith(("工作表", "sheet ")))]
-    if code == 0 and doc["summary"].get("written"):
+    if code == 0 and not doc["summary"].get("files"):  # nothing written: said so (IMP100), never in silence
+        if not any(f["code"] == "IMP100" for f in doc["findings"]):
+            problems.append(f"{table.name}: nothing imported and nothing said")
+    elif code == 0:
         headers = {norm_header(c["header"]) for c in doc["summary"].get("columns", [])}
         lost = lost_cells(table, root / "units" / "u", headers)
         if lost:

@@ -375,3 +375,18 @@ def test_characters_that_show_nothing_are_not_read(runner, reg: Path, tmp_path: 
     assert code == 0 and not _codes(doc) & {"IMP101", "IMP102"}, doc["findings"]
     (risk,) = yaml.safe_load((reg / "units" / "u" / "risks.yaml").read_text(encoding="utf-8"))["risks"]
     assert (risk["title"], risk["grade"]) == ("公务车维修", "高")
+
+
+@pytest.mark.parametrize("rows", [
+    [["序号", "岗位", "风险点", "风险等级", "防控措施"]],  # a template never filled in
+    [["登记表"], ["序号", "岗位", "风险点", "风险等级", "防控措施"], ["制表人：张三", None, "日期：2024年3月1日"]],
+    [["XK-001", "职权编码"], ["食品经营许可", "职权名称"], ["行政许可", "职权类别"]],  # values left of their labels
+], ids=["header only", "header and foot", "key-value the wrong way round"])
+def test_a_header_without_rows_says_nothing_was_imported(runner, reg: Path, tmp_path: Path,  # type: ignore[no-untyped-def]
+                                                         rows: list[list[Any]]) -> None:
+    """Regression: a table whose header has no rows below it imported nothing, exit 0, without a word (the
+    values of a key-value sheet written left of their labels were lost so)."""
+    code, doc = _import(runner, reg, _book(tmp_path / "t.xlsx", rows))
+    (said,) = [f for f in doc["findings"] if f["code"] == "IMP100"]
+    assert code == 0 and said["severity"] == "warning" and "表头下没有数据行" in said["message"]
+    assert _added(doc, "risks") == _added(doc, "authorities") == 0
