@@ -11,6 +11,7 @@ import csv
 import io
 import json
 import re
+import warnings
 import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -45,6 +46,7 @@ _CELL_REF = re.compile(r"([A-Za-z]{1,3})([0-9]{1,7})")
 MAX_PART_BYTES = 256 * 1024 * 1024  # a worksheet part larger than this (decompressed) is refused
 MAX_SPAN = 1000  # a Word gridSpan/gridBefore or HTML rowspan/colspan larger than this is taken as this
 MAX_COLUMNS = 16384  # a Word or HTML table wider than this (Excel's limit) is refused
+MAX_CSV_FIELD = 64 * 1024 * 1024  # a CSV cell longer than this (csv's own limit is 128 KB) is refused
 MAX_FILLED = 20_000_000  # cells filled from merged ranges: more is a crafted file, refused
 
 
@@ -161,10 +163,12 @@ def read_xlsx(path: Path) -> list[Sheet]:
     try:
         data, merges, uncalculated = _without_merges(path)
         parts = _sheet_parts(path)
-        wb = load_workbook(data, data_only=True)
-        if uncalculated:
-            data.seek(0)
-            with_formulas = load_workbook(data, data_only=False)
+        with warnings.catch_warnings():  # openpyxl's UserWarnings (a date out of range, an extension it drops)
+            warnings.simplefilter("ignore")  # would reach the officer's terminal as Python text
+            wb = load_workbook(data, data_only=True)
+            if uncalculated:
+                data.seek(0)
+                with_formulas = load_workbook(data, data_only=False)
     except InputError:
         raise
     except (zipfile.BadZipFile, KeyError, OSError, ValueError) as e:
@@ -727,6 +731,7 @@ def read_csv(path: Path) -> list[Sheet]:
     except OSError as e:
         raise InputError(f"{path}: cannot read ({e.strerror}) / 无法读取") from None
     textv, enc = decode(raw, str(path))
+    csv.field_size_limit(max(csv.field_size_limit(), MAX_CSV_FIELD))  # a long cell is no reason to refuse the file
     sample = textv[:4096]
     try:
         dialect: Any = csv.Sniffer().sniff(sample, delimiters=",;\t")

@@ -548,3 +548,37 @@ def test_import_of_formulas_without_results_keeps_them_and_says_so(runner, tmp_p
     assert "打开并保存后重新导入" in said["message"]
     risks = yaml.safe_load((tmp_path / "reg" / "units" / "u" / "risks.yaml").read_text(encoding="utf-8"))["risks"]
     assert [x["title"] for x in risks] == ["=\"公务车\"&\"维修\""]
+
+
+def test_a_csv_cell_longer_than_csvs_limit_is_read(tmp_path: Path) -> None:
+    """Regression: a cell of more than 131,072 characters (csv's default limit) refused the whole file."""
+    from lfk.loader.sheets import read_any
+
+    path = tmp_path / "t.csv"
+    path.write_text("序号,风险点\n1," + "长" * 140_000 + "\n", encoding="utf-8")
+    (sheet,) = read_any(path)
+    assert sheet.rows[1] == (2, ["1", "长" * 140_000])
+
+
+def test_openpyxls_warnings_do_not_reach_the_terminal(runner, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    """Regression: a date-formatted cell out of Excel's date range printed openpyxl's UserWarning (Python text
+    with a site-packages path) among the findings; the cell is an IMP102 on its row and column only."""
+    import warnings
+
+    import openpyxl
+
+    from lfk.loader.sheets import read_any
+
+    wb = openpyxl.Workbook()
+    for r in [["序号", "风险点", "风险等级", "复核日期"], ["1", "公务车维修", "高", 99999999]]:
+        wb.active.append(r)
+    wb.active["D2"].number_format = "yyyy-mm-dd"
+    wb.save(tmp_path / "t.xlsx")
+    with warnings.catch_warnings(record=True) as said_by_python:
+        warnings.simplefilter("always")
+        read_any(tmp_path / "t.xlsx")
+    assert said_by_python == []
+    _register(runner, tmp_path / "reg")
+    r = invoke(runner, "import", str(tmp_path / "t.xlsx"), "--root", str(tmp_path / "reg"), "--unit", "u", "--format", "json")
+    (said,) = [f for f in json.loads(r.stdout)["findings"] if f["code"] == "IMP102"]
+    assert (said["line"], said["column"]) == (2, 4)
