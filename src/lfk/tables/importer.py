@@ -413,6 +413,11 @@ def _transposed(sheet: Sheet) -> Sheet | None:
         return None
     keys = [cells[0] if cells else None for _, cells in sheet.rows]  # a row may be empty
     values = [next((v for v in cells[1:] if v not in (None, "")), None) for _, cells in sheet.rows]
+    for (_, cells), key, value in zip(sheet.rows, list(keys), list(values), strict=True):
+        for j, v in enumerate(cells[2:], 3):  # a third column (a note beside the value): kept under its own name
+            if v not in (None, "", value):
+                keys.append(f"{key or ''}（第{j}列）")
+                values.append(v)
     return Sheet(sheet.name, [(sheet.rows[0][0], keys), (sheet.rows[0][0], values)], sheet.encoding)
 
 

@@ -390,3 +390,15 @@ def test_a_header_without_rows_says_nothing_was_imported(runner, reg: Path, tmp_
     (said,) = [f for f in doc["findings"] if f["code"] == "IMP100"]
     assert code == 0 and said["severity"] == "warning" and "表头下没有数据行" in said["message"]
     assert _added(doc, "risks") == _added(doc, "authorities") == 0
+
+
+def test_a_third_column_of_a_key_value_sheet_is_kept(runner, reg: Path, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    """Regression: a key-value sheet (names in column A, values in B) read only the first value of a row: a note in
+    column C (见附件, 2024年调整) was dropped. It is kept in extra under the name and its column."""
+    path = _book(tmp_path / "t.xlsx", [["职权编码", "XK-001", "见附件"], ["职权名称", "食品经营许可", None],
+                                       ["职权类别", "行政许可", "2024年调整"], ["实施依据", "《食品安全法》第三十五条", None]])
+    code, doc = _import(runner, reg, path)
+    assert code == 0, doc["findings"]
+    (power,) = yaml.safe_load((reg / "units" / "u" / "authorities.yaml").read_text(encoding="utf-8"))["authorities"]
+    assert (power["id"], power["name"], power["category"]) == ("XK-001", "食品经营许可", "行政许可")
+    assert power["extra"] == {"职权编码(第3列)": "见附件", "职权类别(第3列)": "2024年调整"}
