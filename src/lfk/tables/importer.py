@@ -624,10 +624,9 @@ def _cell(ctx: _Ctx, rec: dict[str, Any], key: str, conv: Any, where: tuple[str,
         return conv(rec.get(key)), True
     except V.BadValue as e:
         col = table.column(key)
-        zh, _, en = str(e).partition(" / ")
         name = col.header if col else key
         ctx.add("IMP102", Severity.WARNING, where, at.get(key, 1),
-                T(f"「{name}」：{zh}；原文保留在 extra 中", f"{name}: {en or zh}; kept as written in extra"))
+                T(f"「{name}」：{e.zh}；原文保留在 extra 中", f"{name}: {e.en}; kept as written in extra"))
         ctx.extra[name] = V.text(rec.get(key)) or ""
         return None, True
 

@@ -402,3 +402,19 @@ def test_a_third_column_of_a_key_value_sheet_is_kept(runner, reg: Path, tmp_path
     (power,) = yaml.safe_load((reg / "units" / "u" / "authorities.yaml").read_text(encoding="utf-8"))["authorities"]
     assert (power["id"], power["name"], power["category"]) == ("XK-001", "食品经营许可", "行政许可")
     assert power["extra"] == {"职权编码(第3列)": "见附件", "职权类别(第3列)": "2024年调整"}
+
+
+@pytest.mark.parametrize(("rows", "cell"), [
+    ([["职权编码", "职权名称", "职权类别", "法定时限"], ["XK-001", "食品经营许可", "行政许可", "法定期限：\n承诺期限："]],
+     "法定期限"),
+    ([["序号", "风险点", "风险等级", "复核日期"], ["1", "公务车维修", "高", "2024 / 3"]], "2024 / 3"),
+])
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_an_unreadable_value_is_said_in_one_language(runner, reg: Path, tmp_path: Path, rows: list[list[Any]],  # type: ignore[no-untyped-def]
+                                                     cell: str, lang: str) -> None:
+    """Regression: the message was split at " / " into Chinese and English: the time-limit one had no space
+    before its slash (both languages shown in a Chinese run), and a value holding " / " cut the message."""
+    code, doc = _import(runner, reg, _book(tmp_path / "t.xlsx", rows), "--lang", lang)
+    (said,) = [f for f in doc["findings"] if f["code"] == "IMP102"]
+    assert cell in said["message"]
+    assert ("不是" in said["message"]) is (lang == "zh") and ("is not" in said["message"]) is (lang == "en")
