@@ -92,6 +92,38 @@ def _merge_down(rows: Rows, merges: list[Merge], r: random.Random) -> Rows:
     return out
 
 
+def _merge_across(rows: Rows, merges: list[Merge], r: random.Random) -> Rows:
+    """A data cell merged across the next column (the copy blanked)."""
+    if len(rows) < 3:
+        return rows
+    i = r.randrange(2, len(rows))
+    if len(rows[i]) < 2 or any(m[0] <= i + 1 <= m[2] for m in merges):
+        return rows
+    j = r.randrange(len(rows[i]) - 1)
+    out = [list(x) for x in rows]
+    out[i][j + 1] = None
+    merges.append((i + 1, j + 1, i + 1, j + 2))
+    return out
+
+
+def _two_row_header(rows: Rows, merges: list[Merge], r: random.Random) -> Rows:
+    """The header written over two rows: a group label merged over two sub-labels, the other labels merged down."""
+    h = next((i for i, x in enumerate(rows) if len({str(v) for v in x if v not in (None, "")}) >= 3), None)
+    if h is None or merges or len(rows[h]) < 3:
+        return rows
+    head = rows[h]
+    j = r.randrange(len(head) - 1)
+    if head[j] in (None, "") or head[j + 1] in (None, ""):
+        return rows
+    top = [v if k not in (j, j + 1) else None for k, v in enumerate(head)]
+    top[j] = r.choice(["责任人", "风险", "内容", "防控"])
+    sub = [None] * len(head)
+    sub[j], sub[j + 1] = head[j], head[j + 1]
+    merges.append((h + 1, j + 1, h + 1, j + 2))
+    merges.extend((h + 1, k + 1, h + 2, k + 1) for k, v in enumerate(head) if k not in (j, j + 1) and v not in (None, ""))
+    return rows[:h] + [top, sub] + rows[h + 1:]
+
+
 def _swap_columns(rows: Rows, merges: list[Merge], r: random.Random) -> Rows:
     if merges or len(rows[0]) < 2:
         return rows
@@ -110,16 +142,18 @@ def _empty_cells(rows: Rows, merges: list[Merge], r: random.Random) -> Rows:
 
 EDITS: list[Callable[[Rows, list[Merge], random.Random], Rows]] = [
     _title_rows, _foot_rows, _blank_row, _blank_column, _odd_cell, _odd_cell, _repeat_column, _repeat_header,
-    _merge_down, _swap_columns, _empty_cells]
+    _merge_down, _merge_across, _two_row_header, _swap_columns, _empty_cells]
+MERGING = (_merge_down, _merge_across, _two_row_header)
 
 
 def variant(rows: Rows, rng: random.Random, edits: int = 3) -> tuple[Rows, list[Merge]]:
     """A copy of ``rows`` (header first) with ``edits`` random edits, and the merged ranges they made.
 
-    Edits that move rows or columns come before the merges (a merge stays where it was made)."""
+    Edits that move rows or columns come before the merges (a merge stays where it was made); a two-row header
+    only on a table without other merges."""
     merges: list[Merge] = []
     out = [list(x) for x in rows]
-    chosen = sorted((rng.choice(EDITS) for _ in range(edits)), key=lambda e: e is _merge_down)
+    chosen = sorted((rng.choice(EDITS) for _ in range(edits)), key=lambda e: (e in MERGING, e is not _two_row_header))
     for edit in chosen:
         out = edit(out, merges, rng)
     return out, merges
@@ -220,7 +254,7 @@ def source_cells(path: Path) -> list[str]:
 
 
 def written_text(unit_dir: Path) -> str:
-    """The values and comment lines of every YAML file under ``unit_dir``, run together (for ``kept``)."""
+    """The keys, values and comment lines of every YAML file under ``unit_dir``, run together (for ``kept``)."""
     import yaml
 
     def strings(x: object) -> list[str]:
@@ -232,7 +266,13 @@ def written_text(unit_dir: Path) -> str:
 
     files = sorted(unit_dir.rglob("*.yaml"))
     comments = [line for p in files for line in p.read_text(encoding="utf-8").splitlines() if line.startswith("#")]
-    return "".join([s for p in files for s in strings(yaml.safe_load(p.read_text(encoding="utf-8")))] + comments)
+    def keys(x: object) -> list[str]:  # extra holds a column under its header: the maps' keys, after the values
+        if isinstance(x, dict):
+            return [s for k, v in x.items() for s in [str(k), *keys(v)]]
+        return [s for v in x for s in keys(v)] if isinstance(x, list) else []
+
+    data = [yaml.safe_load(p.read_text(encoding="utf-8")) for p in files]
+    return "".join([s for d in data for s in strings(d)] + comments + ["\n"] + [k for d in data for k in keys(d)])
 
 
 def lost_cells(path: Path, unit_dir: Path, headers: set[str]) -> list[str]:
