@@ -39,8 +39,9 @@ def template(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 def test_variants_of_the_real_tables_import_keeping_every_cell(runner, tmp_path: Path, template: Path) -> None:  # type: ignore[no-untyped-def]
-    """12 seeded variants: no problem (see check_import); most are imported (an error a variant earns, as a label
-    of a form overwritten, stops its import with the sheet and row named), so the cells were checked."""
+    """12 seeded variants: no problem (see check_import); at least half are imported, so their cells were checked
+    (an error a variant earns — a 风险点 blanked, a label of a form overwritten — stops its import with the sheet
+    and row named)."""
     problems: list[str] = []
     imported = 0
     for seed in range(12):
@@ -54,4 +55,4 @@ def test_variants_of_the_real_tables_import_keeping_every_cell(runner, tmp_path:
         problems += [f"seed {seed} ({source.parent.name}): {p}" for p in check_import(_run(runner), table, root)]
         imported += {p: p.read_bytes() for p in (root / "units" / "u").rglob("*.yaml")} != before
     assert problems == []
-    assert imported >= 9, imported
+    assert imported >= 6, imported
