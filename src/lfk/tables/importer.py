@@ -180,6 +180,7 @@ class _Ctx:
         self.auth_by_name: dict[str, str] = {}
         self.auth_ids: set[str] = set()
         self.sheet_source: dict[str, str] = {}
+        self.missing_columns: set[tuple[str, str]] = set()  # (sheet, field) said to have no column
 
     def add(self, code: str, sev: Severity, where: tuple[str, int], col: int, msg: Text, hint: Text | None = None) -> None:
         sheet, row = where
@@ -489,6 +490,9 @@ def _split_rows(ctx: _Ctx, sheet: Sheet, segs: list[L.Segment], maps: list[tuple
             ctx.notes.append(" ".join(dict.fromkeys(str(v).strip() for v in cells if V.text(v))))
             continue
         mapping = maps[current][0] if current is not None else None
+        if mapping and all(mapping.get(j) is not None and mapping[j].key == "seq" and V.is_seq(t)
+                           for j, v in enumerate(cells) if (t := V.text(v))):
+            continue  # a numbered line left blank (a template's 序号 filled in ahead): no item, no section
         width = len(maps[current][0]) + len(maps[current][1]) if current is not None else len(cells)
         text = L.single_text(cells, mapping, width)
         if text is not None:
@@ -522,9 +526,9 @@ def _records(seg: L.Segment, mapping: dict[int, Column], extra: dict[int, str], 
         cols_at: dict[str, int] = {}
         merged: dict[str, tuple[int, int]] = {}
         for j, c in mapping.items():
+            cols_at[c.key] = j + 1  # the table has the column, even where a short row has no cell in it
             if j < len(cells):
                 rec[c.key] = cells[j]
-                cols_at[c.key] = j + 1
                 if (rnum, j + 1) in sheet.merged:
                     merged[c.key] = sheet.merged[(rnum, j + 1)]
         kept = {name: t for j, name in extra.items() if j < len(cells) and (t := V.text(cells[j]))}
@@ -593,12 +597,24 @@ def _validate(ctx: _Ctx, model: type[BaseModel], data: dict[str, Any], where: tu
             key = loc[0] if loc else ""
             col = table.column(key)
             name = col.header if col else key
-            if err["type"] == "missing":
-                msg = T(f"缺少「{name}」", f"{name} is missing")
+            hint = None
+            if err["type"] == "missing" and cols_at and key not in cols_at:  # the table has no such column
+                if (where[0], key) in ctx.missing_columns:
+                    continue  # said once per sheet: the first row's error stops the import all the same
+                ctx.missing_columns.add((where[0], key))
+                msg = T(f"表中没有「{name}」列，各行", f"the table has no {name} column: its rows")
+                hint = T(f"在表头中加上「{name}」列，或在 lfk.yaml 的 import.columns（或 --map 文件）中写「<列名>: {key}」",
+                         f"add a {name} column, or map one in import.columns (lfk.yaml) or a --map file as "
+                         f"\"<header>: {key}\"")
+            elif err["type"] == "missing":
+                msg = T(f"「{name}」为空", f"{name} is empty")
+                hint = T("填写该格，或用 --force 只写入其余可读的行", "fill it in, or write the readable rows with --force")
             else:
                 shown = err.get("input")
                 msg = T(f"「{name}」的值 `{shown}` 无效：{err['msg']}", f"{name}: `{shown}` is invalid: {err['msg']}")
-            ctx.add("IMP102", Severity.ERROR, where, cols_at.get(key, 1), msg + T("，该行未导入", "; row not imported"))
+            ctx.add("IMP102", Severity.ERROR, where, cols_at.get(key, 1),
+                    msg + (T("都未导入", " are not imported") if hint and key not in cols_at
+                           else T("，该行未导入", "; row not imported")), hint)
         return None
 
 

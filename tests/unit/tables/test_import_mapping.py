@@ -418,3 +418,29 @@ def test_an_unreadable_value_is_said_in_one_language(runner, reg: Path, tmp_path
     (said,) = [f for f in doc["findings"] if f["code"] == "IMP102"]
     assert cell in said["message"]
     assert ("不是" in said["message"]) is (lang == "zh") and ("is not" in said["message"]) is (lang == "en")
+
+
+@pytest.mark.parametrize(("rows", "says", "times"), [
+    ([["序号", "岗位", "风险等级", "防控措施"], ["1", "办公室", "高", "审批"], ["2", "财务科", "低", "对账"]],
+     "表中没有「风险点」列，各行都未导入", 1),
+    ([["序号", "风险等级", "风险点", "防控措施"], ["1", "高", None, "审批"], ["2", "低", "虚列支出", "对账"], ["3", "中"]],
+     "「风险点」为空，该行未导入", 2),
+], ids=["no such column", "empty cells"])
+def test_a_missing_title_says_whether_the_column_or_the_cell_is_missing(runner, reg: Path, tmp_path: Path,  # type: ignore[no-untyped-def]
+                                                                        rows: list[list[Any]], says: str, times: int) -> None:
+    """Regression: "缺少「风险点」" on every row, whether the table had no such column (once is enough, with how to
+    map one) or a cell was empty (fill it in, or --force); a short row was taken for a table without the column."""
+    code, doc = _import(runner, reg, _book(tmp_path / "t.xlsx", rows, "表"), "--as", "risks")
+    errors = [f["message"] for f in doc["findings"] if f["severity"] == "error"]
+    assert code == 1 and len(errors) == times and all(says in m for m in errors), errors
+
+
+def test_numbered_lines_left_blank_are_no_items(runner, reg: Path, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    """Regression: a line holding only its 序号 (a template numbered ahead, never filled in) was a section row: a new
+    post named 3 became the post of the risks below it."""
+    rows = [["序号", "风险点", "风险等级", "防控措施"], ["1", "公务车维修", "高", "审批"], ["2"], ["3", "加油", "低", "对账"],
+            ["4"], ["5"]]
+    code, doc = _import(runner, reg, _book(tmp_path / "t.xlsx", rows))
+    risks = yaml.safe_load((reg / "units" / "u" / "risks.yaml").read_text(encoding="utf-8"))["risks"]
+    assert code == 0 and [r["title"] for r in risks] == ["公务车维修", "加油"] and not any("post" in r for r in risks)
+    assert "posts" not in doc["summary"]["counts"] or doc["summary"]["counts"]["posts"]["added"] == 0
