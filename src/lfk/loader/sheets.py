@@ -32,6 +32,7 @@ class Sheet:
     encoding: str | None = None
     merged: dict[tuple[int, int], tuple[int, int]] = field(default_factory=dict)  # (row, col) → top-left cell
     formulas: dict[tuple[int, int], str] = field(default_factory=dict)  # (row, col) → a formula saved without its result
+    hidden: bool = False  # a worksheet Excel does not show (hidden or very hidden)
 
 
 _MERGE_BLOCK = re.compile(rb"<(?:\w+:)?mergeCells\b[^>]*/>|<(?:\w+:)?mergeCells\b.*?</(?:\w+:)?mergeCells>", re.S)
@@ -187,6 +188,7 @@ def read_xlsx(path: Path) -> list[Sheet]:
         grid.update(formulas)
         sheet = grid_sheet(ws.title, grid, merges.get(parts.get(ws.title, ""), []))
         sheet.formulas = formulas
+        sheet.hidden = ws.sheet_state != "visible"
         out.append(sheet)
     return out
 
@@ -289,7 +291,9 @@ def read_xls(path: Path) -> list[Sheet]:
                 grid[(r + 1, c + 1)] = _xls_value(book, ctype, value)
         merges = [(rlo + 1, clo + 1, rhi, chi) for rlo, rhi, clo, chi in getattr(ws, "merged_cells", [])
                   if rhi > rlo and chi > clo]
-        out.append(grid_sheet(ws.name, grid, merges))
+        sheet = grid_sheet(ws.name, grid, merges)
+        sheet.hidden = bool(getattr(ws, "visibility", 0))
+        out.append(sheet)
     return out
 
 

@@ -1231,6 +1231,12 @@ def _read_sources(ctx: _Ctx, paths: list[Path], items: Items, from_unit: str | N
         for sh in raw:
             ctx.sheet_source[sh.name] = str(path)
             _uncalculated(ctx, sh)
+            if sh.hidden and sh.rows:
+                ctx.add("IMP106", Severity.WARNING, (sh.name, 0), 1,
+                        T("这是隐藏的工作表，其内容照样导入", "a hidden worksheet: imported like the others"),
+                        T("隐藏表若是旧版本或下拉选项，请删除该表（或取消隐藏核对）后重新导入",
+                          "if it is an old copy or a list of choices, delete it (or unhide it to check) and import "
+                          "again"))
         sheets.extend(raw)
     return sheets
 

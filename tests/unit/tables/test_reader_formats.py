@@ -582,3 +582,25 @@ def test_openpyxls_warnings_do_not_reach_the_terminal(runner, tmp_path: Path) ->
     r = invoke(runner, "import", str(tmp_path / "t.xlsx"), "--root", str(tmp_path / "reg"), "--unit", "u", "--format", "json")
     (said,) = [f for f in json.loads(r.stdout)["findings"] if f["code"] == "IMP102"]
     assert (said["line"], said["column"]) == (2, 4)
+
+
+@pytest.mark.parametrize("state", ["hidden", "veryHidden"])
+def test_a_hidden_worksheet_is_imported_and_said(runner, tmp_path: Path, state: str) -> None:  # type: ignore[no-untyped-def]
+    """Regression: a hidden worksheet (an old copy of the table, say) was imported beside the visible one without
+    a word: its risks came in twice. It is still imported (every cell kept) and named (IMP106 warning)."""
+    import openpyxl
+
+    wb = openpyxl.Workbook()
+    wb.active.title = "在用"
+    old = wb.create_sheet("旧版")
+    for ws in (wb.active, old):
+        for r in [["序号", "风险点", "风险等级", "防控措施"], ["1", "公务车维修", "高", "审批"]]:
+            ws.append(r)
+    old.sheet_state = state
+    wb.save(tmp_path / "t.xlsx")
+    summary, risks, _ = _imported(runner, tmp_path / "reg", tmp_path / "t.xlsx")
+    assert len(risks) == 2
+    r = invoke(runner, "import", str(tmp_path / "t.xlsx"), "--root", str(tmp_path / "reg"), "--unit", "u", "-n",
+               "--format", "json")
+    said = [f for f in json.loads(r.stdout)["findings"] if "隐藏的工作表" in f["message"]]
+    assert len(said) == 1 and said[0]["severity"] == "warning" and said[0]["message"].startswith("工作表「旧版」")
