@@ -324,6 +324,9 @@ def _recognise(ctx: _Ctx, sheets: list[Sheet]) -> list[_Table]:
     return out
 
 
+NOTE_SHEET_TEXTS = 20  # a sheet no table is found in, of this many texts or fewer, is kept as notes
+
+
 def _sheet_tables(ctx: _Ctx, sheet: Sheet) -> list[_Table]:
     """The tables of one sheet (by its header rows; else a 责任清单 flow, a key–value sheet, or columns
     inferred from the content); IMP100 when none reads."""
@@ -344,10 +347,16 @@ def _sheet_tables(ctx: _Ctx, sheet: Sheet) -> list[_Table]:
         else:
             sheet, segs = _headerless(ctx, sheet)
     if not segs:
+        texts = list(dict.fromkeys(t for _, cells in sheet.rows for v in cells if (t := V.text(v))))
+        note = 0 < len(texts) <= NOTE_SHEET_TEXTS  # a sheet of a few lines (填表说明, 本表由办公室填报): kept as notes
+        if note:
+            ctx.notes.extend(f"{sheet.name}：{t}" for t in texts)
         ctx.add("IMP100", Severity.WARNING, (sheet.name, 0), 1,
-                T("不认识这张表（找不到职权目录、风险点登记表、防控措施、裁量基准、岗位或审定记录的表头），未导入",
+                T("不认识这张表（找不到职权目录、风险点登记表、防控措施、裁量基准、岗位或审定记录的表头），未导入"
+                  + ("为条目；其文字作为表注（# 表注：）保留在写入的文件中" if note else ""),
                   "not recognised as any table (no header of 职权目录, 风险点登记表, 防控措施, 裁量基准, 岗位 or "
-                  "审定记录 found); not imported"),
+                  "审定记录 found); not imported" + (" as items; its text is kept as notes (# 表注：) in the files "
+                                                  "written" if note else "")),
                 T("请检查表头名称，或用 --as risks|authorities|measures|benchmarks|flows 指明表的种类、在 lfk.yaml 的 "
                   "import.columns（或 --map 文件）中指定列对应",
                   "check the header names, or say the kind with --as, or map the columns in import.columns "

@@ -444,3 +444,29 @@ def test_numbered_lines_left_blank_are_no_items(runner, reg: Path, tmp_path: Pat
     risks = yaml.safe_load((reg / "units" / "u" / "risks.yaml").read_text(encoding="utf-8"))["risks"]
     assert code == 0 and [r["title"] for r in risks] == ["公务车维修", "加油"] and not any("post" in r for r in risks)
     assert "posts" not in doc["summary"]["counts"] or doc["summary"]["counts"]["posts"]["added"] == 0
+
+
+@pytest.mark.parametrize(("other", "kept"), [
+    ([["本表由办公室填报，联系人：王五"]], True),
+    ([["科室", "人数", "说明"], ["检验科", "5", "另表填报"]], True),
+    ([[f"第{i}行", f"内容{i}"] for i in range(15)], False),  # a table of its own: said, not poured into comments
+], ids=["a note", "a small side table", "a big side table"])
+def test_a_sheet_of_a_few_lines_no_table_is_found_in_is_kept_as_notes(runner, reg: Path, tmp_path: Path,  # type: ignore[no-untyped-def]
+                                                                       other: list[list[Any]], kept: bool) -> None:
+    """Regression: a 说明 sheet beside the table (or a Word document's small second table) was IMP100 未导入 and its
+    text lost; a sheet of a few texts is kept as # 表注： lines, a bigger one still only said."""
+    from openpyxl import Workbook
+
+    wb = Workbook()
+    for r in [["序号", "风险点", "风险等级", "防控措施"], ["1", "公务车维修", "高", "审批"]]:
+        wb.active.append(r)
+    ws = wb.create_sheet("说明")
+    for r in other:
+        ws.append(r)
+    wb.save(tmp_path / "t.xlsx")
+    code, doc = _import(runner, reg, tmp_path / "t.xlsx")
+    (said,) = [f for f in doc["findings"] if f["code"] == "IMP100"]
+    text = (reg / "units" / "u" / "risks.yaml").read_text(encoding="utf-8")
+    texts = [str(v) for r in other for v in r]
+    assert code == 0 and all((f"# 表注：说明：{t}" in text) is kept for t in texts)
+    assert ("作为表注" in said["message"]) is kept
