@@ -736,20 +736,26 @@ def read_csv(path: Path) -> list[Sheet]:
         raise InputError(f"{path}: cannot read ({e.strerror}) / 无法读取") from None
     textv, enc = decode(raw, str(path))
     csv.field_size_limit(max(csv.field_size_limit(), MAX_CSV_FIELD))  # a long cell is no reason to refuse the file
-    sample = textv[:4096]
-    try:
-        dialect: Any = csv.Sniffer().sniff(sample, delimiters=",;\t")
-    except csv.Error:
-        dialect = csv.excel
-    reader = csv.reader(io.StringIO(textv, newline=""), dialect)
+    hint = re.match(r"sep=(.)[ \t]*\r?\n", textv)  # Excel's line naming the delimiter ("sep=;"), not a row
+    body = textv[hint.end():] if hint else textv
+    dialect: Any = csv.excel
+    if hint:
+        dialect = type("Declared", (csv.excel,), {"delimiter": hint.group(1)})
+    else:
+        try:
+            dialect = csv.Sniffer().sniff(body[:4096], delimiters=",;\t")
+        except csv.Error:
+            pass
+    reader = csv.reader(io.StringIO(body, newline=""), dialect)
     sheet = Sheet(path.stem, encoding=enc)
-    start = 1
+    lead = textv.count("\n", 0, hint.end()) if hint else 0  # row numbers stay the file's line numbers
+    start = 1 + lead
     try:
         for row in reader:
             sheet.rows.append((start, [uncsv_cell(c) for c in row]))
-            start = reader.line_num + 1
+            start = reader.line_num + 1 + lead
     except csv.Error as e:
-        raise InputError(f"{path}:{reader.line_num}: unreadable CSV / CSV 格式错误: {e}") from None
+        raise InputError(f"{path}:{reader.line_num + lead}: unreadable CSV / CSV 格式错误: {e}") from None
     return [sheet]
 
 
@@ -766,11 +772,11 @@ def _looks_like_text(head: bytes) -> bool:
     the last character forgiven)."""
     if _utf16(head):
         first16 = head[:len(head) // 2 * 2].decode("utf-16", errors="replace").split("\n", 1)[0]
-        return "\t" in first16 or "," in first16
+        return "\t" in first16 or "," in first16 or first16.startswith("sep=")
     if b"\0" in head:
         return False
     first = head.split(b"\n", 1)[0]
-    if b"\t" not in first and b"," not in first:
+    if b"\t" not in first and b"," not in first and not first.lstrip(codecs.BOM_UTF8).startswith(b"sep="):
         return False
     for enc in ENCODINGS:
         try:

@@ -604,3 +604,19 @@ def test_a_hidden_worksheet_is_imported_and_said(runner, tmp_path: Path, state: 
                "--format", "json")
     said = [f for f in json.loads(r.stdout)["findings"] if "隐藏的工作表" in f["message"]]
     assert len(said) == 1 and said[0]["severity"] == "warning" and said[0]["message"].startswith("工作表「旧版」")
+
+
+@pytest.mark.parametrize(("name", "data"), [
+    ("t.csv", "sep=;\n序号;风险点;风险等级\n1;公务车维修;高\n".encode()),
+    ("t.csv", "sep=,\r\n序号,风险点,风险等级\r\n1,公务车维修,高\r\n".encode("utf-8-sig")),
+    ("导出.xls", "sep=\t\n序号\t风险点\t风险等级\n1\t公务车维修\t高\n".encode("gbk")),
+], ids=["semicolon", "comma with BOM and CRLF", "tab in GBK named .xls"])
+def test_excels_sep_line_names_the_delimiter(tmp_path: Path, name: str, data: bytes) -> None:
+    """Regression: a first line ``sep=;`` (written so that Excel splits the columns) confused the delimiter
+    sniffing: the table was not recognised (IMP100). It names the delimiter and is no row; rows keep their lines."""
+    from lfk.loader.sheets import read_any
+
+    path = tmp_path / name
+    path.write_bytes(data)
+    (sheet,) = read_any(path)
+    assert sheet.rows == [(2, ["序号", "风险点", "风险等级"]), (3, ["1", "公务车维修", "高"])]
