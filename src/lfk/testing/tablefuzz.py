@@ -275,6 +275,14 @@ def written_text(unit_dir: Path) -> str:
     return "".join([s for d in data for s in strings(d)] + comments + ["\n"] + [k for d in data for k in keys(d)])
 
 
+def report_headers(columns: list[dict[str, Any]]) -> set[str]:
+    """The source headers of an import's column report, normalised, a two-row header's sub-label (责任人(主管领导))
+    on its own too."""
+    from lfk.tables.columns import norm_header
+
+    return {norm_header(h) for c in columns for h in [c["header"], *re.findall(r"[(（]([^)）]+)[)）]", c["header"])]}
+
+
 def lost_cells(path: Path, unit_dir: Path, headers: set[str]) -> list[str]:
     """The cells of table file ``path`` the YAML under ``unit_dir`` does not hold (``headers``: the normalised
     source headers of the import's column report)."""
@@ -295,7 +303,6 @@ def check_import(run: Run, table: Path, root: Path) -> list[str]:
     crash), each one line."""
     import json
 
-    from lfk.tables.columns import norm_header
 
     code, out, err, exc = run(["import", str(table), "--root", str(root), "--unit", "u", "--format", "json"])
     if _crashed(out + err, exc) or code not in (0, 1, 2):
@@ -312,7 +319,7 @@ def check_import(run: Run, table: Path, root: Path) -> list[str]:
         if not any(f["code"] == "IMP100" for f in doc["findings"]):
             problems.append(f"{table.name}: nothing imported and nothing said")
     elif code == 0:
-        headers = {norm_header(c["header"]) for c in doc["summary"].get("columns", [])}
+        headers = report_headers(doc["summary"].get("columns", []))
         lost = lost_cells(table, root / "units" / "u", headers)
         if lost:
             problems.append(f"{table.name}: cells not kept: {[c[:60] for c in lost[:5]]}")
