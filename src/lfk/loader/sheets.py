@@ -478,6 +478,9 @@ def read_docx(path: Path) -> list[Sheet]:
     names: set[str] = set()
     for caption, parts in found:
         out.append(_docx_sheet(_sheet_name(caption, len(out) + 1, names), parts))
+    if not out:
+        raise InputError(f"{path}: a Word document without a table / 文档中没有表格",
+                         hint="put the register in a Word table (插入→表格), or save it as .xlsx")
     return out
 
 
@@ -814,6 +817,9 @@ def _read_any(path: Path) -> list[Sheet] | Any:
     as .xls (the "Excel exports" of many web systems).
     """
     suffix = path.suffix.lower()
+    if path.is_dir():
+        raise InputError(f"{path}: a folder, not a file / 这是文件夹，不是文件",
+                         hint="name the table files in it, e.g. 文件夹/*.xlsx")
     if not path.is_file():
         raise InputError(f"{path}: no such file / 文件不存在")
     if suffix in (".xlsx", ".xlsm", ".xls"):

@@ -177,6 +177,16 @@ def _docx_bytes(tmp_path: Path) -> bytes:
     return path.read_bytes()
 
 
+def _prose_docx(tmp_path: Path) -> bytes:
+    """A Word document of paragraphs only (the register written as prose, no table)."""
+    import docx
+
+    doc = docx.Document()
+    doc.add_paragraph("一、公务车维修：不如实申请维修。防控措施：强化审批。")
+    doc.save(str(tmp_path / "prose.docx"))
+    return (tmp_path / "prose.docx").read_bytes()
+
+
 def _docx_without_document(tmp_path: Path) -> bytes:
     out = tmp_path / "broken.docx"
     with zipfile.ZipFile(tmp_path / "ok.docx") as zin, zipfile.ZipFile(out, "w") as zout:
@@ -202,6 +212,7 @@ BROKEN = [
     ("nodoc.docx", lambda t: (_docx_bytes(t), _docx_without_document(t))[1], "Word"),
     ("old.docx", lambda t: b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 2000, ".doc"),
     ("text.docx", lambda t: "风险点".encode(), "Word"),
+    ("prose.docx", _prose_docx, "没有表格"),  # imported nothing at exit 0 without a word
     ("old.doc", lambda t: b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 2000, ".docx"),
     ("wps.wps", lambda t: b"x", ".docx"),
     ("et.et", lambda t: b"x", ".xlsx"),
@@ -620,3 +631,11 @@ def test_excels_sep_line_names_the_delimiter(tmp_path: Path, name: str, data: by
     path.write_bytes(data)
     (sheet,) = read_any(path)
     assert sheet.rows == [(2, ["序号", "风险点", "风险等级"]), (3, ["1", "公务车维修", "高"])]
+
+
+def test_a_folder_named_as_a_table_is_said_to_be_a_folder(runner, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    """Regression: a folder given as FILE was "no such file"."""
+    root = _register(runner, tmp_path / "reg")
+    (tmp_path / "表格.xlsx").mkdir()
+    r = invoke(runner, "import", str(tmp_path / "表格.xlsx"), "--root", str(root), "--unit", "u")
+    assert r.exit_code == 2 and "这是文件夹，不是文件" in r.output and len(r.output.strip().splitlines()) == 1
