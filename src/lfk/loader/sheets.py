@@ -738,6 +738,8 @@ def read_csv(path: Path) -> list[Sheet]:
     except OSError as e:
         raise InputError(f"{path}: cannot read ({e.strerror}) / 无法读取") from None
     textv, enc = decode(raw, str(path))
+    if not textv.strip(" \t\r\n\ufeff,;"):
+        raise InputError(f"{path}: the file is empty / 文件为空", hint="save the table again")
     csv.field_size_limit(max(csv.field_size_limit(), MAX_CSV_FIELD))  # a long cell is no reason to refuse the file
     hint = re.match(r"sep=(.)[ \t]*\r?\n", textv)  # Excel's line naming the delimiter ("sep=;"), not a row
     body = textv[hint.end():] if hint else textv
