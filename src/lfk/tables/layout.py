@@ -26,7 +26,8 @@ SECTION_RE = re.compile(r"^\s*(?:[一二三四五六七八九十]{1,3}\s*[、.�
 EXTRA_COL = Column("__extra__", "extra")  # the user's mapping says: keep this column in extra
 MAIN_KEYS = frozenset({"title", "description", "name", "violation", "measures_text", "content", "circumstances",
                        "fine", "basis"})
-CAPTION_ENDS = ("目录", "清单", "登记表", "一览表", "汇总表", "统计表", "台账", "措施", "基准", "流程", "流程图", "情况")
+CAPTION_ENDS = ("目录", "清单", "登记表", "一览表", "汇总表", "统计表", "台账", "措施", "基准", "流程", "流程图", "情况",
+                "风险点", "风险表")
 CAPTION_WORDS = ("清单", "登记表", "一览表", "汇总表", "防控表")
 FIRST_ROWS = 12  # the first header row is looked for among these
 # the foot of a form: who made, checked and signed it, and when (制表人：张三, 填报日期：  年 月 日, 单位（盖章）：);

@@ -470,3 +470,16 @@ def test_a_sheet_of_a_few_lines_no_table_is_found_in_is_kept_as_notes(runner, re
     texts = [str(v) for r in other for v in r]
     assert code == 0 and all((f"# 表注：说明：{t}" in text) is kept for t in texts)
     assert ("作为表注" in said["message"]) is kept
+
+
+@pytest.mark.parametrize("caption", ["二、风险点", "二、岗位廉政风险表"])
+def test_a_caption_naming_the_risk_table_is_no_post(runner, reg: Path, tmp_path: Path, caption: str) -> None:  # type: ignore[no-untyped-def]
+    """Regression: 二、风险点 above the second table of a sheet (after 一、权力目录) was a section row: a new post
+    named 风险点 became the post of every risk. It is the table's caption (# 表题：)."""
+    path = _book(tmp_path / "t.xlsx", [["一、权力目录"], ["序号", "职权编码", "职权名称", "职权类型"],
+                                       ["1", "XK-001", "食品经营许可", "行政许可"], [None], [caption],
+                                       ["序号", "风险点", "风险等级", "防控措施"], ["1", "公务车维修", "高", "审批"]])
+    code, doc = _import(runner, reg, path)
+    text = (reg / "units" / "u" / "risks.yaml").read_text(encoding="utf-8")
+    (risk,) = yaml.safe_load(text)["risks"]
+    assert code == 0 and "post" not in risk and f"# 表题：{caption}" in text
