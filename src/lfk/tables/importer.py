@@ -446,6 +446,7 @@ def _map_header(ctx: _Ctx, sheet: Sheet, seg: L.Segment) -> tuple[dict[int, Colu
     mapping: dict[int, Column] = {}
     extra_cols: dict[int, str] = {}
     seen: set[str] = set()
+    listed: int | None = None  # the column whose IMP101 lists the fields
     width = max((len(cells) for _, cells in [sheet.rows[idx], *body]), default=0)
     for j in range(width):
         h = header[j] if j < len(header) else None
@@ -468,13 +469,17 @@ def _map_header(ctx: _Ctx, sheet: Sheet, seg: L.Segment) -> tuple[dict[int, Colu
         ctx.columns.append({**entry, "header": name, "field": f"extra.{name}"})
         if c is L.EXTRA_COL:
             continue  # the user's mapping keeps it in extra: nothing to report
+        first = listed is None  # the fields are listed once per header row: a wide sheet says them once
+        listed = listed or j + 1
+        fields_zh = ("，可用的字段：" + "、".join(f"{c.key}（{c.header}）" for c in cols if not c.derived) + "、extra"
+                     if first else f"（可用的字段见第 {listed} 列的提示）")
+        fields_en = ("; fields: " + ", ".join(c.key for c in cols if not c.derived) + ", extra" if first
+                     else f" (fields: see column {listed})")
         ctx.add("IMP101", Severity.INFO, (sheet.name, hrow), j + 1,
                 T(f"列「{name}」没有对应的字段，内容保留在各项的 extra 中", f"column {name!r} matches no field; its "
                   "values are kept in each item's extra"),
-                T(f"可在 lfk.yaml 的 import.columns（或 --map 文件）中写「{name}: 字段」，可用的字段："
-                  + "、".join(f"{c.key}（{c.header}）" for c in cols if not c.derived) + "、extra",
-                  f"map it in import.columns (lfk.yaml) or a --map file as \"{name}: <field>\"; fields: "
-                  + ", ".join(c.key for c in cols if not c.derived) + ", extra"))
+                T(f"可在 lfk.yaml 的 import.columns（或 --map 文件）中写「{name}: 字段」{fields_zh}",
+                  f"map it in import.columns (lfk.yaml) or a --map file as \"{name}: <field>\"{fields_en}"))
     return mapping, extra_cols
 
 

@@ -483,3 +483,14 @@ def test_a_caption_naming_the_risk_table_is_no_post(runner, reg: Path, tmp_path:
     text = (reg / "units" / "u" / "risks.yaml").read_text(encoding="utf-8")
     (risk,) = yaml.safe_load(text)["risks"]
     assert code == 0 and "post" not in risk and f"# 表题：{caption}" in text
+
+
+def test_the_fields_are_listed_once_per_header_row(runner, reg: Path, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    """Regression: each of a wide sheet's unmapped columns (备注1 … 备注40) listed every field lfk has: 40 lines of
+    ~400 characters. The first lists them, the others point to it."""
+    extra = [f"备注{i}" for i in range(1, 41)]
+    path = _book(tmp_path / "t.xlsx", [["序号", "风险点", "风险等级", *extra], ["1", "公务车维修", "高", *extra]])
+    code, doc = _import(runner, reg, path)
+    said = [f["message"] for f in doc["findings"] if f["code"] == "IMP101"]
+    assert code == 0 and len(said) == 40 and "可用的字段：" in said[0] and "title（风险点）" in said[0]
+    assert all("可用的字段见第 4 列的提示" in m and "title（" not in m for m in said[1:])
