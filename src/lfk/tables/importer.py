@@ -1243,6 +1243,8 @@ def _read_sources(ctx: _Ctx, paths: list[Path], items: Items, from_unit: str | N
             _json_items(ctx, raw, items, from_unit)
             continue
         for sh in raw:
+            if ctx.sheet_source.get(sh.name, str(path)) != str(path):  # Sheet1 of another file: findings name theirs
+                sh.name = f"{sh.name}（{path.name}）"
             ctx.sheet_source[sh.name] = str(path)
             _uncalculated(ctx, sh)
             if sh.hidden and sh.rows:

@@ -494,3 +494,13 @@ def test_the_fields_are_listed_once_per_header_row(runner, reg: Path, tmp_path: 
     said = [f["message"] for f in doc["findings"] if f["code"] == "IMP101"]
     assert code == 0 and len(said) == 40 and "可用的字段：" in said[0] and "title（风险点）" in said[0]
     assert all("可用的字段见第 4 列的提示" in m and "title（" not in m for m in said[1:])
+
+
+def test_sheets_of_the_same_name_in_two_files_are_told_apart(runner, reg: Path, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    """Regression: importing a.xlsx and b.xlsx, each with its Sheet1, put every finding of a.xlsx on b.xlsx."""
+    a = _book(tmp_path / "a.xlsx", [["序号", "风险点", "风险等级"], ["1", "甲风险", "极高"]])
+    b = _book(tmp_path / "b.xlsx", [["序号", "风险点", "风险等级"], ["1", "乙风险", "高"]])
+    code, doc = _import(runner, reg, a, str(b))
+    (said,) = [f for f in doc["findings"] if "极高" in f["message"]]
+    assert code == 0 and said["path"].endswith("a.xlsx") and said["message"].startswith("工作表「Sheet1」")
+    assert {c["sheet"] for c in doc["summary"]["columns"]} == {"Sheet1", "Sheet1（b.xlsx）"}
