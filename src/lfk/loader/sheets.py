@@ -59,6 +59,23 @@ def _ref(text: bytes) -> tuple[int, int]:
     return int(m.group(2)), column_index_from_string(m.group(1).upper())
 
 
+# Excel's "Strict Open XML" workbooks use ISO namespaces openpyxl does not read (a workbook without sheets): the
+# transitional ones, byte for byte, are what it knows
+_STRICT = ((b"http://purl.oclc.org/ooxml/spreadsheetml/main", b"http://schemas.openxmlformats.org/spreadsheetml/2006/main"),
+           (b"http://purl.oclc.org/ooxml/officeDocument/relationships",
+            b"http://schemas.openxmlformats.org/officeDocument/2006/relationships"),
+           (b"http://purl.oclc.org/ooxml/drawingml/main", b"http://schemas.openxmlformats.org/drawingml/2006/main"))
+
+
+def _transitional(data: bytes) -> bytes:
+    """An XML part with the Strict Open XML namespaces replaced by the transitional ones."""
+    if b"purl.oclc.org/ooxml" not in data:
+        return data
+    for strict, transitional in _STRICT:
+        data = data.replace(strict, transitional)
+    return data
+
+
 def _without_merges(path: Path) -> tuple[io.BytesIO, dict[str, list[tuple[int, int, int, int]]],
                                          dict[str, set[tuple[int, int]]]]:
     """The workbook with its merge lists taken out (openpyxl expands each merged cell into objects: a range
@@ -73,6 +90,8 @@ def _without_merges(path: Path) -> tuple[io.BytesIO, dict[str, list[tuple[int, i
                 raise InputError(f"{path}: part {info.filename} is {info.file_size} bytes unpacked / 工作簿过大",
                                  hint="save the table alone in a new workbook")
             data = zin.read(info.filename)
+            if info.filename.endswith((".xml", ".rels")):
+                data = _transitional(data)
             if info.filename.startswith("xl/worksheets/") and info.filename.endswith(".xml"):
                 found = []
                 for block in _MERGE_BLOCK.findall(data):
@@ -99,8 +118,8 @@ def _sheet_parts(path: Path) -> dict[str, str]:
     ns_rel = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
     with zipfile.ZipFile(path) as z:
         try:
-            wb = ET.fromstring(z.read("xl/workbook.xml"))
-            rels = ET.fromstring(z.read("xl/_rels/workbook.xml.rels"))
+            wb = ET.fromstring(_transitional(z.read("xl/workbook.xml")))
+            rels = ET.fromstring(_transitional(z.read("xl/_rels/workbook.xml.rels")))
         except (KeyError, ET.ParseError):
             return {}
     targets = {}
@@ -176,6 +195,9 @@ def read_xlsx(path: Path) -> list[Sheet]:
         raise InputError(f"{path}: not a readable .xlsx workbook / 无法读取 Excel 文件: {e}") from None
     except Exception as e:  # noqa: BLE001 - openpyxl raises assorted errors on broken files
         raise InputError(f"{path}: not a readable .xlsx workbook / 无法读取 Excel 文件: {type(e).__name__}: {e}") from None
+    if not wb.worksheets:
+        raise InputError(f"{path}: a workbook without a worksheet / 工作簿中没有工作表",
+                         hint="open it in Excel/WPS and save it as an Excel 工作簿 (.xlsx)")
     out = []
     for ws in wb.worksheets:
         grid: dict[tuple[int, int], Any] = {}
@@ -740,7 +762,6 @@ def read_csv(path: Path) -> list[Sheet]:
     textv, enc = decode(raw, str(path))
     if not textv.strip(" \t\r\n\ufeff,;"):
         raise InputError(f"{path}: the file is empty / 文件为空", hint="save the table again")
-    csv.field_size_limit(max(csv.field_size_limit(), MAX_CSV_FIELD))  # a long cell is no reason to refuse the file
     hint = re.match(r"sep=(.)[ \t]*\r?\n", textv)  # Excel's line naming the delimiter ("sep=;"), not a row
     body = textv[hint.end():] if hint else textv
     dialect: Any = csv.excel
@@ -755,12 +776,16 @@ def read_csv(path: Path) -> list[Sheet]:
     sheet = Sheet(path.stem, encoding=enc)
     lead = textv.count("\n", 0, hint.end()) if hint else 0  # row numbers stay the file's line numbers
     start = 1 + lead
+    # a long cell is no reason to refuse a table; the limit is the process's, put back after (the monitor's own)
+    limit = csv.field_size_limit(MAX_CSV_FIELD)
     try:
         for row in reader:
             sheet.rows.append((start, [uncsv_cell(c) for c in row]))
             start = reader.line_num + 1 + lead
     except csv.Error as e:
         raise InputError(f"{path}:{reader.line_num + lead}: unreadable CSV / CSV 格式错误: {e}") from None
+    finally:
+        csv.field_size_limit(limit)
     return [sheet]
 
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 import codecs
 import datetime as dt
 import json
+import re
 import zipfile
 from pathlib import Path
 from typing import Any
@@ -641,3 +642,54 @@ def test_a_folder_named_as_a_table_is_said_to_be_a_folder(runner, tmp_path: Path
     (tmp_path / "表格.xlsx").mkdir()
     r = invoke(runner, "import", str(tmp_path / "表格.xlsx"), "--root", str(root), "--unit", "u")
     assert r.exit_code == 2 and "这是文件夹，不是文件" in r.output and len(r.output.strip().splitlines()) == 1
+
+
+def _strict(path: Path, out: Path) -> Path:
+    """``path`` saved as Excel's "Strict Open XML" does: the ISO namespaces in every part and relationship."""
+    subs = [(b"http://schemas.openxmlformats.org/spreadsheetml/2006/main", b"http://purl.oclc.org/ooxml/spreadsheetml/main"),
+            (b"http://schemas.openxmlformats.org/officeDocument/2006/relationships",
+             b"http://purl.oclc.org/ooxml/officeDocument/relationships")]
+    with zipfile.ZipFile(path) as zin, zipfile.ZipFile(out, "w") as zout:
+        for info in zin.infolist():
+            data = zin.read(info)
+            if not info.filename.startswith("[Content_Types]"):
+                for a, b in subs:
+                    data = data.replace(a, b)
+            zout.writestr(info, data)
+    return out
+
+
+def test_a_strict_open_xml_workbook_reads_as_the_transitional_one(runner, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    """Regression: a workbook saved as Strict Open XML read as one without sheets: the import said nothing and
+    wrote nothing (exit 0). It gives the same sheets and merges as the .xlsx it was saved from."""
+    from lfk.loader.sheets import read_any
+
+    strict = _strict(XLSX, tmp_path / "strict.xlsx")
+    assert [(s.name, s.rows, s.merged) for s in read_any(strict)] == [(s.name, s.rows, s.merged) for s in read_any(XLSX)]
+    summary, risks, _ = _imported(runner, tmp_path / "reg", strict)
+    assert risks and summary["errors"] == 0
+
+
+def test_a_workbook_without_a_worksheet_is_one_line_and_exit_2(runner, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    """A workbook openpyxl finds no worksheet in said nothing and wrote nothing (exit 0)."""
+    path = tmp_path / "none.xlsx"
+    with zipfile.ZipFile(XLSX) as zin, zipfile.ZipFile(path, "w") as zout:
+        for info in zin.infolist():
+            data = zin.read(info)
+            zout.writestr(info, re.sub(rb"<sheets>.*</sheets>", b"<sheets/>", data) if info.filename == "xl/workbook.xml" else data)
+    root = _register(runner, tmp_path / "reg")
+    r = invoke(runner, "import", str(path), "--root", str(root), "--unit", "u")
+    assert r.exit_code == 2 and "工作簿中没有工作表" in r.output and len(r.output.strip().splitlines()) == 1
+
+
+def test_reading_a_long_csv_cell_leaves_csvs_limit_as_it_was(tmp_path: Path) -> None:
+    """The limit is the process's: the monitor's logs keep reporting a field over it (MON003)."""
+    import csv
+
+    from lfk.loader.sheets import read_any
+
+    before = csv.field_size_limit()
+    path = tmp_path / "t.csv"
+    path.write_text("序号,风险点\n1," + "长" * 140_000 + "\n", encoding="utf-8")
+    read_any(path)
+    assert csv.field_size_limit() == before
