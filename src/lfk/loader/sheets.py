@@ -64,7 +64,9 @@ def _ref(text: bytes) -> tuple[int, int]:
 _STRICT = ((b"http://purl.oclc.org/ooxml/spreadsheetml/main", b"http://schemas.openxmlformats.org/spreadsheetml/2006/main"),
            (b"http://purl.oclc.org/ooxml/officeDocument/relationships",
             b"http://schemas.openxmlformats.org/officeDocument/2006/relationships"),
-           (b"http://purl.oclc.org/ooxml/drawingml/main", b"http://schemas.openxmlformats.org/drawingml/2006/main"))
+           (b"http://purl.oclc.org/ooxml/drawingml/main", b"http://schemas.openxmlformats.org/drawingml/2006/main"),
+           (b"http://purl.oclc.org/ooxml/wordprocessingml/main",
+            b"http://schemas.openxmlformats.org/wordprocessingml/2006/main"))
 
 
 def _transitional(data: bytes) -> bytes:
@@ -74,6 +76,21 @@ def _transitional(data: bytes) -> bytes:
     for strict, transitional in _STRICT:
         data = data.replace(strict, transitional)
     return data
+
+
+def _transitional_package(path: Path) -> Path | io.BytesIO:
+    """A Strict Open XML package (.docx) rewritten in memory with the transitional namespaces; else ``path``."""
+    with zipfile.ZipFile(path) as zin:
+        infos = zin.infolist()
+        if not any(b"purl.oclc.org/ooxml" in zin.read(i) for i in infos if i.filename.endswith(".rels")):
+            return path
+        out = io.BytesIO()
+        with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as zout:
+            for info in infos:
+                data = zin.read(info)
+                zout.writestr(info, _transitional(data) if info.filename.endswith((".xml", ".rels")) else data)
+    out.seek(0)
+    return out
 
 
 def _without_merges(path: Path) -> tuple[io.BytesIO, dict[str, list[tuple[int, int, int, int]]],
@@ -469,7 +486,8 @@ def read_docx(path: Path) -> list[Sheet]:
         raise InputError(f"{path}: not a readable .docx document / 文件已损坏或不是 Word 文档", hint=hint)
     _check_zip(path)
     try:
-        document = docx.Document(str(path))
+        package = _transitional_package(path)
+        document = docx.Document(str(package) if isinstance(package, Path) else package)
     except (PackageNotFoundError, KeyError, ValueError, zipfile.BadZipFile, OSError) as e:
         text = str(e).splitlines()[0] if str(e) else type(e).__name__
         raise InputError(f"{path}: not a readable .docx document / 无法读取 Word 文档: {text}", hint=hint) from None

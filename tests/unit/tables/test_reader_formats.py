@@ -645,8 +645,10 @@ def test_a_folder_named_as_a_table_is_said_to_be_a_folder(runner, tmp_path: Path
 
 
 def _strict(path: Path, out: Path) -> Path:
-    """``path`` saved as Excel's "Strict Open XML" does: the ISO namespaces in every part and relationship."""
+    """``path`` saved as Excel's or Word's "Strict Open XML" does: the ISO namespaces in every part and relationship."""
     subs = [(b"http://schemas.openxmlformats.org/spreadsheetml/2006/main", b"http://purl.oclc.org/ooxml/spreadsheetml/main"),
+            (b"http://schemas.openxmlformats.org/wordprocessingml/2006/main",
+             b"http://purl.oclc.org/ooxml/wordprocessingml/main"),
             (b"http://schemas.openxmlformats.org/officeDocument/2006/relationships",
              b"http://purl.oclc.org/ooxml/officeDocument/relationships")]
     with zipfile.ZipFile(path) as zin, zipfile.ZipFile(out, "w") as zout:
@@ -693,3 +695,13 @@ def test_reading_a_long_csv_cell_leaves_csvs_limit_as_it_was(tmp_path: Path) -> 
     path.write_text("序号,风险点\n1," + "长" * 140_000 + "\n", encoding="utf-8")
     read_any(path)
     assert csv.field_size_limit() == before
+
+
+def test_a_strict_open_xml_document_reads_as_the_transitional_one(tmp_path: Path) -> None:
+    """Regression: a Word document saved as Strict Open XML was refused (no relationship of type …officeDocument)."""
+    from lfk.loader.sheets import read_any
+
+    _hospital_docx(tmp_path / "t.docx")
+    strict = _strict(tmp_path / "t.docx", tmp_path / "strict.docx")
+    assert [(s.name, s.rows, s.merged) for s in read_any(strict)] == [
+        (s.name, s.rows, s.merged) for s in read_any(tmp_path / "t.docx")]
