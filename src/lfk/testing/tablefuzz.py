@@ -20,6 +20,13 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from lfk.core.fsutil import atomic_write
+from lfk.loader import load_bytes
+from lfk.loader.sheets import read_any
+from lfk.tables.columns import norm_header
+from lfk.tables.prose import split_numbered
+from lfk.tables.values import text
+
 Rows = list[list[Any]]
 Merge = tuple[int, int, int, int]  # first row, first column, last row, last column (1-based, inclusive)
 
@@ -187,7 +194,7 @@ def write_table(path: Path, rows: Rows, merges: list[Merge]) -> Path:
         buf = io.StringIO()
         csv.writer(buf, delimiter="\t" if ".utf16." in name else ",").writerows([[_text(v) for v in x] for x in rows])
         enc = "gbk" if ".gbk." in name else "utf-16" if ".utf16." in name else "utf-8-sig"
-        path.write_bytes(buf.getvalue().encode(enc, errors="replace"))
+        atomic_write(path, buf.getvalue().encode(enc, errors="replace"), durable=False)
     elif name.endswith(".html"):
         covered = {(r, c) for r0, c0, r1, c1 in merges for r in range(r0, r1 + 1) for c in range(c0, c1 + 1)
                    if (r, c) != (r0, c0)}
@@ -197,8 +204,8 @@ def write_table(path: Path, rows: Rows, merges: list[Merge]) -> Path:
             f"{html.escape(_text(v)).replace(chr(10), '<br>')}</td>"
             for j, v in enumerate(x + [None] * (width - len(x)), 1) if (i, j) not in covered) + "</tr>"
             for i, x in enumerate(rows, 1))
-        path.write_text(f"<html><head><meta charset='utf-8'></head><body><table>{body}</table></body></html>",
-                        encoding="utf-8")
+        atomic_write(path, f"<html><head><meta charset='utf-8'></head><body><table>{body}</table></body></html>",
+                     durable=False)
     elif name.endswith(".docx"):
         import docx
 
@@ -228,8 +235,6 @@ def _squeeze(t: str) -> str:
 def kept(cell: str, written: str, headers: set[str]) -> bool:
     """A source cell is in the written YAML (each of its lines; numbering of lists and sections aside; a line
     ``label：text`` may be kept as its two parts), or it is a header of the column report, or a plain 序号."""
-    from lfk.tables.columns import norm_header
-    from lfk.tables.prose import split_numbered
 
     if re.fullmatch(r"[\d\s.\-]+", cell) or norm_header(cell) in headers:
         return True
@@ -247,16 +252,12 @@ def kept(cell: str, written: str, headers: set[str]) -> bool:
 
 def source_cells(path: Path) -> list[str]:
     """Every non-empty cell of a table file as text (what the officer sees: characters that show nothing out)."""
-    from lfk.loader.sheets import read_any
-    from lfk.tables.values import text
 
     return [t for sh in read_any(path) for _, cells in sh.rows for c in dict.fromkeys(cells) if (t := text(c))]
 
 
 def written_text(unit_dir: Path) -> str:
     """The keys, values and comment lines of every YAML file under ``unit_dir``, run together (for ``kept``)."""
-    import yaml
-
     def strings(x: object) -> list[str]:
         if isinstance(x, dict):
             return [s for v in x.values() for s in strings(v)]
@@ -271,14 +272,13 @@ def written_text(unit_dir: Path) -> str:
             return [s for k, v in x.items() for s in [str(k), *keys(v)]]
         return [s for v in x for s in keys(v)] if isinstance(x, list) else []
 
-    data = [yaml.safe_load(p.read_text(encoding="utf-8")) for p in files]
+    data = [load_bytes(p.read_bytes(), p.name).data for p in files]
     return "".join([s for d in data for s in strings(d)] + comments + ["\n"] + [k for d in data for k in keys(d)])
 
 
 def report_headers(columns: list[dict[str, Any]]) -> set[str]:
     """The source headers of an import's column report, normalised, a two-row header's sub-label (责任人(主管领导))
     on its own too."""
-    from lfk.tables.columns import norm_header
 
     return {norm_header(h) for c in columns for h in [c["header"], *re.findall(r"[(（]([^)）]+)[)）]", c["header"])]}
 
