@@ -82,6 +82,12 @@ def _repeat_header(rows: Rows, merges: list[Merge], r: random.Random) -> Rows:
     return rows[:i] + [list(rows[0])] + rows[i:]
 
 
+def _free(merges: list[Merge], m: Merge) -> bool:
+    """Whether merged range ``m`` touches none of ``merges`` (Word cannot merge into a merged cell)."""
+    r0, c0, r1, c1 = m
+    return all(r1 < a - 1 or r0 > b + 1 or c1 < c - 1 or c0 > d + 1 for a, c, b, d in merges)
+
+
 def _merge_down(rows: Rows, merges: list[Merge], r: random.Random) -> Rows:
     """A cell merged down over the rows below it (the copies blanked, as Excel stores them)."""
     if len(rows) < 3:
@@ -89,6 +95,8 @@ def _merge_down(rows: Rows, merges: list[Merge], r: random.Random) -> Rows:
     i = r.randrange(1, len(rows) - 1)
     n = r.randint(1, min(3, len(rows) - 1 - i))
     j = r.randrange(len(rows[i]))
+    if not _free(merges, (i + 1, j + 1, i + n + 1, j + 1)):
+        return rows
     out = [list(x) for x in rows]
     for k in range(i + 1, i + n + 1):
         if j < len(out[k]):
@@ -104,9 +112,11 @@ def _merge_across(rows: Rows, merges: list[Merge], r: random.Random) -> Rows:
     if len(rows) < 3:
         return rows
     i = r.randrange(2, len(rows))
-    if len(rows[i]) < 2 or any(m[0] <= i + 1 <= m[2] for m in merges):
+    if len(rows[i]) < 2:
         return rows
     j = r.randrange(len(rows[i]) - 1)
+    if not _free(merges, (i + 1, j + 1, i + 1, j + 2)):
+        return rows
     out = [list(x) for x in rows]
     out[i][j + 1] = None
     merges.append((i + 1, j + 1, i + 1, j + 2))
