@@ -54,9 +54,10 @@ test-spark: install
 	@$(PY) -c 'import pyspark' 2>/dev/null || $(PY) -m pip install --quiet --disable-pip-version-check -e '.[spark]'
 	LFK_TEST_SPARK=1 $(PY) -m pytest -q tests/unit/monitor/test_monitor_engines.py
 
-## fuzz: 1,000 seeded random edits of the demo register; no traceback allowed
+## fuzz: 1,000 seeded random edits of the demo register and 300 seeded variants of the real tables through import;
+## no traceback allowed, every imported cell kept
 fuzz: install
-	$(PY) bench/fuzz.py --iterations 1000 --seed 20261129
+	$(PY) bench/fuzz.py --iterations 1000 --seed 20261129 --imports 300
 
 lint: install
 	$(VENV)/bin/ruff check src tests bench

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import json
 import os
-import re
 from pathlib import Path
 
 import pytest
@@ -31,30 +30,6 @@ def _cells(path: Path) -> list[str]:
 
     return [str(c).strip() for sh in read_any(path) for _, cells in sh.rows for c in dict.fromkeys(cells)
             if c not in (None, "") and str(c).strip()]
-
-
-def _kept(cell: str, written: str, headers: set[str]) -> bool:
-    """A source cell is in the written YAML (each of its lines; numbering of lists and sections aside; a line
-    ``label：text`` may be kept as its two parts), or it is a header of the column report, or a plain 序号."""
-    from lfk.tables.columns import norm_header
-
-    if re.fullmatch(r"[\d\s.\-]+", cell) or norm_header(cell) in headers:
-        return True
-    from lfk.tables.prose import split_numbered
-
-    def squeeze(t: str) -> str:
-        return re.sub(r"[\s：:，,。；;、（）()]+", "", t)
-
-    flat = squeeze(written)
-    for line in cell.split("\n"):
-        bare = re.sub(r"^(?:[（(]?[一二三四五六七八九十\d]{1,3}(?:[.．]\d{1,2})*[)）、.．]?)", "", line.strip())
-        if squeeze(line) in flat or squeeze(bare) in flat:
-            continue
-        if re.search(r"[:：]", bare) and all(squeeze(p) in flat for p in re.split(r"[:：]", bare, maxsplit=1)):
-            continue  # "1.受理责任：公示…": the stage's label and its duty, each kept
-        if not all(squeeze(p) in flat for p in split_numbered(line)):
-            return False
-    return True
 
 
 def _expected_posts(folder: Path) -> list[str] | None:
@@ -109,20 +84,9 @@ def test_real_table_imports_as_published(runner, tmp_path: Path, folder: Path,  
     assert r.exit_code == 0 and doc["summary"]["written"]
     files = sorted((root / "units" / "u").rglob("*.yaml"))
     data = [yaml.safe_load(p.read_text(encoding="utf-8")) for p in files]
+    from lfk.testing.tablefuzz import lost_cells, report_headers
 
-    def strings(x: object) -> list[str]:
-        if isinstance(x, dict):
-            return [s for v in x.values() for s in strings(v)]
-        if isinstance(x, list):
-            return [s for v in x for s in strings(v)]
-        return [str(x)]
-
-    comments = [line for p in files for line in p.read_text(encoding="utf-8").splitlines() if line.startswith("#")]
-    written = "".join(strings(data) + comments)
-    from lfk.tables.columns import norm_header
-
-    headers = {norm_header(c["header"]) for c in doc["summary"]["columns"]}
-    lost = [cell for cell in _cells(table) if not _kept(cell, written, headers)]
+    lost = lost_cells(table, root / "units" / "u", report_headers(doc["summary"]["columns"]))
     assert not lost, lost  # every non-empty source cell is kept (in a field or in extra)
     again = invoke(runner, "import", str(table), "--root", str(root), "--unit", "u", "--format", "json")
     second = json.loads(again.stdout)["summary"]

@@ -7,6 +7,7 @@ merged cell's value carried into every cell it covers, and each covered cell not
 
 from __future__ import annotations
 
+import codecs
 import csv
 import io
 import json
@@ -15,6 +16,7 @@ import re
 import shutil
 import subprocess
 import tempfile
+import warnings
 import zipfile
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -35,14 +37,23 @@ class Sheet:
     rows: list[tuple[int, list[Any]]] = field(default_factory=list)
     encoding: str | None = None
     merged: dict[tuple[int, int], tuple[int, int]] = field(default_factory=dict)  # (row, col) → top-left cell
+    formulas: dict[tuple[int, int], str] = field(default_factory=dict)  # (row, col) → a formula saved without its result
+    hidden: bool = False  # a worksheet Excel does not show (hidden or very hidden)
 
 
 _MERGE_BLOCK = re.compile(rb"<(?:\w+:)?mergeCells\b[^>]*/>|<(?:\w+:)?mergeCells\b.*?</(?:\w+:)?mergeCells>", re.S)
 _MERGE_REF = re.compile(rb"<(?:\w+:)?mergeCell\b[^>]*?\bref=\"([A-Za-z]{1,3}[0-9]{1,7})(?::([A-Za-z]{1,3}[0-9]{1,7}))?\"")
+# a formula cell saved without its result (a workbook written by a program, never opened in Excel)
+_UNCALCULATED = re.compile(
+    rb"<(?:\w+:)?c\b([^>]*)>\s*(?:<(?:\w+:)?f\b[^>]*/>|<(?:\w+:)?f\b[^>]*>[^<]*</(?:\w+:)?f>)"
+    rb"\s*(?:<(?:\w+:)?v\s*/>|<(?:\w+:)?v>\s*</(?:\w+:)?v>)?\s*</(?:\w+:)?c>")
+_ATTR_R = re.compile(rb"\br=\"([A-Za-z]{1,3}[0-9]{1,7})\"")
+_ATTR_STR = re.compile(rb"\bt=\"str\"")  # a result that is the empty text: Excel writes <v></v> too
 _CELL_REF = re.compile(r"([A-Za-z]{1,3})([0-9]{1,7})")
 MAX_PART_BYTES = 256 * 1024 * 1024  # a worksheet part larger than this (decompressed) is refused
 MAX_SPAN = 1000  # a Word gridSpan/gridBefore or HTML rowspan/colspan larger than this is taken as this
 MAX_COLUMNS = 16384  # a Word or HTML table wider than this (Excel's limit) is refused
+MAX_CSV_FIELD = 64 * 1024 * 1024  # a CSV cell longer than this (csv's own limit is 128 KB) is refused
 MAX_FILLED = 20_000_000  # cells filled from merged ranges: more is a crafted file, refused
 
 
@@ -54,10 +65,47 @@ def _ref(text: bytes) -> tuple[int, int]:
     return int(m.group(2)), column_index_from_string(m.group(1).upper())
 
 
-def _without_merges(path: Path) -> tuple[io.BytesIO, dict[str, list[tuple[int, int, int, int]]]]:
+# Excel's "Strict Open XML" workbooks use ISO namespaces openpyxl does not read (a workbook without sheets): the
+# transitional ones, byte for byte, are what it knows
+_STRICT = ((b"http://purl.oclc.org/ooxml/spreadsheetml/main", b"http://schemas.openxmlformats.org/spreadsheetml/2006/main"),
+           (b"http://purl.oclc.org/ooxml/officeDocument/relationships",
+            b"http://schemas.openxmlformats.org/officeDocument/2006/relationships"),
+           (b"http://purl.oclc.org/ooxml/drawingml/main", b"http://schemas.openxmlformats.org/drawingml/2006/main"),
+           (b"http://purl.oclc.org/ooxml/wordprocessingml/main",
+            b"http://schemas.openxmlformats.org/wordprocessingml/2006/main"))
+
+
+def _transitional(data: bytes) -> bytes:
+    """An XML part with the Strict Open XML namespaces replaced by the transitional ones."""
+    if b"purl.oclc.org/ooxml" not in data:
+        return data
+    for strict, transitional in _STRICT:
+        data = data.replace(strict, transitional)
+    return data
+
+
+def _transitional_package(path: Path) -> Path | io.BytesIO:
+    """A Strict Open XML package (.docx) rewritten in memory with the transitional namespaces; else ``path``."""
+    with zipfile.ZipFile(path) as zin:
+        infos = zin.infolist()
+        if not any(b"purl.oclc.org/ooxml" in zin.read(i) for i in infos if i.filename.endswith(".rels")):
+            return path
+        out = io.BytesIO()
+        with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as zout:
+            for info in infos:
+                data = zin.read(info)
+                zout.writestr(info, _transitional(data) if info.filename.endswith((".xml", ".rels")) else data)
+    out.seek(0)
+    return out
+
+
+def _without_merges(path: Path) -> tuple[io.BytesIO, dict[str, list[tuple[int, int, int, int]]],
+                                         dict[str, set[tuple[int, int]]]]:
     """The workbook with its merge lists taken out (openpyxl expands each merged cell into objects: a range
-    A3:XFD1048576 would take minutes and gigabytes), and the merges by worksheet part name."""
+    A3:XFD1048576 would take minutes and gigabytes), the merges by worksheet part name, and the parts that
+    cells of formulas saved without their results by part name."""
     merges: dict[str, list[tuple[int, int, int, int]]] = {}
+    uncalculated: dict[str, set[tuple[int, int]]] = {}
     out = io.BytesIO()
     with zipfile.ZipFile(path) as zin, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as zout:
         for info in zin.infolist():
@@ -65,6 +113,8 @@ def _without_merges(path: Path) -> tuple[io.BytesIO, dict[str, list[tuple[int, i
                 raise InputError(f"{path}: part {info.filename} is {info.file_size} bytes unpacked / 工作簿过大",
                                  hint="save the table alone in a new workbook")
             data = zin.read(info.filename)
+            if info.filename.endswith((".xml", ".rels")):
+                data = _transitional(data)
             if info.filename.startswith("xl/worksheets/") and info.filename.endswith(".xml"):
                 found = []
                 for block in _MERGE_BLOCK.findall(data):
@@ -74,9 +124,13 @@ def _without_merges(path: Path) -> tuple[io.BytesIO, dict[str, list[tuple[int, i
                         found.append((min(r0, r1), min(c0, c1), max(r0, r1), max(c0, c1)))
                 merges[info.filename] = found
                 data = _MERGE_BLOCK.sub(b"", data)
+                cells = {_ref(r.group(1)) for m in _UNCALCULATED.finditer(data)
+                         if not _ATTR_STR.search(m.group(1)) and (r := _ATTR_R.search(m.group(1)))}
+                if cells:
+                    uncalculated[info.filename] = cells
             zout.writestr(info, data)
     out.seek(0)
-    return out, merges
+    return out, merges, uncalculated
 
 
 def _sheet_parts(path: Path) -> dict[str, str]:
@@ -87,8 +141,8 @@ def _sheet_parts(path: Path) -> dict[str, str]:
     ns_rel = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
     with zipfile.ZipFile(path) as z:
         try:
-            wb = ET.fromstring(z.read("xl/workbook.xml"))
-            rels = ET.fromstring(z.read("xl/_rels/workbook.xml.rels"))
+            wb = ET.fromstring(_transitional(z.read("xl/workbook.xml")))
+            rels = ET.fromstring(_transitional(z.read("xl/_rels/workbook.xml.rels")))
         except (KeyError, ET.ParseError):
             return {}
     targets = {}
@@ -145,19 +199,28 @@ def grid_sheet(title: str, grid: dict[tuple[int, int], Any], merges: list[tuple[
 
 
 def read_xlsx(path: Path) -> list[Sheet]:
-    """Every worksheet of an .xlsx file; merged cells carry their value into every cell they cover."""
+    """Every worksheet of an .xlsx file; merged cells carry their value into every cell they cover. A formula
+    saved without its result (a workbook a program wrote) is its text ``=…``, noted in ``Sheet.formulas``."""
     from openpyxl import load_workbook
 
     try:
-        data, merges = _without_merges(path)
+        data, merges, uncalculated = _without_merges(path)
         parts = _sheet_parts(path)
-        wb = load_workbook(data, data_only=True)
+        with warnings.catch_warnings():  # openpyxl's UserWarnings (a date out of range, an extension it drops)
+            warnings.simplefilter("ignore")  # would reach the officer's terminal as Python text
+            wb = load_workbook(data, data_only=True)
+            if uncalculated:
+                data.seek(0)
+                with_formulas = load_workbook(data, data_only=False)
     except InputError:
         raise
     except (zipfile.BadZipFile, KeyError, OSError, ValueError) as e:
         raise InputError(f"{path}: not a readable .xlsx workbook / 无法读取 Excel 文件: {e}") from None
     except Exception as e:  # noqa: BLE001 - openpyxl raises assorted errors on broken files
         raise InputError(f"{path}: not a readable .xlsx workbook / 无法读取 Excel 文件: {type(e).__name__}: {e}") from None
+    if not wb.worksheets:
+        raise InputError(f"{path}: a workbook without a worksheet / 工作簿中没有工作表",
+                         hint="open it in Excel/WPS and save it as an Excel 工作簿 (.xlsx)")
     out = []
     for ws in wb.worksheets:
         grid: dict[tuple[int, int], Any] = {}
@@ -165,7 +228,24 @@ def read_xlsx(path: Path) -> list[Sheet]:
         for (r, c), cell in ws._cells.items():  # noqa: SLF001
             if cell.value is not None and not (isinstance(cell.value, str) and not cell.value.strip()):
                 grid[(r, c)] = cell.value
-        out.append(grid_sheet(ws.title, grid, merges.get(parts.get(ws.title, ""), [])))
+        cells = uncalculated.get(parts.get(ws.title, ""), set())
+        formulas = _formulas(with_formulas[ws.title], cells) if cells else {}
+        grid.update(formulas)
+        sheet = grid_sheet(ws.title, grid, merges.get(parts.get(ws.title, ""), []))
+        sheet.formulas = formulas
+        sheet.hidden = ws.sheet_state != "visible"
+        out.append(sheet)
+    return out
+
+
+def _formulas(ws: Any, cells: set[tuple[int, int]]) -> dict[tuple[int, int], str]:
+    """The formula text of the ``cells`` of worksheet ``ws`` (read with its formulas) saved without results."""
+    out = {}
+    for rc in cells:
+        cell = ws._cells.get(rc)  # noqa: SLF001 - the stored cells only, as in read_xlsx
+        text = getattr(cell.value, "text", cell.value) if cell is not None else None  # an ArrayFormula: its text
+        if isinstance(text, str) and text.startswith("="):
+            out[rc] = text
     return out
 
 
@@ -256,7 +336,9 @@ def read_xls(path: Path) -> list[Sheet]:
                 grid[(r + 1, c + 1)] = _xls_value(book, ctype, value)
         merges = [(rlo + 1, clo + 1, rhi, chi) for rlo, rhi, clo, chi in getattr(ws, "merged_cells", [])
                   if rhi > rlo and chi > clo]
-        out.append(grid_sheet(ws.name, grid, merges))
+        sheet = grid_sheet(ws.name, grid, merges)
+        sheet.hidden = bool(getattr(ws, "visibility", 0))
+        out.append(sheet)
     return out
 
 
@@ -410,7 +492,8 @@ def read_docx(path: Path) -> list[Sheet]:
         raise InputError(f"{path}: not a readable .docx document / 文件已损坏或不是 Word 文档", hint=hint)
     _check_zip(path)
     try:
-        document = docx.Document(str(path))
+        package = _transitional_package(path)
+        document = docx.Document(str(package) if isinstance(package, Path) else package)
     except (PackageNotFoundError, KeyError, ValueError, zipfile.BadZipFile, OSError) as e:
         text = str(e).splitlines()[0] if str(e) else type(e).__name__
         raise InputError(f"{path}: not a readable .docx document / 无法读取 Word 文档: {text}", hint=hint) from None
@@ -441,6 +524,9 @@ def read_docx(path: Path) -> list[Sheet]:
     names: set[str] = set()
     for caption, parts in found:
         out.append(_docx_sheet(_sheet_name(caption, len(out) + 1, names), parts))
+    if not out:
+        raise InputError(f"{path}: a Word document without a table / 文档中没有表格",
+                         hint="put the register in a Word table (插入→表格), or save it as .xlsx")
     return out
 
 
@@ -642,7 +728,7 @@ def read_html(path: Path) -> list[Sheet]:
     encodings = [declared.group(1).decode("ascii").lower()] if declared else []
     encodings = ["gb18030" if e.replace("_", "").replace("-", "") in ("gb2312", "gbk", "xgbk", "gb231280") else e
                  for e in encodings]  # pages declare GB2312 and use GBK characters
-    for enc in [*encodings, "utf-8-sig", "gb18030"]:
+    for enc in [*(["utf-16"] if _utf16(raw) else []), *encodings, "utf-8-sig", "gb18030"]:
         try:
             textv = raw.decode(enc)
             break
@@ -661,14 +747,26 @@ def read_html(path: Path) -> list[Sheet]:
     return out
 
 
+def _utf16(raw: bytes) -> bool:
+    """Text with a UTF-16 byte-order mark: Excel's "Unicode 文本" (tab-separated) and some web exports."""
+    return raw.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE))
+
+
 def decode(raw: bytes, name: str) -> tuple[str, str]:
-    """CSV bytes as text: UTF-8 (with or without BOM), else GBK/GB18030 (Excel's default in China)."""
+    """CSV bytes as text: UTF-16 with its byte-order mark, UTF-8 (with or without BOM), else GBK/GB18030
+    (Excel's default in China)."""
+    if _utf16(raw):
+        try:
+            return raw.decode("utf-16"), "utf-16"
+        except UnicodeDecodeError:
+            pass
     for enc in ENCODINGS:
         try:
             return raw.decode(enc), ("utf-8" if enc == "utf-8-sig" else "gbk")
         except UnicodeDecodeError:
             continue
-    raise InputError(f"{name}: neither UTF-8 nor GBK text / 既不是 UTF-8 也不是 GBK 编码")
+    raise InputError(f"{name}: neither UTF-8, UTF-16 nor GBK text / 既不是 UTF-8、UTF-16 也不是 GBK 编码",
+                     hint="save it from Excel/WPS as CSV UTF-8 / 用 Excel 或 WPS 另存为“CSV UTF-8（逗号分隔）”")
 
 
 def uncsv_cell(cell: str) -> str:
@@ -686,20 +784,32 @@ def read_csv(path: Path) -> list[Sheet]:
     except OSError as e:
         raise InputError(f"{path}: cannot read ({e.strerror}) / 无法读取") from None
     textv, enc = decode(raw, str(path))
-    sample = textv[:4096]
-    try:
-        dialect: Any = csv.Sniffer().sniff(sample, delimiters=",;\t")
-    except csv.Error:
-        dialect = csv.excel
-    reader = csv.reader(io.StringIO(textv, newline=""), dialect)
+    if not textv.strip(" \t\r\n\ufeff,;"):
+        raise InputError(f"{path}: the file is empty / 文件为空", hint="save the table again")
+    hint = re.match(r"sep=(.)[ \t]*\r?\n", textv)  # Excel's line naming the delimiter ("sep=;"), not a row
+    body = textv[hint.end():] if hint else textv
+    dialect: Any = csv.excel
+    if hint:
+        dialect = type("Declared", (csv.excel,), {"delimiter": hint.group(1)})
+    else:
+        try:
+            dialect = csv.Sniffer().sniff(body[:4096], delimiters=",;\t")
+        except csv.Error:
+            pass
+    reader = csv.reader(io.StringIO(body, newline=""), dialect)
     sheet = Sheet(path.stem, encoding=enc)
-    start = 1
+    lead = textv.count("\n", 0, hint.end()) if hint else 0  # row numbers stay the file's line numbers
+    start = 1 + lead
+    # a long cell is no reason to refuse a table; the limit is the process's, put back after (the monitor's own)
+    limit = csv.field_size_limit(MAX_CSV_FIELD)
     try:
         for row in reader:
             sheet.rows.append((start, [uncsv_cell(c) for c in row]))
-            start = reader.line_num + 1
+            start = reader.line_num + 1 + lead
     except csv.Error as e:
-        raise InputError(f"{path}:{reader.line_num}: unreadable CSV / CSV 格式错误: {e}") from None
+        raise InputError(f"{path}:{reader.line_num + lead}: unreadable CSV / CSV 格式错误: {e}") from None
+    finally:
+        csv.field_size_limit(limit)
     return [sheet]
 
 
@@ -712,11 +822,15 @@ def read_json(path: Path) -> Any:
 
 
 def _looks_like_text(head: bytes) -> bool:
-    """UTF-8 or GBK text with a tab or comma on its first line (the cut of the last character forgiven)."""
+    """UTF-8, GBK or UTF-16 (with its byte-order mark) text with a tab or comma on its first line (the cut of
+    the last character forgiven)."""
+    if _utf16(head):
+        first16 = head[:len(head) // 2 * 2].decode("utf-16", errors="replace").split("\n", 1)[0]
+        return "\t" in first16 or "," in first16 or first16.startswith("sep=")
     if b"\0" in head:
         return False
     first = head.split(b"\n", 1)[0]
-    if b"\t" not in first and b"," not in first:
+    if b"\t" not in first and b"," not in first and not first.lstrip(codecs.BOM_UTF8).startswith(b"sep="):
         return False
     for enc in ENCODINGS:
         try:
@@ -729,6 +843,8 @@ def _looks_like_text(head: bytes) -> bool:
 
 
 def _looks_like_html(head: bytes) -> bool:
+    if _utf16(head):
+        head = head[:len(head) // 2 * 2].decode("utf-16", errors="replace").encode("utf-8")
     start = head.lstrip(b"\xef\xbb\xbf \t\r\n").lower()
     return start.startswith(b"<") or b"<html" in head.lower() or b"<table" in head.lower()
 
@@ -798,6 +914,9 @@ def _read_any(path: Path) -> list[Sheet] | Any:
     as .xls (the "Excel exports" of many web systems).
     """
     suffix = path.suffix.lower()
+    if path.is_dir():
+        raise InputError(f"{path}: a folder, not a file / 这是文件夹，不是文件",
+                         hint="name the table files in it, e.g. 文件夹/*.xlsx")
     if not path.is_file():
         raise InputError(f"{path}: no such file / 文件不存在")
     if suffix in (".xlsx", ".xlsm", ".xls"):

@@ -6,6 +6,8 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 
+from lfk.tables.values import visible
+
 
 @dataclass(frozen=True)
 class Column:
@@ -206,7 +208,7 @@ _SPACE = re.compile(r"[\s\u3000*＊:：]+")
 def norm_header(text: object) -> str:
     """A header as compared: full/half width folded (NFKC), no spaces, line breaks (vertical text such as
     领⏎导⏎班⏎子), ``*`` marks, colons or parenthesised notes."""
-    s = unicodedata.normalize("NFKC", str(text or ""))
+    s = unicodedata.normalize("NFKC", visible(str(text or "")))
     s = _SPACE.sub("", s)
     stripped = _PAREN.sub("", s)
     return (stripped or s).replace("／", "/").lower()

@@ -10,6 +10,7 @@ import re
 from typing import Any
 
 from lfk.loader.sheets import Sheet
+from lfk.tables import layout as L
 from lfk.tables.columns import norm_header
 
 STAGE_HEADERS = ("运行环节", "环节", "办理环节", "流程环节", "工作环节", "权力运行环节", "环节名称")
@@ -78,7 +79,9 @@ def read_flow(sheet: Sheet) -> dict[str, Any] | None:
         for rnum, row in sheet.rows[idx + 1:]:
             label = _text(row[stage_col]) if stage_col < len(row) else None
             duty = _text(row[duty_col]) if duty_col < len(row) else None
-            if label is None and duty is None:
+            if L.foot_row(row) or (label is None and duty is None):  # a note (注：…, 制表人：…) or text beside
+                others.extend(str(v).strip() for v in dict.fromkeys(row) if v not in (None, "")
+                              and not str(v).strip().isdigit())
                 continue
             label = label or (steps[-1]["label"] if steps else "")
             if not steps or steps[-1]["label"] != label:

@@ -149,6 +149,7 @@ class Items:
     approvals: list[tuple[Approval, tuple[str, int]]] = field(default_factory=list)
     flows: list[tuple[dict[str, Any], tuple[str, int]]] = field(default_factory=list)
     titles: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)  # notes and sign-off rows at a table's foot (注：…, 制表人：…)
     sheet_source: dict[str, str] = field(default_factory=dict)
     columns: list[dict[str, Any]] = field(default_factory=list)
 
@@ -188,6 +189,7 @@ class _Ctx:
         self.columns: list[dict[str, Any]] = []
         self.flows: list[tuple[dict[str, Any], tuple[str, int]]] = []
         self.titles: list[str] = []  # captions above the header rows (kept in the written files' header comment)
+        self.notes: list[str] = []  # notes and sign-off rows below them (kept there too)
         self.posts_by_name: dict[str, set[str]] = {}
         self.post_ids: set[str] = set()
         self.approval_ids: set[str] = set()
@@ -195,6 +197,7 @@ class _Ctx:
         self.auth_by_name: dict[str, str] = {}
         self.auth_ids: set[str] = set()
         self.sheet_source: dict[str, str] = {}
+        self.missing_columns: set[tuple[str, str]] = set()  # (sheet, field) said to have no column
 
     def add(self, code: str, sev: Severity, where: tuple[str, int], col: int, msg: Text, hint: Text | None = None) -> None:
         """A finding at ``where`` (sheet, row). A warning or note that says the very same of another row of the
@@ -374,6 +377,9 @@ def _recognise(ctx: _Ctx, sheets: list[Sheet]) -> list[_Table]:
     return out
 
 
+NOTE_SHEET_TEXTS = 20  # a sheet no table is found in, of this many texts or fewer, is kept as notes
+
+
 def _sheet_tables(ctx: _Ctx, sheet: Sheet) -> list[_Table]:
     """The tables of one sheet (by its header rows; else a 责任清单 flow, a key–value sheet, or columns
     inferred from the content); IMP100 when none reads."""
@@ -394,10 +400,16 @@ def _sheet_tables(ctx: _Ctx, sheet: Sheet) -> list[_Table]:
         else:
             sheet, segs = _headerless(ctx, sheet)
     if not segs:
+        texts = list(dict.fromkeys(t for _, cells in sheet.rows for v in cells if (t := V.text(v))))
+        note = 0 < len(texts) <= NOTE_SHEET_TEXTS  # a sheet of a few lines (填表说明, 本表由办公室填报): kept as notes
+        if note:
+            ctx.notes.extend(f"{sheet.name}：{t}" for t in texts)
         ctx.add("IMP100", Severity.WARNING, (sheet.name, 0), 1,
-                T("不认识这张表（找不到职权目录、风险点登记表、防控措施、裁量基准、岗位或审定记录的表头），未导入",
+                T("不认识这张表（找不到职权目录、风险点登记表、防控措施、裁量基准、岗位或审定记录的表头），未导入"
+                  + ("为条目；其文字作为表注（# 表注：）保留在写入的文件中" if note else ""),
                   "not recognised as any table (no header of 职权目录, 风险点登记表, 防控措施, 裁量基准, 岗位 or "
-                  "审定记录 found); not imported"),
+                  "审定记录 found); not imported" + (" as items; its text is kept as notes (# 表注：) in the files "
+                                                  "written" if note else "")),
                 T("请检查表头名称，或用 --as risks|authorities|measures|benchmarks|flows 指明表的种类、在 lfk.yaml 的 "
                   "import.columns（或 --map 文件）中指定列对应",
                   "check the header names, or say the kind with --as, or map the columns in import.columns "
@@ -405,6 +417,13 @@ def _sheet_tables(ctx: _Ctx, sheet: Sheet) -> list[_Table]:
         return []
     maps = [_map_header(ctx, sheet, s) for s in segs]
     _split_rows(ctx, sheet, segs, maps)
+    for s in segs:
+        if not s.rows:
+            ctx.add("IMP100", Severity.WARNING, (sheet.name, sheet.rows[s.idx][0]), 1,
+                    T("表头下没有数据行，这张表没有导入任何条目", "no rows under the header: nothing of this table imported"),
+                    T("每条一行写在表头下方；数据若在表头上方或左侧（表格被转置），请调整后重新导入",
+                      "write one item per row below the header; if the data stand above or beside it (a transposed "
+                      "table), rearrange it and import again"))
     return [_Table(s.matcher.table, sheet, m, sheet.rows[s.idx][0], _records(s, m, x, sheet))
             for s, (m, x) in zip(segs, maps, strict=True)]
 
@@ -457,11 +476,16 @@ def _transposed(sheet: Sheet) -> Sheet | None:
         return None
     keys = [cells[0] if cells else None for _, cells in sheet.rows]  # a row may be empty
     values = [next((v for v in cells[1:] if v not in (None, "")), None) for _, cells in sheet.rows]
+    for (_, cells), key, value in zip(sheet.rows, list(keys), list(values), strict=True):
+        for j, v in enumerate(cells[2:], 3):  # a third column (a note beside the value): kept under its own name
+            if v not in (None, "", value):
+                keys.append(f"{key or ''}（第{j}列）")
+                values.append(v)
     return Sheet(sheet.name, [(sheet.rows[0][0], keys), (sheet.rows[0][0], values)], sheet.encoding)
 
 
 def _header_text(h: Any) -> str:
-    return re.sub(r"\s+", "", unicodedata.normalize("NFKC", str(h)))
+    return re.sub(r"\s+", "", unicodedata.normalize("NFKC", V.visible(str(h))))
 
 
 def _map_header(ctx: _Ctx, sheet: Sheet, seg: L.Segment) -> tuple[dict[int, Column], dict[int, str]]:
@@ -474,6 +498,7 @@ def _map_header(ctx: _Ctx, sheet: Sheet, seg: L.Segment) -> tuple[dict[int, Colu
     cols = matcher.cols
     mapping: dict[int, Column] = {}
     extra_cols: dict[int, str] = {}
+    listed: int | None = None  # the column whose IMP101 lists the fields
     width = max((len(cells) for _, cells in [sheet.rows[idx], *body]), default=0)
     matched = [matcher.match(header[j] if j < len(header) else None) for j in range(width)]
     seq = next((c for c in cols if c.key == "seq"), None)
@@ -520,13 +545,17 @@ def _map_header(ctx: _Ctx, sheet: Sheet, seg: L.Segment) -> tuple[dict[int, Colu
                       f"「{won}: extra」", f"to take {name!r}, map \"{name}: {c.key}\" and \"{won}: extra\" in "
                       "import.columns (lfk.yaml) or a --map file"))
             continue
+        first = listed is None  # the fields are listed once per header row: a wide sheet says them once
+        listed = listed or j + 1
+        fields_zh = ("，可用的字段：" + "、".join(f"{c.key}（{c.header}）" for c in cols if not c.derived) + "、extra"
+                     if first else f"（可用的字段见第 {listed} 列的提示）")
+        fields_en = ("; fields: " + ", ".join(c.key for c in cols if not c.derived) + ", extra" if first
+                     else f" (fields: see column {listed})")
         ctx.add("IMP101", Severity.INFO, (sheet.name, hrow), j + 1,
                 T(f"列「{name}」没有对应的字段，内容保留在各项的 extra 中", f"column {name!r} matches no field; its "
                   "values are kept in each item's extra"),
-                T(f"可在 lfk.yaml 的 import.columns（或 --map 文件）中写「{name}: 字段」，可用的字段："
-                  + "、".join(f"{c.key}（{c.header}）" for c in cols if not c.derived) + "、extra",
-                  f"map it in import.columns (lfk.yaml) or a --map file as \"{name}: <field>\"; fields: "
-                  + ", ".join(c.key for c in cols if not c.derived) + ", extra"))
+                T(f"可在 lfk.yaml 的 import.columns（或 --map 文件）中写「{name}: 字段」{fields_zh}",
+                  f"map it in import.columns (lfk.yaml) or a --map file as \"{name}: <field>\"{fields_en}"))
     return mapping, extra_cols
 
 
@@ -564,7 +593,13 @@ def _split_rows(ctx: _Ctx, sheet: Sheet, segs: list[L.Segment], maps: list[tuple
             current, first = starts[i], False
             continue
         cells = sheet.rows[i][1]
+        if current is not None and L.foot_row(cells):  # 注：… / 制表人：张三 | 日期：…: kept as a note, not an item
+            ctx.notes.append(" ".join(dict.fromkeys(str(v).strip() for v in cells if V.text(v))))
+            continue
         mapping = maps[current][0] if current is not None else None
+        if mapping and all(mapping.get(j) is not None and mapping[j].key == "seq" and V.is_seq(t)
+                           for j, v in enumerate(cells) if (t := V.text(v))):
+            continue  # a numbered line left blank (a template's 序号 filled in ahead): no item, no section
         width = len(maps[current][0]) + len(maps[current][1]) if current is not None else len(cells)
         text = L.single_text(cells, mapping, width)
         if text is not None:
@@ -598,12 +633,14 @@ def _records(seg: L.Segment, mapping: dict[int, Column], extra: dict[int, str], 
         cols_at: dict[str, int] = {}
         merged: dict[str, tuple[int, int]] = {}
         for j, c in mapping.items():
+            cols_at[c.key] = j + 1  # the table has the column, even where a short row has no cell in it
             if j < len(cells):
                 rec[c.key] = V.unstack(cells[j])
-                cols_at[c.key] = j + 1
                 if (rnum, j + 1) in sheet.merged:
                     merged[c.key] = sheet.merged[(rnum, j + 1)]
         kept = {name: t for j, name in extra.items() if j < len(cells) and (t := V.text(V.unstack(cells[j])))}
+        kept.update({c.header: t for j, c in mapping.items() if c.key == "seq" and j < len(cells)
+                     and (t := V.text(cells[j])) and not V.is_seq(t)})  # a 序号 cell of text: kept, not dropped
         if kept:
             rec[EXTRA] = kept
         if section:
@@ -667,12 +704,24 @@ def _validate(ctx: _Ctx, model: type[BaseModel], data: dict[str, Any], where: tu
             key = loc[0] if loc else ""
             col = table.column(key)
             name = col.header if col else key
-            if err["type"] == "missing":
-                msg = T(f"缺少「{name}」", f"{name} is missing")
+            hint = None
+            if err["type"] == "missing" and cols_at and key not in cols_at:  # the table has no such column
+                if (where[0], key) in ctx.missing_columns:
+                    continue  # said once per sheet: the first row's error stops the import all the same
+                ctx.missing_columns.add((where[0], key))
+                msg = T(f"表中没有「{name}」列，各行", f"the table has no {name} column: its rows")
+                hint = T(f"在表头中加上「{name}」列，或在 lfk.yaml 的 import.columns（或 --map 文件）中写「<列名>: {key}」",
+                         f"add a {name} column, or map one in import.columns (lfk.yaml) or a --map file as "
+                         f"\"<header>: {key}\"")
+            elif err["type"] == "missing":
+                msg = T(f"「{name}」为空", f"{name} is empty")
+                hint = T("填写该格，或用 --force 只写入其余可读的行", "fill it in, or write the readable rows with --force")
             else:
                 shown = err.get("input")
                 msg = T(f"「{name}」的值 `{shown}` 无效：{err['msg']}", f"{name}: `{shown}` is invalid: {err['msg']}")
-            ctx.add("IMP102", Severity.ERROR, where, cols_at.get(key, 1), msg + T("，该行未导入", "; row not imported"))
+            ctx.add("IMP102", Severity.ERROR, where, cols_at.get(key, 1),
+                    msg + (T("都未导入", " are not imported") if hint and key not in cols_at
+                           else T("，该行未导入", "; row not imported")), hint)
         return None
 
 
@@ -698,10 +747,9 @@ def _cell(ctx: _Ctx, rec: dict[str, Any], key: str, conv: Any, where: tuple[str,
         return conv(rec.get(key)), True
     except V.BadValue as e:
         col = table.column(key)
-        zh, _, en = str(e).partition(" / ")
         name = col.header if col else key
         ctx.add("IMP102", Severity.WARNING, where, at.get(key, 1),
-                T(f"「{name}」：{zh}；原文保留在 extra 中", f"{name}: {en or zh}; kept as written in extra"))
+                T(f"「{name}」：{e.zh}；原文保留在 extra 中", f"{name}: {e.en}; kept as written in extra"))
         ctx.extra[name] = V.text(rec.get(key)) or ""
         return None, True
 
@@ -1317,6 +1365,7 @@ def read_items(register: Register, unit_id: str, paths: list[Path], *, from_unit
     tables = _recognise(ctx, sheets)
     items.flows = ctx.flows
     items.titles = ctx.titles
+    items.notes = ctx.notes
     if not tables and not ctx.flows:
         ctx.add("IMP100", Severity.ERROR, (sheets[0].name, 0), 1,
                 T("没有可导入的表：没有一张表的表头能对应登记册的字段", "nothing to import: no sheet has headers lfk knows"),
@@ -1400,9 +1449,35 @@ def _read_sources(ctx: _Ctx, paths: list[Path], items: Items, from_unit: str | N
             _json_items(ctx, raw, items, from_unit)
             continue
         for sh in raw:
+            if ctx.sheet_source.get(sh.name, str(path)) != str(path):  # Sheet1 of another file: findings name theirs
+                sh.name = f"{sh.name}（{path.name}）"
             ctx.sheet_source[sh.name] = str(path)
+            _uncalculated(ctx, sh)
+            if sh.hidden and sh.rows:
+                ctx.add("IMP106", Severity.WARNING, (sh.name, 0), 1,
+                        T("这是隐藏的工作表，其内容照样导入", "a hidden worksheet: imported like the others"),
+                        T("隐藏表若是旧版本或下拉选项，请删除该表（或取消隐藏核对）后重新导入",
+                          "if it is an old copy or a list of choices, delete it (or unhide it to check) and import "
+                          "again"))
         sheets.extend(raw)
     return sheets
+
+
+def _uncalculated(ctx: _Ctx, sheet: Sheet) -> None:
+    """Say once per sheet that formulas came without their results (kept as their text ``=…``)."""
+    if not sheet.formulas:
+        return
+    from openpyxl.utils import get_column_letter
+
+    (r, c), text = min(sheet.formulas.items())
+    n = len(sheet.formulas)
+    ctx.add("IMP102", Severity.WARNING, (sheet.name, r), c,
+            T(f"{n} 个单元格是没有计算结果的公式（如 {get_column_letter(c)}{r}「{text}」），按公式原文导入",
+              f"{n} cells are formulas saved without their results (e.g. {get_column_letter(c)}{r} {text!r}); "
+              "imported as the formula text"),
+            T("该文件由程序生成、未经 Excel 计算；请用 Excel 或 WPS 打开并保存后重新导入",
+              "the file was written by a program and never calculated: open and save it in Excel or WPS, then "
+              "import it again"))
 
 
 def _read_posts(ctx: _Ctx, tables: list[_Table], items: Items) -> None:
@@ -1651,7 +1726,8 @@ def plan_import(register: Register, unit_id: str, items: Items, *, replace: bool
     ctx = _Ctx(register, unit_id, source)
     _check_vocab(ctx, items)
     res.findings.extend(ctx.findings)
-    plan = _Plan(res, register, unit_id, items, replace, source, _file_header(source, today, items.titles))
+    plan = _Plan(res, register, unit_id, items, replace, source, _file_header(source, today, items.titles,
+                                                                                       items.notes))
     _flow_ids(register, unit_id, items)
     _titled_flow_authorities(plan.ud, items)
     _duty_flow_authorities(items)
@@ -1665,11 +1741,13 @@ def plan_import(register: Register, unit_id: str, items: Items, *, replace: bool
     return res
 
 
-def _file_header(source: str, today: dt.date | None, titles: list[str]) -> str:
-    """The comment on top of a file import writes: where it came from, when, and the tables' captions."""
+def _file_header(source: str, today: dt.date | None, titles: list[str], notes: list[str]) -> str:
+    """The comment on top of a file import writes: where it came from, when, the tables' captions and the
+    notes at their foot."""
     header = f"由 lfk import 自 {Path(source).name} 导入（{(today or dt.date.today()).isoformat()}）"
-    for title in dict.fromkeys(titles):
-        header += "\n表题：" + " ".join(title.split())
+    for label, texts in (("表题", titles), ("表注", notes)):
+        for text in dict.fromkeys(texts):
+            header += f"\n{label}：" + " ".join(text.split())
     return header
 
 

@@ -12,6 +12,7 @@ after it.
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -25,9 +26,16 @@ SECTION_RE = re.compile(r"^\s*(?:[一二三四五六七八九十]{1,3}\s*[、.�
 EXTRA_COL = Column("__extra__", "extra")  # the user's mapping says: keep this column in extra
 MAIN_KEYS = frozenset({"title", "description", "name", "violation", "measures_text", "content", "circumstances",
                        "fine", "basis"})
-CAPTION_ENDS = ("目录", "清单", "登记表", "一览表", "汇总表", "统计表", "台账", "措施", "基准", "流程", "流程图", "情况")
+CAPTION_ENDS = ("目录", "清单", "登记表", "一览表", "汇总表", "统计表", "台账", "措施", "基准", "流程", "流程图", "情况",
+                "风险点", "风险表")
 CAPTION_WORDS = ("清单", "登记表", "一览表", "汇总表", "防控表")
 FIRST_ROWS = 12  # the first header row is looked for among these
+# the foot of a form: who made, checked and signed it, and when (制表人：张三, 填报日期：  年 月 日, 单位（盖章）：);
+# a label alone in its cell (制表人 | 张三) is one of the first group only: 负责人 | 张三 could be a row of posts
+_SIGNERS = r"(?:制表|填表|填报|审核|审批|复核|核稿|核对|经办|统计|校对|签发|联系)人|联系电话|(?:制表|填表|填报|报送)?日期"
+SIGN_OFF = re.compile(rf"^(?:(?P<alone>{_SIGNERS})\s*(?::|$)|(?:{_SIGNERS}|(?:主要|单位|部门|科室|分管)?负责人|分管领导|"
+                      r"单位领导|电话|手机|(?:填报|报送|制表)?单位\s*(?:\(盖章\))?|盖章|签字|签名)\s*:)")
+NOTE = re.compile(r"^(?:注|备注|附注|说明|注释|填表说明|填报说明)\s*\d{0,2}\s*:|^(?:填表说明|填报说明)")
 
 
 def keys(text: Any) -> list[str]:
@@ -168,6 +176,26 @@ def single_text(cells: list[Any], mapping: dict[int, Column] | None, width: int)
     if j <= 1 and len(text) <= 30 and "\n" not in text and (col is None or col.key not in MAIN_KEYS):
         return text
     return None
+
+
+def foot_row(cells: list[Any]) -> bool:
+    """A row at the foot of a form, not an item: a note (注：…, 填表说明…) in one text, or sign-off cells only
+    (制表人：张三 | 审核人：李四 | 日期：…; a label alone in its cell followed by a short value, 制表人 | 张三)."""
+    texts = list(dict.fromkeys(unicodedata.normalize("NFKC", t).strip() for v in cells if (t := V.text(v))))
+    if not texts:
+        return False
+    if len(texts) == 1 and NOTE.match(texts[0]):
+        return True
+    alone = False
+    for k, t in enumerate(texts):
+        m = SIGN_OFF.match(t)
+        if m:
+            alone = not t[m.end():].strip()
+        elif alone and k and len(t) <= 20 and "\n" not in t:
+            alone = False  # the value of the label before it
+        else:
+            return False
+    return True
 
 
 def is_caption(text: str, *, first: bool, before_header: bool, header_follows: bool) -> bool:

@@ -57,7 +57,11 @@ def grade_of(words: dict[str, str], value: str) -> str | None:
 
 
 class BadValue(ValueError):
-    """A cell that cannot be read as the field it is in (the message is bilingual "zh / en")."""
+    """A cell that cannot be read as the field it is in: what is wrong in Chinese (``zh``) and English (``en``)."""
+
+    def __init__(self, zh: str, en: str) -> None:
+        super().__init__(f"{zh} / {en}")
+        self.zh, self.en = zh, en
 
 
 # -- to cells --------------------------------------------------------------------------------------
@@ -107,8 +111,27 @@ def basis_text(items: list[LegalBasis]) -> str:
 
 
 # -- from cells ------------------------------------------------------------------------------------
+# characters that show nothing (zero-width space and joiners, word joiner, a BOM inside text, soft hyphen): pasted
+# from web pages, they would keep 风险点 from matching its header and 高 from being a grade
+_INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad"))
+
+
+def visible(s: str) -> str:
+    """``s`` without the characters that show nothing (what the officer sees in the cell)."""
+    return s.translate(_INVISIBLE)
+
+
+_SEQ = re.compile(r"[\d一二三四五六七八九十百零〇]{1,6}(?:[.．\-—_、]\d{1,4}){0,3}[.．、]?|[（(][\d一二三四五六七八九十]{1,3}[)）]|"
+                  r"第[\d一二三四五六七八九十百]{1,5}[项条号]?|[①-⑳]|[A-Za-z]\d{0,3}")
+
+
+def is_seq(value: str) -> bool:
+    """Whether a 序号 cell holds a sequence number (1, 1-1, 2.3, （一）, 第3项, ①), not text of its own."""
+    return bool(_SEQ.fullmatch(unicodedata.normalize("NFKC", value).replace(" ", "")))
+
+
 def text(v: Any) -> str | None:
-    """A cell as stripped text (None when empty)."""
+    """A cell as stripped text, without characters that show nothing (None when empty)."""
     if v is None:
         return None
     if isinstance(v, float) and v.is_integer():
@@ -117,7 +140,7 @@ def text(v: Any) -> str | None:
         v = v.date() if v.time() == dt.time() else v
     if isinstance(v, dt.date):
         return v.isoformat()
-    s = str(v).replace("\r\n", "\n").replace("\r", "\n").strip()
+    s = visible(str(v)).replace("\r\n", "\n").replace("\r", "\n").strip()
     return s or None
 
 
@@ -235,7 +258,7 @@ def boolean(v: Any) -> bool | None:
         return True
     if s in FALSE_WORDS:
         return False
-    raise BadValue(f"`{s}` 不是 是/否 / `{s}` is not yes/no (是/否)")
+    raise BadValue(f"`{s}` 不是 是/否", f"`{s}` is not yes/no (是/否)")
 
 
 def date(v: Any) -> dt.date | None:
@@ -253,7 +276,7 @@ def date(v: Any) -> dt.date | None:
             return dt.date(int(m.group(1)), int(m.group(2)), int(m.group(3)))
         except ValueError:
             pass
-    raise BadValue(f"`{s}` 不是日期 / `{s}` is not a date (YYYY-MM-DD)")
+    raise BadValue(f"`{s}` 不是日期", f"`{s}` is not a date (YYYY-MM-DD)")
 
 
 def number(s: str) -> int | float:
@@ -274,7 +297,7 @@ def time_limit(v: Any) -> tuple[dict[str, Any] | None, bool]:
         return None, False
     m = _TIME.match(s)
     if not m:
-        raise BadValue(f"`{s}` 不是时限（如 20个工作日）/ `{s}` is not a time limit (e.g. 20个工作日)")
+        raise BadValue(f"`{s}` 不是时限（如 20个工作日）", f"`{s}` is not a time limit (e.g. 20个工作日)")
     kind = m.group(2)
     days = number(m.group(1))
     if kind in ("工作日", "自然日"):
@@ -295,7 +318,7 @@ def fine(v: Any) -> dict[str, Any] | None:
         try:
             out: dict[str, Any] = {"min_times": _opt_number(m.group(1)), "max_times": _opt_number(m.group(2))}
         except ValueError:
-            raise BadValue(f"`{s}` 不是倍数幅度 / `{s}` is not a range of multiples") from None
+            raise BadValue(f"`{s}` 不是倍数幅度", f"`{s}` is not a range of multiples") from None
         if m.group(3):
             out["of"] = m.group(3)
         return {k: v for k, v in out.items() if v is not None}
@@ -305,12 +328,12 @@ def fine(v: Any) -> dict[str, Any] | None:
             out = {"min": _opt_number(m.group(1)), "max": _opt_number(m.group(2))}
             out = {k: v for k, v in out.items() if v is not None}
         except ValueError:
-            raise BadValue(f"`{s}` 不是金额幅度 / `{s}` is not a range of amounts") from None
+            raise BadValue(f"`{s}` 不是金额幅度", f"`{s}` is not a range of amounts") from None
         if m.group(3):
             out["unit"] = m.group(3)
         return out
-    raise BadValue(f"`{s}` 不是幅度（如 50000–150000元 或 5–10倍货值金额）/ `{s}` is not a range "
-                   "(e.g. 50000–150000元 or 5–10倍货值金额)")
+    raise BadValue(f"`{s}` 不是幅度（如 50000–150000元 或 5–10倍货值金额）",
+                   f"`{s}` is not a range (e.g. 50000–150000元 or 5–10倍货值金额)")
 
 
 _N = r"[\d一二三四五六七八九十百千零〇]+"
@@ -382,7 +405,7 @@ def disclosure(v: Any) -> str | None:
         return None
     got = DISCLOSURE_WORDS.get(s.lower())
     if got is None:
-        raise BadValue(f"`{s}` 不是 public/internal（公开/内部）/ `{s}` is not public or internal")
+        raise BadValue(f"`{s}` 不是 public/internal（公开/内部）", f"`{s}` is not public or internal")
     return got
 
 

@@ -365,3 +365,144 @@ def test_headerless_sheet_without_grades_reads_by_the_users_mapping(runner, reg:
     code, doc = _import(runner, reg, path, "--map", str(mapping))
     assert code == 0 and (_added(doc, "risks"), _added(doc, "measures")) == (2, 2), doc["findings"]
     assert [r.model.title for r in Register(reg).unit("u").risks] == ["违规收受礼金", "泄露招标信息"]
+
+
+@pytest.mark.parametrize("mark", ["\u200b", "\u200c", "\u200d", "\u2060", "\ufeff", "\u00ad"])
+def test_characters_that_show_nothing_are_not_read(runner, reg: Path, tmp_path: Path, mark: str) -> None:  # type: ignore[no-untyped-def]
+    """Regression: a zero-width space pasted after 风险点 kept the header from matching (IMP101 for a column that
+    looked right, then 缺少「风险点」 stopping the import), and 高 followed by one was no grade."""
+    path = _book(tmp_path / "t.xlsx", [[f"序号{mark}", f"风险点{mark}", f"风险等级{mark}", f"{mark}防控措施"],
+                                       ["1", f"公务车{mark}维修", f"高{mark}", "严格审批"]])
+    code, doc = _import(runner, reg, path)
+    assert code == 0 and not _codes(doc) & {"IMP101", "IMP102"}, doc["findings"]
+    (risk,) = yaml.safe_load((reg / "units" / "u" / "risks.yaml").read_text(encoding="utf-8"))["risks"]
+    assert (risk["title"], risk["grade"]) == ("公务车维修", "高")
+
+
+@pytest.mark.parametrize("rows", [
+    [["序号", "岗位", "风险点", "风险等级", "防控措施"]],  # a template never filled in
+    [["登记表"], ["序号", "岗位", "风险点", "风险等级", "防控措施"], ["制表人：张三", None, "日期：2024年3月1日"]],
+    [["XK-001", "职权编码"], ["食品经营许可", "职权名称"], ["行政许可", "职权类别"]],  # values left of their labels
+], ids=["header only", "header and foot", "key-value the wrong way round"])
+def test_a_header_without_rows_says_nothing_was_imported(runner, reg: Path, tmp_path: Path,  # type: ignore[no-untyped-def]
+                                                         rows: list[list[Any]]) -> None:
+    """Regression: a table whose header has no rows below it imported nothing, exit 0, without a word (the
+    values of a key-value sheet written left of their labels were lost so)."""
+    code, doc = _import(runner, reg, _book(tmp_path / "t.xlsx", rows))
+    (said,) = [f for f in doc["findings"] if f["code"] == "IMP100"]
+    assert code == 0 and said["severity"] == "warning" and "表头下没有数据行" in said["message"]
+    assert _added(doc, "risks") == _added(doc, "authorities") == 0
+
+
+def test_a_third_column_of_a_key_value_sheet_is_kept(runner, reg: Path, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    """Regression: a key-value sheet (names in column A, values in B) read only the first value of a row: a note in
+    column C (见附件, 2024年调整) was dropped. It is kept in extra under the name and its column."""
+    path = _book(tmp_path / "t.xlsx", [["职权编码", "XK-001", "见附件"], ["职权名称", "食品经营许可", None],
+                                       ["职权类别", "行政许可", "2024年调整"], ["实施依据", "《食品安全法》第三十五条", None]])
+    code, doc = _import(runner, reg, path)
+    assert code == 0, doc["findings"]
+    (power,) = yaml.safe_load((reg / "units" / "u" / "authorities.yaml").read_text(encoding="utf-8"))["authorities"]
+    assert (power["id"], power["name"], power["category"]) == ("XK-001", "食品经营许可", "行政许可")
+    assert power["extra"] == {"职权编码(第3列)": "见附件", "职权类别(第3列)": "2024年调整"}
+
+
+@pytest.mark.parametrize(("rows", "cell"), [
+    ([["职权编码", "职权名称", "职权类别", "法定时限"], ["XK-001", "食品经营许可", "行政许可", "法定期限：\n承诺期限："]],
+     "法定期限"),
+    ([["序号", "风险点", "风险等级", "复核日期"], ["1", "公务车维修", "高", "2024 / 3"]], "2024 / 3"),
+])
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_an_unreadable_value_is_said_in_one_language(runner, reg: Path, tmp_path: Path, rows: list[list[Any]],  # type: ignore[no-untyped-def]
+                                                     cell: str, lang: str) -> None:
+    """Regression: the message was split at " / " into Chinese and English: the time-limit one had no space
+    before its slash (both languages shown in a Chinese run), and a value holding " / " cut the message."""
+    code, doc = _import(runner, reg, _book(tmp_path / "t.xlsx", rows), "--lang", lang)
+    (said,) = [f for f in doc["findings"] if f["code"] == "IMP102"]
+    assert cell in said["message"]
+    assert ("不是" in said["message"]) is (lang == "zh") and ("is not" in said["message"]) is (lang == "en")
+
+
+@pytest.mark.parametrize(("rows", "says", "times"), [
+    ([["序号", "岗位", "风险等级", "防控措施"], ["1", "办公室", "高", "审批"], ["2", "财务科", "低", "对账"]],
+     "表中没有「风险点」列，各行都未导入", 1),
+    ([["序号", "风险等级", "风险点", "防控措施"], ["1", "高", None, "审批"], ["2", "低", "虚列支出", "对账"], ["3", "中"]],
+     "「风险点」为空，该行未导入", 2),
+], ids=["no such column", "empty cells"])
+def test_a_missing_title_says_whether_the_column_or_the_cell_is_missing(runner, reg: Path, tmp_path: Path,  # type: ignore[no-untyped-def]
+                                                                        rows: list[list[Any]], says: str, times: int) -> None:
+    """Regression: "缺少「风险点」" on every row, whether the table had no such column (once is enough, with how to
+    map one) or a cell was empty (fill it in, or --force); a short row was taken for a table without the column."""
+    code, doc = _import(runner, reg, _book(tmp_path / "t.xlsx", rows, "表"), "--as", "risks")
+    errors = [f["message"] for f in doc["findings"] if f["severity"] == "error"]
+    assert code == 1 and len(errors) == times and all(says in m for m in errors), errors
+
+
+def test_numbered_lines_left_blank_are_no_items(runner, reg: Path, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    """Regression: a line holding only its 序号 (a template numbered ahead, never filled in) was a section row: a new
+    post named 3 became the post of the risks below it."""
+    rows = [["序号", "风险点", "风险等级", "防控措施"], ["1", "公务车维修", "高", "审批"], ["2"], ["3", "加油", "低", "对账"],
+            ["4"], ["5"]]
+    code, doc = _import(runner, reg, _book(tmp_path / "t.xlsx", rows))
+    risks = yaml.safe_load((reg / "units" / "u" / "risks.yaml").read_text(encoding="utf-8"))["risks"]
+    assert code == 0 and [r["title"] for r in risks] == ["公务车维修", "加油"] and not any("post" in r for r in risks)
+    assert "posts" not in doc["summary"]["counts"] or doc["summary"]["counts"]["posts"]["added"] == 0
+
+
+@pytest.mark.parametrize(("other", "kept"), [
+    ([["本表由办公室填报，联系人：王五"]], True),
+    ([["科室", "人数", "说明"], ["检验科", "5", "另表填报"]], True),
+    ([[f"第{i}行", f"内容{i}"] for i in range(15)], False),  # a table of its own: said, not poured into comments
+], ids=["a note", "a small side table", "a big side table"])
+def test_a_sheet_of_a_few_lines_no_table_is_found_in_is_kept_as_notes(runner, reg: Path, tmp_path: Path,  # type: ignore[no-untyped-def]
+                                                                       other: list[list[Any]], kept: bool) -> None:
+    """Regression: a 说明 sheet beside the table (or a Word document's small second table) was IMP100 未导入 and its
+    text lost; a sheet of a few texts is kept as # 表注： lines, a bigger one still only said."""
+    from openpyxl import Workbook
+
+    wb = Workbook()
+    for r in [["序号", "风险点", "风险等级", "防控措施"], ["1", "公务车维修", "高", "审批"]]:
+        wb.active.append(r)
+    ws = wb.create_sheet("说明")
+    for r in other:
+        ws.append(r)
+    wb.save(tmp_path / "t.xlsx")
+    code, doc = _import(runner, reg, tmp_path / "t.xlsx")
+    (said,) = [f for f in doc["findings"] if f["code"] == "IMP100"]
+    text = (reg / "units" / "u" / "risks.yaml").read_text(encoding="utf-8")
+    texts = [str(v) for r in other for v in r]
+    assert code == 0 and all((f"# 表注：说明：{t}" in text) is kept for t in texts)
+    assert ("作为表注" in said["message"]) is kept
+
+
+@pytest.mark.parametrize("caption", ["二、风险点", "二、岗位廉政风险表"])
+def test_a_caption_naming_the_risk_table_is_no_post(runner, reg: Path, tmp_path: Path, caption: str) -> None:  # type: ignore[no-untyped-def]
+    """Regression: 二、风险点 above the second table of a sheet (after 一、权力目录) was a section row: a new post
+    named 风险点 became the post of every risk. It is the table's caption (# 表题：)."""
+    path = _book(tmp_path / "t.xlsx", [["一、权力目录"], ["序号", "职权编码", "职权名称", "职权类型"],
+                                       ["1", "XK-001", "食品经营许可", "行政许可"], [None], [caption],
+                                       ["序号", "风险点", "风险等级", "防控措施"], ["1", "公务车维修", "高", "审批"]])
+    code, doc = _import(runner, reg, path)
+    text = (reg / "units" / "u" / "risks.yaml").read_text(encoding="utf-8")
+    (risk,) = yaml.safe_load(text)["risks"]
+    assert code == 0 and "post" not in risk and f"# 表题：{caption}" in text
+
+
+def test_the_fields_are_listed_once_per_header_row(runner, reg: Path, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    """Regression: each of a wide sheet's unmapped columns (备注1 … 备注40) listed every field lfk has: 40 lines of
+    ~400 characters. The first lists them, the others point to it."""
+    extra = [f"备注{i}" for i in range(1, 41)]
+    path = _book(tmp_path / "t.xlsx", [["序号", "风险点", "风险等级", *extra], ["1", "公务车维修", "高", *extra]])
+    code, doc = _import(runner, reg, path)
+    said = [f["message"] for f in doc["findings"] if f["code"] == "IMP101"]
+    assert code == 0 and len(said) == 40 and "可用的字段：" in said[0] and "title（风险点）" in said[0]
+    assert all("可用的字段见第 4 列的提示" in m and "title（" not in m for m in said[1:])
+
+
+def test_sheets_of_the_same_name_in_two_files_are_told_apart(runner, reg: Path, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    """Regression: importing a.xlsx and b.xlsx, each with its Sheet1, put every finding of a.xlsx on b.xlsx."""
+    a = _book(tmp_path / "a.xlsx", [["序号", "风险点", "风险等级"], ["1", "甲风险", "极高"]])
+    b = _book(tmp_path / "b.xlsx", [["序号", "风险点", "风险等级"], ["1", "乙风险", "高"]])
+    code, doc = _import(runner, reg, a, str(b))
+    (said,) = [f for f in doc["findings"] if "极高" in f["message"]]
+    assert code == 0 and said["path"].endswith("a.xlsx") and said["message"].startswith("工作表「Sheet1」")
+    assert {c["sheet"] for c in doc["summary"]["columns"]} == {"Sheet1", "Sheet1（b.xlsx）"}

@@ -8,8 +8,10 @@ LibreOffice's web-page export of the same workbook (``--convert-to html``), as w
 
 from __future__ import annotations
 
+import codecs
 import datetime as dt
 import json
+import re
 import zipfile
 from pathlib import Path
 from typing import Any
@@ -176,6 +178,16 @@ def _docx_bytes(tmp_path: Path) -> bytes:
     return path.read_bytes()
 
 
+def _prose_docx(tmp_path: Path) -> bytes:
+    """A Word document of paragraphs only (the register written as prose, no table)."""
+    import docx
+
+    doc = docx.Document()
+    doc.add_paragraph("一、公务车维修：不如实申请维修。防控措施：强化审批。")
+    doc.save(str(tmp_path / "prose.docx"))
+    return (tmp_path / "prose.docx").read_bytes()
+
+
 def _docx_without_document(tmp_path: Path) -> bytes:
     out = tmp_path / "broken.docx"
     with zipfile.ZipFile(tmp_path / "ok.docx") as zin, zipfile.ZipFile(out, "w") as zout:
@@ -197,10 +209,13 @@ BROKEN = [
     ("locked.xlsx", lambda t: _ole_encrypted(), "加密"),
     ("locked.docx", lambda t: _ole_encrypted(), "加密"),
     ("empty.docx", lambda t: b"", "文件为空"),
+    ("empty.csv", lambda t: b"", "文件为空"),  # was IMP100 没有可导入的表 at exit 1, unlike an empty .xlsx
+    ("bom.csv", lambda t: b"\xef\xbb\xbf\r\n,,\r\n", "文件为空"),
     ("cut.docx", lambda t: _zip_cut(_docx_bytes(t)), "Word"),
     ("nodoc.docx", lambda t: (_docx_bytes(t), _docx_without_document(t))[1], "Word"),
     ("old.docx", lambda t: b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 2000, ".doc"),
     ("text.docx", lambda t: "风险点".encode(), "Word"),
+    ("prose.docx", _prose_docx, "没有表格"),  # imported nothing at exit 0 without a word
     ("old.doc", lambda t: b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 2000, ".docx"),
     ("wps.wps", lambda t: b"x", ".docx"),
     ("et.et", lambda t: b"x", ".xlsx"),
@@ -472,3 +487,221 @@ def test_separated_text_named_xls_is_read_as_csv(runner, tmp_path: Path) -> None
     assert sheet.encoding == "gbk" and sheet.rows[1] == (2, ["1", "药剂科", "药品采购中收受回扣", "高", "1.集中带量采购；2.采购全程留痕"])
     summary, risks, measures = _imported(runner, tmp_path / "reg", path)
     assert [r["title"] for r in risks] == ["药品采购中收受回扣"] and len(measures) == 2
+
+
+_TSV = "序号\t岗位\t风险点\t风险等级\t防控措施\r\n1\t药剂科\t药品采购中收受回扣\t高\t1.集中带量采购；2.采购全程留痕\r\n"
+_PAGE = ("<html><body><table><tr><td>序号</td><td>风险点</td><td>风险等级</td></tr>"
+         "<tr><td>1</td><td>药品采购中收受回扣</td><td>高</td></tr></table></body></html>")
+ENCODED = [  # (file name, bytes, the second row read): Excel's "Unicode 文本" is UTF-16 with a BOM, tab-separated
+    ("u.csv", _TSV.encode("utf-16"), ["1", "药剂科", "药品采购中收受回扣", "高", "1.集中带量采购；2.采购全程留痕"]),
+    ("u.txt", codecs.BOM_UTF16_BE + _TSV.encode("utf-16-be"), ["1", "药剂科", "药品采购中收受回扣", "高",
+                                                              "1.集中带量采购；2.采购全程留痕"]),
+    ("导出.xls", _TSV.encode("utf-16"), ["1", "药剂科", "药品采购中收受回扣", "高", "1.集中带量采购；2.采购全程留痕"]),
+    ("u.csv", _TSV.replace("\t", ",").encode("utf-8-sig"), ["1", "药剂科", "药品采购中收受回扣", "高",
+                                                           "1.集中带量采购；2.采购全程留痕"]),
+    ("导出.xls", _PAGE.encode("utf-16"), ["1", "药品采购中收受回扣", "高"]),
+    ("u.html", _PAGE.encode("utf-16"), ["1", "药品采购中收受回扣", "高"]),
+]
+
+
+@pytest.mark.parametrize(("name", "data", "row"), ENCODED, ids=[f"{n}-{i}" for i, (n, _, _) in enumerate(ENCODED)])
+def test_text_tables_in_utf16_are_read(tmp_path: Path, name: str, data: bytes, row: list[str]) -> None:
+    """Regression: UTF-16 text (Excel's Unicode text, a web export) was refused as "neither UTF-8 nor GBK"."""
+    from lfk.loader.sheets import read_any
+
+    path = tmp_path / name
+    path.write_bytes(data)
+    (sheet,) = read_any(path)
+    assert sheet.rows[1][1] == row
+
+
+def _workbook_xml(path: Path, rows: list[list[Any]], edit: tuple[bytes, bytes] = (b"", b"")) -> Path:
+    """A workbook openpyxl writes (formulas without results), its sheet XML edited by ``edit`` (old, new)."""
+    import openpyxl
+
+    wb = openpyxl.Workbook()
+    for r in rows:
+        wb.active.append(r)
+    plain = path.with_suffix(".plain.xlsx")
+    wb.save(plain)
+    with zipfile.ZipFile(plain) as zin, zipfile.ZipFile(path, "w") as zout:
+        for info in zin.infolist():
+            data = zin.read(info)
+            zout.writestr(info, data.replace(*edit) if edit[0] and info.filename.endswith("sheet1.xml") else data)
+    return path
+
+
+FORMULAS = [  # (the cells of row 2, an edit of the sheet XML, row 2 as read, the cells noted as formulas)
+    (["1", "=B1&\"不如实申请\"", "=IF(1,\"高\",\"低\")"], (b"", b""),
+     ["1", "=B1&\"不如实申请\"", "=IF(1,\"高\",\"低\")"], {(2, 2), (2, 3)}),
+    (["1", "虚列油耗", "=\"中\""], (b"<c r=\"C2\"><f>\"&#20013;\"</f><v></v>", b"<c r=\"C2\" t=\"str\"><f>\"&#20013;\"</f><v>&#20013;</v>"), ["1", "虚列油耗", "中"], set()),
+    (["1", "虚列油耗", "=IF(1,\"\",\"x\")"], (b"<c r=\"C2\">", b"<c r=\"C2\" t=\"str\">"), ["1", "虚列油耗"], set()),
+]
+
+
+@pytest.mark.parametrize(("cells", "edit", "row", "formulas"), FORMULAS, ids=["no results", "a result", "empty result"])
+def test_formulas_without_results_are_kept_as_their_text(tmp_path: Path, cells: list[Any], edit: tuple[bytes, bytes],
+                                                         row: list[Any], formulas: set[tuple[int, int]]) -> None:
+    """Regression: a formula saved without its result (a workbook a program wrote) read as an empty cell, so the
+    row vanished from the import without a word; a result, even the empty text, is still what is read."""
+    from lfk.loader.sheets import read_any
+
+    path = _workbook_xml(tmp_path / "t.xlsx", [["序号", "风险点", "风险等级"], cells], edit)
+    (sheet,) = read_any(path)
+    assert sheet.rows[1] == (2, row) and set(sheet.formulas) == formulas
+
+
+def test_import_of_formulas_without_results_keeps_them_and_says_so(runner, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    path = _workbook_xml(tmp_path / "t.xlsx", [["序号", "风险点", "风险等级", "防控措施"],
+                                               ["1", "=\"公务车\"&\"维修\"", "高", "=CONCAT(\"严格\",\"审批\")"]])
+    _register(runner, tmp_path / "reg")
+    r = invoke(runner, "import", str(path), "--root", str(tmp_path / "reg"), "--unit", "u", "--format", "json")
+    doc = json.loads(r.stdout)
+    (said,) = [f for f in doc["findings"] if f["code"] == "IMP102"]
+    assert said["line"] == 2 and said["column"] == 2 and "2 个单元格是没有计算结果的公式" in said["message"]
+    assert "打开并保存后重新导入" in said["message"]
+    risks = yaml.safe_load((tmp_path / "reg" / "units" / "u" / "risks.yaml").read_text(encoding="utf-8"))["risks"]
+    assert [x["title"] for x in risks] == ["=\"公务车\"&\"维修\""]
+
+
+def test_a_csv_cell_longer_than_csvs_limit_is_read(tmp_path: Path) -> None:
+    """Regression: a cell of more than 131,072 characters (csv's default limit) refused the whole file."""
+    from lfk.loader.sheets import read_any
+
+    path = tmp_path / "t.csv"
+    path.write_text("序号,风险点\n1," + "长" * 140_000 + "\n", encoding="utf-8")
+    (sheet,) = read_any(path)
+    assert sheet.rows[1] == (2, ["1", "长" * 140_000])
+
+
+def test_openpyxls_warnings_do_not_reach_the_terminal(runner, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    """Regression: a date-formatted cell out of Excel's date range printed openpyxl's UserWarning (Python text
+    with a site-packages path) among the findings; the cell is an IMP102 on its row and column only."""
+    import warnings
+
+    import openpyxl
+
+    from lfk.loader.sheets import read_any
+
+    wb = openpyxl.Workbook()
+    for r in [["序号", "风险点", "风险等级", "复核日期"], ["1", "公务车维修", "高", 99999999]]:
+        wb.active.append(r)
+    wb.active["D2"].number_format = "yyyy-mm-dd"
+    wb.save(tmp_path / "t.xlsx")
+    with warnings.catch_warnings(record=True) as said_by_python:
+        warnings.simplefilter("always")
+        read_any(tmp_path / "t.xlsx")
+    assert said_by_python == []
+    _register(runner, tmp_path / "reg")
+    r = invoke(runner, "import", str(tmp_path / "t.xlsx"), "--root", str(tmp_path / "reg"), "--unit", "u", "--format", "json")
+    (said,) = [f for f in json.loads(r.stdout)["findings"] if f["code"] == "IMP102"]
+    assert (said["line"], said["column"]) == (2, 4)
+
+
+@pytest.mark.parametrize("state", ["hidden", "veryHidden"])
+def test_a_hidden_worksheet_is_imported_and_said(runner, tmp_path: Path, state: str) -> None:  # type: ignore[no-untyped-def]
+    """Regression: a hidden worksheet (an old copy of the table, say) was imported beside the visible one without
+    a word: its risks came in twice. It is still imported (every cell kept) and named (IMP106 warning)."""
+    import openpyxl
+
+    wb = openpyxl.Workbook()
+    wb.active.title = "在用"
+    old = wb.create_sheet("旧版")
+    for ws in (wb.active, old):
+        for r in [["序号", "风险点", "风险等级", "防控措施"], ["1", "公务车维修", "高", "审批"]]:
+            ws.append(r)
+    old.sheet_state = state
+    wb.save(tmp_path / "t.xlsx")
+    summary, risks, _ = _imported(runner, tmp_path / "reg", tmp_path / "t.xlsx")
+    assert len(risks) == 2
+    r = invoke(runner, "import", str(tmp_path / "t.xlsx"), "--root", str(tmp_path / "reg"), "--unit", "u", "-n",
+               "--format", "json")
+    said = [f for f in json.loads(r.stdout)["findings"] if "隐藏的工作表" in f["message"]]
+    assert len(said) == 1 and said[0]["severity"] == "warning" and said[0]["message"].startswith("工作表「旧版」")
+
+
+@pytest.mark.parametrize(("name", "data"), [
+    ("t.csv", "sep=;\n序号;风险点;风险等级\n1;公务车维修;高\n".encode()),
+    ("t.csv", "sep=,\r\n序号,风险点,风险等级\r\n1,公务车维修,高\r\n".encode("utf-8-sig")),
+    ("导出.xls", "sep=\t\n序号\t风险点\t风险等级\n1\t公务车维修\t高\n".encode("gbk")),
+], ids=["semicolon", "comma with BOM and CRLF", "tab in GBK named .xls"])
+def test_excels_sep_line_names_the_delimiter(tmp_path: Path, name: str, data: bytes) -> None:
+    """Regression: a first line ``sep=;`` (written so that Excel splits the columns) confused the delimiter
+    sniffing: the table was not recognised (IMP100). It names the delimiter and is no row; rows keep their lines."""
+    from lfk.loader.sheets import read_any
+
+    path = tmp_path / name
+    path.write_bytes(data)
+    (sheet,) = read_any(path)
+    assert sheet.rows == [(2, ["序号", "风险点", "风险等级"]), (3, ["1", "公务车维修", "高"])]
+
+
+def test_a_folder_named_as_a_table_is_said_to_be_a_folder(runner, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    """Regression: a folder given as FILE was "no such file"."""
+    root = _register(runner, tmp_path / "reg")
+    (tmp_path / "表格.xlsx").mkdir()
+    r = invoke(runner, "import", str(tmp_path / "表格.xlsx"), "--root", str(root), "--unit", "u")
+    assert r.exit_code == 2 and "这是文件夹，不是文件" in r.output and len(r.output.strip().splitlines()) == 1
+
+
+def _strict(path: Path, out: Path) -> Path:
+    """``path`` saved as Excel's or Word's "Strict Open XML" does: the ISO namespaces in every part and relationship."""
+    subs = [(b"http://schemas.openxmlformats.org/spreadsheetml/2006/main", b"http://purl.oclc.org/ooxml/spreadsheetml/main"),
+            (b"http://schemas.openxmlformats.org/wordprocessingml/2006/main",
+             b"http://purl.oclc.org/ooxml/wordprocessingml/main"),
+            (b"http://schemas.openxmlformats.org/officeDocument/2006/relationships",
+             b"http://purl.oclc.org/ooxml/officeDocument/relationships")]
+    with zipfile.ZipFile(path) as zin, zipfile.ZipFile(out, "w") as zout:
+        for info in zin.infolist():
+            data = zin.read(info)
+            if not info.filename.startswith("[Content_Types]"):
+                for a, b in subs:
+                    data = data.replace(a, b)
+            zout.writestr(info, data)
+    return out
+
+
+def test_a_strict_open_xml_workbook_reads_as_the_transitional_one(runner, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    """Regression: a workbook saved as Strict Open XML read as one without sheets: the import said nothing and
+    wrote nothing (exit 0). It gives the same sheets and merges as the .xlsx it was saved from."""
+    from lfk.loader.sheets import read_any
+
+    strict = _strict(XLSX, tmp_path / "strict.xlsx")
+    assert [(s.name, s.rows, s.merged) for s in read_any(strict)] == [(s.name, s.rows, s.merged) for s in read_any(XLSX)]
+    summary, risks, _ = _imported(runner, tmp_path / "reg", strict)
+    assert risks and summary["errors"] == 0
+
+
+def test_a_workbook_without_a_worksheet_is_one_line_and_exit_2(runner, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    """A workbook openpyxl finds no worksheet in said nothing and wrote nothing (exit 0)."""
+    path = tmp_path / "none.xlsx"
+    with zipfile.ZipFile(XLSX) as zin, zipfile.ZipFile(path, "w") as zout:
+        for info in zin.infolist():
+            data = zin.read(info)
+            zout.writestr(info, re.sub(rb"<sheets>.*</sheets>", b"<sheets/>", data) if info.filename == "xl/workbook.xml" else data)
+    root = _register(runner, tmp_path / "reg")
+    r = invoke(runner, "import", str(path), "--root", str(root), "--unit", "u")
+    assert r.exit_code == 2 and "工作簿中没有工作表" in r.output and len(r.output.strip().splitlines()) == 1
+
+
+def test_reading_a_long_csv_cell_leaves_csvs_limit_as_it_was(tmp_path: Path) -> None:
+    """The limit is the process's: the monitor's logs keep reporting a field over it (MON003)."""
+    import csv
+
+    from lfk.loader.sheets import read_any
+
+    before = csv.field_size_limit()
+    path = tmp_path / "t.csv"
+    path.write_text("序号,风险点\n1," + "长" * 140_000 + "\n", encoding="utf-8")
+    read_any(path)
+    assert csv.field_size_limit() == before
+
+
+def test_a_strict_open_xml_document_reads_as_the_transitional_one(tmp_path: Path) -> None:
+    """Regression: a Word document saved as Strict Open XML was refused (no relationship of type …officeDocument)."""
+    from lfk.loader.sheets import read_any
+
+    _hospital_docx(tmp_path / "t.docx")
+    strict = _strict(tmp_path / "t.docx", tmp_path / "strict.docx")
+    assert [(s.name, s.rows, s.merged) for s in read_any(strict)] == [
+        (s.name, s.rows, s.merged) for s in read_any(tmp_path / "t.docx")]

@@ -803,3 +803,92 @@ def test_a_warning_for_several_rows_is_said_once_with_the_rows(runner, tmp_path:
     duty = next(f for f in said if "岗位职责风险" in f["message"])
     assert duty["line"] == 2 and "同样的还有第 4、5 行，共 3 行" in duty["message"]
     assert next(f for f in said if "业务流程风险" in f["message"])["line"] == 3
+
+
+FOOT_ROWS = [  # (the row, a foot of the form?)
+    (["制表人：张三", None, "审核人：李四", None, "日期：2024年3月1日"], True),
+    ([None, None, "制表人：张三    审核人：李四    填报日期：2024年3月1日"], True),
+    (["填报单位（盖章）：", None, "负责人：", None, "填报日期：    年  月  日"], True),
+    (["注：1.风险等级分为高、中、低三级；\n2.防控措施应具体可行。"], True),
+    (["填表说明"], True),
+    ([None, None, None, "制表人：", "张三"], True),
+    (["制表人", "张三", "审核人", "李四"], True),
+    (["联系人：王五", None, "联系电话：0551-1234567"], True),
+    (["主要负责人", "张三"], False),  # a row of posts: 负责人 alone is no sign-off label
+    (["1", "负责人：审批", "高"], False),
+    (["负责人：张三", "审批风险"], False),
+    (["说明：见附件", "另表"], False),
+]
+
+
+@pytest.mark.parametrize(("cells", "want"), FOOT_ROWS)
+def test_foot_rows_of_a_form(cells: list[Any], want: bool) -> None:
+    assert L.foot_row(cells) is want
+
+
+@pytest.mark.parametrize("foot", [[cells] for cells, is_foot in FOOT_ROWS if is_foot][:4] + [[
+    ["注：本表一式两份"], ["制表人：张三", None, None, "日期：2024年3月1日"]]])
+def test_the_foot_of_a_form_is_kept_as_a_note_not_an_item(runner, tmp_path: Path,  # type: ignore[no-untyped-def]
+                                                           foot: list[list[Any]]) -> None:
+    """Regression: a 制表人/日期 row below the table was a risk (titled 日期：…, 制表人 lost) and a multi-line 注：
+    row stopped the import (缺少「风险点」); they are notes now (# 表注：), the items the table's rows only."""
+    import openpyxl
+
+    wb = openpyxl.Workbook()
+    for r in [["风险点登记表"], ["序号", "岗位", "风险点", "风险等级", "防控措施"],
+              ["1", "办公室", "公务车维修不如实申请", "高", "强化审批"], ["2", "财务科", "虚列支出", "低", "定期对账"], *foot]:
+        wb.active.append(r)
+    wb.save(tmp_path / "t.xlsx")
+    doc, unit = _import(runner, tmp_path, tmp_path / "t.xlsx")
+    assert doc["summary"]["errors"] == 0
+    text = (unit / "risks.yaml").read_text(encoding="utf-8")
+    assert [r["title"] for r in yaml.safe_load(text)["risks"]] == ["公务车维修不如实申请", "虚列支出"]
+    notes = [line for line in text.splitlines() if line.startswith("# 表注：")]
+    assert notes == ["# 表注：" + " ".join(" ".join(str(v) for v in dict.fromkeys(r) if v).split()) for r in foot]
+
+
+SEQ_TEXT = [  # (header, a row whose 序号 cell is text, the file written and the list in it)
+    (["序号", "岗位", "风险点", "风险等级", "防控措施"], ["见附件", "办公室", "公务车维修不如实申请", "高", "强化审批"],
+     "risks.yaml", "risks"),
+    (["序号", "职权编码", "职权名称", "职权类型"], ["另行公布", "XK-001", "食品经营许可", "行政许可"],
+     "authorities.yaml", "authorities"),
+    (["序号", "行政处罚事项", "处罚依据", "裁量档次", "裁量标准"], ["（新增）", "涂改许可证", "《条例》第三十条", "一般",
+                                                       "处5000元以上1万元以下罚款"], "benchmarks/B-001.yaml", "items"),
+]
+
+
+@pytest.mark.parametrize(("head", "row", "file", "key"), SEQ_TEXT, ids=["risks", "authorities", "benchmarks"])
+def test_a_sequence_cell_of_text_is_kept(runner, tmp_path: Path, head: list[str], row: list[str],  # type: ignore[no-untyped-def]
+                                         file: str, key: str) -> None:
+    """Regression: a 序号 cell that is no number (见附件, a note typed into the first column) was dropped."""
+    import openpyxl
+
+    wb = openpyxl.Workbook()
+    for r in (head, row):
+        wb.active.append(r)
+    wb.save(tmp_path / "t.xlsx")
+    doc, unit = _import(runner, tmp_path, tmp_path / "t.xlsx")
+    assert doc["summary"]["errors"] == 0, doc["findings"]
+    (item,) = yaml.safe_load((unit / file).read_text(encoding="utf-8"))[key]
+    assert item["extra"]["序号"] == row[0]
+
+
+@pytest.mark.parametrize("seq", ["1", "1-1", "2.3", "（一）", "第3项", "①"])
+def test_sequence_numbers(seq: str) -> None:
+    assert V.is_seq(seq) and not V.is_seq(f"{seq}见附件")
+
+
+def test_the_foot_of_a_responsibility_list_is_kept(runner, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    """Regression: a 填表说明 row of a 责任清单 (text outside the 运行环节/责任事项 columns) was dropped, and a
+    制表人 row across them was a stage of the flow."""
+    import openpyxl
+
+    wb = openpyxl.Workbook()
+    for r in [["序号", "运行环节", "责任事项"], ["1", "(一)立案", "及时立案。"], ["2", "(二)调查", "依法调查。"],
+              ["填表说明：本表一式两份"], ["制表人：张三", "审核人：李四", "日期：2024年3月1日"]]:
+        wb.active.append(r)
+    wb.save(tmp_path / "t.xlsx")
+    doc, unit = _import(runner, tmp_path, tmp_path / "t.xlsx")
+    (flow,) = [yaml.safe_load(p.read_text(encoding="utf-8")) for p in (unit / "flows").glob("*.yaml")]
+    assert [s["name"] for s in flow["steps"]] == ["立案", "调查"]
+    assert all(t in flow["description"] for t in ("填表说明：本表一式两份", "制表人：张三", "日期：2024年3月1日"))
