@@ -34,9 +34,10 @@ TABLE_NAMES = {"authorities": "职权目录", "risks": "廉政风险防控登记
                "posts": "岗位", "approvals": "审定记录"}
 
 
-def _import_text(res: ImportResult, language: str, *, dry_run: bool, wrote: bool) -> str:
+def _import_text(res: ImportResult, language: str, *, dry_run: bool, wrote: bool, unit: str = "") -> str:
     """The text report of ``lfk import``: findings (through the formatter registry, as lint prints them;
-    wrapped on a terminal), the diff (dry run), the column report, the counts."""
+    wrapped on a terminal), the diff (dry run), the column report, the counts; after a write, the next step
+    (``lfk lint UNIT``: what the tables did not hold and the register needs)."""
     findings, planned, counts = res.findings, res.files, res.counts
     width = {"width": terminal_width()} if is_terminal() else {}
     out_lines = format_findings("text", findings, {}, lang=language, tail=False, **width).splitlines()
@@ -73,6 +74,11 @@ def _import_text(res: ImportResult, language: str, *, dry_run: bool, wrote: bool
                      f"={'未变' if zh else 'unchanged'})")
     if not dry_run and wrote:
         out_lines.extend(f"  {p.rel}" for p in planned)
+        if planned:
+            out_lines.append(f"下一步：lfk lint {unit} 列出表格中没有、登记册还需补充的内容（评定因素、责任人、集体审定等；"
+                             "--format statistics 按代码汇总）" if zh else
+                             f"next: lfk lint {unit} lists what the tables did not hold and the register still needs "
+                             "(grading factors, owners, approvals …; --format statistics counts them per code)")
     return "\n".join(out_lines)
 
 
@@ -220,7 +226,7 @@ def import_cmd(
             doc["diff"] = "".join(p.diff() for p in planned)
         write_stdout(json.dumps(doc, ensure_ascii=False, indent=2))
         raise typer.Exit(code)
-    write_stdout(_import_text(res, language, dry_run=dry_run, wrote=wrote))
+    write_stdout(_import_text(res, language, dry_run=dry_run, wrote=wrote, unit=unit))
     raise typer.Exit(code)
 
 

@@ -705,3 +705,17 @@ def test_a_strict_open_xml_document_reads_as_the_transitional_one(tmp_path: Path
     strict = _strict(tmp_path / "t.docx", tmp_path / "strict.docx")
     assert [(s.name, s.rows, s.merged) for s in read_any(strict)] == [
         (s.name, s.rows, s.merged) for s in read_any(tmp_path / "t.docx")]
+
+
+def test_after_a_write_the_import_says_the_next_step(runner, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    """The officer's next step after an import: `lfk lint UNIT` lists what the tables did not hold — named in the
+    last line, and that command runs (findings, exit 1); a dry run names no next step."""
+    root = _register(runner, tmp_path / "reg")
+    r = invoke(runner, "import", str(XLSX), "--root", str(root), "--unit", "u", "--lang", "zh")
+    assert r.exit_code == 0, r.output
+    last = r.stdout.strip().splitlines()[-1]
+    assert last.startswith("下一步：lfk lint u ") and "--format statistics" in last
+    lint = invoke(runner, "lint", "u", "--root", str(root), "--format", "statistics")
+    assert lint.exit_code == 1 and "LFK" in lint.stdout
+    dry = invoke(runner, "import", str(XLSX), "--root", str(root), "--unit", "u", "--dry-run", "--lang", "zh")
+    assert "下一步" not in dry.stdout
