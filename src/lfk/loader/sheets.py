@@ -860,11 +860,26 @@ def soffice() -> str | None:
     return shutil.which("soffice") or shutil.which("libreoffice")
 
 
-def _via_libreoffice(path: Path, fmt: str, read: Callable[[Path], list[Sheet]]) -> list[Sheet]:
+# what LibreOffice converts to: (what the input is, in en / zh; the program to save it in; the reader; the package)
+_CONVERTS: dict[str, tuple[str, str, str, Callable[[Path], list[Sheet]], str]] = {
+    "docx": ("documents", "文档", "Word/WPS", read_docx, "libreoffice-writer-nogui"),
+    "xlsx": ("workbooks", "工作簿", "Excel/WPS", read_xlsx, "libreoffice-calc-nogui"),
+}
+
+
+def _via_libreoffice(path: Path, fmt: str) -> list[Sheet]:
     """The sheets of an old or foreign document (.doc, .wps, .rtf, .odt; .et, .ods), converted by LibreOffice
     to ``fmt`` (docx, xlsx) in a private folder with a profile of its own (so a running LibreOffice is not
     disturbed), then read as that format. Macros are not run: LibreOffice converts headless with its default
-    macro security. The converted copy is removed; the sheets keep their names."""
+    macro security. The converted copy is removed; the sheets keep their names. Without LibreOffice: refused,
+    with the fix."""
+    what, what_zh, app, read, package = _CONVERTS[fmt]
+    program = soffice()
+    if program is None:
+        saved = "Word 文档（.docx）" if fmt == "docx" else "Excel 工作簿（.xlsx）"
+        raise InputError(f"{path}: {path.suffix.lower()} {what} are not read / 不支持 {path.suffix.lower()} {what_zh}",
+                         hint=f"open it in {app} and save it as .{fmt} / 另存为 {saved}; or install "
+                              f"LibreOffice (apt-get install {package}) and lfk converts it")
     magic = {".rtf": (b"{\\rtf",), ".odt": (ZIP_MAGIC,), ".ods": (ZIP_MAGIC,)}.get(path.suffix.lower(), (OLE_MAGIC,))
     if not _head(path).startswith(magic) or (magic == (OLE_MAGIC,) and fmt == "docx" and WORD_STREAM not in
                                              path.read_bytes()):  # LibreOffice opens anything (as plain text)
@@ -874,7 +889,7 @@ def _via_libreoffice(path: Path, fmt: str, read: Callable[[Path], list[Sheet]]) 
     with tempfile.TemporaryDirectory(prefix="lfk-convert-") as tmp:
         src = Path(tmp) / f"in{path.suffix.lower()}"  # a plain name: LibreOffice names its output after it
         shutil.copyfile(path, src)
-        cmd = [soffice() or "soffice", f"-env:UserInstallation=file://{tmp}/profile", "--headless", "--norestore",
+        cmd = [program, f"-env:UserInstallation=file://{tmp}/profile", "--headless", "--norestore",
                "--nolockcheck", "--convert-to", fmt, "--outdir", str(Path(tmp) / "out"), str(src)]
         hint = f"open it in Word/WPS/Excel and save it as .{fmt} / 另存为 .{fmt}"
         try:
@@ -941,22 +956,14 @@ def _read_any(path: Path) -> list[Sheet] | Any:
     if suffix in (".html", ".htm") or (suffix in (".doc", ".wps") and _looks_like_html(_head(path))):
         return read_html(path)  # a web page, or one saved by Word or a web system under a .doc name
     if suffix in (".doc", ".wps", ".rtf", ".odt"):
-        if soffice() is None:
-            raise InputError(f"{path}: {suffix} documents are not read / 不支持 {suffix} 文档",
-                             hint="open it in Word/WPS and save it as .docx / 另存为 Word 文档（.docx）; or install "
-                                  "LibreOffice (apt-get install libreoffice-writer-nogui) and lfk converts it")
-        return _via_libreoffice(path, "docx", read_docx)
+        return _via_libreoffice(path, "docx")
     if suffix == ".et" and _head(path).startswith(OLE_MAGIC):  # WPS workbooks are often BIFF8 inside
         try:
             return read_xls(path)
         except InputError:
             pass
     if suffix in (".et", ".ods"):
-        if soffice() is None:
-            raise InputError(f"{path}: {suffix} workbooks are not read / 不支持 {suffix} 工作簿",
-                             hint="open it in Excel/WPS and save it as .xlsx / 另存为 Excel 工作簿（.xlsx）; or install "
-                                  "LibreOffice (apt-get install libreoffice-calc-nogui) and lfk converts it")
-        return _via_libreoffice(path, "xlsx", read_xlsx)
+        return _via_libreoffice(path, "xlsx")
     if suffix == ".numbers":
         raise InputError(f"{path}: {suffix} workbooks are not read / 不支持 {suffix} 工作簿",
                          hint="open it in Numbers and export it as .xlsx / 导出为 Excel 工作簿（.xlsx）")

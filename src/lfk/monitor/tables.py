@@ -187,6 +187,7 @@ class Tables:
                 for t in it.tiers:
                     tiers.setdefault(t.level, []).append(TierInfo(n, it.violation, t.level, t.fine, it.statutory))
         posts = ud.posts and {p: v.name for p, v in ud.posts.items()}
+        post_ids = list(posts) if posts else []
         return PowerTable(
             unit=ud.id, unit_name=ud.name, authority=auth, flow=flow, ids=ids,
             names=[s.name for s in flow.steps], index={**index, **by_name(ids, [s.name for s in flow.steps])},
@@ -195,5 +196,5 @@ class Tables:
             limits=[_limit(s.time_limit) for s in flow.steps], promised=[_limit(s.promised) for s in flow.steps],
             case_limit=_limit(auth.time_limit), case_promised=_limit(auth.promised),
             posts=posts, tiers=tiers, risks=risks, post_risks=post_risks,
-            post_alias={name: list(posts)[i] for name, i in by_name(posts, list(posts.values())).items()} if posts else {},
+            post_alias={name: post_ids[i] for name, i in by_name(post_ids, list(posts.values())).items()} if posts else {},
         )

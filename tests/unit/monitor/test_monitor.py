@@ -214,25 +214,31 @@ PENALTY_STEPS = {"S1": "立案", "S2": "调查取证", "S3": "法制审核", "S4
 POWERS = {"CF-001": "对未取得食品经营许可从事食品经营活动的处罚"}
 POSTS = {"P-case": "执法办案人员", "P-legal": "法制审核员", "P-director": "局长", "P-deputy-law": "分管执法副局长"}
 
+NAMES = {"step": PENALTY_STEPS, "actor_post": POSTS, "unit": {"county-amr": "示例县市场监督管理局"}, "authority": POWERS}
+
+
+def _by_name(head: list[str], rows: list[list[str]], columns: list[str]) -> list[list[str]]:
+    """The rows with the ids of ``columns`` written by their names (a name the map lacks stays as written)."""
+    out = []
+    for row in rows:
+        row = list(row)
+        for col in columns:
+            k = head.index(col)
+            row[k] = NAMES[col].get(row[k], row[k])
+        out.append(row)
+    return out
+
 
 @pytest.mark.parametrize("named", ["steps", "posts", "both", "unit", "power", "all"])
 def test_steps_and_posts_written_by_their_names(reg_root: Path, tmp_path: Path, named: str) -> None:
     """An e-supervision system's log names the step (立案), the post (执法办案人员), the unit and the power: read as
     their ids, the same findings as the log written with ids."""
     rows = list(csv.reader((EVENTS / "penalty.csv").read_text(encoding="utf-8").splitlines()))
-    head = rows[0]
-    for row in rows[1:]:
-        if named in ("steps", "both", "all"):
-            row[head.index("step")] = PENALTY_STEPS.get(row[head.index("step")], row[head.index("step")])
-        if named in ("posts", "both", "all"):
-            row[head.index("actor_post")] = POSTS.get(row[head.index("actor_post")], row[head.index("actor_post")])
-        if named in ("unit", "all"):
-            row[head.index("unit")] = {"county-amr": "示例县市场监督管理局"}.get(row[head.index("unit")], row[head.index("unit")])
-        if named in ("power", "all"):
-            row[head.index("authority")] = POWERS.get(row[head.index("authority")], row[head.index("authority")])
+    columns = {"steps": ["step"], "posts": ["actor_post"], "both": ["step", "actor_post"], "unit": ["unit"],
+               "power": ["authority"], "all": list(NAMES)}[named]
     log = tmp_path / "监察日志.csv"
     with log.open("w", encoding="utf-8", newline="") as fh:
-        csv.writer(fh).writerows(rows)
+        csv.writer(fh).writerows([rows[0], *_by_name(rows[0], rows[1:], columns)])
     want = run_monitor(Register(reg_root), [EVENTS / "penalty.csv"], AS_OF)
     got = run_monitor(Register(reg_root), [log], AS_OF)
     assert [(f.code, f.line, f.message.zh) for f in got.findings] == [(f.code, f.line, f.message.zh) for f in want.findings]
@@ -451,14 +457,7 @@ def test_a_log_of_names_under_name_headers(reg_root: Path, tmp_path: Path) -> No
     names = {"case_id": "案件编号", "unit": "单位名称", "authority": "事项名称", "step": "环节名称",
              "actor_post": "岗位名称", "actor_person": "经办人员", "started_at": "开始时间", "finished_at": "办结时间",
              "amount": "罚款金额（元）", "tier": "裁量阶次"}
-    out = [[names.get(h, h) for h in head]]
-    for row in rows[1:]:
-        row = list(row)
-        row[head.index("unit")] = "示例县市场监督管理局" if row[head.index("unit")] == "county-amr" else row[head.index("unit")]
-        row[head.index("authority")] = POWERS.get(row[head.index("authority")], row[head.index("authority")])
-        row[head.index("step")] = PENALTY_STEPS.get(row[head.index("step")], row[head.index("step")])
-        row[head.index("actor_post")] = POSTS.get(row[head.index("actor_post")], row[head.index("actor_post")])
-        out.append(row)
+    out = [[names.get(h, h) for h in head], *_by_name(head, rows[1:], list(NAMES))]
     log = tmp_path / "电子监察导出.csv"
     with log.open("w", encoding="utf-8", newline="") as fh:
         csv.writer(fh).writerows(out)

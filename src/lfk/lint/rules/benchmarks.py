@@ -255,11 +255,9 @@ def tier_gap(ctx: UnitContext) -> Iterator[Report]:
             continue
         slo, shi = st.comparable_bounds()
         assert slo is not None and shi is not None
-        spans = []
-        for j, _tier, _f, lo, hi in _tiers_within_reach(item, st):
-            if hi >= slo and lo <= shi:
-                spans.append((max(lo, slo), min(hi, shi), j))
-        if not spans or any(lo == hi for _, _, _, lo, hi in _tiers_within_reach(item, st)):
+        reach = [(j, lo, hi) for j, _tier, _f, lo, hi in _tiers_within_reach(item, st)]
+        spans = [(max(lo, slo), min(hi, shi), j) for j, lo, hi in reach if hi >= slo and lo <= shi]
+        if not spans or any(lo == hi for _, lo, hi in reach):
             continue  # nothing to check, or fixed amounts
         spans.sort()
         cur = slo
